@@ -1,0 +1,84 @@
+"""Trainer accounts: a name and a secret, stored only as a salted scrypt hash.
+
+A trainer's key is ``NAME:SECRET``; ``elan trainer add NAME`` makes one. Behind a
+trusted proxy (JupyterHub, a company SSO), the trainer's name can come from a
+header instead (``Settings.trusted_user_header``); such a name needs no secret but
+must belong to an existing account.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+import sqlalchemy as sa
+
+from widgets import store as st
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_secret(secret: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return "scrypt$%d$%d$%d$%s$%s" % (
+        _N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
+    )
+
+
+def check_secret(secret: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(
+            secret.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+def add(store, name: str, secret: str | None = None, *, is_admin: bool = False) -> str:
+    """Create an account; returns its key (``name:secret``). A generated secret when none is given."""
+    name = name.strip()
+    if not name or ":" in name or len(name) > 120:
+        raise ValueError("a trainer name is 1 to 120 characters, without ':'")
+    secret = secret or secrets.token_urlsafe(12)
+    with store.write() as conn:
+        conn.execute(
+            st.trainers.insert().values(name=name, secret_hash=hash_secret(secret), is_admin=is_admin, created_at=st.now())
+        )
+    return f"{name}:{secret}"
+
+
+def remove(store, name: str) -> bool:
+    with store.write() as conn:
+        return bool(conn.execute(st.trainers.delete().where(st.trainers.c.name == name)).rowcount)
+
+
+def listing(store) -> list[dict]:
+    t = st.trainers
+    with store.read() as conn:
+        rows = conn.execute(sa.select(t.c.name, t.c.is_admin, t.c.created_at).order_by(t.c.name))
+        return [dict(row._mapping) for row in rows]
+
+
+def verify(store, key: str):
+    from widgets.engine import Trainer
+
+    name, _, secret = key.partition(":")
+    with store.read() as conn:
+        row = conn.execute(sa.select(st.trainers).where(st.trainers.c.name == name)).first()
+    if row is None or not check_secret(secret, row.secret_hash):
+        return None
+    return Trainer(name=row.name, is_admin=bool(row.is_admin))
+
+
+def trusted(store, name: str):
+    from widgets.engine import Trainer
+
+    with store.read() as conn:
+        row = conn.execute(sa.select(st.trainers).where(st.trainers.c.name == name)).first()
+    return Trainer(name=row.name, is_admin=bool(row.is_admin)) if row is not None else None

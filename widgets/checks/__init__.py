@@ -1,0 +1,1 @@
+"""Checks of content that a JSON Schema cannot express; one module per kind of content."""

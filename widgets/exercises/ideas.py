@@ -1,0 +1,118 @@
+"""Idea cards: participants send short texts; the trainer hides or merges them.
+
+The rules here are plain functions: :func:`clean_text` (what text is accepted)
+and :func:`fold` / :func:`duplicate_groups` (which cards are likely the same).
+
+>>> fold("L'Écoute ") == fold("ecoutes") == fold("écoute")
+True
+>>> duplicate_groups([(1, "Écoute"), (2, "Rapidité"), (3, "l'écoute")])
+[[1, 3]]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from widgets.errors import Conflict, Invalid
+from widgets.exercises.base import Context, Exercise, require
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_ELISION = re.compile(r"^(l|d|j|qu|n|s|t|m|c)['’]", re.IGNORECASE)
+_ARTICLES = {"le", "la", "les", "un", "une", "des", "du", "de", "the", "a", "an", "our", "notre", "nos"}
+
+
+def clean_text(raw: object, max_length: int) -> str:
+    """Participant text as stored: control and direction characters removed, spaces folded.
+
+    Raises :class:`Invalid` for a non-string or an empty text, and for one longer than
+    ``max_length`` (refused, never cut silently: the participant sees why).
+    """
+    if not isinstance(raw, str):
+        raise Invalid("core.error_invalid", field="text")
+    text = " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", raw)).split())
+    if not text:
+        raise Invalid("core.error_empty")
+    if len(text) > max_length:
+        raise Invalid("core.error_too_long", max=max_length)
+    return text
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith(("s", "x")) and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def fold(text: str) -> str:
+    """A key under which likely duplicates meet: case, accents, elision, articles, plural, spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("’", "'")
+    words = []
+    for word in re.split(r"[^\w']+", text):
+        word = _ELISION.sub("", word).strip("'")
+        if word and word not in _ARTICLES:
+            words.append(_singular(word))
+    return " ".join(words)
+
+
+def duplicate_groups(cards: list[tuple[int, str]]) -> list[list[int]]:
+    """Groups of card ids whose texts fold to the same key (groups of two or more)."""
+    groups: dict[str, list[int]] = {}
+    for card_id, text in cards:
+        key = fold(text)
+        if key:
+            groups.setdefault(key, []).append(card_id)
+    return [ids for ids in groups.values() if len(ids) > 1]
+
+
+class Ideas(Exercise):
+    """Spec: ``{"kind": "ideas", "id": ..., "prompt": {fr, en}, "max_per_participant": 10}``."""
+
+    kind = "ideas"
+    sends_text = True
+
+    def submit(self, ctx: Context, payload: dict) -> dict:
+        max_length = int(ctx.spec.get("max_length") or ctx.settings.max_text_length)
+        text = clean_text(payload.get("text"), min(max_length, ctx.settings.max_text_length))
+        limit = int(ctx.spec.get("max_per_participant", 10))
+        mine = [i for i in ctx.items(include_hidden=True) if i["participant_id"] == ctx.participant["id"]]
+        if len(mine) >= limit:
+            raise Conflict("core.error_limit_reached", max=limit)
+        data = {}
+        if "tag" in payload and payload["tag"] is not None:
+            tags = ctx.spec.get("tags") or []
+            require(payload["tag"] in [t["id"] for t in tags], "tag")
+            data["tag"] = payload["tag"]
+        item_id = ctx.add_item(text, data)
+        ctx.emit("item", {"activity": ctx.activity, "id": item_id, "text": text, **data}, public=True)
+        return {"id": item_id}
+
+    def view(self, ctx: Context) -> dict:
+        mine = [
+            {"id": i["id"], "text": i["text"], "status": i["status"]}
+            for i in ctx.items(include_hidden=True)
+            if i["participant_id"] == ctx.participant["id"]
+        ]
+        return {"mine": mine}
+
+    def results(self, ctx: Context) -> dict:
+        cards = ctx.items(include_hidden=True)
+        names = ctx.participant_names() if ctx.show_names else {}
+        visible = [(c["id"], c["text"]) for c in cards if c["status"] == "visible" and not c["merged_into"]]
+        return {
+            "cards": [
+                {
+                    "id": c["id"],
+                    "text": c["text"],
+                    "status": c["status"],
+                    "merged_into": c["merged_into"],
+                    "author": names.get(c["participant_id"]) if ctx.show_names else None,
+                    **c["data"],
+                }
+                for c in cards
+            ],
+            "duplicates": duplicate_groups(visible),
+            "authors": len({c["participant_id"] for c in cards if c["participant_id"]}),
+        }
