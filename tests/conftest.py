@@ -1,0 +1,5 @@
+"""Shared fixtures. Fixture modules of each area are registered here."""
+
+pytest_plugins = [
+    "tests.fixtures_store",
+]
