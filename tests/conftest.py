@@ -2,4 +2,5 @@
 
 pytest_plugins = [
     "tests.fixtures_store",
+    "tests.fixtures_pg",
 ]
