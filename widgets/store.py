@@ -53,6 +53,10 @@ sessions = sa.Table(
     sa.Column("event_seq", sa.Integer, nullable=False, default=0),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("closed_at", sa.Float, nullable=True),
+    # Since version 2: when the names were dropped (retention, or on request); results stay.
+    sa.Column("names_purged_at", sa.Float, nullable=True, info={"since": 2}),
+    # Since version 2: retention finds old sessions without reading them all.
+    sa.Index("ix_sessions_created_at", "created_at", info={"since": 2}),
 )
 
 participants = sa.Table(
@@ -79,6 +83,9 @@ items = sa.Table(
     sa.Column("merged_into", sa.Integer, nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Index("ix_items_session_activity", "session_id", "activity"),
+    # Since version 2: the rate limit counts a participant's recent cards, and a
+    # participant's data is found (and deleted on request) without a scan.
+    sa.Index("ix_items_participant_created", "participant_id", "created_at", info={"since": 2}),
 )
 
 responses = sa.Table(
@@ -106,7 +113,9 @@ events = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
-SCHEMA_VERSION = 1
+#: Columns and indexes added after version 1 say so with ``info={"since": n}``; the
+#: migrations build each older schema from that, so the tables are declared once.
+SCHEMA_VERSION = 2
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -194,6 +203,8 @@ class Store:
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.write() as conn:
+                if version > 1 and self._locked_version(conn) >= version:
+                    continue  # another process starting at the same time got there first
                 MIGRATIONS[version](conn)
                 stmt = schema_meta.update() if version > 1 else schema_meta.insert()
                 if version > 1:
@@ -203,6 +214,14 @@ class Store:
                 conn.execute(stmt)
             applied.append(version)
         return applied
+
+    def _locked_version(self, conn: Connection) -> int:
+        # FOR UPDATE makes a second PostgreSQL process wait here, then read the new
+        # version; SQLite's BEGIN IMMEDIATE already serialises the two.
+        value = conn.execute(
+            sa.select(schema_meta.c.value).where(schema_meta.c.key == "version").with_for_update()
+        ).scalar()
+        return int(value or 0)
 
     def integrity_ok(self) -> bool:
         if not self.is_sqlite:
