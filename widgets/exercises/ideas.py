@@ -111,15 +111,22 @@ class Ideas(Exercise):
         text = clean_text(payload.get("text"), min(max_length, ctx.settings.max_text_length))
         limit = int(ctx.spec.get("max_per_participant", 10))
         mine = [i for i in ctx.items(include_hidden=True) if i["participant_id"] == ctx.participant["id"]]
+        nonce = payload.get("nonce")
+        if isinstance(nonce, str) and nonce:
+            # A card re-sent after a lost connection carries the same nonce: stored once.
+            for item in mine:
+                if item["data"].get("nonce") == nonce[:64]:
+                    return {"id": item["id"], "changed": False}
         if len(mine) >= limit:
             raise Conflict("core.error_limit_reached", max=limit)
-        data = {}
+        data = {"nonce": nonce[:64]} if isinstance(nonce, str) and nonce else {}
         if "tag" in payload and payload["tag"] is not None:
             tags = ctx.spec.get("tags") or []
             require(payload["tag"] in [t["id"] for t in tags], "tag")
             data["tag"] = payload["tag"]
         item_id = ctx.add_item(text, data)
-        ctx.emit("item", {"activity": ctx.activity, "id": item_id, "text": text, **data}, public=True)
+        # Other phones show only their own cards: no need to wake them all for this one.
+        ctx.emit("item", {"activity": ctx.activity, "id": item_id}, public=False)
         return {"id": item_id}
 
     def view(self, ctx: Context) -> dict:

@@ -1,0 +1,70 @@
+"""The live channel: one poller per session per process, fanned out to every open page.
+
+Each process asks the store for what is new in a session every
+``feed_interval_ms`` (one cheap indexed query, whatever the number of phones),
+then wakes the pages that listen. Because the feed lives in the store, a page
+connected to any server process sees every change, and a page that reconnects
+asks for what it missed since its last event number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+log = logging.getLogger("elan.feed")
+
+
+class SessionFeed:
+    """Listeners of one session in this process, and the task that polls for them."""
+
+    def __init__(self, hub: "FeedHub", session_id: int, seq: int):
+        self.hub = hub
+        self.session_id = session_id
+        self.seq = seq
+        self.listeners: set[asyncio.Queue] = set()
+        self.task: asyncio.Task | None = None
+
+    async def run(self) -> None:
+        interval = self.hub.interval
+        while self.listeners:
+            try:
+                events = await self.hub.run_sync(self.hub.engine.events_since, self.session_id, self.seq)
+                if events:
+                    self.seq = events[-1]["seq"]
+                    for queue in list(self.listeners):
+                        queue.put_nowait(events)
+            except Exception:  # keep polling: a passing store error must not stop live updates
+                log.exception("feed poll failed for session %s", self.session_id)
+            await asyncio.sleep(interval)
+        self.hub.feeds.pop(self.session_id, None)
+
+
+class FeedHub:
+    """Every session feed of this server process."""
+
+    def __init__(self, engine, run_sync, interval: float):
+        self.engine = engine
+        self.run_sync = run_sync
+        self.interval = interval
+        self.feeds: dict[int, SessionFeed] = {}
+
+    async def subscribe(self, session_id: int) -> asyncio.Queue:
+        feed = self.feeds.get(session_id)
+        if feed is None:
+            seq = await self.run_sync(self.engine.last_seq, session_id)
+            feed = self.feeds[session_id] = SessionFeed(self, session_id, seq)
+        queue: asyncio.Queue = asyncio.Queue()
+        feed.listeners.add(queue)
+        if feed.task is None or feed.task.done():
+            feed.task = asyncio.ensure_future(feed.run())
+        return queue
+
+    def unsubscribe(self, session_id: int, queue: asyncio.Queue) -> None:
+        feed = self.feeds.get(session_id)
+        if feed is not None:
+            feed.listeners.discard(queue)
+
+    @property
+    def listener_count(self) -> int:
+        return sum(len(feed.listeners) for feed in self.feeds.values())

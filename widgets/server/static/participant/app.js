@@ -1,0 +1,201 @@
+// The participant page: join, then always show what the trainer has opened.
+import { Api } from "./api.js";
+import { el, format, tx } from "./dom.js";
+
+const body = document.body;
+const strings = JSON.parse(document.getElementById("elan-strings").textContent);
+let lang = body.dataset.lang;
+let api = null;
+let state = null;
+let renderedKey = "";
+let timerHandle = null;
+let refreshTimer = null;
+
+const t = (key, values) => format(strings[key] ?? key, values);
+const main = document.getElementById("activity");
+const form = document.getElementById("join-form");
+const statusBox = document.getElementById("status");
+
+function showStatus(text, kind) {
+  statusBox.hidden = !text;
+  statusBox.textContent = text || "";
+  statusBox.className = `status ${kind || ""}`;
+}
+
+async function loadStrings(newLang) {
+  const response = await fetch(`${body.dataset.api}strings/${newLang}`);
+  const all = await response.json();
+  for (const key of Object.keys(strings)) delete strings[key];
+  for (const [key, value] of Object.entries(all)) if (key.startsWith("core.")) strings[key.slice(5)] = value;
+  lang = newLang;
+  document.documentElement.lang = newLang;
+  document.cookie = `elan_lang=${newLang}; path=/; max-age=31536000; SameSite=Lax`;
+}
+
+document.getElementById("lang-switch").addEventListener("change", async (event) => {
+  await loadStrings(event.target.value);
+  relabelForm();
+  renderedKey = "";
+  if (state) render();
+});
+
+function relabelForm() {
+  form.querySelector("h1").textContent = t("join_title");
+  form.querySelector('label[for="join-code"]').textContent = t("join_code_label");
+  form.querySelector("#join-code-help").textContent = t("join_code_help");
+  form.querySelector('label[for="join-name"]').textContent = t("join_name_label");
+  form.querySelector("#join-name-help").textContent = t("join_name_help");
+  form.querySelector("button").textContent = t("join_button");
+}
+
+function normalizeCode(raw) {
+  return (raw || "").toUpperCase().replace(/[^A-Z0-9]/g, "");
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = normalizeCode(form.code.value);
+  const error = document.getElementById("join-error");
+  error.hidden = true;
+  if (!code) {
+    error.textContent = t("error_unknown_code");
+    error.hidden = false;
+    return;
+  }
+  await start(code, form.name.value.trim());
+});
+
+async function start(code, name) {
+  api = new Api(body.dataset.api, code);
+  const error = document.getElementById("join-error");
+  try {
+    const joined = await api.join(name || undefined);
+    api.setToken(joined.token);
+  } catch (err) {
+    error.textContent = err.status === undefined ? t("error_server") : err.message;
+    error.hidden = false;
+    return;
+  }
+  if (location.pathname.indexOf(`/join/${code}`) === -1) {
+    history.replaceState(null, "", `${body.dataset.base}join/${code}`);
+  }
+  form.hidden = true;
+  main.hidden = false;
+  document.getElementById("session-code").textContent = code;
+  await refresh();
+  api.feed(onChange, onConnection);
+  window.addEventListener("online", () => refresh());
+}
+
+function onChange() {
+  // Many phones get the same event at once: spread their refreshes a little.
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, 50 + Math.random() * 250);
+}
+
+let wasOffline = false;
+async function onConnection(ok) {
+  if (!ok) {
+    wasOffline = true;
+    showStatus(t("offline"), "offline");
+    return;
+  }
+  if (wasOffline) {
+    wasOffline = false;
+    showStatus(t("online"), "online");
+    setTimeout(() => showStatus(""), 3000);
+    await api.flush();
+  }
+  refresh();
+}
+
+async function refresh() {
+  try {
+    state = await api.state();
+  } catch (err) {
+    if (err.status === 403) {
+      // Our place is gone (the session was purged): join again.
+      localStorage.removeItem(api.key("token"));
+      form.hidden = false;
+      main.hidden = true;
+      return;
+    }
+    if (err.status === undefined) showStatus(t("offline"), "offline");
+    return;
+  }
+  render();
+}
+
+async function render() {
+  const s = state;
+  if (s.session.closed) {
+    replace(el("div", { class: "card" }, el("h1", { text: t("session_closed") })));
+    renderedKey = "closed";
+    return;
+  }
+  const activity = s.activity;
+  const kind = activity ? activity.kind : "waiting";
+  const key = JSON.stringify([kind, activity && activity.id, s.open, s.revealed, lang, s.session.seq]);
+  if (key === renderedKey) return;
+  // Keep what the participant is typing when a refresh comes for the same activity.
+  const typing = document.activeElement && document.activeElement.closest("#activity textarea, #activity input[type=text]");
+  if (typing && renderedKey.startsWith(JSON.stringify([kind, activity && activity.id]).slice(0, -1))) {
+    renderedKey = key;
+    return;
+  }
+  renderedKey = key;
+  const section = el("div", { class: "stack" });
+  if (s.participant.name) section.append(el("p", { class: "me", text: t("you_are", { name: s.participant.name }) }));
+  section.append(timerNode(s));
+  if (!activity) {
+    section.append(el("div", { class: "card waiting" }, el("p", { text: t("waiting") })));
+    replace(section);
+    return;
+  }
+  if (activity.title) section.append(el("h1", { text: tx(activity.title, lang) }));
+  if (activity.prompt) section.append(el("p", { class: "prompt", text: tx(activity.prompt, lang) }));
+  if (!s.open && kind !== "info") section.append(el("p", { class: "notice", text: t("input_closed") }));
+  const holder = el("div");
+  section.append(holder);
+  replace(section);
+  const module = await import(`./kinds/${kind}.js`);
+  module.render({
+    root: holder,
+    state: s,
+    lang,
+    t,
+    tx: (v) => tx(v, lang),
+    send: async (payload) => {
+      const result = await api.submit(activity.id, payload);
+      return result;
+    },
+    refresh,
+  });
+}
+
+function timerNode(s) {
+  clearInterval(timerHandle);
+  if (!s.timer) return el("span");
+  const offset = Date.now() / 1000 - s.now;
+  const node = el("p", { class: "timer", role: "timer", "aria-label": t("timer_left") });
+  const tick = () => {
+    const left = Math.max(0, Math.round(s.timer.ends_at - (Date.now() / 1000 - offset)));
+    node.textContent = `${t("timer_left")} ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    if (!left) clearInterval(timerHandle);
+  };
+  tick();
+  timerHandle = setInterval(tick, 1000);
+  return node;
+}
+
+function replace(node) {
+  main.replaceChildren(node);
+}
+
+// Coming back (reload, QR code scanned again): the same identity, straight in.
+const code = normalizeCode(body.dataset.code);
+if (code && localStorage.getItem(`elan:${code}:token`)) {
+  start(code, "");
+} else if (code && !form.querySelector(".error")) {
+  form.name.focus();
+}

@@ -1,0 +1,27 @@
+// Rating targets on criteria with a row of large radio buttons per criterion.
+import { el } from "../dom.js";
+
+export function render({ root, state, t, tx, send }) {
+  const spec = state.activity;
+  const [low, high] = spec.scale || [1, 5];
+  const mine = state.view.mine || {};
+  for (const target of state.view.targets) {
+    const card = el("fieldset", { class: "card" }, el("legend", { text: target.text ?? tx(target.label) }));
+    for (const criterion of spec.criteria) {
+      const name = `r-${target.id}-${criterion.id}`;
+      const group = el("div", { class: "scale", role: "radiogroup", "aria-label": tx(criterion.label) });
+      for (let score = low; score <= high; score += 1) {
+        const id = `${name}-${score}`;
+        const input = el("input", { type: "radio", name, id, value: score, checked: mine[`${target.id}/${criterion.id}`] === score,
+          disabled: !state.open,
+          onchange: async () => {
+            try { await send({ target: target.id, criterion: criterion.id, score }); mine[`${target.id}/${criterion.id}`] = score; }
+            catch (err) { input.checked = false; }
+          } });
+        group.append(el("label", { for: id, "aria-label": t("rate_label", { criterion: tx(criterion.label), score, max: high }) }, input, el("span", { text: score })));
+      }
+      card.append(el("p", { class: "criterion", text: tx(criterion.label) }), group);
+    }
+    root.append(card);
+  }
+}
