@@ -22,6 +22,7 @@ log = logging.getLogger("elan.api")
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
+GUIDE = HERE.parent.parent / "facilitator_guide"
 PLOTLY_JS = Path(__import__("plotly").__file__).resolve().parent / "package_data"
 MAX_BODY = 16 * 1024
 HEARTBEAT = 15
@@ -361,6 +362,24 @@ class JoinPage(BaseHandler):
         return str(TEMPLATES)
 
 
+class GuideHandler(BaseHandler):
+    """The facilitator guide, rendered from its Markdown files, readable and printable."""
+
+    async def get(self, lang, name):
+        file = GUIDE / lang / f"{name or 'README'}.md"
+        if not file.is_file():
+            raise tornado.web.HTTPError(404)
+        import mistune
+
+        body = mistune.html(file.read_text(encoding="utf-8"))
+        # Links between chapters and to images point at the .md files and ../img on GitHub.
+        body = body.replace('.md"', '"').replace('src="../img/', f'src="{self.ctx.settings.base_url}guide/img/')
+        self.render("guide.html", lang=lang, body=body, static=self.ctx.settings.base_url + "elan/static/")
+
+    def get_template_path(self):
+        return str(TEMPLATES)
+
+
 class StaticHandler(tornado.web.StaticFileHandler):
     def set_extra_headers(self, path):
         self.set_header("Cache-Control", "public, max-age=86400")
@@ -387,4 +406,6 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html)", ExportApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
+        (rf"{b}guide/img/(.*)", StaticHandler, {"path": str(GUIDE / "img")}),
+        (rf"{b}guide/(fr|en)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
     ]

@@ -1,0 +1,38 @@
+# The README's two commands: `make serve` starts the kit, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8866
+DATA ?= var
+PYTEST_ARGS ?=
+
+.PHONY: serve test install install-test browser clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+serve: $(VENV)/.installed
+	$(VENV)/bin/elan serve --port $(PORT) --data-dir $(DATA)
+
+# Debian's chromium drives the browser tests; Playwright never downloads a browser.
+browser:
+	@$(PY) -m widgets.testing.browser_setup
+
+test: $(VENV)/.installed-test browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -1,0 +1,48 @@
+"""The join panel for the projector: code in large type, QR code, address, who is here."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from widgets import qr
+from widgets.i18n import Translator
+
+
+class JoinPanel(w.HBox):
+    """Shows how to join a session and how many people did; ``show(code, url)``, ``counts(...)``."""
+
+    def __init__(self, lang: str):
+        self.t = Translator(lang)
+        self.qr = w.HTML(layout=w.Layout(width="280px"))
+        self.qr.add_class("elan-qr")
+        self.text = w.HTML()
+        self.count = w.HTML()
+        self.count.add_class("elan-counts")
+        super().__init__([self.qr, w.VBox([self.text, self.count])], layout=w.Layout(align_items="center", gap="24px"))
+
+    def show(self, code: str | None, url: str | None) -> None:
+        if not code:
+            self.qr.value = ""
+            self.text.value = f'<p class="elan-big">{html.escape(self.t("core.no_session"))}</p>'
+            return
+        # The SVG is made here from our own address: no participant text in it.
+        self.qr.value = f'<div role="img" aria-label="{html.escape(self.t("core.qr_alt", url=url))}">{qr.svg(url)}</div>'
+        self.text.value = (
+            f'<p class="elan-big">{html.escape(self.t("core.join_at"))}</p>'
+            f'<p class="elan-join-url">{html.escape(url.split("/join/")[0] + "/join")}</p>'
+            f'<p class="elan-big">{html.escape(self.t("core.with_code"))}</p>'
+            f'<p class="elan-code">{html.escape(code)}</p>'
+        )
+
+    def counts(self, joined: int, connected: int, answered: int) -> None:
+        t = self.t
+        self.count.value = " · ".join(
+            html.escape(s)
+            for s in (
+                t("core.participants_count", n=joined),
+                t("core.connected_count", n=connected),
+                t("core.answered_count", n=answered),
+            )
+        )
