@@ -3,4 +3,6 @@
 pytest_plugins = [
     "tests.fixtures_store",
     "tests.fixtures_pg",
+    "tests.fixtures_server",
+    "tests.fixtures_browser",
 ]
