@@ -69,7 +69,7 @@ def _field(path: Iterable[Any]) -> str:
 
 
 def _build(node: yaml.Node, path: tuple, lines: dict) -> Any:
-    lines[path] = node.start_mark.line + 1
+    lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:

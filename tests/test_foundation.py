@@ -1,0 +1,131 @@
+"""The kit's contract: dependencies agree, notebooks are clean, strings are complete, content validates."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from widgets import content
+from widgets.i18n import LOCALES
+from widgets.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!\[ ]", spec, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _spec(spec: str) -> str:
+    return re.sub(r"\[.*?\]", "", spec.split("#")[0]).replace(" ", "").lower()
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    conda = {_name(d): _spec(d) for d in env if isinstance(d, str) and _name(d) not in ("python", "pip")}
+    pip = {_name(d): _spec(d) for d in project}
+    assert conda == pip
+
+
+def notebooks():
+    return sorted((ROOT / "workshops").rglob("*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert (ROOT / "workshops" / "index.ipynb") in notebooks()
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebooks_are_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name}: a cell has outputs"
+            assert cell.execution_count is None, f"{path.name}: a cell has an execution count"
+
+
+def _areas():
+    return sorted({p.name.split(".")[0] for p in LOCALES.glob("*.json")})
+
+
+@pytest.mark.parametrize("area", _areas())
+def test_every_language_has_the_same_interface_strings(area):
+    fr = json.loads((LOCALES / f"{area}.fr.json").read_text(encoding="utf-8"))
+    en = json.loads((LOCALES / f"{area}.en.json").read_text(encoding="utf-8"))
+    assert set(fr) == set(en), f"{area}: keys differ: {sorted(set(fr) ^ set(en))}"
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    for key in fr:
+        assert fr[key].strip() and en[key].strip(), f"{area}.{key} is empty"
+        assert fields(fr[key]) == fields(en[key]), f"{area}.{key}: placeholders differ"
+
+
+def test_bundled_content_validates():
+    problems = content.validate_tree(content.BUNDLED)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def _elan(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "widgets.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_validate_names_file_line_and_field_of_a_missing_key(tmp_path):
+    bad = tmp_path / "workshops.yaml"
+    bad.write_text(
+        "kind: workshops\nworkshops:\n  - id: demo\n    title:\n      fr: Démo\n    purpose: {fr: a, en: b}\n"
+        "    minutes: '30'\n    dashboard: demo.ipynb\n    guide: demo.md\n",
+        encoding="utf-8",
+    )
+    result = _elan("validate", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "workshops.yaml:4:" in result.stdout
+    assert "workshops[0].title.en" in result.stdout
+    assert "missing translation 'en'" in result.stdout
+
+
+def test_validate_names_file_and_line_of_a_yaml_syntax_error(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("kind: workshops\nworkshops:\n  - id: demo\n    title: [unclosed\n", encoding="utf-8")
+    result = _elan("validate", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert re.search(r"broken\.yaml:\d+:", result.stdout)
+    assert "YAML syntax error" in result.stdout
+
+
+def test_validate_accepts_the_bundled_content(tmp_path):
+    result = _elan("validate", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validate_refuses_an_unknown_kind(tmp_path):
+    bad = tmp_path / "x.yaml"
+    bad.write_text("kind: nothing\n", encoding="utf-8")
+    result = _elan("validate", str(bad), cwd=tmp_path)
+    assert result.returncode == 1 and "unknown kind 'nothing'" in result.stdout
+
+
+def test_settings_come_from_flags_then_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("ELAN_PORT", "9123")
+    monkeypatch.setenv("ELAN_LANGUAGE", "en")
+    assert Settings().port == 9123
+    assert Settings(port=9000).port == 9000
+    assert Settings().language == "en"
+    with pytest.raises(Exception):
+        Settings(language="de")
+
+
+def test_trainer_key_is_made_once_and_kept_private(tmp_path):
+    settings = Settings(data_dir=str(tmp_path))
+    key = settings.ensure_trainer_key()
+    assert len(key) >= 12
+    assert Settings(data_dir=str(tmp_path)).ensure_trainer_key() == key
+    assert (tmp_path / "trainer-key").stat().st_mode & 0o077 == 0
