@@ -30,7 +30,9 @@ def place(current: dict[int, int], *, item: int, dots: int, budget: int, stack: 
     after = {k: v for k, v in current.items() if k != item}
     if dots:
         after[item] = dots
-    if sum(after.values()) > budget:
+    # Taking dots back is always allowed: after a trainer lowers the budget, a
+    # participant above it must still be able to come down to it.
+    if sum(after.values()) > budget and sum(after.values()) > sum(current.values()):
         raise Conflict("core.error_no_dots_left", budget=budget)
     return after
 
