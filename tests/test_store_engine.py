@@ -246,9 +246,9 @@ def test_hostile_texts_are_stored_and_given_back_as_plain_text(engine, trainer, 
 
 
 def test_two_sessions_do_not_see_each_other(engine, trainer):
-    accounts.add(engine.store, "Aline", "sa")
-    accounts.add(engine.store, "Bruno", "sb")
-    aline, bruno = engine.authenticate("Aline:sa"), engine.authenticate("Bruno:sb")
+    accounts.add(engine.store, "Aline", "secret-a")
+    accounts.add(engine.store, "Bruno", "secret-b")
+    aline, bruno = engine.authenticate("Aline:secret-a"), engine.authenticate("Bruno:secret-b")
     a = engine.create_session(aline, "brainstorm", "fr")
     b = engine.create_session(bruno, "metrics", "en")
     for who, session in ((aline, a), (bruno, b)):

@@ -16,8 +16,14 @@ import secrets
 import sqlalchemy as sa
 
 from widgets import store as st
+from widgets.errors import Invalid
 
 _N, _R, _P = 2**14, 8, 1
+SECRET_MIN = 8
+
+
+class AccountError(Invalid, ValueError):
+    """A refused account change; ``key`` names the interface string. Still a ValueError for callers."""
 
 
 def hash_secret(secret: str, salt: bytes | None = None) -> str:
@@ -40,12 +46,22 @@ def check_secret(secret: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
+_DECOY = hash_secret(secrets.token_urlsafe(18))
+
+
 def add(store, name: str, secret: str | None = None, *, is_admin: bool = False) -> str:
-    """Create an account; returns its key (``name:secret``). A generated secret when none is given."""
-    name = name.strip()
+    """Create an account; returns its key (``name:secret``). A generated secret when none is given.
+
+    Raises :class:`AccountError` for a name that is empty, too long or has a ``:``,
+    and for a secret shorter than ``SECRET_MIN`` characters; a name already taken
+    raises SQLAlchemy's ``IntegrityError`` (``elan trainer add`` says so).
+    """
+    name = (name or "").strip()
     if not name or ":" in name or len(name) > 120:
-        raise ValueError("a trainer name is 1 to 120 characters, without ':'")
-    secret = secret or secrets.token_urlsafe(12)
+        raise AccountError("core.error_invalid", field="name")
+    if secret is not None and len(secret) < SECRET_MIN:
+        raise AccountError("core.error_invalid", field="secret")
+    secret = secret or secrets.token_urlsafe(18)
     with store.write() as conn:
         conn.execute(
             st.trainers.insert().values(name=name, secret_hash=hash_secret(secret), is_admin=is_admin, created_at=st.now())
@@ -54,11 +70,13 @@ def add(store, name: str, secret: str | None = None, *, is_admin: bool = False) 
 
 
 def remove(store, name: str) -> bool:
+    """Delete an account; its sessions stay, and only an administrator can drive them then."""
     with store.write() as conn:
         return bool(conn.execute(st.trainers.delete().where(st.trainers.c.name == name)).rowcount)
 
 
 def listing(store) -> list[dict]:
+    """Accounts by name: ``name``, ``is_admin``, ``created_at`` (never the hash)."""
     t = st.trainers
     with store.read() as conn:
         rows = conn.execute(sa.select(t.c.name, t.c.is_admin, t.c.created_at).order_by(t.c.name))
@@ -66,17 +84,23 @@ def listing(store) -> list[dict]:
 
 
 def verify(store, key: str):
+    """The :class:`~widgets.engine.Trainer` a ``name:secret`` key belongs to, or None."""
     from widgets.engine import Trainer
 
     name, _, secret = key.partition(":")
     with store.read() as conn:
         row = conn.execute(sa.select(st.trainers).where(st.trainers.c.name == name)).first()
-    if row is None or not check_secret(secret, row.secret_hash):
+    if row is None:
+        # As slow as a wrong secret: the answer's timing does not tell which names exist.
+        check_secret(secret, _DECOY)
+        return None
+    if not check_secret(secret, row.secret_hash):
         return None
     return Trainer(name=row.name, is_admin=bool(row.is_admin))
 
 
 def trusted(store, name: str):
+    """The trainer a trusted proxy named; None when no account has that name."""
     from widgets.engine import Trainer
 
     with store.read() as conn:
