@@ -18,12 +18,18 @@ import importlib
 import json
 import os
 import pkgutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import yaml
-from jsonschema import Draft202012Validator
+
+# jsonschema imports the optional rfc3987_syntax when it is installed (1.4 s spent building
+# a grammar) for an "iri" format check no schema of the kit uses; every dashboard kernel
+# loads content at start, so it is kept out.
+sys.modules.setdefault("rfc3987_syntax", None)
+from jsonschema import Draft202012Validator  # noqa: E402
 from referencing import Registry, Resource
 
 BUNDLED = Path(__file__).resolve().parent.parent / "datasets"

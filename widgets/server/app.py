@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -74,7 +75,13 @@ class ElanVoila(Voila):
         ] + super().init_handlers()
 
     def start(self):
-        super().start()
+        # Voilà adds tornado_settings after building the Application, too late for
+        # compress_response (which installs a transform at construction): build it here.
+        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
+        settings = {**self.init_settings(), **self.tornado_settings}
+        self.app = tornado.web.Application(**settings)
+        self.app.add_handlers(".*$", self.init_handlers())
+        self.listen()
 
 
 def voila_config(settings: Settings, engine: Engine) -> Config:
