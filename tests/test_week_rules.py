@@ -240,6 +240,18 @@ def test_budget_total_is_exact():
     assert week.budget_total(Plan()) == Decimal(0)
 
 
+def test_placements_and_actions_refuse_impossible_values():
+    for make in (
+        lambda: Placement("x", 5),
+        lambda: Placement("x", 0, part="night"),
+        lambda: Recurring("x", "daily"),
+        lambda: Recurring("x", "monthly", nth=0),
+        lambda: Recurring("x", "weekly", weekday=6),
+    ):
+        with pytest.raises(Invalid):
+            make()
+
+
 @pytest.mark.parametrize("bad", [-1, "abc", float("nan"), "1e12"])
 def test_budget_refuses_nonsense(bad):
     with pytest.raises(Invalid):
@@ -321,6 +333,10 @@ def test_plan_from_a_page_folds_names_onto_one_line():
         {"headcount": 0},
         {"currency": "€"},
         {"uid": "../etc"},
+        {"placements": [{"idea": "", "day": 0}]},
+        {"placements": [{"idea": "x", "day": "1"}]},
+        {"placements": [{"idea": "x", "day": 0}] * 201},
+        {"recurring": [{"action": "x", "start_month": 13}]},
         [],
     ],
 )

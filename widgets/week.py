@@ -49,6 +49,8 @@ CONFLICT_KINDS = ("big_overlap", "over_budget", "no_remote", "executives_twice",
 #: The role whose double booking the planner warns about (see ``datasets/week/ideas.yaml``).
 EXECUTIVES = "executives"
 TEXT_MAX = 200
+MAX_PLACEMENTS = 200
+MAX_RECURRING = 50
 _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -139,6 +141,13 @@ class Placement:
     note: str = ""
 
     def __post_init__(self):
+        if not isinstance(self.idea, str) or not self.idea:
+            raise Invalid("core.error_invalid", field="idea")
+        _int(self.day, "day", 0, 4)
+        if self.part not in PARTS:
+            raise Invalid("core.error_invalid", field="part")
+        if self.start and self.end and self.end <= self.start:
+            raise Invalid("core.error_invalid", field="end")
         self.budget = _money(self.budget, "budget")
 
 
@@ -161,6 +170,13 @@ class Recurring:
     start_month: int = 1
 
     def __post_init__(self):
+        if self.freq not in FREQS:
+            raise Invalid("core.error_invalid", field="freq")
+        if self.nth not in (1, 2, 3, 4, -1):
+            raise Invalid("core.error_invalid", field="nth")
+        _int(self.weekday, "weekday", 0, 4)
+        _int(self.minutes, "minutes", 5, 480)
+        _int(self.start_month, "start_month", 1, 12)
         self.budget = _money(self.budget, "budget")
 
 
@@ -677,37 +693,34 @@ def _int(value: Any, field_name: str, low: int, high: int) -> int:
 def _plan_from_dict(data: Any) -> Plan:
     if not isinstance(data, dict):
         raise Invalid("core.error_invalid", field="plan")
+    # Bounded: a page could otherwise send a plan the quadratic conflict check chokes on.
+    if len(data.get("placements") or []) > MAX_PLACEMENTS or len(data.get("recurring") or []) > MAX_RECURRING:
+        raise Invalid("core.error_invalid", field="plan")
     placements = []
     for raw in data.get("placements") or []:
-        if not isinstance(raw, dict) or raw.get("part", "morning") not in PARTS:
-            raise Invalid("core.error_invalid", field="part")
+        if not isinstance(raw, dict):
+            raise Invalid("core.error_invalid", field="placements")
         stuff = raw.get("materials")
         if stuff is not None:
             if not isinstance(stuff, list) or len(stuff) > 50 or not all(isinstance(m, dict) for m in stuff):
                 raise Invalid("core.error_invalid", field="materials")
             stuff = [Material(_text(m.get("name"), "name"), m.get("quantity", 1), m.get("unit_cost", 0)) for m in stuff]
-        start, end = _time(raw.get("start"), "start"), _time(raw.get("end"), "end")
-        if start and end and end <= start:
-            raise Invalid("core.error_invalid", field="end")
         placements.append(Placement(
-            idea=_text(raw.get("idea"), "idea") or "", day=_int(raw.get("day"), "day", 0, 4),
-            part=raw.get("part", "morning"), start=start, end=end, owner=_text(raw.get("owner"), "owner"),
+            idea=_text(raw.get("idea"), "idea"), day=raw.get("day"),
+            part=raw.get("part", "morning"), start=_time(raw.get("start"), "start"), end=_time(raw.get("end"), "end"), owner=_text(raw.get("owner"), "owner"),
             budget=raw.get("budget") or 0, materials=stuff,
             remote=raw.get("remote") if isinstance(raw.get("remote"), bool) else None, note=_text(raw.get("note"), "note"),
         ))
     recurring = []
     for raw in data.get("recurring") or []:
-        if not isinstance(raw, dict) or raw.get("freq", "monthly") not in FREQS:
-            raise Invalid("core.error_invalid", field="freq")
-        nth = raw.get("nth", 1)
-        if nth not in (1, 2, 3, 4, -1):
-            raise Invalid("core.error_invalid", field="nth")
+        if not isinstance(raw, dict):
+            raise Invalid("core.error_invalid", field="recurring")
         recurring.append(Recurring(
             action=_text(raw.get("action"), "action"), freq=raw.get("freq", "monthly"),
-            weekday=_int(raw.get("weekday", 1), "weekday", 0, 4), nth=nth,
-            start=_time(raw.get("start", "10:00"), "start"), minutes=_int(raw.get("minutes", 30), "minutes", 5, 480),
+            weekday=raw.get("weekday", 1), nth=raw.get("nth", 1),
+            start=_time(raw.get("start", "10:00"), "start"), minutes=raw.get("minutes", 30),
             owner=_text(raw.get("owner"), "owner"), budget=raw.get("budget") or 0,
-            start_month=_int(raw.get("start_month", 1), "start_month", 1, 12),
+            start_month=raw.get("start_month", 1),
         ))
     hours = {}
     for name in ("morning", "afternoon"):
