@@ -20,7 +20,7 @@ never read as zeros: they are counted in ``missing``.
 >>> f = nps(t)
 >>> f.value, f.n, f.missing
 (25.0, 4, 1)
->>> by(pd.DataFrame({"csat": [5, 2, None], "channel": ["chat", "chat", "email"]}), "csat", "channel")["value"].tolist()
+>>> by(pd.DataFrame({"csat": [5, 2, None], "channel": ["chat", "chat", "email"]}), "CSAT", "channel")["value"].tolist()
 [50.0, nan]
 """
 
@@ -379,20 +379,20 @@ class _Spec:
 
 
 _SPECS: dict[str, _Spec] = {
-    "nps": _Spec(("nps",), "mean", "metrics.reason_no_answers", _nps_parts),
-    "csat": _Spec(("csat",), "mean", "metrics.reason_no_answers", _csat_parts),
-    "ces": _Spec(("ces",), "mean", "metrics.reason_no_answers", _ces_parts),
-    "qa": _Spec(("qa_score",), "mean", "metrics.reason_no_grades", _qa_parts),
-    "fcr": _Spec(("resolved_at",), "mean", "metrics.reason_none_resolved", _fcr_parts),
-    "frt": _Spec(("first_response_at",), "quantile", "metrics.reason_no_replies", span=("created_at", "first_response_at")),
-    "aht": _Spec(("handle_seconds",), "mean", "metrics.reason_no_handle_time", _aht_parts),
-    "resolution_time": _Spec(("resolved_at",), "quantile", "metrics.reason_none_resolved", span=("created_at", "resolved_at")),
-    "reopen_rate": _Spec(("resolved_at", "reopened"), "mean", "metrics.reason_none_resolved", _reopen_parts),
-    "crr": _Spec(("customer_id",), "retention", "metrics.reason_no_start_customers"),
-    "aov": _Spec(("order_value",), "mean", "metrics.reason_no_orders", _aov_parts),
-    "backlog": _Spec(("created_at",), "backlog", "metrics.reason_no_tickets"),
+    "NPS": _Spec(("nps",), "mean", "metrics.reason_no_answers", _nps_parts),
+    "CSAT": _Spec(("csat",), "mean", "metrics.reason_no_answers", _csat_parts),
+    "CES": _Spec(("ces",), "mean", "metrics.reason_no_answers", _ces_parts),
+    "QA": _Spec(("qa_score",), "mean", "metrics.reason_no_grades", _qa_parts),
+    "FCR": _Spec(("resolved_at",), "mean", "metrics.reason_none_resolved", _fcr_parts),
+    "FRT": _Spec(("first_response_at",), "quantile", "metrics.reason_no_replies", span=("created_at", "first_response_at")),
+    "AHT": _Spec(("handle_seconds",), "mean", "metrics.reason_no_handle_time", _aht_parts),
+    "TTR": _Spec(("resolved_at",), "quantile", "metrics.reason_none_resolved", span=("created_at", "resolved_at")),
+    "REOPEN": _Spec(("resolved_at", "reopened"), "mean", "metrics.reason_none_resolved", _reopen_parts),
+    "CRR": _Spec(("customer_id",), "retention", "metrics.reason_no_start_customers"),
+    "AOV": _Spec(("order_value",), "mean", "metrics.reason_no_orders", _aov_parts),
+    "BACKLOG": _Spec(("created_at",), "backlog", "metrics.reason_no_tickets"),
 }
-#: The metrics this module computes, by their id in ``datasets/metrics/metrics.yaml``.
+#: The metrics this module computes, by their id in ``datasets/metrics/metrics.yaml`` (TTR: time to resolution).
 METRICS: tuple[str, ...] = tuple(_SPECS)
 
 
@@ -407,7 +407,7 @@ def by(df: pd.DataFrame, metric: str, group: str | None = None, *, hours: Busine
     (``None``: on the clock, around the clock); ``period`` is CRR's period when
     ``group`` is not itself a period.
     """
-    spec = _SPECS[metric]
+    spec = _SPECS[metric.upper()]
     groups = _groups(df, group)
     absent = [name for name in spec.needs if name not in df]
     if absent:
@@ -432,6 +432,7 @@ def by(df: pd.DataFrame, metric: str, group: str | None = None, *, hours: Busine
 
 def figure(df: pd.DataFrame, metric: str, **options) -> Figure:
     """One metric over all the tickets of ``df`` (CRR: its latest period; backlog: open at the end)."""
+    metric = metric.upper()
     table = by(df, metric, None, **options)
     row = table.iloc[-1]
     detail = {k: _plain(v) for k, v in row.items() if k not in ("value", "n", "missing", "reason")}
@@ -445,62 +446,62 @@ def _plain(value):
 
 def nps(df: pd.DataFrame) -> Figure:
     """Net Promoter Score: % answers 9-10 − % answers 0-6 to "how likely are you to recommend us?" (0-10)."""
-    return figure(df, "nps")
+    return figure(df, "NPS")
 
 
 def csat(df: pd.DataFrame) -> Figure:
     """Customer satisfaction: % of 4 and 5 among the 1-5 answers."""
-    return figure(df, "csat")
+    return figure(df, "CSAT")
 
 
 def ces(df: pd.DataFrame) -> Figure:
     """Customer Effort Score: mean of the 1-7 answers to "the company made it easy" (7 = easiest)."""
-    return figure(df, "ces")
+    return figure(df, "CES")
 
 
 def qa(df: pd.DataFrame) -> Figure:
     """Quality assurance: mean checklist score (0-100) over the graded tickets."""
-    return figure(df, "qa")
+    return figure(df, "QA")
 
 
 def fcr(df: pd.DataFrame, window_days: int = FCR_WINDOW_DAYS) -> Figure:
     """First contact resolution: % of resolved issues that needed no further contact."""
-    return figure(df, "fcr", window_days=window_days)
+    return figure(df, "FCR", window_days=window_days)
 
 
 def frt(df: pd.DataFrame, hours: BusinessHours | None = None) -> Figure:
     """First response time: median seconds to the first human reply (``detail["p90"]``: the 90th percentile)."""
-    return figure(df, "frt", hours=hours)
+    return figure(df, "FRT", hours=hours)
 
 
 def aht(df: pd.DataFrame) -> Figure:
     """Average handle time: Σ (talk + hold + after-contact work) / Σ contacts, in seconds."""
-    return figure(df, "aht")
+    return figure(df, "AHT")
 
 
 def resolution_time(df: pd.DataFrame, hours: BusinessHours | None = None) -> Figure:
     """Resolution time: median seconds from creation to resolution of the resolved tickets (and p90)."""
-    return figure(df, "resolution_time", hours=hours)
+    return figure(df, "TTR", hours=hours)
 
 
 def reopen_rate(df: pd.DataFrame) -> Figure:
     """Reopen rate: % of resolved tickets that were reopened."""
-    return figure(df, "reopen_rate")
+    return figure(df, "REOPEN")
 
 
 def aov(df: pd.DataFrame) -> Figure:
     """Average order value: Σ order values / number of distinct orders."""
-    return figure(df, "aov")
+    return figure(df, "AOV")
 
 
 def backlog(df: pd.DataFrame) -> Figure:
     """Backlog: tickets still open when the data ends (created, not yet resolved)."""
-    return figure(df, "backlog")
+    return figure(df, "BACKLOG")
 
 
 def crr(df: pd.DataFrame, period: str = "quarter") -> Figure:
     """Customer retention rate over the latest ``period``: ((end − new) / start) × 100."""
-    return figure(df, "crr", period=period)
+    return figure(df, "CRR", period=period)
 
 
 def retention_rate(start: int, end: int, new: int) -> float:
@@ -613,7 +614,7 @@ def aht_fcr_trap(df: pd.DataFrame, group: str = "week") -> Trap:
     the first; ``shown`` is true when AHT fell, FCR fell and the work per issue did
     not fall as much as AHT suggests.
     """
-    table = pd.DataFrame({"aht": by(df, "aht", group)["value"], "fcr": by(df, "fcr", group)["value"]})
+    table = pd.DataFrame({"aht": by(df, "AHT", group)["value"], "fcr": by(df, "FCR", group)["value"]})
     groups = _groups(df, group)
     k = len(groups.labels)
     handle = _floats(df, "handle_seconds")
@@ -635,3 +636,49 @@ def metrics_available(columns: Iterable[str]) -> list[str]:
     """The metrics whose fields are all among ``columns`` (what the lab can show for this data)."""
     have = set(columns)
     return [metric for metric, spec in _SPECS.items() if set(spec.needs) <= have]
+
+
+# --- the matching rounds as ``match`` exercises ------------------------------------------------
+
+
+def match_spec(round_name: str, lang: str, *, activity: str | None = None) -> dict:
+    """A ``match`` activity for a round of ``datasets/metrics/matching.yaml``, with its reference.
+
+    ``values``: rows are the values, columns the metrics offered. ``teams``: rows are
+    the metrics (a phone shows one metric at a time), columns the teams, and the
+    reference is turned around to ``{metric: [teams]}``. The reasons travel under
+    ``answer``, which, like ``reference``, participants only receive once revealed.
+
+    >>> spec = match_spec("values", "en")
+    >>> spec["reference"]["speed"]
+    ['FRT', 'AHT', 'TTR']
+    >>> match_spec("teams", "fr")["reference"]["CRR"]
+    ['support', 'product']
+    """
+    from widgets import content
+
+    catalogue = {m["id"]: m for m in content.load("metrics/metrics")["metrics"]}
+    rnd = content.load("metrics/matching")[round_name]
+    txt = lambda value: content.text(value, lang)  # noqa: E731
+    metrics = [{"id": m, "label": txt(catalogue[m]["abbr"]), "detail": txt(catalogue[m]["name"])} for m in rnd["metrics"]]
+    items = [{"id": it["id"], "label": txt(it["name"]), "detail": txt(it.get("statement") or it["activities"])}
+             for it in rnd["items"]]
+    links = {it["id"]: {ln["metric"]: ln for ln in it["links"]} for it in rnd["items"]}
+    if round_name == "teams":
+        rows, columns = metrics, items
+        reference = {m["id"]: [t["id"] for t in items if m["id"] in links[t["id"]]] for m in metrics}
+        reasons = {m: {t: txt(links[t][m]["reason"]) for t in ref} for m, ref in reference.items()}
+    else:
+        rows, columns = items, metrics
+        reference = {it: list(ln) for it, ln in links.items()}
+        reasons = {it: {m: txt(link["reason"]) for m, link in ln.items()} for it, ln in links.items()}
+    return {
+        "kind": "match",
+        "id": activity or f"metrics-{round_name}",
+        "title": txt(rnd["title"]),
+        "prompt": txt(rnd["prompt"]),
+        "rows": rows,
+        "columns": columns,
+        "reference": reference,
+        "answer": {"reasons": reasons, "unmatched": {u["metric"]: txt(u["reason"]) for u in rnd.get("unmatched", [])}},
+    }
