@@ -176,6 +176,10 @@ class FeedApi(ApiHandler):
         self._closed = False
         last_touch = time.time()
         try:
+            # Headers and a first line now: the page learns at once that it is connected
+            # (a reconnection with nothing missed would otherwise wait for the heartbeat).
+            self.write("retry: 3000\n\n")
+            await self.flush()
             backlog = await self.ctx.run_sync(self.ctx.engine.events_since, session["id"], since)
             await self._send(backlog, trainer_view, since)
             since = backlog[-1]["seq"] if backlog else since
@@ -297,6 +301,17 @@ class ExportApi(ApiHandler):
         self.finish(body)
 
 
+class ReleaseKernelApi(ApiHandler):
+    """A dashboard tab that closes releases its kernel; the id is only known to that page."""
+
+    async def post(self, kernel_id):
+        manager = self.settings.get("kernel_manager")
+        if manager is not None and kernel_id in manager:
+            await manager.shutdown_kernel(kernel_id)
+        self.set_status(204)
+        self.finish()
+
+
 class StringsApi(BaseHandler):
     def get(self, lang):
         if lang not in ("fr", "en"):
@@ -396,6 +411,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         # plotly.js once, cached by the browser, instead of 5 MB of widget state per page view.
         (rf"{b}elan/vendor/(plotly\.min\.js)", StaticHandler, {"path": str(PLOTLY_JS)}),
         (rf"{b}elan/api/health", HealthApi, {"ctx": ctx}),
+        (rf"{b}elan/api/kernels/([0-9a-f-]{{36}})/release", ReleaseKernelApi, {"ctx": ctx}),
         (rf"{b}elan/api/strings/(fr|en)", StringsApi, {"ctx": ctx}),
         (rf"{b}elan/api/join", JoinApi, {"ctx": ctx}),
         (rf"{b}elan/api/sessions", SessionsApi, {"ctx": ctx}),

@@ -75,12 +75,37 @@ export class Api {
     }
   }
 
+  // The live channel. EventSource reconnects by itself after most failures; when it gives
+  // up (CLOSED), or when the phone says its network is back, a new one starts from the last
+  // event seen. A phone that drops off Wi-Fi may keep a dead stream open with no error, so
+  // the browser's offline and online events are heard too.
   feed(onChange, onStatus) {
-    const url = `${this.base}s/${encodeURIComponent(this.code)}/feed?token=${encodeURIComponent(this.token)}`;
-    const source = new EventSource(url);
-    source.addEventListener("change", (event) => onChange(JSON.parse(event.data)));
-    source.addEventListener("open", () => onStatus(true));
-    source.addEventListener("error", () => onStatus(false));
-    return source;
+    let source = null;
+    let last = "";
+    let retry = null;
+    let delay = 1000;
+    const open = () => {
+      clearTimeout(retry);
+      if (source) source.close();
+      const since = last ? `&since=${encodeURIComponent(last)}` : "";
+      source = new EventSource(`${this.base}s/${encodeURIComponent(this.code)}/feed?token=${encodeURIComponent(this.token)}${since}`);
+      source.addEventListener("change", (event) => {
+        last = event.lastEventId || last;
+        onChange(JSON.parse(event.data));
+      });
+      source.addEventListener("tick", (event) => { last = event.lastEventId || last; });
+      source.addEventListener("open", () => { delay = 1000; onStatus(true); });
+      source.addEventListener("error", () => {
+        onStatus(false);
+        if (source.readyState === EventSource.CLOSED) {
+          retry = setTimeout(open, delay);
+          delay = Math.min(delay * 2, 15000);
+        }
+      });
+    };
+    window.addEventListener("offline", () => onStatus(false));
+    window.addEventListener("online", open);
+    open();
+    return { close: () => { clearTimeout(retry); source.close(); } };
   }
 }

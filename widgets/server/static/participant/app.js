@@ -84,7 +84,6 @@ async function start(code, name) {
   document.getElementById("session-code").textContent = code;
   await refresh();
   api.feed(onChange, onConnection);
-  window.addEventListener("online", () => refresh());
 }
 
 function onChange() {
@@ -94,18 +93,28 @@ function onChange() {
 }
 
 let wasOffline = false;
+let noticeTimer = null;
+function connectionLost() {
+  wasOffline = true;
+  clearTimeout(noticeTimer);
+  showStatus(t("offline"), "offline");
+}
+
+async function connectionBack() {
+  if (!wasOffline) return;
+  wasOffline = false;
+  showStatus(t("online"), "online");
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => showStatus(""), 3000);
+  await api.flush();
+}
+
 async function onConnection(ok) {
   if (!ok) {
-    wasOffline = true;
-    showStatus(t("offline"), "offline");
+    connectionLost();
     return;
   }
-  if (wasOffline) {
-    wasOffline = false;
-    showStatus(t("online"), "online");
-    setTimeout(() => showStatus(""), 3000);
-    await api.flush();
-  }
+  await connectionBack();
   refresh();
 }
 
@@ -120,8 +129,13 @@ async function refresh() {
       main.hidden = true;
       return;
     }
-    if (err.status === undefined) showStatus(t("offline"), "offline");
+    if (err.status === undefined) connectionLost();
     return;
+  }
+  if (wasOffline) {
+    // The server answered: send what waited, then show the state after it.
+    await connectionBack();
+    return refresh();
   }
   render();
 }
