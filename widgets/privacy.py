@@ -3,9 +3,8 @@
 Names go first: :func:`purge` with ``names_only`` drops the names of old sessions
 and keeps their anonymous results (the group's ranking, heatmap, scores);
 without it, old sessions are removed with everything in them. A participant's data
-is deleted on request with :func:`forget_participant`. Each function works in one
-transaction and, when it changes a session, appends an event so open dashboards
-refresh.
+is deleted on request with :func:`forget_participant`. Each session is changed in
+one transaction, which also appends an event so open dashboards refresh.
 
 >>> from widgets.store import Store
 >>> purge(Store("sqlite://"), 365)
