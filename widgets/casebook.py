@@ -70,6 +70,13 @@ def load_cases(folder: str | None = None) -> list[dict]:
 
 def get_case(case_id: str, folder: str | None = None) -> dict:
     """One case by its id; ``KeyError`` if there is none."""
+    try:
+        # Cases are usually named for their id: load that file alone (cached) before scanning them all.
+        case = content.load(f"{folder or 'cases'}/{case_id}")
+        if case.get("kind") == "case" and case["id"] == case_id:
+            return case
+    except FileNotFoundError:
+        pass
     for case in load_cases(folder):
         if case["id"] == case_id:
             return case

@@ -1,0 +1,173 @@
+"""Case files: every bundled case validates, and broken copies are refused with the case, step, field, file and line."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from widgets import casebook, content
+from widgets.checks import cases as checks
+
+CASES = sorted((content.BUNDLED / "cases").glob("*.yaml"))
+SOURCE = content.BUNDLED / "cases" / "billing-double-charge.yaml"
+
+
+def texts(value):
+    """Every {fr, en} text map below a value."""
+    if isinstance(value, dict):
+        if set(value) == {"fr", "en"}:
+            yield value
+        else:
+            for item in value.values():
+                yield from texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts(item)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_every_bundled_case_validates(path):
+    assert content.validate_file(path) == []
+    assert content.load_file(path)["id"] == path.stem
+
+
+def test_at_least_eight_cases_cover_the_channels_sectors_and_difficulties():
+    cases = casebook.load_cases()
+    assert len(cases) >= 8
+    assert {"phone", "email", "chat", "social-media", "in-person"} <= {c["channel"] for c in cases}
+    assert {"telecom", "retail", "insurance", "banking", "utilities", "public-service"} <= {c["sector"] for c in cases}
+    assert {1, 2, 3} <= {c["difficulty"] for c in cases}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_french_is_written_in_french(path):
+    case = content.load_file(path)
+    french = " ".join(t["fr"] for t in texts(case))
+    assert re.search(r"[éèàçêù]", french)
+    for text in texts(case):
+        assert text["fr"] != text["en"] or len(text["fr"]) < 20, text
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_every_path_puts_every_competence_at_stake(path):
+    # A path that never lets a competence vary could not score it fairly.
+    case = content.load_file(path)
+    for walk in casebook.all_paths(case):
+        for competence in casebook.COMPETENCES:
+            ranges = [casebook._range(casebook.step(case, s), competence) for s in walk.path]
+            assert any(high > low for low, high in ranges), (walk.choices, competence)
+
+
+def write(tmp_path: Path, data: dict) -> Path:
+    file = tmp_path / f"{data['id']}.yaml"
+    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return file
+
+
+def line_of(file: Path, needle: str, occurrence: int = 1) -> int:
+    seen = 0
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(needle)
+
+
+@pytest.fixture
+def case():
+    return copy.deepcopy(yaml.safe_load(SOURCE.read_text(encoding="utf-8")))
+
+
+def test_a_dangling_next_is_refused_naming_case_step_field_file_and_line(tmp_path, case):
+    case["steps"][2]["responses"][1]["next"] = "nowhere"
+    file = write(tmp_path, case)
+    [problem] = content.validate_file(file)
+    assert problem.file.endswith("billing-double-charge.yaml")
+    assert problem.line == line_of(file, "next: nowhere")
+    assert problem.field == "steps[2].responses[1].next"
+    assert "case 'billing-double-charge'" in problem.message and "step 'check'" in problem.message
+    assert "'nowhere'" in problem.message and "billing-double-charge.yaml:" in str(problem)
+
+
+def test_a_missing_english_translation_is_refused_with_its_field_and_line(tmp_path, case):
+    del case["steps"][1]["responses"][0]["feedback"]["en"]
+    file = write(tmp_path, case)
+    [problem] = content.validate_file(file)
+    # The file is named for the case; the field names the step and the response by position.
+    assert Path(problem.file).stem == "billing-double-charge"
+    assert problem.field == "steps[1].responses[0].feedback.en"
+    assert "missing translation 'en'" in problem.message
+    fr_line = line_of(file, "Reconnaître qu’on a mal orienté")
+    assert problem.line in (fr_line - 1, fr_line)
+
+
+def test_an_unreachable_step_is_refused(tmp_path, case):
+    # 'pushback' is reached only from 'policy': send it elsewhere and the step is orphaned.
+    case["steps"][0]["responses"][2]["next"] = "check"
+    file = write(tmp_path, case)
+    [problem] = content.validate_file(file)
+    assert problem.field == "steps[1].id"
+    assert problem.line == line_of(file, "id: pushback")
+    assert "step 'pushback'" in problem.message and "no response leads" in problem.message
+    assert "case 'billing-double-charge'" in problem.message
+
+
+def test_a_loop_is_refused_at_the_response_that_closes_it(tmp_path, case):
+    case["steps"][2]["responses"][2]["next"] = "opening"
+    problems = content.validate_file(write(tmp_path, case))
+    assert any(p.field == "steps[2].responses[2].next" and "goes back" in p.message for p in problems)
+
+
+def test_a_path_too_short_is_refused(tmp_path, case):
+    case["steps"][0]["responses"][0]["next"] = "closing"
+    problems = content.validate_file(write(tmp_path, case))
+    assert any("has 2 steps" in p.message and "step 'closing'" in p.message for p in problems)
+
+
+def test_a_path_too_long_is_refused():
+    def step(i, last):
+        target = "end" if last else f"s{i + 1}"
+        return {"id": f"s{i}", "responses": [{"id": r, "next": target} for r in "abc"]}
+
+    data = {"id": "long", "steps": [step(i, i == 5) for i in range(6)], "endings": [{"id": "end"}],
+            "debrief": {"principles": [], "points": []}}
+    problems = checks.check_case(data)
+    assert [(path, "has 6 steps" in message) for path, message in problems] == [(("steps", 5, "id"), True)]
+
+
+def test_too_few_or_too_many_responses_are_refused(tmp_path, case):
+    case["steps"][0]["responses"] = case["steps"][0]["responses"][:2]
+    case["steps"][3]["responses"] += [dict(case["steps"][3]["responses"][0], id=f"extra-{i}") for i in range(2)]
+    problems = content.validate_file(write(tmp_path, case))
+    fields = {p.field: p.message for p in problems}
+    assert "has 2 responses" in fields["steps[0].responses"] and "step 'opening'" in fields["steps[0].responses"]
+    assert "has 5 responses" in fields["steps[3].responses"]
+
+
+def test_duplicate_ids_are_refused(tmp_path, case):
+    case["steps"][2]["responses"][1]["id"] = "refund-now"
+    case["endings"][1]["id"] = "loyal"
+    problems = content.validate_file(write(tmp_path, case))
+    messages = " ".join(p.message for p in problems)
+    assert "response 'refund-now': id 'refund-now' is used twice" in messages
+    assert "ending 'loyal': id 'loyal' is used twice" in messages
+
+
+def test_a_debrief_point_must_name_a_listed_principle(tmp_path, case):
+    case["debrief"]["points"][0]["principle"] = "charges"
+    [problem] = content.validate_file(write(tmp_path, case))
+    assert problem.field == "debrief.points[0].principle"
+
+
+def test_two_cases_with_one_id_are_refused(tmp_path, monkeypatch, case):
+    (tmp_path / "cases").mkdir()
+    write(tmp_path / "cases", case)
+    (tmp_path / "cases" / "copy.yaml").write_text(SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("ELAN_CONTENT_DIR", str(tmp_path))
+    with pytest.raises(content.ContentError, match="defined in two files"):
+        casebook.load_cases()
