@@ -97,6 +97,19 @@ def wrap(text: str, size: int, *, bold: bool = False, width: float = TEXT_WIDTH,
     return lines or [""]
 
 
+#: Control characters are not allowed in XML; bidi overrides could make a name read backwards.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Participant text with what cannot be shown removed (escaping is the templates' job).
+
+    >>> clean("Zo\\u202ee\\x00 <b>")
+    'Zoe <b>'
+    """
+    return _UNPRINTABLE.sub("", str(text))
+
+
 def _texts() -> dict:
     return content.load_file(BADGES / "badges.yaml")
 
@@ -129,6 +142,7 @@ def _star(cx: float, cy: float, outer: float, inner: float) -> list[tuple[float,
 def layout(name: str, title: str, value_label: str, date: dt.date | str, lang: str) -> dict:
     """The badge as shapes in SVG units: what both the SVG and the PNG draw."""
     texts = _texts()["badge"]
+    name, title, value_label = clean(name), clean(title), clean(value_label)
     label, color = value_of(value_label, lang)
     when = format_date(date, lang)
     shapes: list[dict] = [
@@ -217,6 +231,7 @@ def certificate_html(name: str, title: str, value_label: str, date: dt.date | st
                      story: str = "", given_by: str = "") -> str:
     """A printable certificate (A4 or Letter) with the badge, from ``widgets/templates/certificate.html``."""
     texts = _texts()["certificate"]
+    name, title, story, given_by = clean(name), clean(title), clean(story), clean(given_by)
     label, color = value_of(value_label, lang)
     pick = {key: content.text(value, lang) for key, value in texts.items()}
     return _env(str(TEMPLATES)).get_template("certificate.html").render(

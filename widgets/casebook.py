@@ -16,6 +16,7 @@ dashboard, the participant page and the solo notebook all call it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from widgets import content
@@ -70,7 +71,10 @@ def load_cases(folder: str | None = None) -> list[dict]:
 
 def get_case(case_id: str, folder: str | None = None) -> dict:
     """One case by its id; ``KeyError`` if there is none."""
+    # An id is a slug (the schema says so); anything else never becomes a file path.
     try:
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", case_id):
+            raise FileNotFoundError(case_id)
         # Cases are usually named for their id: load that file alone (cached) before scanning them all.
         case = content.load(f"{folder or 'cases'}/{case_id}")
         if case.get("kind") == "case" and case["id"] == case_id:
