@@ -522,7 +522,7 @@ def compute_all(df: pd.DataFrame, **options) -> dict[str, Figure]:
 
 
 def _backlog(df: pd.DataFrame, groups: _Groups) -> pd.DataFrame:
-    """Open tickets at the end of each period, or, by column, at the last creation time of the data."""
+    """Open tickets at the end of each period, or, by column, when the data ends (its last event)."""
     k = len(groups.labels)
     created = _ns(df, "created_at")
     done = _ns(df, "resolved_at") if "resolved_at" in df else np.full(len(df), _NAT)
@@ -536,7 +536,8 @@ def _backlog(df: pd.DataFrame, groups: _Groups) -> pd.DataFrame:
         value, n = (made - np.cumsum(np.bincount(closed_code, minlength=k))).astype(float), made
         reasons = np.where(made == 0, "metrics.reason_no_tickets", None).astype(object)
     else:
-        as_of = created.max()
+        # The export was taken after its last event, creation or resolution.
+        as_of = max(created.max(), done.max())
         still_open = (created <= as_of) & ((done == _NAT) | (done > as_of))
         value, n = np.bincount(groups.codes[still_open], minlength=k).astype(float), tickets
         reasons = np.where(tickets == 0, "metrics.reason_no_tickets", None).astype(object)

@@ -145,6 +145,24 @@ class TicketImportError(ValueError):
         return out
 
 
+class _Problems:
+    """Collects problems, keeping the first ``MAX_PROBLEMS`` and counting the rest (a million bad rows stay cheap)."""
+
+    def __init__(self):
+        self.listed: list[ImportProblem] = []
+        self.more = 0
+
+    def rows(self, mask: np.ndarray, make) -> None:
+        rows = _rows(mask)
+        room = max(0, MAX_PROBLEMS - len(self.listed))
+        self.listed += [make(int(r)) for r in rows[:room]]
+        self.more += max(0, rows.size - room)
+
+    def raise_any(self) -> None:
+        if self.listed:
+            raise TicketImportError(self.listed, more=self.more)
+
+
 # --- reading the file ------------------------------------------------------------------
 
 
@@ -323,13 +341,12 @@ def load_tickets(source: str | Path | bytes | IO | pd.DataFrame, mapping: dict[s
         raise TicketImportError(problems)
     if raw.empty:
         raise TicketImportError([ImportProblem("error_empty_file")])
-    out, problems = {}, []
+    out, problems = {}, _Problems()
     for name, column in mapping.items():
         spec, cells = BY_NAME[name], raw[column].astype(str).str.strip()
         empty = (cells == "").to_numpy()
-        if spec.required and empty.any():
-            problems += [ImportProblem("error_empty_required", {"row": int(r), "column": column, "field": name})
-                         for r in _rows(empty)[:MAX_PROBLEMS]]
+        if spec.required:
+            problems.rows(empty, lambda r: ImportProblem("error_empty_required", {"row": r, "column": column, "field": name}))
         if spec.kind in ("id", "text"):
             out[name] = cells.where(~empty)
             continue
@@ -337,17 +354,15 @@ def load_tickets(source: str | Path | bytes | IO | pd.DataFrame, mapping: dict[s
         bad = ~empty & values.isna().to_numpy()
         if spec.kind == "integer":
             bad |= ~empty & ~bad & (values.fillna(0) % 1 != 0).to_numpy()
-        problems += [ImportProblem("error_bad_value", {"row": int(r), "column": column, "value": cells.iloc[r - 2],
-                                                       "expected": _EXPECTED[spec.kind]})
-                     for r in _rows(bad)[:MAX_PROBLEMS]]
+        problems.rows(bad, lambda r: ImportProblem("error_bad_value", {
+            "row": r, "column": column, "value": cells.iloc[r - 2], "expected": _EXPECTED[spec.kind]}))
         if spec.name == "qa_score" and values.max() <= 1:
             values = values * 100  # a 0-1 share
-        problems += _range_problems(values, spec, column, cells)
+        _range_problems(problems, values, spec, column, cells)
         out[name] = values
     table = pd.DataFrame(out, index=raw.index)
-    problems += _consistency_problems(table, mapping, raw)
-    if problems:
-        raise TicketImportError(problems[:MAX_PROBLEMS], more=max(0, len(problems) - MAX_PROBLEMS))
+    _consistency_problems(problems, table, mapping)
+    problems.raise_any()
     return _typed(table)
 
 
@@ -364,37 +379,34 @@ def _mapping_problems(raw: pd.DataFrame, mapping: dict[str, str]) -> list[Import
     return problems
 
 
-def _range_problems(values: pd.Series, spec: Field, column: str, cells: pd.Series) -> list[ImportProblem]:
+def _range_problems(problems: _Problems, values: pd.Series, spec: Field, column: str, cells: pd.Series) -> None:
     if spec.low is None and spec.high is None:
-        return []
+        return
     low = -np.inf if spec.low is None else spec.low
     high = np.inf if spec.high is None else spec.high
     outside = (values.notna() & ((values < low) | (values > high))).to_numpy()
     key = "error_below" if spec.high is None else "error_out_of_range"
-    return [ImportProblem(key, {"row": int(r), "column": column, "value": cells.iloc[r - 2],
-                                "low": _show(low), "high": _show(high)}) for r in _rows(outside)[:MAX_PROBLEMS]]
+    problems.rows(outside, lambda r: ImportProblem(key, {"row": r, "column": column, "value": cells.iloc[r - 2],
+                                                         "low": _show(low), "high": _show(high)}))
 
 
 def _show(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _consistency_problems(table: pd.DataFrame, mapping: dict[str, str], raw: pd.DataFrame) -> list[ImportProblem]:
-    problems = []
+def _consistency_problems(problems: _Problems, table: pd.DataFrame, mapping: dict[str, str]) -> None:
     ids = table["ticket_id"]
-    repeated = ids.duplicated(keep="first") & ids.notna()
+    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
     if repeated.any():
         first_row = {v: i + 2 for i, v in reversed(list(enumerate(ids)))}
-        problems += [ImportProblem("error_duplicate_id", {"row": int(r), "column": mapping["ticket_id"],
-                                                          "value": ids.iloc[r - 2], "first": first_row[ids.iloc[r - 2]]})
-                     for r in _rows(repeated.to_numpy())[:MAX_PROBLEMS]]
+        problems.rows(repeated, lambda r: ImportProblem("error_duplicate_id", {
+            "row": r, "column": mapping["ticket_id"], "value": ids.iloc[r - 2], "first": first_row[ids.iloc[r - 2]]}))
     for name in ("first_response_at", "resolved_at"):
-        if name in table and "created_at" in table:
+        if name in table:
+            # A reply before the ticket exists usually means two columns in different time zones.
             early = (table[name] < table["created_at"]).to_numpy()
-            problems += [ImportProblem("error_before_creation", {"row": int(r), "column": mapping[name],
-                                                                 "created": mapping["created_at"]})
-                         for r in _rows(early)[:MAX_PROBLEMS]]
-    return problems
+            problems.rows(early, lambda r, name=name: ImportProblem("error_before_creation", {
+                "row": r, "column": mapping[name], "created": mapping["created_at"]}))
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
