@@ -1,8 +1,12 @@
-// Idea cards: write, send, see your own cards.
+// Idea cards: write, send, see your own cards. With `tags` (the team's values), pick which one a card is for.
 import { el } from "../dom.js";
 
-export function render({ root, state, t, send, refresh }) {
-  const max = state.activity.max_length || 280;
+let lastTag = null; // the value picked last stays picked for the next card
+
+export function render({ root, state, t, tx, send, refresh }) {
+  const spec = state.activity;
+  const max = spec.max_length || 280;
+  const tags = spec.tags || [];
   const list = el("ul", { class: "mine", "aria-label": t("your_ideas") });
   for (const card of state.view.mine || []) {
     list.append(
@@ -14,20 +18,50 @@ export function render({ root, state, t, send, refresh }) {
     root.append(list);
     return;
   }
+  const hints = (spec.hint || []).map((h) => el("li", { text: tx(h) }));
+  const hintList = hints.length ? el("ul", { class: "help hints" }, hints) : null;
+
+  let picked = tags.some((tag) => tag.id === lastTag) ? lastTag : (tags.length === 1 ? tags[0].id : null);
+  let picker = null;
+  if (tags.length) {
+    const buttons = tags.map((tag) => {
+      const button = el("button", { type: "button", class: "option tag", "data-tag": tag.id, "aria-pressed": "false",
+        text: tx(tag.label) });
+      button.addEventListener("click", () => { picked = tag.id; lastTag = tag.id; mark(); });
+      return button;
+    });
+    const mark = () => {
+      for (const b of buttons) {
+        const on = b.dataset.tag === picked;
+        b.classList.toggle("selected", on);
+        b.setAttribute("aria-pressed", on ? "true" : "false");
+      }
+    };
+    mark();
+    picker = el("fieldset", { class: "tags" }, el("legend", { text: t("pick_tag") }), el("div", { class: "options" }, buttons));
+  }
+
   const area = el("textarea", { id: "idea-text", rows: 3, maxlength: max, placeholder: t("idea_placeholder"),
     "aria-label": t("idea_placeholder") });
   const left = el("p", { class: "help", "aria-live": "polite", text: t("characters_left", { n: max }) });
   const error = el("p", { class: "error", role: "alert", hidden: true });
   area.addEventListener("input", () => { left.textContent = t("characters_left", { n: max - area.value.length }); });
-  const formNode = el("form", { class: "card" }, area, left, error, el("button", { type: "submit", class: "primary", text: t("send") }));
+  const formNode = el("form", { class: "card" }, picker, hintList, area, left, error,
+    el("button", { type: "submit", class: "primary", text: t("send") }));
   formNode.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;
     const text = area.value.trim();
     if (!text) return;
+    if (tags.length && !picked) {
+      error.textContent = t("pick_tag_first");
+      error.hidden = false;
+      return;
+    }
     const nonce = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const payload = tags.length ? { text, nonce, tag: picked } : { text, nonce };
     try {
-      await send({ text, nonce });
+      await send(payload);
       area.value = "";
       left.textContent = t("characters_left", { n: max });
       area.blur();
