@@ -1,0 +1,277 @@
+"""Load of one live session: N participants join at a given rate, each with a live feed, each votes once.
+
+Real HTTP and server-sent-events clients (httpx, asyncio) on loopback against a real
+``elan serve`` process. Reports join latency, vote-to-trainer-feed latency (from the
+vote's POST to the event reaching a trainer's feed), and the server's CPU and peak memory.
+
+    .venv/bin/python benchmarks/bench_load.py                 # 1,000 participants at 100 per second
+    .venv/bin/python benchmarks/bench_load.py -n 200 --rate 50 --feeds 50
+
+Bounded: ``-n`` clients at most, and everything stops after ``--timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+ELAN = Path(sys.executable).with_name("elan")
+KEY = "bench-trainer-key"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+class Server:
+    """``elan serve`` in a subprocess, watched by psutil (CPU time, peak resident memory)."""
+
+    def __init__(self, data_dir: Path, env: dict):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(data_dir / "server.log", "w")
+        args = [str(ELAN), "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(data_dir),
+                "--trainer-key", KEY, "--public-url", self.url]
+        self.process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+        self.ps = psutil.Process(self.process.pid)
+        self.peak_rss = 0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self._stop.is_set():
+            try:
+                rss = self.ps.memory_info().rss + sum(c.memory_info().rss for c in self.ps.children(recursive=True))
+                self.peak_rss = max(self.peak_rss, rss)
+            except psutil.Error:
+                pass
+            self._stop.wait(0.2)
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit("elan serve stopped at start; see server.log")
+            try:
+                if httpx.get(self.url + "/elan/api/health", timeout=2).status_code == 200:
+                    self._sampler.start()
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("elan serve did not start")
+
+    def cpu_seconds(self) -> float:
+        t = self.ps.cpu_times()
+        return t.user + t.system
+
+    def stop(self):
+        self._stop.set()
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+async def read_sse(response: httpx.Response, on_event=None):
+    """Read a server-sent events stream until it closes; ``on_event(id, event, data)`` for each."""
+    fields: dict[str, str] = {}
+    async for line in response.aiter_lines():
+        if line == "":
+            if "data" in fields and on_event:
+                on_event(int(fields.get("id", 0)), fields.get("event", "message"), fields["data"])
+            fields = {}
+        elif not line.startswith(":"):
+            name, _, value = line.partition(": ")
+            fields[name] = value
+
+
+async def run(args) -> dict:
+    data_dir = Path(tempfile.mkdtemp(prefix="elan-bench-"))
+    server = Server(data_dir, {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)})
+    server.wait_ready()
+    trainer = {"X-Elan-Key": KEY}
+    limits = httpx.Limits(max_connections=args.n + args.feeds + 50, max_keepalive_connections=args.n + 50)
+    timeout = httpx.Timeout(30, read=None)
+    out: dict = {}
+    try:
+        async with httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http:
+            code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()["code"]
+            await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
+            items = []
+            for n in range(args.cards):
+                r = await http.post(f"s/{code}/trainer/add-item", headers=trainer, json={"activity": "ideas", "text": f"Idée {n}"})
+                items.append(r.json()["result"])
+            await http.post(f"s/{code}/trainer/open", headers=trainer,
+                            json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}})
+
+            sent: dict[int, float] = {}
+            seen: dict[int, float] = {}
+            tasks: list[asyncio.Task] = []
+
+            def on_trainer_event(_id, event, data):
+                now = time.perf_counter()
+                for e in json.loads(data).get("events", []):
+                    seen.setdefault(e["seq"], now)
+
+            async def feed(params=None, headers=None, on_event=None, ready=None):
+                try:
+                    async with http.stream("GET", f"s/{code}/feed", params=params, headers=headers) as response:
+                        if ready:
+                            ready.set()
+                        await read_sse(response, on_event)
+                except (httpx.HTTPError, asyncio.CancelledError):
+                    pass
+
+            trainer_ready = asyncio.Event()
+            tasks.append(asyncio.create_task(feed(headers=trainer, on_event=on_trainer_event, ready=trainer_ready)))
+            await trainer_ready.wait()
+
+            join_latency: list[float] = []
+            join_errors = 0
+            tokens: list[str | None] = [None] * args.n
+            me = psutil.Process()
+            cpu0, wall0, mine0 = server.cpu_seconds(), time.perf_counter(), sum(me.cpu_times()[:2])
+
+            async def join(i: int):
+                nonlocal join_errors
+                t0 = time.perf_counter()
+                try:
+                    r = await http.post("join", json={"code": code})
+                    r.raise_for_status()
+                except httpx.HTTPError:
+                    join_errors += 1
+                    return
+                join_latency.append(time.perf_counter() - t0)
+                tokens[i] = r.json()["token"]
+                if i < args.feeds:
+                    tasks.append(asyncio.create_task(feed(params={"token": tokens[i]})))
+
+            start = time.perf_counter()
+            joins = []
+            for i in range(args.n):
+                await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
+                joins.append(asyncio.create_task(join(i)))
+            await asyncio.gather(*joins)
+            join_wall = time.perf_counter() - start
+            await asyncio.sleep(1)  # let the feeds settle before the votes
+
+            vote_latency: list[float] = []
+            vote_errors = 0
+
+            async def vote(i: int):
+                nonlocal vote_errors
+                token = tokens[i]
+                if token is None:
+                    return
+                t0 = time.perf_counter()
+                try:
+                    r = await http.post(f"s/{code}/submit", headers={"X-Elan-Token": token},
+                                        json={"activity": "vote", "payload": {"item": items[i % len(items)], "dots": 1}})
+                    r.raise_for_status()
+                except httpx.HTTPError:
+                    vote_errors += 1
+                    return
+                sent[r.json()["seq"]] = t0
+                vote_latency.append(time.perf_counter() - t0)
+
+            start = time.perf_counter()
+            votes = []
+            for i in range(args.n):
+                await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
+                votes.append(asyncio.create_task(vote(i)))
+            await asyncio.gather(*votes)
+            deadline = time.perf_counter() + 15
+            while time.perf_counter() < deadline and not all(seq in seen for seq in sent):
+                await asyncio.sleep(0.1)
+            cpu1, wall1, mine1 = server.cpu_seconds(), time.perf_counter(), sum(me.cpu_times()[:2])
+            feed_latency = [seen[seq] - t0 for seq, t0 in sent.items() if seq in seen]
+            health = (await http.get("health")).json()
+            results = (await http.get(f"s/{code}/results", params={"activity": "vote"}, headers=trainer)).json()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+            out = {
+                "participants": args.n,
+                "rate_per_s": args.rate,
+                "feeds_open": health["listeners"],
+                "joined": results["counts"]["joined"],
+                "join_errors": join_errors,
+                "join_wall_s": round(join_wall, 2),
+                "join_p50_ms": round(pct(join_latency, 50) * 1000, 1),
+                "join_p95_ms": round(pct(join_latency, 95) * 1000, 1),
+                "votes_counted": sum(r["dots"] for r in results["results"]["ranking"]),
+                "vote_errors": vote_errors,
+                "vote_post_p50_ms": round(pct(vote_latency, 50) * 1000, 1),
+                "vote_post_p95_ms": round(pct(vote_latency, 95) * 1000, 1),
+                "vote_to_feed_p50_ms": round(pct(feed_latency, 50) * 1000, 1),
+                "vote_to_feed_p95_ms": round(pct(feed_latency, 95) * 1000, 1),
+                "votes_seen_on_feed": len(feed_latency),
+                "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 1),
+                "client_cpu_percent_of_one_core": round(100 * (mine1 - mine0) / (wall1 - wall0), 1),
+                "server_peak_rss_mb": round(server.peak_rss / 2**20, 1),
+                "feed_interval_ms": args.feed_interval,
+                "machine": f"{platform.machine()}, {psutil.cpu_count()} cores, "
+                           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
+            }
+    finally:
+        server.stop()
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("-n", type=int, default=1000, help="participants (at most 5,000)")
+    p.add_argument("--rate", type=float, default=100, help="joins (then votes) per second")
+    p.add_argument("--feeds", type=int, default=None, help="participants with an open live feed (default: all)")
+    p.add_argument("--cards", type=int, default=10, help="cards to vote on")
+    p.add_argument("--feed-interval", type=int, default=250, help="the server's feed poll interval, ms")
+    p.add_argument("--timeout", type=float, default=300, help="stop everything after this many seconds")
+    p.add_argument("--json", help="also write the figures to this file")
+    args = p.parse_args(argv)
+    args.n = max(1, min(args.n, 5000))
+    args.feeds = args.n if args.feeds is None else max(0, min(args.feeds, args.n))
+    try:
+        out = asyncio.run(asyncio.wait_for(run(args), args.timeout))
+    except asyncio.TimeoutError:
+        print(f"stopped after {args.timeout} s", file=sys.stderr)
+        return 1
+    width = max(len(k) for k in out)
+    for key, value in out.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
