@@ -6,7 +6,7 @@ PORT ?= 8866
 DATA ?= var
 PYTEST_ARGS ?=
 
-.PHONY: serve test install install-test browser clean
+.PHONY: serve test install install-test system-packages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,12 @@ install-test: $(VENV)/.installed-test
 serve: $(VENV)/.installed
 	$(VENV)/bin/elan serve --port $(PORT) --data-dir $(DATA)
 
-# Debian's chromium drives the browser tests; Playwright never downloads a browser.
-browser:
-	@$(PY) -m widgets.testing.browser_setup
+# Debian's chromium drives the browser tests (Playwright never downloads a browser);
+# nginx fronts the multi-process test. Installed from Debian's packages when missing.
+system-packages:
+	@$(PY) -m widgets.testing.system_setup
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
