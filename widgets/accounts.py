@@ -58,9 +58,9 @@ def add(store, name: str, secret: str | None = None, *, is_admin: bool = False) 
     """
     name = (name or "").strip()
     if not name or ":" in name or len(name) > 120:
-        raise AccountError("core.error_invalid", field="name")
+        raise AccountError("core.error_trainer_name", max=120)
     if secret is not None and len(secret) < SECRET_MIN:
-        raise AccountError("core.error_invalid", field="secret")
+        raise AccountError("core.error_secret_too_short", min=SECRET_MIN)
     secret = secret or secrets.token_urlsafe(18)
     with store.write() as conn:
         conn.execute(

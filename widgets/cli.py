@@ -93,6 +93,9 @@ def cmd_trainer(args) -> int:
         except sa.exc.IntegrityError:
             print(t("core.trainer_exists", name=args.name), file=sys.stderr)
             return 1
+        except accounts.AccountError as exc:
+            print(t(exc.key, **exc.values), file=sys.stderr)
+            return 1
         print(t("core.trainer_added", name=args.name, key=key))
     elif args.action == "remove":
         if not accounts.remove(store, args.name):
@@ -117,10 +120,36 @@ def cmd_purge(args) -> int:
 
 def cmd_forget(args) -> int:
     from widgets import privacy
+    from widgets.errors import EngineError
 
     settings = _settings(args)
-    privacy.forget_participant(_engine(settings).store, args.code, args.participant)
+    try:
+        privacy.forget_participant(_engine(settings).store, args.code, args.participant)
+    except EngineError as exc:
+        print(Translator(settings.language)(exc.key, **exc.values), file=sys.stderr)
+        return 1
     print(Translator(settings.language)("core.forgotten", participant=args.participant, code=args.code))
+    return 0
+
+
+def cmd_anonymize(args) -> int:
+    from widgets import privacy
+    from widgets.errors import EngineError
+
+    settings = _settings(args)
+    try:
+        counts = privacy.anonymize_session(_engine(settings).store, args.code)
+    except EngineError as exc:
+        print(Translator(settings.language)(exc.key, **exc.values), file=sys.stderr)
+        return 1
+    print(Translator(settings.language)("core.anonymized", code=args.code.upper(), names=counts.get("names", 0)))
+    return 0
+
+
+def cmd_deploy(args) -> int:
+    from widgets.deploy import nginx_config
+
+    print(nginx_config(args.backend, listen=args.listen, server_name=args.server_name), end="")
     return 0
 
 
@@ -176,6 +205,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("participant", type=int)
     _add_setting_flags(p)
     p.set_defaults(func=cmd_forget)
+
+    p = sub.add_parser("anonymize", help="drop every name of a session, keep its results")
+    p.add_argument("code")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_anonymize)
+
+    p = sub.add_parser("deploy", help="print the nginx configuration for several elan serve processes")
+    p.add_argument("what", choices=("nginx",))
+    p.add_argument("--backend", action="append", required=True, help="host:port of an elan serve process (repeat)")
+    p.add_argument("--listen", default="80", help="what nginx listens on, e.g. 443 ssl or 127.0.0.1:8080")
+    p.add_argument("--server-name", default="_")
+    p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("upgrade", help="apply schema migrations to the store (never loses data)")
     _add_setting_flags(p)
