@@ -1,0 +1,67 @@
+"""Case plays: a learner's finished paths through the branching cases (the solo cohort's progress).
+
+Each play is checked against the case (:func:`widgets.casebook.walk`: every choice
+offered, the path ended) and scored by the case's own rule, so a cohort's results
+never hold an impossible path.
+
+>>> play("billing-double-charge", ["own-it", "refund-now", "check-rest"])["ending"]
+'loyal'
+"""
+
+from __future__ import annotations
+
+from widgets import casebook
+from widgets.exercises.base import Context, Exercise, require
+
+#: Paths kept per learner and case (the newest); enough to see a learner explore.
+KEEP = 30
+
+
+def play(case_id: object, choices: object) -> dict:
+    """A finished path as stored: its choices, ending and scores; :class:`Invalid` for anything else."""
+    require(isinstance(case_id, str) and isinstance(choices, list) and len(choices) <= 20
+            and all(isinstance(c, str) for c in choices), "choices")
+    try:
+        case = casebook.get_case(case_id)
+        walked = casebook.walk(case, choices)
+    except (KeyError, ValueError):
+        require(False, "choices")
+    require(walked.done, "choices")
+    return {"choices": list(choices), "ending": walked.ending, "scores": casebook.scores(case, choices)}
+
+
+def best(plays: list[dict]) -> dict[str, int]:
+    """The best path's scores (highest total; the first such path on a tie)."""
+    if not plays:
+        return {}
+    return max(plays, key=lambda p: sum(p["scores"].values()))["scores"]
+
+
+class CasePlay(Exercise):
+    """Spec: ``{"kind": "caseplay", "id": ...}``; payload ``{"case": id, "choices": [...]}``."""
+
+    kind = "caseplay"
+
+    def submit(self, ctx: Context, payload: dict) -> dict:
+        entry = play(payload.get("case"), payload.get("choices"))
+        key = f"case:{payload['case']}"
+        plays = (ctx.my_responses().get(key) or {}).get("plays", [])
+        plays = (plays + [entry])[-KEEP:]
+        ctx.put(key, {"plays": plays})
+        ctx.emit("answer", {"activity": ctx.activity}, public=False)
+        return {"ending": entry["ending"], "scores": entry["scores"], "plays": len(plays)}
+
+    def view(self, ctx: Context) -> dict:
+        mine = ctx.my_responses()
+        return {"cases": {k.split(":", 1)[1]: v.get("plays", []) for k, v in mine.items() if k.startswith("case:")}}
+
+    def results(self, ctx: Context) -> dict:
+        names = ctx.participant_names()
+        learners: dict[int, dict] = {}
+        for row in ctx.responses():
+            if not row["key"].startswith("case:"):
+                continue
+            learner = learners.setdefault(row["participant_id"], {"id": row["participant_id"],
+                                                                  "name": names.get(row["participant_id"]), "cases": {}})
+            learner["cases"][row["key"].split(":", 1)[1]] = row["value"].get("plays", [])
+        return {"learners": sorted(learners.values(), key=lambda l: ((l["name"] or "").lower(), l["id"]))}

@@ -1,0 +1,87 @@
+// Good catches: tell a colleague's act of good service; once approved, its badge can be downloaded.
+import { el } from "../dom.js";
+
+export function render({ root, state, t, tx, send, refresh }) {
+  const spec = state.activity;
+  const label = (key) => tx((spec.labels || {})[key] || key);
+  const values = spec.values || [];
+  const valueLabel = (id) => tx((values.find((v) => v.id === id) || {}).label || id);
+  const badgeBase = `${document.body.dataset.api}s/${encodeURIComponent(state.session.code)}/badge/`;
+
+  if (state.open) {
+    const field = (id, key, max, multiline) => {
+      const input = multiline
+        ? el("textarea", { id, rows: 4, maxlength: max, required: true })
+        : el("input", { id, type: "text", maxlength: max, required: true, autocomplete: "off" });
+      return [el("label", { for: id, text: label(key) }), input];
+    };
+    const [colleagueLabel, colleague] = field("story-colleague", "story_colleague", spec.name_max || 40, false);
+    const [titleLabel, title] = field("story-title", "story_title", spec.title_max || 80, false);
+    const [storyLabel, story] = field("story-text", "story_text", spec.max_length || 600, true);
+    const select = el("select", { id: "story-value", required: true },
+      el("option", { value: "", text: "—" }),
+      values.map((v) => el("option", { value: v.id, text: tx(v.label) })));
+    const error = el("p", { class: "error", role: "alert", hidden: true });
+    const done = el("p", { class: "help", role: "status", hidden: true, text: label("story_sent") });
+    const formNode = el("form", { class: "card story-form" },
+      el("p", { class: "help", text: label("story_hint") }),
+      colleagueLabel, colleague, titleLabel, title, storyLabel, story,
+      el("label", { for: "story-value", text: label("story_value") }), select,
+      error, done, el("button", { type: "submit", class: "primary", text: label("story_send") }));
+    formNode.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.hidden = true;
+      const payload = { colleague: colleague.value.trim(), title: title.value.trim(), story: story.value.trim(), value: select.value };
+      if (!payload.colleague || !payload.title || !payload.story) {
+        error.textContent = label("story_fill_all");
+        error.hidden = false;
+        return;
+      }
+      if (!payload.value) {
+        error.textContent = label("story_pick_value");
+        error.hidden = false;
+        return;
+      }
+      payload.nonce = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      try {
+        await send(payload);
+        formNode.reset();
+        done.hidden = false;
+        await refresh();
+      } catch (err) {
+        error.textContent = err.status === undefined ? t("offline") : err.message;
+        error.hidden = false;
+      }
+    });
+    root.append(formNode);
+  }
+
+  const mine = state.view.mine || [];
+  if (mine.length) {
+    const list = el("ul", { class: "mine", "aria-label": label("story_mine") });
+    for (const item of mine) {
+      list.append(el("li", { class: item.status === "hidden" ? "hidden-card" : "", "data-story": item.id },
+        el("span", { text: `${item.title} — ${item.colleague}` }),
+        el("em", { text: ` (${label(`story_status_${item.status}`)})` })));
+    }
+    root.append(el("section", {}, el("h2", { text: label("story_mine") }), list));
+  }
+
+  const wall = state.view.wall || [];
+  if (wall.length) {
+    const section = el("section", { class: "story-wall" }, el("h2", { text: label("story_wall") }));
+    for (const item of wall) {
+      const link = (ext, key) => el("a", { href: `${badgeBase}${item.id}.${ext}?lang=${state.session.lang}`,
+        download: ext === "html" ? false : `badge-${item.id}.${ext}`, target: ext === "html" ? "_blank" : false,
+        class: `badge-link badge-${ext}`, text: label(key) });
+      section.append(el("article", { class: "card", "data-story": item.id },
+        el("h3", { text: item.colleague }),
+        el("p", { class: "badge", text: valueLabel(item.value) }),
+        el("p", {}, el("strong", { text: item.title })),
+        el("p", { class: "help", text: item.story }),
+        el("p", { class: "badge-links" }, link("svg", "story_badge_svg"), " · ", link("png", "story_badge_png"), " · ",
+          link("html", "story_certificate"))));
+    }
+    root.append(section);
+  }
+}
