@@ -148,7 +148,7 @@ class _Row:
         self.remove.on_click(lambda _: planner.remove(index))
         self.box = w.HBox([self.title, self.day, self.part, self.start, self.end, self.owner, self.budget,
                            self.materials, self.remove],
-                          layout=w.Layout(flex_flow="row wrap", align_items="center", gap="6px",
+                          layout=w.Layout(flex_flow="row wrap", align_items="center",
                                           border_bottom="1px solid #d1d5db", padding="4px 0"))
         self.box.add_class("elan-week-row")
         self.show_times(p.part)
@@ -192,8 +192,8 @@ class WeekPlanner:
         self.board = w.HTML()
         self.board.add_class("elan-week-board-view")
         settings = w.HBox([self.budget, self.headcount, self.remote_staff],
-                          layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center"))
-        adder = w.HBox([self.add_picker, self.add_button], layout=w.Layout(flex_flow="row wrap", gap="8px"))
+                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        adder = w.HBox([self.add_picker, self.add_button], layout=w.Layout(flex_flow="row wrap"))
         self.week = w.VBox([self.board, adder, self.error, self.rows, settings])
 
         # --- the year ---
@@ -272,7 +272,8 @@ class WeekPlanner:
                 value = parse_materials(value)
             changed = dataclasses.replace(placement, **{field: value})
         except Invalid as exc:
-            self.error.value = f'<p class="elan-error">{html.escape(self.t(exc.key, **exc.values))}</p>'
+            key, values = ("week.invalid_time", {}) if field in ("start", "end") else (exc.key, exc.values)
+            self.error.value = f'<p class="elan-error">{html.escape(self.t(key, **values))}</p>'
             return
         self.error.value = ""
         self.plan.placements[index] = changed
@@ -333,7 +334,7 @@ class WeekPlanner:
             keep.add_class("elan-week-keep")
             self._year_fields.append((card, keep, owner, budget))
             rows.append(w.HBox([keep, w.Label(t(f"week.freq_{card['freq']}"), layout=w.Layout(width="150px")), owner, budget],
-                               layout=w.Layout(flex_flow="row wrap", align_items="center", gap="8px")))
+                               layout=w.Layout(flex_flow="row wrap", align_items="center")))
         self.year_rows.children = rows
 
     def redraw(self) -> None:
