@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,6 +27,8 @@ GUIDE = HERE.parent.parent / "facilitator_guide"
 PLOTLY_JS = Path(__import__("plotly").__file__).resolve().parent / "package_data"
 MAX_BODY = 16 * 1024
 HEARTBEAT = 15
+#: Sent with every answer: behind nginx, which of several processes answered (logs, tests).
+PROCESS_HEADER = "X-Elan-Process"
 
 
 class Context:
@@ -53,6 +56,7 @@ class BaseHandler(tornado.web.RequestHandler):
     def set_default_headers(self):
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header(PROCESS_HEADER, str(os.getpid()))
 
     def language(self) -> str:
         return pick_language(
@@ -301,6 +305,38 @@ class ExportApi(ApiHandler):
         self.finish(body)
 
 
+class BadgeApi(BaseHandler):
+    """A good catch's badge (SVG, PNG) or printable certificate: approved stories only, 404 otherwise."""
+
+    TYPES = {"svg": "image/svg+xml", "png": "image/png", "html": "text/html; charset=utf-8"}
+
+    async def get(self, code, item_id, fmt):
+        from widgets import badges
+        from widgets.exercises import story
+
+        found = await self.ctx.run_sync(story.approved, self.ctx.engine, code, item_id)
+        if found is None:
+            raise tornado.web.HTTPError(404)
+        lang = self.get_argument("lang", None)
+        if lang not in ("fr", "en"):
+            lang = self.language()
+        args = (found["colleague"], found["title"], found["value"], found["date"], lang)
+        if fmt == "svg":
+            body = await self.ctx.run_sync(badges.badge_svg, *args)
+        elif fmt == "png":
+            body = await self.ctx.run_sync(badges.badge_png, *args)
+        else:
+            body = await self.ctx.run_sync(badges.certificate_html, *args, story=found["story"])
+        self.set_header("Content-Type", self.TYPES[fmt])
+        self.set_header("Cache-Control", "no-store")
+        # Participant text is escaped in both; the policy is a second wall (only the print button runs).
+        scripts = " script-src 'unsafe-inline';" if fmt == "html" else ""
+        self.set_header("Content-Security-Policy", f"default-src 'none'; style-src 'unsafe-inline'; img-src data:;{scripts}")
+        if fmt != "html":
+            self.set_header("Content-Disposition", f'attachment; filename="badge-{found["id"]}.{fmt}"')
+        self.finish(body)
+
+
 class ReleaseKernelApi(ApiHandler):
     """A dashboard tab that closes releases its kernel; the id is only known to that page."""
 
@@ -420,6 +456,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/feed", FeedApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/results", ResultsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html)", ExportApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/badge/([0-9]{{1,12}})\.(svg|png|html)", BadgeApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
         (rf"{b}guide/img/(.*)", StaticHandler, {"path": str(GUIDE / "img")}),
