@@ -32,6 +32,34 @@ def score(answer: dict[str, list[str]], reference: dict[str, list[str]]) -> dict
     }
 
 
+def explain(feedback: dict, reference: dict[str, list[str]], answer: dict) -> dict:
+    """Why each missed or extra tick differs from the reference, from the spec's ``answer``.
+
+    ``answer`` holds ``reasons`` (``{row: {column: text}}`` for every reference link)
+    and optionally ``unmatched`` (``{column or row: text}``: why it is linked to
+    nothing). A missed tick gets the link's reason; an extra tick gets the
+    ``unmatched`` reason, else the rows the reference links that column to, with
+    their reasons. Returns ``{row: {"missed": {column: text}, "extra": {column:
+    {"reason": text or None, "elsewhere": [{"row", "reason"}]}}}}``.
+
+    >>> fb = score({"speed": ["CSAT"]}, {"speed": ["FRT"], "quality": ["CSAT"]})
+    >>> explain(fb, {"speed": ["FRT"], "quality": ["CSAT"]}, {"reasons": {"speed": {"FRT": "fast"}, "quality": {"CSAT": "verdict"}}})["speed"]
+    {'missed': {'FRT': 'fast'}, 'extra': {'CSAT': {'reason': None, 'elsewhere': [{'row': 'quality', 'reason': 'verdict'}]}}}
+    """
+    reasons, unmatched = answer.get("reasons") or {}, answer.get("unmatched") or {}
+    out = {}
+    for row, diff in feedback["rows"].items():
+        missed = {col: reasons.get(row, {}).get(col) for col in diff["missed"]}
+        extra = {}
+        for col in diff["extra"]:
+            elsewhere = [{"row": other, "reason": reasons.get(other, {}).get(col)}
+                         for other, cols in reference.items() if other != row and col in cols]
+            extra[col] = {"reason": unmatched.get(col) or unmatched.get(row), "elsewhere": elsewhere}
+        if missed or extra:
+            out[row] = {"missed": missed, "extra": extra}
+    return out
+
+
 def heat(answers: list[tuple[str, list[str]]], rows: list[str], columns: list[str]) -> dict:
     """Counts per row and column, and how many participants answered each row."""
     counts = {row: {col: 0 for col in columns} for row in rows}
@@ -48,7 +76,8 @@ def heat(answers: list[tuple[str, list[str]]], rows: list[str], columns: list[st
 
 class Match(Exercise):
     """Spec: ``{"kind": "match", "id": ..., "rows": [{"id","label"}], "columns": [{"id","label"}],
-    "reference": {row: [columns]} (optional, shown only once revealed)}``."""
+    "reference": {row: [columns]} (optional, shown only once revealed),
+    "answer": {"reasons": ..., "unmatched": ...} (optional: why, see :func:`explain`)}``."""
 
     kind = "match"
 
@@ -74,6 +103,9 @@ class Match(Exercise):
         out = {"mine": mine}
         if ctx.revealed and ctx.spec.get("reference"):
             out["feedback"] = score(mine, ctx.spec["reference"])
+            answer = ctx.spec.get("answer")
+            if isinstance(answer, dict) and answer.get("reasons"):
+                out["reasons"] = explain(out["feedback"], ctx.spec["reference"], answer)
         return out
 
     def results(self, ctx: Context) -> dict:
