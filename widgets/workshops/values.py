@@ -215,7 +215,7 @@ def _cloud_html(words: list[tuple[str, int]], title: str) -> str:
         f'<span style="font-size:{1.2 + 1.8 * (n - 1) / max(1, top - 1):.2f}rem" class="elan-values-word">{_e(word)}</span> '
         for word, n in words
     )
-    return f'<h3>{_e(title)}</h3><div class="elan-values-cloud">{spans}</div>'
+    return f'<h3 class="elan-big">{_e(title)}</h3><div class="elan-values-cloud">{spans}</div>'
 
 
 def _cliches_html(dash, results: dict) -> str:
@@ -375,9 +375,9 @@ def _grouped_html(dash, values: list[dict], cards: list[dict], dots: dict | None
             hint = philosophy.check_action_statement(card["text"], dash.lang)
             hint_html = f'<br><small class="elan-muted">{_e(dash.t(hint))}</small>' if hint else ""
             count = f' <strong>· {_e(dash.t("values.dots_count", n=dots[card["id"]]))}</strong>' if dots and card["id"] in dots else ""
-            tiles.append(f'<div class="elan-card" style="max-width:40ch">{_e(card["text"])}{count}{hint_html}</div>')
+            tiles.append(f'<div class="elan-card elan-values-proposal" style="max-width:40ch">{_e(card["text"])}{count}{hint_html}</div>')
         body = "".join(tiles) or f'<p class="elan-muted">{_e(dash.t("values.no_proposal"))}</p>'
-        parts.append(f'<h3>{_e(value["text"])}</h3><div class="elan-wall">{body}</div>')
+        parts.append(f'<h3 class="elan-big">{_e(value["text"])}</h3><div class="elan-wall">{body}</div>')
     return "".join(parts)
 
 
@@ -399,11 +399,12 @@ def build_action_vote(dash) -> w.Widget:
     def on_save(_):
         chosen = {tag: picker.value for tag, picker in box.picker_by_tag.items() if picker.value}
         _save(dash, "actions", chosen)
-        box.status.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
+        box.note.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
 
     save.on_click(on_save)
     box.picker_by_tag = {}
-    box.children = [box.status, box.grouped, box.pickers, save]
+    box.note = w.HTML()  # apart from the live redraws, which would wipe it
+    box.children = [box.status, box.grouped, box.pickers, save, box.note]
     return box
 
 
@@ -434,7 +435,7 @@ def refresh_action_vote(dash) -> None:
         pickers[tag] = picker
         rows.append(picker)
     box.picker_by_tag = pickers
-    box.pickers.children = [w.HTML(f'<h3>{_e(dash.t("values.chosen_action"))}</h3>')] + rows
+    box.pickers.children = [w.HTML(f'<h3 class="elan-big">{_e(dash.t("values.chosen_action"))}</h3>')] + rows
 
 
 # --- 6. vision --------------------------------------------------------------------------------------
@@ -469,10 +470,11 @@ def build_rate(dash) -> w.Widget:
     def on_save(_):
         if box.picker.value:
             _save(dash, "vision", box.picker.value)
-            box.status.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
+            box.note.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
 
     save.on_click(on_save)
-    box.children = [w.HTML(f'<ul class="elan-big">{questions}</ul>'), box.status, box.chart, box.table, box.picker, save]
+    box.note = w.HTML()
+    box.children = [w.HTML(f'<ul class="elan-big">{questions}</ul>'), box.status, box.chart, box.table, box.picker, save, box.note]
     return box
 
 
@@ -543,9 +545,9 @@ def statement_html(statement_: philosophy.Statement, lang: str, t) -> str:
         title = t("values.title_with_organisation", title=title, organisation=statement_.organisation)
 
     def section(key: str, body: str) -> str:
-        return f'<h3>{_e(content.text(sections[key]["title"], lang))}</h3>{body}'
+        return f'<h3 class="elan-big">{_e(content.text(sections[key]["title"], lang))}</h3>{body}'
 
-    placeholder = lambda key: f'<p class="elan-muted">{_e(content.text(sections[key]["placeholder"], lang))}</p>'  # noqa: E731
+    placeholder = lambda key: f'<p class="elan-big elan-muted">{_e(content.text(sections[key]["placeholder"], lang))}</p>'  # noqa: E731
     values = "".join(f"<li>{_e(v.name)}</li>" for v in statement_.values)
     actions = "".join(
         f"<li><strong>{_e(v.name)}</strong> : {_e(v.action) if v.action else _e(content.text(sections['actions']['placeholder'], lang))}</li>"
