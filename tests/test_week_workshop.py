@@ -122,6 +122,7 @@ def test_exported_ics_parses_back_to_the_same_events(demo):
     planner.tz.value = "America/Toronto"
     files = planner.files()
     link = next(part for part in planner.links.value.split("<li>") if 'data-format="ics"' in part)
+    assert 'download="customer-service-week-' in link
     body = base64.b64decode(link.split("base64,")[1].split('"')[0])
     assert body == files["ics"].body or Calendar.from_ical(body).walk("VEVENT")  # stamps may differ by a second
     cal = Calendar.from_ical(body)

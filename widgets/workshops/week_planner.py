@@ -124,25 +124,25 @@ class _Row:
         days = week.week_days(planner.year)
         narrow = lambda px: w.Layout(width=px)  # noqa: E731
         self.title = w.HTML(f"<strong>{html.escape(week.title(p.idea, planner.ideas, lang))}</strong>",
-                            layout=narrow("230px"))
+                            layout=narrow("200px"))
         self.day = w.Dropdown(options=[(format_date(d, "EEE d MMM", locale=lang), i) for i, d in enumerate(days)],
-                              value=p.day, layout=narrow("150px"))
+                              value=p.day, layout=narrow("140px"))
         self.part = w.Dropdown(options=[(t(f"week.part_{part}"), part) for part in week.PARTS], value=p.part,
-                               layout=narrow("160px"))
+                               layout=narrow("140px"))
         self.start = w.Text(value=p.start.strftime("%H:%M") if p.start else "", placeholder=t("week.start_label"),
                             continuous_update=False, layout=narrow("80px"))
         self.end = w.Text(value=p.end.strftime("%H:%M") if p.end else "", placeholder=t("week.end_label"),
                           continuous_update=False, layout=narrow("80px"))
         self.owner = w.Text(value=p.owner, placeholder=t("week.owner_label"), tooltip=t("week.owner_label"),
-                            continuous_update=False, layout=narrow("160px"))
+                            continuous_update=False, layout=narrow("150px"))
         self.budget = w.BoundedFloatText(value=float(p.budget), min=0, max=10_000_000, step=10,
                                          description=t("week.budget_label"), style={"description_width": "initial"},
-                                         layout=narrow("170px"))
+                                         layout=narrow("160px"))
         default = week.placement_materials(dataclasses.replace(p, materials=None), planner.plan, planner.ideas, lang)
         self.materials = w.Text(value=materials_text(p.materials), continuous_update=False,
                                 placeholder=materials_text(default) or t("week.materials_hint"),
-                                tooltip=t("week.materials_hint"), layout=narrow("300px"))
-        self.remove = w.Button(description=t("week.remove"), layout=narrow("100px"))
+                                tooltip=t("week.materials_hint"), layout=narrow("250px"))
+        self.remove = w.Button(description=t("week.remove"), layout=narrow("90px"))
         for name in ("day", "part", "start", "end", "owner", "budget", "materials"):
             getattr(self, name).observe(lambda ch, n=name: planner._edit(index, n, ch["new"]), names="value")
         self.remove.on_click(lambda _: planner.remove(index))
@@ -346,12 +346,9 @@ class WeekPlanner:
         files = self.files()
         labels = {"ics": "week.download_ics", "html": "week.download_html", "csv": "week.download_csv",
                   "materials": "week.download_materials"}
-        links = "".join(
-            f'<li><a class="elan-week-download" data-format="{fmt}" href="{f.data_uri()}" '
-            f'download="{html.escape(f.name)}">{html.escape(self.t(labels[fmt]))}</a></li>'
-            for fmt, f in files.items()
-        )
-        self.links.value = f'<h3 class="elan-big">{html.escape(self.t("week.downloads_title"))}</h3><ul class="elan-big">{links}</ul>'
+        self.links.value = _render("week_files.html", title=self.t("week.downloads_title"), files=[
+            {"format": fmt, "href": f.data_uri(), "name": f.name, "label": self.t(labels[fmt])} for fmt, f in files.items()
+        ])
         page = files["html"].body.decode("utf-8")
         self.preview.value = (f'<iframe title="{html.escape(self.t("week.download_html"))}" srcdoc="{html.escape(page)}" '
                               f'style="width:100%;max-width:900px;height:720px;border:1px solid #9ca3af;background:#fff"></iframe>')
