@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from widgets.exercises.base import Context, Exercise
+from widgets.exercises.caseplay import CasePlay
 from widgets.exercises.choice import Choice
 from widgets.exercises.dots import Dots
 from widgets.exercises.ideas import Ideas
 from widgets.exercises.info import Info
 from widgets.exercises.match import Match
 from widgets.exercises.rate import Rate
+from widgets.exercises.story import Story
 
 KINDS: dict[str, Exercise] = {}
 
@@ -19,7 +21,7 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
-for _kind in (Info(), Ideas(), Dots(), Choice(), Match(), Rate()):
+for _kind in (Info(), Ideas(), Dots(), Choice(), Match(), Rate(), Story(), CasePlay()):
     register(_kind)
 
 
