@@ -65,3 +65,23 @@ class CasePlay(Exercise):
                                                                   "name": names.get(row["participant_id"]), "cases": {}})
             learner["cases"][row["key"].split(":", 1)[1]] = row["value"].get("plays", [])
         return {"learners": sorted(learners.values(), key=lambda l: ((l["name"] or "").lower(), l["id"]))}
+
+
+def learner_summary(learner: dict) -> dict:
+    """One learner's line in the cohort: cases played, paths, endings found, and per competence
+    the mean over the cases played of each case's best path (rounded)."""
+    cases = {cid: plays for cid, plays in learner["cases"].items() if plays}
+    bests = [best(plays) for plays in cases.values()]
+    scores = {c: round(sum(b[c] for b in bests) / len(bests)) if bests else None for c in casebook.COMPETENCES}
+    endings = sum(len({p["ending"] for p in plays}) for plays in cases.values())
+    return {"name": learner.get("name"), "cases": len(cases), "plays": sum(len(p) for p in cases.values()),
+            "endings": endings, "scores": scores}
+
+
+def cohort_average(rows: list[dict]) -> dict[str, int | None]:
+    """Per competence, the mean of the learners' scores (learners with no case left out)."""
+    out = {}
+    for c in casebook.COMPETENCES:
+        values = [r["scores"][c] for r in rows if r["scores"][c] is not None]
+        out[c] = round(sum(values) / len(values)) if values else None
+    return out

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from widgets import codes
 from widgets import store as st
-from widgets.errors import Conflict, Forbidden, Invalid
+from widgets.errors import Conflict, EngineError, Forbidden
 from widgets.exercises.base import Context, Exercise, require
 from widgets.exercises.ideas import clean_text
 
@@ -67,7 +67,7 @@ class Story(Exercise):
         require(isinstance(values, list) and values and all(isinstance(v, dict) and v.get("id") for v in values), "values")
 
     def submit(self, ctx: Context, payload: dict) -> dict:
-        story_max = min(int(ctx.spec.get("max_length") or STORY_MAX), STORY_MAX)
+        story_max = min(int(ctx.spec.get("max_length") or STORY_MAX), STORY_MAX, ctx.settings.max_text_length)
         story = clean_story(payload, [v["id"] for v in ctx.spec["values"]], story_max)
         mine = [i for i in ctx.items(include_hidden=True) if i["participant_id"] == ctx.participant["id"]]
         nonce = payload.get("nonce")
@@ -131,6 +131,6 @@ def approved(engine, code: str, item_id: int) -> dict | None:
         return None
     try:
         rows = _items(engine, code, None, (st.items.c.id == item_id) & (st.items.c.status == "visible"))
-    except (Invalid, LookupError):
+    except EngineError:
         return None
     return public_story(rows[0]) if rows else None
