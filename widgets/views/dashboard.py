@@ -111,10 +111,10 @@ class Dashboard(w.VBox):
         self.close_button.on_click(lambda _: self._close())
 
         controls = w.HBox([self.prev_button, self.phase_picker, self.next_button, self.input_toggle, self.reveal_toggle],
-                          layout=w.Layout(flex_flow="row wrap", gap="6px"))
+                          layout=w.Layout(flex_flow="row wrap"))
         timer = w.HBox([self.minutes, self.timer_start, self.timer_stop, self.timer_view, self.names_box],
-                       layout=w.Layout(flex_flow="row wrap", gap="6px", align_items="center"))
-        session_bar = w.HBox([self.start_button, self.close_button, self.exports], layout=w.Layout(gap="6px"))
+                       layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        session_bar = w.HBox([self.start_button, self.close_button, self.exports], layout=w.Layout(flex_flow="row wrap"))
         super().__init__([self.heading, self.join_panel, session_bar, controls, timer, self.message, self.phase_title, self.body])
         self.resume_or_start()
 

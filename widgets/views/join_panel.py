@@ -20,7 +20,7 @@ class JoinPanel(w.HBox):
         self.text = w.HTML()
         self.count = w.HTML()
         self.count.add_class("elan-counts")
-        super().__init__([self.qr, w.VBox([self.text, self.count])], layout=w.Layout(align_items="center", gap="24px"))
+        super().__init__([self.qr, w.VBox([self.text, self.count])], layout=w.Layout(align_items="center"))
 
     def show(self, code: str | None, url: str | None) -> None:
         if not code:
