@@ -95,26 +95,32 @@ class Dashboard(w.VBox):
         self.timer_view = w.HTML()
         self.names_box = w.Checkbox(description=t("core.show_names"), value=False)
         self.exports = w.HTML()
-        self.start_button = w.Button(description=t("core.start_session"), button_style="primary")
-        self.close_button = w.Button(description=t("core.close_session"), button_style="danger")
+        auto = w.Layout(width="auto")
+        self.start_button = w.Button(description=t("core.start_session"), button_style="primary", layout=auto)
+        self.close_button = w.Button(description=t("core.close_session"), button_style="danger", layout=auto)
+        self.join_toggle = w.ToggleButton(description=t("core.join_screen"), value=True, layout=auto)
+        for widget in (self.input_toggle, self.reveal_toggle, self.timer_start, self.timer_stop):
+            widget.layout = w.Layout(width="auto")
         self.body = w.VBox()
 
         self.prev_button.on_click(lambda _: self.go(self.index - 1))
         self.next_button.on_click(lambda _: self.go(self.index + 1))
-        self.phase_picker.observe(lambda ch: self.go(ch["new"]), names="value")
+        self.phase_picker.observe(self._on_pick, names="value")
         self.input_toggle.observe(self._on_input, names="value")
         self.reveal_toggle.observe(self._on_reveal, names="value")
         self.timer_start.on_click(lambda _: self._act(self.engine.start_timer, self.minutes.value * 60))
         self.timer_stop.on_click(lambda _: self._act(self.engine.stop_timer))
         self.names_box.observe(lambda ch: self._act(self.engine.set_option, "show_names", ch["new"]), names="value")
         self.start_button.on_click(lambda _: self.start_session())
+        self.join_toggle.observe(lambda ch: self.join_panel.set_large(ch["new"]), names="value")
         self.close_button.on_click(lambda _: self._close())
 
         controls = w.HBox([self.prev_button, self.phase_picker, self.next_button, self.input_toggle, self.reveal_toggle],
                           layout=w.Layout(flex_flow="row wrap"))
         timer = w.HBox([self.minutes, self.timer_start, self.timer_stop, self.timer_view, self.names_box],
                        layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        session_bar = w.HBox([self.start_button, self.close_button, self.exports], layout=w.Layout(flex_flow="row wrap"))
+        session_bar = w.HBox([self.start_button, self.join_toggle, self.close_button, self.exports],
+                             layout=w.Layout(flex_flow="row wrap"))
         super().__init__([self.heading, self.join_panel, session_bar, controls, timer, self.message, self.phase_title, self.body])
         self.resume_or_start()
 
@@ -196,9 +202,10 @@ class Dashboard(w.VBox):
 
     def show_phase(self) -> None:
         phase = self.phase
-        self.phase_picker.unobserve_all("value")
+        self.phase_picker.unobserve(self._on_pick, names="value")
         self.phase_picker.value = self.index
-        self.phase_picker.observe(lambda ch: self.go(ch["new"]), names="value")
+        self.phase_picker.observe(self._on_pick, names="value")
+        self.join_toggle.value = self.index == 0
         self.phase_title.value = f'<h2 class="elan-title">{html.escape(content.text(phase.title, self.lang))}</h2>'
         if phase.id not in self.widgets_by_phase:
             self.widgets_by_phase[phase.id] = phase.build(self)
@@ -242,6 +249,9 @@ class Dashboard(w.VBox):
             f'<span class="elan-timer" data-ends="{timer["ends_at"]}">{timer["seconds"] // 60}:{timer["seconds"] % 60:02d}</span>'
             if timer else ""
         )
+
+    def _on_pick(self, change) -> None:
+        self.go(change["new"])
 
     def _on_input(self, change) -> None:
         self._act(self.engine.set_input, change["new"])

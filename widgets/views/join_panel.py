@@ -11,10 +11,16 @@ from widgets.i18n import Translator
 
 
 class JoinPanel(w.HBox):
-    """Shows how to join a session and how many people did; ``show(code, url)``, ``counts(...)``."""
+    """Shows how to join a session and how many people did; ``show(code, url)``, ``counts(...)``.
+
+    Large (QR code, code and address in big type) while people join; a one-line strip
+    afterwards (``set_large(False)``), so the step's result fits the projector unscrolled.
+    """
 
     def __init__(self, lang: str):
         self.t = Translator(lang)
+        self.large = True
+        self._shown: tuple[str | None, str | None] = (None, None)
         self.qr = w.HTML(layout=w.Layout(width="280px"))
         self.qr.add_class("elan-qr")
         self.text = w.HTML()
@@ -22,16 +28,31 @@ class JoinPanel(w.HBox):
         self.count.add_class("elan-counts")
         super().__init__([self.qr, w.VBox([self.text, self.count])], layout=w.Layout(align_items="center"))
 
+    def set_large(self, large: bool) -> None:
+        self.large = bool(large)
+        self.show(*self._shown)
+
     def show(self, code: str | None, url: str | None) -> None:
+        self._shown = (code, url)
         if not code:
             self.qr.value = ""
             self.text.value = f'<p class="elan-big">{html.escape(self.t("core.no_session"))}</p>'
             return
+        address = url.split("/join/")[0] + "/join"
+        if not self.large:
+            self.qr.value = ""
+            self.qr.layout.width = "0px"
+            self.text.value = (
+                f'<p class="elan-strip">{html.escape(self.t("core.join_at"))} <strong>{html.escape(address)}</strong> '
+                f'{html.escape(self.t("core.with_code"))} <span class="elan-code-small">{html.escape(code)}</span></p>'
+            )
+            return
+        self.qr.layout.width = "280px"
         # The SVG is made here from our own address: no participant text in it.
         self.qr.value = f'<div role="img" aria-label="{html.escape(self.t("core.qr_alt", url=url))}">{qr.svg(url)}</div>'
         self.text.value = (
             f'<p class="elan-big">{html.escape(self.t("core.join_at"))}</p>'
-            f'<p class="elan-join-url">{html.escape(url.split("/join/")[0] + "/join")}</p>'
+            f'<p class="elan-join-url">{html.escape(address)}</p>'
             f'<p class="elan-big">{html.escape(self.t("core.with_code"))}</p>'
             f'<p class="elan-code">{html.escape(code)}</p>'
         )
