@@ -20,6 +20,11 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
+def _whole_numbers(update) -> None:
+    # Dots and answers are counted in whole numbers: no 0.5 ticks on the axis.
+    update(tickformat="d", rangemode="tozero", dtick=None, nticks=6)
+
+
 def ranking_bars(results: dict, top: int = 12) -> go.Figure:
     """Dot-vote ranking, best at the top."""
     rows = results.get("ranking", [])[:top]
@@ -29,6 +34,7 @@ def ranking_bars(results: dict, top: int = 12) -> go.Figure:
         orientation="h", marker_color=ACCENT, text=[r["dots"] for r in rows][::-1], textposition="outside",
     ))
     fig.update_yaxes(automargin=True)
+    _whole_numbers(fig.update_xaxes)
     return _layout(fig, max(240, 48 * len(rows) + 60))
 
 
@@ -39,6 +45,7 @@ def choice_bars(results: dict, labels: dict[str, str]) -> go.Figure:
         x=[label(labels.get(k, k)) for k in counts], y=list(counts.values()), marker_color=ACCENT,
         text=list(counts.values()), textposition="outside",
     ))
+    _whole_numbers(fig.update_yaxes)
     return _layout(fig, 360)
 
 
