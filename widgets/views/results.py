@@ -20,9 +20,9 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
-def _whole_numbers(update) -> None:
+def _whole_numbers(update, top: int) -> None:
     # Dots and answers are counted in whole numbers: no 0.5 ticks on the axis.
-    update(tickformat="d", rangemode="tozero", dtick=None, nticks=6)
+    update(tickformat="d", rangemode="tozero", tick0=0, dtick=1 if top <= 12 else None)
 
 
 def ranking_bars(results: dict, top: int = 12) -> go.Figure:
@@ -34,7 +34,7 @@ def ranking_bars(results: dict, top: int = 12) -> go.Figure:
         orientation="h", marker_color=ACCENT, text=[r["dots"] for r in rows][::-1], textposition="outside",
     ))
     fig.update_yaxes(automargin=True)
-    _whole_numbers(fig.update_xaxes)
+    _whole_numbers(fig.update_xaxes, max([r["dots"] for r in rows], default=0))
     return _layout(fig, max(240, 48 * len(rows) + 60))
 
 
@@ -45,7 +45,7 @@ def choice_bars(results: dict, labels: dict[str, str]) -> go.Figure:
         x=[label(labels.get(k, k)) for k in counts], y=list(counts.values()), marker_color=ACCENT,
         text=list(counts.values()), textposition="outside",
     ))
-    _whole_numbers(fig.update_yaxes)
+    _whole_numbers(fig.update_yaxes, max(counts.values(), default=0))
     return _layout(fig, 360)
 
 
