@@ -21,6 +21,8 @@ export function render({ root, state, t, tx, send, refresh }) {
     const select = el("select", { id: "story-value", required: true },
       el("option", { value: "", text: "—" }),
       values.map((v) => el("option", { value: v.id, text: tx(v.label) })));
+    // A full-width, finger-sized list (set through the style object: the page's policy forbids style attributes).
+    Object.assign(select.style, { width: "100%", minHeight: "48px", padding: "8px", borderRadius: "8px" });
     const error = el("p", { class: "error", role: "alert", hidden: true });
     const done = el("p", { class: "help", role: "status", hidden: true, text: label("story_sent") });
     const formNode = el("form", { class: "card story-form" },
