@@ -432,8 +432,12 @@ class Engine:
         if recent >= self.settings.rate_limit_per_minute:
             raise RateLimited("core.error_rate_limited")
 
-    def participant_state(self, code: str, token: str) -> dict:
-        """Everything one participant's page shows now (JSON)."""
+    def participant_state(self, code: str, token: str, *, touch: bool = True) -> dict:
+        """Everything one participant's page shows now (JSON).
+
+        ``touch=False`` leaves noting the participant as connected to the caller
+        (the server batches those writes, see :meth:`touch_many`).
+        """
         with self.store.read() as conn:
             session = _row(
                 conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
@@ -468,16 +472,26 @@ class Engine:
                 out["view"] = kind.view(ctx)
                 if revealed:
                     out["results"] = kind.results(ctx)
-        if time.time() - participant["last_seen"] > SEEN_EVERY:
+        if touch and time.time() - participant["last_seen"] > SEEN_EVERY:
             self.touch(participant["id"])
         return out
 
     def touch(self, participant_id: int) -> None:
         """Note that a participant's page is alive (for the 'connected' count)."""
+        self.touch_many([participant_id])
+
+    def touch_many(self, participant_ids) -> None:
+        """Note many live pages in one write (one commit for a whole room, not one each)."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return
         with self.store.write() as conn:
-            conn.execute(
-                st.participants.update().where(st.participants.c.id == participant_id).values(last_seen=st.now())
-            )
+            for start in range(0, len(ids), 500):
+                conn.execute(
+                    st.participants.update()
+                    .where(st.participants.c.id.in_(ids[start:start + 500]))
+                    .values(last_seen=st.now())
+                )
 
     def participant_id(self, code: str, token: str) -> int:
         with self.store.read() as conn:

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import os
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
@@ -141,7 +140,8 @@ class JoinApi(ApiHandler):
 
 class StateApi(ApiHandler):
     async def get(self, code):
-        state = await self.ctx.run_sync(self.ctx.engine.participant_state, code, self.token())
+        state = await self.ctx.run_sync(self.ctx.engine.participant_state, code, self.token(), touch=False)
+        self.ctx.hub.seen(state["participant"]["id"])
         self.set_header("Cache-Control", "no-store")
         self.finish(state)
 
@@ -178,7 +178,8 @@ class FeedApi(ApiHandler):
         self.set_header("X-Accel-Buffering", "no")  # nginx must not buffer the stream
         queue = await self.ctx.hub.subscribe(session["id"])
         self._closed = False
-        last_touch = time.time()
+        if participant_id:
+            self.ctx.hub.seen(participant_id)
         try:
             # Headers and a first line now: the page learns at once that it is connected
             # (a reconnection with nothing missed would otherwise wait for the heartbeat).
@@ -198,9 +199,8 @@ class FeedApi(ApiHandler):
                 if events:
                     await self._send(events, trainer_view, since)
                     since = events[-1]["seq"]
-                if participant_id and time.time() - last_touch > 20:
-                    last_touch = time.time()
-                    await self.ctx.run_sync(self.ctx.engine.touch, participant_id)
+                if participant_id:
+                    self.ctx.hub.seen(participant_id)
         except StreamClosedError:
             pass
         finally:

@@ -40,14 +40,35 @@ class SessionFeed:
         self.hub.feeds.pop(self.session_id, None)
 
 
+#: How often the pages seen alive are written to the store, all in one commit.
+SEEN_FLUSH_SECONDS = 10
+
+
 class FeedHub:
-    """Every session feed of this server process."""
+    """Every session feed of this server process, and the participants seen alive."""
 
     def __init__(self, engine, run_sync, interval: float):
         self.engine = engine
         self.run_sync = run_sync
         self.interval = interval
         self.feeds: dict[int, SessionFeed] = {}
+        self._seen: set[int] = set()
+        self._flusher: asyncio.Task | None = None
+
+    def seen(self, participant_id: int) -> None:
+        """Note a live page; written with the others every few seconds (the 'connected' count)."""
+        self._seen.add(participant_id)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.ensure_future(self._flush_seen())
+
+    async def _flush_seen(self) -> None:
+        while self._seen:
+            await asyncio.sleep(SEEN_FLUSH_SECONDS)
+            ids, self._seen = self._seen, set()
+            try:
+                await self.run_sync(self.engine.touch_many, ids)
+            except Exception:  # a missed 'connected' mark is harmless; keep the task alive
+                log.exception("could not note %d live pages", len(ids))
 
     async def subscribe(self, session_id: int) -> asyncio.Queue:
         feed = self.feeds.get(session_id)
