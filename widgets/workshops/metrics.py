@@ -229,7 +229,10 @@ class MatchBoard(w.VBox):
         reference = {row: [c for c in cols if c in shown] for row, cols in spec["reference"].items()}
         rows = [(r["id"], r["label"]) for r in spec["rows"]]
         columns = [(c["id"], c["label"]) for c in spec["columns"]]
-        return heatmap(results, rows, columns, reference=reference), results
+        fig = heatmap(results, rows, columns, reference=reference)
+        # Empty cells stay blank: the eye goes to where the room agrees.
+        fig.data[0].text = [[cell if cell != "0 %" else "" for cell in line] for line in fig.data[0].text]
+        return fig, results
 
     def refresh(self) -> None:
         fig, results = self.figure()

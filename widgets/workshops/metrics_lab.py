@@ -155,7 +155,7 @@ class MetricsLab(w.VBox):
         self.upload = w.FileUpload(accept=".csv,.xlsx,.xlsm,.txt", multiple=False, description=t("metrics.load_export"),
                                    layout=w.Layout(width="auto"))
         self.upload.observe(self._uploaded, names="value")
-        self.sample_button = w.Button(description=t("metrics.use_sample"))
+        self.sample_button = w.Button(description=t("metrics.use_sample"), layout=w.Layout(width="auto"))
         self.sample_button.on_click(lambda _: self.use_tickets(sample_tickets(), sample=True))
         self.mapping: dict[str, w.Dropdown] = {}
         self.mapping_box = w.VBox()
@@ -173,9 +173,13 @@ class MetricsLab(w.VBox):
         self.group.observe(lambda _: self.redraw(), names="value")
 
         data_bar = w.HBox([self.upload, self.sample_button], layout=w.Layout(flex_flow="row wrap"))
+        # Every metric's figure on the left, the chosen metric's definition and chart beside it: one projector screen.
+        detail = w.VBox([self.metric, self.group, self.about, self.chart, self.trap_text, self.trap_chart],
+                        layout=w.Layout(flex="1 1 640px", min_width="0"))
+        self.summary.layout = w.Layout(flex="0 0 auto", margin="0 24px 0 0")
         super().__init__([
-            w.HTML(f'<h3 class="elan-title">{_e(t("metrics.lab_title"))}</h3>'), self.source, data_bar, self.mapping_box,
-            self.errors, self.summary, self.metric, self.group, self.about, self.chart, self.trap_text, self.trap_chart,
+            self.source, data_bar, self.mapping_box,
+            self.errors, w.HBox([self.summary, detail], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
         ])
         self.add_class("elan-metrics-lab")
         self.use_tickets(self.tickets, sample=tickets is None)
@@ -274,8 +278,9 @@ class MetricsLab(w.VBox):
                 missing = fig.detail.get("field")
                 value = t("metrics.no_value")
                 note = t(fig.reason or "metrics.reason_no_field", field=t(f"metrics.field_{missing}") if missing else "")
-            rows.append(f'<tr data-metric="{_e(metric)}"><th title="{_e(content.text(spec["name"], lang))}">{_e(content.text(spec["abbr"], lang))}</th>'
-                        f'<td class="elan-metrics-value">{_e(value)}</td><td class="elan-muted">{_e(note)}</td></tr>')
+            rows.append(f'<tr data-metric="{_e(metric)}"><th style="text-align:left" title="{_e(content.text(spec["name"], lang))}">{_e(content.text(spec["abbr"], lang))}</th>'
+                        f'<td class="elan-metrics-value" style="padding:0 12px;white-space:nowrap">{_e(value)}</td>'
+                        f'<td class="elan-muted" style="white-space:nowrap">{_e(note)}</td></tr>')
         return f'<table class="elan-big elan-metrics-summary">{"".join(rows)}</table>'
 
     def show(self, metric: str, group: str) -> None:
