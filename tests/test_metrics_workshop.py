@@ -212,3 +212,13 @@ def test_solo_teams_round_is_the_reference_turned_around():
     m.toggle("CRR", "support")
     result = m.check()
     assert result["rows"]["CRR"] == {"missed": ["product"], "extra": []}
+
+
+def test_durations_switch_to_business_hours(lab):
+    lab.clock.value = False
+    lab.show("FRT", "channel")
+    clock = dict(zip(lab.chart.figure["data"][0]["x"], lab.chart.figure["data"][0]["y"]))
+    lab.clock.value = True
+    business = dict(zip(lab.chart.figure["data"][0]["x"], lab.chart.figure["data"][0]["y"]))
+    lab.clock.value = False
+    assert business["Courriel"] < clock["Courriel"] / 2  # e-mail waits over nights and weekends

@@ -29,7 +29,7 @@ from widgets.views.chart import Chart, label
 from widgets.views.results import ACCENT, FONT
 
 #: The groupings the lab offers: the three the workshop asks for first.
-GROUPS = ("channel", "week", "team")
+GROUPS = ("channel", "week", "team", "month")
 SECOND = "#f59e0b"
 
 
@@ -91,11 +91,12 @@ def group_label(name, group: str, lang: str, t: Translator) -> str:
     return t.strings.get(key) or label(name)
 
 
-def metric_figure(df: pd.DataFrame, metric: str, group: str, lang: str, t: Translator) -> go.Figure:
+def metric_figure(df: pd.DataFrame, metric: str, group: str, lang: str, t: Translator,
+                  hours: metrics.BusinessHours | None = None) -> go.Figure:
     """One metric by channel, by week or by team; durations with their median and 90th percentile."""
     spec = catalogue()[metric]
     x = content.text
-    table = metrics.by(df, metric, group)
+    table = metrics.by(df, metric, group, hours=hours)
     unit, divisor, axis = spec["unit"], 1.0, x(spec["abbr"], lang)
     if unit == "seconds":
         scale, divisor = duration_unit(float(table["value"].median()))
@@ -165,6 +166,12 @@ class MetricsLab(w.VBox):
         self.summary = w.HTML()
         self.metric = w.ToggleButtons(style={"button_width": "auto"})
         self.group = w.ToggleButtons(options=[(t(f"metrics.group_{g}"), g) for g in GROUPS], style={"button_width": "auto"})
+        hours = metrics.BusinessHours()
+        self.business_hours = hours
+        self.clock = w.ToggleButtons(options=[(t("metrics.calendar_hours"), False),
+                                              (t("metrics.business_hours", start=f"{hours.start:g} h", end=f"{hours.end:g} h"), True)],
+                                     style={"button_width": "auto"})
+        self.clock.observe(lambda _: self.redraw(), names="value")
         self.about = w.HTML()
         self.chart = Chart()
         self.trap_text = w.HTML()
@@ -174,7 +181,7 @@ class MetricsLab(w.VBox):
 
         data_bar = w.HBox([self.upload, self.sample_button], layout=w.Layout(flex_flow="row wrap"))
         # Every metric's figure on the left, the chosen metric's definition and chart beside it: one projector screen.
-        detail = w.VBox([self.metric, self.group, self.about, self.chart, self.trap_text, self.trap_chart],
+        detail = w.VBox([self.metric, self.group, self.clock, self.about, self.chart, self.trap_text, self.trap_chart],
                         layout=w.Layout(flex="1 1 640px", min_width="0"))
         self.summary.layout = w.Layout(flex="0 0 auto", margin="0 24px 0 0")
         super().__init__([
@@ -303,8 +310,11 @@ class MetricsLab(w.VBox):
             parts.append(f'<p class="elan-big"><strong>{_e(t("metrics.question"))}</strong> {x("question")}</p>')
         parts.append(f'<p class="elan-big elan-metrics-trap"><strong>{_e(t("metrics.trap"))}</strong> {x("trap")}</p>')
         self.about.value = "".join(parts)
+        # Only durations depend on the clock (FRT, resolution time).
+        self.clock.layout.display = None if spec["unit"] == "seconds" and metric != "AHT" else "none"
         if group in self.tickets.columns or group in metrics.PERIODS:
-            self.chart.update(metric_figure(self.tickets, metric, group, lang, t))
+            hours = self.business_hours if self.clock.value else None
+            self.chart.update(metric_figure(self.tickets, metric, group, lang, t, hours))
             self.chart.layout.display = None
         else:
             self.chart.layout.display = "none"
