@@ -66,6 +66,13 @@ class Settings(Configurable):
         help="Name of a header set by a trusted proxy (e.g. JupyterHub, a company SSO) that carries the trainer's "
         "identity. Only enable behind a proxy that strips it from outside requests. Example: X-Forwarded-User",
     )
+    privacy_notice = Unicode(
+        "",
+        config=True,
+        help="The organisation's privacy notice (Markdown), linked from the join page and shown at /privacy/<lang>; "
+        "{lang} in the path becomes fr or en. Empty means the kit's template (facilitator_guide/<lang>/privacy.md). "
+        "Example: ELAN_PRIVACY_NOTICE=/srv/elan/privacy.{lang}.md",
+    )
     max_participants = Int(2000, config=True, help="Most participants one session accepts before showing 'session full'.")
     max_text_length = Int(280, config=True, help="Longest idea, story or proposal a participant may send, in characters.")
     rate_limit_per_minute = Int(
@@ -110,6 +117,12 @@ class Settings(Configurable):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_path / 'elan.sqlite3'}"
+
+    def privacy_notice_path(self, lang: str) -> Path:
+        """The Markdown file of the privacy notice in ``lang``: the organisation's, or the kit's template."""
+        if self.privacy_notice:
+            return Path(self.privacy_notice.replace("{lang}", lang)).expanduser()
+        return Path(__file__).resolve().parent.parent / "facilitator_guide" / lang / "privacy.md"
 
     def ensure_trainer_key(self) -> str:
         """The shared trainer key: the setting, or the one kept in the data folder (made at first start)."""
