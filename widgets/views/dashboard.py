@@ -163,6 +163,10 @@ class Dashboard(w.VBox):
         self.index = ids.index(phase_id) if phase_id in ids else 0
         self.join_panel.show(code, self.viewer.join_url(code))
         self._sync_controls()
+        if self.session["state"].get("activity") is None and not self.viewer.demo:
+            # A session made elsewhere (the API, another tool) has nothing open yet:
+            # open this step for the phones instead of leaving them waiting.
+            self.go(self.index, force=True)
         if not self.viewer.demo:
             q = self.viewer.trainer_query()
             base = self.viewer.base_url + f"elan/api/s/{code}/export"

@@ -61,11 +61,11 @@ export function render({ root, state, t, tx, send }) {
         parts.push(el("p", { class: "help", text: words.all_right }));
       }
       if (feedback.missed.length) {
-        parts.push(el("p", { class: "missed", text: `${t("missed")}: ${feedback.missed.map((c) => columnLabel[c] || c).join(", ")}` }));
+        parts.push(el("p", { class: "missed", text: t("missed_list", { items: feedback.missed.map((c) => columnLabel[c] || c).join(", ") }) }));
         parts.push(reasonsList(feedback.missed.map((c) => ({ label: columnLabel[c] || c, reason: why.missed[c] }))));
       }
       if (feedback.extra.length) {
-        parts.push(el("p", { class: "extra", text: `${t("extra")}: ${feedback.extra.map((c) => columnLabel[c] || c).join(", ")}` }));
+        parts.push(el("p", { class: "extra", text: t("extra_list", { items: feedback.extra.map((c) => columnLabel[c] || c).join(", ") }) }));
         parts.push(reasonsList(feedback.extra.map((c) => {
           const info = why.extra[c] || {};
           const elsewhere = info.elsewhere || [];
