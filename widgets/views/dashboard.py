@@ -151,8 +151,10 @@ class Dashboard(w.VBox):
 
     def start_session(self) -> None:
         session = self.engine.create_session(self.trainer, self.workshop, self.lang)
-        self.attach(session["code"])
-        self.go(0, force=True)
+        self.index = 0
+        self.attach(session["code"])  # opens the first step for the phones
+        if self.viewer.demo:
+            self.go(0, force=True)
 
     def attach(self, code: str) -> None:
         self.code = code
