@@ -128,7 +128,7 @@ def _info(case: dict, title: dict, prompt: dict) -> dict:
 
 def choose_case(dash, case_id: str) -> None:
     """Start (or start again) a case: its context on the projector, the phones wait."""
-    case = casebook.get_case(case_id)
+    casebook.get_case(case_id)  # an unknown case fails here, before anything is saved
     _save_play(dash, {"id": case_id, "run": _next_run(dash, case_id), "started": False, "choices": [], "picks": []})
     ids = [p.id for p in dash.phases]
     if dash.phase.id != "play":

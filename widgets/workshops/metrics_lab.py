@@ -24,7 +24,7 @@ from babel.numbers import format_decimal
 
 from widgets import content, metrics
 from widgets.i18n import Translator
-from widgets.tickets import FIELDS, REQUIRED, TicketImportError, guess_mapping, load_tickets, read_table
+from widgets.tickets import FIELDS, TicketImportError, guess_mapping, load_tickets, read_table
 from widgets.views.chart import Chart, label
 from widgets.views.results import ACCENT, FONT
 
