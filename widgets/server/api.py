@@ -185,9 +185,16 @@ class FeedApi(ApiHandler):
             # (a reconnection with nothing missed would otherwise wait for the heartbeat).
             self.write("retry: 3000\n\n")
             await self.flush()
-            backlog = await self.ctx.run_sync(self.ctx.engine.events_since, session["id"], since)
-            await self._send(backlog, trainer_view, since)
-            since = backlog[-1]["seq"] if backlog else since
+            if trainer_view or since:
+                # What this page missed while away (participants only need what they can see).
+                backlog = await self.ctx.run_sync(
+                    self.ctx.engine.events_since, session["id"], since, public_only=not trainer_view
+                )
+                await self._send(backlog, trainer_view, since)
+                since = backlog[-1]["seq"] if backlog else since
+            else:
+                # A page opening its feed has just read its state: nothing to replay.
+                since = self.ctx.hub.seq(session["id"])
             while not self._closed:
                 try:
                     events = await asyncio.wait_for(queue.get(), HEARTBEAT)
@@ -210,12 +217,15 @@ class FeedApi(ApiHandler):
         if not events:
             return
         visible = [e for e in events if trainer_view or e["public"]]
-        last = events[-1]["seq"]
+        if not visible:
+            # Nothing this page shows changed (a join, a vote under wraps): send nothing.
+            # A thousand phones woken for every join would be a million messages a room.
+            return
+        last = visible[-1]["seq"]
         payload = {"seq": last, "kinds": sorted({e["kind"] for e in visible})}
         if trainer_view:
             payload["events"] = [{"seq": e["seq"], "kind": e["kind"], "data": e["data"]} for e in visible]
-        # Even with nothing public, the id moves on, so a reconnection does not replay.
-        self.write(f"id: {last}\nevent: {'change' if visible else 'tick'}\ndata: {json.dumps(payload)}\n\n")
+        self.write(f"id: {last}\nevent: change\ndata: {json.dumps(payload)}\n\n")
         await self.flush()
 
     def on_connection_close(self):
@@ -431,6 +441,29 @@ class GuideHandler(BaseHandler):
         return str(TEMPLATES)
 
 
+class PrivacyHandler(BaseHandler):
+    """The organisation's privacy notice (``Settings.privacy_notice``), linked from the join page."""
+
+    async def get(self, lang=None):
+        lang = lang or self.language()
+        file = self.ctx.settings.privacy_notice_path(lang)
+        if not file.is_file():
+            raise tornado.web.HTTPError(404)
+        import mistune
+
+        # The notice is the organisation's text: Markdown only, any raw HTML in it is shown as text.
+        body = mistune.create_markdown(escape=True, plugins=["table"])(file.read_text(encoding="utf-8"))
+        self.set_header(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+        )
+        self.render("privacy.html", lang=lang, t=Translator(lang), body=body,
+                    static=self.ctx.settings.base_url + "elan/static/", base=self.ctx.settings.base_url)
+
+    def get_template_path(self):
+        return str(TEMPLATES)
+
+
 class StaticHandler(tornado.web.StaticFileHandler):
     def set_extra_headers(self, path):
         self.set_header("Cache-Control", "public, max-age=86400")
@@ -461,4 +494,5 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
         (rf"{b}guide/img/(.*)", StaticHandler, {"path": str(GUIDE / "img")}),
         (rf"{b}guide/(fr|en)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
+        (rf"{b}privacy/?(fr|en)?/?", PrivacyHandler, {"ctx": ctx}),
     ]
