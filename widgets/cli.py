@@ -96,7 +96,8 @@ def cmd_trainer(args) -> int:
         except accounts.AccountError as exc:
             print(t(exc.key, **exc.values), file=sys.stderr)
             return 1
-        print(t("core.trainer_added", name=args.name, key=key))
+        # Formatted here: the string's {key} placeholder would clash with Translator's own ``key`` argument.
+        print(t.strings["core.trainer_added"].format(name=args.name, key=key))
     elif args.action == "remove":
         if not accounts.remove(store, args.name):
             print(t("core.trainer_unknown", name=args.name), file=sys.stderr)
