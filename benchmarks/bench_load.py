@@ -122,7 +122,11 @@ async def run(args) -> dict:
     timeout = httpx.Timeout(30, read=None)
     out: dict = {}
     try:
-        async with httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http:
+        # Feeds get a client of their own: httpx scans its whole connection pool for every
+        # request, so a thousand open streams in the same pool would slow the joins and
+        # votes down on the client side and the figures would measure the client.
+        async with httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http, \
+                httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as streams:
             code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()["code"]
             await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
             items = []
@@ -143,7 +147,7 @@ async def run(args) -> dict:
 
             async def feed(params=None, headers=None, on_event=None, ready=None):
                 try:
-                    async with http.stream("GET", f"s/{code}/feed", params=params, headers=headers) as response:
+                    async with streams.stream("GET", f"s/{code}/feed", params=params, headers=headers) as response:
                         if ready:
                             ready.set()
                         await read_sse(response, on_event)

@@ -81,6 +81,11 @@ class FeedHub:
             feed.task = asyncio.ensure_future(feed.run())
         return queue
 
+    def seq(self, session_id: int) -> int:
+        """The last event number this process has seen for a session it follows."""
+        feed = self.feeds.get(session_id)
+        return feed.seq if feed is not None else 0
+
     def unsubscribe(self, session_id: int, queue: asyncio.Queue) -> None:
         feed = self.feeds.get(session_id)
         if feed is not None:

@@ -79,9 +79,10 @@ export class Api {
   // up (CLOSED), or when the phone says its network is back, a new one starts from the last
   // event seen. A phone that drops off Wi-Fi may keep a dead stream open with no error, so
   // the browser's offline and online events are heard too.
-  feed(onChange, onStatus) {
+  feed(onChange, onStatus, since = 0) {
     let source = null;
-    let last = "";
+    // From the state just read: a change made between that read and this feed is not missed.
+    let last = since ? String(since) : "";
     let retry = null;
     let delay = 1000;
     const open = () => {
@@ -93,7 +94,6 @@ export class Api {
         last = event.lastEventId || last;
         onChange(JSON.parse(event.data));
       });
-      source.addEventListener("tick", (event) => { last = event.lastEventId || last; });
       source.addEventListener("open", () => { delay = 1000; onStatus(true); });
       source.addEventListener("error", () => {
         onStatus(false);

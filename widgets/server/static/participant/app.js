@@ -83,7 +83,7 @@ async function start(code, name) {
   main.hidden = false;
   document.getElementById("session-code").textContent = code;
   await refresh();
-  api.feed(onChange, onConnection);
+  api.feed(onChange, onConnection, state ? state.session.seq : 0);
 }
 
 function onChange() {
