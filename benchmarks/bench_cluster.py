@@ -14,7 +14,7 @@ first step that misses a target (join p95 < 1 s, vote-to-feed p95 < 1 s, every v
 counted). CPU is the sum over the server processes (percent of one core); memory
 is the sum of each process's peak resident memory (kernels included).
 
-    .venv/bin/python benchmarks/bench_cluster.py                          # steps 200,500,1000 at 50/s
+    .venv/bin/python benchmarks/bench_cluster.py                          # steps 500,1000,2000 at 100/s
     .venv/bin/python benchmarks/bench_cluster.py --setups pg-3 --steps 300 --rate 100
 
 Bounded: at most 3,000 participants a step, every step stops after ``--timeout`` s.
@@ -85,7 +85,10 @@ async def load(front: str, trainer_url: str, n: int, rate: float, cpu) -> dict:
     trainer = {"X-Elan-Key": KEY}
     limits = httpx.Limits(max_connections=2 * n + 50, max_keepalive_connections=n + 50)
     timeout = httpx.Timeout(30, read=None)
+    # Participants' feeds on a client of their own, as in bench_load.py: httpx scans its whole
+    # pool for every request, and a pool full of open streams would slow the joins client-side.
     async with httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http, \
+            httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as streams, \
             httpx.AsyncClient(base_url=trainer_url + "/elan/api/", timeout=timeout, trust_env=False) as own:
         code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()["code"]
         await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
@@ -130,7 +133,7 @@ async def load(front: str, trainer_url: str, n: int, rate: float, cpu) -> dict:
             process = r.headers.get("X-Elan-Process", "?")
             processes[process] = processes.get(process, 0) + 1
             tokens[i] = r.json()["token"]
-            tasks.append(asyncio.create_task(feed(http, params={"token": tokens[i]})))
+            tasks.append(asyncio.create_task(feed(streams, params={"token": tokens[i]})))
 
         async def vote(i):
             if tokens[i] is None:
@@ -221,8 +224,8 @@ def run_setup(setup: str, n: int, args, pg: PgServer | None) -> dict:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--setups", default="sqlite-1,pg-1,pg-3", help="comma-separated: sqlite-1, pg-1, pg-3")
-    p.add_argument("--steps", default="200,500,1000", help="participant counts to climb through (each at most 3,000)")
-    p.add_argument("--rate", type=float, default=50, help="joins (then votes) per second")
+    p.add_argument("--steps", default="500,1000,2000", help="participant counts to climb through (each at most 3,000)")
+    p.add_argument("--rate", type=float, default=100, help="joins (then votes) per second")
     p.add_argument("--feed-interval", type=int, default=250, help="the servers' feed poll interval, ms")
     p.add_argument("--timeout", type=float, default=240, help="stop a step after this many seconds")
     p.add_argument("--json", help="also write every step's figures to this file")
