@@ -55,7 +55,7 @@ class Translator:
         self.lang = lang
         self.strings = catalog(lang)
 
-    def __call__(self, key: str, **values) -> str:
+    def __call__(self, key: str, /, **values) -> str:
         template = self.strings[key]
         return template.format(**values) if values else template
 

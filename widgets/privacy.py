@@ -58,6 +58,11 @@ def _append_event(conn, session: dict, kind: str, data: dict, *, public: bool) -
     session["event_seq"] = seq
 
 
+#: Events the data tools write themselves: dropping names is not using a session, so it
+#: must not make the session young again and delay its full purge by a whole period.
+ADMIN_EVENTS = ("anonymized", "forgotten")
+
+
 def old_sessions(store, older_than_days: float, *, now: float | None = None) -> list[int]:
     """Ids of sessions with no activity for ``older_than_days``: created, changed and closed before then.
 
@@ -76,7 +81,9 @@ def old_sessions(store, older_than_days: float, *, now: float | None = None) -> 
         for ids in _chunks(list(candidates)):
             recent.update(
                 conn.execute(
-                    sa.select(e.c.session_id).where(e.c.session_id.in_(ids), e.c.created_at >= cutoff).distinct()
+                    sa.select(e.c.session_id)
+                    .where(e.c.session_id.in_(ids), e.c.created_at >= cutoff, e.c.kind.notin_(ADMIN_EVENTS))
+                    .distinct()
                 ).scalars()
             )
     return [sid for sid in candidates if sid not in recent]
