@@ -303,9 +303,11 @@ class WeekPlanner:
         self._changed()
 
     def _changed(self) -> None:
-        self.redraw()
+        # Kept first, shown second: what the projector shows is already in the store
+        # (a restarted kernel, another dashboard or an export never sees an older plan).
         if self.on_change:
             self.on_change(self.plan)
+        self.redraw()
 
     # --- drawing -------------------------------------------------------------------------------
 
