@@ -6,7 +6,7 @@ PORT ?= 8866
 DATA ?= var
 PYTEST_ARGS ?=
 
-.PHONY: serve test install install-test system-packages clean
+.PHONY: serve test install install-test system-packages screenshots clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ system-packages:
 
 test: $(VENV)/.installed-test system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Refresh the guide's and README's screenshots from a run of the browser tests.
+screenshots: $(VENV)/.installed-test system-packages
+	ELAN_UPDATE_SCREENSHOTS=1 $(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
