@@ -74,20 +74,47 @@ def _field(path: Iterable[Any]) -> str:
     return out
 
 
-def _build(node: yaml.Node, path: tuple, lines: dict) -> Any:
+#: libyaml's loader when PyYAML has it (about ten times faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _walk(node: yaml.Node, path: tuple, lines: dict) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        out = {}
         for key_node, value_node in node.value:
-            key = yaml.safe_load(yaml.serialize(key_node)) if not isinstance(key_node, yaml.ScalarNode) else key_node.value
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
                 key = int(key)
             lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, path + (key,), lines)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), lines) for i, item in enumerate(node.value)]
-    return yaml.safe_load(yaml.serialize(node))
+            _walk(value_node, path + (key,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines)
+
+
+class Lines(dict):
+    """Field path -> line number, worked out only when a problem needs one.
+
+    Every dashboard kernel loads the content at start; almost always it is valid and
+    no line is ever asked for, so the second parse is left until then.
+    """
+
+    def __init__(self, raw: str):
+        super().__init__()
+        self._raw = raw
+
+    def _fill(self) -> None:
+        if self._raw is not None:
+            raw, self._raw = self._raw, None
+            _walk(yaml.compose(raw, Loader=_LOADER), (), self)
+
+    def __contains__(self, path) -> bool:
+        self._fill()
+        return super().__contains__(path)
+
+    def get(self, path, default=None):
+        self._fill()
+        return super().get(path, default)
 
 
 def read_yaml(path: Path) -> tuple[Any, dict]:
@@ -98,16 +125,14 @@ def read_yaml(path: Path) -> tuple[Any, dict]:
     except UnicodeDecodeError as exc:
         raise ContentError([Problem(display, 0, "", f"not UTF-8 text ({exc.reason})")]) from None
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        data = yaml.load(raw, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         raise ContentError([Problem(display, line, "", f"YAML syntax error: {exc.problem or exc.context}")]) from None
-    if node is None:
+    if data is None:
         raise ContentError([Problem(display, 1, "", "the file is empty")])
-    lines: dict = {}
-    data = _build(node, (), lines)
-    return data, lines
+    return data, Lines(raw)
 
 
 def _display(path: Path) -> str:
