@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import socket
@@ -24,18 +25,38 @@ WORKSHOPS = ROOT / "workshops"
 SHARE = Path(__file__).resolve().parent / "share"
 
 
-def lan_address() -> str:
-    """This machine's address on the local network, for phones on the same Wi-Fi."""
-    candidates = []
+def _interface_addresses() -> list[str]:
+    """IPv4 addresses of this machine's network interfaces (Linux), read locally: no traffic."""
     try:
-        candidates = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        import fcntl
+        import struct
+    except ImportError:  # not a Unix: the host name's addresses will do
+        return []
+    out = []
+    for _, name in socket.if_nameindex():
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            try:
+                packed = fcntl.ioctl(sock.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))  # SIOCGIFADDR
+            except OSError:
+                continue
+            out.append(socket.inet_ntoa(packed[20:24]))
+    return out
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, for phones on the same Wi-Fi.
+
+    The host name often resolves to 127.0.0.1 only, so the interfaces are asked too;
+    a private-network address (a room's Wi-Fi) is preferred.
+    """
+    candidates = list(_interface_addresses())
+    try:
+        candidates += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
     except OSError:
         pass
-    for *_, sockaddr in candidates:
-        address = sockaddr[0]
-        if not address.startswith("127."):
-            return address
-    return "127.0.0.1"
+    usable = [a for a in candidates if not a.startswith("127.")]
+    private = [a for a in usable if ipaddress.ip_address(a).is_private]
+    return (private or usable or ["127.0.0.1"])[0]
 
 
 def trainer_gate(settings: Settings, engine: Engine):
