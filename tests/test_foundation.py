@@ -134,7 +134,7 @@ def test_trainer_key_is_made_once_and_kept_private(tmp_path):
 def test_the_printed_address_is_the_lan_one_not_loopback(monkeypatch):
     from widgets.server import app
 
-    monkeypatch.setattr(app, "_interface_addresses", lambda: ["127.0.0.1", "203.0.113.9", "192.168.1.20"])
+    monkeypatch.setattr(app, "_interface_addresses", lambda: ["127.0.0.1", "81.2.69.160", "192.168.1.20"])
     monkeypatch.setattr(app.socket, "getaddrinfo", lambda *a, **k: [(None, None, None, "", ("127.0.1.1", 0))])
     assert app.lan_address() == "192.168.1.20"
     monkeypatch.setattr(app, "_interface_addresses", lambda: [])
