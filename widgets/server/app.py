@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
 import os
 import socket
 import tempfile
@@ -94,6 +95,12 @@ class ElanVoila(Voila):
         return api.handlers(self.elan_ctx, self.base_url) + [
             (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/index.ipynb"}),
         ] + super().init_handlers()
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        # Ctrl-C stops the server like SIGTERM does: kernels shut down, files removed.
+        # (Voilà handles only SIGTERM; a shell's background job even ignores SIGINT.)
+        signal.signal(signal.SIGINT, self._handle_signal_stop)
 
     def start(self):
         # Voilà adds tornado_settings after building the Application, too late for
