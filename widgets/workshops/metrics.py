@@ -25,11 +25,10 @@ from widgets.codes import normalize_code
 from widgets.errors import EngineError
 from widgets.exercises.ideas import duplicate_key
 from widgets.i18n import Translator
-from widgets.metrics import match_spec
+from widgets.matching import match_spec
 from widgets.views.chart import Chart
 from widgets.views.dashboard import Dashboard, Phase
 from widgets.views.results import heatmap
-from widgets.workshops.metrics_lab import MetricsLab
 
 WORKSHOP = "metrics"
 VALUES, TEAMS = "metrics-values", "metrics-teams"
@@ -294,6 +293,9 @@ def refresh_teams(dash) -> None:
 
 
 def build_lab(dash) -> w.Widget:
+    # pandas and the lab load when the lab is first shown, not when the dashboard opens.
+    from widgets.workshops.metrics_lab import MetricsLab
+
     lab = MetricsLab(dash.lang)
     dash.data["lab"] = lab
     return lab

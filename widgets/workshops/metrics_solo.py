@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from widgets.exercises.match import explain, score
 from widgets.i18n import Translator, pick_language
-from widgets.metrics import match_spec
+from widgets.matching import match_spec
 from widgets.settings import Settings
 from widgets.views.trainer import query
 from widgets.workshops.metrics_lab import MetricsLab
