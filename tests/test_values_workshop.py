@@ -23,7 +23,14 @@ def _decode(uri: str) -> str:
 
 def _like_a_new_kernel(dash):
     """What a restarted kernel knows: the engine and the session's code, nothing kept in memory."""
-    return SimpleNamespace(engine=dash.engine, code=dash.code, results=lambda activity: dash.engine.results(dash.code, activity))
+    session = lambda: dash.engine.session(dash.code)  # noqa: E731
+    return SimpleNamespace(
+        engine=dash.engine,
+        code=dash.code,
+        results=lambda activity: dash.engine.results(dash.code, activity),
+        stored=lambda: session()["state"].get("data", {}),
+        is_revealed=lambda activity: activity in session()["state"].get("revealed", []),
+    )
 
 
 def test_every_step_builds_and_redraws_without_error(dash):

@@ -237,6 +237,18 @@ class Dashboard(w.VBox):
     def results(self, activity: str | None = None) -> dict:
         return self.engine.results(self.code, activity) if self.code else {}
 
+    def is_revealed(self, activity: str) -> bool:
+        return bool(self.code) and activity in self.engine.session(self.code)["state"].get("revealed", [])
+
+    def stored(self) -> dict:
+        """The trainer's decisions kept in the session (read from the store: another kernel may have written)."""
+        return self.engine.session(self.code)["state"].get("data", {}) if self.code else {}
+
+    def keep(self, key: str, value: Any) -> None:
+        """Keep a trainer's decision in the session, so a restarted kernel resumes with it."""
+        if self.stored().get(key) != value:
+            self._act(self.engine.set_data, key, value)
+
     def _sync_controls(self) -> None:
         if not self.session:
             return

@@ -54,16 +54,9 @@ def letter(index: int) -> str:
 # --- what the session holds ------------------------------------------------------------------
 
 
-def _data(dash) -> dict:
-    """The trainer's decisions, read from the store (another kernel may have written)."""
-    if not dash.code:
-        return {}
-    return dash.engine.session(dash.code)["state"].get("data", {})
-
-
 def play_state(dash) -> dict:
     """``{"id", "run", "started", "choices", "picks"}`` of the case being played, or ``{}``."""
-    return dict(_data(dash).get("case") or {})
+    return dict(dash.stored().get("case") or {})
 
 
 def _save_play(dash, play: dict) -> None:

@@ -40,18 +40,6 @@ def _e(text) -> str:
     return html.escape(str(text))
 
 
-def _data(dash) -> dict:
-    """The trainer's decisions, read from the store (another kernel may have written them)."""
-    if not dash.code:
-        return {}
-    return dash.engine.session(dash.code)["state"].get("data", {})
-
-
-def _save(dash, key: str, value) -> None:
-    if _data(dash).get(key) != value:
-        dash._act(dash.engine.set_data, key, value)
-
-
 def feedback_words(t: Translator) -> dict:
     """The few words the phones need once revealed (they travel with the withheld answer)."""
     return {"reference": t("metrics.reference"), "all_right": t("metrics.all_right")}
@@ -61,7 +49,7 @@ def feedback_words(t: Translator) -> dict:
 
 
 def linked_rows(dash) -> list[dict]:
-    return list((_data(dash).get("linked") or {}).get("rows") or [])
+    return list((dash.stored().get("linked") or {}).get("rows") or [])
 
 
 def values_spec(dash) -> dict:
@@ -99,13 +87,13 @@ def link_values(dash, code: str) -> str:
     rows = [{"id": f"{LINKED_PREFIX}{v['id']}", "label": " ".join(str(v["text"]).split())[:80]} for v in kept if v.get("text")]
     if not rows:
         return t("metrics.link_none", code=code)
-    _save(dash, "linked", {"code": code, "rows": rows})
+    dash.keep("linked", {"code": code, "rows": rows})
     _reopen_values(dash)
     return t("metrics.linked", code=code, values=", ".join(r["label"] for r in rows))
 
 
 def unlink_values(dash) -> None:
-    _save(dash, "linked", {})
+    dash.keep("linked", {})
     _reopen_values(dash)
 
 
@@ -155,7 +143,7 @@ def build_match(dash) -> w.Widget:
 
     add.on_click(on_add)
     remove.on_click(on_remove)
-    linked = _data(dash).get("linked") or {}
+    linked = dash.stored().get("linked") or {}
     if linked.get("rows"):
         said.value = f'<p class="elan-big">{_e(t("metrics.linked", code=linked["code"], values=", ".join(r["label"] for r in linked["rows"])))}</p>'
     link = w.VBox([w.HTML(f'<h3 class="elan-title">{_e(t("metrics.link_title"))}</h3><p class="elan-muted">{_e(t("metrics.link_help"))}</p>'),
@@ -207,14 +195,14 @@ class MatchBoard(w.VBox):
 
     def shown(self) -> list[str]:
         if self.dash.code:
-            return list(_data(self.dash).get(self.key) or [])
+            return list(self.dash.stored().get(self.key) or [])
         return list(self.dash.data.get(self.key) or [])
 
     def set_shown(self, columns: list[str]) -> None:
         order = [c["id"] for c in SPECS[self.activity](self.dash)["columns"]]
         columns = [c for c in order if c in set(columns)]
         self.dash.data[self.key] = columns
-        _save(self.dash, self.key, columns)
+        self.dash.keep(self.key, columns)
         self.refresh()
 
     def _toggle(self, column: str, on: bool) -> None:

@@ -27,7 +27,8 @@ from widgets.i18n import Translator
 from widgets.views.board import CardWall
 from widgets.views.chart import Chart
 from widgets.views.dashboard import Dashboard, Phase
-from widgets.views.results import rating_spread, ranking_bars
+from widgets.views.vote import DotVoteResults
+from widgets.views.results import rating_spread
 
 WORKSHOP = "values"
 CARDS, VOTE, ACTIONS, ACTION_VOTE, VISIONS, VISION_RATE = "cards", "vote", "actions", "action_vote", "visions", "vision_rate"
@@ -45,39 +46,19 @@ def _e(text) -> str:
 # --- what the session holds -------------------------------------------------------------
 
 
-def _data(dash) -> dict:
-    """The trainer's decisions, read from the store (not a cached copy: another kernel may have written)."""
-    if not dash.code:
-        return {}
-    return dash.engine.session(dash.code)["state"].get("data", {})
-
-
-def _save(dash, key: str, value) -> None:
-    if _data(dash).get(key) != value:
-        dash._act(dash.engine.set_data, key, value)
-
-
-def _results(dash, activity: str) -> dict:
-    return dash.results(activity) if dash.code else {}
-
-
-def _revealed(dash, activity: str) -> bool:
-    return bool(dash.code) and activity in dash.engine.session(dash.code)["state"].get("revealed", [])
-
-
 def vote_settings(dash) -> tuple[int, bool]:
-    saved = _data(dash).get("dots") or {}
+    saved = dash.stored().get("dots") or {}
     return int(saved.get("budget") or _doc()["dots"]), bool(saved.get("stack", False))
 
 
 def _adjust(dash) -> dict:
-    saved = _data(dash).get("keep_adjust") or {}
+    saved = dash.stored().get("keep_adjust") or {}
     return {"add": list(saved.get("add") or []), "remove": list(saved.get("remove") or [])}
 
 
 def computed_kept(dash) -> list[dict]:
     """The values as the vote and the trainer's adjustment give them now."""
-    ranking = _results(dash, VOTE).get("ranking", [])
+    ranking = dash.results(VOTE).get("ranking", [])
     try:
         return philosophy.keep_top(ranking, _doc()["keep"], _adjust(dash))
     except Invalid:
@@ -86,7 +67,7 @@ def computed_kept(dash) -> list[dict]:
 
 def kept(dash) -> list[dict]:
     """The team's values: frozen when the action statements open, else as computed now."""
-    saved = _data(dash).get("kept")
+    saved = dash.stored().get("kept")
     return saved if saved else computed_kept(dash)
 
 
@@ -95,23 +76,23 @@ def _slim(cards: list[dict]) -> list[dict]:
 
 
 def chosen_actions(dash) -> dict[str, str]:
-    saved = _data(dash).get("actions")
+    saved = dash.stored().get("actions")
     if saved:
         return saved
-    return philosophy.best_actions(_results(dash, ACTION_VOTE).get("ranking", []))
+    return philosophy.best_actions(dash.results(ACTION_VOTE).get("ranking", []))
 
 
 def chosen_vision(dash) -> str:
-    saved = _data(dash).get("vision")
+    saved = dash.stored().get("vision")
     if saved:
         return saved
-    best = philosophy.best_proposal(_results(dash, VISION_RATE).get("targets", []))
+    best = philosophy.best_proposal(dash.results(VISION_RATE).get("targets", []))
     return best["text"] if best else ""
 
 
 def statement(dash) -> philosophy.Statement:
     """The service philosophy statement as the session stands."""
-    data = _data(dash)
+    data = dash.stored()
     return philosophy.from_session(kept(dash), chosen_actions(dash), chosen_vision(dash),
                                    purpose=data.get("purpose", ""), organisation=data.get("organisation", ""))
 
@@ -136,7 +117,7 @@ def actions_spec(dash) -> dict:
     if dash.code and dash.phase.id == "actions":
         # Opening the statements freezes the values: the tags must not move under the room's feet.
         values = computed_kept(dash)
-        _save(dash, "kept", _slim(values))
+        dash.keep("kept", _slim(values))
     return {"kind": "ideas", "id": ACTIONS, "prompt": doc["prompts"]["actions"],
             "tags": [{"id": str(v["id"]), "label": v["text"]} for v in values],
             "hint": doc["action_hints"]["advice"], "max_per_participant": 10, "max_length": 200}
@@ -245,7 +226,7 @@ def refresh_brainstorm(dash) -> None:
     box = dash.widgets_by_phase.get("brainstorm")
     if box is None:
         return
-    results = _results(dash, CARDS)
+    results = dash.results(CARDS)
     box.wall.update(results)
     box.cloud.value = _cloud_html(word_cloud(results), dash.t("values.word_cloud"))
     box.cliches.value = _cliches_html(dash, results)
@@ -256,37 +237,27 @@ def refresh_brainstorm(dash) -> None:
 
 def build_vote(dash) -> w.Widget:
     budget, stack = vote_settings(dash)
-    box = w.VBox()
-    box.budget = w.BoundedIntText(value=budget, min=1, max=20, description=dash.t("values.budget"),
-                                  style={"description_width": "initial"}, layout=w.Layout(width="240px"))
-    box.stack = w.Checkbox(value=stack, description=dash.t("values.stack"), indent=False)
+    budget_field = w.BoundedIntText(value=budget, min=1, max=20, description=dash.t("values.budget"),
+                                    style={"description_width": "initial"}, layout=w.Layout(width="240px"))
+    stack_box = w.Checkbox(value=stack, description=dash.t("values.stack"), indent=False)
     apply = w.Button(description=dash.t("values.apply_vote_settings"))
+    settings = w.HBox([budget_field, stack_box, apply], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+    rule = w.HTML(f'<p class="elan-muted">{_e(dash.t("values.tie_break_rule"))}</p>')
+    box = DotVoteResults(dash, VOTE, "values", above=[settings], below=[rule])
+    box.budget, box.stack = budget_field, stack_box
 
     def on_apply(_):
-        _save(dash, "dots", {"budget": int(box.budget.value), "stack": bool(box.stack.value)})
+        dash.keep("dots", {"budget": int(box.budget.value), "stack": bool(box.stack.value)})
         dash._act(dash.engine.open_activity, vote_spec(dash), phase="vote", open=True)
 
     apply.on_click(on_apply)
-    box.status = w.HTML()
-    box.chart = Chart()
-    box.rule = w.HTML(f'<p class="elan-muted">{_e(dash.t("values.tie_break_rule"))}</p>')
-    settings = w.HBox([box.budget, box.stack, apply], layout=w.Layout(align_items="center", flex_flow="row wrap"))
-    box.children = [settings, box.status, box.chart, box.rule]
     return box
 
 
 def refresh_vote(dash) -> None:
     box = dash.widgets_by_phase.get("vote")
-    if box is None:
-        return
-    results = _results(dash, VOTE)
-    shown = _revealed(dash, VOTE)
-    box.chart.layout.display = None if shown else "none"
-    if shown:
-        box.chart.update(ranking_bars(results))
-        box.status.value = f'<p class="elan-counts">{_e(dash.t("values.voters_count", n=results.get("voters", 0)))}</p>'
-    else:
-        box.status.value = f'<p class="elan-big">{_e(dash.t("values.votes_hidden", n=results.get("voters", 0)))}</p>'
+    if box is not None:
+        box.refresh()
 
 
 # --- 4. keep five ---------------------------------------------------------------------------------
@@ -312,15 +283,15 @@ def _toggle_kept(dash, card_id, keep: bool) -> None:
             adjust["add"].remove(card_id)
         else:
             adjust["remove"].append(card_id)
-    ranking = _results(dash, VOTE).get("ranking", [])
+    ranking = dash.results(VOTE).get("ranking", [])
     try:
         philosophy.keep_top(ranking, _doc()["keep"], adjust)
     except Invalid as exc:
         dash.message.value = f'<p class="elan-error">{_e(dash.t(exc.key, **exc.values))}</p>'
         return
-    _save(dash, "keep_adjust", adjust)
-    if _data(dash).get("kept"):
-        _save(dash, "kept", _slim(computed_kept(dash)))
+    dash.keep("keep_adjust", adjust)
+    if dash.stored().get("kept"):
+        dash.keep("kept", _slim(computed_kept(dash)))
 
 
 def refresh_keep(dash) -> None:
@@ -328,7 +299,7 @@ def refresh_keep(dash) -> None:
     if box is None:
         return
     n = _doc()["keep"]
-    ranking = _results(dash, VOTE).get("ranking", [])
+    ranking = dash.results(VOTE).get("ranking", [])
     values = computed_kept(dash)
     ids = {v["id"] for v in values}
     items = "".join(f"<li>{_e(v['text'])} <small class=\"elan-muted\">({_e(dash.t('values.dots_count', n=v.get('dots', 0)))})</small></li>"
@@ -385,7 +356,7 @@ def refresh_actions(dash) -> None:
     box = dash.widgets_by_phase.get("actions")
     if box is None:
         return
-    results = _results(dash, ACTIONS)
+    results = dash.results(ACTIONS)
     box.wall.update(results)
     cards = [c for c in results.get("cards", []) if c["status"] == "visible" and not c["merged_into"]]
     box.grouped.value = _grouped_html(dash, kept(dash), cards)
@@ -398,7 +369,7 @@ def build_action_vote(dash) -> w.Widget:
 
     def on_save(_):
         chosen = {tag: picker.value for tag, picker in box.picker_by_tag.items() if picker.value}
-        _save(dash, "actions", chosen)
+        dash.keep("actions", chosen)
         box.note.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
 
     save.on_click(on_save)
@@ -412,10 +383,10 @@ def refresh_action_vote(dash) -> None:
     box = dash.widgets_by_phase.get("action_vote")
     if box is None:
         return
-    results = _results(dash, ACTION_VOTE)
+    results = dash.results(ACTION_VOTE)
     ranking = results.get("ranking", [])
     values = kept(dash)
-    if not _revealed(dash, ACTION_VOTE):
+    if not dash.is_revealed(ACTION_VOTE):
         box.status.value = f'<p class="elan-big">{_e(dash.t("values.votes_hidden", n=results.get("voters", 0)))}</p>'
         box.grouped.value = ""
     else:
@@ -451,7 +422,7 @@ def build_vision(dash) -> w.Widget:
 def refresh_vision(dash) -> None:
     box = dash.widgets_by_phase.get("vision")
     if box is not None:
-        box.wall.update(_results(dash, VISIONS))
+        box.wall.update(dash.results(VISIONS))
 
 
 def _criteria(lang: str) -> list[tuple[str, str]]:
@@ -469,7 +440,7 @@ def build_rate(dash) -> w.Widget:
 
     def on_save(_):
         if box.picker.value:
-            _save(dash, "vision", box.picker.value)
+            dash.keep("vision", box.picker.value)
             box.note.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
 
     save.on_click(on_save)
@@ -500,9 +471,9 @@ def refresh_rate(dash) -> None:
     box = dash.widgets_by_phase.get("vision_rate")
     if box is None:
         return
-    results = _results(dash, VISION_RATE)
+    results = dash.results(VISION_RATE)
     targets = results.get("targets", [])
-    shown = _revealed(dash, VISION_RATE)
+    shown = dash.is_revealed(VISION_RATE)
     box.chart.layout.display = None if shown else "none"
     if shown:
         box.chart.update(rating_spread(results, _criteria(dash.lang)))
@@ -570,7 +541,7 @@ def links_html(files: dict[str, tuple[str, str]], t) -> str:
 
 def build_output(dash) -> w.Widget:
     box = w.VBox()
-    data = _data(dash)
+    data = dash.stored()
     box.purpose = w.Textarea(value=data.get("purpose", ""), description=dash.t("values.purpose_label"),
                              style={"description_width": "160px"}, layout=w.Layout(width="95%", height="70px"))
     box.organisation = w.Text(value=data.get("organisation", ""), description=dash.t("values.organisation_label"),
@@ -578,8 +549,8 @@ def build_output(dash) -> w.Widget:
     update = w.Button(description=dash.t("values.update_statement"), button_style="primary", layout=w.Layout(width="auto"))
 
     def on_update(_):
-        _save(dash, "purpose", box.purpose.value.strip()[:400])
-        _save(dash, "organisation", box.organisation.value.strip()[:120])
+        dash.keep("purpose", box.purpose.value.strip()[:400])
+        dash.keep("organisation", box.organisation.value.strip()[:120])
         refresh_output(dash)
 
     update.on_click(on_update)
@@ -639,13 +610,13 @@ def demo_brainstorm(dash) -> None:
                 text = text.lower()
             sent.add(i)
             _submit(dash, token, CARDS, {"text": text})
-    for group in _results(dash, CARDS)["duplicates"]:
+    for group in dash.results(CARDS)["duplicates"]:
         dash.engine.merge(dash.trainer, dash.code, group[1:], group[0])
 
 
 def demo_vote(dash) -> None:
     _demo_open(dash, "vote", vote_spec(dash))
-    by_key = {duplicate_key(c["text"]): c["id"] for c in _results(dash, CARDS)["cards"]
+    by_key = {duplicate_key(c["text"]): c["id"] for c in dash.results(CARDS)["cards"]
               if c["status"] == "visible" and not c["merged_into"]}
     names = [content.text(v["name"], dash.lang) for v in _doc()["values"]]
     for token, picks in zip(_demo_people(dash), _DEMO_VOTES):
@@ -674,7 +645,7 @@ def demo_actions(dash) -> None:
 
 def demo_action_vote(dash) -> None:
     _demo_open(dash, "action_vote", action_vote_spec(dash))
-    cards = _results(dash, ACTIONS)["cards"]
+    cards = dash.results(ACTIONS)["cards"]
     for person, token in enumerate(_demo_people(dash)):
         seen = set()
         for card in cards:
@@ -695,7 +666,7 @@ def demo_vision(dash) -> None:
 
 def demo_rate(dash) -> None:
     _demo_open(dash, "vision_rate", rate_spec(dash))
-    targets = _results(dash, VISION_RATE)["targets"]
+    targets = dash.results(VISION_RATE)["targets"]
     criteria = [c["id"] for c in _doc()["criteria"]]
     for person, token in enumerate(_demo_people(dash)):
         for t_index, target in enumerate(targets):

@@ -22,9 +22,8 @@ from widgets import content, week
 from widgets.errors import EngineError, Invalid
 from widgets.i18n import Translator
 from widgets.views.board import CardWall
-from widgets.views.chart import Chart
 from widgets.views.dashboard import Dashboard, Phase
-from widgets.views.results import ranking_bars
+from widgets.views.vote import DotVoteResults
 from widgets.workshops.week_planner import WeekPlanner, card_list_html, next_week_year
 
 WORKSHOP = "week"
@@ -45,42 +44,17 @@ def _texts(key: str) -> dict:
 # --- what the session holds -------------------------------------------------------------------
 
 
-def _data(dash) -> dict:
-    """The trainer's decisions, read from the store (another kernel may have written them)."""
-    if not dash.code:
-        return {}
-    return dash.engine.session(dash.code)["state"].get("data", {})
-
-
-def _save(dash, key: str, value) -> None:
-    if dash.code and _data(dash).get(key) != value:
-        try:
-            dash.engine.set_data(dash.trainer, dash.code, key, value)
-        except EngineError as exc:
-            dash.message.value = f'<p class="elan-error">{_e(dash.t(exc.key, **exc.values))}</p>'
-
-
 def _session_lang(dash) -> str:
     return dash.engine.session(dash.code)["lang"] if dash.code else dash.lang
 
 
-def _results(dash, activity: str) -> dict:
-    if not dash.code or activity not in dash.engine.session(dash.code)["state"]["specs"]:
-        return {}
-    return dash.results(activity)
-
-
-def _revealed(dash, activity: str) -> bool:
-    return bool(dash.code) and activity in dash.engine.session(dash.code)["state"].get("revealed", [])
-
-
 def year(dash) -> int:
-    return int(_data(dash).get("year") or next_week_year())
+    return int(dash.stored().get("year") or next_week_year())
 
 
 def seed_cards(dash) -> None:
     """Add the content's ten ideas to the session's idea cards, once."""
-    cards = _results(dash, IDEAS).get("cards", [])
+    cards = dash.results(IDEAS).get("cards", [])
     if any(c.get("card") for c in cards):
         return
     lang = _session_lang(dash)
@@ -96,11 +70,11 @@ def idea_id(card: dict) -> str:
 def session_ideas(dash) -> tuple[dict, list[tuple[str, str]]]:
     """Every card the plan may name, and the visible ones to offer, most dots first."""
     ideas = week.cards()
-    cards = _results(dash, IDEAS).get("cards", [])
+    cards = dash.results(IDEAS).get("cards", [])
     for card in cards:
         if not card.get("card"):
             ideas[idea_id(card)] = week.custom_idea(idea_id(card), card["text"])
-    dots = {r["id"]: r["dots"] for r in _results(dash, VOTE).get("ranking", [])}
+    dots = {r["id"]: r["dots"] for r in dash.results(VOTE).get("ranking", [])}
     visible = [c for c in cards if c["status"] == "visible" and not c["merged_into"]]
     visible.sort(key=lambda c: -dots.get(c["id"], 0))
     choices = []
@@ -119,11 +93,11 @@ def planner(dash) -> WeekPlanner:
         ideas, choices = session_ideas(dash)
         plan = None
         try:
-            plan = week.Plan.from_dict(_data(dash)["plan"]) if _data(dash).get("plan") else None
+            plan = week.Plan.from_dict(dash.stored()["plan"]) if dash.stored().get("plan") else None
         except Invalid:
             plan = None  # a damaged plan: start a new one rather than fail the dashboard
         dash.data["planner"] = WeekPlanner(dash.lang, year=year(dash), ideas=ideas, plan=plan, choices=choices,
-                                           on_change=lambda p: _save(dash, "plan", p.to_dict()))
+                                           on_change=lambda p: dash.keep("plan", p.to_dict()))
     return dash.data["planner"]
 
 
@@ -136,7 +110,7 @@ def sync_planner(dash) -> None:
     if ideas != p.ideas or choices != list(p.add_picker.options):
         p.set_ideas(ideas, choices)
     p.set_year(year(dash))
-    stored = _data(dash).get("plan")
+    stored = dash.stored().get("plan")
     if stored and stored != p.plan.to_dict():
         try:
             p.set_plan(week.Plan.from_dict(stored))
@@ -174,7 +148,7 @@ def build_dates(dash) -> w.Widget:
     box.html = w.HTML(dates_html(year(dash), dash.lang))
 
     def on_year(change):
-        _save(dash, "year", int(change["new"]))
+        dash.keep("year", int(change["new"]))
         box.html.value = dates_html(int(change["new"]), dash.lang)
         if "planner" in dash.data:
             dash.data["planner"].set_year(int(change["new"]))
@@ -214,7 +188,7 @@ def refresh_ideas(dash) -> None:
     box = dash.widgets_by_phase.get("ideas")
     if box is None:
         return
-    results = _results(dash, IDEAS)
+    results = dash.results(IDEAS)
     # The content's cards are shown with their details below; the wall is the room's own.
     own = [c for c in results.get("cards", []) if not c.get("card")]
     ids = {c["id"] for c in own}
@@ -235,35 +209,23 @@ def vote_budget(count: int) -> int:
 
 
 def vote_spec(dash) -> dict:
-    budget = _data(dash).get("dots")
+    budget = dash.stored().get("dots")
     if not budget:
-        cards = [c for c in _results(dash, IDEAS).get("cards", []) if c["status"] == "visible" and not c["merged_into"]]
+        cards = [c for c in dash.results(IDEAS).get("cards", []) if c["status"] == "visible" and not c["merged_into"]]
         budget = vote_budget(len(cards))
-        _save(dash, "dots", budget)
+        dash.keep("dots", budget)
     return {"kind": "dots", "id": VOTE, "source": IDEAS, "budget": int(budget), "stack": False,
             "prompt": _texts("week.vote_prompt")}
 
 
 def build_vote(dash) -> w.Widget:
-    box = w.VBox()
-    box.status = w.HTML()
-    box.chart = Chart()
-    box.children = [box.status, box.chart]
-    return box
+    return DotVoteResults(dash, VOTE, "week")
 
 
 def refresh_vote(dash) -> None:
     box = dash.widgets_by_phase.get("vote")
-    if box is None:
-        return
-    results = _results(dash, VOTE)
-    shown = _revealed(dash, VOTE)
-    box.chart.layout.display = None if shown else "none"
-    if shown:
-        box.chart.update(ranking_bars(results))
-        box.status.value = f'<p class="elan-counts">{_e(dash.t("week.voters_count", n=results.get("voters", 0)))}</p>'
-    else:
-        box.status.value = f'<p class="elan-big">{_e(dash.t("week.votes_hidden", n=results.get("voters", 0)))}</p>'
+    if box is not None:
+        box.refresh()
 
 
 # --- 4-6. the plan, the year, the files ----------------------------------------------------------------
@@ -303,7 +265,7 @@ def _submit(dash, token: str, activity: str, payload: dict) -> None:
 
 def _demo_ids(dash) -> dict[str, str]:
     """``own-N`` of the demo file -> the planner's id of that card in this session."""
-    own = [c for c in _results(dash, IDEAS).get("cards", []) if not c.get("card")]
+    own = [c for c in dash.results(IDEAS).get("cards", []) if not c.get("card")]
     return {f"own-{n}": idea_id(c) for n, c in enumerate(own)}
 
 
@@ -316,7 +278,7 @@ def demo_ideas(dash) -> None:
 
 def demo_vote(dash) -> None:
     dash.engine.open_activity(dash.trainer, dash.code, vote_spec(dash), phase="vote")
-    items = {idea_id(c): c["id"] for c in _results(dash, IDEAS).get("cards", [])}
+    items = {idea_id(c): c["id"] for c in dash.results(IDEAS).get("cards", [])}
     own = _demo_ids(dash)
     for token, picks in zip(_demo_people(dash), _demo()["votes"]):
         for pick in picks:
