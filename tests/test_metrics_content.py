@@ -22,18 +22,6 @@ SEED_TABLE = {"integrity": {"NPS", "QA"}, "quality": {"FCR", "CSAT"}, "speed": {
 SEED_TEAMS = {"support", "sales", "design", "product", "hr", "leadership", "marketing"}
 
 
-def _texts(node, path=()):
-    if isinstance(node, dict):
-        if set(node) == {"fr", "en"} and all(isinstance(v, str) for v in node.values()):
-            yield path, node
-            return
-        for key, value in node.items():
-            yield from _texts(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _texts(value, path + (i,))
-
-
 def _generator():
     spec = importlib.util.spec_from_file_location("elan_ticket_generator", TICKETS / "generate.py")
     module = importlib.util.module_from_spec(spec)
@@ -83,7 +71,7 @@ def test_value_ids_are_those_of_the_brainstorm():
 
 @pytest.mark.parametrize("name", ["metrics/metrics", "metrics/matching"])
 def test_french_texts_are_written_in_french(name):
-    texts = list(_texts(content.load(name)))
+    texts = list(content.texts(content.load(name)))
     french = " ".join(t["fr"] for _, t in texts)
     assert re.search(r"[éèàçêôû]", french)
     same = [path for path, t in texts if t["fr"] == t["en"] and len(t["fr"].split()) > 2]

@@ -16,19 +16,6 @@ from widgets.i18n import LOCALES
 VALUES = content.BUNDLED / "values"
 
 
-def _texts(node, path=()):
-    """Every ``{fr, en}`` text of a document, with its path."""
-    if isinstance(node, dict):
-        if set(node) == {"fr", "en"} and all(isinstance(v, str) for v in node.values()):
-            yield path, node
-            return
-        for key, value in node.items():
-            yield from _texts(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _texts(value, path + (i,))
-
-
 def test_bundled_values_content_is_valid():
     assert content.validate_tree(VALUES) == []
 
@@ -60,7 +47,7 @@ def test_brainstorm_has_the_question_five_kept_the_three_criteria_and_the_templa
 
 @pytest.mark.parametrize("name", ["values/examples", "values/brainstorm"])
 def test_french_texts_are_written_in_french(name):
-    texts = list(_texts(content.load(name)))
+    texts = list(content.texts(content.load(name)))
     assert texts
     french = " ".join(t["fr"] for _, t in texts)
     assert re.search(r"[éèàçêôû]", french), "French texts need their accents"

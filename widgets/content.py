@@ -299,6 +299,23 @@ def load_kind(kind: str, folder: str = "") -> list[Any]:
     return out
 
 
+def texts(node: Any, path: tuple = ()):
+    """Every ``{fr, en}`` text of a document, with its path (to check or count translations).
+
+    >>> list(texts({"a": [{"fr": "oui", "en": "yes"}]}))
+    [(('a', 0), {'fr': 'oui', 'en': 'yes'})]
+    """
+    if isinstance(node, dict):
+        if set(node) == set(LANGUAGES) and all(isinstance(v, str) for v in node.values()):
+            yield path, node
+            return
+        for key, value in node.items():
+            yield from texts(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from texts(value, path + (i,))
+
+
 def text(value: Any, lang: str) -> str:
     """The text of a ``{fr, en}`` map in one language (content is validated: it is there)."""
     if isinstance(value, dict):
