@@ -81,6 +81,24 @@ class Context:
             query = query.where(i.c.status == "visible")
         return [dict(row._mapping) for row in self.conn.execute(query)]
 
+    def my_items(self) -> list[dict]:
+        """This participant's cards in this activity, hidden and pending ones included."""
+        return [i for i in self.items(include_hidden=True) if i["participant_id"] == self.participant["id"]]
+
+    def resent(self, payload: dict, mine: list[dict]) -> tuple[int | None, str | None]:
+        """A text re-sent after a lost connection carries the same nonce: the card it made, if any.
+
+        Returns ``(existing card id or None, the nonce to store with a new card or None)``.
+        """
+        nonce = payload.get("nonce")
+        if not isinstance(nonce, str) or not nonce:
+            return None, None
+        nonce = nonce[:64]
+        for item in mine:
+            if item["data"].get("nonce") == nonce:
+                return item["id"], nonce
+        return None, nonce
+
     def participant_names(self) -> dict[int, str | None]:
         p = st.participants
         rows = self.conn.execute(sa.select(p.c.id, p.c.name).where(p.c.session_id == self.session_id))

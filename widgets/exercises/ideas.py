@@ -110,16 +110,13 @@ class Ideas(Exercise):
         max_length = int(ctx.spec.get("max_length") or ctx.settings.max_text_length)
         text = clean_text(payload.get("text"), min(max_length, ctx.settings.max_text_length))
         limit = int(ctx.spec.get("max_per_participant", 10))
-        mine = [i for i in ctx.items(include_hidden=True) if i["participant_id"] == ctx.participant["id"]]
-        nonce = payload.get("nonce")
-        if isinstance(nonce, str) and nonce:
-            # A card re-sent after a lost connection carries the same nonce: stored once.
-            for item in mine:
-                if item["data"].get("nonce") == nonce[:64]:
-                    return {"id": item["id"], "changed": False}
+        mine = ctx.my_items()
+        existing, nonce = ctx.resent(payload, mine)
+        if existing is not None:
+            return {"id": existing, "changed": False}
         if len(mine) >= limit:
             raise Conflict("core.error_limit_reached", max=limit)
-        data = {"nonce": nonce[:64]} if isinstance(nonce, str) and nonce else {}
+        data = {"nonce": nonce} if nonce else {}
         if "tag" in payload and payload["tag"] is not None:
             tags = ctx.spec.get("tags") or []
             require(payload["tag"] in [t["id"] for t in tags], "tag")

@@ -69,13 +69,12 @@ class Story(Exercise):
     def submit(self, ctx: Context, payload: dict) -> dict:
         story_max = min(int(ctx.spec.get("max_length") or STORY_MAX), STORY_MAX, ctx.settings.max_text_length)
         story = clean_story(payload, [v["id"] for v in ctx.spec["values"]], story_max)
-        mine = [i for i in ctx.items(include_hidden=True) if i["participant_id"] == ctx.participant["id"]]
-        nonce = payload.get("nonce")
-        if isinstance(nonce, str) and nonce:
-            for item in mine:
-                if item["data"].get("nonce") == nonce[:64]:
-                    return {"id": item["id"], "changed": False}
-            story["nonce"] = nonce[:64]
+        mine = ctx.my_items()
+        existing, nonce = ctx.resent(payload, mine)
+        if existing is not None:
+            return {"id": existing, "changed": False}
+        if nonce:
+            story["nonce"] = nonce
         limit = int(ctx.spec.get("max_per_participant", PER_PARTICIPANT))
         if len(mine) >= limit:
             raise Conflict("core.error_limit_reached", max=limit)
