@@ -118,9 +118,15 @@ async function onConnection(ok) {
   refresh();
 }
 
+// Answers this page has had accepted. A state read that started before the latest one
+// may not contain it: such a state is dropped and read again, so a tap never seems undone.
+let accepted = 0;
+
 async function refresh() {
+  const before = accepted;
+  let fresh;
   try {
-    state = await api.state();
+    fresh = await api.state();
   } catch (err) {
     if (err.status === 403) {
       // Our place is gone (the session was purged): join again.
@@ -132,6 +138,8 @@ async function refresh() {
     if (err.status === undefined) connectionLost();
     return;
   }
+  if (before !== accepted) return refresh();
+  state = fresh;
   if (wasOffline) {
     // The server answered: send what waited, then show the state after it.
     await connectionBack();
@@ -181,6 +189,8 @@ async function render() {
     tx: (v) => tx(v, lang),
     send: async (payload) => {
       const result = await api.submit(activity.id, payload);
+      accepted += 1;
+      onChange(); // show the state that holds this answer, whatever was read meanwhile
       return result;
     },
     refresh,
