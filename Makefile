@@ -30,7 +30,7 @@ serve: $(VENV)/.installed
 # Debian's chromium drives the browser tests (Playwright never downloads a browser);
 # nginx fronts the multi-process test. Installed from Debian's packages when missing.
 system-packages:
-	@$(PY) -m widgets.testing.system_setup
+	@$(PY) -m tests.system_setup
 
 test: $(VENV)/.installed-test system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)

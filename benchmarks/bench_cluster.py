@@ -42,7 +42,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from bench_load import KEY, Server, free_port, pct, read_sse  # noqa: E402  (the load benchmark's clients)
 from tests.fixtures_pg import PgServer, _bindir  # noqa: E402  (the tests' throwaway PostgreSQL)
-from widgets.deploy import nginx_config  # noqa: E402
+from widgets.ops.deploy import nginx_config  # noqa: E402
 
 NGINX = "/usr/sbin/nginx"
 TARGET_S = 1.0

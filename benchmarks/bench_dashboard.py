@@ -38,7 +38,7 @@ def free_port() -> int:
 
 def start_server(data: str, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "widgets.cli", "serve", "--port", str(port), "--ip", "127.0.0.1", "--data-dir", data,
+        [sys.executable, "-m", "widgets.ops.cli", "serve", "--port", str(port), "--ip", "127.0.0.1", "--data-dir", data,
          "--trainer-key", "bench", "--public-url", f"http://127.0.0.1:{port}"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

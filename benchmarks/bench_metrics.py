@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from widgets import metrics  # noqa: E402
+from widgets.workshops.metrics import formulas as metrics  # noqa: E402
 
 GROUPS = ("channel", "week", "team")
 

@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from widgets.engine import Engine  # noqa: E402
-from widgets.settings import Settings  # noqa: E402
-from widgets.store import Store  # noqa: E402
+from widgets.live.engine import Engine  # noqa: E402
+from widgets.core.settings import Settings  # noqa: E402
+from widgets.live.store import Store  # noqa: E402
 
 
 def writer(job: dict) -> None:

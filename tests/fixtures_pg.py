@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from widgets.engine import Engine
-from widgets.store import Store
+from widgets.live.engine import Engine
+from widgets.live.store import Store
 
 BIN_CANDIDATES = ("/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/17/bin")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.engine import Engine
-from widgets.settings import Settings
-from widgets.store import Store
+from widgets.live.engine import Engine
+from widgets.core.settings import Settings
+from widgets.live.store import Store
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import requests
 from openpyxl import load_workbook
 
 from tests.fixtures_server import ElanServer
-from widgets.server.api import ACTIONS, MAX_BODY
+from widgets.web.api import ACTIONS, MAX_BODY
 
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 IDEAS = {"kind": "ideas", "id": "ideas", "prompt": {"fr": "Vos idées", "en": "Your ideas"}}
@@ -393,9 +393,9 @@ def test_turning_anonymous_on_afterwards_exports_no_names(elan_server):
 # ``elan serve`` serves the repository's workshops/ folder, which has no trainer notebook
 # yet; this server runs the same command with Voilà's root pointed at tests/notebooks/.
 _LAUNCH = (
-    "import sys, pathlib, widgets.server.app as app; "
+    "import sys, pathlib, widgets.web.app as app; "
     "app.WORKSHOPS = pathlib.Path(sys.argv.pop(1)); "
-    "from widgets.cli import main; sys.exit(main(sys.argv[1:]))"
+    "from widgets.ops.cli import main; sys.exit(main(sys.argv[1:]))"
 )
 
 

@@ -9,7 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from widgets import badges, content
+from widgets.web import badges
+from widgets import content
 
 HOSTILE = ["<script>alert(1)</script>", "&amp;", "Zoë \"O'Neil\" & <b>co</b>", "]]><!--"]
 SVG = "{http://www.w3.org/2000/svg}"

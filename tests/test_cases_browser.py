@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -12,12 +10,12 @@ from playwright.sync_api import expect
 
 from tests.fixtures_browser import ARTIFACTS, screenshot
 from tests.test_participant_browser import join
+from widgets.core.i18n import Translator
 
 pytestmark = pytest.mark.browser
 
-LOCALES = Path(__file__).resolve().parent.parent / "widgets" / "locales"
-CORE = json.loads((LOCALES / "core.fr.json").read_text(encoding="utf-8"))
-CASES = json.loads((LOCALES / "cases.fr.json").read_text(encoding="utf-8"))
+CORE = Translator("fr").area("core")
+CASES = Translator("fr").area("cases")
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
 WAIT = 15_000
 CASE = "billing-double-charge"

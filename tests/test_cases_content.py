@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from widgets import casebook, content
-from widgets.checks import cases as checks
+from widgets.live.exercises import casebook
+from widgets import content
+from widgets.workshops.cases import checks
 
 CASES = sorted((content.BUNDLED / "cases").glob("*.yaml"))
 SOURCE = content.BUNDLED / "cases" / "billing-double-charge.yaml"

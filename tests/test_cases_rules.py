@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from widgets import casebook
+from widgets.live.exercises import casebook
 
 CASES = casebook.load_cases()
 IDS = [c["id"] for c in CASES]

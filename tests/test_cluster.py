@@ -24,8 +24,8 @@ import requests
 from playwright.sync_api import expect
 
 from tests.fixtures_server import ELAN, ROOT, ElanServer, free_port
-from widgets.deploy import nginx_config
-from widgets.server.api import PROCESS_HEADER
+from widgets.ops.deploy import nginx_config
+from widgets.web.api import PROCESS_HEADER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.browser]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import string
 import subprocess
@@ -15,8 +14,8 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.i18n import LOCALES
-from widgets.settings import Settings
+from widgets.core.i18n import Translator, locale_files
+from widgets.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,13 +54,12 @@ def test_notebooks_are_committed_without_outputs(path):
 
 
 def _areas():
-    return sorted({p.name.split(".")[0] for p in LOCALES.glob("*.json")})
+    return sorted({p.name.split(".")[0] for p in locale_files("fr") + locale_files("en")})
 
 
 @pytest.mark.parametrize("area", _areas())
 def test_every_language_has_the_same_interface_strings(area):
-    fr = json.loads((LOCALES / f"{area}.fr.json").read_text(encoding="utf-8"))
-    en = json.loads((LOCALES / f"{area}.en.json").read_text(encoding="utf-8"))
+    fr, en = Translator("fr").area(area), Translator("en").area(area)
     assert set(fr) == set(en), f"{area}: keys differ: {sorted(set(fr) ^ set(en))}"
     fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
     for key in fr:
@@ -75,7 +73,7 @@ def test_bundled_content_validates():
 
 
 def _elan(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "widgets.cli", *args], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "widgets.ops.cli", *args], cwd=cwd, capture_output=True, text=True)
 
 
 def test_validate_names_file_line_and_field_of_a_missing_key(tmp_path):
@@ -132,7 +130,7 @@ def test_trainer_key_is_made_once_and_kept_private(tmp_path):
 
 
 def test_the_printed_address_is_the_lan_one_not_loopback(monkeypatch):
-    from widgets.server import app
+    from widgets.web import app
 
     monkeypatch.setattr(app, "_interface_addresses", lambda: ["127.0.0.1", "81.2.69.160", "192.168.1.20"])
     monkeypatch.setattr(app.socket, "getaddrinfo", lambda *a, **k: [(None, None, None, "", ("127.0.1.1", 0))])

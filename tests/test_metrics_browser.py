@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
 from tests.test_participant_browser import join
-from widgets.exercises.match import score
-from widgets.metrics import match_spec
+from widgets.live.exercises.match import score
+from widgets.workshops.metrics.matching import match_spec
+from widgets.core.i18n import Translator
 
 pytestmark = pytest.mark.browser
 
-LOCALES = Path(__file__).resolve().parent.parent / "widgets" / "locales"
-CORE = json.loads((LOCALES / "core.fr.json").read_text(encoding="utf-8"))
-METRICS = json.loads((LOCALES / "metrics.fr.json").read_text(encoding="utf-8"))
+CORE = Translator("fr").area("core")
+METRICS = Translator("fr").area("metrics")
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
 WAIT = 15_000
 

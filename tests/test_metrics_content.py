@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import string
 from pathlib import Path
@@ -11,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from widgets import content, metrics
-from widgets.i18n import LOCALES
-from widgets.tickets import FIELDS, load_tickets
+from widgets import content
+from widgets.workshops.metrics import formulas as metrics
+from widgets.core.i18n import Translator
+from widgets.workshops.metrics.tickets import FIELDS, load_tickets
 
 FOLDER = content.BUNDLED / "metrics"
 TICKETS = content.BUNDLED / "tickets"
@@ -146,7 +146,7 @@ def test_the_brainstorm_may_only_point_to_catalogue_metrics(tmp_path):
 
 
 def _locale(lang: str) -> dict:
-    return json.loads((LOCALES / f"metrics.{lang}.json").read_text(encoding="utf-8"))
+    return Translator(lang).area("metrics")
 
 
 def test_locales_have_the_same_keys_and_placeholders():

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from widgets import metrics
-from widgets.tickets import FIELDS, TicketImportError, guess_mapping, load_tickets, read_table
+from widgets.workshops.metrics import formulas as metrics
+from widgets.workshops.metrics.tickets import FIELDS, TicketImportError, guess_mapping, load_tickets, read_table
 
 SAMPLE = Path(__file__).resolve().parent.parent / "datasets" / "tickets" / "sample_tickets.csv"
 

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from widgets import metrics as m
-from widgets.exercises.match import Match, score
+from widgets.workshops.metrics import formulas as m
+from widgets.workshops.metrics.matching import match_spec
+from widgets.live.exercises.match import Match, score
 
 T0 = pd.Timestamp("2024-03-04 09:00")  # a Monday
 
@@ -296,7 +297,7 @@ def test_no_trap_when_fcr_holds():
 
 
 def test_scoring_a_matching_against_the_reference():
-    reference = m.match_spec("values", "en")["reference"]
+    reference = match_spec("values", "en")["reference"]
     assert score(reference, reference)["score"] == 100
     answer = {row: list(cols) for row, cols in reference.items()}
     answer["speed"] = ["FRT", "AHT", "BACKLOG"]  # forgot TTR, added the backlog
@@ -307,7 +308,7 @@ def test_scoring_a_matching_against_the_reference():
 
 
 def test_the_seed_table_is_in_the_reference():
-    reference = m.match_spec("values", "fr")["reference"]
+    reference = match_spec("values", "fr")["reference"]
     assert {"NPS", "QA"} <= set(reference["integrity"])
     assert {"FCR", "CSAT"} <= set(reference["quality"])
     assert {"FRT", "AHT"} <= set(reference["speed"])
@@ -317,7 +318,7 @@ def test_the_seed_table_is_in_the_reference():
 
 @pytest.mark.parametrize("round_name", ["values", "teams"])
 def test_match_specs_are_valid_match_activities(round_name):
-    spec = m.match_spec(round_name, "fr")
+    spec = match_spec(round_name, "fr")
     Match().check_spec(spec)
     rows = {r["id"] for r in spec["rows"]}
     columns = {c["id"] for c in spec["columns"]}
@@ -328,7 +329,7 @@ def test_match_specs_are_valid_match_activities(round_name):
 
 
 def test_the_teams_round_asks_one_metric_at_a_time():
-    spec = m.match_spec("teams", "en")
+    spec = match_spec("teams", "en")
     assert [r["id"] for r in spec["rows"]][:4] == ["CSAT", "NPS", "CES", "CRR"]
     assert spec["reference"]["CSAT"] == ["support", "product"]
     assert spec["reference"]["ATTRITION"] == ["hr"]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 
 import pandas as pd
 import pytest
 
-from widgets.i18n import Translator
-from widgets.workshops import metrics as ws
-from widgets.workshops.metrics_lab import GROUPS, MetricsLab, catalogue, sample_path
-from widgets.workshops.metrics_solo import SoloMatching, SoloView
+from widgets.core.i18n import Translator
+from widgets.workshops.metrics import dashboard as ws
+from widgets.workshops.metrics.lab import GROUPS, MetricsLab, catalogue, sample_path
+from widgets.workshops.metrics.solo import SoloMatching, SoloView
 
 
 @pytest.fixture(scope="module", params=["fr", "en"])

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
+from widgets.core.i18n import Translator
 
 pytestmark = pytest.mark.browser
 
-LOCALES = Path(__file__).resolve().parent.parent / "widgets" / "locales"
-STRINGS = {lang: json.loads((LOCALES / f"core.{lang}.json").read_text(encoding="utf-8")) for lang in ("fr", "en")}
+STRINGS = {lang: Translator(lang).area("core") for lang in ("fr", "en")}
 IDEAS = {"kind": "ideas", "id": "ideas", "prompt": {"fr": "Ce que nos clients doivent penser", "en": "What customers should think"}}
 DOTS = {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}
 HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "javascript:alert(1)", "$x$", "&amp;"]

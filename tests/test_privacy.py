@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from widgets import privacy
-from widgets import store as st
-from widgets.errors import Forbidden, Invalid, NotFound
+from widgets.live import privacy
+from widgets.live import store as st
+from widgets.core.errors import Forbidden, Invalid, NotFound
 
 DAY = privacy.DAY
 

@@ -12,14 +12,14 @@ import sqlalchemy as sa
 
 from tests.fixtures_server import ELAN, ROOT, ElanServer
 from tests.test_store_migrations import _build_v1, _dump, _fill_v1
-from widgets import store as st
-from widgets.cli import parser
-from widgets.engine import Engine
-from widgets.errors import NotFound
-from widgets.i18n import Translator
-from widgets.privacy import DAY
-from widgets.settings import Settings
-from widgets.store import SCHEMA_VERSION, Store
+from widgets.live import store as st
+from widgets.ops.cli import parser
+from widgets.live.engine import Engine
+from widgets.core.errors import NotFound
+from widgets.core.i18n import Translator
+from widgets.live.privacy import DAY
+from widgets.core.settings import Settings
+from widgets.live.store import SCHEMA_VERSION, Store
 
 FR = Translator("fr")
 DEPLOY = ROOT / "facilitator_guide" / "deploy"

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from widgets import store as st
-from widgets.engine import Engine
-from widgets.settings import Settings
-from widgets.store import Store
+from widgets.live import store as st
+from widgets.live.engine import Engine
+from widgets.core.settings import Settings
+from widgets.live.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES, THREADS, CARDS = 4, 25, 20  # 100 writers x 20 votes

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from widgets import accounts, codes
-from widgets.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from widgets.live import accounts
+from widgets.core import codes
+from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 
 IDEAS = {"kind": "ideas", "id": "ideas", "max_per_participant": 20}
 HOSTILE = [

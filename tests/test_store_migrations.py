@@ -7,11 +7,11 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from widgets import codes
-from widgets import store as st
-from widgets.engine import Engine
-from widgets.migrations import schema_at
-from widgets.store import Store
+from widgets.core import codes
+from widgets.live import store as st
+from widgets.live.engine import Engine
+from widgets.live.migrations import schema_at
+from widgets.live.store import Store
 
 V1_TABLES = ("trainers", "sessions", "participants", "items", "responses", "events")
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
 from tests.test_participant_browser import join, send_idea, token_of
+from widgets.core.i18n import Translator
 
 pytestmark = pytest.mark.browser
 
-LOCALES = Path(__file__).resolve().parent.parent / "widgets" / "locales"
-CORE = json.loads((LOCALES / "core.fr.json").read_text(encoding="utf-8"))
-VALUES = json.loads((LOCALES / "values.fr.json").read_text(encoding="utf-8"))
+CORE = Translator("fr").area("core")
+VALUES = Translator("fr").area("values")
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
 WAIT = 15_000
 

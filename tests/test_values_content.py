@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.i18n import LOCALES
+from widgets.core.i18n import Translator
 
 VALUES = content.BUNDLED / "values"
 
@@ -57,8 +56,8 @@ def test_french_texts_are_written_in_french(name):
 
 
 def test_locales_have_the_same_keys_and_placeholders():
-    fr = json.loads((LOCALES / "values.fr.json").read_text(encoding="utf-8"))
-    en = json.loads((LOCALES / "values.en.json").read_text(encoding="utf-8"))
+    fr = Translator("fr").area("values")
+    en = Translator("en").area("values")
     assert fr.keys() == en.keys()
     fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
     for key in fr:

@@ -9,10 +9,10 @@ import random
 import mistune
 import pytest
 
-from widgets.errors import Conflict, Invalid
-from widgets.exercises import dots
-from widgets.exercises.ideas import duplicate_groups, duplicate_key, fold
-from widgets.philosophy import (
+from widgets.core.errors import Conflict, Invalid
+from widgets.live.exercises import dots
+from widgets.core.text import duplicate_groups, duplicate_key, fold
+from widgets.workshops.values.philosophy import (
     Statement,
     Value,
     best_actions,

@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from widgets import content, philosophy
-from widgets.workshops import values
-from widgets.workshops.values_solo import SoloStatement, SoloView
+from widgets import content
+from widgets.workshops.values import philosophy
+from widgets.workshops.values import dashboard as values
+from widgets.workshops.values.solo import SoloStatement, SoloView
 
 
 @pytest.fixture(scope="module", params=["fr", "en"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import time as clock
 from datetime import datetime
 from pathlib import Path
@@ -15,13 +14,13 @@ from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
 from tests.test_participant_browser import join, send_idea
-from widgets import week
+from widgets.workshops.week import rules as week
+from widgets.core.i18n import Translator
 
 pytestmark = pytest.mark.browser
 
-LOCALES = Path(__file__).resolve().parent.parent / "widgets" / "locales"
-CORE = json.loads((LOCALES / "core.fr.json").read_text(encoding="utf-8"))
-WEEK = json.loads((LOCALES / "week.fr.json").read_text(encoding="utf-8"))
+CORE = Translator("fr").area("core")
+WEEK = Translator("fr").area("week")
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
 WAIT = 15_000
 

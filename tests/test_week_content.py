@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from widgets import content, week
+from widgets import content
+from widgets.workshops.week import rules as week
 from widgets.content import validate_file, validate_tree
+from widgets.core.i18n import Translator
 
 WEEK = content.BUNDLED / "week"
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ROOT / "widgets" / "locales"
 
 
 def test_bundled_week_content_validates():
@@ -74,19 +74,19 @@ def test_every_conflict_kind_has_an_explanation_and_a_message():
     explanations = content.load("week/week")["conflicts"]
     assert set(explanations) == set(week.CONFLICT_KINDS)
     for lang in ("fr", "en"):
-        strings = json.loads((LOCALES / f"week.{lang}.json").read_text(encoding="utf-8"))
+        strings = Translator(lang).area("week")
         for kind in week.CONFLICT_KINDS:
             assert f"conflict_{kind}" in strings
 
 
 def test_locale_files_have_the_same_keys_and_cover_the_code():
-    fr = json.loads((LOCALES / "week.fr.json").read_text(encoding="utf-8"))
-    en = json.loads((LOCALES / "week.en.json").read_text(encoding="utf-8"))
+    fr = Translator("fr").area("week")
+    en = Translator("en").area("week")
     assert set(fr) == set(en)
     for key in fr:
         assert sorted(re.findall(r"{(\w+)}", fr[key])) == sorted(re.findall(r"{(\w+)}", en[key])), key
     used = set()
-    for source in (ROOT / "widgets" / "week.py", ROOT / "widgets" / "templates" / "week_plan.html"):
+    for source in (ROOT / "widgets" / "workshops" / "week" / "rules.py", ROOT / "widgets" / "workshops" / "week" / "templates" / "week_plan.html"):
         used |= set(re.findall(r'"week\.(\w+)"', source.read_text(encoding="utf-8")))
     used |= {f"col_{c}" for c in week.CSV_COLUMNS} | {f"part_{p}" for p in ("morning", "afternoon")}
     used |= {f"freq_{f}" for f in week.FREQS}

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from widgets import week
-from widgets.week import Material, Placement, Plan
+from widgets.workshops.week import rules as week
+from widgets.workshops.week.rules import Material, Placement, Plan
 
 
 def busy_plan(cards) -> Plan:

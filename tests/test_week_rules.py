@@ -15,9 +15,9 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from markupsafe import escape
 
-from widgets import week
-from widgets.errors import Invalid
-from widgets.week import Material, Placement, Plan, Recurring
+from widgets.workshops.week import rules as week
+from widgets.core.errors import Invalid
+from widgets.workshops.week.rules import Material, Placement, Plan, Recurring
 
 HOSTILE = 'Quiz <b>éclair</b>, "vite"; fin\\ du\nprogramme — Québec & Cie'
 STAMP = datetime(2024, 9, 1, 8, 0, tzinfo=ZoneInfo("UTC"))
@@ -433,7 +433,7 @@ def test_csv_round_trip(cards, lang, delimiter):
     raw = week.to_csv(plan, cards, 2024, lang)
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets then read the accents right
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=delimiter))
-    from widgets.i18n import Translator
+    from widgets.core.i18n import Translator
 
     t = Translator(lang)
     assert rows[0] == [t(f"week.col_{c}") for c in week.CSV_COLUMNS]

@@ -11,15 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from widgets import content, week
-from widgets.settings import Settings
-from widgets.store import Store
-from widgets.engine import Engine
-from widgets.views.trainer import Viewer
-from widgets.views.dashboard import Dashboard
-from widgets.workshops import week as workshop
-from widgets.workshops.week_planner import WeekPlanner, next_week_year, parse_materials
-from widgets.workshops.week_solo import SoloWeek, own_cards
+from widgets import content
+from widgets.workshops.week import rules as week
+from widgets.ui.trainer import Viewer
+from widgets.ui.dashboard import Dashboard
+from widgets.workshops.week import dashboard as workshop
+from widgets.workshops.week.planner import WeekPlanner, next_week_year, parse_materials
+from widgets.workshops.week.solo import SoloWeek, own_cards
 
 
 @pytest.fixture(scope="module")

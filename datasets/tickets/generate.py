@@ -112,7 +112,7 @@ def _customers(rng: np.random.Generator, n: int, day: np.ndarray) -> np.ndarray:
 
 
 def make_tickets(n: int = SAMPLE_SIZE, seed: int = SEED) -> pd.DataFrame:
-    """A synthetic year of ``n`` tickets in the kit's fields (typed as ``widgets.tickets`` loads them)."""
+    """A synthetic year of ``n`` tickets in the kit's fields (typed as ``widgets.workshops.metrics.tickets`` loads them)."""
     rng = np.random.default_rng(seed)
     days = np.arange(DAYS)
     dow = (days + 0) % 7  # 1 January 2024 was a Monday

@@ -1,1 +1,0 @@
-"""Checks of content that a JSON Schema cannot express; one module per kind of content."""

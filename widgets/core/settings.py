@@ -1,0 +1,153 @@
+"""The kit's settings: one documented object, overridable by flags and environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from traitlets import Bool, Int, Unicode, validate
+from traitlets.config import Configurable
+
+from widgets.core.languages import LANGUAGES
+from widgets.core.paths import GUIDE
+
+#: Every setting can also come from an environment variable named ``ELAN_<NAME>``
+#: (``ELAN_PORT=9000``). Kernels started by Voilà inherit the server's environment,
+#: which is how a dashboard kernel finds the same store as the server.
+ENV_PREFIX = "ELAN_"
+
+
+
+class Settings(Configurable):
+    """Settings of an Élan server, its kernels and its command-line tools.
+
+    >>> s = Settings(port=9000, data_dir="/tmp/elan-data")
+    >>> s.effective_database_url()
+    'sqlite:////tmp/elan-data/elan.sqlite3'
+    """
+
+    port = Int(8866, config=True, help="Port to listen on. Example: elan serve --port 9000")
+    ip = Unicode(
+        "0.0.0.0",
+        config=True,
+        help="Address to listen on; 0.0.0.0 lets phones on the same network join. "
+        "Example: elan serve --ip 127.0.0.1",
+    )
+    data_dir = Unicode(
+        "var",
+        config=True,
+        help="Folder holding the SQLite store and the trainer key. Example: elan serve --data-dir /srv/elan",
+    )
+    database_url = Unicode(
+        "",
+        config=True,
+        help="SQLAlchemy URL of the store; empty means SQLite in the data folder. "
+        "Example: elan serve --database-url postgresql+psycopg://elan@localhost/elan",
+    )
+    public_url = Unicode(
+        "",
+        config=True,
+        help="Address participants use to reach the server (printed and in the QR code). "
+        "Empty means http://<LAN address>:<port>. Example: elan serve --public-url https://training.example.org",
+    )
+    base_url = Unicode("/", config=True, help="URL prefix when served behind a proxy path. Example: --base-url /elan/")
+    language = Unicode(
+        "fr",
+        config=True,
+        help="Default language of pages and content when the browser does not say (fr or en). Example: --language en",
+    )
+    trainer_key = Unicode(
+        "",
+        config=True,
+        help="Shared trainer key; empty means one is generated at first start and kept in the data folder.",
+    )
+    trusted_user_header = Unicode(
+        "",
+        config=True,
+        help="Name of a header set by a trusted proxy (e.g. JupyterHub, a company SSO) that carries the trainer's "
+        "identity. Only enable behind a proxy that strips it from outside requests. Example: X-Forwarded-User",
+    )
+    privacy_notice = Unicode(
+        "",
+        config=True,
+        help="The organisation's privacy notice (Markdown), linked from the join page and shown at /privacy/<lang>; "
+        "{lang} in the path becomes fr or en. Empty means the kit's template (facilitator_guide/<lang>/privacy.md). "
+        "Example: ELAN_PRIVACY_NOTICE=/srv/elan/privacy.{lang}.md",
+    )
+    max_participants = Int(2000, config=True, help="Most participants one session accepts before showing 'session full'.")
+    max_text_length = Int(280, config=True, help="Longest idea, story or proposal a participant may send, in characters.")
+    rate_limit_per_minute = Int(
+        30, config=True, help="Most texts one participant may send in a minute (votes are not texts)."
+    )
+    retention_days = Int(365, config=True, help="Sessions older than this are removed by 'elan purge'.")
+    kernel_idle_minutes = Int(
+        60,
+        config=True,
+        help="A dashboard kernel with no open page for this long is stopped (closed tabs leave kernels behind).",
+    )
+    feed_interval_ms = Int(250, config=True, help="How often live pages and dashboards look for new events.")
+    dangerously_show_tracebacks = Bool(
+        False, config=True, help="Show Python tracebacks to visitors. Only for developing the kit."
+    )
+
+    @validate("language")
+    def _valid_language(self, proposal):
+        if proposal["value"] not in LANGUAGES:
+            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        return proposal["value"]
+
+    @validate("base_url")
+    def _valid_base_url(self, proposal):
+        value = "/" + proposal["value"].strip("/") + "/"
+        return value.replace("//", "/")
+
+    def __init__(self, **kwargs):
+        env = {}
+        for name, trait in self.class_traits(config=True).items():
+            raw = os.environ.get(ENV_PREFIX + name.upper())
+            if raw is not None and name not in kwargs:
+                env[name] = trait.from_string(raw) if hasattr(trait, "from_string") else raw
+        super().__init__(**{**env, **kwargs})
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_path / 'elan.sqlite3'}"
+
+    def privacy_notice_path(self, lang: str) -> Path:
+        """The Markdown file of the privacy notice in ``lang``: the organisation's, or the kit's template."""
+        if self.privacy_notice:
+            return Path(self.privacy_notice.replace("{lang}", lang)).expanduser()
+        return GUIDE / lang / "privacy.md"
+
+    def ensure_trainer_key(self) -> str:
+        """The shared trainer key: the setting, or the one kept in the data folder (made at first start)."""
+        if self.trainer_key:
+            return self.trainer_key
+        path = self.data_path / "trainer-key"
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        self.data_path.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(12)
+        # Written with owner-only permissions: the key lets anyone drive sessions.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key + "\n")
+        return key
+
+    def to_environ(self) -> dict[str, str]:
+        """The settings as ``ELAN_*`` variables, for the kernels the server starts."""
+        out = {}
+        for name in self.class_traits(config=True):
+            value = getattr(self, name)
+            if name == "data_dir":
+                value = str(self.data_path)
+            if isinstance(value, bool):
+                value = "True" if value else "False"
+            out[ENV_PREFIX + name.upper()] = str(value)
+        return out

@@ -1,0 +1,116 @@
+"""Trainer accounts: a name and a secret, stored only as a salted scrypt hash.
+
+A trainer's key is ``NAME:SECRET``; ``elan trainer add NAME`` makes one. Behind a
+trusted proxy (JupyterHub, a company SSO), the trainer's name can come from a
+header instead (``Settings.trusted_user_header``); such a name needs no secret but
+must belong to an existing account.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from widgets.live import store as st
+from widgets.core.errors import Invalid
+
+@dataclass(frozen=True)
+class Trainer:
+    """Who drives sessions: a named trainer account, or ``name=None`` for the shared key."""
+
+    name: str | None
+    is_admin: bool = False
+
+    def may_drive(self, session: dict) -> bool:
+        return self.is_admin or session["owner"] == self.name
+
+
+_N, _R, _P = 2**14, 8, 1
+SECRET_MIN = 8
+
+
+class AccountError(Invalid, ValueError):
+    """A refused account change; ``key`` names the interface string. Still a ValueError for callers."""
+
+
+def hash_secret(secret: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return "scrypt$%d$%d$%d$%s$%s" % (
+        _N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
+    )
+
+
+def check_secret(secret: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        got = hashlib.scrypt(
+            secret.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, expected)
+
+
+_DECOY = hash_secret(secrets.token_urlsafe(18))
+
+
+def add(store, name: str, secret: str | None = None, *, is_admin: bool = False) -> str:
+    """Create an account; returns its key (``name:secret``). A generated secret when none is given.
+
+    Raises :class:`AccountError` for a name that is empty, too long or has a ``:``,
+    and for a secret shorter than ``SECRET_MIN`` characters; a name already taken
+    raises SQLAlchemy's ``IntegrityError`` (``elan trainer add`` says so).
+    """
+    name = (name or "").strip()
+    if not name or ":" in name or len(name) > 120:
+        raise AccountError("core.error_trainer_name", max=120)
+    if secret is not None and len(secret) < SECRET_MIN:
+        raise AccountError("core.error_secret_too_short", min=SECRET_MIN)
+    secret = secret or secrets.token_urlsafe(18)
+    with store.write() as conn:
+        conn.execute(
+            st.trainers.insert().values(name=name, secret_hash=hash_secret(secret), is_admin=is_admin, created_at=st.now())
+        )
+    return f"{name}:{secret}"
+
+
+def remove(store, name: str) -> bool:
+    """Delete an account; its sessions stay, and only an administrator can drive them then."""
+    with store.write() as conn:
+        return bool(conn.execute(st.trainers.delete().where(st.trainers.c.name == name)).rowcount)
+
+
+def listing(store) -> list[dict]:
+    """Accounts by name: ``name``, ``is_admin``, ``created_at`` (never the hash)."""
+    t = st.trainers
+    with store.read() as conn:
+        rows = conn.execute(sa.select(t.c.name, t.c.is_admin, t.c.created_at).order_by(t.c.name))
+        return [dict(row._mapping) for row in rows]
+
+
+def verify(store, key: str):
+    """The :class:`Trainer` a ``name:secret`` key belongs to, or None."""
+    name, _, secret = key.partition(":")
+    with store.read() as conn:
+        row = conn.execute(sa.select(st.trainers).where(st.trainers.c.name == name)).first()
+    if row is None:
+        # As slow as a wrong secret: the answer's timing does not tell which names exist.
+        check_secret(secret, _DECOY)
+        return None
+    if not check_secret(secret, row.secret_hash):
+        return None
+    return Trainer(name=row.name, is_admin=bool(row.is_admin))
+
+
+def trusted(store, name: str):
+    """The trainer a trusted proxy named; None when no account has that name."""
+    with store.read() as conn:
+        row = conn.execute(sa.select(st.trainers).where(st.trainers.c.name == name)).first()
+    return Trainer(name=row.name, is_admin=bool(row.is_admin)) if row is not None else None

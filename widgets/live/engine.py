@@ -1,0 +1,550 @@
+"""The live session engine: sessions, participants, activities, answers and the change feed.
+
+Everything goes through the store, so the server, every dashboard kernel and the
+command line see the same sessions. Every action that changes a session checks,
+here in Python, who asks and whether the session's state allows it.
+
+>>> from widgets.core.settings import Settings
+>>> eng = Engine(Store("sqlite://"), Settings(trainer_key="k"))
+>>> trainer = eng.authenticate("k")
+>>> session = eng.create_session(trainer, "brainstorm", "en")
+>>> eng.open_activity(trainer, session["code"], {"kind": "ideas", "id": "ideas"})
+>>> me, token = eng.join(session["code"], name="Ana")
+>>> eng.submit(session["code"], token, "ideas", {"text": "Listening"})["id"]
+1
+>>> [c["text"] for c in eng.results(session["code"], "ideas")["cards"]]
+['Listening']
+"""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import time
+from typing import Any
+
+import sqlalchemy as sa
+
+from widgets.core import codes
+from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from widgets.core.languages import LANGUAGES
+from widgets.core.settings import Settings
+from widgets.core.text import clean_text
+from widgets.live import accounts, kinds
+from widgets.live import store as st
+from widgets.live.accounts import Trainer
+from widgets.live.kinds import Context
+from widgets.live.store import Store
+
+#: A participant whose page asked for anything within this many seconds counts as connected.
+CONNECTED_WINDOW = 75
+#: How often a participant's ``last_seen`` is written at most (a write per page poll would be waste).
+SEEN_EVERY = 20
+NAME_MAX = 40
+
+
+def _row(row) -> dict | None:
+    return dict(row._mapping) if row is not None else None
+
+
+def _public_spec(spec: dict | None, revealed: bool) -> dict | None:
+    if spec is None:
+        return None
+    out = {k: v for k, v in spec.items() if not k.startswith("_")}
+    if not revealed:
+        out.pop("reference", None)
+        out.pop("answer", None)
+    return out
+
+
+class Engine:
+    """Sessions and participants over one store."""
+
+    def __init__(self, store: Store, settings: Settings | None = None):
+        self.store = store
+        self.settings = settings or Settings()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "Engine":
+        settings = settings or Settings()
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+        return cls(Store(settings.effective_database_url()), settings)
+
+    # --- trainers -----------------------------------------------------------------
+
+    def authenticate(self, key: str | None, *, trusted_user: str | None = None) -> Trainer | None:
+        """The trainer a key belongs to, or None. Accounts' keys are ``name:secret``."""
+        if trusted_user:
+            return accounts.trusted(self.store, trusted_user)
+        if not key or not isinstance(key, str):
+            return None
+        shared = self.settings.ensure_trainer_key()
+        if hmac.compare_digest(key.encode(), shared.encode()):
+            return Trainer(name=None, is_admin=True)
+        if ":" in key:
+            return accounts.verify(self.store, key)
+        return None
+
+    def _require_trainer(self, trainer: Trainer | None, session: dict) -> None:
+        if trainer is None or not trainer.may_drive(session):
+            raise Forbidden("core.error_not_trainer")
+
+    # --- sessions -------------------------------------------------------------------
+
+    def create_session(
+        self,
+        trainer: Trainer | None,
+        workshop: str,
+        lang: str,
+        *,
+        title: str = "",
+        mode: str = "live",
+        options: dict | None = None,
+    ) -> dict:
+        if trainer is None:
+            raise Forbidden("core.error_not_trainer")
+        if lang not in LANGUAGES:
+            raise Invalid("core.error_invalid", field="lang")
+        state = {
+            "phase": None,
+            "activity": None,
+            "open": False,
+            "revealed": [],
+            "specs": {},
+            "timer": None,
+            "show_names": False,
+            "anonymous": False,
+            "data": {},
+            **(options or {}),
+        }
+        for _ in range(20):
+            code = codes.new_code()
+            try:
+                with self.store.write() as conn:
+                    conn.execute(
+                        st.sessions.insert().values(
+                            code=code,
+                            workshop=workshop,
+                            mode=mode,
+                            lang=lang,
+                            owner=trainer.name,
+                            title=title[:200],
+                            state=state,
+                            event_seq=0,
+                            created_at=st.now(),
+                        )
+                    )
+                return self.session(code)
+            except sa.exc.IntegrityError:
+                continue  # the code was taken: draw another
+        raise Conflict("core.error_try_again")
+
+    def session(self, code: str) -> dict:
+        """The session with this join code (any case, spaces ignored); raises NotFound."""
+        code = codes.normalize_code(code)
+        with self.store.read() as conn:
+            row = _row(conn.execute(sa.select(st.sessions).where(st.sessions.c.code == code)).first())
+        if row is None:
+            raise NotFound("core.error_unknown_code")
+        return row
+
+    def sessions_of(self, trainer: Trainer, *, workshop: str | None = None, include_closed: bool = False) -> list[dict]:
+        """Sessions a trainer may drive, newest first (to resume one after a restart)."""
+        s = st.sessions
+        query = sa.select(s).order_by(s.c.created_at.desc(), s.c.id.desc())
+        if workshop:
+            query = query.where(s.c.workshop == workshop)
+        if not include_closed:
+            query = query.where(s.c.closed_at.is_(None))
+        if not trainer.is_admin:
+            query = query.where(s.c.owner == trainer.name)
+        with self.store.read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def _locked_session(self, conn, code: str) -> dict:
+        # FOR UPDATE serialises writes to one session on PostgreSQL, so event numbers
+        # are given in commit order; SQLite's BEGIN IMMEDIATE already serialises.
+        code = codes.normalize_code(code)
+        row = _row(conn.execute(sa.select(st.sessions).where(st.sessions.c.code == code).with_for_update()).first())
+        if row is None:
+            raise NotFound("core.error_unknown_code")
+        return row
+
+    def _append_events(self, conn, session: dict, events: list[tuple[str, dict, bool]]) -> int:
+        seq = session["event_seq"]
+        if not events:
+            return seq
+        now = st.now()
+        rows = []
+        for kind, data, public in events:
+            seq += 1
+            rows.append(
+                {"session_id": session["id"], "seq": seq, "kind": kind, "data": data, "public": public, "created_at": now}
+            )
+        conn.execute(st.events.insert(), rows)
+        conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(event_seq=seq))
+        session["event_seq"] = seq
+        return seq
+
+    def _change_state(self, trainer: Trainer | None, code: str, change, event: str, public: bool = True) -> dict:
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            if session["closed_at"] is not None and event != "reopened":
+                raise Conflict("core.error_session_closed")
+            state = copy.deepcopy(session["state"])
+            data = change(state) or {}
+            conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(state=state))
+            self._append_events(conn, session, [(event, data, public)])
+            session["state"] = state
+            return session
+
+    # --- trainer actions ------------------------------------------------------------------
+
+    def open_activity(self, trainer, code: str, spec: dict, *, phase: str | None = None, open: bool = True) -> None:
+        """Show an activity on every participant's page (and accept answers when ``open``)."""
+        kind = kinds.get(spec.get("kind", ""))
+        kind.check_spec(spec)
+
+        def change(state):
+            state["activity"] = spec["id"]
+            state["specs"][spec["id"]] = spec
+            state["open"] = open
+            if phase is not None:
+                state["phase"] = phase
+            return {"activity": spec["id"], "phase": state["phase"]}
+
+        self._change_state(trainer, code, change, "activity")
+
+    def set_phase(self, trainer, code: str, phase: str) -> None:
+        self._change_state(trainer, code, lambda s: s.update(phase=phase) or {"phase": phase}, "phase")
+
+    def set_input(self, trainer, code: str, open: bool) -> None:
+        """Open or close input for the current activity (a closed activity still shows)."""
+        self._change_state(trainer, code, lambda s: s.update(open=bool(open)) or {"open": bool(open)}, "input")
+
+    def reveal(self, trainer, code: str, activity: str, revealed: bool = True) -> None:
+        def change(state):
+            shown = [a for a in state["revealed"] if a != activity]
+            if revealed:
+                shown.append(activity)
+            state["revealed"] = shown
+            return {"activity": activity, "revealed": revealed}
+
+        self._change_state(trainer, code, change, "reveal")
+
+    def set_option(self, trainer, code: str, name: str, value: Any) -> None:
+        """Session options: ``show_names`` (names on the projector), ``anonymous`` (no names at all)."""
+        if name not in ("show_names", "anonymous"):
+            raise Invalid("core.error_invalid", field=name)
+        self._change_state(trainer, code, lambda s: s.update({name: bool(value)}) or {name: bool(value)}, "option")
+
+    def set_data(self, trainer, code: str, key: str, value: Any, *, public: bool = True) -> None:
+        """Workshop data the trainer decides (kept values, the week plan, the case path)."""
+
+        def change(state):
+            state["data"][key] = value
+            return {"key": key}
+
+        self._change_state(trainer, code, change, "data", public)
+
+    def start_timer(self, trainer, code: str, seconds: int) -> None:
+        if not isinstance(seconds, int) or not 0 < seconds <= 3 * 3600:
+            raise Invalid("core.error_invalid", field="seconds")
+
+        def change(state):
+            state["timer"] = {"ends_at": time.time() + seconds, "seconds": seconds}
+            return state["timer"]
+
+        self._change_state(trainer, code, change, "timer")
+
+    def stop_timer(self, trainer, code: str) -> None:
+        self._change_state(trainer, code, lambda s: s.update(timer=None) or {}, "timer")
+
+    def close_session(self, trainer, code: str) -> None:
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            if session["closed_at"] is None:
+                conn.execute(
+                    st.sessions.update().where(st.sessions.c.id == session["id"]).values(closed_at=st.now())
+                )
+                self._append_events(conn, session, [("closed", {}, True)])
+
+    def set_item_status(self, trainer, code: str, item_id: int, status: str) -> None:
+        """Hide or show a card (``visible``, ``hidden``), or approve a moderated one."""
+        if status not in ("visible", "hidden", "pending"):
+            raise Invalid("core.error_invalid", field="status")
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            updated = conn.execute(
+                st.items.update()
+                .where((st.items.c.id == item_id) & (st.items.c.session_id == session["id"]))
+                .values(status=status)
+            ).rowcount
+            if not updated:
+                raise NotFound("core.error_invalid")
+            self._append_events(conn, session, [("item_status", {"id": item_id, "status": status}, True)])
+
+    def merge(self, trainer, code: str, item_ids: list[int], into: int) -> None:
+        """Merge duplicate cards into one; their votes then count for it."""
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            i = st.items
+            ids = [x for x in item_ids if x != into]
+            found = conn.execute(
+                sa.select(sa.func.count()).select_from(i).where(i.c.session_id == session["id"], i.c.id.in_(ids + [into]))
+            ).scalar_one()
+            if found != len(set(ids + [into])):
+                raise NotFound("core.error_invalid")
+            conn.execute(i.update().where(i.c.session_id == session["id"], i.c.id.in_(ids)).values(merged_into=into))
+            # Cards already merged into a card being merged now follow it.
+            conn.execute(i.update().where(i.c.session_id == session["id"], i.c.merged_into.in_(ids)).values(merged_into=into))
+            self._append_events(conn, session, [("merge", {"ids": ids, "into": into}, True)])
+
+    def unmerge(self, trainer, code: str, item_id: int) -> None:
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            conn.execute(
+                st.items.update()
+                .where(st.items.c.session_id == session["id"], st.items.c.id == item_id)
+                .values(merged_into=None)
+            )
+            self._append_events(conn, session, [("merge", {"ids": [item_id], "into": None}, True)])
+
+    def add_item(self, trainer, code: str, activity: str, text: str, data: dict | None = None) -> int:
+        """A card the trainer adds (ideas from the content, a value kept by hand)."""
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            ctx = Context(conn, session, {"id": activity}, settings=self.settings)
+            item_id = ctx.add_item(text, data)
+            self._append_events(conn, session, [("item", {"activity": activity, "id": item_id}, True)])
+            return item_id
+
+    # --- participants ----------------------------------------------------------------------
+
+    def join(self, code: str, *, name: str | None = None, token: str | None = None) -> tuple[dict, str]:
+        """Join a session, or come back with the token kept by the browser (same participant)."""
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            p = st.participants
+            if token:
+                row = _row(
+                    conn.execute(
+                        sa.select(p).where(p.c.token_hash == codes.token_hash(token), p.c.session_id == session["id"])
+                    ).first()
+                )
+                if row is not None:
+                    clean = self._clean_name(name, session)
+                    if clean is not None and clean != row["name"]:
+                        conn.execute(p.update().where(p.c.id == row["id"]).values(name=clean))
+                        row["name"] = clean
+                    return row, token
+            if session["closed_at"] is not None:
+                raise Conflict("core.error_session_closed")
+            count = conn.execute(sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])).scalar_one()
+            if count >= self.settings.max_participants:
+                raise Conflict("core.error_session_full")
+            token = codes.new_token()
+            now = st.now()
+            values = {
+                "session_id": session["id"],
+                "token_hash": codes.token_hash(token),
+                "name": self._clean_name(name, session),
+                "created_at": now,
+                "last_seen": now,
+            }
+            pid = conn.execute(p.insert().values(**values)).inserted_primary_key[0]
+            self._append_events(conn, session, [("joined", {"participants": count + 1}, False)])
+            return {"id": pid, **values}, token
+
+    def _clean_name(self, name: Any, session: dict) -> str | None:
+        if session["state"].get("anonymous") or not isinstance(name, str):
+            return None
+        try:
+            return clean_text(name, NAME_MAX)
+        except Invalid:
+            if name.strip():
+                raise
+            return None
+
+    def _participant(self, conn, session: dict, token: str) -> dict:
+        if not token or not isinstance(token, str):
+            raise Forbidden("core.error_not_participant")
+        p = st.participants
+        row = _row(
+            conn.execute(
+                sa.select(p).where(p.c.token_hash == codes.token_hash(token), p.c.session_id == session["id"])
+            ).first()
+        )
+        if row is None:
+            raise Forbidden("core.error_not_participant")
+        return row
+
+    def submit(self, code: str, token: str, activity: str, payload: dict) -> dict:
+        """A participant's answer to the open activity; checked against the rules, then stored."""
+        if not isinstance(payload, dict):
+            raise Invalid("core.error_invalid", field="payload")
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            participant = self._participant(conn, session, token)
+            state = session["state"]
+            if session["closed_at"] is not None:
+                raise Conflict("core.error_session_closed")
+            if state.get("activity") != activity or not state.get("open"):
+                raise Conflict("core.error_input_closed")
+            spec = state["specs"][activity]
+            kind = kinds.get(spec["kind"])
+            if kind.sends_text:
+                self._check_rate(conn, session, participant)
+            ctx = Context(conn, session, spec, participant, self.settings)
+            result = kind.submit(ctx, payload)
+            seq = self._append_events(conn, session, ctx.events)
+            now = st.now()
+            conn.execute(st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now))
+            return {**result, "seq": seq}
+
+    def _check_rate(self, conn, session: dict, participant: dict) -> None:
+        i = st.items
+        recent = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(i)
+            .where(i.c.participant_id == participant["id"], i.c.created_at > st.now() - 60)
+        ).scalar_one()
+        if recent >= self.settings.rate_limit_per_minute:
+            raise RateLimited("core.error_rate_limited")
+
+    def participant_state(self, code: str, token: str, *, touch: bool = True) -> dict:
+        """Everything one participant's page shows now (JSON).
+
+        ``touch=False`` leaves noting the participant as connected to the caller
+        (the server batches those writes, see :meth:`touch_many`).
+        """
+        with self.store.read() as conn:
+            session = _row(
+                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
+            )
+            if session is None:
+                raise NotFound("core.error_unknown_code")
+            participant = self._participant(conn, session, token)
+            state = session["state"]
+            spec = state["specs"].get(state["activity"]) if state.get("activity") else None
+            revealed = bool(spec) and spec["id"] in state.get("revealed", [])
+            out = {
+                "session": {
+                    "code": session["code"],
+                    "workshop": session["workshop"],
+                    "lang": session["lang"],
+                    "title": session["title"],
+                    "closed": session["closed_at"] is not None,
+                    "phase": state.get("phase"),
+                    "anonymous": bool(state.get("anonymous")),
+                    "seq": session["event_seq"],
+                },
+                "participant": {"id": participant["id"], "name": participant["name"]},
+                "activity": _public_spec(spec, revealed),
+                "open": bool(state.get("open")) and session["closed_at"] is None,
+                "revealed": revealed,
+                "timer": state.get("timer"),
+                "now": time.time(),
+            }
+            if spec:
+                kind = kinds.get(spec["kind"])
+                ctx = Context(conn, session, spec, participant, self.settings)
+                out["view"] = kind.view(ctx)
+                if revealed:
+                    out["results"] = kind.results(ctx)
+        if touch and time.time() - participant["last_seen"] > SEEN_EVERY:
+            self.touch(participant["id"])
+        return out
+
+    def touch(self, participant_id: int) -> None:
+        """Note that a participant's page is alive (for the 'connected' count)."""
+        self.touch_many([participant_id])
+
+    def touch_many(self, participant_ids) -> None:
+        """Note many live pages in one write (one commit for a whole room, not one each)."""
+        ids = sorted(set(participant_ids))
+        if not ids:
+            return
+        with self.store.write() as conn:
+            for start in range(0, len(ids), 500):
+                conn.execute(
+                    st.participants.update()
+                    .where(st.participants.c.id.in_(ids[start:start + 500]))
+                    .values(last_seen=st.now())
+                )
+
+    def participant_id(self, code: str, token: str) -> int:
+        with self.store.read() as conn:
+            session = _row(
+                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
+            )
+            if session is None:
+                raise NotFound("core.error_unknown_code")
+            return self._participant(conn, session, token)["id"]
+
+    # --- reading for dashboards ----------------------------------------------------------
+
+    def results(self, code: str, activity: str | None = None) -> dict:
+        """The aggregate of one activity (the current one by default), for the trainer's view."""
+        session = self.session(code)
+        state = session["state"]
+        activity = activity or state.get("activity")
+        spec = state["specs"].get(activity) if activity else None
+        if spec is None:
+            return {}
+        with self.store.read() as conn:
+            ctx = Context(conn, session, spec, None, self.settings)
+            return kinds.get(spec["kind"]).results(ctx)
+
+    def counts(self, code: str) -> dict:
+        """Participants joined, connected now, and who answered the current activity."""
+        session = self.session(code)
+        p, r = st.participants, st.responses
+        with self.store.read() as conn:
+            joined = conn.execute(
+                sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])
+            ).scalar_one()
+            connected = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(p)
+                .where(p.c.session_id == session["id"], p.c.last_seen > st.now() - CONNECTED_WINDOW)
+            ).scalar_one()
+            activity = session["state"].get("activity")
+            answered = 0
+            if activity:
+                answered = conn.execute(
+                    sa.select(sa.func.count(sa.distinct(r.c.participant_id))).where(
+                        r.c.session_id == session["id"], r.c.activity == activity
+                    )
+                ).scalar_one()
+                i = st.items
+                authors = conn.execute(
+                    sa.select(sa.func.count(sa.distinct(i.c.participant_id))).where(
+                        i.c.session_id == session["id"], i.c.activity == activity
+                    )
+                ).scalar_one()
+                answered = max(answered, authors)
+        return {"joined": joined, "connected": connected, "answered": answered}
+
+    def events_since(self, session_id: int, since: int, *, public_only: bool = False, limit: int = 500) -> list[dict]:
+        e = st.events
+        query = (
+            sa.select(e.c.seq, e.c.kind, e.c.data, e.c.public, e.c.created_at)
+            .where(e.c.session_id == session_id, e.c.seq > since)
+            .order_by(e.c.seq)
+            .limit(limit)
+        )
+        if public_only:
+            query = query.where(e.c.public.is_(True))
+        with self.store.read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def last_seq(self, session_id: int) -> int:
+        with self.store.read() as conn:
+            return conn.execute(sa.select(st.sessions.c.event_seq).where(st.sessions.c.id == session_id)).scalar_one()

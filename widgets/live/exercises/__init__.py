@@ -1,0 +1,18 @@
+"""The kit's exercise kinds, registered with :mod:`widgets.live.kinds` when imported."""
+
+from __future__ import annotations
+
+from widgets.live.exercises.caseplay import CasePlay
+from widgets.live.exercises.choice import Choice
+from widgets.live.exercises.dots import Dots
+from widgets.live.exercises.ideas import Ideas
+from widgets.live.exercises.info import Info
+from widgets.live.exercises.match import Match
+from widgets.live.exercises.rate import Rate
+from widgets.live.exercises.story import Story
+from widgets.live.kinds import register
+
+for _kind in (Info(), Ideas(), Dots(), Choice(), Match(), Rate(), Story(), CasePlay()):
+    register(_kind)
+
+__all__ = ["CasePlay", "Choice", "Dots", "Ideas", "Info", "Match", "Rate", "Story"]

@@ -1,0 +1,236 @@
+"""The ``elan`` command: serve, validate content, export results, manage trainers and data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from widgets.core.i18n import Translator
+from widgets.core.settings import Settings
+
+SETTING_FLAGS = ("port", "ip", "data_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
+
+
+def _settings(args) -> Settings:
+    values = {name: getattr(args, name) for name in SETTING_FLAGS if getattr(args, name, None) is not None}
+    return Settings(**values)
+
+
+def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    for name, trait in Settings.class_traits(config=True).items():
+        if name not in SETTING_FLAGS:
+            continue
+        kind = int if name == "port" else str
+        parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=trait.help)
+
+
+def cmd_serve(args) -> int:
+    from widgets.web.app import serve
+
+    settings = _settings(args)
+    try:
+        serve(settings)
+    except KeyboardInterrupt:
+        print(Translator(settings.language)("core.stopping"))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from widgets import content
+
+    settings = _settings(args)
+    t = Translator(settings.language)
+    roots = [Path(p) for p in args.paths] or [content.content_dir()]
+    problems, files = [], 0
+    for root in roots:
+        if not root.exists():
+            print(f"{root}: no such file or folder", file=sys.stderr)
+            return 2
+        files += len(content.content_files(root))
+        problems.extend(content.validate_tree(root))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(t("core.validate_problems", n=len(problems)), file=sys.stderr)
+        return 1
+    print(t("core.validate_ok", n=files))
+    return 0
+
+
+def _engine(settings):
+    from widgets.live.engine import Engine
+
+    return Engine.from_settings(settings)
+
+
+def cmd_export(args) -> int:
+    from widgets.web import export
+
+    settings = _settings(args)
+    engine = _engine(settings)
+    body = export.render(engine, args.code, args.format, args.lang or settings.language)
+    out = Path(args.output or f"elan-{args.code.upper()}.{args.format}")
+    if isinstance(body, bytes):
+        out.write_bytes(body)
+    else:
+        out.write_text(body, encoding="utf-8")
+    print(Translator(settings.language)("core.export_written", path=out))
+    return 0
+
+
+def cmd_trainer(args) -> int:
+    import sqlalchemy as sa
+
+    from widgets.live import accounts
+
+    settings = _settings(args)
+    t = Translator(settings.language)
+    store = _engine(settings).store
+    if args.action == "add":
+        try:
+            key = accounts.add(store, args.name, args.password, is_admin=args.admin)
+        except sa.exc.IntegrityError:
+            print(t("core.trainer_exists", name=args.name), file=sys.stderr)
+            return 1
+        except accounts.AccountError as exc:
+            print(t(exc.key, **exc.values), file=sys.stderr)
+            return 1
+        # Formatted here: the string's {key} placeholder would clash with Translator's own ``key`` argument.
+        print(t.strings["core.trainer_added"].format(name=args.name, key=key))
+    elif args.action == "remove":
+        if not accounts.remove(store, args.name):
+            print(t("core.trainer_unknown", name=args.name), file=sys.stderr)
+            return 1
+        print(t("core.trainer_removed", name=args.name))
+    else:
+        for row in accounts.listing(store):
+            print(f"{row['name']}{' (admin)' if row['is_admin'] else ''}")
+    return 0
+
+
+def cmd_purge(args) -> int:
+    from widgets.live import privacy
+
+    settings = _settings(args)
+    days = args.days if args.days is not None else settings.retention_days
+    counts = privacy.purge(_engine(settings).store, days, names_only=args.names_only)
+    print(Translator(settings.language)("core.purged", sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
+    return 0
+
+
+def cmd_forget(args) -> int:
+    from widgets.live import privacy
+    from widgets.core.errors import EngineError
+
+    settings = _settings(args)
+    try:
+        privacy.forget_participant(_engine(settings).store, args.code, args.participant)
+    except EngineError as exc:
+        print(Translator(settings.language)(exc.key, **exc.values), file=sys.stderr)
+        return 1
+    print(Translator(settings.language)("core.forgotten", participant=args.participant, code=args.code))
+    return 0
+
+
+def cmd_anonymize(args) -> int:
+    from widgets.live import privacy
+    from widgets.core.errors import EngineError
+
+    settings = _settings(args)
+    try:
+        counts = privacy.anonymize_session(_engine(settings).store, args.code)
+    except EngineError as exc:
+        print(Translator(settings.language)(exc.key, **exc.values), file=sys.stderr)
+        return 1
+    print(Translator(settings.language)("core.anonymized", code=args.code.upper(), names=counts.get("names", 0)))
+    return 0
+
+
+def cmd_deploy(args) -> int:
+    from widgets.ops.deploy import nginx_config
+
+    print(nginx_config(args.backend, listen=args.listen, server_name=args.server_name), end="")
+    return 0
+
+
+def cmd_upgrade(args) -> int:
+    from widgets.live.store import SCHEMA_VERSION, Store
+
+    settings = _settings(args)
+    settings.data_path.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.effective_database_url(), create=False)
+    applied = store.upgrade()
+    t = Translator(settings.language)
+    print(t("core.upgraded", version=SCHEMA_VERSION) if applied else t("core.up_to_date", version=SCHEMA_VERSION))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="elan", description="Élan: live customer-service training workshops.")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="start the kit: dashboards, participant page and API")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("validate", help="check content files; print file, line and field of each problem")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("export", help="write a session's results")
+    p.add_argument("code")
+    p.add_argument("--format", choices=("csv", "xlsx", "html"), default="csv")
+    p.add_argument("--output", "-o")
+    p.add_argument("--lang", choices=("fr", "en"))
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("trainer", help="trainer accounts (instead of one shared key)")
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("name", nargs="?")
+    p.add_argument("--password", help="a password of your choice; a key is generated when omitted")
+    p.add_argument("--admin", action="store_true", help="may drive every trainer's sessions")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_trainer)
+
+    p = sub.add_parser("purge", help="remove sessions older than the retention period")
+    p.add_argument("--days", type=int, help="override the retention period")
+    p.add_argument("--names-only", action="store_true", help="drop names but keep anonymous results")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_purge)
+
+    p = sub.add_parser("forget", help="delete one participant's data on request")
+    p.add_argument("code")
+    p.add_argument("participant", type=int)
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_forget)
+
+    p = sub.add_parser("anonymize", help="drop every name of a session, keep its results")
+    p.add_argument("code")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_anonymize)
+
+    p = sub.add_parser("deploy", help="print the nginx configuration for several elan serve processes")
+    p.add_argument("what", choices=("nginx",))
+    p.add_argument("--backend", action="append", required=True, help="host:port of an elan serve process (repeat)")
+    p.add_argument("--listen", default="80", help="what nginx listens on, e.g. 443 ssl or 127.0.0.1:8080")
+    p.add_argument("--server-name", default="_")
+    p.set_defaults(func=cmd_deploy)
+
+    p = sub.add_parser("upgrade", help="apply schema migrations to the store (never loses data)")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_upgrade)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "trainer" and args.action in ("add", "remove") and not args.name:
+        parser().error("trainer add/remove needs a NAME")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,1 +1,0 @@
-"""Helpers for the kit's own tests: setting up the browser and servers they use."""

@@ -1,0 +1,60 @@
+"""Who is looking at a dashboard: the trainer key from the page address, and the engine.
+
+In Voilà the page's query string reaches the kernel as ``QUERY_STRING``; the server
+already refused the page without a valid key, and every action is checked again
+by the engine. Without a key (nbval, JupyterLab), a dashboard runs in demo mode on
+an in-memory store filled with sample answers.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from widgets.live.engine import Engine, Trainer
+from widgets.core.i18n import pick_language
+from widgets.core.settings import Settings
+from widgets.live.store import Store
+
+
+@dataclass
+class Viewer:
+    engine: Engine
+    trainer: Trainer | None
+    key: str
+    lang: str
+    demo: bool
+    code: str | None
+    base_url: str
+    public_url: str
+
+    def join_url(self, code: str) -> str:
+        return self.public_url.rstrip("/") + self.base_url + "join/" + code
+
+    def trainer_query(self) -> str:
+        return f"key={self.key}" if self.key else ""
+
+
+def query() -> dict[str, str]:
+    parsed = parse_qs(os.environ.get("QUERY_STRING", ""))
+    return {name: values[0] for name, values in parsed.items() if values}
+
+
+def current(lang: str | None = None) -> Viewer:
+    """The viewer of this kernel's page."""
+    q = query()
+    settings = Settings()
+    lang = pick_language(lang, q.get("lang"), os.environ.get("HTTP_ACCEPT_LANGUAGE"), default=settings.language)
+    key = q.get("key", "")
+    in_server = "VOILA_BASE_URL" in os.environ or "VOILA_SERVER_URL" in os.environ
+    if in_server and (key or settings.trusted_user_header):
+        engine = Engine.from_settings(settings)
+        header = os.environ.get("HTTP_" + settings.trusted_user_header.upper().replace("-", "_")) if settings.trusted_user_header else None
+        trainer = engine.authenticate(key, trusted_user=header)
+        if trainer is not None:
+            return Viewer(engine, trainer, key, lang, False, q.get("code"), settings.base_url, settings.public_url or "")
+    # Demo: a private in-memory store, a demo trainer, sample answers.
+    demo_settings = Settings(trainer_key="demo", data_dir=settings.data_dir)
+    engine = Engine(Store("sqlite://"), demo_settings)
+    return Viewer(engine, engine.authenticate("demo"), "", lang, True, None, settings.base_url, "http://localhost:8866")

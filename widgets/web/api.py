@@ -1,0 +1,497 @@
+"""The participant page, its JSON API and live channel, and the trainers' HTTP actions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+import tornado.web
+from tornado.iostream import StreamClosedError
+
+from widgets.core import codes, qr
+from widgets.live.exercises import story
+from widgets.web import badges, export
+from widgets.core.errors import EngineError, Forbidden, Invalid
+from widgets.core.i18n import Translator, catalog, pick_language
+from widgets.core.paths import GUIDE
+from widgets.live.feed import FeedHub
+
+log = logging.getLogger("elan.api")
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+PLOTLY_JS = Path(__import__("plotly").__file__).resolve().parent / "package_data"
+MAX_BODY = 16 * 1024
+HEARTBEAT = 15
+#: Sent with every answer: behind nginx, which of several processes answered (logs, tests).
+PROCESS_HEADER = "X-Elan-Process"
+
+
+class Context:
+    """What every handler shares: the engine, the settings, the thread pool and the feed hub."""
+
+    def __init__(self, engine, settings):
+        self.engine = engine
+        self.settings = settings
+        self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="elan-store")
+        self.hub = FeedHub(engine, self.run_sync, settings.feed_interval_ms / 1000)
+
+    async def run_sync(self, fn, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, lambda: fn(*args, **kwargs))
+
+    def join_url(self, code: str = "") -> str:
+        base = self.settings.public_url.rstrip("/") + self.settings.base_url
+        return base + "join" + (f"/{quote(code)}" if code else "")
+
+
+class BaseHandler(tornado.web.RequestHandler):
+    def initialize(self, ctx: Context):
+        self.ctx = ctx
+
+    def set_default_headers(self):
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header(PROCESS_HEADER, str(os.getpid()))
+
+    def language(self) -> str:
+        return pick_language(
+            self.get_argument("lang", None),
+            self.get_cookie("elan_lang"),
+            self.request.headers.get("Accept-Language"),
+            default=self.ctx.settings.language,
+        )
+
+    def write_error(self, status_code, **kwargs):
+        # Never a traceback for visitors: a short message in their language.
+        t = Translator(self.language())
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        key = "core.error_server" if status_code >= 500 else "core.error_invalid"
+        self.finish({"error": key, "message": t(key, field=self._reason), "status": status_code})
+
+
+class ApiHandler(BaseHandler):
+    """JSON in and out; engine refusals become their status code and a translated message."""
+
+    def check_xsrf_cookie(self):
+        # Participants authenticate with a token header, trainers with a key header;
+        # no cookie grants anything, so cross-site requests gain nothing.
+        return None
+
+    def body(self) -> dict:
+        if len(self.request.body) > MAX_BODY:
+            raise tornado.web.HTTPError(413)
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid("core.error_invalid", field="json") from None
+        if not isinstance(data, dict):
+            raise Invalid("core.error_invalid", field="json")
+        return data
+
+    def token(self) -> str:
+        return self.request.headers.get("X-Elan-Token", "")
+
+    async def trainer(self):
+        header = self.ctx.settings.trusted_user_header
+        trusted = self.request.headers.get(header) if header else None
+        key = self.request.headers.get("X-Elan-Key") or self.get_argument("key", None)
+        trainer = await self.ctx.run_sync(self.ctx.engine.authenticate, key, trusted_user=trusted)
+        if trainer is None:
+            raise Forbidden("core.error_not_trainer")
+        return trainer
+
+    async def _execute(self, transforms, *args, **kwargs):
+        return await super()._execute(transforms, *args, **kwargs)
+
+    def send_error_json(self, exc: EngineError):
+        t = Translator(self.language())
+        try:
+            message = t(exc.key, **{k: v for k, v in exc.values.items()})
+        except KeyError:
+            message = t("core.error_try_again")
+        self.set_status(exc.status)
+        self.finish({"error": exc.key, "message": message, **exc.values})
+
+    def log_exception(self, typ, value, tb):
+        if isinstance(value, EngineError):
+            return
+        super().log_exception(typ, value, tb)
+
+    def _handle_request_exception(self, e):
+        if isinstance(e, EngineError):
+            if not self._finished:
+                self.send_error_json(e)
+            return
+        super()._handle_request_exception(e)
+
+
+class JoinApi(ApiHandler):
+    async def post(self):
+        data = self.body()
+        participant, token = await self.ctx.run_sync(
+            self.ctx.engine.join, str(data.get("code", "")), name=data.get("name"), token=data.get("token")
+        )
+        self.finish({"token": token, "participant": {"id": participant["id"], "name": participant["name"]}})
+
+
+class StateApi(ApiHandler):
+    async def get(self, code):
+        state = await self.ctx.run_sync(self.ctx.engine.participant_state, code, self.token(), touch=False)
+        self.ctx.hub.seen(state["participant"]["id"])
+        self.set_header("Cache-Control", "no-store")
+        self.finish(state)
+
+
+class SubmitApi(ApiHandler):
+    async def post(self, code):
+        data = self.body()
+        activity = data.get("activity")
+        if not isinstance(activity, str):
+            raise Invalid("core.error_invalid", field="activity")
+        result = await self.ctx.run_sync(self.ctx.engine.submit, code, self.token(), activity, data.get("payload") or {})
+        self.finish(result)
+
+
+class FeedApi(ApiHandler):
+    """Server-sent events: ``id`` is the event number; a reconnecting page resumes from it."""
+
+    async def get(self, code):
+        session = await self.ctx.run_sync(self.ctx.engine.session, code)
+        trainer_view = bool(self.request.headers.get("X-Elan-Key") or self.get_argument("key", None))
+        participant_id = None
+        if trainer_view:
+            await self.trainer()
+        else:
+            token = self.token() or self.get_argument("token", "")
+            participant_id = await self.ctx.run_sync(self.ctx.engine.participant_id, code, token)
+        since = self.request.headers.get("Last-Event-ID") or self.get_argument("since", "0")
+        try:
+            since = max(0, int(since))
+        except ValueError:
+            since = 0
+        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Accel-Buffering", "no")  # nginx must not buffer the stream
+        queue = await self.ctx.hub.subscribe(session["id"])
+        self._closed = False
+        if participant_id:
+            self.ctx.hub.seen(participant_id)
+        try:
+            # Headers and a first line now: the page learns at once that it is connected
+            # (a reconnection with nothing missed would otherwise wait for the heartbeat).
+            self.write("retry: 3000\n\n")
+            await self.flush()
+            if trainer_view or since:
+                # What this page missed while away (participants only need what they can see).
+                backlog = await self.ctx.run_sync(
+                    self.ctx.engine.events_since, session["id"], since, public_only=not trainer_view
+                )
+                await self._send(backlog, trainer_view, since)
+                since = backlog[-1]["seq"] if backlog else since
+            else:
+                # A page opening its feed has just read its state: nothing to replay.
+                since = self.ctx.hub.seq(session["id"])
+            while not self._closed:
+                try:
+                    events = await asyncio.wait_for(queue.get(), HEARTBEAT)
+                except asyncio.TimeoutError:
+                    self.write(": keep-alive\n\n")
+                    await self.flush()
+                    events = []
+                events = [e for e in events if e["seq"] > since]
+                if events:
+                    await self._send(events, trainer_view, since)
+                    since = events[-1]["seq"]
+                if participant_id:
+                    self.ctx.hub.seen(participant_id)
+        except StreamClosedError:
+            pass
+        finally:
+            self.ctx.hub.unsubscribe(session["id"], queue)
+
+    async def _send(self, events, trainer_view: bool, since: int):
+        if not events:
+            return
+        visible = [e for e in events if trainer_view or e["public"]]
+        if not visible:
+            # Nothing this page shows changed (a join, a vote under wraps): send nothing.
+            # A thousand phones woken for every join would be a million messages a room.
+            return
+        last = visible[-1]["seq"]
+        payload = {"seq": last, "kinds": sorted({e["kind"] for e in visible})}
+        if trainer_view:
+            payload["events"] = [{"seq": e["seq"], "kind": e["kind"], "data": e["data"]} for e in visible]
+        self.write(f"id: {last}\nevent: change\ndata: {json.dumps(payload)}\n\n")
+        await self.flush()
+
+    def on_connection_close(self):
+        self._closed = True
+
+
+class SessionsApi(ApiHandler):
+    """Trainers create sessions and list the ones they may drive."""
+
+    async def post(self):
+        trainer = await self.trainer()
+        data = self.body()
+        workshop, lang = data.get("workshop"), data.get("lang", self.ctx.settings.language)
+        if not isinstance(workshop, str) or not workshop:
+            raise Invalid("core.error_invalid", field="workshop")
+        session = await self.ctx.run_sync(
+            self.ctx.engine.create_session, trainer, workshop, lang, title=str(data.get("title", ""))
+        )
+        self.finish({"code": session["code"], "join_url": self.ctx.join_url(session["code"])})
+
+    async def get(self):
+        trainer = await self.trainer()
+        rows = await self.ctx.run_sync(self.ctx.engine.sessions_of, trainer)
+        self.finish({"sessions": [{"code": r["code"], "workshop": r["workshop"], "created_at": r["created_at"]} for r in rows]})
+
+
+#: Trainer actions over HTTP: name -> (engine method, argument names). Each one checks,
+#: in the engine, that the key belongs to a trainer who may drive this session.
+ACTIONS = {
+    "open": ("open_activity", ("spec",), ("phase",)),
+    "input": ("set_input", ("open",), ()),
+    "reveal": ("reveal", ("activity",), ("revealed",)),
+    "item": ("set_item_status", ("item", "status"), ()),
+    "merge": ("merge", ("items", "into"), ()),
+    "timer": ("start_timer", ("seconds",), ()),
+    "stop-timer": ("stop_timer", (), ()),
+    "option": ("set_option", ("name", "value"), ()),
+    "data": ("set_data", ("key", "value"), ()),
+    "add-item": ("add_item", ("activity", "text"), ("data",)),
+    "close": ("close_session", (), ()),
+}
+
+
+class TrainerActionApi(ApiHandler):
+    async def post(self, code, action):
+        if action not in ACTIONS:
+            raise tornado.web.HTTPError(404)
+        trainer = await self.trainer()
+        method, required, optional = ACTIONS[action]
+        data = self.body()
+        missing = [name for name in required if name not in data]
+        if missing:
+            raise Invalid("core.error_invalid", field=missing[0])
+        args = [data[name] for name in required]
+        kwargs = {name: data[name] for name in optional if name in data}
+        result = await self.ctx.run_sync(getattr(self.ctx.engine, method), trainer, code, *args, **kwargs)
+        self.finish({"ok": True, "result": result})
+
+
+class ResultsApi(ApiHandler):
+    async def get(self, code):
+        trainer = await self.trainer()
+        session = await self.ctx.run_sync(self.ctx.engine.session, code)
+        if not trainer.may_drive(session):
+            raise Forbidden("core.error_not_trainer")
+        activity = self.get_argument("activity", None)
+        results = await self.ctx.run_sync(self.ctx.engine.results, code, activity)
+        counts = await self.ctx.run_sync(self.ctx.engine.counts, code)
+        self.finish({"results": results, "counts": counts, "state": session["state"], "seq": session["event_seq"]})
+
+
+class ExportApi(ApiHandler):
+    TYPES = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "html": "text/html; charset=utf-8",
+    }
+
+    async def get(self, code, fmt):
+        trainer = await self.trainer()
+        session = await self.ctx.run_sync(self.ctx.engine.session, code)
+        if not trainer.may_drive(session):
+            raise Forbidden("core.error_not_trainer")
+        body = await self.ctx.run_sync(export.render, self.ctx.engine, code, fmt, self.language())
+        self.set_header("Content-Type", self.TYPES[fmt])
+        self.set_header("Content-Disposition", f'attachment; filename="elan-{session["code"]}.{fmt}"')
+        self.finish(body)
+
+
+class BadgeApi(BaseHandler):
+    """A good catch's badge (SVG, PNG) or printable certificate: approved stories only, 404 otherwise."""
+
+    TYPES = {"svg": "image/svg+xml", "png": "image/png", "html": "text/html; charset=utf-8"}
+
+    async def get(self, code, item_id, fmt):
+        found = await self.ctx.run_sync(story.approved, self.ctx.engine, code, item_id)
+        if found is None:
+            raise tornado.web.HTTPError(404)
+        lang = self.get_argument("lang", None)
+        if lang not in ("fr", "en"):
+            lang = self.language()
+        args = (found["colleague"], found["title"], found["value"], found["date"], lang)
+        if fmt == "svg":
+            body = await self.ctx.run_sync(badges.badge_svg, *args)
+        elif fmt == "png":
+            body = await self.ctx.run_sync(badges.badge_png, *args)
+        else:
+            body = await self.ctx.run_sync(badges.certificate_html, *args, story=found["story"])
+        self.set_header("Content-Type", self.TYPES[fmt])
+        self.set_header("Cache-Control", "no-store")
+        # Participant text is escaped in both; the policy is a second wall (only the print button runs).
+        scripts = " script-src 'unsafe-inline';" if fmt == "html" else ""
+        self.set_header("Content-Security-Policy", f"default-src 'none'; style-src 'unsafe-inline'; img-src data:;{scripts}")
+        if fmt != "html":
+            self.set_header("Content-Disposition", f'attachment; filename="badge-{found["id"]}.{fmt}"')
+        self.finish(body)
+
+
+class ReleaseKernelApi(ApiHandler):
+    """A dashboard tab that closes releases its kernel; the id is only known to that page."""
+
+    async def post(self, kernel_id):
+        manager = self.settings.get("kernel_manager")
+        if manager is not None and kernel_id in manager:
+            await manager.shutdown_kernel(kernel_id)
+        self.set_status(204)
+        self.finish()
+
+
+class StringsApi(BaseHandler):
+    def get(self, lang):
+        if lang not in ("fr", "en"):
+            raise tornado.web.HTTPError(404)
+        self.set_header("Cache-Control", "public, max-age=300")
+        self.finish(catalog(lang))
+
+
+class HealthApi(BaseHandler):
+    async def get(self):
+        self.finish({"ok": True, "listeners": self.ctx.hub.listener_count})
+
+
+class QrHandler(BaseHandler):
+    async def get(self, code):
+        code = codes.normalize_code(code)
+        await self.ctx.run_sync(self.ctx.engine.session, code)  # unknown code: 404
+        self.set_header("Content-Type", "image/svg+xml")
+        self.set_header("Cache-Control", "public, max-age=3600")
+        self.finish(qr.svg(self.ctx.join_url(code)))
+
+    def _handle_request_exception(self, e):
+        if isinstance(e, EngineError):
+            self.send_error(e.status)
+            return
+        super()._handle_request_exception(e)
+
+
+class JoinPage(BaseHandler):
+    """The participant page: one light HTML file, its strings inlined, its code in static modules."""
+
+    async def get(self, code=None):
+        lang = self.language()
+        if self.get_argument("lang", None) in ("fr", "en"):
+            self.set_cookie("elan_lang", lang, expires_days=365, samesite="Lax")
+        status, error = 200, None
+        if code:
+            try:
+                await self.ctx.run_sync(self.ctx.engine.session, code)
+            except EngineError as exc:
+                status, error = exc.status, exc.key
+        self.set_status(status)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+        )
+        t = Translator(lang)
+        self.render(
+            "participant.html",
+            lang=lang,
+            t=t,
+            code=codes.normalize_code(code or ""),
+            error=t(error) if error else "",
+            strings=json.dumps(t.area("core"), ensure_ascii=False).replace("</", "<\\/"),
+            static=self.ctx.settings.base_url + "elan/static/",
+            api=self.ctx.settings.base_url + "elan/api/",
+            base=self.ctx.settings.base_url,
+        )
+
+    def get_template_path(self):
+        return str(TEMPLATES)
+
+
+class GuideHandler(BaseHandler):
+    """The facilitator guide, rendered from its Markdown files, readable and printable."""
+
+    async def get(self, lang, name):
+        file = GUIDE / lang / f"{name or 'README'}.md"
+        if not file.is_file():
+            raise tornado.web.HTTPError(404)
+        import mistune
+
+        body = mistune.html(file.read_text(encoding="utf-8"))
+        # Links between chapters and to images point at the .md files and ../img on GitHub.
+        body = body.replace('.md"', '"').replace('src="../img/', f'src="{self.ctx.settings.base_url}guide/img/')
+        self.render("guide.html", lang=lang, body=body, static=self.ctx.settings.base_url + "elan/static/")
+
+    def get_template_path(self):
+        return str(TEMPLATES)
+
+
+class PrivacyHandler(BaseHandler):
+    """The organisation's privacy notice (``Settings.privacy_notice``), linked from the join page."""
+
+    async def get(self, lang=None):
+        lang = lang or self.language()
+        file = self.ctx.settings.privacy_notice_path(lang)
+        if not file.is_file():
+            raise tornado.web.HTTPError(404)
+        import mistune
+
+        # The notice is the organisation's text: Markdown only, any raw HTML in it is shown as text.
+        body = mistune.create_markdown(escape=True, plugins=["table"])(file.read_text(encoding="utf-8"))
+        self.set_header(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+        )
+        self.render("privacy.html", lang=lang, t=Translator(lang), body=body,
+                    static=self.ctx.settings.base_url + "elan/static/", base=self.ctx.settings.base_url)
+
+    def get_template_path(self):
+        return str(TEMPLATES)
+
+
+class StaticHandler(tornado.web.StaticFileHandler):
+    def set_extra_headers(self, path):
+        self.set_header("Cache-Control", "public, max-age=86400")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
+def handlers(ctx: Context, base_url: str) -> list:
+    b = base_url
+    code = r"([A-Za-z0-9-]{1,32})"
+    return [
+        (rf"{b}join/?", JoinPage, {"ctx": ctx}),
+        (rf"{b}join/{code}/?", JoinPage, {"ctx": ctx}),
+        (rf"{b}elan/static/(.*)", StaticHandler, {"path": str(STATIC)}),
+        # plotly.js once, cached by the browser, instead of 5 MB of widget state per page view.
+        (rf"{b}elan/vendor/(plotly\.min\.js)", StaticHandler, {"path": str(PLOTLY_JS)}),
+        (rf"{b}elan/api/health", HealthApi, {"ctx": ctx}),
+        (rf"{b}elan/api/kernels/([0-9a-f-]{{36}})/release", ReleaseKernelApi, {"ctx": ctx}),
+        (rf"{b}elan/api/strings/(fr|en)", StringsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/join", JoinApi, {"ctx": ctx}),
+        (rf"{b}elan/api/sessions", SessionsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/state", StateApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/submit", SubmitApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/feed", FeedApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/results", ResultsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html)", ExportApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/badge/([0-9]{{1,12}})\.(svg|png|html)", BadgeApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
+        (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
+        (rf"{b}guide/img/(.*)", StaticHandler, {"path": str(GUIDE / "img")}),
+        (rf"{b}guide/(fr|en)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
+        (rf"{b}privacy/?(fr|en)?/?", PrivacyHandler, {"ctx": ctx}),
+    ]

@@ -1,0 +1,494 @@
+"""The case studies workshop's trainer dashboard: a branching complaint played live, then good catches.
+
+Three screens: pick a case (cards with sector, channel, difficulty); play it (the
+context, then each step: the customer's words on the projector, a response
+chosen on every phone, the room's distribution and the feedback once revealed,
+then the room's majority or the trainer's pick leads on; at the ending the
+room's path, the outcome, the competence radar and the debrief); and the
+good-catch wall, where the trainer approves stories and downloads their badges.
+
+The path so far is kept with ``engine.set_data`` (key ``case``), so a restarted
+kernel resumes on the same step. The rules (where a response leads, the scores)
+are :mod:`widgets.live.exercises.casebook`'s.
+
+>>> dash = trainer_dashboard("en")          # no trainer key: demo mode, a case played with sample answers
+>>> play_state(dash)["choices"] != [] and casebook.walk(current_case(dash), play_state(dash)["choices"]).done
+True
+"""
+
+from __future__ import annotations
+
+import html
+from string import ascii_uppercase
+
+import ipywidgets as w
+
+from widgets.web import badges
+from widgets.live.exercises import casebook
+from widgets import content
+from widgets.live.exercises import story
+from widgets.core.i18n import Translator
+from widgets.ui.chart import Chart
+from widgets.ui.dashboard import Dashboard, Phase
+from widgets.ui.results import choice_bars, radar
+
+WORKSHOP = "cases"
+CATCHES = "catches"
+#: The story form's texts, sent to the phones with the activity (the page itself only knows the core strings).
+STORY_LABELS = ("story_colleague", "story_title", "story_text", "story_value", "story_send", "story_sent", "story_hint",
+                "story_mine", "story_status_pending", "story_status_visible", "story_status_hidden", "story_wall",
+                "story_badge_svg", "story_badge_png", "story_certificate", "story_pick_value", "story_fill_all")
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def _both(key: str, **values) -> dict:
+    """An interface string in every language, for a spec the phones translate themselves."""
+    return {lang: Translator(lang)(key, **values) for lang in content.LANGUAGES}
+
+
+def letter(index: int) -> str:
+    return ascii_uppercase[index]
+
+
+# --- what the session holds ------------------------------------------------------------------
+
+
+def play_state(dash) -> dict:
+    """``{"id", "run", "started", "choices", "picks"}`` of the case being played, or ``{}``."""
+    return dict(dash.stored().get("case") or {})
+
+
+def _save_play(dash, play: dict) -> None:
+    dash._act(dash.engine.set_data, "case", play)
+
+
+def current_case(dash) -> dict | None:
+    play = play_state(dash)
+    try:
+        return casebook.get_case(play["id"]) if play.get("id") else None
+    except KeyError:
+        return None
+
+
+def activity_id(case_id: str, step_id: str, run: int) -> str:
+    """``<case>:<step>``; a replay of the same case gets ``:<run>`` so its answers start afresh."""
+    return f"{case_id}:{step_id}" if run <= 1 else f"{case_id}:{step_id}:{run}"
+
+
+def step_spec(case: dict, step_id: str, run: int, *, revealed: bool = False) -> dict:
+    """The ``choice`` activity of one step; the feedback travels only once revealed (the phones show it then)."""
+    item = casebook.step(case, step_id)
+    options = []
+    for i, response in enumerate(item["responses"]):
+        option = {"id": response["id"], "label": {lang: f"{letter(i)}. {text}" for lang, text in response["text"].items()}}
+        if revealed:
+            option["feedback"] = response["feedback"]
+        options.append(option)
+    return {"kind": "choice", "id": activity_id(case["id"], step_id, run), "title": case["title"],
+            "prompt": item["situation"], "options": options}
+
+
+def room_counts(dash, case: dict, play: dict) -> dict[str, dict[str, int]]:
+    """How many chose each response at each step the room answered (the input of ``room_profile``)."""
+    walked = casebook.walk(case, play.get("choices", []))
+    steps = list(walked.path) + ([walked.current] if walked.current else [])
+    return {s: dash.results(activity_id(case["id"], s, play.get("run", 1))).get("counts", {}) for s in steps}
+
+
+def profile(dash) -> dict[str, float]:
+    """The room's competence profile on the case being played (0-100 per competence)."""
+    case, play = current_case(dash), play_state(dash)
+    if not case:
+        return dict.fromkeys(casebook.COMPETENCES, 0.0)
+    return casebook.room_profile(case, room_counts(dash, case, play))
+
+
+def competence_labels(t) -> dict[str, str]:
+    return {c: t(f"cases.competence_{c}") for c in casebook.COMPETENCES}
+
+
+# --- the trainer's moves ------------------------------------------------------------------------
+
+
+def _open(dash, spec: dict, *, open: bool = True) -> None:
+    dash._act(dash.engine.open_activity, spec, phase="play", open=open)
+
+
+def _info(case: dict, title: dict, prompt: dict) -> dict:
+    return {"kind": "info", "id": f"{case['id']}#info", "title": title, "prompt": prompt}
+
+
+def choose_case(dash, case_id: str) -> None:
+    """Start (or start again) a case: its context on the projector, the phones wait."""
+    casebook.get_case(case_id)  # an unknown case fails here, before anything is saved
+    _save_play(dash, {"id": case_id, "run": _next_run(dash, case_id), "started": False, "choices": [], "picks": []})
+    ids = [p.id for p in dash.phases]
+    if dash.phase.id != "play":
+        dash.go(ids.index("play"))
+    else:
+        _open(dash, play_spec(dash), open=False)
+        refresh_play(dash)
+
+
+def _next_run(dash, case_id: str) -> int:
+    """A case played earlier in the session keeps its answers: a new run numbers its activities afresh."""
+    specs = dash.engine.session(dash.code)["state"]["specs"] if dash.code else {}
+    runs = [0]
+    for activity in specs:
+        parts = activity.split(":")
+        if parts[0] == case_id and len(parts) in (2, 3):
+            runs.append(int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else 1)
+    return max(runs) + 1
+
+
+def start_case(dash) -> None:
+    play = play_state(dash)
+    play["started"] = True
+    _save_play(dash, play)
+    _open(dash, play_spec(dash))
+    refresh_play(dash)
+
+
+def reveal_step(dash) -> None:
+    """The room's choices and every response's feedback, on the projector and the phones."""
+    case, play = current_case(dash), play_state(dash)
+    walked = casebook.walk(case, play["choices"])
+    if walked.current is None:
+        return
+    spec = step_spec(case, walked.current, play["run"], revealed=True)
+    _open(dash, spec, open=False)
+    dash._act(dash.engine.reveal, spec["id"], True)
+    refresh_play(dash)
+
+
+def advance(dash, response_id: str, pick: str) -> None:
+    """Go on with ``response_id``: ``pick`` says whose choice it was (``majority`` or ``trainer``)."""
+    case, play = current_case(dash), play_state(dash)
+    casebook.walk(case, play["choices"] + [response_id])  # refuses a response the step does not offer
+    play["choices"] = play["choices"] + [response_id]
+    play["picks"] = play.get("picks", []) + [pick]
+    _save_play(dash, play)
+    _open(dash, play_spec(dash), open=not casebook.walk(case, play["choices"]).done)
+    refresh_play(dash)
+
+
+def follow_majority(dash) -> str | None:
+    """Follow the room's most chosen response (ties: the one listed first); None when nobody answered."""
+    case, play = current_case(dash), play_state(dash)
+    walked = casebook.walk(case, play["choices"])
+    if walked.current is None:
+        return None
+    chosen = dash.results(activity_id(case["id"], walked.current, play["run"])).get("majority")
+    if chosen:
+        advance(dash, chosen, "majority")
+    return chosen
+
+
+def back(dash) -> None:
+    play = play_state(dash)
+    if play.get("choices"):
+        play["choices"], play["picks"] = play["choices"][:-1], play.get("picks", [])[:-1]
+    else:
+        play["started"] = False
+    _save_play(dash, play)
+    _open(dash, play_spec(dash), open=bool(play.get("started")))
+    refresh_play(dash)
+
+
+def play_spec(dash) -> dict | None:
+    """What the phones show now: the case's title and context, a step to answer, or the ending."""
+    case, play = current_case(dash), play_state(dash)
+    if not case:
+        return None
+    if not play.get("started"):
+        return _info(case, case["title"], case["context"])
+    walked = casebook.walk(case, play["choices"])
+    if walked.done:
+        end = casebook.ending(case, walked.ending)
+        return {**_info(case, end["title"], end["outcome"]), "id": f"{case['id']}#end:{play['run']}"}
+    spec_id = activity_id(case["id"], walked.current, play["run"])
+    revealed = bool(dash.code) and spec_id in dash.engine.session(dash.code)["state"].get("revealed", [])
+    return step_spec(case, walked.current, play["run"], revealed=revealed)
+
+
+# --- 1. pick a case ----------------------------------------------------------------------------
+
+
+def _case_card(case: dict, t, lang: str) -> str:
+    stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
+    return (f'<div class="elan-card elan-cases-card" style="max-width:none">'
+            f'<h3 style="margin:.2em 0">{_e(content.text(case["title"], lang))}</h3>'
+            f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))}</p>'
+            f'<p><span aria-hidden="true">{stars}</span> {_e(t("cases.difficulty_" + str(case["difficulty"])))}'
+            f'{" · " + _e(t("cases.minutes", n=case["minutes"])) if case.get("minutes") else ""}</p></div>')
+
+
+def build_pick(dash) -> w.Widget:
+    cards = []
+    for case in casebook.load_cases():
+        button = w.Button(description=dash.t("cases.pick_button"), button_style="primary", layout=w.Layout(width="auto"))
+        button.add_class("elan-cases-pick")
+        button.on_click(lambda _, cid=case["id"]: choose_case(dash, cid))
+        cards.append(w.VBox([w.HTML(_case_card(case, dash.t, dash.lang)), button],
+                            layout=w.Layout(width="370px", margin="4px")))
+        cards[-1].add_class(f"elan-case-{case['id']}")
+    return w.VBox([w.HTML(f'<p class="elan-big">{_e(dash.t("cases.pick_help"))}</p>'),
+                   w.HBox(cards, layout=w.Layout(flex_flow="row wrap"))])
+
+
+# --- 2. play ------------------------------------------------------------------------------------------
+
+
+def build_play(dash) -> w.Widget:
+    box = w.VBox()
+    box.head, box.main, box.status, box.feedback, box.ending = (w.HTML() for _ in range(5))
+    box.chart, box.radar = Chart(), Chart()
+    box.controls = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="center"))
+    box.children = [box.head, box.main, box.status, box.chart, box.feedback, box.controls, box.ending, box.radar]
+    return box
+
+
+def _button(text: str, on_click, css: str, style: str = "") -> w.Button:
+    button = w.Button(description=text, button_style=style, layout=w.Layout(width="auto", height="48px"))
+    button.add_class(css)
+    button.on_click(lambda _: on_click())
+    return button
+
+
+def _head_html(case: dict, walked, t, lang: str) -> str:
+    stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
+    return (f'<h2 class="elan-title">{_e(content.text(case["title"], lang))}</h2>'
+            f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
+            f'{stars} · {_e(t("cases.customer", name=case["customer"]["name"]))} · '
+            f'<span class="elan-cases-mood">{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</span></p>')
+
+
+def _responses_html(item: dict, lang: str, counts: dict | None, majority: str | None, t) -> str:
+    rows = []
+    for i, response in enumerate(item["responses"]):
+        count = f' <strong class="elan-cases-count">· {_e(t("cases.answered", n=counts.get(response["id"], 0)))}</strong>' if counts is not None else ""
+        mark = f' <em>({_e(t("cases.majority"))})</em>' if counts is not None and response["id"] == majority else ""
+        feedback = (f'<br><span class="elan-muted elan-cases-feedback">→ {_e(content.text(response["feedback"], lang))}</span>'
+                    if counts is not None else "")
+        rows.append(f'<li data-response="{_e(response["id"])}" style="margin:.4em 0"><strong>{letter(i)}.</strong> '
+                    f'{_e(content.text(response["text"], lang))}{count}{mark}{feedback}</li>')
+    return f'<ol class="elan-big elan-cases-responses" style="list-style:none;padding-left:0">{"".join(rows)}</ol>'
+
+
+def refresh_play(dash) -> None:
+    box = dash.widgets_by_phase.get("play")
+    if box is None:
+        return
+    t, lang = dash.t, dash.lang
+    case, play = current_case(dash), play_state(dash)
+    box.chart.layout.display = box.radar.layout.display = "none"
+    box.status.value = box.feedback.value = box.ending.value = ""
+    if not case:
+        box.head.value, box.main.value = "", f'<p class="elan-big">{_e(t("cases.no_case"))}</p>'
+        box.controls.children = []
+        return
+    walked = casebook.walk(case, play.get("choices", []))
+    box.head.value = _head_html(case, walked, t, lang)
+    back_button = _button(t("cases.back_step"), lambda: back(dash), "elan-cases-back")
+    if not play.get("started"):
+        box.main.value = (f'<h3>{_e(t("cases.context_title"))}</h3><p class="elan-big">{_e(content.text(case["context"], lang))}</p>'
+                          f'<p class="elan-big"><strong>{_e(case["customer"]["name"])}</strong> — '
+                          f'{_e(content.text(case["customer"]["situation"], lang))}</p>')
+        box.controls.children = [_button(t("cases.start_case"), lambda: start_case(dash), "elan-cases-start", "primary")]
+        return
+    if walked.done:
+        box.main.value = ""
+        _draw_ending(dash, box, case, play, walked)
+        box.controls.children = [back_button,
+                                 _button(t("cases.play_again"), lambda: choose_case(dash, case["id"]), "elan-cases-again"),
+                                 _button(t("cases.another_case"), lambda: dash.go(0), "elan-cases-another")]
+        return
+    item = casebook.step(case, walked.current)
+    activity = activity_id(case["id"], walked.current, play["run"])
+    results = dash.results(activity)
+    shown = activity in dash.engine.session(dash.code)["state"].get("revealed", [])
+    n = results.get("answered", 0)
+    box.main.value = (f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
+                      f'<blockquote class="elan-title elan-cases-words" style="font-weight:600;border-left:8px solid #0b5fff;'
+                      f'margin:.3em 0;padding:.2em .6em">{_e(content.text(item["situation"], lang))}</blockquote>'
+                      + _responses_html(item, lang, results.get("counts", {}) if shown else None, results.get("majority"), t))
+    labels = {r["id"]: letter(i) for i, r in enumerate(item["responses"])}
+    if shown:
+        box.chart.layout.display = None
+        box.chart.update(choice_bars(results, labels))
+        box.status.value = f'<p class="elan-counts">{_e(t("cases.answered", n=n))}</p>'
+        majority = results.get("majority")
+        controls = [back_button]
+        if majority:
+            controls.append(_button(t("cases.follow_majority", letter=labels[majority]), lambda: follow_majority(dash),
+                                    "elan-cases-majority", "primary"))
+        else:
+            controls.append(w.HTML(f'<span class="elan-big">{_e(t("cases.no_majority"))}</span>'))
+        controls.append(w.HTML(f'<span class="elan-muted">{_e(t("cases.explore_help"))}</span>'))
+        for response in item["responses"]:
+            controls.append(_button(t("cases.explore", letter=labels[response["id"]]),
+                                    lambda rid=response["id"]: advance(dash, rid, "trainer"), f"elan-cases-explore-{labels[response['id']]}"))
+        box.controls.children = controls
+    else:
+        box.status.value = f'<p class="elan-big elan-cases-hidden">{_e(t("cases.choices_hidden", n=n))}</p>'
+        box.controls.children = [back_button, _button(t("cases.reveal_feedback"), lambda: reveal_step(dash),
+                                                      "elan-cases-reveal", "warning")]
+
+
+def _draw_ending(dash, box, case: dict, play: dict, walked) -> None:
+    t, lang = dash.t, dash.lang
+    x = lambda value: _e(content.text(value, lang))  # noqa: E731 - content text, escaped
+    counts = room_counts(dash, case, play)
+    rows = []
+    for i, (step_id, choice) in enumerate(zip(walked.path, walked.choices)):
+        item = casebook.step(case, step_id)
+        index = [r["id"] for r in item["responses"]].index(choice)
+        how = t("cases.majority") if (play.get("picks") or [])[i:i + 1] == ["majority"] else t("cases.trainer_pick")
+        total = sum(counts.get(step_id, {}).values())
+        chose = counts.get(step_id, {}).get(choice, 0)
+        rows.append(f'<li style="margin:.3em 0"><strong>{_e(t("cases.step_of", n=i + 1))}</strong> — '
+                    f'{letter(index)}. {x(item["responses"][index]["text"])} '
+                    f'<em class="elan-muted">({_e(how)} · {chose}/{total})</em></li>')
+    end = casebook.ending(case, walked.ending)
+    principles = "".join(f"<li>{_e(t('cases.principle_' + p))}</li>" for p in case["debrief"]["principles"])
+    points = "".join(f"<li>{x(p['text'])}</li>" for p in case["debrief"]["points"])
+    questions = "".join(f"<li>{x(q)}</li>" for q in end["questions"])
+    lens = case["debrief"]["lens"]
+    box.ending.value = (
+        f'<h3 class="elan-title">{_e(t("cases.outcome_title"))} : {x(end["title"])} '
+        f'<span class="elan-cases-ending elan-cases-ending-{_e(end["type"])}">({_e(t("cases.ending_" + end["type"]))})</span></h3>'
+        f'<p class="elan-big">{x(end["outcome"])}</p>'
+        f'<p class="elan-counts">{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</p>'
+        f'<h3>{_e(t("cases.path_title"))}</h3><ol class="elan-big elan-cases-path" style="list-style:none;padding-left:0">{"".join(rows)}</ol>'
+        f'<h3>{_e(t("cases.questions_title"))}</h3><ul class="elan-big elan-cases-questions">{questions}</ul>'
+        f'<h3>{_e(t("cases.debrief_title"))}</h3><ul class="elan-big">{points}</ul>'
+        f'<p class="elan-big"><strong>{_e(t("cases.principles_title"))}</strong></p><ul class="elan-big">{principles}</ul>'
+        f'<p class="elan-big"><strong>{_e(t("cases.lens_title"))} — {_e(t("cases.lens_" + lens["model"]))}</strong><br>{x(lens["note"])}</p>'
+        f'<h3>{_e(t("cases.profile_title"))}</h3>'
+    )
+    box.radar.layout.display = None
+    box.radar.update(radar(casebook.room_profile(case, counts), competence_labels(t)))
+
+
+# --- 3. good catches --------------------------------------------------------------------------------
+
+
+def story_spec(dash) -> dict:
+    values = content.load_file(badges.BADGES / "badges.yaml")["values"]
+    return {"kind": "story", "id": CATCHES, "prompt": _both("cases.story_prompt"),
+            "values": [{"id": v["id"], "label": v["label"]} for v in values],
+            "labels": {key: _both(f"cases.{key}") for key in STORY_LABELS},
+            "max_length": min(story.STORY_MAX, dash.engine.settings.max_text_length),
+            "name_max": story.NAME_MAX, "title_max": story.TITLE_MAX}
+
+
+def build_wall(dash) -> w.Widget:
+    box = w.VBox()
+    box.summary, box.wall = w.HTML(), w.HTML()
+    box.queue = w.VBox()
+    moderation = w.Accordion([box.queue])
+    moderation.set_title(0, dash.t("cases.moderation"))
+    moderation.selected_index = None
+    box.moderation = moderation
+    box.children = [w.HTML(f'<p class="elan-big">{_e(dash.t("cases.story_prompt"))}</p>'), box.summary, box.wall, moderation]
+    return box
+
+
+def badge_links(dash, item: dict) -> str:
+    if dash.viewer.demo or not dash.code:
+        return ""
+    base = f"{dash.viewer.base_url}elan/api/s/{dash.code}/badge/{item['id']}"
+    links = [(f"{base}.svg?lang={dash.lang}", "cases.story_badge_svg", f'download="badge-{item["id"]}.svg"'),
+             (f"{base}.png?lang={dash.lang}", "cases.story_badge_png", f'download="badge-{item["id"]}.png"'),
+             (f"{base}.html?lang={dash.lang}", "cases.story_certificate", 'target="_blank"')]
+    return " · ".join(f'<a href="{_e(href)}" {extra}>{_e(dash.t(key))}</a>' for href, key, extra in links)
+
+
+def refresh_wall(dash) -> None:
+    box = dash.widgets_by_phase.get("wall")
+    if box is None or not dash.code:
+        return
+    t = dash.t
+    stories = story.moderation_queue(dash.engine, dash.trainer, dash.code, CATCHES)
+    approved = [s for s in stories if s["status"] == "visible"]
+    pending = [s for s in stories if s["status"] == "pending"]
+    cards = []
+    for item in approved:
+        label, color = badges.value_of(item["value"], dash.lang)
+        cards.append(f'<div class="elan-card elan-cases-catch" data-story="{item["id"]}" style="max-width:34ch;border-color:{_e(color)}">'
+                     f'<strong class="elan-big">{_e(item["colleague"])}</strong><br>'
+                     f'<span style="background:{_e(color)};color:#fff;border-radius:1em;padding:0 .6em">{_e(label)}</span>'
+                     f'<p><strong>{_e(item["title"])}</strong></p><p class="elan-muted">{_e(item["story"])}</p>'
+                     f'<p>{badge_links(dash, item)}</p></div>')
+    box.summary.value = (f'<h3>{_e(t("cases.wall_approved", n=len(approved)))}</h3>'
+                         + (f'<p class="elan-counts">{_e(t("cases.pending_count", n=len(pending)))}</p>' if pending else ""))
+    box.wall.value = (f'<div class="elan-wall">{"".join(cards)}</div>' if cards
+                      else f'<p class="elan-muted elan-big">{_e(t("cases.wall_empty"))}</p>')
+    rows = []
+    for item in pending:
+        label, _ = badges.value_of(item["value"], dash.lang)
+        approve = w.Button(description=t("cases.approve"), button_style="success", layout=w.Layout(width="120px"))
+        approve.add_class("elan-cases-approve")
+        hide = w.Button(description=t("cases.hide"), layout=w.Layout(width="150px"))
+        approve.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "visible"))
+        hide.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "hidden"))
+        text = w.HTML(f'<strong>{_e(item["title"])}</strong> — {_e(item["colleague"])} · {_e(label)}<br>'
+                      f'<span class="elan-muted">{_e(item["story"])}</span>', layout=w.Layout(width="auto"))
+        rows.append(w.HBox([approve, hide, text], layout=w.Layout(align_items="center")))
+    box.queue.children = rows or [w.HTML(f'<p class="elan-muted">{_e(t("cases.wall_none_pending"))}</p>')]
+    box.moderation.set_title(0, f'{t("cases.moderation")} — {t("cases.wall_pending", n=len(pending))}')
+
+
+# --- demo mode: a case played with sample answers -----------------------------------------------------
+
+#: The response (by position) each sample participant picks; shifted at each step so the room is not unanimous.
+_DEMO_PICKS = [0, 1, 0, 0, 2, 0, 1]
+
+
+def demo_play(dash) -> None:
+    case = min(casebook.load_cases(), key=lambda c: c["difficulty"])
+    tokens = [dash.engine.join(dash.code)[1] for _ in _DEMO_PICKS]
+    dash.engine.set_data(dash.trainer, dash.code, "case",
+                         {"id": case["id"], "run": 1, "started": True, "choices": [], "picks": []})
+    for step_number in range(10):
+        play = play_state(dash)
+        walked = casebook.walk(case, play["choices"])
+        if walked.done:
+            break
+        item = casebook.step(case, walked.current)
+        spec = step_spec(case, walked.current, 1)
+        dash.engine.open_activity(dash.trainer, dash.code, spec, phase="play")
+        for person, token in enumerate(tokens):
+            pick = _DEMO_PICKS[(person + step_number) % len(_DEMO_PICKS)] % len(item["responses"])
+            dash.engine.submit(dash.code, token, spec["id"], {"option": item["responses"][pick]["id"]})
+        dash.engine.open_activity(dash.trainer, dash.code, step_spec(case, walked.current, 1, revealed=True),
+                                  phase="play", open=False)
+        dash.engine.reveal(dash.trainer, dash.code, spec["id"])
+        majority = dash.engine.results(dash.code, spec["id"])["majority"]
+        dash.engine.set_data(dash.trainer, dash.code, "case",
+                             {**play, "choices": play["choices"] + [majority], "picks": play["picks"] + ["majority"]})
+    dash.engine.open_activity(dash.trainer, dash.code, play_spec(dash), phase="play", open=False)
+    dash.session = dash.engine.session(dash.code)
+    dash.index = [p.id for p in dash.phases].index("play")
+
+
+# --- the dashboard -------------------------------------------------------------------------------------
+
+
+def phases() -> list[Phase]:
+    """The workshop's screens, in the order the trainer runs them."""
+    return [
+        Phase("pick", _both("cases.phase_pick"), build=build_pick),
+        Phase("play", _both("cases.phase_play"), spec=play_spec, build=build_play, refresh=refresh_play, demo=demo_play),
+        Phase("wall", _both("cases.phase_wall"), spec=story_spec, build=build_wall, refresh=refresh_wall),
+    ]
+
+
+def trainer_dashboard(lang: str | None = None) -> Dashboard:
+    """The case studies dashboard (demo mode with a case played by sample answers when opened without a trainer key)."""
+    workshops = content.load("workshops")["workshops"]
+    title = next(ws["title"] for ws in workshops if ws["id"] == WORKSHOP)
+    return Dashboard(WORKSHOP, phases(), lang=lang, title=title)

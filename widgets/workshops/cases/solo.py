@@ -1,0 +1,371 @@
+"""The case studies for one learner, and the cohort's results for the onboarding lead.
+
+A learner plays a case alone: the feedback after each response, a score per
+competence at the ending, and replays to explore other branches. Each finished
+path is saved in the store (a session of mode ``solo`` is the cohort, the
+learner one of its participants, with a name), so the lead's cohort notebook
+shows who played what. The cohort comes from the page address (``?code=``);
+without it the learner still plays, unsaved. Run headless (nbval, JupyterLab),
+everything runs on a private in-memory store.
+
+>>> solo = SoloCases("en")                  # demo: an in-memory cohort
+>>> solo.start_case("billing-double-charge"); solo.begin()
+>>> solo.answer("own-it")["id"], solo.walked().current
+('own-it', 'check')
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import ipywidgets as w
+
+from widgets.live.exercises import casebook
+from widgets import content
+from widgets.live.engine import Engine
+from widgets.core.errors import EngineError
+from widgets.live.exercises.caseplay import cohort_average, learner_summary
+from widgets.core.i18n import Translator, pick_language
+from widgets.core.settings import Settings
+from widgets.live.store import Store
+from widgets.ui.chart import Chart
+from widgets.ui.results import radar
+from widgets.ui.trainer import current, query
+from widgets.workshops.cases.dashboard import competence_labels, letter
+
+WORKSHOP = "cases"
+ACTIVITY = "solo"
+SOLO_PAGE = "voila/render/cases/solo.ipynb"
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def _in_server() -> bool:
+    return "VOILA_BASE_URL" in os.environ or "VOILA_SERVER_URL" in os.environ
+
+
+def cohort_spec() -> dict:
+    """The cohort's one activity: finished paths (a phone that opens the cohort's code is told where to play)."""
+    return {"kind": "caseplay", "id": ACTIVITY,
+            "prompt": {lang: Translator(lang)("cases.solo_intro") for lang in content.LANGUAGES}}
+
+
+def create_cohort(engine: Engine, trainer, lang: str) -> str:
+    """A new cohort (a ``solo`` session with its activity open); its code."""
+    session = engine.create_session(trainer, WORKSHOP, lang, mode="solo")
+    engine.open_activity(trainer, session["code"], cohort_spec(), phase="solo")
+    return session["code"]
+
+
+def _demo_engine() -> tuple[Engine, str]:
+    engine = Engine(Store("sqlite://"), Settings(trainer_key="demo", data_dir=Settings().data_dir))
+    return engine, create_cohort(engine, engine.authenticate("demo"), "fr")
+
+
+# --- the learner ---------------------------------------------------------------------------------
+
+
+class SoloCases(w.VBox):
+    """Pick a case, play it step by step, see the scores, replay; finished paths go to the cohort."""
+
+    def __init__(self, lang: str, *, engine: Engine | None = None, code: str | None = None, demo: bool | None = None):
+        self.lang, self.t = lang, Translator(lang)
+        demo = (not _in_server()) if demo is None else demo
+        if demo and engine is None:
+            engine, code = _demo_engine()
+        self.engine, self.code, self.token = engine, code, None
+        self.case: dict | None = None
+        self.choices: list[str] = []
+        self.started = False
+        self.pending: str | None = None  # a response chosen, its feedback on screen
+        self.plays: dict[str, list[dict]] = {}
+        t = self.t
+
+        self.name = w.Text(description=t("cases.solo_name"), style={"description_width": "initial"},
+                           layout=w.Layout(width="340px"))
+        self.name.add_class("elan-cases-solo-name")
+        self.join_button = w.Button(description=t("cases.solo_start"), button_style="primary")
+        self.join_button.on_click(lambda _: self.join(self.name.value))
+        self.notice = w.HTML()
+        self.picker = w.VBox()
+        self.view = w.HTML()
+        self.buttons = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.chart = Chart()
+        self.chart.layout.display = "none"
+        self.identity = w.VBox()
+        super().__init__([w.HTML(f'<p class="elan-big">{_e(t("cases.solo_intro"))}</p>'), self.identity, self.notice,
+                          self.picker, self.view, self.chart, self.buttons])
+        if self.engine is None:
+            self.notice.value = f'<p class="elan-muted">{_e(t("cases.solo_no_cohort"))}</p>'
+        elif demo:
+            self.join("")
+        else:
+            self.identity.children = [w.HBox([self.name, self.join_button], layout=w.Layout(align_items="center")),
+                                      w.HTML(f'<p class="elan-muted">{_e(t("cases.solo_name_needed"))}</p>')]
+        self.draw_picker()
+
+    # --- the cohort --------------------------------------------------------------------------
+
+    def join(self, name: str) -> None:
+        """Join the cohort under a name (anonymous only in demo mode)."""
+        if self.engine is None or not self.code:
+            return
+        try:
+            _, self.token = self.engine.join(self.code, name=name or None)
+        except EngineError as exc:
+            self.notice.value = f'<p class="elan-error">{_e(self.t(exc.key, **exc.values))}</p>'
+            return
+        self.identity.children = [w.HTML(f'<p class="elan-big">{_e(self.t("cases.solo_hello", name=name))}</p>')] if name else []
+        self.notice.value = f'<p class="elan-muted">{_e(self.t("cases.solo_cohort", code=self.code))}</p>'
+        self.draw_picker()
+
+    def save(self) -> None:
+        if not self.token:
+            return
+        try:
+            self.engine.submit(self.code, self.token, ACTIVITY, {"case": self.case["id"], "choices": self.choices})
+            self.notice.value = f'<p class="elan-counts">{_e(self.t("cases.solo_saved"))}</p>'
+        except EngineError as exc:
+            self.notice.value = f'<p class="elan-error">{_e(self.t(exc.key, **exc.values))}</p>'
+
+    # --- the rules, through casebook ---------------------------------------------------------------
+
+    def start_case(self, case_id: str) -> None:
+        self.case, self.choices, self.started, self.pending = casebook.get_case(case_id), [], False, None
+        self.draw()
+
+    def begin(self) -> None:
+        self.started = True
+        self.draw()
+
+    def walked(self) -> casebook.Walk:
+        return casebook.walk(self.case, self.choices)
+
+    def answer(self, response_id: str) -> dict:
+        """Choose a response at the current step; its feedback shows until the learner goes on."""
+        chosen = casebook.response(self.case, self.walked().current, response_id)
+        self.choices = self.choices + [response_id]
+        self.pending = response_id
+        if self.walked().done:
+            entry = {"choices": list(self.choices), "ending": self.walked().ending,
+                     "scores": casebook.scores(self.case, self.choices)}
+            self.plays.setdefault(self.case["id"], []).append(entry)
+            self.save()
+        self.draw()
+        return chosen
+
+    def go_on(self) -> None:
+        self.pending = None
+        self.draw()
+
+    # --- drawing --------------------------------------------------------------------------------------
+
+    def draw_picker(self) -> None:
+        t = self.t
+        rows = []
+        for case in casebook.load_cases():
+            stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
+            played = f' · <strong>{_e(t("cases.solo_played"))}</strong>' if self.plays.get(case["id"]) else ""
+            button = w.Button(description=t("cases.solo_play"), layout=w.Layout(width="110px"))
+            button.add_class(f"elan-cases-solo-{case['id']}")
+            button.on_click(lambda _, cid=case["id"]: self.start_case(cid))
+            rows.append(w.HBox([button, w.HTML(
+                f'<span class="elan-big">{_e(content.text(case["title"], self.lang))}</span> '
+                f'<span class="elan-muted">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
+                f'{stars}{played}</span>')], layout=w.Layout(align_items="center")))
+        self.picker.children = [w.HTML(f'<h2 class="elan-title">{_e(t("cases.solo_pick"))}</h2>')] + rows
+
+    def _button(self, text: str, action, css: str, style: str = "") -> w.Button:
+        button = w.Button(description=text, button_style=style, layout=w.Layout(width="auto", height="48px"))
+        button.add_class(css)
+        button.on_click(lambda _: action())
+        return button
+
+    def draw(self) -> None:
+        t, lang, case = self.t, self.lang, self.case
+        x = lambda value: _e(content.text(value, lang))  # noqa: E731 - content text, escaped
+        self.chart.layout.display = "none"
+        if case is None:
+            self.view.value, self.buttons.children = "", []
+            return
+        self.picker.children = []
+        walked = self.walked()
+        head = (f'<h2 class="elan-title">{x(case["title"])}</h2>'
+                f'<p class="elan-counts">{_e(t("cases.customer", name=case["customer"]["name"]))} · '
+                f'{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</p>')
+        if not self.started:
+            self.view.value = head + (f'<p class="elan-big">{x(case["context"])}</p>'
+                                      f'<p class="elan-big">{x(case["customer"]["situation"])}</p>')
+            self.buttons.children = [self._button(t("cases.start_case"), self.begin, "elan-cases-solo-begin", "primary")]
+            return
+        if self.pending:
+            step_id = walked.path[-1]
+            chosen = casebook.response(case, step_id, self.pending)
+            self.view.value = head + (f'<p class="elan-muted">{_e(t("cases.solo_your_choice"))}</p>'
+                                      f'<p class="elan-big">{x(chosen["text"])}</p>'
+                                      f'<h3>{_e(t("cases.solo_feedback"))}</h3>'
+                                      f'<p class="elan-big elan-cases-solo-feedback">{x(chosen["feedback"])}</p>')
+            self.buttons.children = [self._button(t("cases.solo_continue"), self.go_on, "elan-cases-solo-continue", "primary")]
+            return
+        if walked.done:
+            self._draw_ending(head, walked)
+            return
+        item = casebook.step(case, walked.current)
+        responses = "".join(f'<li style="margin:.4em 0"><strong>{letter(i)}.</strong> {x(r["text"])}</li>'
+                            for i, r in enumerate(item["responses"]))
+        self.view.value = head + (f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
+                                  f'<blockquote class="elan-big" style="font-weight:600;border-left:6px solid #0b5fff;'
+                                  f'margin:.3em 0;padding:.2em .6em">{x(item["situation"])}</blockquote>'
+                                  f'<p>{_e(t("cases.choose_response"))}</p>'
+                                  f'<ol class="elan-big" style="list-style:none;padding-left:0">{responses}</ol>')
+        self.buttons.children = [self._button(letter(i), lambda rid=r["id"]: self.answer(rid), f"elan-cases-solo-answer-{letter(i)}",
+                                              "primary") for i, r in enumerate(item["responses"])]
+
+    def _draw_ending(self, head: str, walked: casebook.Walk) -> None:
+        t, lang, case = self.t, self.lang, self.case
+        x = lambda value: _e(content.text(value, lang))  # noqa: E731
+        end = casebook.ending(case, walked.ending)
+        scores = casebook.scores(case, self.choices)
+        labels = competence_labels(t)
+        table = "".join(f'<tr><th style="text-align:left;padding-right:1em">{_e(labels[c])}</th>'
+                        f'<td class="elan-cases-solo-score" data-competence="{c}">{scores[c]}</td></tr>' for c in casebook.COMPETENCES)
+        found = {p["ending"] for p in self.plays.get(case["id"], [])}
+        questions = "".join(f"<li>{x(q)}</li>" for q in end["questions"])
+        self.view.value = head + (
+            f'<h3 class="elan-title">{x(end["title"])} <span class="elan-muted">({_e(t("cases.ending_" + end["type"]))})</span></h3>'
+            f'<p class="elan-big">{x(end["outcome"])}</p>'
+            f'<h3>{_e(t("cases.solo_scores"))}</h3><table class="elan-big">{table}</table>'
+            f'<p class="elan-counts elan-cases-solo-endings">{_e(t("cases.solo_endings", n=len(found), total=len(case["endings"])))}</p>'
+            f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>')
+        self.chart.layout.display = None
+        self.chart.update(radar({c: scores[c] for c in casebook.COMPETENCES}, labels))
+        self.buttons.children = [
+            self._button(t("cases.solo_replay"), lambda: self.start_case(case["id"]), "elan-cases-solo-replay", "primary"),
+            self._button(t("cases.solo_other"), self.pick_again, "elan-cases-solo-other"),
+        ]
+
+    def pick_again(self) -> None:
+        self.case = None
+        self.draw()
+        self.draw_picker()
+
+
+def solo_notebook(lang: str | None = None) -> SoloCases:
+    """The self-paced notebook's view: the cohort from the page address (``?code=``), in the language asked."""
+    q = query()
+    settings = Settings()
+    lang = pick_language(lang, q.get("lang"), os.environ.get("HTTP_ACCEPT_LANGUAGE"), default=settings.language)
+    if not _in_server():
+        return SoloCases(lang, demo=True)
+    code, engine = q.get("code"), None
+    if code:
+        engine = Engine.from_settings(settings)
+        try:
+            session = engine.session(code)
+            if session["mode"] != "solo" or session["closed_at"] is not None:
+                engine, code = None, None
+            else:
+                code = session["code"]
+        except EngineError:
+            engine, code = None, None
+    return SoloCases(lang, engine=engine, code=code, demo=False)
+
+
+# --- the onboarding lead ------------------------------------------------------------------------------
+
+
+def cohort_rows(results: dict) -> list[dict]:
+    return [learner_summary(learner) for learner in results.get("learners", [])]
+
+
+class Cohort(w.VBox):
+    """A cohort's learners: cases played, paths, endings found and scores per competence."""
+
+    def __init__(self, lang: str | None = None):
+        self.viewer = current(lang)
+        self.lang, self.t = self.viewer.lang, Translator(self.viewer.lang)
+        self.engine, self.trainer = self.viewer.engine, self.viewer.trainer
+        self.code: str | None = None
+        self.head, self.table = w.HTML(), w.HTML()
+        self.create = w.Button(description=self.t("cases.cohort_create"), button_style="primary", layout=w.Layout(width="auto"))
+        self.create.on_click(lambda _: self.new_cohort())
+        self.reload = w.Button(description="↻", tooltip=self.t("core.next"), layout=w.Layout(width="60px"))
+        self.reload.on_click(lambda _: self.refresh())
+        self.chart = Chart()
+        super().__init__([self.head, w.HBox([self.create, self.reload]), self.table, self.chart])
+        if self.viewer.demo:
+            self._demo()
+        else:
+            self._resume()
+        self.refresh()
+
+    def _resume(self) -> None:
+        found = None
+        if self.viewer.code:
+            try:
+                found = self.engine.session(self.viewer.code)
+            except EngineError:
+                found = None
+        if found is None or found["mode"] != "solo" or not self.trainer.may_drive(found):
+            cohorts = [s for s in self.engine.sessions_of(self.trainer, workshop=WORKSHOP) if s["mode"] == "solo"]
+            found = cohorts[0] if cohorts else None
+        self.code = found["code"] if found else None
+
+    def new_cohort(self) -> None:
+        self.code = create_cohort(self.engine, self.trainer, self.lang)
+        self.refresh()
+
+    def link(self) -> str:
+        base = (self.viewer.public_url or "").rstrip("/") + self.viewer.base_url
+        return f"{base}{SOLO_PAGE}?code={self.code}&lang={self.lang}"
+
+    def refresh(self) -> None:
+        t = self.t
+        if not self.code:
+            self.head.value = f'<p class="elan-big">{_e(t("cases.cohort_none"))}</p>'
+            self.table.value = ""
+            self.chart.layout.display = "none"
+            return
+        self.head.value = (f'<h2 class="elan-title">{_e(t("cases.cohort_title", code=self.code))}</h2>'
+                           f'<p class="elan-big">{_e(t("cases.cohort_link"))} <a class="elan-cases-cohort-link" href="{_e(self.link())}" '
+                           f'target="_blank">{_e(self.link())}</a></p>')
+        rows = cohort_rows(self.engine.results(self.code, ACTIVITY))
+        if not rows:
+            self.table.value = f'<p class="elan-muted elan-big">{_e(t("cases.cohort_empty"))}</p>'
+            self.chart.layout.display = "none"
+            return
+        labels = competence_labels(t)
+        head = "".join(f"<th>{_e(labels[c])}</th>" for c in casebook.COMPETENCES)
+
+        def line(name: str, row: dict, css: str = "") -> str:
+            cells = "".join(f'<td>{"–" if row["scores"][c] is None else row["scores"][c]}</td>' for c in casebook.COMPETENCES)
+            counts = (f'<td>{row["cases"]}</td><td>{row["plays"]}</td>' if "cases" in row else "<td></td><td></td>")
+            return f'<tr class="{css}"><td>{_e(name)}</td>{counts}{cells}</tr>'
+
+        body = "".join(line(r["name"] or t("cases.anonymous"), r, "elan-cases-learner") for r in rows)
+        average = {"scores": cohort_average(rows)}
+        body += line(t("cases.cohort_average"), average, "elan-cases-average")
+        self.table.value = (f'<table class="elan-big elan-cases-cohort" style="border-collapse:collapse">'
+                            f'<tr><th>{_e(t("cases.column_learner"))}</th><th>{_e(t("cases.column_cases"))}</th>'
+                            f'<th>{_e(t("cases.column_plays"))}</th>{head}</tr>{body}</table>'
+                            f'<p class="elan-muted">{_e(t("cases.cohort_help"))}</p>')
+        if all(v is not None for v in average["scores"].values()):
+            self.chart.layout.display = None
+            self.chart.update(radar(average["scores"], labels))
+
+    def _demo(self) -> None:
+        """Three sample learners, each playing the easiest case by a different path."""
+        self.code = create_cohort(self.engine, self.trainer, self.lang)
+        case = min(casebook.load_cases(), key=lambda c: c["difficulty"])
+        paths = casebook.all_paths(case)
+        for n, path in enumerate((paths[0], paths[len(paths) // 2], paths[-1]), start=1):
+            _, token = self.engine.join(self.code, name=f'{self.t("cases.column_learner")} {n}')
+            self.engine.submit(self.code, token, ACTIVITY, {"case": case["id"], "choices": list(path.choices)})
+
+
+def cohort_dashboard(lang: str | None = None) -> Cohort:
+    """The onboarding lead's view of a cohort (demo mode with sample learners when opened without a trainer key)."""
+    return Cohort(lang)

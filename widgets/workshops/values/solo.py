@@ -1,0 +1,197 @@
+"""The values workshop for one learner: your values, their order, action statements, a vision check, your statement.
+
+The rules are the live workshop's (:mod:`widgets.workshops.values.philosophy`): the same hints, the
+same template and the same exports.
+
+>>> solo = SoloStatement("en")
+>>> solo.set_values("Listening\\nSpeed\\nlistening")
+>>> solo.order
+['Listening', 'Speed']
+>>> solo.move(1, -1); solo.order
+['Speed', 'Listening']
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import ipywidgets as w
+
+from widgets import content
+from widgets.workshops.values import philosophy
+from widgets.core.text import duplicate_key
+from widgets.core.i18n import Translator, pick_language
+from widgets.core.settings import Settings
+from widgets.ui.trainer import query
+from widgets.workshops.values.dashboard import downloads, links_html, statement_html
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+class SoloStatement:
+    """The learner's statement as plain data (values in order, an action per value, the vision)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.keep = content.load(philosophy.CONTENT)["keep"]
+        self.order: list[str] = []
+        self.actions: dict[str, str] = {}
+        self.vision = ""
+        self.purpose = ""
+        self.dropped = False
+
+    def set_values(self, text: str) -> None:
+        """Values from one-per-line text: duplicates (folded) once, at most ``keep``; the order kept for known ones."""
+        names, keys = [], set()
+        for line in text.splitlines():
+            name = " ".join(line.split())[:80]
+            key = duplicate_key(name)
+            if name and key and key not in keys:
+                keys.add(key)
+                names.append(name)
+        self.dropped = len(names) > self.keep
+        names = names[: self.keep]
+        self.order = [n for n in self.order if n in names] + [n for n in names if n not in self.order]
+
+    def move(self, index: int, step: int) -> None:
+        other = index + step
+        if 0 <= index < len(self.order) and 0 <= other < len(self.order):
+            self.order[index], self.order[other] = self.order[other], self.order[index]
+
+    def statement(self) -> philosophy.Statement:
+        return philosophy.Statement(purpose=self.purpose, vision=self.vision,
+                                    values=[philosophy.Value(n, self.actions.get(n, "")) for n in self.order])
+
+
+class SoloView(w.VBox):
+    """The five steps on one page; every change redraws the steps after it."""
+
+    def __init__(self, lang: str):
+        self.lang, self.t = lang, Translator(lang)
+        self.doc = content.load(philosophy.CONTENT)
+        self.model = SoloStatement(lang)
+        t, x = self.t, lambda value: content.text(value, lang)
+        self.common = {duplicate_key(x(v["name"])): v for v in self.doc["values"]}
+
+        self.values_text = w.Textarea(placeholder="\n".join(x(v["name"]) for v in self.doc["values"][:3]),
+                                      layout=w.Layout(width="95%", height="130px"))
+        self.values_text.observe(lambda _: self._values_changed(), names="value")
+        suggestions = []
+        for value in self.doc["values"]:
+            button = w.Button(description=x(value["name"]), tooltip=x(value["meaning"]), layout=w.Layout(width="auto"))
+            button.on_click(lambda _, name=x(value["name"]): self._add(name))
+            suggestions.append(button)
+        self.values_note = w.HTML()
+        self.order_box = w.VBox()
+        self.actions_box = w.VBox()
+        advice = "".join(f"<li>{_e(x(a))}</li>" for a in self.doc["action_hints"]["advice"])
+        examples = "".join(f"<li><em>{_e(x(a))}</em></li>" for a in self.doc["action_hints"]["examples"])
+        self.vision_text = w.Text(placeholder=t("values.solo_vision_placeholder"), layout=w.Layout(width="95%"))
+        self.vision_text.observe(lambda _: self._vision_changed(), names="value")
+        self.checks = []
+        check_rows = []
+        for criterion in self.doc["criteria"]:
+            box = w.Checkbox(value=False, description=x(criterion["label"]), indent=False, layout=w.Layout(width="auto"))
+            box.observe(lambda _: self._vision_changed(), names="value")
+            self.checks.append(box)
+            check_rows.append(w.VBox([box, w.HTML(f'<p>{_e(x(criterion["question"]))}<br>'
+                                                  f'<small class="elan-muted">{_e(x(criterion["tip"]))}</small></p>')]))
+        self.check_summary = w.HTML()
+        self.purpose_text = w.Text(description=t("values.purpose_label"), style={"description_width": "initial"},
+                                   layout=w.Layout(width="95%"))
+        self.purpose_text.observe(lambda _: self._statement_changed(), names="value")
+        self.links, self.preview = w.HTML(), w.HTML()
+
+        def title(key: str) -> w.HTML:
+            return w.HTML(f'<h2 class="elan-title">{_e(t(key))}</h2>')
+
+        super().__init__([
+            title("values.solo_values_title"),
+            w.HTML(f'<p class="elan-big">{_e(x(self.doc["question"]))}</p><p class="elan-muted">{_e(t("values.solo_values_help"))}</p>'),
+            self.values_text, w.HBox(suggestions, layout=w.Layout(flex_flow="row wrap")), self.values_note,
+            title("values.solo_order_title"), w.HTML(f'<p class="elan-muted">{_e(t("values.solo_order_help"))}</p>'), self.order_box,
+            title("values.solo_actions_title"),
+            w.HTML(f'<ul>{advice}</ul><p><strong>{_e(t("values.action_examples"))}</strong></p><ul>{examples}</ul>'),
+            self.actions_box,
+            title("values.solo_vision_title"), self.vision_text, w.HTML(f'<h3>{_e(t("values.solo_checklist"))}</h3>'),
+            *check_rows, self.check_summary,
+            title("values.solo_statement_title"), self.purpose_text, self.links, self.preview,
+        ])
+        self._values_changed()
+        self._vision_changed()
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _add(self, name: str) -> None:
+        lines = [line for line in self.values_text.value.splitlines() if line.strip()]
+        self.values_text.value = "\n".join(lines + [name])
+
+    def _values_changed(self) -> None:
+        self.model.set_values(self.values_text.value)
+        self.values_note.value = f'<p class="elan-error">{_e(self.t("values.solo_too_many"))}</p>' if self.model.dropped else ""
+        self._draw_order()
+        self._draw_actions()
+        self._statement_changed()
+
+    def _draw_order(self) -> None:
+        rows = []
+        for i, name in enumerate(self.model.order):
+            up = w.Button(description="▲", tooltip=self.t("values.move_up"), disabled=i == 0, layout=w.Layout(width="48px"))
+            down = w.Button(description="▼", tooltip=self.t("values.move_down"), disabled=i == len(self.model.order) - 1,
+                            layout=w.Layout(width="48px"))
+            up.on_click(lambda _, i=i: self._move(i, -1))
+            down.on_click(lambda _, i=i: self._move(i, +1))
+            rows.append(w.HBox([up, down, w.Label(f"{i + 1}. {name}")], layout=w.Layout(align_items="center")))
+        self.order_box.children = rows
+
+    def _move(self, index: int, step: int) -> None:
+        self.model.move(index, step)
+        self._draw_order()
+        self._draw_actions()
+        self._statement_changed()
+
+    def _draw_actions(self) -> None:
+        rows = []
+        for name in self.model.order:
+            known = self.common.get(duplicate_key(name))
+            field = w.Text(value=self.model.actions.get(name, ""), description=name, style={"description_width": "160px"},
+                           placeholder=content.text(known["action"], self.lang) if known else "",
+                           layout=w.Layout(width="95%"))
+            hint = w.HTML()
+
+            def changed(_=None, name=name, field=field, hint=hint):
+                self.model.actions[name] = field.value.strip()
+                key = philosophy.check_action_statement(field.value, self.lang)
+                css, text = ("elan-muted", self.t(key)) if key else ("elan-counts", self.t("values.solo_ok"))
+                hint.value = f'<p class="{css}">{_e(text)}</p>' if field.value.strip() else ""
+                self._statement_changed()
+
+            field.observe(changed, names="value")
+            changed()
+            rows.append(w.VBox([field, hint]))
+        self.actions_box.children = rows
+
+    def _vision_changed(self) -> None:
+        self.model.vision = " ".join(self.vision_text.value.split())[:200]
+        n, total = sum(box.value for box in self.checks), len(self.checks)
+        text = self.t("values.solo_all_checked") if n == total else self.t("values.solo_checked", n=n, total=total)
+        self.check_summary.value = f'<p class="elan-big">{_e(text)}</p>'
+        self._statement_changed()
+
+    def _statement_changed(self) -> None:
+        if not hasattr(self, "preview"):
+            return
+        self.model.purpose = " ".join(self.purpose_text.value.split())[:400]
+        current = self.model.statement()
+        self.preview.value = statement_html(current, self.lang, self.t)
+        files = downloads(current, self.lang)
+        self.links.value = links_html({k: v for k, v in files.items() if k in ("html", "md")}, self.t)
+
+
+def solo_notebook(lang: str | None = None) -> SoloView:
+    """The self-paced notebook's view, in the language asked, of the page's address or of the browser."""
+    lang = pick_language(lang, query().get("lang"), os.environ.get("HTTP_ACCEPT_LANGUAGE"), default=Settings().language)
+    return SoloView(lang)

@@ -1,0 +1,335 @@
+"""The Customer Service Week workshop's trainer dashboard: the dates, ideas, the vote, the plan, the year, the files.
+
+The ten idea cards of the content are added to the session as cards of the
+``ideas`` activity, so the room's own ideas from phones join the same list and
+the same dot vote. What the trainer decides (the year, the plan with its
+recurring actions) is kept with ``engine.set_data``, so a restarted kernel
+resumes where the session was.
+
+>>> dash = trainer_dashboard("en")          # no trainer key: demo mode, sample room and plan
+>>> planner(dash).plan.placements[0].idea
+'kickoff-breakfast'
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+from babel.dates import format_date
+
+from widgets import content
+from widgets.workshops.week import rules as week
+from widgets.core.errors import EngineError, Invalid
+from widgets.core.i18n import Translator
+from widgets.ui.board import CardWall
+from widgets.ui.dashboard import Dashboard, Phase
+from widgets.ui.vote import DotVoteResults
+from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
+
+WORKSHOP = "week"
+IDEAS, VOTE = "week_ideas", "week_vote"
+#: The facts the dates screen tells (ids in ``datasets/week/week.yaml``).
+FACTS = ("icsa-founded", "us-congress", "employees-first")
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def _texts(key: str) -> dict:
+    """An interface string in every language (an activity's prompt is shown in the session's language)."""
+    return {lang: Translator(lang)(key) for lang in content.LANGUAGES}
+
+
+# --- what the session holds -------------------------------------------------------------------
+
+
+def _session_lang(dash) -> str:
+    return dash.engine.session(dash.code)["lang"] if dash.code else dash.lang
+
+
+def year(dash) -> int:
+    return int(dash.stored().get("year") or next_week_year())
+
+
+def seed_cards(dash) -> None:
+    """Add the content's ten ideas to the session's idea cards, once."""
+    cards = dash.results(IDEAS).get("cards", [])
+    if any(c.get("card") for c in cards):
+        return
+    lang = _session_lang(dash)
+    for card in content.load("week/ideas")["ideas"]:
+        dash.engine.add_item(dash.trainer, dash.code, IDEAS, content.text(card["title"], lang), data={"card": card["id"]})
+
+
+def idea_id(card: dict) -> str:
+    """The planner's id of a session card: the content's id, or ``item-<n>`` for the room's own."""
+    return card.get("card") or f"item-{card['id']}"
+
+
+def session_ideas(dash) -> tuple[dict, list[tuple[str, str]]]:
+    """Every card the plan may name, and the visible ones to offer, most dots first."""
+    ideas = week.cards()
+    cards = dash.results(IDEAS).get("cards", [])
+    for card in cards:
+        if not card.get("card"):
+            ideas[idea_id(card)] = week.custom_idea(idea_id(card), card["text"])
+    dots = {r["id"]: r["dots"] for r in dash.results(VOTE).get("ranking", [])}
+    visible = [c for c in cards if c["status"] == "visible" and not c["merged_into"]]
+    visible.sort(key=lambda c: -dots.get(c["id"], 0))
+    choices = []
+    for card in visible:
+        name = week.title(idea_id(card), ideas, dash.lang)
+        label = dash.t("week.dots_label", title=name, n=dots[card["id"]]) if dots.get(card["id"]) else name
+        choices.append((label, idea_id(card)))
+    if not choices:
+        choices = [(week.title(i, ideas, dash.lang), i) for i, c in ideas.items() if "why" in c]
+    return ideas, choices
+
+
+def planner(dash) -> WeekPlanner:
+    """The session's planner, made once per dashboard from the plan kept in the session."""
+    if "planner" not in dash.data:
+        ideas, choices = session_ideas(dash)
+        plan = None
+        try:
+            plan = week.Plan.from_dict(dash.stored()["plan"]) if dash.stored().get("plan") else None
+        except Invalid:
+            plan = None  # a damaged plan: start a new one rather than fail the dashboard
+        dash.data["planner"] = WeekPlanner(dash.lang, year=year(dash), ideas=ideas, plan=plan, choices=choices,
+                                           on_change=lambda p: dash.keep("plan", p.to_dict()))
+    return dash.data["planner"]
+
+
+def sync_planner(dash) -> None:
+    """Take what the store says now: new cards and votes, another kernel's plan or year."""
+    if "planner" not in dash.data:
+        return
+    p = dash.data["planner"]
+    ideas, choices = session_ideas(dash)
+    if ideas != p.ideas or choices != list(p.add_picker.options):
+        p.set_ideas(ideas, choices)
+    p.set_year(year(dash))
+    stored = dash.stored().get("plan")
+    if stored and stored != p.plan.to_dict():
+        try:
+            p.set_plan(week.Plan.from_dict(stored))
+        except Invalid:
+            pass
+
+
+# --- 1. the dates ---------------------------------------------------------------------------------
+
+
+def dates_html(year_: int, lang: str) -> str:
+    """The week's dates, the French week, the rule and where the week comes from (escaped)."""
+    t = Translator(lang)
+    doc = content.load("week/week")
+    monday, friday = week.service_week(year_)
+    fr_monday, fr_friday = week.french_week(year_)
+    facts = {f["id"]: f for f in doc["facts"]}
+    items = ""
+    for fact in (facts[i] for i in FACTS):
+        when = f"<strong>{int(fact['year'])}</strong> — " if fact.get("year") else ""
+        items += f"<li>{when}{_e(content.text(fact['text'], lang))}</li>"
+    return (
+        f'<p class="elan-title elan-week-dates">{_e(t("week.dates", start=format_date(monday, "d MMMM", locale=lang), end=format_date(friday, "d MMMM y", locale=lang)))}</p>'
+        f'<p class="elan-big">{_e(t("week.french_dates", start=format_date(fr_monday, "d MMMM", locale=lang), end=format_date(fr_friday, "d MMMM y", locale=lang)))}</p>'
+        f'<h3>{_e(t("week.rule_title"))}</h3><p class="elan-big">{_e(content.text(doc["rule"], lang))}</p>'
+        f'<h3>{_e(t("week.facts_title"))}</h3><ul class="elan-big">{items}</ul>'
+    )
+
+
+def build_dates(dash) -> w.Widget:
+    box = w.VBox()
+    box.year = w.BoundedIntText(value=year(dash), min=1984, max=2100, description=dash.t("week.year_label"),
+                                layout=w.Layout(width="220px"))
+    box.year.add_class("elan-week-year-input")
+    box.html = w.HTML(dates_html(year(dash), dash.lang))
+
+    def on_year(change):
+        dash.keep("year", int(change["new"]))
+        box.html.value = dates_html(int(change["new"]), dash.lang)
+        if "planner" in dash.data:
+            dash.data["planner"].set_year(int(change["new"]))
+
+    box.year.observe(on_year, names="value")
+    box.children = [box.year, box.html]
+    return box
+
+
+def refresh_dates(dash) -> None:
+    box = dash.widgets_by_phase.get("dates")
+    if box is not None and box.year.value != year(dash):
+        box.year.value = year(dash)
+
+
+# --- 2. ideas ---------------------------------------------------------------------------------------
+
+
+def ideas_spec(dash) -> dict:
+    if dash.code:
+        seed_cards(dash)
+    return {"kind": "ideas", "id": IDEAS, "prompt": _texts("week.ideas_prompt"), "max_per_participant": 5,
+            "max_length": 80}
+
+
+def build_ideas(dash) -> w.Widget:
+    box = w.VBox()
+    box.wall = CardWall(dash, IDEAS)
+    box.empty = w.HTML()
+    cards = w.HTML(card_list_html(week.cards(), dash.lang))
+    box.children = [w.HTML(f'<h3 class="elan-big">{_e(dash.t("week.room_ideas"))}</h3>'), box.empty, box.wall,
+                    w.HTML(f'<h3 class="elan-big">{_e(dash.t("week.cards_title"))}</h3>'), cards]
+    return box
+
+
+def refresh_ideas(dash) -> None:
+    box = dash.widgets_by_phase.get("ideas")
+    if box is None:
+        return
+    results = dash.results(IDEAS)
+    # The content's cards are shown with their details below; the wall is the room's own.
+    own = [c for c in results.get("cards", []) if not c.get("card")]
+    ids = {c["id"] for c in own}
+    box.wall.update({**results, "cards": own, "duplicates": [g for g in results.get("duplicates", []) if set(g) <= ids]})
+    box.empty.value = "" if own else f'<p class="elan-muted">{_e(dash.t("week.no_room_ideas"))}</p>'
+
+
+# --- 3. the vote ---------------------------------------------------------------------------------------
+
+
+def vote_budget(count: int) -> int:
+    """Dots per person: about a third of the cards, from 3 to 5.
+
+    >>> vote_budget(10), vote_budget(14), vote_budget(40)
+    (3, 5, 5)
+    """
+    return max(3, min(5, round(count / 3)))
+
+
+def vote_spec(dash) -> dict:
+    budget = dash.stored().get("dots")
+    if not budget:
+        cards = [c for c in dash.results(IDEAS).get("cards", []) if c["status"] == "visible" and not c["merged_into"]]
+        budget = vote_budget(len(cards))
+        dash.keep("dots", budget)
+    return {"kind": "dots", "id": VOTE, "source": IDEAS, "budget": int(budget), "stack": False,
+            "prompt": _texts("week.vote_prompt")}
+
+
+def build_vote(dash) -> w.Widget:
+    return DotVoteResults(dash, VOTE, "week")
+
+
+def refresh_vote(dash) -> None:
+    box = dash.widgets_by_phase.get("vote")
+    if box is not None:
+        box.refresh()
+
+
+# --- 4-6. the plan, the year, the files ----------------------------------------------------------------
+
+
+def build_plan(dash) -> w.Widget:
+    return planner(dash).week
+
+
+def build_year(dash) -> w.Widget:
+    return planner(dash).year_box
+
+
+def build_output(dash) -> w.Widget:
+    return planner(dash).output
+
+
+# --- demo mode: a sample room and plan from datasets/week/demo.yaml ------------------------------------------
+
+
+def _demo() -> dict:
+    return content.load("week/demo")
+
+
+def _demo_people(dash) -> list[str]:
+    if "demo_tokens" not in dash.data:
+        dash.data["demo_tokens"] = [dash.engine.join(dash.code)[1] for _ in _demo()["votes"]]
+    return dash.data["demo_tokens"]
+
+
+def _submit(dash, token: str, activity: str, payload: dict) -> None:
+    try:
+        dash.engine.submit(dash.code, token, activity, payload)
+    except EngineError:
+        pass  # a sample answer the rules refuse is simply left out
+
+
+def _demo_ids(dash) -> dict[str, str]:
+    """``own-N`` of the demo file -> the planner's id of that card in this session."""
+    own = [c for c in dash.results(IDEAS).get("cards", []) if not c.get("card")]
+    return {f"own-{n}": idea_id(c) for n, c in enumerate(own)}
+
+
+def demo_ideas(dash) -> None:
+    dash.engine.open_activity(dash.trainer, dash.code, ideas_spec(dash), phase="ideas")
+    lang = _session_lang(dash)
+    for token, text in zip(_demo_people(dash), _demo()["ideas"]):
+        _submit(dash, token, IDEAS, {"text": content.text(text, lang)})
+
+
+def demo_vote(dash) -> None:
+    dash.engine.open_activity(dash.trainer, dash.code, vote_spec(dash), phase="vote")
+    items = {idea_id(c): c["id"] for c in dash.results(IDEAS).get("cards", [])}
+    own = _demo_ids(dash)
+    for token, picks in zip(_demo_people(dash), _demo()["votes"]):
+        for pick in picks:
+            item = items.get(own.get(pick, pick))
+            if item is not None:
+                _submit(dash, token, VOTE, {"item": item, "dots": 1})
+    dash.engine.reveal(dash.trainer, dash.code, VOTE)
+
+
+def demo_plan(dash) -> None:
+    sample = _demo()["plan"]
+    own = _demo_ids(dash)
+    cards = week.cards()
+    plan = {
+        **{k: v for k, v in sample.items() if k not in ("placements", "recurring")},
+        "currency": content.load("week/ideas")["currency"],
+        "placements": [{**p, "idea": own.get(p["idea"], p["idea"])} for p in sample["placements"]],
+        "recurring": [week.recurring_from_card(cards[r["action"]], owner=r.get("owner", "")) for r in sample["recurring"]],
+    }
+    plan["recurring"] = week.Plan(recurring=plan["recurring"]).to_dict()["recurring"]
+    dash.engine.set_data(dash.trainer, dash.code, "plan", week.Plan.from_dict(plan).to_dict())
+    dash.engine.open_activity(dash.trainer, dash.code, {"kind": "info", "id": "plan", "title": _title("plan")},
+                              phase="plan", open=False)
+    dash.session = dash.engine.session(dash.code)
+
+
+# --- the dashboard ------------------------------------------------------------------------------------------
+
+
+def _title(phase_id: str) -> dict:
+    return _texts(f"week.phase_{phase_id}")
+
+
+def refresh_planner(dash) -> None:
+    sync_planner(dash)
+
+
+def phases() -> list[Phase]:
+    """The workshop's screens, in the order the trainer runs them."""
+    return [
+        Phase("dates", _title("dates"), build=build_dates, refresh=refresh_dates),
+        Phase("ideas", _title("ideas"), spec=ideas_spec, build=build_ideas, refresh=refresh_ideas, demo=demo_ideas),
+        Phase("vote", _title("vote"), spec=vote_spec, build=build_vote, refresh=refresh_vote, demo=demo_vote),
+        Phase("plan", _title("plan"), build=build_plan, refresh=refresh_planner, demo=demo_plan),
+        Phase("year", _title("year"), build=build_year, refresh=refresh_planner),
+        Phase("output", _title("output"), build=build_output, refresh=refresh_planner),
+    ]
+
+
+def trainer_dashboard(lang: str | None = None) -> Dashboard:
+    """The week workshop's dashboard (demo mode with a sample room and plan when opened without a trainer key)."""
+    title = next(ws["title"] for ws in content.load("workshops")["workshops"] if ws["id"] == WORKSHOP)
+    return Dashboard(WORKSHOP, phases(), lang=lang, title=title)
