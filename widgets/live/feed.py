@@ -18,12 +18,14 @@ log = logging.getLogger("elan.feed")
 class SessionFeed:
     """Listeners of one session in this process, and the task that polls for them."""
 
-    def __init__(self, hub: "FeedHub", session_id: int, seq: int):
+    def __init__(self, hub: "FeedHub", session_id: int):
         self.hub = hub
         self.session_id = session_id
-        self.seq = seq
+        self.seq = 0
         self.listeners: set[asyncio.Queue] = set()
         self.task: asyncio.Task | None = None
+        #: Done once ``seq`` is read from the store; later subscribers wait for it.
+        self.ready: asyncio.Future = asyncio.get_running_loop().create_future()
 
     async def run(self) -> None:
         interval = self.hub.interval
@@ -37,7 +39,7 @@ class SessionFeed:
             except Exception:  # keep polling: a passing store error must not stop live updates
                 log.exception("feed poll failed for session %s", self.session_id)
             await asyncio.sleep(interval)
-        self.hub.feeds.pop(self.session_id, None)
+        self.hub.drop(self)
 
 
 #: How often the pages seen alive are written to the store, all in one commit.
@@ -71,15 +73,42 @@ class FeedHub:
                 log.exception("could not note %d live pages", len(ids))
 
     async def subscribe(self, session_id: int) -> asyncio.Queue:
+        """A queue that receives the session's new events until :meth:`unsubscribe`.
+
+        The feed is registered before the first await, so concurrent first subscribers
+        share one feed (and one poller) instead of each making one that outlives them.
+        """
+        queue: asyncio.Queue = asyncio.Queue()
         feed = self.feeds.get(session_id)
         if feed is None:
-            seq = await self.run_sync(self.engine.last_seq, session_id)
-            feed = self.feeds[session_id] = SessionFeed(self, session_id, seq)
-        queue: asyncio.Queue = asyncio.Queue()
-        feed.listeners.add(queue)
-        if feed.task is None or feed.task.done():
+            feed = self.feeds[session_id] = SessionFeed(self, session_id)
+            feed.listeners.add(queue)
+            try:
+                feed.seq = await self.run_sync(self.engine.last_seq, session_id)
+            except BaseException as error:
+                feed.listeners.discard(queue)
+                feed.ready.set_exception(error)
+                feed.ready.exception()  # retrieved: waiting subscribers get it too
+                if self.feeds.get(session_id) is feed:
+                    del self.feeds[session_id]  # never ready: nobody may join it
+                raise
+            feed.ready.set_result(None)
+        else:
+            feed.listeners.add(queue)
+            try:
+                await asyncio.shield(feed.ready)
+            except BaseException:
+                feed.listeners.discard(queue)
+                self.drop(feed)
+                raise
+        if feed.listeners and (feed.task is None or feed.task.done()):
             feed.task = asyncio.ensure_future(feed.run())
         return queue
+
+    def drop(self, feed: SessionFeed) -> None:
+        """Forget a feed that has no listener left (only that feed: a newer one may have replaced it)."""
+        if self.feeds.get(feed.session_id) is feed and not feed.listeners:
+            del self.feeds[feed.session_id]
 
     def seq(self, session_id: int) -> int:
         """The last event number this process has seen for a session it follows."""
@@ -90,6 +119,11 @@ class FeedHub:
         feed = self.feeds.get(session_id)
         if feed is not None:
             feed.listeners.discard(queue)
+
+    @property
+    def feed_count(self) -> int:
+        """Sessions this process polls the store for (shown by ``/health`` with the listeners)."""
+        return len(self.feeds)
 
     @property
     def listener_count(self) -> int:

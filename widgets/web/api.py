@@ -367,7 +367,7 @@ class StringsApi(BaseHandler):
 
 class HealthApi(BaseHandler):
     async def get(self):
-        self.finish({"ok": True, "listeners": self.ctx.hub.listener_count})
+        self.finish({"ok": True, "listeners": self.ctx.hub.listener_count, "feeds": self.ctx.hub.feed_count})
 
 
 class QrHandler(BaseHandler):
