@@ -133,10 +133,11 @@ def test_a_path_too_short_is_refused(tmp_path, case):
 def test_a_path_too_long_is_refused():
     def step(i, last):
         target = "end" if last else f"s{i + 1}"
-        return {"id": f"s{i}", "responses": [{"id": r, "next": target} for r in "abc"]}
+        effects = dict.fromkeys(casebook.COMPETENCES, 0)
+        return {"id": f"s{i}", "responses": [{"id": r, "next": target, "effects": effects, "customer": "same"} for r in "abc"]}
 
-    data = {"id": "long", "steps": [step(i, i == 5) for i in range(6)], "endings": [{"id": "end"}],
-            "debrief": {"principles": [], "points": []}}
+    data = {"id": "long", "customer": {"mood": "calm"}, "steps": [step(i, i == 5) for i in range(6)],
+            "endings": [{"id": "end"}], "debrief": {"principles": [], "points": []}}
     problems = checks.check_case(data)
     assert [(path, "has 6 steps" in message) for path, message in problems] == [(("steps", 5, "id"), True)]
 
