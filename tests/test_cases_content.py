@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from widgets.live.exercises import casebook
 from widgets import content
+from widgets.live.exercises import casebook
 from widgets.workshops.cases import checks
 
 CASES = sorted((content.BUNDLED / "cases").glob("*.yaml"))

@@ -7,10 +7,11 @@ import io
 import json
 from pathlib import Path
 
-from widgets import casebook
-from widgets.workshops import cases, cases_report
+from widgets.live.exercises import casebook
+from widgets.workshops.cases import dashboard as cases
+from widgets.workshops.cases import report as cases_report
 
-LOCALES = Path(__file__).resolve().parent.parent / "widgets" / "locales"
+LOCALES = Path(__file__).resolve().parent.parent / "widgets" / "workshops" / "cases" / "locales"
 FR = json.loads((LOCALES / "cases.fr.json").read_text(encoding="utf-8"))
 CASE = "transport-abusive-caller"
 

@@ -212,7 +212,7 @@ def test_the_turning_step_is_where_the_ending_became_certain():
 
 
 def test_decision_checks_name_the_rule_and_the_field():
-    from widgets.checks import cases as checks
+    from widgets.workshops.cases import checks
 
     assert checks.check_case(_tiny()) == []
     bad = _tiny()
@@ -238,7 +238,7 @@ def test_decision_checks_name_the_rule_and_the_field():
 
 
 def test_warnings_for_a_case_that_teaches_pick_a():
-    from widgets.checks import cases as checks
+    from widgets.workshops.cases import checks
 
     case = _tiny()
     last = case["steps"][2]["responses"]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from widgets import casebook, content
-from widgets.cli import main
+from widgets import content
+from widgets.live.exercises import casebook
+from widgets.ops.cli import main
 
 SOURCE = content.BUNDLED / "cases" / "billing-double-charge.yaml"
 

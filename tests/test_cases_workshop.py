@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from widgets.live.exercises import casebook
-from widgets.live.engine import Engine
 from widgets.core.errors import Forbidden, Invalid
-from widgets.live.exercises import caseplay, story
 from widgets.core.settings import Settings
+from widgets.live.engine import Engine
+from widgets.live.exercises import casebook, caseplay, story
 from widgets.live.store import Store
-from widgets.workshops.cases import dashboard as cases, solo as cases_solo
+from widgets.workshops.cases import dashboard as cases
+from widgets.workshops.cases import solo as cases_solo
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "billing-double-charge"

@@ -120,8 +120,8 @@ def cmd_purge(args) -> int:
 
 
 def cmd_forget(args) -> int:
-    from widgets.live import privacy
     from widgets.core.errors import EngineError
+    from widgets.live import privacy
 
     settings = _settings(args)
     try:
@@ -134,8 +134,8 @@ def cmd_forget(args) -> int:
 
 
 def cmd_anonymize(args) -> int:
-    from widgets.live import privacy
     from widgets.core.errors import EngineError
+    from widgets.live import privacy
 
     settings = _settings(args)
     try:
@@ -167,7 +167,7 @@ def cmd_upgrade(args) -> int:
 
 
 def _cases(args) -> int:
-    from widgets.workshops.cases_writer import run
+    from widgets.workshops.cases.writer import run
 
     return run(args.content_dir, args.json, Translator(Settings().language))
 

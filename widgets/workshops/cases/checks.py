@@ -10,7 +10,8 @@ by ``elan cases`` and the content tests without refusing the case.
 
 from __future__ import annotations
 
-from widgets import casebook, content
+from widgets import content
+from widgets.live.exercises import casebook
 
 MIN_STEPS, MAX_STEPS = 3, 5
 MIN_RESPONSES, MAX_RESPONSES = 3, 4
@@ -204,7 +205,7 @@ def _decision_problems(data: dict, item: dict, di: int, where: str, endings: set
 
 
 def _explore(data: dict, start: str):
-    """Every complete path, walked with :func:`widgets.casebook.walk` (decisions applied)."""
+    """Every complete path, walked with :func:`widgets.live.exercises.casebook.walk` (decisions applied)."""
     def explore(choices: list[str]):
         here = casebook.walk(data, choices)
         if here.done:
@@ -213,9 +214,7 @@ def _explore(data: dict, start: str):
         for item in casebook.step(data, here.current)["responses"]:
             yield from explore(choices + [item["id"]])
 
-    count = 0
-    for walked in explore([]):
-        count += 1
+    for count, walked in enumerate(explore([]), 1):
         if count > MAX_PATHS:
             return
         yield walked

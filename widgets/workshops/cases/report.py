@@ -4,7 +4,7 @@ Each case run of a session (a case played from its first step; a replay is a new
 run) becomes one debrief: every step in the order played, the response the room
 went on with and the ones it did not take (with how many chose each and the
 letter they had on the screens), the step whose answer settled the ending
-(:func:`widgets.casebook.turning_step`), the room's competence profile with the
+(:func:`widgets.live.exercises.casebook.turning_step`), the room's competence profile with the
 competences' names, and the trainer's debrief questions. The same debriefs make
 a printable HTML report (one case per page) and a CSV whose rows name responses
 by id and text, in the session's language, never by a letter alone.
@@ -28,8 +28,8 @@ from string import ascii_uppercase
 import jinja2
 
 from widgets import content
-from widgets.live.exercises import casebook
 from widgets.core.i18n import Translator
+from widgets.live.exercises import casebook
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Where the dashboard keeps every run of the session: ``{"<case>:<run>": play}``.
@@ -54,7 +54,7 @@ def order_of(case: dict, play: dict, step_id: str, seed: str | None = None) -> l
 def run_debrief(case: dict, play: dict, counts: dict[str, dict[str, int]], lang: str) -> dict:
     """One case run's debrief as plain data (texts already in ``lang``); see the module docstring."""
     t = Translator(lang)
-    x = lambda value: content.text(value, lang)  # noqa: E731 - a content text in the session's language
+    x = lambda value: content.text(value, lang)
     choices = list(play.get("choices", []))
     walked = casebook.walk(case, choices)
     turning = casebook.turning_step(case, choices) if walked.done else None

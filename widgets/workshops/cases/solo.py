@@ -195,7 +195,7 @@ class SoloCases(w.VBox):
 
     def draw(self) -> None:
         t, lang, case = self.t, self.lang, self.case
-        x = lambda value: _e(content.text(value, lang))  # noqa: E731 - content text, escaped
+        x = lambda value: _e(content.text(value, lang))
         self.chart.layout.display = "none"
         if case is None:
             self.view.value, self.buttons.children = "", []
@@ -236,7 +236,7 @@ class SoloCases(w.VBox):
 
     def _draw_ending(self, head: str, walked: casebook.Walk) -> None:
         t, lang, case = self.t, self.lang, self.case
-        x = lambda value: _e(content.text(value, lang))  # noqa: E731
+        x = lambda value: _e(content.text(value, lang))
         end = casebook.ending(case, walked.ending)
         scores = casebook.scores(case, self.choices)
         labels = competence_labels(t)

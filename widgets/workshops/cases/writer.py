@@ -17,8 +17,9 @@ import json
 import sys
 from pathlib import Path
 
-from widgets import casebook, content
-from widgets.checks import cases as checks
+from widgets import content
+from widgets.live.exercises import casebook
+from widgets.workshops.cases import checks
 
 
 def _folder(content_dir: Path | None) -> Path:
