@@ -233,6 +233,8 @@ class SoloCases(w.VBox):
                                   f'<ol class="elan-big" style="list-style:none;padding-left:0">{responses}</ol>')
         self.buttons.children = [self._button(letter(i), lambda rid=r["id"]: self.answer(rid), f"elan-cases-solo-answer-{letter(i)}",
                                               "primary") for i, r in enumerate(order)]
+        for button, r in zip(self.buttons.children, order):
+            button.add_class(f"elan-cases-solo-response-{r['id']}")  # the response behind the letter, for tests and styling
 
     def _draw_ending(self, head: str, walked: casebook.Walk) -> None:
         t, lang, case = self.t, self.lang, self.case
