@@ -18,7 +18,7 @@ def _rows(text: str) -> dict[str, list[str]]:
     rows = {}
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("|") and len(cells) == 6 and re.search(r"\d+ min", cells[4]):
+        if line.startswith("|") and len(cells) == 6 and re.search(r"\d+\s+min", cells[4]):
             rows[re.sub(r" \(\*\*.*\*\*\)", "", cells[0])] = cells
     return rows
 
