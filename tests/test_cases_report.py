@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -80,3 +81,14 @@ def test_the_csv_names_responses_by_id_and_text_in_the_session_language_with_ste
         shown = [r[col["response"]] for r in body if r[col["step"]] == step_id]
         assert shown == play["orders"][step_id]
         assert [r[col["letter"]] for r in body if r[col["step"]] == step_id] == ["A", "B", "C"]
+
+
+def test_the_files_follow_the_sessions_language_not_the_trainers_screen():
+    dash = cases.trainer_dashboard("en")  # the trainer reads English...
+    dash.attach(dash.engine.create_session(dash.trainer, "cases", "fr")["code"])  # ...a French room
+    _play(dash, CASE, [["absorb"], ["warn-and-end"], ["next-call"]])
+    files = cases.debrief_files(dash)
+    name, uri = files["csv"]
+    body = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    assert name.startswith("debriefing-cas-") and body.splitlines()[0].startswith(FR["csv_case"])
+    assert casebook.response(casebook.get_case(CASE), "threat", "warn-and-end")["text"]["fr"] in body

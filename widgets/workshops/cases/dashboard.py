@@ -395,11 +395,16 @@ def profile_bars(profile: dict[str, float], labels: dict[str, str]) -> go.Figure
 
 
 def debrief_files(dash) -> dict[str, tuple[str, str]]:
-    """The session's case debrief: format -> (file name, data URI), HTML (printable) and CSV, in the dashboard's language."""
-    debriefs = cases_report.session_debriefs(dash.engine, dash.code, dash.lang) if dash.code else []
-    files = {"html": ("text/html", cases_report.to_html(debriefs, dash.lang, code=dash.code or "")),
-             "csv": ("text/csv", cases_report.to_csv(debriefs, dash.lang))}
-    name = dash.t("cases.report_file", code=dash.code or "demo")
+    """The session's case debrief: format -> (file name, data URI), HTML (printable) and CSV, in the session's language.
+
+    The trainer's screen may be in another language than the room's; the files go to the room, so they
+    follow the session.
+    """
+    lang = (dash.session or {}).get("lang") or dash.lang
+    debriefs = cases_report.session_debriefs(dash.engine, dash.code, lang) if dash.code else []
+    files = {"html": ("text/html", cases_report.to_html(debriefs, lang, code=dash.code or "")),
+             "csv": ("text/csv", cases_report.to_csv(debriefs, lang))}
+    name = Translator(lang)("cases.report_file", code=dash.code or "demo")
     return {fmt: (f"{name}.{fmt}", f"data:{mime};charset=utf-8;base64,{base64.b64encode(body.encode()).decode()}")
             for fmt, (mime, body) in files.items()}
 
