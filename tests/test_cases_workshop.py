@@ -252,6 +252,8 @@ def test_a_learner_plays_alone_and_the_cohort_sees_the_scores():
     assert len(rows) == 1 and rows[0]["cases"] == 1 and rows[0]["plays"] == 2 and rows[0]["endings"] == 2
     assert rows[0]["scores"] == casebook.scores(casebook.get_case(CASE), ["own-it", "refund-now", "check-rest"])
     assert "2 of 3" in solo.view.value
+    turning = casebook.turning_step(casebook.get_case(CASE), ["own-it", "refund-now", "check-rest"])
+    assert f"Your turning point: step {turning + 1}" in solo.view.value
 
 
 def test_cohort_demo_lists_learners_and_their_average():

@@ -245,13 +245,16 @@ class SoloCases(w.VBox):
         table = "".join(f'<tr><th style="text-align:left;padding-right:1em">{_e(labels[c])}</th>'
                         f'<td class="elan-cases-solo-score" data-competence="{c}">{scores[c]}</td></tr>' for c in casebook.COMPETENCES)
         found = {p["ending"] for p in self.plays.get(case["id"], [])}
+        turning = casebook.turning_step(case, self.choices)
         questions = "".join(f"<li>{x(q)}</li>" for q in end["questions"])
         self.view.value = head + (
             f'<h3 class="elan-title">{x(end["title"])} <span class="elan-muted">({_e(t("cases.ending_" + end["type"]))})</span></h3>'
             f'<p class="elan-big">{x(end["outcome"])}</p>'
             f'<h3>{_e(t("cases.solo_scores"))}</h3><table class="elan-big">{table}</table>'
             f'<p class="elan-counts elan-cases-solo-endings">{_e(t("cases.solo_endings", n=len(found), total=len(case["endings"])))}</p>'
-            f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>')
+            + (f'<p class="elan-big elan-cases-solo-turning">{_e(t("cases.solo_turning", n=turning + 1))}</p>'
+               if turning is not None else "")
+            + f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>')
         self.chart.layout.display = None
         self.chart.update(profile_bars({c: scores[c] for c in casebook.COMPETENCES}, labels))
         self.buttons.children = [
