@@ -388,7 +388,7 @@ def profile_bars(profile: dict[str, float], labels: dict[str, str]) -> go.Figure
                            marker_color="#0b5fff", text=[f"{round(profile[k])}" for k in keys], textposition="outside",
                            cliponaxis=False))
     fig.update_xaxes(range=[0, 110], tickvals=[0, 25, 50, 75, 100])
-    fig.update_yaxes(automargin=True)
+    fig.update_yaxes(automargin=True, ticksuffix="  ")
     fig.update_layout(height=80 * len(keys) + 60, margin={"l": 20, "r": 40, "t": 10, "b": 30}, font=FONT,
                       paper_bgcolor="white", plot_bgcolor="white", showlegend=False)
     return fig
