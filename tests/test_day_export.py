@@ -1,0 +1,156 @@
+"""The session report and its data: French CSV for Excel, readable XLSX sheets, HTML and PDF, no names when anonymous."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import widgets.workshops.day  # noqa: F401  (registers the report sections)
+from widgets.web import export
+from widgets.workshops.metrics.matching import match_spec
+
+NONCE = "nonce-7f3a9c"
+
+
+def _values_session(engine, *, lang: str = "fr", anonymous: bool = False, title: str = "Accueil client, groupe 2") -> str:
+    """A values session as a room leaves it: cards (one merged, one a formula), a dot vote, statements, a vision."""
+    trainer = engine.authenticate("test-key")
+    code = engine.create_session(trainer, "values", lang, title=title)["code"]
+    if anonymous:
+        engine.set_option(trainer, code, "anonymous", True)
+    engine.open_activity(trainer, code, {"kind": "ideas", "id": "cards", "prompt": {"fr": "Un mot pour notre service ?",
+                                                                                    "en": "A word for our service?"}})
+    tokens = [engine.join(code, name=name)[1] for name in ("Zéphyrine", "Barnabé", "Ana")]
+    for i, word in enumerate(("Écoute", "Rapidité", "=HYPERLINK(1)")):
+        engine.submit(code, tokens[0], "cards", {"text": word, "nonce": f"{NONCE}-{i}"})
+    late = engine.submit(code, tokens[1], "cards", {"text": "écoute", "nonce": f"{NONCE}-9"})["id"]
+    engine.merge(trainer, code, [late], 1)
+    engine.open_activity(trainer, code, {"kind": "dots", "id": "vote", "source": "cards", "budget": 2, "stack": False})
+    for token in tokens:
+        engine.submit(code, token, "vote", {"item": 1, "dots": 1})
+    engine.submit(code, tokens[2], "vote", {"item": 2, "dots": 1})
+    engine.set_data(trainer, code, "kept", [{"id": 1, "text": "Écoute", "dots": 3, "voters": 3},
+                                            {"id": 2, "text": "Rapidité", "dots": 1, "voters": 1}])
+    engine.open_activity(trainer, code, {"kind": "ideas", "id": "actions", "prompt": "Comment la vivre ?",
+                                         "tags": [{"id": "1", "label": "Écoute"}, {"id": "2", "label": "Rapidité"}]})
+    engine.submit(code, tokens[1], "actions", {"text": "Je reformule avant de répondre.", "tag": "1", "nonce": NONCE})
+    engine.set_data(trainer, code, "actions", {"1": "Je reformule avant de répondre."})
+    engine.set_data(trainer, code, "vision", "Un service qui écoute et tient parole.")
+    return code
+
+
+def _csv_rows(text: str, sep: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep))
+
+
+def test_french_csv_has_a_bom_semicolons_and_readable_rows(sqlite_engine):
+    code = _values_session(sqlite_engine)
+    text = export.to_csv(sqlite_engine, code)
+    assert text.startswith("\ufeff")
+    rows = _csv_rows(text, ";")
+    assert all(len(row) > 3 for row in rows if row), "a French spreadsheet splits every row on ';'"
+    assert NONCE not in text  # the re-send nonce is internal
+    flat = [cell for row in rows for cell in row]
+    assert "fusionnée avec «\u00a0Écoute\u00a0»" in flat  # statuses in French
+    assert "visible" not in flat and "hidden" not in flat
+    assert "'=HYPERLINK(1)" in flat  # text, never a formula
+    assert "Je reformule avant de répondre." in flat
+    # The activity is named by its prompt, never by its internal id.
+    assert "action_vote" not in text and not any(row[0] in ("cards", "vote", "actions") for row in rows if row)
+
+
+def test_english_csv_uses_commas(sqlite_engine):
+    code = _values_session(sqlite_engine, lang="en")
+    rows = _csv_rows(export.to_csv(sqlite_engine, code), ",")
+    assert ["Activity", "Table", "Card no.", "Text", "For", "Status", "Merged into card no.", "Participant", "First name"] in rows
+    assert any("merged with “Écoute”" in row for row in rows)
+
+
+def test_xlsx_has_one_readable_sheet_per_activity_and_no_nonce(sqlite_engine):
+    code = _values_session(sqlite_engine)
+    book = load_workbook(io.BytesIO(export.to_xlsx(sqlite_engine, code)))
+    assert book.sheetnames[0] == "Sommaire"
+    for sheet in book.worksheets[1:]:
+        assert sheet.title not in ("cards", "vote", "actions", "action_vote")
+        headers = [c.value for c in sheet[2]]
+        assert headers and all(isinstance(h, str) and h[0].isupper() for h in headers), (sheet.title, headers)
+    cards = next(sheet for sheet in book if sheet["A1"].value == "Un mot pour notre service ?")
+    assert cards.title == "Un mot pour notre service"  # a sheet name may not hold "?"
+    header = [c.value for c in cards[2]]
+    body = [dict(zip(header, [c.value for c in row])) for row in cards.iter_rows(min_row=3)]
+    assert [r["Texte"] for r in body] == ["Écoute", "Rapidité", "'=HYPERLINK(1)", "écoute"]
+    assert body[0]["N° de carte"] == 1 and body[0]["Participant"] == "P1" and body[0]["Prénom"] == "Zéphyrine"
+    everything = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+    assert NONCE not in everything
+    assert "Classement des valeurs (vote" in book.sheetnames
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "html"])
+def test_an_anonymous_session_exports_no_name(sqlite_engine, fmt):
+    code = _values_session(sqlite_engine, anonymous=True)
+    body = export.render(sqlite_engine, code, fmt)
+    if fmt == "xlsx":
+        book = load_workbook(io.BytesIO(body))
+        body = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+    for name in ("Zéphyrine", "Barnabé", "Ana"):
+        assert name not in body.replace("Analyse", ""), (fmt, name)
+    assert "Écoute" in body
+
+
+def test_names_are_exported_when_kept(sqlite_engine):
+    code = _values_session(sqlite_engine)
+    assert "Zéphyrine" in export.to_csv(sqlite_engine, code)
+
+
+def test_the_html_report_shows_the_ranking_and_the_statement(sqlite_engine):
+    code = _values_session(sqlite_engine)
+    html = export.to_html(sqlite_engine, code)
+    assert '<html lang="fr">' in html and "@media print" in html
+    assert "Accueil client, groupe 2" in html
+    assert "Un service qui écoute et tient parole." in html
+    assert html.index("Nos valeurs de service") < html.index("Activité par activité")
+    ranking = html[html.index("Classement des valeurs"):]
+    assert ranking.index("Écoute") < ranking.index("Rapidité")
+    assert "<strong>Écoute</strong> — Je reformule avant de répondre." in html
+    assert "&#39;=HYPERLINK(1)" in html or "'=HYPERLINK(1)" not in html  # escaped text either way
+    assert NONCE not in html
+
+
+def test_case_steps_come_in_the_order_they_were_played(sqlite_engine):
+    trainer = sqlite_engine.authenticate("test-key")
+    code = sqlite_engine.create_session(trainer, "cases", "en")["code"]
+    options = [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]
+    for step in ("zeta", "alpha", "mid"):
+        sqlite_engine.open_activity(trainer, code, {"kind": "choice", "id": f"case-x:{step}", "title": "Case",
+                                                    "prompt": f"Step {step}", "options": options})
+    titles = [t.title for t in export.collect(sqlite_engine, code).tables]
+    assert titles == ["Case — Step zeta", "Case — Step alpha", "Case — Step mid"]
+
+
+def test_the_matching_section_marks_the_reference(sqlite_engine):
+    trainer = sqlite_engine.authenticate("test-key")
+    code = sqlite_engine.create_session(trainer, "metrics", "en")["code"]
+    sqlite_engine.open_activity(trainer, code, match_spec("values", "en"))
+    token = sqlite_engine.join(code)[1]
+    sqlite_engine.submit(code, token, "metrics-values", {"row": "speed", "columns": ["FRT", "NPS"]})
+    report = export.collect(sqlite_engine, code)
+    section = next(s for s in report.sections if s.id == "matching")
+    assert 'class="num ref">100 % ✓' in section.html  # FRT: chosen by everyone, in the reference
+    assert 'class="num">100 %' in section.html  # NPS: chosen, not in the reference
+
+
+@pytest.mark.skipif(not Path(export.CHROMIUM).exists(), reason="Debian's chromium prints the PDF")
+def test_the_pdf_opens_with_its_text(sqlite_engine):
+    from pypdf import PdfReader
+
+    code = _values_session(sqlite_engine)
+    reader = PdfReader(io.BytesIO(export.to_pdf(sqlite_engine, code)))
+    assert 1 <= len(reader.pages) <= 4
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for expected in ("Accueil client, groupe 2", "Un service qui écoute", "Rapidité", "Je reformule avant de répondre."):
+        assert expected in text, expected
+    assert "compte rendu de séance" in text.lower()  # printed in capitals by the style
