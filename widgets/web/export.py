@@ -44,7 +44,7 @@ import markupsafe
 import sqlalchemy as sa
 
 from widgets import content
-from widgets.core.errors import Invalid
+from widgets.core.errors import Invalid, NotFound
 from widgets.core.i18n import LANGUAGES, Translator
 from widgets.live import exercises as _kit_kinds  # noqa: F401  (registers the kit's exercise kinds)
 from widgets.live import kinds
@@ -150,6 +150,41 @@ class Source:
 SECTIONS: list[Callable[[Source], list[Section]]] = []
 #: Readable rows per exercise kind: ``fn(ctx, source, numbers) -> (columns, rows)``.
 ROWS: dict[str, Callable] = {}
+
+
+#: Printable documents beside the report: ``name -> fn(engine, code, lang, args) -> html`` (attendance sheets...).
+DOCUMENTS: dict[str, Callable] = {}
+#: Trainer actions beside the engine's: ``name -> fn(engine, trainer, code, body) -> result`` (validate attendance...).
+ACTIONS: dict[str, Callable] = {}
+
+
+def register_document(name: str) -> Callable:
+    """Decorator: a printable document the trainer downloads as HTML or PDF (``GET .../doc/<name>.pdf``)."""
+
+    def wrap(fn):
+        DOCUMENTS[name] = fn
+        return fn
+
+    return wrap
+
+
+def register_action(name: str) -> Callable:
+    """Decorator: a trainer action over HTTP (``POST .../day/<name>``); it checks the trainer itself."""
+
+    def wrap(fn):
+        ACTIONS[name] = fn
+        return fn
+
+    return wrap
+
+
+def document(engine, code: str, name: str, fmt: str, lang: str | None = None, args: dict | None = None):
+    """A registered document as HTML text or PDF bytes."""
+    if name not in DOCUMENTS:
+        raise NotFound("core.error_invalid", field="document")
+    lang = lang if lang in LANGUAGES else None
+    html = DOCUMENTS[name](engine, code, lang, args or {})
+    return html_to_pdf(html) if fmt == "pdf" else html
 
 
 def register_section(fn: Callable[[Source], list[Section]]) -> Callable:
@@ -360,6 +395,24 @@ def _caseplay_rows(ctx: Context, source: Source, numbers: dict):
     columns = [("case_id", t("report.col_case")), ("play", t("report.col_play")), ("path", t("report.col_path")),
                ("score", t("report.col_score")), *_people_columns(t, source)]
     return columns, rows
+
+
+@register_rows("cloud")
+def _cloud_rows(ctx: Context, source: Source, numbers: dict):
+    t = source.t
+    cards = ctx.items(include_hidden=True)
+    words = kinds.get("cloud").results(ctx)["words"]
+    rows = [{"rank": n, "text": w["text"], "count": w["count"]} for n, w in enumerate(words, 1)]
+    hidden = [c for c in cards if c["status"] != "visible"]
+    rows += [{"rank": "", "text": c["text"], "count": t(f"report.status_{c['status']}")} for c in hidden]
+    return [("rank", t("report.col_rank")), ("text", t("report.col_text")), ("count", t("report.col_count"))], rows
+
+
+@register_rows("commitment")
+def _commitment_rows(ctx: Context, source: Source, numbers: dict):
+    # Personal cards: what the group committed to, never who wrote which.
+    texts = sorted(r["value"] for r in ctx.responses() if r["key"] == "card")
+    return [("text", source.t("report.col_text"))], [{"text": text} for text in texts]
 
 
 def answers_rows(ctx: Context, source: Source, numbers: dict, *, labels: dict | None = None, values: Callable | None = None):

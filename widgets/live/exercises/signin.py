@@ -81,4 +81,4 @@ class SignIn(Exercise):
 
     def results(self, ctx: Context) -> dict:
         # Counts only: names and signatures are for the trainer's sheet, never the phones.
-        return {"signed": len(ctx.responses()), "participants": ctx.participant_count()}
+        return {"signed": len(ctx.responses()), "participants": len(ctx.participant_names())}

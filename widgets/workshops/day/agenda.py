@@ -66,6 +66,8 @@ def guide_steps(chapter: str, lang: str = "en") -> tuple[GuideStep, ...]:
 
 def workshop_minutes(workshop: str, *, cases: int = 1, steps: int = 3) -> int:
     """A workshop's length from its chapter: the sum of its steps (``cases`` and ``steps`` for the cases workshop)."""
+    if workshop not in {w["id"] for w in content.load("workshops")["workshops"]}:
+        raise Invalid("day.error_unknown_item", ref=workshop)
     total = 0
     for step in guide_steps(workshop):
         factor = cases if step.per == "case" else cases * steps if step.per == "step" else 1
@@ -242,3 +244,57 @@ def where_we_are(agenda: Agenda, started: dict, now: float, first_day: dt.date) 
     later = [s.index for s in slots if s.index > index]
     return {"current": index, "late": round(began_late + overrun), "next": later[0] if later else None,
             "elapsed": round((now - at) / 60), "planned": slot.item.planned}
+
+
+#: A half-day that starts at or after this hour is an afternoon.
+AFTERNOON = dt.time(13, 0)
+
+
+def halves(agenda: Agenda) -> dict[int, str]:
+    """Which half-day each item falls in (``d1-am``, ``d1-pm``...): lunch splits a day, else 13:00 does."""
+    out, after_lunch = {}, set()
+    for slot in agenda.schedule():
+        if slot.item.kind == "break" and slot.item.ref == "lunch":
+            after_lunch.add(slot.day)
+            continue
+        part = "pm" if slot.day in after_lunch or slot.start.time() >= AFTERNOON else "am"
+        out[slot.index] = f"d{slot.day + 1}-{part}"
+    return out
+
+
+def halfdays_of(agenda: Agenda, dates: list[str]) -> list[dict]:
+    """The half-days the programme covers, with their times, one attendance sheet each.
+
+    >>> a = Agenda.from_dict({"start": "09:00", "items": [{"kind": "workshop", "ref": "values", "minutes": 180},
+    ...     {"kind": "break", "ref": "lunch"}, {"kind": "break", "ref": "break"}]})
+    >>> [(h["id"], h["start"], h["end"]) for h in halfdays_of(a, ["2026-12-01"])]
+    [('d1-am', '09:00', '12:00'), ('d1-pm', '13:00', '13:15')]
+    """
+    parts = halves(agenda)
+    out: dict[str, dict] = {}
+    for slot in agenda.schedule():
+        key = parts.get(slot.index)
+        if key is None:
+            continue  # lunch belongs to neither half
+        date = dates[slot.day] if slot.day < len(dates) else ""
+        entry = out.setdefault(key, {"id": key, "date": date, "start": slot.start.strftime("%H:%M"), "end": ""})
+        entry["end"] = slot.end.strftime("%H:%M")
+    return list(out.values())
+
+
+def programme(agenda: Agenda, day: dict, lang: str) -> dict:
+    """What the participants' programme shows: the facts of the day, its objectives, and each day's timings."""
+    days: list[dict] = []
+    objectives: list[str] = []
+    dates = list(day.get("dates") or [])
+    for slot in agenda.schedule():
+        while len(days) <= slot.day:
+            days.append({"date": dates[len(days)] if len(days) < len(dates) else "", "slots": []})
+        objective = item_objective(slot.item.kind, slot.item.ref, lang) if slot.item.kind != "break" else ""
+        if objective and slot.item.kind == "workshop" and objective not in objectives:
+            objectives.append(objective)
+        days[slot.day]["slots"].append({"start": slot.start.strftime("%H:%M"), "end": slot.end.strftime("%H:%M"),
+                                        "title": item_title(slot.item.kind, slot.item.ref, lang), "objective": objective,
+                                        "kind": slot.item.kind, "minutes": slot.item.planned})
+    return {"days": days, "objectives": objectives, "finish": agenda.finish().strftime("%H:%M"), "slack": agenda.slack(),
+            "teaching": agenda.teaching_minutes()}
