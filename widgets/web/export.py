@@ -101,7 +101,8 @@ class Report:
 
     @property
     def title(self) -> str:
-        return self.session.get("title") or ""
+        day = self.session["state"].get("data", {}).get("day") or {}
+        return day.get("title") or self.session.get("title") or ""
 
 
 class Source:

@@ -17,10 +17,11 @@ import time
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from widgets.core.errors import Forbidden, Invalid
 from widgets.core.i18n import Translator
-from widgets.web.export import register_action, register_document
+from widgets.web.export import Source, register_action, register_document
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
 from widgets.workshops.day import certificates as cert
@@ -160,6 +161,23 @@ def programme_html(engine, code: str, lang: str | None = None) -> str:
 @register_document("programme")
 def _programme_document(engine, code, lang, args):
     return programme_html(engine, code, lang)
+
+
+@register_document("evaluation")
+def _evaluation_document(engine, code, lang, args):
+    """The teaching moment as a page of its own: the training's NPS and CSAT, the quiz's gain (no comments)."""
+    session = engine.session(code)
+    lang = lang or session["lang"]
+    source = Source(engine, session, lang, False, [])
+    env = jinja2.Environment(loader=LOADER, autoescape=True)
+    return env.get_template("evaluation_page.html").render(lang=lang, t=Translator(lang),
+                                                            body=markupsafe.Markup(ev.stage_html(source)))
+
+
+@register_action("status")
+def _status_action(engine, trainer, code, body):
+    _require(engine, trainer, code)
+    return status(engine, code)
 
 
 @register_document("attendance")
