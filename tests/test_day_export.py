@@ -110,6 +110,7 @@ def test_the_html_report_shows_the_ranking_and_the_statement(sqlite_engine):
     code = _values_session(sqlite_engine)
     html = export.to_html(sqlite_engine, code)
     assert '<html lang="fr">' in html and "@media print" in html
+    assert 'font-family: "DejaVu Sans"' in html  # the style sheet goes in as it is, not escaped
     assert "Accueil client, groupe 2" in html
     assert "Un service qui écoute et tient parole." in html
     assert html.index("Nos valeurs de service") < html.index("Activité par activité")

@@ -533,7 +533,8 @@ def to_html(engine, code: str, lang: str | None = None) -> str:
         lang=report.lang, t=t, report=report, session=report.session,
         before=[s for s in report.sections if s.order < 50], after=[s for s in report.sections if s.order >= 50],
         tables=report.tables, markup=markupsafe.Markup, kind_label=lambda table: _table_label(t, table),
-        css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
+        # The kit's own style sheet, inlined so the downloaded file prints alone (not participant text).
+        css=markupsafe.Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
     )
 
 

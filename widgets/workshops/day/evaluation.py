@@ -137,10 +137,13 @@ def results(source: Source) -> dict | None:
         for row in answers:
             scores.setdefault(row["key"], []).append(row["value"])
         usefulness = []
+        titles = _workshop_titles()
         for q in spec["questions"]:
             if q["id"].startswith("useful-"):
                 values = scores.get(q["id"], [])
-                usefulness.append({"label": source.text(q["label"]), "n": len(values),
+                workshop = titles.get(q["id"][len("useful-"):])
+                label = source.text(workshop) if workshop else source.text(q["label"])
+                usefulness.append({"label": label, "n": len(values),
                                    "mean": round(sum(values) / len(values), 1) if values else None})
         comments = [{"question": source.text(q["label"]), "text": text}
                     for q in spec["questions"] if q["type"] == "text" for text in sorted(scores.get(q["id"], []))]
