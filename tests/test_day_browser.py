@@ -162,3 +162,30 @@ def test_a_short_training_day(elan_server, contexts):
     text = " ".join(p.extract_text() for p in reader.pages)
     for expected in ("Relation client : les bases", "Un service qui écoute et tient parole.", "Rapidité", "NPS", "Présences"):
         assert expected in text, expected
+
+
+def test_the_trainer_runs_the_day_from_its_screen(elan_server, contexts):
+    """The day's trainer screen in Voilà: start the day, move to the sign-in, validate a phone's signature."""
+    server = elan_server
+    trainer = contexts(viewport={"width": 1280, "height": 720}).new_page()
+    trainer.goto(f"{server.url}/voila/render/day/trainer.ipynb?key={server.key}&lang=fr")
+    start = trainer.get_by_role("button", name="Démarrer la journée")
+    expect(start).to_be_visible(timeout=60_000)
+    trainer.get_by_label("Formation").fill("Accueil téléphonique")
+    trainer.get_by_label("Formateur ou formatrice").fill("Aline Martin")
+    expect(trainer.locator(".elan-big").filter(has_text="Fin")).to_contain_text("11:55")  # the half-day sample
+    start.click()
+    code_box = trainer.locator(".elan-code")
+    expect(code_box).to_be_visible(timeout=WAIT)
+    code = code_box.inner_text().strip()
+    phone = contexts(phone=True).new_page()
+    join(phone, server, code, name="Zoé")
+    trainer.get_by_role("button", name="Élément suivant").click()
+    expect(trainer.locator("tr.current")).to_contain_text("Accueil et émargement", timeout=WAIT)
+    _sign(phone, "Zoé Duval")
+    expect(trainer.locator(".elan-attendance-row")).to_contain_text("Zoé Duval", timeout=WAIT)
+    trainer.get_by_role("button", name="Présent").click()
+    expect(trainer.locator(".elan-attendance-row")).to_contain_text("présent", timeout=WAIT)
+    screenshot(trainer, "day-trainer-1280.png")
+    sheet = server.get(f"/elan/api/s/{code}/doc/attendance.html?halfday=d1-am", headers=server.trainer_headers)
+    assert "Zoé Duval" in sheet.text and "Accueil téléphonique" in sheet.text and "présent" in sheet.text

@@ -223,7 +223,7 @@ class Agenda:
         return [item.ref for item in self.items if item.kind == "workshop"]
 
 
-def where_we_are(agenda: Agenda, started: dict, now: float, first_day: dt.date) -> dict:
+def where_we_are(agenda: Agenda, started: dict, now: float, first_day: dt.date, tz: dt.tzinfo | None = None) -> dict:
     """Where the day stands against the plan.
 
     ``started`` maps an item's index (as text) to the time (epoch seconds) the trainer
@@ -239,7 +239,8 @@ def where_we_are(agenda: Agenda, started: dict, now: float, first_day: dt.date) 
     slot = next((s for s in slots if s.index == index), None)
     if slot is None:
         return {"current": index, "late": 0, "next": None}
-    began_late = (at - slot.start.timestamp()) / 60
+    # The programme's times are the room's wall clock (``tz``, the day's time zone), whatever the server's.
+    began_late = (at - slot.start.replace(tzinfo=tz).timestamp()) / 60
     overrun = max(0.0, (now - at) / 60 - slot.item.planned)
     later = [s.index for s in slots if s.index > index]
     return {"current": index, "late": round(began_late + overrun), "next": later[0] if later else None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 import markupsafe
@@ -115,9 +116,10 @@ def status(engine, code: str) -> dict:
     if not data.get("agenda"):
         return {"current": None, "late": 0}
     agenda = ag.Agenda.from_dict(data["agenda"])
-    dates = att.day_info(data).get("dates") or []
+    day = att.day_info(data)
+    dates = day.get("dates") or []
     first = dt.date.fromisoformat(dates[0]) if dates else dt.date.today()
-    return ag.where_we_are(agenda, data.get("progress") or {}, time.time(), first)
+    return ag.where_we_are(agenda, data.get("progress") or {}, time.time(), first, ZoneInfo(day["timezone"]))
 
 
 @register_action("setup")
