@@ -93,6 +93,21 @@ def test_certificates_for_those_validated_present(sqlite_engine):
         cert.certificates(sqlite_engine, code, participant_id=yann["id"])
 
 
+def test_a_certificate_states_the_assessment_of_learning(sqlite_engine):
+    trainer, code = _day(sqlite_engine)
+    run.goto(sqlite_engine, trainer, code, {"index": 0})
+    zoe, token = sqlite_engine.join(code, name="Zoé")
+    sqlite_engine.submit(code, token, "signin-d1-am", {"name": "Zoé Duval", "strokes": SIGNATURE})
+    att.mark(sqlite_engine, trainer, code, "d1-am", zoe["id"], "present")
+    sqlite_engine.open_activity(trainer, code, run.ev.quiz_spec("pre"))
+    sqlite_engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "b"})
+    sqlite_engine.open_activity(trainer, code, run.ev.quiz_spec("post"))
+    sqlite_engine.submit(code, token, "quiz-post", {"question": "nps-compute", "option": "a"})
+    sqlite_engine.submit(code, token, "quiz-post", {"question": "service-week", "option": "a"})
+    html = cert.certificates_html(sqlite_engine, code)
+    assert "quiz de départ\u00a0: 0 bonnes réponses sur 6" in html and "quiz de fin\u00a0: 2 bonnes réponses sur 6" in html
+
+
 def test_an_anonymous_session_has_no_attendance_and_no_certificate(sqlite_engine):
     trainer, code = _day(sqlite_engine, anonymous=True)
     run.goto(sqlite_engine, trainer, code, {"index": 0})

@@ -14,8 +14,11 @@ import jinja2
 
 from widgets.core.errors import Conflict, NotFound
 from widgets.core.i18n import Translator
+from widgets.live.exercises.quiz import score
+from widgets.web.export import Source
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
+from widgets.workshops.day import evaluation as ev
 
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 
@@ -54,6 +57,7 @@ def certificates(engine, code: str, participant_id: int | None = None, lang: str
             if row["status"] == "present":
                 person["present"] += 1
                 person["name"] = row["name"]
+    quiz = _quiz_scores(engine, session)
     out = []
     for pid, person in sorted(people.items(), key=lambda kv: kv[1]["name"].casefold()):
         if person["present"] == 0 or (participant_id is not None and pid != participant_id):
@@ -61,9 +65,26 @@ def certificates(engine, code: str, participant_id: int | None = None, lang: str
         share = person["present"] / len(all_halfdays) if all_halfdays else 0
         out.append({"participant_id": pid, "name": person["name"], "present": person["present"],
                     "halfdays": len(all_halfdays), "duration": duration_text(minutes, lang),
-                    "attended": duration_text(round(minutes * share), lang), "objectives": objectives})
+                    "attended": duration_text(round(minutes * share), lang), "objectives": objectives,
+                    "quiz": quiz.get(pid)})
     if participant_id is not None and not out:
         raise NotFound("day.error_no_certificate")
+    return out
+
+
+def _quiz_scores(engine, session: dict) -> dict[int, dict]:
+    """Each participant's knowledge check, before and after: the "results of the assessment" a certificate states."""
+    specs = session["state"].get("specs", {})
+    quiz = specs.get(ev.QUIZ_POST) or specs.get(ev.QUIZ_PRE)
+    if not quiz:
+        return {}
+    key = quiz.get("answer") or {}
+    out: dict[int, dict] = {}
+    for stage, activity in (("pre", ev.QUIZ_PRE), ("post", ev.QUIZ_POST)):
+        source = Source(engine, session, session["lang"], True, [])
+        for pid, answers in ev.by_participant(source.responses(activity)).items():
+            right, total = score(answers, key)
+            out.setdefault(pid, {"total": total})[stage] = right
     return out
 
 

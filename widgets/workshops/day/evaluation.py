@@ -117,7 +117,8 @@ def learning_gain(pre: dict, post: dict, key: dict) -> dict:
     return {"questions": questions, "group": group}
 
 
-def _by_participant(rows: list[dict]) -> dict:
+def by_participant(rows: list[dict]) -> dict:
+    """``{participant: {key: value}}`` from response rows."""
     out: dict = {}
     for row in rows:
         out.setdefault(row["participant_id"], {})[row["key"]] = row["value"]
@@ -153,7 +154,7 @@ def results(source: Source) -> dict | None:
     quiz = specs.get(QUIZ_POST) or specs.get(QUIZ_PRE)
     if quiz:
         key = quiz.get("answer") or {}
-        gain = learning_gain(_by_participant(source.responses(QUIZ_PRE)), _by_participant(source.responses(QUIZ_POST)), key)
+        gain = learning_gain(by_participant(source.responses(QUIZ_PRE)), by_participant(source.responses(QUIZ_POST)), key)
         labels = {q["id"]: source.text(q["label"]) for q in quiz["questions"]}
         for q in gain["questions"]:
             q["label"] = labels.get(q["id"], q["id"])

@@ -60,6 +60,10 @@ def setup(engine, trainer, code: str, body: dict) -> dict:
             if not isinstance(value, str) or len(value) > TEXT_MAX:
                 raise Invalid("core.error_invalid", field=name)
             day[name] = " ".join(value.split())
+    try:
+        ZoneInfo(day.get("timezone") or "Europe/Paris")
+    except (ValueError, KeyError):
+        raise Invalid("core.error_invalid", field="timezone") from None
     day["dates"] = [str(d) for d in dates[: agenda.days()]]
     day["halfdays"] = ag.halfdays_of(agenda, day["dates"])
     engine.set_data(trainer, code, "day", day, public=False)
