@@ -189,3 +189,35 @@ def test_the_trainer_runs_the_day_from_its_screen(elan_server, contexts):
     screenshot(trainer, "day-trainer-1280.png")
     sheet = server.get(f"/elan/api/s/{code}/doc/attendance.html?halfday=d1-am", headers=server.trainer_headers)
     assert "Zoé Duval" in sheet.text and "Accueil téléphonique" in sheet.text and "présent" in sheet.text
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_opener_and_closer_on_a_phone(elan_server, contexts, scheme):
+    """The word cloud and the commitment card at 375 px, light and dark: usable, audited, the card downloads."""
+    server = elan_server
+    code = server.create_session("day", "en", title="Day")
+    _day_action(server, code, "setup", dates=[dt.date.today().isoformat()], agenda={"start": "09:00", "items": [
+        {"kind": "activity", "ref": "wordcloud"}, {"kind": "activity", "ref": "commitment"}]})
+    page = contexts(phone=True, locale="en-GB", color_scheme=scheme, accept_downloads=True).new_page()
+    join(page, server, code, name="Ana")
+    _day_action(server, code, "goto", index=0)
+    expect(page.locator("#cloud-word")).to_be_visible(timeout=WAIT)
+    page.fill("#cloud-word", "<b>Listening</b>")
+    page.click("#activity form button[type=submit]")
+    expect(page.locator("ul.mine li")).to_have_text("<b>Listening</b>", timeout=WAIT)  # text, never markup
+    assert _axe(page) == []
+    screenshot(page, f"day-cloud-phone-{scheme}.png")
+    _day_action(server, code, "goto", index=1)
+    expect(page.locator("#commitment-text")).to_be_visible(timeout=WAIT)
+    page.fill("#commitment-text", "On Monday I restate the customer's request before I answer.")
+    page.click("#activity form button[type=submit]")
+    link = page.locator("a.download-card")
+    expect(link).to_be_visible(timeout=WAIT)
+    assert _axe(page) == []
+    screenshot(page, f"day-commitment-phone-{scheme}.png")
+    with page.expect_download() as download:
+        link.click()
+    svg = open(download.value.path(), encoding="utf-8").read()
+    assert svg.startswith("<svg") and "restate the customer" in svg and "My commitment for Monday" in svg and "Ana" in svg
+    report = server.get(f"/elan/api/s/{code}/export.csv", headers=server.trainer_headers).text
+    assert "On Monday I restate" in report and "Ana" not in report.split("Commitments for Monday", 1)[1]
