@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -217,7 +218,7 @@ def test_opener_and_closer_on_a_phone(elan_server, contexts, scheme):
     screenshot(page, f"day-commitment-phone-{scheme}.png")
     with page.expect_download() as download:
         link.click()
-    svg = open(download.value.path(), encoding="utf-8").read()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "restate the customer" in svg and "My commitment for Monday" in svg and "Ana" in svg
     report = server.get(f"/elan/api/s/{code}/export.csv", headers=server.trainer_headers).text
     assert "On Monday I restate" in report and "Ana" not in report.split("Commitments for Monday", 1)[1]

@@ -34,41 +34,41 @@ def test_a_wrong_answer_key_is_reported_with_its_field(tmp_path):
     assert any("questions[0].answer" in p and "'z'" in p for p in problems), problems
 
 
-def test_survey_answers_are_checked_and_replaced(sqlite_engine):
-    trainer = _trainer(sqlite_engine)
-    code = sqlite_engine.create_session(trainer, "day", "fr")["code"]
-    sqlite_engine.open_activity(trainer, code, ev.evaluation_spec(["values"]))
-    _, token = sqlite_engine.join(code)
+def test_survey_answers_are_checked_and_replaced(engine):
+    trainer = _trainer(engine)
+    code = engine.create_session(trainer, "day", "fr")["code"]
+    engine.open_activity(trainer, code, ev.evaluation_spec(["values"]))
+    _, token = engine.join(code)
     with pytest.raises(Invalid):
-        sqlite_engine.submit(code, token, "evaluation", {"question": "recommendation", "value": 11})
+        engine.submit(code, token, "evaluation", {"question": "recommendation", "value": 11})
     with pytest.raises(Invalid):
-        sqlite_engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": True})
+        engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": True})
     with pytest.raises(Invalid):
-        sqlite_engine.submit(code, token, "evaluation", {"question": "nope", "value": 3})
-    sqlite_engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": 2})
-    assert sqlite_engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": 5})["changed"]
-    assert not sqlite_engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": 5})["changed"]
-    sqlite_engine.submit(code, token, "evaluation", {"question": "comment-keep", "value": "  Le vote <b>  "})
-    results = sqlite_engine.results(code, "evaluation")
+        engine.submit(code, token, "evaluation", {"question": "nope", "value": 3})
+    engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": 2})
+    assert engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": 5})["changed"]
+    assert not engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": 5})["changed"]
+    engine.submit(code, token, "evaluation", {"question": "comment-keep", "value": "  Le vote <b>  "})
+    results = engine.results(code, "evaluation")
     satisfaction = next(q for q in results["questions"] if q["id"] == "satisfaction")
     assert satisfaction["scores"] == [5] and results["respondents"] == 1
     assert "useful-values" in [q["id"] for q in results["questions"]]
 
 
-def test_the_quiz_hides_its_answers_until_revealed(sqlite_engine):
-    trainer = _trainer(sqlite_engine)
-    code = sqlite_engine.create_session(trainer, "day", "en")["code"]
-    sqlite_engine.open_activity(trainer, code, ev.quiz_spec("pre"))
-    _, token = sqlite_engine.join(code)
-    assert "answer" not in sqlite_engine.participant_state(code, token)["activity"]
-    sqlite_engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "b"})
+def test_the_quiz_hides_its_answers_until_revealed(engine):
+    trainer = _trainer(engine)
+    code = engine.create_session(trainer, "day", "en")["code"]
+    engine.open_activity(trainer, code, ev.quiz_spec("pre"))
+    _, token = engine.join(code)
+    assert "answer" not in engine.participant_state(code, token)["activity"]
+    engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "b"})
     with pytest.raises(Invalid):
-        sqlite_engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "zz"})
-    sqlite_engine.reveal(trainer, code, "quiz-pre")
-    assert sqlite_engine.participant_state(code, token)["activity"]["answer"]["nps-compute"] == "a"
-    sqlite_engine.set_input(trainer, code, False)
+        engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "zz"})
+    engine.reveal(trainer, code, "quiz-pre")
+    assert engine.participant_state(code, token)["activity"]["answer"]["nps-compute"] == "a"
+    engine.set_input(trainer, code, False)
     with pytest.raises(Conflict):
-        sqlite_engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "a"})
+        engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "a"})
 
 
 def _day_with_evaluation(engine, lang="fr"):
@@ -92,9 +92,9 @@ def _day_with_evaluation(engine, lang="fr"):
     return code
 
 
-def test_the_report_gives_nps_csat_and_the_learning_gain(sqlite_engine):
-    code = _day_with_evaluation(sqlite_engine)
-    report = export.collect(sqlite_engine, code)
+def test_the_report_gives_nps_csat_and_the_learning_gain(engine):
+    code = _day_with_evaluation(engine)
+    report = export.collect(engine, code)
     section = next(s for s in report.sections if s.id == "evaluation")
     figures = {row["figure"]: row for row in section.tables[0].rows}
     # NPS: promoters 10, 9 (50 %) minus detractors 6 (25 %) = +25; CSAT: 4 and 5 = 3 of 4 = 75 %.
@@ -106,16 +106,16 @@ def test_the_report_gives_nps_csat_and_the_learning_gain(sqlite_engine):
     nps_q = next(q for q in gain if q["question_id"] == "nps-compute")
     assert (nps_q["pre"], nps_q["post"], nps_q["gain"]) == (25, 100, 75)
     # Only the three who took both quizzes count for the group: 2 right answers of 6 questions each, after.
-    found = ev.results(export.Source(sqlite_engine, sqlite_engine.session(code), "fr", True, []))
+    found = ev.results(export.Source(engine, engine.session(code), "fr", True, []))
     assert found["quiz"]["group"]["matched"] == 3
     assert found["quiz"]["group"]["post"] == round(100 * 2 / 6)
     comments = next(t for t in section.tables if t.id == "evaluation-comments").rows
     assert comments == [{"question": "Ce qui pourrait être amélioré", "text": "Plus de pauses"}]
 
 
-def test_the_stage_teaching_moment_says_the_number_of_answers(sqlite_engine):
-    code = _day_with_evaluation(sqlite_engine, lang="en")
-    source = export.Source(sqlite_engine, sqlite_engine.session(code), "en", True, [])
+def test_the_stage_teaching_moment_says_the_number_of_answers(engine):
+    code = _day_with_evaluation(engine, lang="en")
+    source = export.Source(engine, engine.session(code), "en", True, [])
     html = ev.stage_html(source)
     assert "computed the way you just learnt" in html and "with 4 answers" in html
     assert "Plus de pauses" not in html  # comments stay off the projector

@@ -10,8 +10,11 @@ import pytest
 from openpyxl import load_workbook
 
 import widgets.workshops.day  # noqa: F401  (registers the report sections)
+from widgets.live.exercises import casebook
 from widgets.web import export
+from widgets.workshops.cases.dashboard import step_spec
 from widgets.workshops.metrics.matching import match_spec
+from widgets.workshops.week import rules as week
 
 NONCE = "nonce-7f3a9c"
 
@@ -47,9 +50,9 @@ def _csv_rows(text: str, sep: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep))
 
 
-def test_french_csv_has_a_bom_semicolons_and_readable_rows(sqlite_engine):
-    code = _values_session(sqlite_engine)
-    text = export.to_csv(sqlite_engine, code)
+def test_french_csv_has_a_bom_semicolons_and_readable_rows(engine):
+    code = _values_session(engine)
+    text = export.to_csv(engine, code)
     assert text.startswith("\ufeff")
     rows = _csv_rows(text, ";")
     assert all(len(row) > 3 for row in rows if row), "a French spreadsheet splits every row on ';'"
@@ -63,16 +66,16 @@ def test_french_csv_has_a_bom_semicolons_and_readable_rows(sqlite_engine):
     assert "action_vote" not in text and not any(row[0] in ("cards", "vote", "actions") for row in rows if row)
 
 
-def test_english_csv_uses_commas(sqlite_engine):
-    code = _values_session(sqlite_engine, lang="en")
-    rows = _csv_rows(export.to_csv(sqlite_engine, code), ",")
+def test_english_csv_uses_commas(engine):
+    code = _values_session(engine, lang="en")
+    rows = _csv_rows(export.to_csv(engine, code), ",")
     assert ["Activity", "Table", "Card no.", "Text", "For", "Status", "Merged into card no.", "Participant", "First name"] in rows
     assert any("merged with “Écoute”" in row for row in rows)
 
 
-def test_xlsx_has_one_readable_sheet_per_activity_and_no_nonce(sqlite_engine):
-    code = _values_session(sqlite_engine)
-    book = load_workbook(io.BytesIO(export.to_xlsx(sqlite_engine, code)))
+def test_xlsx_has_one_readable_sheet_per_activity_and_no_nonce(engine):
+    code = _values_session(engine)
+    book = load_workbook(io.BytesIO(export.to_xlsx(engine, code)))
     assert book.sheetnames[0] == "Sommaire"
     for sheet in book.worksheets[1:]:
         assert sheet.title not in ("cards", "vote", "actions", "action_vote")
@@ -90,9 +93,9 @@ def test_xlsx_has_one_readable_sheet_per_activity_and_no_nonce(sqlite_engine):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "html"])
-def test_an_anonymous_session_exports_no_name(sqlite_engine, fmt):
-    code = _values_session(sqlite_engine, anonymous=True)
-    body = export.render(sqlite_engine, code, fmt)
+def test_an_anonymous_session_exports_no_name(engine, fmt):
+    code = _values_session(engine, anonymous=True)
+    body = export.render(engine, code, fmt)
     if fmt == "xlsx":
         book = load_workbook(io.BytesIO(body))
         body = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
@@ -101,14 +104,14 @@ def test_an_anonymous_session_exports_no_name(sqlite_engine, fmt):
     assert "Écoute" in body
 
 
-def test_names_are_exported_when_kept(sqlite_engine):
-    code = _values_session(sqlite_engine)
-    assert "Zéphyrine" in export.to_csv(sqlite_engine, code)
+def test_names_are_exported_when_kept(engine):
+    code = _values_session(engine)
+    assert "Zéphyrine" in export.to_csv(engine, code)
 
 
-def test_the_html_report_shows_the_ranking_and_the_statement(sqlite_engine):
-    code = _values_session(sqlite_engine)
-    html = export.to_html(sqlite_engine, code)
+def test_the_html_report_shows_the_ranking_and_the_statement(engine):
+    code = _values_session(engine)
+    html = export.to_html(engine, code)
     assert '<html lang="fr">' in html and "@media print" in html
     assert 'font-family: "DejaVu Sans"' in html  # the style sheet goes in as it is, not escaped
     assert "Accueil client, groupe 2" in html
@@ -121,37 +124,66 @@ def test_the_html_report_shows_the_ranking_and_the_statement(sqlite_engine):
     assert NONCE not in html
 
 
-def test_case_steps_come_in_the_order_they_were_played(sqlite_engine):
-    trainer = sqlite_engine.authenticate("test-key")
-    code = sqlite_engine.create_session(trainer, "cases", "en")["code"]
+def test_case_steps_come_in_the_order_they_were_played(engine):
+    trainer = engine.authenticate("test-key")
+    code = engine.create_session(trainer, "cases", "en")["code"]
     options = [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]
     for step in ("zeta", "alpha", "mid"):
-        sqlite_engine.open_activity(trainer, code, {"kind": "choice", "id": f"case-x:{step}", "title": "Case",
+        engine.open_activity(trainer, code, {"kind": "choice", "id": f"case-x:{step}", "title": "Case",
                                                     "prompt": f"Step {step}", "options": options})
-    titles = [t.title for t in export.collect(sqlite_engine, code).tables]
+    titles = [t.title for t in export.collect(engine, code).tables]
     assert titles == ["Case — Step zeta", "Case — Step alpha", "Case — Step mid"]
 
 
-def test_the_matching_section_marks_the_reference(sqlite_engine):
-    trainer = sqlite_engine.authenticate("test-key")
-    code = sqlite_engine.create_session(trainer, "metrics", "en")["code"]
-    sqlite_engine.open_activity(trainer, code, match_spec("values", "en"))
-    token = sqlite_engine.join(code)[1]
-    sqlite_engine.submit(code, token, "metrics-values", {"row": "speed", "columns": ["FRT", "NPS"]})
-    report = export.collect(sqlite_engine, code)
+def test_the_matching_section_marks_the_reference(engine):
+    trainer = engine.authenticate("test-key")
+    code = engine.create_session(trainer, "metrics", "en")["code"]
+    engine.open_activity(trainer, code, match_spec("values", "en"))
+    token = engine.join(code)[1]
+    engine.submit(code, token, "metrics-values", {"row": "speed", "columns": ["FRT", "NPS"]})
+    report = export.collect(engine, code)
     section = next(s for s in report.sections if s.id == "matching")
     assert 'class="num ref">100 % ✓' in section.html  # FRT: chosen by everyone, in the reference
     assert 'class="num">100 %' in section.html  # NPS: chosen, not in the reference
 
 
 @pytest.mark.skipif(not Path(export.CHROMIUM).exists(), reason="Debian's chromium prints the PDF")
-def test_the_pdf_opens_with_its_text(sqlite_engine):
+def test_the_pdf_opens_with_its_text(engine):
     from pypdf import PdfReader
 
-    code = _values_session(sqlite_engine)
-    reader = PdfReader(io.BytesIO(export.to_pdf(sqlite_engine, code)))
+    code = _values_session(engine)
+    reader = PdfReader(io.BytesIO(export.to_pdf(engine, code)))
     assert 1 <= len(reader.pages) <= 4
     text = " ".join(page.extract_text() for page in reader.pages)
     for expected in ("Accueil client, groupe 2", "Un service qui écoute", "Rapidité", "Je reformule avant de répondre."):
         assert expected in text, expected
     assert "compte rendu de séance" in text.lower()  # printed in capitals by the style
+
+
+def test_the_cases_section_follows_the_group_path(engine):
+    trainer = engine.authenticate("test-key")
+    code = engine.create_session(trainer, "cases", "en")["code"]
+    case = casebook.get_case("billing-double-charge")
+    tokens = [engine.join(code)[1] for _ in range(3)]
+    for step, choice in (("opening", "own-it"), ("check", "refund-now"), ("closing", "check-rest")):
+        engine.open_activity(trainer, code, step_spec(case, step, 1))
+        for token in tokens:
+            engine.submit(code, token, f"billing-double-charge:{step}", {"option": choice})
+    report = export.collect(engine, code)
+    section = next(s for s in report.sections if s.id == "cases")
+    rows = section.tables[0].rows
+    assert [r["step_id"] for r in rows] == ["opening", "check", "closing"]
+    assert rows[0]["choice"] == casebook.response(case, "opening", "own-it")["text"]["en"]
+    assert casebook.ending(case, "loyal")["title"]["en"] in section.html
+    assert "Empathy" in section.html and "/ 100" in section.html
+
+
+def test_the_week_section_lists_the_plan(engine):
+    trainer = engine.authenticate("test-key")
+    code = engine.create_session(trainer, "week", "fr")["code"]
+    plan = week.Plan([week.Placement("peer-cards", day=1)])
+    engine.set_data(trainer, code, "plan", plan.to_dict())
+    engine.set_data(trainer, code, "year", 2026)
+    section = next(s for s in export.collect(engine, code).sections if s.id == "week")
+    assert section.tables[0].rows[0]["date"] == week.week_days(2026)[1].isoformat()
+    assert week.title("peer-cards", week.cards(), "fr") in section.html
