@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 import widgets.workshops.day  # noqa: F401
 from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -144,3 +145,25 @@ def test_the_word_cloud_folds_and_moderates(engine):
     assert [(w["text"], w["count"]) for w in engine.results(code, "wordcloud")["words"]] == [("écoute", 2), ("Sourire", 1)]
     run.openers.moderate(engine, trainer, code, {"key": "sourire", "status": "hidden"})
     assert [w["text"] for w in engine.results(code, "wordcloud")["words"]] == ["écoute"]
+
+
+def test_signatures_and_attendance_lines_go_with_the_names(engine):
+    from widgets.live import privacy
+    from widgets.live import store as st
+
+    trainer, code = _day(engine)
+    run.goto(engine, trainer, code, {"index": 0})
+    people = [engine.join(code, name=n) for n in ("Zoé", "Yann")]
+    for (person, token), name in zip(people, ("Zoé Duval", "Yann Le Gall")):
+        engine.submit(code, token, "signin-d1-am", {"name": name, "strokes": SIGNATURE})
+        att.mark(engine, trainer, code, "d1-am", person["id"], "present", name=name + " (corrigé)")
+
+    def stored_text():
+        with engine.store.read() as conn:
+            answers = [str(row.value) for row in conn.execute(sa.select(st.responses.c.value))]
+        return " ".join(answers) + str(engine.session(code)["state"])
+
+    privacy.forget_participant(engine.store, code, people[0][0]["id"])
+    assert "Zoé" not in stored_text() and "Yann Le Gall" in stored_text()
+    privacy.anonymize_session(engine.store, code)
+    assert "Yann" not in stored_text()

@@ -31,6 +31,7 @@ from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound
 from widgets.core.i18n import Translator
 from widgets.core.text import clean_text
 from widgets.live import store as st
+from widgets.live.privacy import register_scrubber
 from widgets.web.export import Section, Source, Table, register_section
 
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
@@ -162,6 +163,26 @@ def long_date(iso: str, lang: str) -> str:
         return format_date(dt.date.fromisoformat(iso), "full", locale="fr_FR" if lang == "fr" else "en_GB")
     except (TypeError, ValueError):
         return iso or ""
+
+
+@register_scrubber
+def forget_names(conn, session: dict, state: dict, participant_id: int | None) -> None:
+    """Signatures and the trainer's attendance lines go with the names (a session made anonymous, or one person forgotten)."""
+    r = st.responses
+    where = [r.c.session_id == session["id"], r.c.key == "signature"]
+    if participant_id is not None:
+        where.append(r.c.participant_id == participant_id)
+    signin = [a for a, spec in state.get("specs", {}).items() if spec.get("kind") == "signin"]
+    if signin:
+        conn.execute(r.delete().where(*where, r.c.activity.in_(signin)))
+    lines = state.get("data", {}).get("attendance")
+    if not lines:
+        return
+    if participant_id is None:
+        state["data"].pop("attendance")
+    else:
+        for marks in lines.values():
+            marks.pop(str(participant_id), None)
 
 
 @register_section
