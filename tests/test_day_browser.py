@@ -90,6 +90,11 @@ def test_a_short_training_day(elan_server, contexts):
         expect(page.locator("ul.mine li")).to_have_count(1, timeout=WAIT)
     words = server.results(code, "wordcloud")["results"]["words"]
     assert [(w["text"], w["count"]) for w in words] == [("écoute", 3), ("Sourire", 1)]
+    cloud = contexts(viewport={"width": 1280, "height": 720}, extra_http_headers=server.trainer_headers).new_page()
+    cloud.goto(f"{server.url}/elan/api/s/{code}/doc/wordcloud.html")
+    expect(cloud.locator(".cloud span").first).to_have_text("écoute")
+    expect(cloud.locator(".cloud .w4")).to_have_text("écoute")  # the most written, the biggest
+    screenshot(cloud, "day-wordcloud-stage.png")
 
     # 3. The values workshop in the same session: cards, a dot vote, the vision.
     status = _day_action(server, code, "goto", index=2)

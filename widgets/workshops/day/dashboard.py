@@ -29,7 +29,7 @@ from widgets.ui.join_panel import JoinPanel
 from widgets.ui.trainer import Viewer, current
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
-from widgets.workshops.day import run
+from widgets.workshops.day import openers, run
 
 WORKSHOP = "day"
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
@@ -100,9 +100,10 @@ class DayDashboard(w.VBox):
         self.next_button = w.Button(description=t("day.next_item"), button_style="primary", layout=w.Layout(width="auto"))
         self.goto_button = w.Button(description=t("day.goto_item"), layout=w.Layout(width="auto"))
         self.attendance = w.VBox()
+        self.cloud = w.VBox()
         self.downloads = w.HTML()
         self.running = w.VBox([self.join_panel, self.status, w.HBox([self.next_button, self.goto_button]),
-                               self.attendance, self.downloads])
+                               self.cloud, self.attendance, self.downloads])
 
         self.sample.observe(self._on_sample, names="value")
         self.start.observe(lambda _: self._retime(), names="value")
@@ -333,14 +334,40 @@ class DayDashboard(w.VBox):
                 absent.on_click(lambda _, h=sheet["halfday"]["id"], p=row["participant_id"]: self.mark(h, p, "absent"))
                 label = w.HTML(self._render("dash_sheet_row.html", row=row))
                 rows.append(w.HBox([label, present, absent], layout=w.Layout(align_items="center")))
-        old = list(self.attendance.children)
-        self.attendance.children = rows
+        self._replace(self.attendance, rows)
+        self._replace(self.cloud, self._cloud_rows())
+        day = att.day_info(session["state"].get("data", {}))
+        self.downloads.value = self._render("dash_downloads.html", halfdays=att.halfdays(day), **self._links())
+
+    @staticmethod
+    def _replace(box: w.Box, rows: list) -> None:
+        old = list(box.children)
+        box.children = rows
         for widget in old:  # replaced widgets are closed, not leaked
             for child in getattr(widget, "children", ()):
                 child.close()
             widget.close()
-        day = att.day_info(session["state"].get("data", {}))
-        self.downloads.value = self._render("dash_downloads.html", halfdays=att.halfdays(day), **self._links())
+
+    def _cloud_rows(self) -> list:
+        words = openers.trainer_words(self.engine, self.code)
+        if not words:
+            return []
+        rows = [w.HTML(self._render("dash_cloud_head.html", n=len(words)))]
+        for word in words:
+            hidden = word["status"] != "visible"
+            button = w.Button(description=self.t("day.show_word" if hidden else "day.hide_word"), layout=w.Layout(width="auto"))
+            button.on_click(lambda _, k=word["key"], h=hidden: self.moderate(k, "visible" if h else "hidden"))
+            rows.append(w.HBox([w.HTML(self._render("dash_cloud_row.html", word=word)), button],
+                               layout=w.Layout(align_items="center")))
+        return rows
+
+    def moderate(self, key: str, status: str) -> None:
+        try:
+            openers.moderate(self.engine, self.trainer, self.code, {"key": key, "status": status})
+        except EngineError as exc:
+            self._error(exc)
+            return
+        self.refresh(force=True)
 
     def _start_polling(self) -> None:
         if self._task is not None:

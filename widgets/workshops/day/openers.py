@@ -35,13 +35,32 @@ def moderate(engine, trainer, code: str, body: dict) -> dict:
         raise Invalid("core.error_invalid", field="activity")
     if status not in ("visible", "hidden"):
         raise Invalid("core.error_invalid", field="status")
-    i = st.items
-    with engine.store.read() as conn:
-        cards = [dict(r._mapping) for r in conn.execute(
-            sa.select(i.c.id, i.c.text).where(i.c.session_id == session["id"], i.c.activity == activity))]
+    cards = _cards(engine, session, activity)
     ids = [i for w in fold([(c["id"], c["text"]) for c in cards]) if w["key"] == key for i in w["ids"]]
     if not ids:
         raise Invalid("core.error_invalid", field="key")
     for item_id in ids:
         engine.set_item_status(trainer, code, item_id, status)
     return {"changed": len(ids)}
+
+
+def _cards(engine, session: dict, activity: str) -> list[dict]:
+    i = st.items
+    with engine.store.read() as conn:
+        return [dict(r._mapping) for r in conn.execute(
+            sa.select(i.c.id, i.c.text, i.c.status).where(i.c.session_id == session["id"], i.c.activity == activity))]
+
+
+def trainer_words(engine, code: str, activity: str = WORDCLOUD) -> list[dict]:
+    """Every word of the cloud for the trainer, hidden and waiting ones too: ``key, text, count, status``."""
+    session = engine.session(code)
+    if activity not in session["state"].get("specs", {}):
+        return []
+    cards = _cards(engine, session, activity)
+    status = {c["id"]: c["status"] for c in cards}
+    out = []
+    for word in fold([(c["id"], c["text"]) for c in cards]):
+        states = {status[i] for i in word["ids"]}
+        shown = "visible" if "visible" in states else "pending" if "pending" in states else "hidden"
+        out.append({"key": word["key"], "text": word["text"], "count": word["count"], "status": shown})
+    return out

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 import markupsafe
 
+from widgets import content
 from widgets.core.errors import Forbidden, Invalid
 from widgets.core.i18n import Translator
 from widgets.web.export import Source, register_action, register_document
@@ -178,6 +179,22 @@ def _evaluation_document(engine, code, lang, args):
     env = jinja2.Environment(loader=LOADER, autoescape=True)
     return env.get_template("evaluation_page.html").render(lang=lang, t=Translator(lang),
                                                             body=markupsafe.Markup(ev.stage_html(source)))
+
+
+@register_document("wordcloud")
+def _wordcloud_document(engine, code, lang, args):
+    """The opener's word cloud for the projector: the more people wrote a word, the bigger (hidden words left out)."""
+    session = engine.session(code)
+    lang = lang or session["lang"]
+    spec = session["state"].get("specs", {}).get(openers.WORDCLOUD)
+    if spec is None:
+        raise Invalid("core.error_invalid", field="wordcloud")
+    found = engine.results(code, openers.WORDCLOUD)
+    top = max([w["count"] for w in found["words"]] or [1])
+    words = [{**w, "size": 1 + round(3 * (w["count"] - 1) / max(1, top - 1)) if top > 1 else 2} for w in found["words"]]
+    env = jinja2.Environment(loader=LOADER, autoescape=True)
+    return env.get_template("wordcloud_page.html").render(
+        lang=lang, t=Translator(lang), prompt=content.text(spec["prompt"], lang), words=words, authors=found["authors"])
 
 
 @register_action("status")
