@@ -88,8 +88,9 @@ def test_certificates_for_those_validated_present(engine):
     assert found[0]["present"] == 1 and found[0]["halfdays"] == 2
     html = cert.certificates_html(engine, code)
     for text in ("Attestation de fin de formation", "Zoé Duval", "Relation client", "Forma Plus", "1 demi-journée(s) sur 2",
-                 "Aline Martin"):
+                 "Aline Martin", "garde cinq valeurs", "Faire entendre chaque voix"):
         assert text in html, text
+    assert "Chacun signe la feuille" not in html  # the paperwork is no objective of the training
     with pytest.raises(NotFound):
         cert.certificates(engine, code, participant_id=yann["id"])
 

@@ -292,7 +292,7 @@ def programme(agenda: Agenda, day: dict, lang: str) -> dict:
         while len(days) <= slot.day:
             days.append({"date": dates[len(days)] if len(days) < len(dates) else "", "slots": []})
         objective = item_objective(slot.item.kind, slot.item.ref, lang) if slot.item.kind != "break" else ""
-        if objective and slot.item.kind == "workshop" and objective not in objectives:
+        if objective and slot.item.kind == "workshop" and objective not in objectives:  # the programme's objectives
             objectives.append(objective)
         days[slot.day]["slots"].append({"start": slot.start.strftime("%H:%M"), "end": slot.end.strftime("%H:%M"),
                                         "title": item_title(slot.item.kind, slot.item.ref, lang), "objective": objective,

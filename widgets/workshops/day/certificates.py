@@ -20,6 +20,8 @@ from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
 from widgets.workshops.day import evaluation as ev
 
+#: Short activities whose objective is part of what the training teaches (sign-in, quizzes, evaluation are not).
+TEACHING_ACTIVITIES = ("wordcloud", "commitment")
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 
 
@@ -45,8 +47,9 @@ def certificates(engine, code: str, participant_id: int | None = None, lang: str
     minutes = agenda.teaching_minutes() if agenda else 0
     objectives = []
     if agenda:
+        # The training's objectives are its workshops' and its opener's and closer's, not the paperwork's.
         for item in agenda.items:
-            if item.kind in ("workshop", "activity"):
+            if item.kind == "workshop" or (item.kind == "activity" and item.ref in TEACHING_ACTIVITIES):
                 text = ag.item_objective(item.kind, item.ref, lang)
                 if text and text not in objectives:
                     objectives.append(text)
