@@ -133,7 +133,7 @@ def test_the_report_counts_attendance_and_the_programme_prints(engine):
     section = next(s for s in export.collect(engine, code).sections if s.id == "attendance")
     assert section.tables[0].rows[0]["name"] == "Zoé Duval" and "Présents" not in section.tables[0].title
     html = run.programme_html(engine, code)
-    for text in ("Relation client", "Programme", "09:00–09:05", "Accueil et émargement", "Déjeuner", "Nos valeurs de service"):
+    for text in ("Relation client", "Programme", "09:00–09:05", "Accueil et émargement", "Déjeuner", "Nos valeurs de service", code):
         assert text in html, text
 
 
