@@ -187,3 +187,24 @@ def test_the_week_section_lists_the_plan(engine):
     section = next(s for s in export.collect(engine, code).sections if s.id == "week")
     assert section.tables[0].rows[0]["date"] == week.week_days(2026)[1].isoformat()
     assert week.title("peer-cards", week.cards(), "fr") in section.html
+
+
+def test_the_week_section_names_the_group_own_ideas(engine):
+    from widgets.workshops.day.sections import WEEK_IDEAS
+    from widgets.workshops.week.dashboard import IDEAS
+
+    assert WEEK_IDEAS == IDEAS
+    trainer = engine.authenticate("test-key")
+    code = engine.create_session(trainer, "week", "en")["code"]
+    engine.open_activity(trainer, code, {"kind": "ideas", "id": IDEAS})
+    token = engine.join(code)[1]
+    card = engine.submit(code, token, IDEAS, {"text": "Breakfast with the CEO"})["id"]
+    engine.set_data(trainer, code, "plan", week.Plan([week.Placement(f"item-{card}", day=2)]).to_dict())
+    section = next(s for s in export.collect(engine, code).sections if s.id == "week")
+    assert section.tables[0].rows[0]["activity"] == "Breakfast with the CEO"
+
+
+def test_the_values_section_reads_the_activities_the_values_workshop_opens():
+    from widgets.workshops.values import dashboard as values
+
+    assert (values.CARDS, values.VOTE, values.ACTION_VOTE, values.VISION_RATE) == ("cards", "vote", "action_vote", "vision_rate")

@@ -24,6 +24,8 @@ from widgets.web.export import Section, Source, Table, register_section
 from widgets.workshops.values import philosophy
 from widgets.workshops.week import rules as week
 
+#: The week workshop's idea cards (``widgets.workshops.week.dashboard.IDEAS``; its dashboard module is not loaded here).
+WEEK_IDEAS = "week_ideas"
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 
 
@@ -170,8 +172,8 @@ def week_section(source: Source) -> list[Section]:
         return []
     t = source.t
     ideas = week.cards()
-    if "ideas" in source.specs:
-        for card in source.results("ideas").get("cards", []):
+    if WEEK_IDEAS in source.specs:
+        for card in source.results(WEEK_IDEAS).get("cards", []):
             if not card.get("card"):
                 ideas[f"item-{card['id']}"] = week.custom_idea(f"item-{card['id']}", card["text"])
     try:
