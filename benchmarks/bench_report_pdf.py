@@ -29,7 +29,9 @@ def filled_session(cards: int) -> tuple[Engine, str]:
     engine = Engine(Store("sqlite://"), Settings(trainer_key="k"))
     trainer = engine.authenticate("k")
     code = engine.create_session(trainer, "values", "fr", title="Banc d’essai")["code"]
-    engine.open_activity(trainer, code, {"kind": "ideas", "id": "cards", "prompt": "Un mot ?", "max_per_participant": 50})
+    engine.open_activity(
+        trainer, code, {"kind": "ideas", "id": "cards", "prompt": "Un mot ?", "max_per_participant": 50}
+    )
     tokens = [engine.join(code, name=f"Personne {i}")[1] for i in range(12)]
     for i in range(cards):
         engine.submit(code, tokens[i % len(tokens)], "cards", {"text": f"Valeur numéro {i}"})
@@ -52,8 +54,10 @@ def measure(name: str, fn, html: str, runs: int) -> None:
         times.append(time.perf_counter() - start)
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
-    print(f"{name}: median {statistics.median(times):.2f} s (runs {', '.join(f'{t:.2f}' for t in times)}), "
-          f"{len(pdf) // 1024} KiB, {len(reader.pages)} pages, text readable: {'Un service qui écoute' in text}")
+    print(
+        f"{name}: median {statistics.median(times):.2f} s (runs {', '.join(f'{t:.2f}' for t in times)}), "
+        f"{len(pdf) // 1024} KiB, {len(reader.pages)} pages, text readable: {'Un service qui écoute' in text}"
+    )
 
 
 def main() -> None:
@@ -71,7 +75,9 @@ def main() -> None:
     except ImportError:
         print("weasyprint: not installed (pip install weasyprint to compare)")
     else:
-        measure(f"weasyprint {weasyprint.__version__}", lambda h: weasyprint.HTML(string=h).write_pdf(), html, args.runs)
+        measure(
+            f"weasyprint {weasyprint.__version__}", lambda h: weasyprint.HTML(string=h).write_pdf(), html, args.runs
+        )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,10 @@ from widgets.workshops.day import agenda as ag
 def test_workshop_timings_are_the_sum_of_the_guide_steps():
     assert ag.workshop_minutes("values") == 8 + 10 + 8 + 5 + 15 + 12 + 10
     assert ag.workshop_minutes("week") == 5 + 10 + 5 + 15 + 7 + 3
-    # Cases: per-case and per-step steps follow the number of cases and steps played.
-    assert ag.workshop_minutes("cases", cases=2, steps=3) == 5 + 2 * 3 + 2 * 3 * 5 + 2 * 5 + 10
+    # Cases: a step timed "per step" follows the number of cases and steps played.
+    steps = {s.number: s for s in ag.guide_steps("cases")}
+    assert steps[3].per == "step"
+    assert ag.workshop_minutes("cases", cases=2, steps=3) == sum(s.minutes for s in steps.values()) + (2 * 3 - 1) * steps[3].minutes
 
 
 def test_both_languages_of_the_guide_give_the_same_minutes():
@@ -43,33 +45,60 @@ def test_the_guide_prints_the_sample_agendas_as_the_model_computes_them():
         expected = []
         for sample in content.load("day/agendas")["agendas"]:
             agenda = ag.Agenda.from_dict(sample)
-            expected += [(f"{s.start:%H:%M}", f"{s.end:%H:%M}", ag.item_title(s.item.kind, s.item.ref, lang))
-                         for s in agenda.schedule()]
+            expected += [
+                (f"{s.start:%H:%M}", f"{s.end:%H:%M}", ag.item_title(s.item.kind, s.item.ref, lang))
+                for s in agenda.schedule()
+            ]
             assert agenda.finish().strftime("%H:%M") in chapter and f" {agenda.slack()} minutes" in chapter
         assert printed == expected, lang
 
 
 def test_end_time_slack_and_a_second_day():
-    agenda = ag.Agenda.from_dict({"start": "09:00", "end": "10:00", "items": [
-        {"kind": "workshop", "ref": "metrics"}, {"kind": "break", "ref": "break"},
-        {"kind": "overnight", "start": "08:30"}, {"kind": "workshop", "ref": "week", "minutes": 50}]})
+    agenda = ag.Agenda.from_dict(
+        {
+            "start": "09:00",
+            "end": "10:00",
+            "items": [
+                {"kind": "workshop", "ref": "metrics"},
+                {"kind": "break", "ref": "break"},
+                {"kind": "overnight", "start": "08:30"},
+                {"kind": "workshop", "ref": "week", "minutes": 50},
+            ],
+        }
+    )
     slots = agenda.schedule(dt.date(2026, 12, 1))
     assert [(s.day, f"{s.start:%d %H:%M}", f"{s.end:%H:%M}") for s in slots] == [
-        (0, "01 09:00", "09:55"), (0, "01 09:55", "10:10"), (1, "02 08:30", "09:20")]
+        (0, "01 09:00", "09:55"),
+        (0, "01 09:55", "10:10"),
+        (1, "02 08:30", "09:20"),
+    ]
     assert agenda.days() == 2 and agenda.slack() == 40
-    assert ag.Agenda.from_dict({"start": "09:00", "end": "09:30", "items": [{"kind": "workshop", "ref": "values"}]}).slack() < 0
+    assert (
+        ag.Agenda.from_dict(
+            {"start": "09:00", "end": "09:30", "items": [{"kind": "workshop", "ref": "values"}]}
+        ).slack()
+        < 0
+    )
 
 
-@pytest.mark.parametrize("bad", [{"items": [{"kind": "lecture"}]}, {"items": [{"kind": "workshop", "ref": "values", "minutes": -5}]},
-                                 {"start": "9h", "items": []}, {"items": [{"kind": "activity", "ref": "karaoke"}]}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"items": [{"kind": "lecture"}]},
+        {"items": [{"kind": "workshop", "ref": "values", "minutes": -5}]},
+        {"start": "9h", "items": []},
+        {"items": [{"kind": "activity", "ref": "karaoke"}]},
+    ],
+)
 def test_a_bad_agenda_is_refused(bad):
     with pytest.raises(Invalid):
         ag.Agenda.from_dict(bad)
 
 
 def test_where_the_day_stands():
-    agenda = ag.Agenda.from_dict({"start": "09:00", "items": [{"kind": "activity", "ref": "signin"},
-                                                              {"kind": "workshop", "ref": "values"}]})
+    agenda = ag.Agenda.from_dict(
+        {"start": "09:00", "items": [{"kind": "activity", "ref": "signin"}, {"kind": "workshop", "ref": "values"}]}
+    )
     day = dt.date(2026, 12, 1)
     nine = dt.datetime(2026, 12, 1, 9, 0).timestamp()
     assert ag.where_we_are(agenda, {}, nine, day)["next"] == 0

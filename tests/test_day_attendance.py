@@ -12,10 +12,19 @@ from widgets.workshops.day import attendance as att
 from widgets.workshops.day import certificates as cert
 from widgets.workshops.day import run
 
-AGENDA = {"start": "09:00", "end": "17:00", "items": [
-    {"kind": "activity", "ref": "signin"}, {"kind": "activity", "ref": "wordcloud"}, {"kind": "workshop", "ref": "values"},
-    {"kind": "break", "ref": "lunch"}, {"kind": "activity", "ref": "signin"}, {"kind": "workshop", "ref": "metrics"},
-    {"kind": "activity", "ref": "evaluation"}]}
+AGENDA = {
+    "start": "09:00",
+    "end": "17:00",
+    "items": [
+        {"kind": "activity", "ref": "signin"},
+        {"kind": "activity", "ref": "wordcloud"},
+        {"kind": "workshop", "ref": "values"},
+        {"kind": "break", "ref": "lunch"},
+        {"kind": "activity", "ref": "signin"},
+        {"kind": "workshop", "ref": "metrics"},
+        {"kind": "activity", "ref": "evaluation"},
+    ],
+}
 SIGNATURE = [[[0.1, 0.5], [0.2, 0.3], [0.3, 0.6]], [[0.5, 0.5], [0.9, 0.4]]]
 
 
@@ -24,22 +33,41 @@ def _day(engine, *, anonymous=False):
     code = engine.create_session(trainer, "day", "fr", title="Accueil")["code"]
     if anonymous:
         engine.set_option(trainer, code, "anonymous", True)
-    run.setup(engine, trainer, code, {"title": "Relation client", "organisation": "Forma Plus", "trainer": "Aline Martin",
-                                      "place": "Lyon, salle 2", "dates": ["2026-12-01"], "agenda": AGENDA})
+    run.setup(
+        engine,
+        trainer,
+        code,
+        {
+            "title": "Relation client",
+            "organisation": "Forma Plus",
+            "trainer": "Aline Martin",
+            "place": "Lyon, salle 2",
+            "dates": ["2026-12-01"],
+            "agenda": AGENDA,
+        },
+    )
     return trainer, code
 
 
 def test_setup_derives_the_half_days_from_the_agenda(engine):
     _, code = _day(engine)
     day = engine.session(code)["state"]["data"]["day"]
-    assert [(h["id"], h["start"], h["end"]) for h in day["halfdays"]] == [("d1-am", "09:00", "10:20"), ("d1-pm", "11:20", "12:27")]
+    assert [(h["id"], h["start"], h["end"]) for h in day["halfdays"]] == [
+        ("d1-am", "09:00", "10:20"),
+        ("d1-pm", "11:20", "12:27"),
+    ]
 
 
 def test_setup_refuses_a_bad_agenda_by_name(engine):
     trainer = engine.authenticate("test-key")
     code = engine.create_session(trainer, "day", "fr")["code"]
     with pytest.raises(Invalid) as bad:
-        run.setup(engine, trainer, code, {"dates": ["2026-12-01"], "agenda": {"items": [{"kind": "workshop", "ref": "juggling"}]}})
+        run.setup(
+            engine,
+            trainer,
+            code,
+            {"dates": ["2026-12-01"], "agenda": {"items": [{"kind": "workshop", "ref": "juggling"}]}},
+        )
     assert bad.value.values == {"ref": "juggling"}
     with pytest.raises(Invalid):
         run.setup(engine, trainer, code, {"dates": [], "agenda": AGENDA})
@@ -70,7 +98,14 @@ def test_sign_validate_and_print(engine):
     assert rows["Zoé Duval"]["signature"].startswith("M25 50L50 30L75 60M125 50")
     assert rows["Yann Le Gall-Morvan"]["corrected"] and rows["Xavier"]["status_label"] == "absent"
     html = att.sheet_html(engine, code, "d1-am")
-    for text in ("Feuille d’émargement", "Relation client", "Lyon, salle 2", "Aline Martin", "mardi 1 décembre 2026", "09:00–10:20"):
+    for text in (
+        "Feuille d’émargement",
+        "Relation client",
+        "Lyon, salle 2",
+        "Aline Martin",
+        "mardi 1 décembre 2026",
+        "09:00–10:20",
+    ):
         assert text in html, text
     assert html.count("<path d=") == 2  # the absent line shows no signature
 
@@ -87,8 +122,16 @@ def test_certificates_for_those_validated_present(engine):
     assert [c["name"] for c in found] == ["Zoé Duval"]  # Yann's signature is not validated yet
     assert found[0]["present"] == 1 and found[0]["halfdays"] == 2
     html = cert.certificates_html(engine, code)
-    for text in ("Attestation de fin de formation", "Zoé Duval", "Relation client", "Forma Plus", "1 demi-journée(s) sur 2",
-                 "Aline Martin", "garde cinq valeurs", "Faire entendre chaque voix"):
+    for text in (
+        "Attestation de fin de formation",
+        "Zoé Duval",
+        "Relation client",
+        "Forma Plus",
+        "1 demi-journée(s) sur 2",
+        "Aline Martin",
+        "garde cinq valeurs",
+        "Faire entendre chaque voix",
+    ):
         assert text in html, text
     assert "Chacun signe la feuille" not in html  # the paperwork is no objective of the training
     with pytest.raises(NotFound):
@@ -107,7 +150,9 @@ def test_a_certificate_states_the_assessment_of_learning(engine):
     engine.submit(code, token, "quiz-post", {"question": "nps-compute", "option": "a"})
     engine.submit(code, token, "quiz-post", {"question": "service-week", "option": "a"})
     html = cert.certificates_html(engine, code)
-    assert "quiz de départ\u00a0: 0 bonnes réponses sur 6" in html and "quiz de fin\u00a0: 2 bonnes réponses sur 6" in html
+    assert (
+        "quiz de départ\u00a0: 0 bonnes réponses sur 6" in html and "quiz de fin\u00a0: 2 bonnes réponses sur 6" in html
+    )
 
 
 def test_an_anonymous_session_has_no_attendance_and_no_certificate(engine):
@@ -133,7 +178,15 @@ def test_the_report_counts_attendance_and_the_programme_prints(engine):
     section = next(s for s in export.collect(engine, code).sections if s.id == "attendance")
     assert section.tables[0].rows[0]["name"] == "Zoé Duval" and "Présents" not in section.tables[0].title
     html = run.programme_html(engine, code)
-    for text in ("Relation client", "Programme", "09:00–09:05", "Accueil et émargement", "Déjeuner", "Nos valeurs de service", code):
+    for text in (
+        "Relation client",
+        "Programme",
+        "09:00–09:05",
+        "Accueil et émargement",
+        "Déjeuner",
+        "Nos valeurs de service",
+        code,
+    ):
         assert text in html, text
 
 
@@ -143,7 +196,10 @@ def test_the_word_cloud_folds_and_moderates(engine):
     tokens = [engine.join(code)[1] for _ in range(3)]
     for token, word in zip(tokens, ("Écoute", "écoute", "Sourire")):
         engine.submit(code, token, "wordcloud", {"text": word})
-    assert [(w["text"], w["count"]) for w in engine.results(code, "wordcloud")["words"]] == [("écoute", 2), ("Sourire", 1)]
+    assert [(w["text"], w["count"]) for w in engine.results(code, "wordcloud")["words"]] == [
+        ("écoute", 2),
+        ("Sourire", 1),
+    ]
     run.openers.moderate(engine, trainer, code, {"key": "sourire", "status": "hidden"})
     assert [w["text"] for w in engine.results(code, "wordcloud")["words"]] == ["écoute"]
 

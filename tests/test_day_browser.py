@@ -21,9 +21,16 @@ from widgets import content
 
 pytestmark = pytest.mark.browser
 WAIT = 15_000
-AGENDA = {"start": "09:00", "end": "12:30", "items": [
-    {"kind": "activity", "ref": "signin"}, {"kind": "activity", "ref": "wordcloud"},
-    {"kind": "workshop", "ref": "values"}, {"kind": "activity", "ref": "evaluation"}]}
+AGENDA = {
+    "start": "09:00",
+    "end": "12:30",
+    "items": [
+        {"kind": "activity", "ref": "signin"},
+        {"kind": "activity", "ref": "wordcloud"},
+        {"kind": "workshop", "ref": "values"},
+        {"kind": "activity", "ref": "evaluation"},
+    ],
+}
 PEOPLE = [("Zoé", "Zoé Duval"), ("Yann", "Yann Le Gall"), ("Inès", "Inès Martin"), ("Oscar", "Oscar Petit")]
 
 
@@ -53,8 +60,17 @@ def test_a_short_training_day(elan_server, contexts):
     server = elan_server
     code = server.create_session("day", "fr", title="Accueil client")
     today = dt.date.today().isoformat()
-    setup = _day_action(server, code, "setup", title="Relation client : les bases", organisation="Forma Plus",
-                        trainer="Aline Martin", place="Lyon, salle 2", dates=[today], agenda=AGENDA)
+    setup = _day_action(
+        server,
+        code,
+        "setup",
+        title="Relation client : les bases",
+        organisation="Forma Plus",
+        trainer="Aline Martin",
+        place="Lyon, salle 2",
+        dates=[today],
+        agenda=AGENDA,
+    )
     assert setup["slack"] > 0 and [h["id"] for h in setup["day"]["halfdays"]] == ["d1-am"]
     programme = server.get(f"/elan/api/s/{code}/doc/programme.html", headers=server.trainer_headers)
     assert programme.status_code == 200 and "Nos valeurs de service" in programme.text
@@ -72,9 +88,19 @@ def test_a_short_training_day(elan_server, contexts):
         _sign(page, full)
     screenshot(phones[0], "day-signin-phone.png")
     assert _axe(phones[0]) == []
-    ids = {first: server.state(code, token_of(page, code))["participant"]["id"] for page, (first, _) in zip(phones, PEOPLE)}
+    ids = {
+        first: server.state(code, token_of(page, code))["participant"]["id"] for page, (first, _) in zip(phones, PEOPLE)
+    }
     _day_action(server, code, "attendance", halfday="d1-am", participant=ids["Zoé"], status="present")
-    _day_action(server, code, "attendance", halfday="d1-am", participant=ids["Yann"], status="present", name="Yann Le Gall-Morvan")
+    _day_action(
+        server,
+        code,
+        "attendance",
+        halfday="d1-am",
+        participant=ids["Yann"],
+        status="present",
+        name="Yann Le Gall-Morvan",
+    )
     _day_action(server, code, "attendance", halfday="d1-am", participant=ids["Inès"], status="present")
     _day_action(server, code, "attendance", halfday="d1-am", participant=ids["Oscar"], status="absent")
     sheet = server.get(f"/elan/api/s/{code}/doc/attendance.html?halfday=d1-am", headers=server.trainer_headers)
@@ -100,7 +126,9 @@ def test_a_short_training_day(elan_server, contexts):
     status = _day_action(server, code, "goto", index=2)
     assert status["current"] == 2 and status["next"] == 3
     doc = content.load("values/brainstorm")
-    server.trainer(code, "open", spec={"kind": "ideas", "id": "cards", "prompt": doc["question"], "max_per_participant": 12})
+    server.trainer(
+        code, "open", spec={"kind": "ideas", "id": "cards", "prompt": doc["question"], "max_per_participant": 12}
+    )
     for page, word in zip(phones, ("Écoute", "Rapidité", "Honnêteté", "Écoute")):
         expect(page.locator("#idea-text")).to_be_visible(timeout=WAIT)
         send_idea(page, word)
@@ -113,7 +141,9 @@ def test_a_short_training_day(elan_server, contexts):
         by_text.setdefault(card["text"], card["id"])  # the card kept by the merge
     for page, picks in zip(phones, (["Écoute", "Rapidité"], ["Écoute"], ["Écoute", "Honnêteté"], ["Rapidité"])):
         for word in picks:
-            assert server.submit(code, token_of(page, code), "vote", {"item": by_text[word], "dots": 1}).status_code == 200
+            assert (
+                server.submit(code, token_of(page, code), "vote", {"item": by_text[word], "dots": 1}).status_code == 200
+            )
     server.trainer(code, "data", key="vision", value="Un service qui écoute et tient parole.")
 
     # 4. The training's evaluation on the phones, then shown as a teaching moment.
@@ -147,13 +177,18 @@ def test_a_short_training_day(elan_server, contexts):
     reader = PdfReader(io.BytesIO(certificates.content))
     assert len(reader.pages) == 3  # the three validated present; Oscar was absent
     text = [page.extract_text() for page in reader.pages]
-    assert "Inès Martin" in text[0] and "Yann Le Gall-Morvan" in text[1] and "Zoé Duval" in text[2] and all("Forma Plus" in t for t in text)
+    assert (
+        "Inès Martin" in text[0]
+        and "Yann Le Gall-Morvan" in text[1]
+        and "Zoé Duval" in text[2]
+        and all("Forma Plus" in t for t in text)
+    )
     assert not any("Oscar" in t for t in text)
 
     report = server.get(f"/elan/api/s/{code}/export.html", headers=server.trainer_headers)
     assert report.status_code == 200
     html = report.text
-    ranking = html[html.index("Classement des valeurs"):]
+    ranking = html[html.index("Classement des valeurs") :]
     assert ranking.index("Écoute") < ranking.index("Rapidité") < ranking.index("Honnêteté")
     assert "Un service qui écoute et tient parole." in html
     assert "+25" in html and "75 %" in html and "Présences" in html
@@ -166,7 +201,13 @@ def test_a_short_training_day(elan_server, contexts):
     reader = PdfReader(io.BytesIO(pdf.content))
     assert 2 <= len(reader.pages) <= 8
     text = " ".join(p.extract_text() for p in reader.pages)
-    for expected in ("Relation client : les bases", "Un service qui écoute et tient parole.", "Rapidité", "NPS", "Présences"):
+    for expected in (
+        "Relation client : les bases",
+        "Un service qui écoute et tient parole.",
+        "Rapidité",
+        "NPS",
+        "Présences",
+    ):
         assert expected in text, expected
 
 
@@ -202,8 +243,16 @@ def test_opener_and_closer_on_a_phone(elan_server, contexts, scheme):
     """The word cloud and the commitment card at 375 px, light and dark: usable, audited, the card downloads."""
     server = elan_server
     code = server.create_session("day", "en", title="Day")
-    _day_action(server, code, "setup", dates=[dt.date.today().isoformat()], agenda={"start": "09:00", "items": [
-        {"kind": "activity", "ref": "wordcloud"}, {"kind": "activity", "ref": "commitment"}]})
+    _day_action(
+        server,
+        code,
+        "setup",
+        dates=[dt.date.today().isoformat()],
+        agenda={
+            "start": "09:00",
+            "items": [{"kind": "activity", "ref": "wordcloud"}, {"kind": "activity", "ref": "commitment"}],
+        },
+    )
     page = contexts(phone=True, locale="en-GB", color_scheme=scheme, accept_downloads=True).new_page()
     join(page, server, code, name="Ana")
     _day_action(server, code, "goto", index=0)
@@ -224,6 +273,8 @@ def test_opener_and_closer_on_a_phone(elan_server, contexts, scheme):
     with page.expect_download() as download:
         link.click()
     svg = Path(download.value.path()).read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "restate the customer" in svg and "My commitment for Monday" in svg and "Ana" in svg
+    assert (
+        svg.startswith("<svg") and "restate the customer" in svg and "My commitment for Monday" in svg and "Ana" in svg
+    )
     report = server.get(f"/elan/api/s/{code}/export.csv", headers=server.trainer_headers).text
     assert "On Monday I restate" in report and "Ana" not in report.split("Commitments for Monday", 1)[1]

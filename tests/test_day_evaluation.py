@@ -29,7 +29,8 @@ def test_a_wrong_answer_key_is_reported_with_its_field(tmp_path):
         "kind: knowledge-check\ntitle: {fr: Quiz, en: Quiz}\nquestions:\n"
         "  - id: q\n    label: {fr: Q, en: Q}\n    options:\n"
         "      - {id: a, label: {fr: A, en: A}}\n      - {id: b, label: {fr: B, en: B}}\n    answer: z\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     problems = [str(p) for p in content.validate_file(bad)]
     assert any("questions[0].answer" in p and "'z'" in p for p in problems), problems
 

@@ -19,14 +19,23 @@ from widgets.workshops.week import rules as week
 NONCE = "nonce-7f3a9c"
 
 
-def _values_session(engine, *, lang: str = "fr", anonymous: bool = False, title: str = "Accueil client, groupe 2") -> str:
+def _values_session(
+    engine, *, lang: str = "fr", anonymous: bool = False, title: str = "Accueil client, groupe 2"
+) -> str:
     """A values session as a room leaves it: cards (one merged, one a formula), a dot vote, statements, a vision."""
     trainer = engine.authenticate("test-key")
     code = engine.create_session(trainer, "values", lang, title=title)["code"]
     if anonymous:
         engine.set_option(trainer, code, "anonymous", True)
-    engine.open_activity(trainer, code, {"kind": "ideas", "id": "cards", "prompt": {"fr": "Un mot pour notre service ?",
-                                                                                    "en": "A word for our service?"}})
+    engine.open_activity(
+        trainer,
+        code,
+        {
+            "kind": "ideas",
+            "id": "cards",
+            "prompt": {"fr": "Un mot pour notre service ?", "en": "A word for our service?"},
+        },
+    )
     tokens = [engine.join(code, name=name)[1] for name in ("Zéphyrine", "Barnabé", "Ana")]
     for i, word in enumerate(("Écoute", "Rapidité", "=HYPERLINK(1)")):
         engine.submit(code, tokens[0], "cards", {"text": word, "nonce": f"{NONCE}-{i}"})
@@ -36,10 +45,22 @@ def _values_session(engine, *, lang: str = "fr", anonymous: bool = False, title:
     for token in tokens:
         engine.submit(code, token, "vote", {"item": 1, "dots": 1})
     engine.submit(code, tokens[2], "vote", {"item": 2, "dots": 1})
-    engine.set_data(trainer, code, "kept", [{"id": 1, "text": "Écoute", "dots": 3, "voters": 3},
-                                            {"id": 2, "text": "Rapidité", "dots": 1, "voters": 1}])
-    engine.open_activity(trainer, code, {"kind": "ideas", "id": "actions", "prompt": "Comment la vivre ?",
-                                         "tags": [{"id": "1", "label": "Écoute"}, {"id": "2", "label": "Rapidité"}]})
+    engine.set_data(
+        trainer,
+        code,
+        "kept",
+        [{"id": 1, "text": "Écoute", "dots": 3, "voters": 3}, {"id": 2, "text": "Rapidité", "dots": 1, "voters": 1}],
+    )
+    engine.open_activity(
+        trainer,
+        code,
+        {
+            "kind": "ideas",
+            "id": "actions",
+            "prompt": "Comment la vivre ?",
+            "tags": [{"id": "1", "label": "Écoute"}, {"id": "2", "label": "Rapidité"}],
+        },
+    )
     engine.submit(code, tokens[1], "actions", {"text": "Je reformule avant de répondre.", "tag": "1", "nonce": NONCE})
     engine.set_data(trainer, code, "actions", {"1": "Je reformule avant de répondre."})
     engine.set_data(trainer, code, "vision", "Un service qui écoute et tient parole.")
@@ -69,7 +90,17 @@ def test_french_csv_has_a_bom_semicolons_and_readable_rows(engine):
 def test_english_csv_uses_commas(engine):
     code = _values_session(engine, lang="en")
     rows = _csv_rows(export.to_csv(engine, code), ",")
-    assert ["Activity", "Table", "Card no.", "Text", "For", "Status", "Merged into card no.", "Participant", "First name"] in rows
+    assert [
+        "Activity",
+        "Table",
+        "Card no.",
+        "Text",
+        "For",
+        "Status",
+        "Merged into card no.",
+        "Participant",
+        "First name",
+    ] in rows
     assert any("merged with “Écoute”" in row for row in rows)
 
 
@@ -87,7 +118,9 @@ def test_xlsx_has_one_readable_sheet_per_activity_and_no_nonce(engine):
     body = [dict(zip(header, [c.value for c in row])) for row in cards.iter_rows(min_row=3)]
     assert [r["Texte"] for r in body] == ["Écoute", "Rapidité", "'=HYPERLINK(1)", "écoute"]
     assert body[0]["N° de carte"] == 1 and body[0]["Participant"] == "P1" and body[0]["Prénom"] == "Zéphyrine"
-    everything = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None)
+    everything = " ".join(
+        str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None
+    )
     assert NONCE not in everything
     assert "Classement des valeurs (vote" in book.sheetnames
 
@@ -117,7 +150,7 @@ def test_the_html_report_shows_the_ranking_and_the_statement(engine):
     assert "Accueil client, groupe 2" in html
     assert "Un service qui écoute et tient parole." in html
     assert html.index("Nos valeurs de service") < html.index("Activité par activité")
-    ranking = html[html.index("Classement des valeurs"):]
+    ranking = html[html.index("Classement des valeurs") :]
     assert ranking.index("Écoute") < ranking.index("Rapidité")
     assert "<strong>Écoute</strong> — Je reformule avant de répondre." in html
     assert "&#39;=HYPERLINK(1)" in html or "'=HYPERLINK(1)" not in html  # escaped text either way
@@ -129,8 +162,11 @@ def test_case_steps_come_in_the_order_they_were_played(engine):
     code = engine.create_session(trainer, "cases", "en")["code"]
     options = [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]
     for step in ("zeta", "alpha", "mid"):
-        engine.open_activity(trainer, code, {"kind": "choice", "id": f"case-x:{step}", "title": "Case",
-                                                    "prompt": f"Step {step}", "options": options})
+        engine.open_activity(
+            trainer,
+            code,
+            {"kind": "choice", "id": f"case-x:{step}", "title": "Case", "prompt": f"Step {step}", "options": options},
+        )
     titles = [t.title for t in export.collect(engine, code).tables]
     assert titles == ["Case — Step zeta", "Case — Step alpha", "Case — Step mid"]
 
@@ -155,7 +191,12 @@ def test_the_pdf_opens_with_its_text(engine):
     reader = PdfReader(io.BytesIO(export.to_pdf(engine, code)))
     assert 1 <= len(reader.pages) <= 4
     text = " ".join(page.extract_text() for page in reader.pages)
-    for expected in ("Accueil client, groupe 2", "Un service qui écoute", "Rapidité", "Je reformule avant de répondre."):
+    for expected in (
+        "Accueil client, groupe 2",
+        "Un service qui écoute",
+        "Rapidité",
+        "Je reformule avant de répondre.",
+    ):
         assert expected in text, expected
     assert "compte rendu de séance" in text.lower()  # printed in capitals by the style
 
@@ -176,6 +217,8 @@ def test_the_cases_section_follows_the_group_path(engine):
     assert rows[0]["choice"] == casebook.response(case, "opening", "own-it")["text"]["en"]
     assert casebook.ending(case, "loyal")["title"]["en"] in section.html
     assert "Empathy" in section.html and "/ 100" in section.html
+    assert [r["turning"] for r in rows].count("yes") == 1  # the cases workshop's own turning step
+    assert rows[0]["count"] == "3/3"
 
 
 def test_the_week_section_lists_the_plan(engine):
@@ -207,4 +250,9 @@ def test_the_week_section_names_the_group_own_ideas(engine):
 def test_the_values_section_reads_the_activities_the_values_workshop_opens():
     from widgets.workshops.values import dashboard as values
 
-    assert (values.CARDS, values.VOTE, values.ACTION_VOTE, values.VISION_RATE) == ("cards", "vote", "action_vote", "vision_rate")
+    assert (values.CARDS, values.VOTE, values.ACTION_VOTE, values.VISION_RATE) == (
+        "cards",
+        "vote",
+        "action_vote",
+        "vision_rate",
+    )

@@ -25,7 +25,9 @@ class DocumentApi(ApiHandler):
         if not trainer.may_drive(session):
             raise Forbidden("core.error_not_trainer")
         args = {key: self.get_argument(key) for key in ("halfday", "participant") if self.get_argument(key, None)}
-        body = await self.ctx.run_sync(export.document, self.ctx.engine, code, name, fmt, self.get_argument("lang", None), args)
+        body = await self.ctx.run_sync(
+            export.document, self.ctx.engine, code, name, fmt, self.get_argument("lang", None), args
+        )
         self.set_header("Content-Type", self.TYPES[fmt])
         self.set_header("Cache-Control", "no-store")
         # Participant text is escaped by the templates; the policy is a second wall (no script at all).

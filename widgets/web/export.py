@@ -136,7 +136,8 @@ class Source:
         r = st.responses
         with self.engine.store.read() as conn:
             query = sa.select(r.c.participant_id, r.c.key, r.c.value).where(
-                r.c.session_id == self.session["id"], r.c.activity == activity)
+                r.c.session_id == self.session["id"], r.c.activity == activity
+            )
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def text(self, value) -> str:
@@ -216,11 +217,19 @@ def collect(engine, code: str, lang: str | None = None) -> Report:
     p = st.participants
     with engine.store.read() as conn:
         people = [
-            {"id": r.id, "number": n, "label": f"P{n}", "name": (r.name or "") if with_names else "",
-             "joined": r.created_at}
-            for n, r in enumerate(conn.execute(
-                sa.select(p.c.id, p.c.name, p.c.created_at).where(p.c.session_id == session["id"]).order_by(p.c.id)
-            ), 1)
+            {
+                "id": r.id,
+                "number": n,
+                "label": f"P{n}",
+                "name": (r.name or "") if with_names else "",
+                "joined": r.created_at,
+            }
+            for n, r in enumerate(
+                conn.execute(
+                    sa.select(p.c.id, p.c.name, p.c.created_at).where(p.c.session_id == session["id"]).order_by(p.c.id)
+                ),
+                1,
+            )
         ]
     source = Source(engine, session, lang, with_names, people)
     numbers = {person["id"]: person for person in people}
@@ -234,8 +243,16 @@ def collect(engine, code: str, lang: str | None = None) -> Report:
             columns, rows = builder(ctx, source, numbers)
             if columns is None:
                 continue
-            tables.append(Table(activity, _activity_title(source, spec), columns, rows, spec.get("kind", ""),
-                                _kind_label(source.t, spec.get("kind", ""))))
+            tables.append(
+                Table(
+                    activity,
+                    _activity_title(source, spec),
+                    columns,
+                    rows,
+                    spec.get("kind", ""),
+                    _kind_label(source.t, spec.get("kind", "")),
+                )
+            )
     sections = []
     for build in SECTIONS:
         sections.extend(build(source) or [])
@@ -261,7 +278,11 @@ def _activity_title(source: Source, spec: dict) -> str:
     label = _kind_label(source.t, spec.get("kind", ""))
     of = source.specs.get(spec.get("source") or "")
     if of:
-        return source.t("report.kind_of", kind=label, of=source.text(of.get("title") or of.get("prompt")) or _kind_label(source.t, of.get("kind", "")))
+        return source.t(
+            "report.kind_of",
+            kind=label,
+            of=source.text(of.get("title") or of.get("prompt")) or _kind_label(source.t, of.get("kind", "")),
+        )
     return label
 
 
@@ -294,12 +315,24 @@ def _ideas_rows(ctx: Context, source: Source, numbers: dict):
     rows = []
     for card in cards:
         tag = card["data"].get("tag")
-        rows.append({"card_id": card["id"], "text": card["text"], "tag": tags.get(str(tag), "" if tag is None else str(tag)),
-                     "status": _status(t, card, texts), "merged_into": card["merged_into"] or "",
-                     **_who(source, numbers, card["participant_id"])})
-    columns = [("card_id", t("report.col_card_id")), ("text", t("report.col_text")), ("tag", t("report.col_tag")),
-               ("status", t("report.col_status")), ("merged_into", t("report.col_merged_into")),
-               *_people_columns(t, source)]
+        rows.append(
+            {
+                "card_id": card["id"],
+                "text": card["text"],
+                "tag": tags.get(str(tag), "" if tag is None else str(tag)),
+                "status": _status(t, card, texts),
+                "merged_into": card["merged_into"] or "",
+                **_who(source, numbers, card["participant_id"]),
+            }
+        )
+    columns = [
+        ("card_id", t("report.col_card_id")),
+        ("text", t("report.col_text")),
+        ("tag", t("report.col_tag")),
+        ("status", t("report.col_status")),
+        ("merged_into", t("report.col_merged_into")),
+        *_people_columns(t, source),
+    ]
     return columns, rows
 
 
@@ -309,10 +342,25 @@ def _dots_rows(ctx: Context, source: Source, numbers: dict):
     ranking = kinds.get("dots").results(ctx)["ranking"]
     source_spec = source.specs.get(ctx.spec.get("source"), {})
     tags = {str(tag["id"]): source.text(tag.get("label")) for tag in source_spec.get("tags") or []}
-    rows = [{"rank": n, "card_id": card["id"], "text": card["text"], "tag": tags.get(str(card.get("tag")), ""),
-             "dots": card["dots"], "voters": card["voters"]} for n, card in enumerate(ranking, 1)]
-    columns = [("rank", t("report.col_rank")), ("text", t("report.col_text")), ("tag", t("report.col_tag")),
-               ("dots", t("report.col_dots")), ("voters", t("report.col_voters")), ("card_id", t("report.col_card_id"))]
+    rows = [
+        {
+            "rank": n,
+            "card_id": card["id"],
+            "text": card["text"],
+            "tag": tags.get(str(card.get("tag")), ""),
+            "dots": card["dots"],
+            "voters": card["voters"],
+        }
+        for n, card in enumerate(ranking, 1)
+    ]
+    columns = [
+        ("rank", t("report.col_rank")),
+        ("text", t("report.col_text")),
+        ("tag", t("report.col_tag")),
+        ("dots", t("report.col_dots")),
+        ("voters", t("report.col_voters")),
+        ("card_id", t("report.col_card_id")),
+    ]
     return columns, rows
 
 
@@ -323,11 +371,24 @@ def _rate_rows(ctx: Context, source: Source, numbers: dict):
     rows = []
     for target in kinds.get("rate").results(ctx)["targets"]:
         for criterion, summary in target["criteria"].items():
-            rows.append({"target_id": target["id"], "text": target.get("text", ""), "criterion": labels.get(criterion, criterion),
-                         "mean": summary.get("mean") if summary.get("mean") is not None else "",
-                         "n": summary.get("n", 0), "overall": target.get("overall") if target.get("overall") is not None else ""})
-    columns = [("text", t("report.col_text")), ("criterion", t("report.col_criterion")), ("mean", t("report.col_mean")),
-               ("n", t("report.col_answers")), ("overall", t("report.col_overall")), ("target_id", t("report.col_card_id"))]
+            rows.append(
+                {
+                    "target_id": target["id"],
+                    "text": target.get("text", ""),
+                    "criterion": labels.get(criterion, criterion),
+                    "mean": summary.get("mean") if summary.get("mean") is not None else "",
+                    "n": summary.get("n", 0),
+                    "overall": target.get("overall") if target.get("overall") is not None else "",
+                }
+            )
+    columns = [
+        ("text", t("report.col_text")),
+        ("criterion", t("report.col_criterion")),
+        ("mean", t("report.col_mean")),
+        ("n", t("report.col_answers")),
+        ("overall", t("report.col_overall")),
+        ("target_id", t("report.col_card_id")),
+    ]
     return columns, rows
 
 
@@ -339,11 +400,22 @@ def _choice_rows(ctx: Context, source: Source, numbers: dict):
     rows = []
     for option in ctx.spec.get("options", []):
         n = results["counts"].get(option["id"], 0)
-        rows.append({"option_id": option["id"], "label": source.text(option.get("label")), "count": n,
-                     "share": round(100 * n / total) if total else "",
-                     "majority": t("report.yes") if results.get("majority") == option["id"] else ""})
-    columns = [("label", t("report.col_option")), ("count", t("report.col_count")), ("share", t("report.col_share")),
-               ("majority", t("report.col_majority")), ("option_id", t("report.col_option_id"))]
+        rows.append(
+            {
+                "option_id": option["id"],
+                "label": source.text(option.get("label")),
+                "count": n,
+                "share": round(100 * n / total) if total else "",
+                "majority": t("report.yes") if results.get("majority") == option["id"] else "",
+            }
+        )
+    columns = [
+        ("label", t("report.col_option")),
+        ("count", t("report.col_count")),
+        ("share", t("report.col_share")),
+        ("majority", t("report.col_majority")),
+        ("option_id", t("report.col_option_id")),
+    ]
     return columns, rows
 
 
@@ -361,12 +433,26 @@ def _match_rows(ctx: Context, source: Source, numbers: dict):
             in_ref = col_id in (reference.get(row["id"]) or [])
             if not n and not in_ref:
                 continue
-            rows.append({"row_id": row["id"], "row": source.text(row.get("label")), "column_id": col_id, "column": label,
-                         "count": n, "share": round(100 * n / answered) if answered else "",
-                         "reference": t("report.yes") if in_ref else t("report.no")})
-    columns = [("row", t("report.col_row")), ("column", t("report.col_column")), ("count", t("report.col_count")),
-               ("share", t("report.col_share")), ("reference", t("report.col_reference")),
-               ("row_id", t("report.col_row_id")), ("column_id", t("report.col_column_id"))]
+            rows.append(
+                {
+                    "row_id": row["id"],
+                    "row": source.text(row.get("label")),
+                    "column_id": col_id,
+                    "column": label,
+                    "count": n,
+                    "share": round(100 * n / answered) if answered else "",
+                    "reference": t("report.yes") if in_ref else t("report.no"),
+                }
+            )
+    columns = [
+        ("row", t("report.col_row")),
+        ("column", t("report.col_column")),
+        ("count", t("report.col_count")),
+        ("share", t("report.col_share")),
+        ("reference", t("report.col_reference")),
+        ("row_id", t("report.col_row_id")),
+        ("column_id", t("report.col_column_id")),
+    ]
     return columns, rows
 
 
@@ -376,12 +462,26 @@ def _story_rows(ctx: Context, source: Source, numbers: dict):
     rows = []
     for item in ctx.items(include_hidden=True):
         data = item["data"]
-        rows.append({"card_id": item["id"], "title": item["text"], "colleague": data.get("colleague", "") if source.with_names else "",
-                     "story": data.get("story", ""), "value": data.get("value", ""),
-                     "status": t(f"report.status_{item['status']}"), **_who(source, numbers, item["participant_id"])})
-    columns = [("title", t("report.col_title")), ("story", t("report.col_story")), ("value", t("report.col_value")),
-               *([("colleague", t("report.col_colleague"))] if source.with_names else []),
-               ("status", t("report.col_status")), *_people_columns(t, source), ("card_id", t("report.col_card_id"))]
+        rows.append(
+            {
+                "card_id": item["id"],
+                "title": item["text"],
+                "colleague": data.get("colleague", "") if source.with_names else "",
+                "story": data.get("story", ""),
+                "value": data.get("value", ""),
+                "status": t(f"report.status_{item['status']}"),
+                **_who(source, numbers, item["participant_id"]),
+            }
+        )
+    columns = [
+        ("title", t("report.col_title")),
+        ("story", t("report.col_story")),
+        ("value", t("report.col_value")),
+        *([("colleague", t("report.col_colleague"))] if source.with_names else []),
+        ("status", t("report.col_status")),
+        *_people_columns(t, source),
+        ("card_id", t("report.col_card_id")),
+    ]
     return columns, rows
 
 
@@ -391,10 +491,22 @@ def _caseplay_rows(ctx: Context, source: Source, numbers: dict):
     rows = []
     for r in sorted(ctx.responses(), key=lambda r: (r["participant_id"], r["key"])):
         for n, play in enumerate((r["value"] or {}).get("plays", []), 1):
-            rows.append({"case_id": r["key"].split(":", 1)[-1], "play": n, "path": " → ".join(map(str, play.get("choices", []))),
-                         "score": play.get("score", ""), **_who(source, numbers, r["participant_id"])})
-    columns = [("case_id", t("report.col_case")), ("play", t("report.col_play")), ("path", t("report.col_path")),
-               ("score", t("report.col_score")), *_people_columns(t, source)]
+            rows.append(
+                {
+                    "case_id": r["key"].split(":", 1)[-1],
+                    "play": n,
+                    "path": " → ".join(map(str, play.get("choices", []))),
+                    "score": play.get("score", ""),
+                    **_who(source, numbers, r["participant_id"]),
+                }
+            )
+    columns = [
+        ("case_id", t("report.col_case")),
+        ("play", t("report.col_play")),
+        ("path", t("report.col_path")),
+        ("score", t("report.col_score")),
+        *_people_columns(t, source),
+    ]
     return columns, rows
 
 
@@ -416,19 +528,33 @@ def _commitment_rows(ctx: Context, source: Source, numbers: dict):
     return [("text", source.t("report.col_text"))], [{"text": text} for text in texts]
 
 
-def answers_rows(ctx: Context, source: Source, numbers: dict, *, labels: dict | None = None, values: Callable | None = None):
+def answers_rows(
+    ctx: Context, source: Source, numbers: dict, *, labels: dict | None = None, values: Callable | None = None
+):
     """One row per participant and key, for kinds whose answers are plain values (a helper for new kinds)."""
     t = source.t
     labels = labels or {}
     rows = []
-    for r in sorted(ctx.responses(), key=lambda r: (r["participant_id"], list(labels).index(r["key"]) if r["key"] in labels else 0)):
+    for r in sorted(
+        ctx.responses(), key=lambda r: (r["participant_id"], list(labels).index(r["key"]) if r["key"] in labels else 0)
+    ):
         value = values(r["key"], r["value"]) if values else r["value"]
         if isinstance(value, (dict, list)):
             value = json.dumps(value, ensure_ascii=False)
-        rows.append({"question_id": r["key"], "question": labels.get(r["key"], r["key"]), "answer": value,
-                     **_who(source, numbers, r["participant_id"])})
-    columns = [*_people_columns(t, source), ("question", t("report.col_question")), ("answer", t("report.col_answer")),
-               ("question_id", t("report.col_question_id"))]
+        rows.append(
+            {
+                "question_id": r["key"],
+                "question": labels.get(r["key"], r["key"]),
+                "answer": value,
+                **_who(source, numbers, r["participant_id"]),
+            }
+        )
+    columns = [
+        *_people_columns(t, source),
+        ("question", t("report.col_question")),
+        ("answer", t("report.col_answer")),
+        ("question_id", t("report.col_question_id")),
+    ]
     return columns, rows
 
 
@@ -444,9 +570,11 @@ def _safe_cell(value):
 
 def all_tables(report: Report) -> list[Table]:
     """The activity tables, then each section's own, in the report's order."""
-    return [table for section in report.sections if section.order < 50 for table in section.tables] + report.tables + [
-        table for section in report.sections if section.order >= 50 for table in section.tables
-    ]
+    return (
+        [table for section in report.sections if section.order < 50 for table in section.tables]
+        + report.tables
+        + [table for section in report.sections if section.order >= 50 for table in section.tables]
+    )
 
 
 def to_csv(engine, code: str, lang: str | None = None) -> str:
@@ -459,12 +587,16 @@ def to_csv(engine, code: str, lang: str | None = None) -> str:
     t = Translator(report.lang)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=t("report.csv_separator"), lineterminator="\r\n")
-    writer.writerow([t("report.title"), report.title or report.session["code"], report.session["code"], report.generated])
+    writer.writerow(
+        [t("report.title"), report.title or report.session["code"], report.session["code"], report.generated]
+    )
     for table in all_tables(report):
         writer.writerow([])
         writer.writerow([t("report.col_activity"), t("report.col_table"), *[header for _, header in table.columns]])
         for values in table.values():
-            writer.writerow([_safe_cell(table.title), _safe_cell(_table_label(t, table)), *[_safe_cell(v) for v in values]])
+            writer.writerow(
+                [_safe_cell(table.title), _safe_cell(_table_label(t, table)), *[_safe_cell(v) for v in values]]
+            )
     return "\ufeff" + buffer.getvalue()
 
 
@@ -529,12 +661,22 @@ def to_html(engine, code: str, lang: str | None = None) -> str:
     """The report to read, print and send: sections first, then every activity's table."""
     report = collect(engine, code, lang)
     t = Translator(report.lang)
-    return _environment().get_template("report.html").render(
-        lang=report.lang, t=t, report=report, session=report.session,
-        before=[s for s in report.sections if s.order < 50], after=[s for s in report.sections if s.order >= 50],
-        tables=report.tables, markup=markupsafe.Markup, kind_label=lambda table: _table_label(t, table),
-        # The kit's own style sheet, inlined so the downloaded file prints alone (not participant text).
-        css=markupsafe.Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+    return (
+        _environment()
+        .get_template("report.html")
+        .render(
+            lang=report.lang,
+            t=t,
+            report=report,
+            session=report.session,
+            before=[s for s in report.sections if s.order < 50],
+            after=[s for s in report.sections if s.order >= 50],
+            tables=report.tables,
+            markup=markupsafe.Markup,
+            kind_label=lambda table: _table_label(t, table),
+            # The kit's own style sheet, inlined so the downloaded file prints alone (not participant text).
+            css=markupsafe.Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")),
+        )
     )
 
 
@@ -545,9 +687,17 @@ def html_to_pdf(html: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="elan-pdf-") as tmp:
         page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
         page.write_text(html, encoding="utf-8")
-        command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                   "--run-all-compositor-stages-before-draw", f"--user-data-dir={tmp}/profile",
-                   f"--print-to-pdf={out}", page.as_uri()]
+        command = [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+            f"--user-data-dir={tmp}/profile",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ]
         subprocess.run(command, check=False, capture_output=True, timeout=120)
         if not out.is_file() or out.stat().st_size == 0:
             raise Invalid("report.error_no_pdf", path=CHROMIUM)

@@ -28,8 +28,12 @@ def fold(cards: list[tuple[int, str]]) -> list[dict]:
         spellings = Counter(text for _, text in members)
         best = max(spellings, key=lambda s: (spellings[s], -min(i for i, t in members if t == s)))
         if spellings[best] == 1 and len(spellings) > 1:
-            best = min(spellings, key=lambda s: (s != s.lower(), len(s), s))  # no majority: the shortest lower-case form
-        words.append({"key": key, "text": best, "count": len(members), "ids": [i for i, _ in members], "first": members[0][0]})
+            best = min(
+                spellings, key=lambda s: (s != s.lower(), len(s), s)
+            )  # no majority: the shortest lower-case form
+        words.append(
+            {"key": key, "text": best, "count": len(members), "ids": [i for i, _ in members], "first": members[0][0]}
+        )
     words.sort(key=lambda w: (-w["count"], w["first"]))
     return words
 
@@ -61,6 +65,8 @@ class Cloud(Exercise):
     def results(self, ctx: Context) -> dict:
         cards = ctx.items(include_hidden=True)
         visible = [(c["id"], c["text"]) for c in cards if c["status"] == "visible"]
-        return {"words": [{k: w[k] for k in ("key", "text", "count")} for w in fold(visible)],
-                "pending": sum(1 for c in cards if c["status"] == "pending"),
-                "authors": len({c["participant_id"] for c in cards if c["participant_id"]})}
+        return {
+            "words": [{k: w[k] for k in ("key", "text", "count")} for w in fold(visible)],
+            "pending": sum(1 for c in cards if c["status"] == "pending"),
+            "authors": len({c["participant_id"] for c in cards if c["participant_id"]}),
+        }

@@ -57,5 +57,7 @@ class Quiz(Exercise):
         for q in ctx.spec["questions"]:
             n = sum(counts[q["id"]].values())
             right = counts[q["id"]].get(key.get(q["id"]), 0)
-            out.append({"id": q["id"], "counts": counts[q["id"]], "n": n, "correct": round(100 * right / n) if n else None})
+            out.append(
+                {"id": q["id"], "counts": counts[q["id"]], "n": n, "correct": round(100 * right / n) if n else None}
+            )
         return {"questions": out, "respondents": len({r["participant_id"] for r in ctx.responses()})}

@@ -65,7 +65,7 @@ class SignIn(Exercise):
         if ctx.session["state"].get("anonymous"):
             raise Conflict("day.error_anonymous_attendance")
         halfday = ctx.spec["halfday"]["id"]
-        marked = ((ctx.session["state"].get("data", {}).get("attendance") or {}).get(halfday) or {})
+        marked = (ctx.session["state"].get("data", {}).get("attendance") or {}).get(halfday) or {}
         if (marked.get(str(ctx.participant["id"])) or {}).get("status") in ("present", "absent"):
             raise Conflict("day.error_already_validated")
         name = clean_text(payload.get("name"), NAME_MAX)
@@ -76,8 +76,11 @@ class SignIn(Exercise):
 
     def view(self, ctx: Context) -> dict:
         mine = ctx.my_responses().get("signature")
-        return {"signed": bool(mine), "name": mine["name"] if mine else (ctx.participant or {}).get("name") or "",
-                "anonymous": bool(ctx.session["state"].get("anonymous"))}
+        return {
+            "signed": bool(mine),
+            "name": mine["name"] if mine else (ctx.participant or {}).get("name") or "",
+            "anonymous": bool(ctx.session["state"].get("anonymous")),
+        }
 
     def results(self, ctx: Context) -> dict:
         # Counts only: names and signatures are for the trainer's sheet, never the phones.

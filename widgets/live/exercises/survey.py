@@ -23,7 +23,10 @@ TEXT_MAX = 600
 def check_answer(question: dict, value):
     """The answer as stored, or :class:`Invalid` naming the field."""
     if question["type"] == "scale":
-        require(isinstance(value, int) and not isinstance(value, bool) and question["min"] <= value <= question["max"], "value")
+        require(
+            isinstance(value, int) and not isinstance(value, bool) and question["min"] <= value <= question["max"],
+            "value",
+        )
         return value
     return clean_text(value, int(question.get("max_length") or TEXT_MAX))
 
@@ -44,7 +47,10 @@ class Survey(Exercise):
         for q in questions:
             require(q.get("type") in ("scale", "text"), "type")
             if q["type"] == "scale":
-                require(isinstance(q.get("min"), int) and isinstance(q.get("max"), int) and q["min"] < q["max"] <= 10, "scale")
+                require(
+                    isinstance(q.get("min"), int) and isinstance(q.get("max"), int) and q["min"] < q["max"] <= 10,
+                    "scale",
+                )
 
     def _question(self, ctx: Context, question_id) -> dict:
         found = [q for q in ctx.spec["questions"] if q["id"] == question_id]
@@ -75,7 +81,9 @@ class Survey(Exercise):
         for q in ctx.spec["questions"]:
             answers = by_question.get(q["id"], [])
             if q["type"] == "scale":
-                out.append({"id": q["id"], "type": "scale", "scores": answers, **summary(answers, (q["min"], q["max"]))})
+                out.append(
+                    {"id": q["id"], "type": "scale", "scores": answers, **summary(answers, (q["min"], q["max"]))}
+                )
             else:
                 out.append({"id": q["id"], "type": "text", "n": len(answers)})
         return {"questions": out, "respondents": len({r["participant_id"] for r in ctx.responses()})}

@@ -184,8 +184,11 @@ class Agenda:
         return agenda
 
     def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "items": [
-            {k: v for k, v in asdict(item).items() if v not in ("", None)} for item in self.items]}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "items": [{k: v for k, v in asdict(item).items() if v not in ("", None)} for item in self.items],
+        }
 
     def schedule(self, first_day: dt.date | None = None) -> list[Slot]:
         day = first_day or dt.date(2000, 1, 3)
@@ -243,8 +246,13 @@ def where_we_are(agenda: Agenda, started: dict, now: float, first_day: dt.date, 
     began_late = (at - slot.start.replace(tzinfo=tz).timestamp()) / 60
     overrun = max(0.0, (now - at) / 60 - slot.item.planned)
     later = [s.index for s in slots if s.index > index]
-    return {"current": index, "late": round(began_late + overrun), "next": later[0] if later else None,
-            "elapsed": round((now - at) / 60), "planned": slot.item.planned}
+    return {
+        "current": index,
+        "late": round(began_late + overrun),
+        "next": later[0] if later else None,
+        "elapsed": round((now - at) / 60),
+        "planned": slot.item.planned,
+    }
 
 
 #: A half-day that starts at or after this hour is an afternoon.
@@ -294,8 +302,20 @@ def programme(agenda: Agenda, day: dict, lang: str) -> dict:
         objective = item_objective(slot.item.kind, slot.item.ref, lang) if slot.item.kind != "break" else ""
         if objective and slot.item.kind == "workshop" and objective not in objectives:  # the programme's objectives
             objectives.append(objective)
-        days[slot.day]["slots"].append({"start": slot.start.strftime("%H:%M"), "end": slot.end.strftime("%H:%M"),
-                                        "title": item_title(slot.item.kind, slot.item.ref, lang), "objective": objective,
-                                        "kind": slot.item.kind, "minutes": slot.item.planned})
-    return {"days": days, "objectives": objectives, "finish": agenda.finish().strftime("%H:%M"), "slack": agenda.slack(),
-            "teaching": agenda.teaching_minutes()}
+        days[slot.day]["slots"].append(
+            {
+                "start": slot.start.strftime("%H:%M"),
+                "end": slot.end.strftime("%H:%M"),
+                "title": item_title(slot.item.kind, slot.item.ref, lang),
+                "objective": objective,
+                "kind": slot.item.kind,
+                "minutes": slot.item.planned,
+            }
+        )
+    return {
+        "days": days,
+        "objectives": objectives,
+        "finish": agenda.finish().strftime("%H:%M"),
+        "slack": agenda.slack(),
+        "teaching": agenda.teaching_minutes(),
+    }

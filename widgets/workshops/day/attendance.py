@@ -55,8 +55,14 @@ def halfdays(day: dict) -> list[dict]:
 def signin_spec(halfday: dict, lang: str | None = None) -> dict:
     """The ``signin`` activity of one half-day; its texts come from ``datasets/day/attendance.yaml``."""
     doc = content.load("day/attendance")
-    return {"kind": "signin", "id": f"signin-{halfday['id']}", "title": doc["title"], "prompt": doc["prompt"],
-            "halfday": {k: halfday.get(k, "") for k in ("id", "date", "start", "end")}, "labels": doc["labels"]}
+    return {
+        "kind": "signin",
+        "id": f"signin-{halfday['id']}",
+        "title": doc["title"],
+        "prompt": doc["prompt"],
+        "halfday": {k: halfday.get(k, "") for k in ("id", "date", "start", "end")},
+        "labels": doc["labels"],
+    }
 
 
 def signature_path(strokes: list, width: float, height: float) -> str:
@@ -100,15 +106,20 @@ def mark(engine, trainer, code: str, halfday: str, participant_id: int, status: 
 def _participants(engine, session: dict) -> list[dict]:
     p = st.participants
     with engine.store.read() as conn:
-        rows = conn.execute(sa.select(p.c.id, p.c.name, p.c.created_at).where(p.c.session_id == session["id"]).order_by(p.c.id))
+        rows = conn.execute(
+            sa.select(p.c.id, p.c.name, p.c.created_at).where(p.c.session_id == session["id"]).order_by(p.c.id)
+        )
         return [dict(row._mapping) for row in rows]
 
 
 def _signatures(engine, session: dict, activity: str) -> dict[int, dict]:
     r = st.responses
     with engine.store.read() as conn:
-        rows = conn.execute(sa.select(r.c.participant_id, r.c.value).where(
-            r.c.session_id == session["id"], r.c.activity == activity, r.c.key == "signature"))
+        rows = conn.execute(
+            sa.select(r.c.participant_id, r.c.value).where(
+                r.c.session_id == session["id"], r.c.activity == activity, r.c.key == "signature"
+            )
+        )
         return {row.participant_id: row.value for row in rows}
 
 
@@ -135,13 +146,29 @@ def sheet(engine, code: str, halfday_id: str, lang: str | None = None) -> dict:
         status = decided.get("status") or "pending"
         name = decided.get("name") or (signature or {}).get("name") or person["name"] or f"P{n}"
         time = dt.datetime.fromtimestamp(signature["at"], zone).strftime("%H:%M") if signature else ""
-        rows.append({"participant_id": person["id"], "number": f"P{n}", "name": name, "time": time,
-                     "signature": signature_path(signature["strokes"], 100 * PAD_RATIO, 100) if signature and status != "absent" else "",
-                     "status": status, "status_label": t(f"day.attendance_{status}"),
-                     "corrected": bool(decided.get("name")) and decided.get("name") != (signature or {}).get("name")})
+        rows.append(
+            {
+                "participant_id": person["id"],
+                "number": f"P{n}",
+                "name": name,
+                "time": time,
+                "signature": signature_path(signature["strokes"], 100 * PAD_RATIO, 100)
+                if signature and status != "absent"
+                else "",
+                "status": status,
+                "status_label": t(f"day.attendance_{status}"),
+                "corrected": bool(decided.get("name")) and decided.get("name") != (signature or {}).get("name"),
+            }
+        )
     rows.sort(key=lambda r: r["name"].casefold())
-    return {"day": day, "halfday": halfday, "rows": rows, "session": session, "lang": lang,
-            "counts": {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}}
+    return {
+        "day": day,
+        "halfday": halfday,
+        "rows": rows,
+        "session": session,
+        "lang": lang,
+        "counts": {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES},
+    }
 
 
 def sheet_html(engine, code: str, halfday_id: str | None = None, lang: str | None = None) -> str:
@@ -154,8 +181,9 @@ def sheet_html(engine, code: str, halfday_id: str | None = None, lang: str | Non
     sheets = [sheet(engine, code, hid, lang) for hid in ids]
     lang = sheets[0]["lang"]
     env = jinja2.Environment(loader=LOADER, autoescape=True)
-    return env.get_template("attendance.html").render(lang=lang, t=Translator(lang), sheets=sheets, ratio=PAD_RATIO,
-                                                      format_date=lambda iso: long_date(iso, lang))
+    return env.get_template("attendance.html").render(
+        lang=lang, t=Translator(lang), sheets=sheets, ratio=PAD_RATIO, format_date=lambda iso: long_date(iso, lang)
+    )
 
 
 def long_date(iso: str, lang: str) -> str:
@@ -198,9 +226,19 @@ def attendance_section(source: Source) -> list[Section]:
         found = sheet(source.engine, source.session["code"], halfday["id"], source.lang)
         label = f"{long_date(halfday.get('date', ''), source.lang)} {halfday.get('start', '')}-{halfday.get('end', '')}"
         summary.append({"label": label, **found["counts"]})
-        tables.append(Table(f"attendance-{halfday['id']}", t("day.attendance_of", halfday=label), [
-            ("name", t("report.col_name")), ("time", t("day.col_signed_at")), ("status_label", t("report.col_status")),
-            ("participant_id", t("day.col_participant_id"))], found["rows"]))
+        tables.append(
+            Table(
+                f"attendance-{halfday['id']}",
+                t("day.attendance_of", halfday=label),
+                [
+                    ("name", t("report.col_name")),
+                    ("time", t("day.col_signed_at")),
+                    ("status_label", t("report.col_status")),
+                    ("participant_id", t("day.col_participant_id")),
+                ],
+                found["rows"],
+            )
+        )
     if not tables:
         return []
     html = source.render(LOADER, "report_attendance.html", summary=summary)

@@ -66,10 +66,18 @@ def certificates(engine, code: str, participant_id: int | None = None, lang: str
         if person["present"] == 0 or (participant_id is not None and pid != participant_id):
             continue
         share = person["present"] / len(all_halfdays) if all_halfdays else 0
-        out.append({"participant_id": pid, "name": person["name"], "present": person["present"],
-                    "halfdays": len(all_halfdays), "duration": duration_text(minutes, lang),
-                    "attended": duration_text(round(minutes * share), lang), "objectives": objectives,
-                    "quiz": quiz.get(pid)})
+        out.append(
+            {
+                "participant_id": pid,
+                "name": person["name"],
+                "present": person["present"],
+                "halfdays": len(all_halfdays),
+                "duration": duration_text(minutes, lang),
+                "attended": duration_text(round(minutes * share), lang),
+                "objectives": objectives,
+                "quiz": quiz.get(pid),
+            }
+        )
     if participant_id is not None and not out:
         raise NotFound("day.error_no_certificate")
     return out
@@ -98,6 +106,10 @@ def certificates_html(engine, code: str, participant_id: int | None = None, lang
     day = att.day_info(session["state"].get("data", {}))
     env = jinja2.Environment(loader=LOADER, autoescape=True)
     return env.get_template("certificate_day.html").render(
-        lang=lang, t=Translator(lang), day=day, session=session,
+        lang=lang,
+        t=Translator(lang),
+        day=day,
+        session=session,
         certificates=certificates(engine, code, participant_id, lang),
-        dates=[att.long_date(d, lang) for d in day.get("dates", [])])
+        dates=[att.long_date(d, lang) for d in day.get("dates", [])],
+    )

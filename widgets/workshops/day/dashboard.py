@@ -72,38 +72,60 @@ class DayDashboard(w.VBox):
         self.trainer_name = w.Text(description=t("day.trainer"), layout=wide)
         self.place = w.Text(description=t("day.place"), layout=wide)
         self.date = w.DatePicker(description=t("day.dates"), value=dt.date.today())
-        self.sample = w.Dropdown(options=[(content.text(s["title"], self.lang), s["id"]) for s in samples],
-                                 description=t("day.sample"))
+        self.sample = w.Dropdown(
+            options=[(content.text(s["title"], self.lang), s["id"]) for s in samples], description=t("day.sample")
+        )
         self.start = w.Text(value=self.agenda.start, description=t("day.starts_at"), layout=w.Layout(width="14em"))
         self.end = w.Text(value=self.agenda.end, description=t("day.ends_at"), layout=w.Layout(width="14em"))
         self.items = w.Select(rows=12, layout=w.Layout(width="40em"), description=t("day.agenda"))
         self.up = w.Button(description="▲", tooltip=t("day.move_up"), layout=w.Layout(width="3em"))
         self.down = w.Button(description="▼", tooltip=t("day.move_down"), layout=w.Layout(width="3em"))
         self.remove = w.Button(description="✕", tooltip=t("day.remove"), layout=w.Layout(width="3em"))
-        self.minutes = w.BoundedIntText(value=0, min=0, max=600, description=t("day.minutes"), layout=w.Layout(width="14em"))
+        self.minutes = w.BoundedIntText(
+            value=0, min=0, max=600, description=t("day.minutes"), layout=w.Layout(width="14em")
+        )
         self.set_minutes = w.Button(description=t("day.set_minutes"), layout=w.Layout(width="auto"))
         self.add_choice = w.Dropdown(options=_choices(self.lang), description=t("day.add"))
         self.add = w.Button(description=t("day.add_button"), layout=w.Layout(width="auto"))
         self.preview = w.HTML()
         self.start_day = w.Button(description=t("day.start_day"), button_style="primary", layout=w.Layout(width="auto"))
         self.save_day = w.Button(description=t("day.save_programme"), layout=w.Layout(width="auto"))
-        self.compose = w.VBox([
-            self.title, self.organisation, self.trainer_name, self.place, self.date,
-            w.HBox([self.sample, self.start, self.end]),
-            w.HBox([self.items, w.VBox([self.up, self.down, self.remove])]),
-            w.HBox([self.minutes, self.set_minutes, self.add_choice, self.add], layout=w.Layout(flex_flow="row wrap")),
-            self.preview, w.HBox([self.start_day, self.save_day]),
-        ])
+        self.compose = w.VBox(
+            [
+                self.title,
+                self.organisation,
+                self.trainer_name,
+                self.place,
+                self.date,
+                w.HBox([self.sample, self.start, self.end]),
+                w.HBox([self.items, w.VBox([self.up, self.down, self.remove])]),
+                w.HBox(
+                    [self.minutes, self.set_minutes, self.add_choice, self.add], layout=w.Layout(flex_flow="row wrap")
+                ),
+                self.preview,
+                w.HBox([self.start_day, self.save_day]),
+            ]
+        )
 
         self.join_panel = JoinPanel(self.lang)
         self.status = w.HTML()
-        self.next_button = w.Button(description=t("day.next_item"), button_style="primary", layout=w.Layout(width="auto"))
+        self.next_button = w.Button(
+            description=t("day.next_item"), button_style="primary", layout=w.Layout(width="auto")
+        )
         self.goto_button = w.Button(description=t("day.goto_item"), layout=w.Layout(width="auto"))
         self.attendance = w.VBox()
         self.cloud = w.VBox()
         self.downloads = w.HTML()
-        self.running = w.VBox([self.join_panel, self.status, w.HBox([self.next_button, self.goto_button]),
-                               self.cloud, self.attendance, self.downloads])
+        self.running = w.VBox(
+            [
+                self.join_panel,
+                self.status,
+                w.HBox([self.next_button, self.goto_button]),
+                self.cloud,
+                self.attendance,
+                self.downloads,
+            ]
+        )
 
         self.sample.observe(self._on_sample, names="value")
         self.start.observe(lambda _: self._retime(), names="value")
@@ -144,7 +166,9 @@ class DayDashboard(w.VBox):
 
     def _retime(self) -> None:
         try:
-            self.agenda = ag.Agenda.from_dict({**self.agenda.to_dict(), "start": self.start.value, "end": self.end.value})
+            self.agenda = ag.Agenda.from_dict(
+                {**self.agenda.to_dict(), "start": self.start.value, "end": self.end.value}
+            )
         except EngineError as exc:
             self._error(exc)
             return
@@ -156,13 +180,19 @@ class DayDashboard(w.VBox):
         for i, item in enumerate(self.agenda.items):
             slot = slots.get(i)
             when = f"{slot.start:%H:%M}–{slot.end:%H:%M}" if slot else "—"
-            label = ag.item_title(item.kind, item.ref, self.lang) if item.kind != "overnight" else self.t("day.next_day")
+            label = (
+                ag.item_title(item.kind, item.ref, self.lang) if item.kind != "overnight" else self.t("day.next_day")
+            )
             options.append((f"{when}  {label}", i))
         self.items.options = options
         if options:
             self.items.index = max(0, min(len(options) - 1, keep if keep is not None else 0))
-        self.preview.value = self._render("dash_preview.html", finish=self.agenda.finish().strftime("%H:%M"),
-                                          slack=self.agenda.slack(), teaching=self.agenda.teaching_minutes())
+        self.preview.value = self._render(
+            "dash_preview.html",
+            finish=self.agenda.finish().strftime("%H:%M"),
+            slack=self.agenda.slack(),
+            teaching=self.agenda.teaching_minutes(),
+        )
         self.message.value = ""
 
     def _selected(self) -> int | None:
@@ -196,8 +226,14 @@ class DayDashboard(w.VBox):
 
     def _body(self) -> dict:
         dates = [(self.date.value or dt.date.today()) + dt.timedelta(days=n) for n in range(self.agenda.days())]
-        return {"title": self.title.value, "organisation": self.organisation.value, "trainer": self.trainer_name.value,
-                "place": self.place.value, "dates": [d.isoformat() for d in dates], "agenda": self.agenda.to_dict()}
+        return {
+            "title": self.title.value,
+            "organisation": self.organisation.value,
+            "trainer": self.trainer_name.value,
+            "place": self.place.value,
+            "dates": [d.isoformat() for d in dates],
+            "agenda": self.agenda.to_dict(),
+        }
 
     # --- the session ----------------------------------------------------------------
 
@@ -246,8 +282,12 @@ class DayDashboard(w.VBox):
         if data.get("agenda"):
             self.agenda = ag.Agenda.from_dict(data["agenda"])
             self.start.value, self.end.value = self.agenda.start, self.agenda.end
-        for widget, name in ((self.title, "title"), (self.organisation, "organisation"),
-                             (self.trainer_name, "trainer"), (self.place, "place")):
+        for widget, name in (
+            (self.title, "title"),
+            (self.organisation, "organisation"),
+            (self.trainer_name, "trainer"),
+            (self.place, "place"),
+        ):
             widget.value = day.get(name, "") or widget.value
         if day.get("dates"):
             self.date.value = dt.date.fromisoformat(day["dates"][0])
@@ -319,18 +359,38 @@ class DayDashboard(w.VBox):
                 workshop_links[slot.index] = f"{voila}{DASHBOARDS[slot.item.ref]}?{key}&code={quote(self.code)}"
         counts = self.engine.counts(self.code)
         self.join_panel.counts(counts["joined"], counts["connected"], counts["answered"])
-        self.status.value = self._render("dash_status.html", slots=slots, state=state, links=workshop_links,
-                                         title=lambda item: ag.item_title(item.kind, item.ref, self.lang))
+        self.status.value = self._render(
+            "dash_status.html",
+            slots=slots,
+            state=state,
+            links=workshop_links,
+            title=lambda item: ag.item_title(item.kind, item.ref, self.lang),
+        )
         rows = []
         for sheet in self._sheets():
-            rows.append(w.HTML(self._render("dash_sheet_head.html", sheet=sheet,
-                                            date=att.long_date(sheet["halfday"].get("date", ""), self.lang))))
+            rows.append(
+                w.HTML(
+                    self._render(
+                        "dash_sheet_head.html",
+                        sheet=sheet,
+                        date=att.long_date(sheet["halfday"].get("date", ""), self.lang),
+                    )
+                )
+            )
             for row in sheet["rows"]:
-                present = w.Button(description=self.t("day.validate"), layout=w.Layout(width="auto"),
-                                   button_style="success" if row["status"] == "present" else "")
-                absent = w.Button(description=self.t("day.mark_absent"), layout=w.Layout(width="auto"),
-                                  button_style="warning" if row["status"] == "absent" else "")
-                present.on_click(lambda _, h=sheet["halfday"]["id"], p=row["participant_id"]: self.mark(h, p, "present"))
+                present = w.Button(
+                    description=self.t("day.validate"),
+                    layout=w.Layout(width="auto"),
+                    button_style="success" if row["status"] == "present" else "",
+                )
+                absent = w.Button(
+                    description=self.t("day.mark_absent"),
+                    layout=w.Layout(width="auto"),
+                    button_style="warning" if row["status"] == "absent" else "",
+                )
+                present.on_click(
+                    lambda _, h=sheet["halfday"]["id"], p=row["participant_id"]: self.mark(h, p, "present")
+                )
                 absent.on_click(lambda _, h=sheet["halfday"]["id"], p=row["participant_id"]: self.mark(h, p, "absent"))
                 label = w.HTML(self._render("dash_sheet_row.html", row=row))
                 rows.append(w.HBox([label, present, absent], layout=w.Layout(align_items="center")))
@@ -355,10 +415,16 @@ class DayDashboard(w.VBox):
         rows = [w.HTML(self._render("dash_cloud_head.html", n=len(words)))]
         for word in words:
             hidden = word["status"] != "visible"
-            button = w.Button(description=self.t("day.show_word" if hidden else "day.hide_word"), layout=w.Layout(width="auto"))
+            button = w.Button(
+                description=self.t("day.show_word" if hidden else "day.hide_word"), layout=w.Layout(width="auto")
+            )
             button.on_click(lambda _, k=word["key"], h=hidden: self.moderate(k, "visible" if h else "hidden"))
-            rows.append(w.HBox([w.HTML(self._render("dash_cloud_row.html", word=word)), button],
-                               layout=w.Layout(align_items="center")))
+            rows.append(
+                w.HBox(
+                    [w.HTML(self._render("dash_cloud_row.html", word=word)), button],
+                    layout=w.Layout(align_items="center"),
+                )
+            )
         return rows
 
     def moderate(self, key: str, status: str) -> None:

@@ -44,16 +44,36 @@ def evaluation_spec(workshops: list[str] = ()) -> dict:
     titles = _workshop_titles()
 
     def scale(qid: str, part: dict, low: int, high: int, label=None) -> dict:
-        return {"id": qid, "type": "scale", "min": low, "max": high, "label": label or part["label"],
-                "low": part["low"], "high": part["high"]}
+        return {
+            "id": qid,
+            "type": "scale",
+            "min": low,
+            "max": high,
+            "label": label or part["label"],
+            "low": part["low"],
+            "high": part["high"],
+        }
 
-    questions = [scale("satisfaction", doc["satisfaction"], 1, 5), scale("recommendation", doc["recommendation"], 0, 10)]
+    questions = [
+        scale("satisfaction", doc["satisfaction"], 1, 5),
+        scale("recommendation", doc["recommendation"], 0, 10),
+    ]
     for ws in workshops:
         if ws in titles:
-            label = {lang: doc["usefulness"]["label"][lang].format(workshop=titles[ws][lang]) for lang in content.LANGUAGES}
+            label = {
+                lang: doc["usefulness"]["label"][lang].format(workshop=titles[ws][lang]) for lang in content.LANGUAGES
+            }
             questions.append(scale(f"useful-{ws}", doc["usefulness"], 1, 5, label))
-    questions += [{"id": f"comment-{c['id']}", "type": "text", "label": c["label"], "max_length": 600} for c in doc["comments"]]
-    return {"kind": "survey", "id": EVALUATION, "title": doc["title"], "prompt": doc.get("intro", ""), "questions": questions}
+    questions += [
+        {"id": f"comment-{c['id']}", "type": "text", "label": c["label"], "max_length": 600} for c in doc["comments"]
+    ]
+    return {
+        "kind": "survey",
+        "id": EVALUATION,
+        "title": doc["title"],
+        "prompt": doc.get("intro", ""),
+        "questions": questions,
+    }
 
 
 def quiz_spec(stage: str) -> dict:
@@ -62,7 +82,9 @@ def quiz_spec(stage: str) -> dict:
         raise ValueError(f"stage must be 'pre' or 'post', not {stage!r}")
     doc = content.load("day/knowledge")
     return {
-        "kind": "quiz", "id": QUIZ_PRE if stage == "pre" else QUIZ_POST, "title": doc["title"],
+        "kind": "quiz",
+        "id": QUIZ_PRE if stage == "pre" else QUIZ_POST,
+        "title": doc["title"],
         "prompt": (doc.get("intro") or {}).get(stage, ""),
         "questions": [{"id": q["id"], "label": q["label"], "options": q["options"]} for q in doc["questions"]],
         "answer": {q["id"]: q["answer"] for q in doc["questions"]},
@@ -103,17 +125,32 @@ def learning_gain(pre: dict, post: dict, key: dict) -> dict:
         before = [a[qid] for a in pre.values() if qid in a]
         after = [a[qid] for a in post.values() if qid in a]
         p, q = _share(before.count(right), len(before)), _share(after.count(right), len(after))
-        questions.append({"id": qid, "pre": p, "post": q, "pre_n": len(before), "post_n": len(after),
-                          "gain": q - p if p is not None and q is not None else None})
+        questions.append(
+            {
+                "id": qid,
+                "pre": p,
+                "post": q,
+                "pre_n": len(before),
+                "post_n": len(after),
+                "gain": q - p if p is not None and q is not None else None,
+            }
+        )
     both = [pid for pid in pre if pid in post]
     group = {"matched": len(both), "pre": None, "post": None, "gain": None, "normalised": None}
     if both and key:
+
         def mean_score(answers: dict) -> float:
-            return sum(100 * sum(1 for q, r in key.items() if answers[pid].get(q) == r) / len(key) for pid in both) / len(both)
+            return sum(
+                100 * sum(1 for q, r in key.items() if answers[pid].get(q) == r) / len(key) for pid in both
+            ) / len(both)
 
         before, after = mean_score(pre), mean_score(post)
-        group.update(pre=round(before), post=round(after), gain=round(after - before),
-                     normalised=round(100 * (after - before) / (100 - before)) if before < 100 else None)
+        group.update(
+            pre=round(before),
+            post=round(after),
+            gain=round(after - before),
+            normalised=round(100 * (after - before) / (100 - before)) if before < 100 else None,
+        )
     return {"questions": questions, "group": group}
 
 
@@ -142,19 +179,29 @@ def results(source: Source) -> dict | None:
         for q in spec["questions"]:
             if q["id"].startswith("useful-"):
                 values = scores.get(q["id"], [])
-                workshop = titles.get(q["id"][len("useful-"):])
+                workshop = titles.get(q["id"][len("useful-") :])
                 label = source.text(workshop) if workshop else source.text(q["label"])
-                usefulness.append({"label": label, "n": len(values),
-                                   "mean": round(sum(values) / len(values), 1) if values else None})
-        comments = [{"question": source.text(q["label"]), "text": text}
-                    for q in spec["questions"] if q["type"] == "text" for text in sorted(scores.get(q["id"], []))]
-        out["survey"] = {"respondents": len({r["participant_id"] for r in answers}),
-                         **training_figures(scores.get("satisfaction", []), scores.get("recommendation", [])),
-                         "usefulness": usefulness, "comments": comments}
+                usefulness.append(
+                    {"label": label, "n": len(values), "mean": round(sum(values) / len(values), 1) if values else None}
+                )
+        comments = [
+            {"question": source.text(q["label"]), "text": text}
+            for q in spec["questions"]
+            if q["type"] == "text"
+            for text in sorted(scores.get(q["id"], []))
+        ]
+        out["survey"] = {
+            "respondents": len({r["participant_id"] for r in answers}),
+            **training_figures(scores.get("satisfaction", []), scores.get("recommendation", [])),
+            "usefulness": usefulness,
+            "comments": comments,
+        }
     quiz = specs.get(QUIZ_POST) or specs.get(QUIZ_PRE)
     if quiz:
         key = quiz.get("answer") or {}
-        gain = learning_gain(by_participant(source.responses(QUIZ_PRE)), by_participant(source.responses(QUIZ_POST)), key)
+        gain = learning_gain(
+            by_participant(source.responses(QUIZ_PRE)), by_participant(source.responses(QUIZ_POST)), key
+        )
         labels = {q["id"]: source.text(q["label"]) for q in quiz["questions"]}
         for q in gain["questions"]:
             q["label"] = labels.get(q["id"], q["id"])
@@ -165,8 +212,11 @@ def results(source: Source) -> dict | None:
 def teaching_texts(source: Source, found: dict) -> dict:
     doc = content.load("day/evaluation")["teaching"]
     survey = found.get("survey") or {}
-    return {"nps": source.text(doc["nps"]), "csat": source.text(doc["csat"]),
-            "trap": source.text(doc["trap"]).format(n=(survey.get("nps") or {}).get("n", 0))}
+    return {
+        "nps": source.text(doc["nps"]),
+        "csat": source.text(doc["csat"]),
+        "trap": source.text(doc["trap"]).format(n=(survey.get("nps") or {}).get("n", 0)),
+    }
 
 
 def stage_html(source: Source) -> str:
@@ -186,18 +236,42 @@ def evaluation_section(source: Source) -> list[Section]:
     tables = []
     survey, quiz = found["survey"], found["quiz"]
     if survey:
-        rows = [{"figure": "CSAT", "value": survey["csat"]["value"], "n": survey["csat"]["n"]},
-                {"figure": "NPS", "value": survey["nps"]["value"], "n": survey["nps"]["n"]}]
+        rows = [
+            {"figure": "CSAT", "value": survey["csat"]["value"], "n": survey["csat"]["n"]},
+            {"figure": "NPS", "value": survey["nps"]["value"], "n": survey["nps"]["n"]},
+        ]
         rows += [{"figure": u["label"], "value": u["mean"], "n": u["n"]} for u in survey["usefulness"]]
-        tables.append(Table("evaluation-figures", t("day.evaluation_figures"), [
-            ("figure", t("day.col_figure")), ("value", t("day.col_result")), ("n", t("report.col_answers"))], rows))
+        tables.append(
+            Table(
+                "evaluation-figures",
+                t("day.evaluation_figures"),
+                [("figure", t("day.col_figure")), ("value", t("day.col_result")), ("n", t("report.col_answers"))],
+                rows,
+            )
+        )
         if survey["comments"]:
-            tables.append(Table("evaluation-comments", t("day.evaluation_comments"), [
-                ("question", t("report.col_question")), ("text", t("day.col_comment"))], survey["comments"]))
+            tables.append(
+                Table(
+                    "evaluation-comments",
+                    t("day.evaluation_comments"),
+                    [("question", t("report.col_question")), ("text", t("day.col_comment"))],
+                    survey["comments"],
+                )
+            )
     if quiz:
-        tables.append(Table("quiz-gain", t("day.quiz_gain"), [
-            ("label", t("report.col_question")), ("pre", t("day.col_pre")), ("post", t("day.col_post")),
-            ("gain", t("day.col_gain")), ("question_id", t("report.col_question_id"))],
-            [{**q, "question_id": q["id"]} for q in quiz["questions"]]))
+        tables.append(
+            Table(
+                "quiz-gain",
+                t("day.quiz_gain"),
+                [
+                    ("label", t("report.col_question")),
+                    ("pre", t("day.col_pre")),
+                    ("post", t("day.col_post")),
+                    ("gain", t("day.col_gain")),
+                    ("question_id", t("report.col_question_id")),
+                ],
+                [{**q, "question_id": q["id"]} for q in quiz["questions"]],
+            )
+        )
     html = source.render(LOADER, "evaluation.html", found=found, teaching=teaching_texts(source, found), stage=False)
     return [Section("evaluation", t("day.section_evaluation"), html, tables, order=60)]

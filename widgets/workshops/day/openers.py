@@ -14,14 +14,24 @@ WORDCLOUD, COMMITMENT = "wordcloud", "commitment"
 
 def wordcloud_spec(*, moderated: bool = False) -> dict:
     doc = content.load("day/openers")["wordcloud"]
-    return {"kind": "cloud", "id": WORDCLOUD, "prompt": doc["prompt"], "moderated": moderated,
-            "max_per_participant": doc.get("max_per_participant", 3), "max_length": doc.get("max_length", 30)}
+    return {
+        "kind": "cloud",
+        "id": WORDCLOUD,
+        "prompt": doc["prompt"],
+        "moderated": moderated,
+        "max_per_participant": doc.get("max_per_participant", 3),
+        "max_length": doc.get("max_length", 30),
+    }
 
 
 def commitment_spec() -> dict:
     doc = content.load("day/openers")["commitment"]
-    return {"kind": "commitment", "id": COMMITMENT, "prompt": doc["prompt"],
-            "card": {k: doc[k] for k in ("heading", "download", "footer", "placeholder")}}
+    return {
+        "kind": "commitment",
+        "id": COMMITMENT,
+        "prompt": doc["prompt"],
+        "card": {k: doc[k] for k in ("heading", "download", "footer", "placeholder")},
+    }
 
 
 def moderate(engine, trainer, code: str, body: dict) -> dict:
@@ -47,8 +57,12 @@ def moderate(engine, trainer, code: str, body: dict) -> dict:
 def _cards(engine, session: dict, activity: str) -> list[dict]:
     i = st.items
     with engine.store.read() as conn:
-        return [dict(r._mapping) for r in conn.execute(
-            sa.select(i.c.id, i.c.text, i.c.status).where(i.c.session_id == session["id"], i.c.activity == activity))]
+        return [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.select(i.c.id, i.c.text, i.c.status).where(i.c.session_id == session["id"], i.c.activity == activity)
+            )
+        ]
 
 
 def trainer_words(engine, code: str, activity: str = WORDCLOUD) -> list[dict]:

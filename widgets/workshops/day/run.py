@@ -142,8 +142,9 @@ def _attendance_action(engine, trainer, code, body):
     participant = body.get("participant")
     if not isinstance(participant, int):
         raise Invalid("core.error_invalid", field="participant")
-    return att.mark(engine, trainer, code, str(body.get("halfday", "")), participant, str(body.get("status", "")),
-                    body.get("name"))
+    return att.mark(
+        engine, trainer, code, str(body.get("halfday", "")), participant, str(body.get("status", "")), body.get("name")
+    )
 
 
 @register_action("moderate")
@@ -161,8 +162,14 @@ def programme_html(engine, code: str, lang: str | None = None) -> str:
     day = att.day_info(data)
     env = jinja2.Environment(loader=LOADER, autoescape=True)
     return env.get_template("programme.html").render(
-        lang=lang, t=Translator(lang), day=day, session=session, p=ag.programme(agenda, day, lang),
-        duration=cert.duration_text(agenda.teaching_minutes(), lang), format_date=lambda iso: att.long_date(iso, lang))
+        lang=lang,
+        t=Translator(lang),
+        day=day,
+        session=session,
+        p=ag.programme(agenda, day, lang),
+        duration=cert.duration_text(agenda.teaching_minutes(), lang),
+        format_date=lambda iso: att.long_date(iso, lang),
+    )
 
 
 @register_document("programme")
@@ -177,8 +184,9 @@ def _evaluation_document(engine, code, lang, args):
     lang = lang or session["lang"]
     source = Source(engine, session, lang, False, [])
     env = jinja2.Environment(loader=LOADER, autoescape=True)
-    return env.get_template("evaluation_page.html").render(lang=lang, t=Translator(lang),
-                                                            body=markupsafe.Markup(ev.stage_html(source)))
+    return env.get_template("evaluation_page.html").render(
+        lang=lang, t=Translator(lang), body=markupsafe.Markup(ev.stage_html(source))
+    )
 
 
 @register_document("wordcloud")
@@ -194,7 +202,8 @@ def _wordcloud_document(engine, code, lang, args):
     words = [{**w, "size": 1 + round(3 * (w["count"] - 1) / max(1, top - 1)) if top > 1 else 2} for w in found["words"]]
     env = jinja2.Environment(loader=LOADER, autoescape=True)
     return env.get_template("wordcloud_page.html").render(
-        lang=lang, t=Translator(lang), prompt=content.text(spec["prompt"], lang), words=words, authors=found["authors"])
+        lang=lang, t=Translator(lang), prompt=content.text(spec["prompt"], lang), words=words, authors=found["authors"]
+    )
 
 
 @register_action("status")

@@ -21,6 +21,7 @@ from widgets import content
 from widgets.core.errors import EngineError, Invalid
 from widgets.live.exercises import casebook
 from widgets.web.export import Section, Source, Table, register_section
+from widgets.workshops.cases import report as cases_report
 from widgets.workshops.values import philosophy
 from widgets.workshops.week import rules as week
 
@@ -51,15 +52,33 @@ def values_statement(source: Source) -> tuple[list[dict], philosophy.Statement] 
     if not vision:
         best = philosophy.best_proposal(source.results("vision_rate").get("targets", []))
         vision = best["text"] if best else ""
-    statement = philosophy.from_session(kept, actions, vision, purpose=data.get("purpose", ""),
-                                        organisation=data.get("organisation", ""))
+    statement = philosophy.from_session(
+        kept, actions, vision, purpose=data.get("purpose", ""), organisation=data.get("organisation", "")
+    )
     kept_ids = {card["id"] for card in kept}
-    rows = [{"rank": n, "card_id": card["id"], "text": card["text"], "dots": card.get("dots", 0),
-             "voters": card.get("voters", 0), "kept": source.t("report.yes") if card["id"] in kept_ids else ""}
-            for n, card in enumerate(ranking, 1)]
+    rows = [
+        {
+            "rank": n,
+            "card_id": card["id"],
+            "text": card["text"],
+            "dots": card.get("dots", 0),
+            "voters": card.get("voters", 0),
+            "kept": source.t("report.yes") if card["id"] in kept_ids else "",
+        }
+        for n, card in enumerate(ranking, 1)
+    ]
     if not ranking:
-        rows = [{"rank": n, "card_id": card["id"], "text": card["text"], "dots": card.get("dots", 0),
-                 "voters": card.get("voters", 0), "kept": source.t("report.yes")} for n, card in enumerate(kept, 1)]
+        rows = [
+            {
+                "rank": n,
+                "card_id": card["id"],
+                "text": card["text"],
+                "dots": card.get("dots", 0),
+                "voters": card.get("voters", 0),
+                "kept": source.t("report.yes"),
+            }
+            for n, card in enumerate(kept, 1)
+        ]
     return rows, statement
 
 
@@ -70,12 +89,26 @@ def values_section(source: Source) -> list[Section]:
         return []
     rows, statement = found
     t = source.t
-    ranking = Table("values-ranking", t("day.values_ranking"), [
-        ("rank", t("report.col_rank")), ("text", t("day.col_value")), ("dots", t("report.col_dots")),
-        ("voters", t("report.col_voters")), ("kept", t("day.col_kept")), ("card_id", t("report.col_card_id"))], rows)
+    ranking = Table(
+        "values-ranking",
+        t("day.values_ranking"),
+        [
+            ("rank", t("report.col_rank")),
+            ("text", t("day.col_value")),
+            ("dots", t("report.col_dots")),
+            ("voters", t("report.col_voters")),
+            ("kept", t("day.col_kept")),
+            ("card_id", t("report.col_card_id")),
+        ],
+        rows,
+    )
     philo_rows = [{"position": n, "value": v.name, "action": v.action} for n, v in enumerate(statement.values, 1)]
-    philo = Table("values-statement", t("day.values_statement"), [
-        ("position", t("report.col_rank")), ("value", t("day.col_value")), ("action", t("day.col_action"))], philo_rows)
+    philo = Table(
+        "values-statement",
+        t("day.values_statement"),
+        [("position", t("report.col_rank")), ("value", t("day.col_value")), ("action", t("day.col_action"))],
+        philo_rows,
+    )
     if statement.vision:
         philo.rows.append({"position": "", "value": t("day.vision"), "action": statement.vision})
     html = source.render(LOADER, "report_values.html", ranking=rows, statement=statement)
@@ -100,11 +133,21 @@ def matching_section(source: Source) -> list[Section]:
             cells = []
             for col in columns:
                 n = results.get("counts", {}).get(row["id"], {}).get(col["id"], 0)
-                cells.append({"share": round(100 * n / answered) if answered else None,
-                              "ref": col["id"] in (reference.get(row["id"]) or [])})
+                cells.append(
+                    {
+                        "share": round(100 * n / answered) if answered else None,
+                        "ref": col["id"] in (reference.get(row["id"]) or []),
+                    }
+                )
             rows.append({"label": source.text(row.get("label")), "answered": answered, "cells": cells})
-        grids.append({"title": source.text(spec.get("title") or spec.get("prompt")) or activity,
-                      "columns": columns, "rows": rows, "participants": results.get("participants", 0)})
+        grids.append(
+            {
+                "title": source.text(spec.get("title") or spec.get("prompt")) or activity,
+                "columns": columns,
+                "rows": rows,
+                "participants": results.get("participants", 0),
+            }
+        )
     if not grids:
         return []
     html = source.render(LOADER, "report_matching.html", grids=grids)
@@ -131,34 +174,67 @@ def _case_plays(source: Source) -> dict[str, list[str]]:
     return plays
 
 
-@register_section
-def cases_section(source: Source) -> list[Section]:
-    t = source.t
-    cases, rows = [], []
+def _fallback_debriefs(source: Source) -> list[dict]:
+    """Paths read from the step activities alone, for a session that kept no case runs (opened by hand)."""
+    out = []
     for case_id, choices in _case_plays(source).items():
         try:
             case = casebook.get_case(case_id)
             walked = casebook.walk(case, choices)
         except (KeyError, EngineError, ValueError):
             continue
-        steps = []
-        for step_id, choice in zip(walked.path, walked.choices):
-            step = casebook.step(case, step_id)
-            answer = casebook.response(case, step_id, choice)
-            steps.append({"situation": source.text(step["situation"]), "choice": source.text(answer["text"])})
-            rows.append({"case": source.text(case["title"]), "step": len(steps), "situation": steps[-1]["situation"],
-                         "choice": steps[-1]["choice"], "case_id": case_id, "step_id": step_id, "choice_id": choice})
-        ending = source.text(casebook.ending(case, walked.ending)["title"]) if walked.ending else ""
-        scores = casebook.scores(case, list(walked.choices)) if walked.path else {}
-        cases.append({"title": source.text(case["title"]), "steps": steps, "ending": ending,
-                      "scores": [(t(f"cases.competence_{c}"), v) for c, v in scores.items()]})
-    if not cases:
+        if not walked.path:
+            continue
+        play = {"id": case_id, "run": 1, "choices": list(walked.choices), "picks": ["majority"] * len(walked.choices)}
+        counts = {step: source.results(f"{case_id}:{step}").get("counts", {}) for step in walked.path}
+        out.append(cases_report.run_debrief(case, play, counts, source.lang))
+    return out
+
+
+@register_section
+def cases_section(source: Source) -> list[Section]:
+    """Each case's path, turning step and the room's profile, by the cases workshop's own debrief."""
+    t = source.t
+    if not any(spec.get("kind") == "choice" and ":" in activity for activity, spec in source.specs.items()):
         return []
-    table = Table("cases-paths", t("day.cases_paths"), [
-        ("case", t("report.col_case")), ("step", t("day.col_step")), ("situation", t("day.col_situation")),
-        ("choice", t("day.col_group_choice")), ("case_id", t("day.col_case_id")), ("step_id", t("day.col_step_id")),
-        ("choice_id", t("report.col_option_id"))], rows)
-    html = source.render(LOADER, "report_cases.html", cases=cases)
+    debriefs = cases_report.session_debriefs(source.engine, source.session["code"], source.lang) or _fallback_debriefs(
+        source
+    )
+    if not debriefs:
+        return []
+    rows = []
+    for debrief in debriefs:
+        for step in debrief["steps"]:
+            rows.append(
+                {
+                    "case": debrief["title"],
+                    "step": step["number"],
+                    "situation": step["situation"],
+                    "choice": step["chosen"]["text"],
+                    "count": f"{step['chosen']['count']}/{step['answered']}" if step["answered"] else "",
+                    "turning": t("report.yes") if step["turning"] else "",
+                    "case_id": debrief["id"],
+                    "step_id": step["id"],
+                    "choice_id": step["chosen"]["id"],
+                }
+            )
+    table = Table(
+        "cases-paths",
+        t("day.cases_paths"),
+        [
+            ("case", t("report.col_case")),
+            ("step", t("day.col_step")),
+            ("situation", t("day.col_situation")),
+            ("choice", t("day.col_group_choice")),
+            ("count", t("report.col_count")),
+            ("turning", t("day.col_turning")),
+            ("case_id", t("day.col_case_id")),
+            ("step_id", t("day.col_step_id")),
+            ("choice_id", t("report.col_option_id")),
+        ],
+        rows,
+    )
+    html = source.render(LOADER, "report_cases.html", debriefs=debriefs)
     return [Section("cases", t("day.section_cases"), html, [table], order=30)]
 
 
