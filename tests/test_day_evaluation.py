@@ -120,3 +120,23 @@ def test_the_stage_teaching_moment_says_the_number_of_answers(engine):
     html = ev.stage_html(source)
     assert "computed the way you just learnt" in html and "with 4 answers" in html
     assert "Plus de pauses" not in html  # comments stay off the projector
+
+
+def test_a_workshop_can_be_evaluated_right_after_it(engine):
+    from widgets.workshops.day import run
+
+    trainer = _trainer(engine)
+    code = engine.create_session(trainer, "day", "fr")["code"]
+    run.setup(engine, trainer, code, {"dates": ["2026-12-01"], "agenda": {"start": "09:00", "items": [
+        {"kind": "workshop", "ref": "metrics"}, {"kind": "activity", "ref": "workshop-evaluation"}]}})
+    run.goto(engine, trainer, code, {"index": 1})
+    spec = engine.session(code)["state"]["specs"]["evaluation-metrics"]
+    assert "Des valeurs aux indicateurs" in spec["questions"][0]["label"]["fr"]
+    tokens = [engine.join(code)[1] for _ in range(4)]
+    for token, score in zip(tokens, (5, 4, 2, 4)):
+        engine.submit(code, token, "evaluation-metrics", {"question": "satisfaction", "value": score})
+        engine.submit(code, token, "evaluation-metrics", {"question": "useful-metrics", "value": 5})
+    section = next(s for s in export.collect(engine, code).sections if s.id == "evaluation")
+    rows = next(t for t in section.tables if t.id == "evaluation-workshops").rows
+    assert rows == [{"label": "Des valeurs aux indicateurs", "csat": 75.0, "useful": 5.0, "n": 4, "comments": []}]
+    assert "Après chaque atelier" in section.html

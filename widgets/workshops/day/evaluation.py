@@ -27,10 +27,13 @@ import jinja2
 import pandas as pd
 
 from widgets import content
+from widgets.core.errors import Invalid
 from widgets.web.export import Section, Source, Table, register_section
 from widgets.workshops.metrics import formulas as metrics
 
 EVALUATION, QUIZ_PRE, QUIZ_POST = "evaluation", "quiz-pre", "quiz-post"
+#: A workshop's own short evaluation: ``evaluation-<workshop>``.
+AFTER_PREFIX = "evaluation-"
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 
 
@@ -73,6 +76,50 @@ def evaluation_spec(workshops: list[str] = ()) -> dict:
         "title": doc["title"],
         "prompt": doc.get("intro", ""),
         "questions": questions,
+    }
+
+
+def workshop_evaluation_spec(workshop: str) -> dict:
+    """The short survey right after one workshop (``evaluation-<workshop>``): satisfaction, usefulness, one comment."""
+    doc = content.load("day/evaluation")
+    titles = _workshop_titles()
+    if workshop not in titles:
+        raise Invalid("day.error_unknown_item", ref=workshop)
+
+    def label(part: dict) -> dict:
+        return {lang: part["label"][lang].format(workshop=titles[workshop][lang]) for lang in content.LANGUAGES}
+
+    questions = [
+        {
+            "id": "satisfaction",
+            "type": "scale",
+            "min": 1,
+            "max": 5,
+            "label": label(doc["after_workshop"]),
+            "low": doc["after_workshop"]["low"],
+            "high": doc["after_workshop"]["high"],
+        },
+        {
+            "id": f"useful-{workshop}",
+            "type": "scale",
+            "min": 1,
+            "max": 5,
+            "label": label(doc["usefulness"]),
+            "low": doc["usefulness"]["low"],
+            "high": doc["usefulness"]["high"],
+        },
+    ]
+    questions += [
+        {"id": f"comment-{c['id']}", "type": "text", "label": c["label"], "max_length": 600}
+        for c in doc["comments"][:1]
+    ]
+    return {
+        "kind": "survey",
+        "id": f"{AFTER_PREFIX}{workshop}",
+        "title": titles[workshop],
+        "prompt": doc.get("intro", ""),
+        "questions": questions,
+        "workshop": workshop,
     }
 
 
@@ -154,6 +201,14 @@ def learning_gain(pre: dict, post: dict, key: dict) -> dict:
     return {"questions": questions, "group": group}
 
 
+def by_question(rows: list[dict]) -> dict[str, list]:
+    """``{key: [values]}`` from response rows."""
+    out: dict[str, list] = {}
+    for row in rows:
+        out.setdefault(row["key"], []).append(row["value"])
+    return out
+
+
 def by_participant(rows: list[dict]) -> dict:
     """``{participant: {key: value}}`` from response rows."""
     out: dict = {}
@@ -165,9 +220,23 @@ def by_participant(rows: list[dict]) -> dict:
 def results(source: Source) -> dict | None:
     """Everything the evaluation shows, from the session; None when no evaluation or quiz was opened."""
     specs = source.specs
-    if not any(a in specs for a in (EVALUATION, QUIZ_PRE, QUIZ_POST)):
+    after = [spec for a, spec in specs.items() if a.startswith(AFTER_PREFIX) and spec.get("kind") == "survey"]
+    if not after and not any(a in specs for a in (EVALUATION, QUIZ_PRE, QUIZ_POST)):
         return None
-    out: dict = {"survey": None, "quiz": None}
+    out: dict = {"survey": None, "quiz": None, "workshops": []}
+    titles = _workshop_titles()
+    for spec in after:
+        scores = by_question(source.responses(spec["id"]))
+        useful = scores.get(f"useful-{spec.get('workshop')}", [])
+        out["workshops"].append(
+            {
+                "label": source.text(titles.get(spec.get("workshop"), spec["id"])),
+                "csat": training_figures(scores.get("satisfaction", []), [])["csat"],
+                "useful": round(sum(useful) / len(useful), 1) if useful else None,
+                "n": len({r["participant_id"] for r in source.responses(spec["id"])}),
+                "comments": sorted(t for key, values in scores.items() if key.startswith("comment-") for t in values),
+            }
+        )
     if EVALUATION in specs:
         answers = source.responses(EVALUATION)
         spec = specs[EVALUATION]
@@ -258,6 +327,20 @@ def evaluation_section(source: Source) -> list[Section]:
                     survey["comments"],
                 )
             )
+    if found["workshops"]:
+        tables.append(
+            Table(
+                "evaluation-workshops",
+                t("day.after_workshops"),
+                [
+                    ("label", t("day.col_workshop")),
+                    ("csat", "CSAT"),
+                    ("useful", t("day.col_mean_of_5")),
+                    ("n", t("report.col_answers")),
+                ],
+                [{**w, "csat": w["csat"]["value"]} for w in found["workshops"]],
+            )
+        )
     if quiz:
         tables.append(
             Table(

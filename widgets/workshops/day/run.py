@@ -88,6 +88,9 @@ def activity_spec(item: ag.Item, day: dict, agenda: ag.Agenda, index: int) -> di
         return ev.quiz_spec(item.ref.split("-")[1])
     if item.ref == "evaluation":
         return ev.evaluation_spec(agenda.workshops())
+    if item.ref == "workshop-evaluation":
+        before = [i.ref for i in agenda.items[:index] if i.kind == "workshop"]
+        return ev.workshop_evaluation_spec(before[-1]) if before else None
     if item.ref == "wordcloud":
         return openers.wordcloud_spec()
     if item.ref == "commitment":
