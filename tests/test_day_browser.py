@@ -170,6 +170,12 @@ def test_a_short_training_day(elan_server, contexts):
     expect(stage.locator("body")).to_contain_text("calculé comme vous venez de l’apprendre")
     expect(stage.locator("body")).not_to_contain_text("Plus de pratique")  # comments stay off the projector
     screenshot(stage, "day-evaluation-stage.png")
+    assert _axe(stage) == []
+    big = contexts(viewport={"width": 1920, "height": 1080}, extra_http_headers=server.trainer_headers).new_page()
+    big.goto(f"{server.url}/elan/api/s/{code}/doc/evaluation.html")
+    expect(big.locator(".figure strong").first).to_have_text("+25")
+    assert big.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing cut on the right
+    screenshot(big, "day-evaluation-stage-1920.png")
 
     # 5. Certificates, attendance sheet and the report, downloaded and opened.
     certificates = server.get(f"/elan/api/s/{code}/doc/certificates.pdf", headers=server.trainer_headers)
