@@ -51,7 +51,9 @@ class ElanServer:
             "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(self.data_dir),
             "--trainer-key", self.key, "--public-url", self.url,
         ]
-        env = {**os.environ, **self._env, "PYTHONUNBUFFERED": "1"}
+        # Every test comes from 127.0.0.1: the per-address cap on public pages' kernels has
+        # its own tests (test_hardening_kernels.py) and would otherwise refuse the browser tests.
+        env = {**os.environ, "ELAN_PUBLIC_KERNELS_PER_CLIENT": "100", **self._env, "PYTHONUNBUFFERED": "1"}
         for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
             env.pop(name, None)
         self._log = open(self.log_path, "w", encoding="utf-8")

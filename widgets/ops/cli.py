@@ -6,11 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from traitlets import Int
+
 import widgets.workshops.day  # noqa: F401  (registers the training day's report sections: serve and export)
 from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
 
-SETTING_FLAGS = ("port", "ip", "data_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
+SETTING_FLAGS = (
+    "port", "ip", "data_dir", "database_url", "public_url", "base_url", "language", "trainer_key",
+    "public_kernels", "public_kernels_per_client", "solo_access",
+)
 
 
 def _settings(args) -> Settings:
@@ -22,7 +27,7 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
     for name, trait in Settings.class_traits(config=True).items():
         if name not in SETTING_FLAGS:
             continue
-        kind = int if name == "port" else str
+        kind = int if isinstance(trait, Int) else str
         parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=trait.help)
 
 

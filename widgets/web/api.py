@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
@@ -14,12 +16,12 @@ import tornado.web
 from tornado.iostream import StreamClosedError
 
 from widgets.core import codes, qr
-from widgets.live.exercises import story
-from widgets.web import badges, export
-from widgets.core.errors import EngineError, Forbidden, Invalid
+from widgets.core.errors import EngineError, Forbidden, Invalid, RateLimited
 from widgets.core.i18n import Translator, catalog, pick_language
 from widgets.core.paths import GUIDE
+from widgets.live.exercises import story
 from widgets.live.feed import FeedHub
+from widgets.web import badges, export, guard
 
 log = logging.getLogger("elan.api")
 HERE = Path(__file__).resolve().parent
@@ -30,16 +32,29 @@ MAX_BODY = 16 * 1024
 HEARTBEAT = 15
 #: Sent with every answer: behind nginx, which of several processes answered (logs, tests).
 PROCESS_HEADER = "X-Elan-Process"
+#: The trainer's credential after the printed address was opened once (HttpOnly, SameSite=Strict).
+TRAINER_COOKIE = "elan_trainer"
+#: Seconds a right trainer key is remembered (an account key is not checked again meanwhile).
+ACCEPTED_FOR = 300
 
 
 class Context:
-    """What every handler shares: the engine, the settings, the thread pool and the feed hub."""
+    """What every handler shares: the engine, the settings, the thread pools, the feed hub and the limits."""
 
     def __init__(self, engine, settings):
         self.engine = engine
         self.settings = settings
         self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="elan-store")
+        # Account keys cost a scrypt each (about 80 ms): their own two threads, so that
+        # wrong keys never hold up the store's threads nor the event loop.
+        self.auth_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="elan-auth")
         self.hub = FeedHub(engine, self.run_sync, settings.feed_interval_ms / 1000)
+        self.kernels = guard.KernelBudget(
+            settings.public_kernels_per_client, guard.public_kernel_cap(settings.public_kernels)
+        )
+        self.release_tokens = guard.RELEASE
+        self.failed_keys = guard.Throttle(settings.failed_keys_per_minute)
+        self._accepted: dict[str, tuple[float, object]] = {}
 
     async def run_sync(self, fn, *args, **kwargs):
         loop = asyncio.get_running_loop()
@@ -48,6 +63,62 @@ class Context:
     def join_url(self, code: str = "") -> str:
         base = self.settings.public_url.rstrip("/") + self.settings.base_url
         return base + "join" + (f"/{quote(code)}" if code else "")
+
+    async def authenticate(self, key, client: str, *, trusted: str | None = None):
+        """The trainer a key (or a trusted proxy's name) belongs to, or None; never on the event loop.
+
+        An account key (``name:secret``) costs a scrypt (about 80 ms): those run on two
+        threads of their own, a right one is remembered for a few minutes, and past
+        ``failed_keys_per_minute`` wrong ones an address gets no more checks for a while
+        (a password cannot be guessed at speed). The shared key is a long random string
+        compared in constant time: checking it costs nothing, so it is never refused
+        that way, and a room flooding wrong keys cannot lock its trainer out.
+        """
+        if not key and not trusted:
+            return None
+        if not isinstance(key, str) and not trusted:
+            return None
+        account = not trusted and ":" in key
+        digest = hashlib.sha256(f"{key}\0{trusted}".encode()).hexdigest()
+        known = self._accepted.get(digest)
+        if known and known[0] > time.monotonic():
+            return known[1]
+        if account and not self.failed_keys.allowed(client):
+            raise RateLimited("core.error_too_many_attempts")
+        loop = asyncio.get_running_loop()
+        trainer = await loop.run_in_executor(
+            self.auth_pool if account else self.pool, lambda: self.engine.authenticate(key, trusted_user=trusted)
+        )
+        if trainer is None:
+            if account:
+                self.failed_keys.add(client)
+            log.warning("trainer key refused from %s", client)  # never the key itself
+            return None
+        if len(self._accepted) > 1000:
+            self._accepted.clear()
+        # Not checked again for a few minutes: removing an account takes that long to bite.
+        self._accepted[digest] = (time.monotonic() + ACCEPTED_FOR, trainer)
+        return trainer
+
+    def trusted_user(self, request) -> str | None:
+        header = self.settings.trusted_user_header
+        return request.headers.get(header) if header else None
+
+    async def page_trainer(self, handler, client: str):
+        """The trainer viewing a page (trainer cookie or trusted proxy), and the credential for its kernel."""
+        key = handler.get_cookie(TRAINER_COOKIE)
+        trusted = self.trusted_user(handler.request)
+        trainer = await self.authenticate(key, client, trusted=trusted)
+        return trainer, (key if trainer is not None and key else "")
+
+    def signed_in(self, request) -> bool:
+        """A visitor a trusted proxy signed in (``solo_access = sign-in``)."""
+        return bool(self.trusted_user(request))
+
+    def is_https(self, request) -> bool:
+        """Whether the visitor's browser talks HTTPS (directly, or to nginx on this machine)."""
+        behind_proxy = request.remote_ip in ("127.0.0.1", "::1")
+        return request.protocol == "https" or (behind_proxy and request.headers.get("X-Forwarded-Proto") == "https")
 
 
 class BaseHandler(tornado.web.RequestHandler):
@@ -97,17 +168,20 @@ class ApiHandler(BaseHandler):
     def token(self) -> str:
         return self.request.headers.get("X-Elan-Token", "")
 
+    def client(self) -> str:
+        return guard.client_address(self.request)
+
     async def trainer(self):
-        header = self.ctx.settings.trusted_user_header
-        trusted = self.request.headers.get(header) if header else None
-        key = self.request.headers.get("X-Elan-Key") or self.get_argument("key", None)
-        trainer = await self.ctx.run_sync(self.ctx.engine.authenticate, key, trusted_user=trusted)
+        """The trainer asking: the ``X-Elan-Key`` header, or the trainer cookie for reading (GET)."""
+        key = self.request.headers.get("X-Elan-Key")
+        if key is None and self.request.method == "GET":
+            # Only reads ride on the cookie: a change always names its key in a header,
+            # which another site's page cannot send.
+            key = self.get_cookie(TRAINER_COOKIE)
+        trainer = await self.ctx.authenticate(key, self.client(), trusted=self.ctx.trusted_user(self.request))
         if trainer is None:
             raise Forbidden("core.error_not_trainer")
         return trainer
-
-    async def _execute(self, transforms, *args, **kwargs):
-        return await super()._execute(transforms, *args, **kwargs)
 
     def send_error_json(self, exc: EngineError):
         t = Translator(self.language())
@@ -349,9 +423,12 @@ class BadgeApi(BaseHandler):
 
 
 class ReleaseKernelApi(ApiHandler):
-    """A dashboard tab that closes releases its kernel; the id is only known to that page."""
+    """A page that closes releases its own kernel: the token in the page proves which one it is."""
 
     async def post(self, kernel_id):
+        token = self.get_query_argument("t", "")
+        if not self.ctx.release_tokens.valid(kernel_id, token):
+            raise Forbidden("core.error_not_your_kernel")
         manager = self.settings.get("kernel_manager")
         if manager is not None and kernel_id in manager:
             await manager.shutdown_kernel(kernel_id)

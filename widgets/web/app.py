@@ -3,26 +3,84 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
-import signal
 import os
+import re
+import signal
 import socket
-import tempfile
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl, urlencode
 
+import jinja2
+import tornado.ioloop
+import tornado.log
 import tornado.web
 from traitlets.config import Config
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
-from widgets.live.engine import Engine
+from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator, pick_language
-from widgets.web import api, documents
 from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import Settings
+from widgets.live.engine import Engine
+from widgets.web import api, documents, guard
 
 log = logging.getLogger("elan.serve")
 SHARE = Path(__file__).resolve().parent / "share"
+PAGES = jinja2.Environment(loader=jinja2.FileSystemLoader(api.TEMPLATES), autoescape=True)
+TRAINER_COOKIE = api.TRAINER_COOKIE
+NOTICE_CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+#: Voilà pages: their own scripts and styles (inline ones too: Voilà's template has them), the
+#: kernel's websocket, nothing from elsewhere. JupyterLab's settings code needs eval; anywidget
+#: loads the chart's module from a blob.
+VOILA_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+#: Query parameters that are credentials: never written to a log line.
+_SECRET_PARAMS = re.compile(r"([?&](?:key|token|learner)=)[^&#]*", re.IGNORECASE)
+
+
+def redact(uri: str) -> str:
+    """A request's address as it may be logged.
+
+    >>> redact("/voila/render/values/trainer.ipynb?key=s3cret&lang=fr")
+    '/voila/render/values/trainer.ipynb?key=[hidden]&lang=fr'
+    """
+    return _SECRET_PARAMS.sub(r"\1[hidden]", uri)
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """Tornado's access log line, without credentials in the address."""
+    status = handler.get_status()
+    if status < 400:
+        write = tornado.log.access_log.info
+    elif status < 500:
+        write = tornado.log.access_log.warning
+    else:
+        write = tornado.log.access_log.error
+    request = handler.request
+    write("%d %s %s (%s) %.2fms", status, request.method, redact(request.uri or ""),
+          guard.client_address(request), 1000.0 * request.request_time())
+
+
+class HardenedHeaders(tornado.web.OutputTransform):
+    """Every answer, Voilà's included: no server banner naming the software and its version.
+
+    (Cookies get their SameSite where they are made: ``xsrf_cookie_kwargs``,
+    ``IdentityProvider.cookie_options`` and the kit's own ``set_cookie`` calls.)
+    """
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if "Server" in headers:
+            del headers["Server"]
+        return status_code, headers, chunk
 
 
 def _interface_addresses() -> list[str]:
@@ -59,56 +117,157 @@ def lan_address() -> str:
     return (private or usable or ["127.0.0.1"])[0]
 
 
-def trainer_gate(settings: Settings, engine: Engine):
-    """Voilà's prelaunch hook: a trainer notebook needs a valid key *before* its kernel starts.
+class PageHandler(TornadoVoilaHandler):
+    """Voilà's notebook page, behind the kit's gate (the handler Voilà registers for /voila/render/).
 
-    Nobody can spend the server's memory by opening trainer pages without the key.
+    Before any kernel starts: a trainer notebook needs a trainer (key cookie, trusted
+    proxy header); a public page needs a place in the :class:`~widgets.web.guard.KernelBudget`,
+    or the visitor gets the "busy" page. A trainer key in the address is exchanged for a
+    cookie, and the page reloads at an address without it.
     """
 
-    def hook(req: tornado.web.RequestHandler, notebook, cwd):
-        role = notebook.get("metadata", {}).get("elan", {}).get("role")
-        if role != "trainer":
-            return None
-        key = (parse_qs(req.request.query).get("key") or [None])[0]
-        header = settings.trusted_user_header
-        trusted = req.request.headers.get(header) if header else None
-        if engine.authenticate(key, trusted_user=trusted) is None:
-            lang = pick_language(
-                (parse_qs(req.request.query).get("lang") or [None])[0],
-                req.request.headers.get("Accept-Language"),
-                default=settings.language,
-            )
-            t = Translator(lang)
-            raise tornado.web.HTTPError(403, reason=t("core.trainer_key_title"), log_message="trainer key refused")
-        return None
+    _ticket = None
 
-    return hook
+    @property
+    def ctx(self) -> api.Context:
+        return self.settings["elan_ctx"]
+
+    async def prepare(self):
+        await super().prepare()
+        if self._finished:
+            return
+        ctx = self.ctx
+        path = self.path_args[0] if self.path_args else ""
+        role = notebook_role(Path(self.settings["contents_manager"].root_dir) / path)
+        if role is None:
+            return  # not a notebook Voilà can render: its own answer (404, a file)
+        client = guard.client_address(self.request)
+        try:
+            if self.get_query_argument("key", None) is not None:
+                await self._exchange_key(client)
+                return
+            trainer, credential = await ctx.page_trainer(self, client)
+        except EngineError as exc:
+            self._notice(exc.status, "core.busy_title", exc.key, retry=60)
+            return
+        page = guard.Page(client=client, public=trainer is None)
+        if credential:
+            page.env["ELAN_PAGE_KEY"] = credential
+        if role == "trainer" and trainer is None:
+            self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
+            return
+        if trainer is None:
+            if ctx.settings.solo_access == "sign-in" and not ctx.signed_in(self.request):
+                self._notice(403, "core.sign_in_title", "core.sign_in_needed")
+                return
+            ticket, why = ctx.kernels.admit(self.kernel_manager, client)
+            if ticket is None:
+                log.warning("public page refused (%s cap): %s", why, client)
+                status = 429 if why == "client" else 503
+                self._notice(status, "core.busy_title", f"core.busy_{why}", retry=30)
+                return
+            self._ticket = page.ticket = ticket
+        guard.PAGE.set(page)
+
+    def on_finish(self):
+        self.ctx.kernels.release(self._ticket)
+        super().on_finish()
+
+    async def _exchange_key(self, client: str) -> None:
+        key = self.get_query_argument("key")
+        trainer = await self.ctx.authenticate(key, client)
+        if trainer is None:
+            self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
+            return
+        self.set_cookie(
+            TRAINER_COOKIE, key, path=self.ctx.settings.base_url, httponly=True, samesite="Strict",
+            secure=self.ctx.is_https(self.request), expires_days=1,
+        )
+        query = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True) if k != "key"]
+        clean = self.request.path + ("?" + urlencode(query) if query else "")
+        # A page that moves on by itself, not a 302: after a redirect from a link in another
+        # site (a mail, a chat), the browser would not send the new SameSite=Strict cookie.
+        self._page("continue.html", 200, "core.key_exchange_title", "core.key_exchange_text", url=clean)
+
+    def _notice(self, status: int, title: str, text: str, *, retry: int | None = None) -> None:
+        if retry:
+            self.set_header("Retry-After", str(retry))
+        self._page("notice.html", status, title, text)
+
+    def _page(self, template: str, status: int, title: str, text: str, **values) -> None:
+        lang = pick_language(
+            self.get_query_argument("lang", None),
+            self.request.headers.get("Accept-Language"),
+            default=self.ctx.settings.language,
+        )
+        t = Translator(lang)
+        self.clear_header("Cache-Control")
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Security-Policy", NOTICE_CSP)
+        page = PAGES.get_template(template).render(
+            lang=lang, title=t(title), text=t(text), t=t, static=self.ctx.settings.base_url + "elan/static/", **values
+        )
+        self.finish(page)
+
+
+def notebook_role(path: Path) -> str | None:
+    """``trainer`` or ``public`` for a notebook, None for anything else (read once per change of the file)."""
+    if path.suffix != ".ipynb":
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    cached = _ROLES.get(path)
+    if cached and cached[0] == stat.st_mtime_ns:
+        return cached[1]
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return None
+    role = "trainer" if (meta.get("elan") or {}).get("role") == "trainer" else "public"
+    _ROLES[path] = (stat.st_mtime_ns, role)
+    return role
+
+
+_ROLES: dict[Path, tuple[int, str]] = {}
 
 
 class ElanVoila(Voila):
-    """Voilà with the kit's settings and the participant handlers in front of its own."""
+    """Voilà with the kit's settings, its page gate, and the participant handlers in front of its own."""
 
     name = "elan"
 
+    def init_settings(self):
+        # Voilà adds tornado_settings after building the Application, too late for
+        # compress_response (which installs a transform at construction): they go in here.
+        settings = super().init_settings()
+        settings["transforms"] = [tornado.web.GZipContentEncoding, HardenedHeaders]
+        settings["elan_ctx"] = self.elan_ctx
+        settings["log_function"] = log_request
+        settings["xsrf_cookie_kwargs"] = {"samesite": "Strict", "httponly": False}
+        self.kernel_manager.budget = self.elan_ctx.kernels
+        tornado.ioloop.PeriodicCallback(self.kernel_manager.release_abandoned, 30_000).start()
+        return settings
+
     def init_handlers(self):
+        voila = []
+        for route in super().init_handlers():
+            if route[1] is TornadoVoilaHandler:
+                route = (route[0], PageHandler, *route[2:])
+            voila.append(route)
         return api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + [
             (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/index.ipynb"}),
-        ] + super().init_handlers()
+        ] + voila
 
     def initialize(self, argv=None):
         super().initialize(argv)
         # Ctrl-C stops the server like SIGTERM does: kernels shut down, files removed.
         # (Voilà handles only SIGTERM; a shell's background job even ignores SIGINT.)
         signal.signal(signal.SIGINT, self._handle_signal_stop)
-
-    def start(self):
-        # Voilà adds tornado_settings after building the Application, too late for
-        # compress_response (which installs a transform at construction): build it here.
-        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
-        settings = {**self.init_settings(), **self.tornado_settings}
-        self.app = tornado.web.Application(**settings)
-        self.app.add_handlers(".*$", self.init_handlers())
-        self.listen()
 
 
 def voila_config(settings: Settings, engine: Engine) -> Config:
@@ -122,12 +281,26 @@ def voila_config(settings: Settings, engine: Engine) -> Config:
     c.Voila.tornado_settings = {
         "compress_response": True,
         "static_url_prefix": settings.base_url + "elan/static/",
+        # Voilà's own pages and files (jupyter_server sends these headers on each of them).
+        "headers": {
+            "Content-Security-Policy": VOILA_CSP,
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+        },
     }
     c.VoilaConfiguration.template = "elan"
     c.VoilaConfiguration.show_tracebacks = settings.dangerously_show_tracebacks
     # plotly's JupyterLab extension (4.7 MB) is not needed: charts use the kit's light widget.
     c.VoilaConfiguration.extension_denylist = ["jupyterlab-plotly"]
-    c.VoilaConfiguration.prelaunch_hook = trainer_gate(settings, engine)
+    # The page handler decides who may start a kernel (PageHandler); the manager passes each
+    # kernel its page's environment and counts public pages' kernels.
+    c.VoilaConfiguration.multi_kernel_manager_class = guard.ElanKernelManager
+    # ?template=... would let a visitor render the kit's notebooks with another template.
+    c.VoilaConfiguration.allow_template_override = "NO"
+    # The template gives each page the token that releases its kernel, and only its kernel.
+    c.VoilaExporter.filters = {"elan_release_token": guard.release_token}
+    # jupyter_server's visitor cookie, like every cookie of the kit, says SameSite.
+    c.IdentityProvider.cookie_options = {"samesite": "Lax"}
     c.VoilaConfiguration.http_header_envs = ["Accept-Language"] + (
         [settings.trusted_user_header] if settings.trusted_user_header else []
     )

@@ -1,0 +1,135 @@
+"""Public notebook pages cannot be used to fill the server's memory with kernels.
+
+A real ``elan serve`` with small caps (2 kernels per address, 3 in all); kernels are
+counted as the server's ipykernel child processes.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import psutil
+import pytest
+
+from tests.fixtures_server import _running
+from widgets.core.i18n import Translator
+
+PUBLIC = ["/voila/render/values/solo.ipynb", "/voila/render/index.ipynb", "/voila/render/week/solo.ipynb"]
+FR, EN = Translator("fr"), Translator("en")
+
+
+@pytest.fixture(scope="module")
+def capped(request, tmp_path_factory):
+    yield from _running(
+        request, tmp_path_factory, "elan-capped",
+        env={"ELAN_PUBLIC_KERNELS_PER_CLIENT": "2", "ELAN_PUBLIC_KERNELS": "3"},
+    )
+
+
+def kernels(server) -> int:
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    return sum(1 for p in children if "ipykernel" in " ".join(p.cmdline()))
+
+
+def wait_kernels(server, expected: int, timeout: float = 20) -> int:
+    deadline = time.monotonic() + timeout
+    while kernels(server) != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return kernels(server)
+
+
+@pytest.mark.slow
+def test_fifty_public_pages_from_one_address_hold_two_kernels(capped):
+    statuses, busy = [], []
+    for n in range(50):
+        lang = ("fr", "en")[n % 2]
+        r = capped.get(PUBLIC[n % len(PUBLIC)], headers={"Accept-Language": lang}, timeout=60)
+        statuses.append(r.status_code)
+        if r.status_code != 200:
+            busy.append((lang, r))
+        assert kernels(capped) <= 2, f"request {n}: {kernels(capped)} kernels"
+    assert statuses.count(200) == 2, statuses
+    assert len(busy) == 48
+    for lang, r in busy:
+        t = FR if lang == "fr" else EN
+        assert r.status_code == 429
+        assert int(r.headers["Retry-After"]) > 0
+        assert r.headers["Content-Type"].startswith("text/html")
+        assert t("core.busy_title") in r.text and t("core.busy_client") in r.text
+        assert "Traceback" not in r.text
+    assert wait_kernels(capped, 2) == 2
+
+
+@pytest.mark.slow
+def test_the_global_cap_holds_across_addresses_and_released_pages_free_their_place(capped):
+    # A proxy on this machine (nginx) names the visitor in X-Real-IP; the test plays it.
+    pages = {}
+    for client in ("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"):
+        r = capped.get(PUBLIC[0], headers={"X-Real-IP": client, "Accept-Language": "en"}, timeout=60)
+        pages[client] = r
+    held = kernels(capped)
+    assert held == 3, held
+    statuses = sorted(r.status_code for r in pages.values())
+    # Two kernels may still be held by the previous test's address: this one counts what is new.
+    assert statuses.count(503) >= 1 and 429 not in statuses, statuses
+    refused = [r for r in pages.values() if r.status_code == 503]
+    assert EN("core.busy_server") in refused[0].text
+
+    served = [r for r in pages.values() if r.status_code == 200][0]
+    kernel = re.search(r'data-kernel="([0-9a-f-]{36})"', served.text).group(1)
+    token = re.search(r'data-token="([0-9a-f]{64})"', served.text).group(1)
+    # Another page's token, a made-up one, none: refused, and the kernel keeps running.
+    for wrong in ("0" * 64, "", token[:-1] + ("0" if token[-1] != "0" else "1")):
+        r = capped.post(f"/elan/api/kernels/{kernel}/release?t={wrong}")
+        assert r.status_code == 403, wrong
+    assert kernels(capped) == 3
+    assert capped.post(f"/elan/api/kernels/{kernel}/release?t={token}").status_code == 204
+    assert wait_kernels(capped, 2) == 2
+    # The place is free again: the next visitor is served.
+    r = capped.get(PUBLIC[0], headers={"X-Real-IP": "10.0.0.9"}, timeout=60)
+    assert r.status_code == 200
+    assert kernels(capped) == 3
+
+
+def test_a_forged_proxy_header_from_another_machine_is_ignored():
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
+
+    from widgets.web.guard import client_address
+
+    def request(peer, real):
+        line = RequestStartLine("GET", "/", "HTTP/1.1")
+        r = HTTPServerRequest(start_line=line, headers=HTTPHeaders({"X-Real-IP": real}))
+        r.remote_ip = peer
+        return r
+
+    assert client_address(request("127.0.0.1", "10.1.2.3")) == "10.1.2.3"
+    assert client_address(request("192.168.1.20", "10.1.2.3")) == "192.168.1.20"
+    assert client_address(request("127.0.0.1", "not an address")) == "127.0.0.1"
+
+
+def test_abandoned_public_kernels_are_found_after_the_grace_period():
+    from widgets.web.guard import KernelBudget
+
+    class Manager:
+        def __init__(self):
+            self.conn = {}
+
+        def __contains__(self, kid):
+            return kid in self.conn
+
+        def connections(self, kid):
+            return self.conn[kid]
+
+    manager, budget = Manager(), KernelBudget(per_client=2, total=3)
+    for kid in ("a", "b"):
+        ticket, _ = budget.admit(manager, "10.0.0.1")
+        budget.started(ticket, kid)
+        manager.conn[kid] = 0
+    manager.conn["b"] = 1  # a page is connected to b
+    now = time.monotonic()
+    assert budget.abandoned(manager, 120, now=now + 60) == []
+    assert budget.abandoned(manager, 120, now=now + 121) == ["a"]
+    assert budget.admit(manager, "10.0.0.1") == (None, "client")
+    del manager.conn["a"]  # stopped
+    assert budget.admit(manager, "10.0.0.1")[0] is not None
