@@ -22,7 +22,9 @@ FR, EN = Translator("fr"), Translator("en")
 @pytest.fixture(scope="module")
 def capped(request, tmp_path_factory):
     yield from _running(
-        request, tmp_path_factory, "elan-capped",
+        request,
+        tmp_path_factory,
+        "elan-capped",
         env={"ELAN_PUBLIC_KERNELS_PER_CLIENT": "2", "ELAN_PUBLIC_KERNELS": "3"},
     )
 
@@ -99,7 +101,7 @@ def test_a_forged_proxy_header_from_another_machine_is_ignored():
 
     def request(peer, real):
         line = RequestStartLine("GET", "/", "HTTP/1.1")
-        r = HTTPServerRequest(start_line=line, headers=HTTPHeaders({"X-Real-IP": real}))
+        r = HTTPServerRequest(start_line=line, headers=HTTPHeaders({"X-Real-IP": real, "Host": "x"}))
         r.remote_ip = peer
         return r
 

@@ -186,7 +186,7 @@ class ApiHandler(BaseHandler):
     def send_error_json(self, exc: EngineError):
         t = Translator(self.language())
         try:
-            message = t(exc.key, **{k: v for k, v in exc.values.items()})
+            message = t(exc.key, **exc.values)
         except KeyError:
             message = t("core.error_try_again")
         self.set_status(exc.status)
@@ -274,7 +274,7 @@ class FeedApi(ApiHandler):
             while not self._closed:
                 try:
                     events = await asyncio.wait_for(queue.get(), HEARTBEAT)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     self.write(": keep-alive\n\n")
                     await self.flush()
                     events = []
