@@ -71,7 +71,8 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
 
 
 class HardenedHeaders(tornado.web.OutputTransform):
-    """Every answer, Voilà's included: no server banner naming the software and its version.
+    """Every answer, Voilà's included: no server banner naming the software and its version, and
+    no referrer (an address that carried a key or a code is never sent to another site).
 
     (Cookies get their SameSite where they are made: ``xsrf_cookie_kwargs``,
     ``IdentityProvider.cookie_options`` and the kit's own ``set_cookie`` calls.)
@@ -80,6 +81,7 @@ class HardenedHeaders(tornado.web.OutputTransform):
     def transform_first_chunk(self, status_code, headers, chunk, finishing):
         if "Server" in headers:
             del headers["Server"]
+        headers.setdefault("Referrer-Policy", "no-referrer")
         return status_code, headers, chunk
 
 
@@ -270,6 +272,22 @@ class ElanVoila(Voila):
         signal.signal(signal.SIGINT, self._handle_signal_stop)
 
 
+def no_maths(base_url: str):
+    """Voilà's page config hook: the page's maths typesetter is the kit's no-op (``static/no-maths.js``).
+
+    ipywidgets hands every label, button description and HTML widget to the page's
+    typesetter; participants' text is among them and must never become maths (a link,
+    huge red text, a black rectangle over the projector). The kit's content has no maths.
+    """
+
+    def hook(page_config: dict, **_) -> dict:
+        page_config["fullMathjaxUrl"] = base_url + "elan/static/no-maths.js"
+        page_config["mathjaxConfig"] = "none"
+        return page_config
+
+    return hook
+
+
 def voila_config(settings: Settings, engine: Engine) -> Config:
     c = Config()
     c.Voila.ip = settings.ip
@@ -299,6 +317,7 @@ def voila_config(settings: Settings, engine: Engine) -> Config:
     c.VoilaConfiguration.allow_template_override = "NO"
     # The template gives each page the token that releases its kernel, and only its kernel.
     c.VoilaExporter.filters = {"elan_release_token": guard.release_token}
+    c.VoilaConfiguration.page_config_hook = no_maths(settings.base_url)
     # jupyter_server's visitor cookie, like every cookie of the kit, says SameSite.
     c.IdentityProvider.cookie_options = {"samesite": "Lax"}
     c.VoilaConfiguration.http_header_envs = ["Accept-Language"] + (
