@@ -97,16 +97,22 @@ class Settings(Configurable):
         "signed in by the trusted proxy, see trusted_user_header, and trainers). Example: --solo-access sign-in",
     )
     failed_keys_per_minute = Int(
-        10, config=True, help="Wrong trainer keys one address may try in a minute before it is refused for a while."
+        10,
+        config=True,
+        help="Wrong account keys (name:secret) one address may try in a minute before it is refused for a while. "
+        "0 means no limit.",
     )
     joins_per_minute = Int(
         30,
         config=True,
         help="New participants one address may add in a minute (a phone coming back does not count). Raise it when "
-        "a whole room reaches the server through one address (a company proxy).",
+        "a whole room reaches the server through one address (a company proxy); 0 means no limit.",
     )
     failed_codes_per_minute = Int(
-        20, config=True, help="Unknown session codes one address may try in a minute before it is refused for a while."
+        20,
+        config=True,
+        help="Unknown session codes one address may try in a minute before it is refused for a while. "
+        "0 means no limit.",
     )
     retention_days = Int(365, config=True, help="Sessions older than this are removed by 'elan purge'.")
     kernel_idle_minutes = Int(

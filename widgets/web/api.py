@@ -16,7 +16,7 @@ import tornado.web
 from tornado.iostream import StreamClosedError
 
 from widgets.core import codes, qr
-from widgets.core.errors import EngineError, Forbidden, Invalid, RateLimited
+from widgets.core.errors import EngineError, Forbidden, Invalid, NotFound, RateLimited
 from widgets.core.i18n import Translator, catalog, pick_language
 from widgets.core.paths import GUIDE
 from widgets.live.exercises import story
@@ -30,10 +30,17 @@ TEMPLATES = HERE / "templates"
 PLOTLY_JS = Path(__import__("plotly").__file__).resolve().parent / "package_data"
 MAX_BODY = 16 * 1024
 HEARTBEAT = 15
+#: Live feeds one participant may hold open at once (a phone has one; a few tabs are fine).
+FEEDS_PER_PARTICIPANT = 3
 #: Sent with every answer: behind nginx, which of several processes answered (logs, tests).
 PROCESS_HEADER = "X-Elan-Process"
 #: The trainer's credential after the printed address was opened once (HttpOnly, SameSite=Strict).
 TRAINER_COOKIE = "elan_trainer"
+def token_cookie(code: str) -> str:
+    """The cookie holding a participant's token for one session (a phone may be in several)."""
+    return "elan_t_" + codes.normalize_code(code)
+
+
 #: Seconds a right trainer key is remembered (an account key is not checked again meanwhile).
 ACCEPTED_FOR = 300
 
@@ -54,6 +61,9 @@ class Context:
         )
         self.release_tokens = guard.RELEASE
         self.failed_keys = guard.Throttle(settings.failed_keys_per_minute)
+        self.joins = guard.Throttle(settings.joins_per_minute)
+        self.failed_codes = guard.Throttle(settings.failed_codes_per_minute)
+        self.feeds: dict[int, int] = {}
         self._accepted: dict[str, tuple[float, object]] = {}
 
     async def run_sync(self, fn, *args, **kwargs):
@@ -99,6 +109,11 @@ class Context:
         # Not checked again for a few minutes: removing an account takes that long to bite.
         self._accepted[digest] = (time.monotonic() + ACCEPTED_FOR, trainer)
         return trainer
+
+    def check_codes(self, client: str) -> None:
+        """Refuse an address that tried too many unknown codes lately (codes are short: no guessing)."""
+        if not self.failed_codes.allowed(client):
+            raise RateLimited("core.error_too_many_attempts")
 
     def trusted_user(self, request) -> str | None:
         header = self.settings.trusted_user_header
@@ -165,8 +180,25 @@ class ApiHandler(BaseHandler):
             raise Invalid("core.error_invalid", field="json")
         return data
 
-    def token(self) -> str:
-        return self.request.headers.get("X-Elan-Token", "")
+    def token(self, code: str | None = None) -> str:
+        """The participant's token: the ``X-Elan-Token`` header, or (live feed) the session's cookie."""
+        token = self.request.headers.get("X-Elan-Token")
+        if token is None and code is not None:
+            token = self.get_cookie(token_cookie(code))
+        return token or ""
+
+    def set_token_cookie(self, code: str, token: str) -> None:
+        # For the live feed, which a browser opens without headers: the token stays out of
+        # its address, so out of every access log. Sent only to this session's API.
+        self.set_cookie(
+            token_cookie(code),
+            token,
+            path=f"{self.ctx.settings.base_url}elan/api/s/{code}/",
+            httponly=True,
+            samesite="Strict",
+            secure=self.ctx.is_https(self.request),
+            expires_days=30,
+        )
 
     def client(self) -> str:
         return guard.client_address(self.request)
@@ -206,11 +238,25 @@ class ApiHandler(BaseHandler):
 
 
 class JoinApi(ApiHandler):
+    """Join, or come back. Per address: a limit on new places, and on unknown codes tried."""
+
     async def post(self):
         data = self.body()
-        participant, token = await self.ctx.run_sync(
-            self.ctx.engine.join, str(data.get("code", "")), name=data.get("name"), token=data.get("token")
-        )
+        code, client = data.get("code", ""), self.client()
+        if not isinstance(code, str):
+            raise Invalid("core.error_invalid", field="code")
+        self.ctx.check_codes(client)
+        newcomer = self.ctx.joins.allowed(client)
+        try:
+            participant, token = await self.ctx.run_sync(
+                self.ctx.engine.join, code, name=data.get("name"), token=data.get("token"), newcomer_allowed=newcomer
+            )
+        except NotFound:
+            self.ctx.failed_codes.add(client)
+            raise
+        if token != data.get("token"):
+            self.ctx.joins.add(client)
+        self.set_token_cookie(codes.normalize_code(code), token)
         self.finish({"token": token, "participant": {"id": participant["id"], "name": participant["name"]}})
 
 
@@ -236,19 +282,25 @@ class FeedApi(ApiHandler):
     """Server-sent events: ``id`` is the event number; a reconnecting page resumes from it."""
 
     async def get(self, code):
-        session = await self.ctx.run_sync(self.ctx.engine.session, code)
-        trainer_view = bool(self.request.headers.get("X-Elan-Key") or self.get_argument("key", None))
+        # A trainer's feed: the key header, or the trainer's cookie with ?view=trainer.
+        trainer_view = "X-Elan-Key" in self.request.headers or self.get_argument("view", "") == "trainer"
         participant_id = None
         if trainer_view:
-            await self.trainer()
+            trainer = await self.trainer()
+            session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
         else:
-            token = self.token() or self.get_argument("token", "")
-            participant_id = await self.ctx.run_sync(self.ctx.engine.participant_id, code, token)
+            session = await self.ctx.run_sync(self.ctx.engine.session, code)
+            participant_id = await self.ctx.run_sync(self.ctx.engine.participant_id, code, self.token(code))
         since = self.request.headers.get("Last-Event-ID") or self.get_argument("since", "0")
         try:
-            since = max(0, int(since))
+            since = min(max(0, int(since)), 2**62)
         except ValueError:
             since = 0
+        if participant_id is not None:
+            if self.ctx.feeds.get(participant_id, 0) >= FEEDS_PER_PARTICIPANT:
+                raise RateLimited("core.error_too_many_feeds")
+            self.ctx.feeds[participant_id] = self.ctx.feeds.get(participant_id, 0) + 1
+            self._feed_of = participant_id
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Accel-Buffering", "no")  # nginx must not buffer the stream
@@ -288,6 +340,16 @@ class FeedApi(ApiHandler):
             pass
         finally:
             self.ctx.hub.unsubscribe(session["id"], queue)
+
+    def on_finish(self):
+        pid = getattr(self, "_feed_of", None)
+        if pid is not None:
+            left = self.ctx.feeds.get(pid, 1) - 1
+            if left > 0:
+                self.ctx.feeds[pid] = left
+            else:
+                self.ctx.feeds.pop(pid, None)
+            self._feed_of = None
 
     async def _send(self, events, trainer_view: bool, since: int):
         if not events:
@@ -342,6 +404,7 @@ ACTIONS = {
     "data": ("set_data", ("key", "value"), ()),
     "add-item": ("add_item", ("activity", "text"), ("data",)),
     "close": ("close_session", (), ()),
+    "remove": ("remove_participant", ("participant",), ()),
 }
 
 
@@ -361,12 +424,20 @@ class TrainerActionApi(ApiHandler):
         self.finish({"ok": True, "result": result})
 
 
+class ParticipantsApi(ApiHandler):
+    """Who joined (names, connected, what each sent), for the session's trainer."""
+
+    async def get(self, code):
+        trainer = await self.trainer()
+        rows = await self.ctx.run_sync(self.ctx.engine.participants, trainer, code)
+        self.set_header("Cache-Control", "no-store")
+        self.finish({"participants": rows})
+
+
 class ResultsApi(ApiHandler):
     async def get(self, code):
         trainer = await self.trainer()
-        session = await self.ctx.run_sync(self.ctx.engine.session, code)
-        if not trainer.may_drive(session):
-            raise Forbidden("core.error_not_trainer")
+        session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
         activity = self.get_argument("activity", None)
         results = await self.ctx.run_sync(self.ctx.engine.results, code, activity)
         counts = await self.ctx.run_sync(self.ctx.engine.counts, code)
@@ -383,9 +454,7 @@ class ExportApi(ApiHandler):
 
     async def get(self, code, fmt):
         trainer = await self.trainer()
-        session = await self.ctx.run_sync(self.ctx.engine.session, code)
-        if not trainer.may_drive(session):
-            raise Forbidden("core.error_not_trainer")
+        session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
         # In the session's language unless the trainer asks for another (?lang=en).
         body = await self.ctx.run_sync(export.render, self.ctx.engine, code, fmt, self.get_argument("lang", None))
         self.set_header("Content-Type", self.TYPES[fmt])
@@ -473,10 +542,14 @@ class JoinPage(BaseHandler):
             self.set_cookie("elan_lang", lang, expires_days=365, samesite="Lax")
         status, error = 200, None
         if code:
+            client = guard.client_address(self.request)
             try:
+                self.ctx.check_codes(client)
                 await self.ctx.run_sync(self.ctx.engine.session, code)
             except EngineError as exc:
                 status, error = exc.status, exc.key
+                if isinstance(exc, NotFound):
+                    self.ctx.failed_codes.add(client)
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
         self.set_header(
@@ -566,6 +639,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/submit", SubmitApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/feed", FeedApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/results", ResultsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/participants", ParticipantsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html|pdf)", ExportApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/badge/([0-9]{{1,12}})\.(svg|png|html)", BadgeApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),

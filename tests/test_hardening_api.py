@@ -1,0 +1,228 @@
+"""What a probe of the running kit found in its HTTP API, each finding tried again on a real ``elan serve``.
+
+One server with the default per-address limits (and five new participants a minute, to
+keep the test short) and two trainer accounts, Alice and Bob. Tests that hit a limit come
+from their own address: a proxy on this machine (nginx) names the visitor in ``X-Real-IP``,
+and the tests play that proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+import requests
+
+from tests.fixtures_server import ElanServer
+from widgets.core.i18n import Translator
+from widgets.core.settings import Settings
+from widgets.live import accounts
+from widgets.live.engine import Engine
+from widgets.live.store import Store
+
+IDEAS = {"kind": "ideas", "id": "ideas", "prompt": {"fr": "Vos idées", "en": "Your ideas"}}
+EN = Translator("en")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("elan-hardening")
+    store = Store(f"sqlite:///{data / 'elan.sqlite3'}")
+    keys = {name: accounts.add(store, name, f"{name}-secret-1") for name in ("alice", "bob")}
+    store.dispose()
+    env = {"ELAN_JOINS_PER_MINUTE": "5", "ELAN_FAILED_CODES_PER_MINUTE": "20", "ELAN_FAILED_KEYS_PER_MINUTE": "10"}
+    srv = ElanServer(data, env=env).start()
+    srv.keys = keys
+    yield srv
+    srv.stop()
+
+
+def _from(address: str, **headers) -> dict:
+    return {"X-Real-IP": address, "Accept-Language": "en", **headers}
+
+
+def _join(server, code, address, token=None, name=None):
+    body = {"code": code, "name": name}
+    if token:
+        body["token"] = token
+    return requests.post(f"{server.url}/elan/api/join", json=body, headers=_from(address), timeout=10)
+
+
+# --- account keys: off the event loop, and throttled per address --------------------------------
+
+
+def test_account_keys_are_checked_off_the_event_loop(tmp_path):
+    from widgets.web.api import Context
+
+    settings = Settings(data_dir=str(tmp_path), trainer_key="shared-key-123456")
+    engine = Engine.from_settings(settings)
+    key = accounts.add(engine.store, "carla", "carla-secret")
+    threads = []
+    real = engine.authenticate
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    engine.authenticate = spy
+    ctx = Context(engine, settings)
+
+    async def check():
+        assert (await ctx.authenticate(key, "10.0.0.1")).name == "carla"
+        assert await ctx.authenticate("carla:wrong-secret", "10.0.0.1") is None
+
+    asyncio.run(check())
+    assert len(threads) == 2
+    assert all(t is not threading.main_thread() and t.name.startswith("elan-auth") for t in threads)
+
+
+def test_wrong_account_keys_are_throttled_per_address_and_never_logged(server):
+    code = server.create_session("values", "en")
+    statuses = []
+    for n in range(14):
+        r = server.get(f"/elan/api/s/{code}/results", headers=_from("10.1.0.1", **{"X-Elan-Key": f"alice:guess-{n}"}))
+        statuses.append(r.status_code)
+    assert statuses[:10] == [403] * 10 and statuses[10:] == [429] * 4, statuses
+    assert r.json()["message"] == EN("core.error_too_many_attempts")
+    # Not a lockout of the room: the shared key and another address still get in.
+    assert server.get(f"/elan/api/s/{code}/results", headers=_from("10.1.0.1", **server.trainer_headers)).ok
+    other = _from("10.1.0.2", **{"X-Elan-Key": server.keys["alice"]})
+    assert server.get("/elan/api/sessions", headers=other).ok
+    # The trainer page says so in a page, not a stack trace.
+    r = server.get(
+        "/voila/render/values/trainer.ipynb", params={"key": "alice:guess-x"}, headers=_from("10.1.0.1"), timeout=30
+    )
+    assert r.status_code == 429 and EN("core.error_too_many_attempts") in r.text
+    log = server.log()
+    assert "guess-" not in log and "alice-secret" not in log
+
+
+# --- joins: per-address limits, a lock, removing a participant, a full session ---------------------
+
+
+def test_new_participants_from_one_address_are_limited_and_coming_back_is_not(server):
+    code = server.create_session("values", "en")
+    tokens = []
+    for _ in range(5):
+        r = _join(server, code, "10.2.0.1")
+        assert r.status_code == 200, r.text
+        tokens.append(r.json()["token"])
+    r = _join(server, code, "10.2.0.1")
+    assert r.status_code == 429 and r.json()["error"] == "core.error_too_many_joins"
+    assert r.json()["message"] == EN("core.error_too_many_joins")
+    # A phone already in comes back (a reload) whatever the limit; another address joins.
+    assert _join(server, code, "10.2.0.1", token=tokens[0]).json()["token"] == tokens[0]
+    assert _join(server, code, "10.2.0.2").status_code == 200
+    assert server.results(code)["counts"]["joined"] == 6
+
+
+def test_unknown_codes_are_limited_per_address(server):
+    code = server.create_session("values", "en")
+    statuses = [_join(server, f"NOPE{n:02d}", "10.3.0.1").status_code for n in range(25)]
+    assert statuses[:20] == [404] * 20 and set(statuses[20:]) == {429}, statuses
+    # Even the right code waits now (no guessing at speed); the join page says it too.
+    assert _join(server, code, "10.3.0.1").status_code == 429
+    page = requests.get(f"{server.url}/join/{code}", headers=_from("10.3.0.1"), timeout=10)
+    assert page.status_code == 429 and EN("core.error_too_many_attempts") in page.text
+    assert _join(server, code, "10.3.0.2").status_code == 200
+
+
+def test_the_trainer_sees_removes_and_locks_out_seat_takers(server):
+    code = server.create_session("values", "en")
+    server.trainer(code, "open", spec=IDEAS)
+    real = _join(server, code, "10.4.0.1", name="Ana").json()
+    squatters = [_join(server, code, f"10.4.1.{n}").json() for n in range(3)]
+    server.submit(code, squatters[0]["token"], "ideas", {"text": "spam spam"})
+    rows = server.get(f"/elan/api/s/{code}/participants", headers=server.trainer_headers).json()["participants"]
+    assert [r["name"] for r in rows] == ["Ana", None, None, None]
+    assert rows[1]["cards"] == 1 and rows[0]["cards"] == 0
+    # Lock first (no newcomer), then remove: the seats are free and the squatters are out.
+    server.trainer(code, "option", name="locked", value=True)
+    r = _join(server, code, "10.4.2.1")
+    assert r.status_code == 409 and r.json()["error"] == "core.error_session_locked"
+    for s in squatters:
+        server.trainer(code, "remove", participant=s["participant"]["id"])
+    assert server.results(code)["counts"]["joined"] == 1
+    assert all(c["text"] != "spam spam" for c in server.results(code, "ideas")["results"]["cards"])
+    gone = server.api("GET", f"s/{code}/state", headers={"X-Elan-Token": squatters[0]["token"]})
+    assert gone.status_code == 403
+    again = _join(server, code, "10.4.1.0", token=squatters[0]["token"])
+    assert again.status_code == 409  # a removed phone is a newcomer, and the session is locked
+    # Ana, already in, reloads her page as before.
+    assert _join(server, code, "10.4.0.1", token=real["token"]).json()["participant"]["name"] == "Ana"
+    # Participants cannot see the list, nor remove anyone.
+    assert server.api("GET", f"s/{code}/participants", headers={"X-Elan-Token": real["token"]}).status_code == 403
+    r = server.api(
+        "POST",
+        f"s/{code}/trainer/remove",
+        json={"participant": real["participant"]["id"]},
+        headers={"X-Elan-Token": real["token"]},
+    )
+    assert r.status_code == 403
+
+
+# --- anonymous for good ---------------------------------------------------------------------------
+
+
+def test_an_anonymous_session_hides_names_everywhere_at_once_and_for_good(server):
+    code = server.create_session("values", "en")
+    server.trainer(code, "open", spec=IDEAS)
+    server.trainer(code, "option", name="show_names", value=True)
+    zelie = _join(server, code, "10.5.0.1", name="Zélie").json()
+    server.submit(code, zelie["token"], "ideas", {"text": "Écoute"})
+    assert server.results(code, "ideas")["results"]["cards"][0]["author"] == "Zélie"
+    server.trainer(code, "option", name="anonymous", value=True)
+    results = server.results(code, "ideas")
+    assert "Zélie" not in str(results)
+    rows = server.get(f"/elan/api/s/{code}/participants", headers=server.trainer_headers).json()["participants"]
+    assert rows[0]["name"] is None
+    assert server.state(code, zelie["token"])["participant"]["name"] is None
+    for name, value in (("anonymous", False), ("show_names", True)):
+        r = server.api(
+            "POST", f"s/{code}/trainer/option", json={"name": name, "value": value}, headers=server.trainer_headers
+        )
+        assert r.status_code == 409 and r.json()["error"] == "core.error_anonymous_for_good", name
+    # A name sent again is not kept either.
+    assert _join(server, code, "10.5.0.1", token=zelie["token"], name="Zélie").json()["participant"]["name"] is None
+    csv = server.get(f"/elan/api/s/{code}/export.csv", headers=server.trainer_headers).text
+    assert "Zélie" not in csv and "Écoute" in csv
+
+
+# --- ownership of the trainer feed (and of every trainer read) --------------------------------------
+
+
+def test_a_trainer_account_reads_only_its_own_sessions(server):
+    alice = {"X-Elan-Key": server.keys["alice"]}
+    bob = {"X-Elan-Key": server.keys["bob"]}
+    r = server.api("POST", "sessions", json={"workshop": "values", "lang": "en"}, headers=alice)
+    code = r.json()["code"]
+    server.api("POST", f"s/{code}/trainer/open", json={"spec": IDEAS}, headers=alice)
+    for path in (f"s/{code}/feed", f"s/{code}/results", f"s/{code}/export.csv", f"s/{code}/participants"):
+        r = server.api("GET", path, headers=bob, timeout=5)
+        assert r.status_code == 403, path
+        assert r.json()["error"] == "core.error_not_trainer"
+    r = server.api("POST", f"s/{code}/trainer/stop-timer", json={}, headers=bob)
+    assert r.status_code == 403
+    # Alice, and the administrator's shared key, may.
+    with server.http.get(f"{server.url}/elan/api/s/{code}/feed", headers=alice, stream=True, timeout=5) as r:
+        assert r.status_code == 200
+    assert server.api("GET", f"s/{code}/results", headers=server.trainer_headers).ok
+
+
+def test_one_participant_holds_a_few_live_feeds_not_hundreds(server):
+    code = server.create_session("values", "en")
+    token = _join(server, code, "10.6.0.1").json()["token"]
+    opened, refused = [], None
+    for _ in range(6):
+        r = requests.get(
+            f"{server.url}/elan/api/s/{code}/feed", headers={"X-Elan-Token": token}, stream=True, timeout=5
+        )
+        if r.status_code == 200:
+            opened.append(r)
+        else:
+            refused = r
+            break
+    assert len(opened) == 3 and refused.status_code == 429
+    for r in opened:
+        r.close()
