@@ -119,6 +119,26 @@ def lan_address() -> str:
     return (private or usable or ["127.0.0.1"])[0]
 
 
+def join_host(ip: str) -> tuple[str, bool]:
+    """The host phones should use to reach a server listening on ``ip``, and whether only this machine can.
+
+    Listening on every interface, phones use the LAN address; on one address, that one;
+    on loopback, nobody else can join: the loopback address is printed, with a warning.
+
+    >>> join_host("127.0.0.1"), join_host("192.168.1.20")
+    (('127.0.0.1', True), ('192.168.1.20', False))
+    """
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip or lan_address(), False  # a host name: it is what phones use too
+    if address.is_loopback:
+        return ip if address.version == 4 else f"[{ip}]", True
+    if address.is_unspecified:
+        return lan_address(), False
+    return ip if address.version == 4 else f"[{ip}]", False
+
+
 class PageHandler(TornadoVoilaHandler):
     """Voilà's notebook page, behind the kit's gate (the handler Voilà registers for /voila/render/).
 
@@ -337,8 +357,11 @@ def serve(settings: Settings) -> None:
     """Start the server and block until Ctrl-C."""
     settings.data_path.mkdir(parents=True, exist_ok=True)
     key = settings.ensure_trainer_key()
+    t = Translator(settings.language)
+    loopback_only = False
     if not settings.public_url:
-        settings.public_url = f"http://{lan_address()}:{settings.port}"
+        host, loopback_only = join_host(settings.ip)
+        settings.public_url = f"http://{host}:{settings.port}"
     engine = Engine.from_settings(settings)
     # Kernels inherit this environment: they find the same store, key and addresses.
     os.environ.update(settings.to_environ())
@@ -347,7 +370,8 @@ def serve(settings: Settings) -> None:
     app = ElanVoila(config=voila_config(settings, engine))
     app.elan_ctx = api.Context(engine, settings)
     app.initialize([])
-    t = Translator(settings.language)
     base = settings.public_url.rstrip("/") + settings.base_url
     print(t("core.serve_banner", trainer=f"{base}?key={key}", join=f"{base}join", data=settings.data_path), flush=True)
+    if loopback_only:
+        print(t("core.serve_loopback_warning", ip=settings.ip), flush=True)
     app.start()

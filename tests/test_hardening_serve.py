@@ -1,0 +1,52 @@
+"""``elan serve`` tells the truth about where phones can join."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import requests
+
+from tests.fixtures_server import ELAN, ROOT, free_port
+from widgets.core.i18n import Translator
+
+
+def test_a_loopback_server_prints_the_loopback_join_address_with_a_warning(tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [
+                str(ELAN),
+                "serve",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(tmp_path / "data"),
+                "--language",
+                "en",
+            ],
+            cwd=ROOT,
+            env={**env, "PYTHONUNBUFFERED": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(f"http://127.0.0.1:{port}/elan/api/health", timeout=2).ok:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            text = log.read_text(encoding="utf-8")
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=20)
+    assert f"http://127.0.0.1:{port}/join" in text
+    assert Translator("en")("core.serve_loopback_warning", ip="127.0.0.1") in text
