@@ -9,6 +9,7 @@ and the tests play that proxy.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 
 import pytest
@@ -226,3 +227,35 @@ def test_one_participant_holds_a_few_live_feeds_not_hundreds(server):
     assert len(opened) == 3 and refused.status_code == 429
     for r in opened:
         r.close()
+
+
+# --- malformed requests: a clear 4xx, never a 500 ------------------------------------------------
+
+
+def test_the_probes_malformed_requests_get_a_clear_4xx(server):
+    code = server.create_session("values", "en")
+    server.trainer(code, "open", spec=IDEAS)
+    token = _join(server, code, "10.7.0.1").json()["token"]
+    trainer = {**server.trainer_headers, "Content-Type": "application/json"}
+    participant = {"X-Elan-Token": token, "Content-Type": "application/json"}
+    cases = [
+        ("join", b"[" * 5000 + b"]" * 5000, {}),
+        ("join", json.dumps({"code": code, "name": "a\ud800b"}).encode(), {}),
+        ("join", json.dumps({"code": code, "token": 12345}).encode(), {}),
+        ("join", json.dumps({"code": ["x"]}).encode(), {}),
+        (f"s/{code}/submit", json.dumps({"activity": "ideas", "payload": {"text": "a\ud800b"}}).encode(), participant),
+        (f"s/{code}/submit", b'{"activity": "ideas", "payload": ' + b'{"a":' * 2000 + b"1" + b"}" * 2001, participant),
+        (f"s/{code}/trainer/open", json.dumps({"spec": "ideas"}).encode(), trainer),
+        (f"s/{code}/trainer/open", json.dumps({"spec": {"kind": ["ideas"], "id": "x"}}).encode(), trainer),
+        (f"s/{code}/trainer/item", json.dumps({"item": 2**70, "status": "hidden"}).encode(), trainer),
+        (f"s/{code}/trainer/merge", json.dumps({"items": 5, "into": 1}).encode(), trainer),
+        (f"s/{code}/trainer/input", json.dumps({"open": "false"}).encode(), trainer),
+        (f"s/{code}/trainer/option", json.dumps({"name": "show_names", "value": "false"}).encode(), trainer),
+    ]
+    for path, body, headers in cases:
+        r = server.api("POST", path, data=body, headers={"Content-Type": "application/json", **headers})
+        assert r.status_code in (400, 404, 409, 422), (path, body[:80], r.status_code, r.text[:200])
+        assert r.json()["message"], path
+    # "false" did not open anything: input stays as it was.
+    assert server.results(code)["state"]["open"] is True
+    assert "Traceback" not in server.log()

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,6 +37,32 @@ FEEDS_PER_PARTICIPANT = 3
 PROCESS_HEADER = "X-Elan-Process"
 #: The trainer's credential after the printed address was opened once (HttpOnly, SameSite=Strict).
 TRAINER_COOKIE = "elan_trainer"
+#: How deep a request's JSON may nest (the kit's own requests nest three levels at most).
+MAX_DEPTH = 16
+
+
+def plain_json(value, depth: int = 0) -> bool:
+    """Whether a request's JSON is shallow and holds only real text (no lone surrogate).
+
+    >>> plain_json({"name": "Zoé 👩🏽\u200d💻", "items": [1, 2]}), plain_json({"name": "a\\ud800b"})
+    (True, False)
+    >>> plain_json(json.loads("[" * 40 + "]" * 40))
+    False
+    """
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        return not _SURROGATE.search(value)
+    if isinstance(value, dict):
+        return all(plain_json(k, depth + 1) and plain_json(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(plain_json(v, depth + 1) for v in value)
+    return True
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def token_cookie(code: str) -> str:
     """The cookie holding a participant's token for one session (a phone may be in several)."""
     return "elan_t_" + codes.normalize_code(code)
@@ -174,9 +201,9 @@ class ApiHandler(BaseHandler):
             raise tornado.web.HTTPError(413)
         try:
             data = json.loads(self.request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise Invalid("core.error_invalid", field="json") from None
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not plain_json(data):
             raise Invalid("core.error_invalid", field="json")
         return data
 
