@@ -259,3 +259,40 @@ def test_the_probes_malformed_requests_get_a_clear_4xx(server):
     # "false" did not open anything: input stays as it was.
     assert server.results(code)["state"]["open"] is True
     assert "Traceback" not in server.log()
+
+
+# --- bodies: refused before they are held in memory --------------------------------------------------
+
+
+def _big_post(url: str, size: int, *, chunked: bool = False) -> int | None:
+    """POST ``size`` bytes without holding them: the status, or None when the server hung up first."""
+    chunk = b"x" * 65536
+
+    def body():
+        for _ in range(size // len(chunk)):
+            yield chunk
+
+    headers = {"Content-Type": "application/json"}
+    if not chunked:
+        headers["Content-Length"] = str(size // len(chunk) * len(chunk))
+    try:
+        return requests.post(url, data=body(), headers=headers, timeout=30).status_code
+    except requests.ConnectionError:
+        return None
+
+
+def test_large_bodies_are_refused_before_they_are_buffered(server):
+    import psutil
+
+    process = psutil.Process(server.process.pid)
+    before = process.memory_info().rss
+    code = server.create_session("values", "en")
+    for url in (f"{server.url}/elan/api/join", f"{server.url}/elan/api/s/{code}/submit", f"{server.url}/join"):
+        for chunked in (False, True):
+            status = _big_post(url, 90 * 1024 * 1024, chunked=chunked)
+            assert status in (None, 400, 405, 413), (url, chunked, status)
+    grown = process.memory_info().rss - before
+    assert grown < 30 * 1024 * 1024, f"the server grew by {grown / 2**20:.0f} MB"
+    r = server.api("POST", "join", data=b"{" + b" " * 20000 + b"}", headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["status"] == 413
+    assert server.get("/elan/api/health").ok

@@ -188,8 +188,27 @@ class BaseHandler(tornado.web.RequestHandler):
         self.finish({"error": key, "message": t(key, field=self._reason), "status": status_code})
 
 
+@tornado.web.stream_request_body
 class ApiHandler(BaseHandler):
-    """JSON in and out; engine refusals become their status code and a translated message."""
+    """JSON in and out; engine refusals become their status code and a translated message.
+
+    Bodies are read as they arrive and refused past ``MAX_BODY``: a large upload is cut
+    off at 16 KB, never held in memory whole.
+    """
+
+    def prepare(self):
+        self._chunks: list[bytes] = []
+        self._size = 0
+        length = self.request.headers.get("Content-Length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            raise tornado.web.HTTPError(413)
+        self.request.connection.set_max_body_size(MAX_BODY)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > MAX_BODY:
+            raise tornado.web.HTTPError(413)
+        self._chunks.append(chunk)
 
     def check_xsrf_cookie(self):
         # Participants authenticate with a token header, trainers with a key header;
@@ -197,10 +216,11 @@ class ApiHandler(BaseHandler):
         return None
 
     def body(self) -> dict:
-        if len(self.request.body) > MAX_BODY:
+        raw = b"".join(self._chunks)
+        if len(raw) > MAX_BODY:
             raise tornado.web.HTTPError(413)
         try:
-            data = json.loads(self.request.body or b"{}")
+            data = json.loads(raw or b"{}")
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise Invalid("core.error_invalid", field="json") from None
         if not isinstance(data, dict) or not plain_json(data):

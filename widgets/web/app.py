@@ -43,6 +43,15 @@ VOILA_CSP = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+#: The HTTP server's limits. No page of the kit takes a body over a few kilobytes (files travel
+#: over the kernel's websocket), so nothing larger is ever buffered; a connection that sends its
+#: headers slowly, or sits idle between requests, is closed after a minute (Tornado's default: an hour).
+HTTP_SERVER = {
+    "max_body_size": 1024 * 1024,
+    "max_buffer_size": 4 * 1024 * 1024,
+    "idle_connection_timeout": 60,
+    "body_timeout": 30,
+}
 #: Query parameters that are credentials: never written to a log line.
 _SECRET_PARAMS = re.compile(r"([?&](?:key|token|learner)=)[^&#]*", re.IGNORECASE)
 
@@ -284,6 +293,12 @@ class ElanVoila(Voila):
         return api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + [
             (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/index.ipynb"}),
         ] + voila
+
+    def listen(self):
+        # Options of the HTTP server that Voilà does not expose; Application.listen passes them on.
+        listen = self.app.listen
+        self.app.listen = lambda port, address="", **kw: listen(port, address, **{**HTTP_SERVER, **kw})
+        super().listen()
 
     def initialize(self, argv=None):
         super().initialize(argv)
