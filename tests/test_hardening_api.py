@@ -296,3 +296,40 @@ def test_large_bodies_are_refused_before_they_are_buffered(server):
     r = server.api("POST", "join", data=b"{" + b" " * 20000 + b"}", headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and r.json()["status"] == 413
     assert server.get("/elan/api/health").ok
+
+
+# --- headers, listings, template sources, kernels stopped by strangers ------------------------------
+
+
+def test_headers_cookies_and_what_voila_no_longer_serves(server):
+    import re
+
+    import psutil
+
+    page = server.get("/voila/render/values/solo.ipynb", headers=_from("10.8.0.1"), timeout=60)
+    assert page.status_code == 200
+    csp = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    cookies = page.raw.headers.getlist("Set-Cookie")
+    assert cookies and all("samesite" in c.lower() for c in cookies), cookies
+    for path in ("/join", "/elan/api/health", "/voila/render/values/solo.ipynb", "/nothing", "/elan/static/notice.css"):
+        r = server.get(path, headers=_from("10.8.0.2"), timeout=60)
+        assert "Server" not in r.headers, (path, r.headers.get("Server"))
+    for path in (
+        "/voila/tree",
+        "/voila/tree/values",
+        "/voila/api/contents/",
+        "/voila/api/contents/values",
+        "/voila/templates/elan/index.html.j2",
+        "/voila/templates/elan/conf.json",
+    ):
+        r = server.get(path)
+        assert r.status_code == 404, (path, r.status_code)
+        assert "solo.ipynb" not in r.text
+    # A stranger who learnt a kernel's id cannot stop it by Voilà's own routes either.
+    kernel = re.search(r'data-kernel="([0-9a-f-]{36})"', page.text).group(1)
+    assert server.http.delete(f"{server.url}/api/kernels/{kernel}", timeout=10).status_code in (403, 404)
+    assert server.post(f"/voila/api/shutdown/{kernel}").status_code in (403, 404, 405)
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    assert any(kernel in " ".join(p.cmdline()) for p in children), "the kernel still runs"

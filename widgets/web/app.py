@@ -16,9 +16,14 @@ import jinja2
 import tornado.ioloop
 import tornado.log
 import tornado.web
+from jupyter_server.services.kernels.handlers import KernelHandler
 from traitlets.config import Config
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator, pick_language
@@ -244,6 +249,19 @@ class PageHandler(TornadoVoilaHandler):
         self.finish(page)
 
 
+class KernelInfoHandler(KernelHandler):
+    """Voilà's kernel resource, without DELETE: a page releases its own kernel through the kit's
+    release endpoint, which needs the page's token; nobody stops a kernel by knowing its id."""
+
+    async def delete(self, kernel_id):
+        raise tornado.web.HTTPError(403)
+
+
+#: Voilà handlers the kit does not serve: the notebook tree and contents (a listing of the
+#: notebooks), and the shutdown endpoint (stops any kernel whose id is known).
+HIDDEN = (TornadoVoilaTreeHandler, VoilaContentsHandler, VoilaShutdownKernelHandler)
+
+
 def notebook_role(path: Path) -> str | None:
     """``trainer`` or ``public`` for a notebook, None for anything else (read once per change of the file)."""
     if path.suffix != ".ipynb":
@@ -287,8 +305,16 @@ class ElanVoila(Voila):
     def init_handlers(self):
         voila = []
         for route in super().init_handlers():
-            if route[1] is TornadoVoilaHandler:
-                route = (route[0], PageHandler, *route[2:])
+            pattern, handler = route[0], route[1]
+            if handler in HIDDEN:
+                continue  # a listing of the notebooks, or a way to stop anyone's kernel
+            if handler is TornadoVoilaHandler:
+                route = (pattern, PageHandler, *route[2:])
+            elif handler is KernelHandler:
+                route = (pattern, KernelInfoHandler, *route[2:])
+            elif handler is TemplateStaticFileHandler:
+                # Only a template's static files; the template sources themselves are not served.
+                route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), handler, *route[2:])
             voila.append(route)
         return api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + [
             (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/index.ipynb"}),
