@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 
 import pytest
 import requests
@@ -333,3 +334,27 @@ def test_headers_cookies_and_what_voila_no_longer_serves(server):
     assert server.post(f"/voila/api/shutdown/{kernel}").status_code in (403, 404, 405)
     children = psutil.Process(server.process.pid).children(recursive=True)
     assert any(kernel in " ".join(p.cmdline()) for p in children), "the kernel still runs"
+
+
+def test_no_key_or_token_reaches_the_log(server):
+    code = server.create_session("values", "en")
+    http = requests.Session()
+    http.trust_env = False
+    joined = http.post(f"{server.url}/elan/api/join", json={"code": code}, headers=_from("10.9.0.1"), timeout=10)
+    token = joined.json()["token"]
+    cookie = next(c for c in http.cookies if c.name == f"elan_t_{code}")
+    assert cookie.value == token and cookie.path == f"/elan/api/s/{code}/" and cookie.has_nonstandard_attr("HttpOnly")
+    # The live feed opens with the cookie alone, as the page's EventSource does.
+    with http.get(f"{server.url}/elan/api/s/{code}/feed", stream=True, timeout=5) as feed:
+        assert feed.status_code == 200
+    # Keys and tokens typed into addresses anyway are not written out.
+    server.get(f"/voila/render/values/trainer.ipynb?key={server.key}", headers=_from("10.9.0.2"), timeout=30)
+    server.get(f"/voila/render/values/trainer.ipynb?key={server.key}x", headers=_from("10.9.0.3"), timeout=30)
+    server.get(f"/elan/api/s/{code}/feed?token={token}", timeout=5)
+    for _ in range(50):  # the server writes its log line just after answering
+        log = server.log().split("Ctrl-C", 1)[-1]
+        if "key=[hidden]" in log and "token=[hidden]" in log:
+            break
+        time.sleep(0.1)
+    assert "key=[hidden]" in log and "token=[hidden]" in log
+    assert token not in log and server.key not in log

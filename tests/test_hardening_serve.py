@@ -50,3 +50,21 @@ def test_a_loopback_server_prints_the_loopback_join_address_with_a_warning(tmp_p
             process.wait(timeout=20)
     assert f"http://127.0.0.1:{port}/join" in text
     assert Translator("en")("core.serve_loopback_warning", ip="127.0.0.1") in text
+
+
+def test_the_nginx_configuration_logs_no_query_string(tmp_path):
+    import shutil
+
+    from widgets.ops.deploy import nginx_config
+
+    nginx = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+    config = nginx_config(["127.0.0.1:9"], listen="127.0.0.1:9", standalone=True, prefix=str(tmp_path))
+    assert "elan_noquery;" in config and "$request_uri" not in config and '"$request"' not in config
+    if nginx is None:
+        return
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "nginx.conf").write_text(config, encoding="utf-8")
+    checked = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr
