@@ -304,6 +304,8 @@ class Engine:
                 conn.execute(p.update().where(p.c.session_id == session["id"]).values(name=None))
 
         self._change_state(trainer, code, change, "option", also=drop_names)
+        if name == "anonymous" and value:
+            self.store.scrub()
 
     def set_data(self, trainer, code: str, key: str, value: Any, *, public: bool = True) -> None:
         """Workshop data the trainer decides (kept values, the week plan, the case path)."""

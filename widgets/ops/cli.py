@@ -121,7 +121,9 @@ def cmd_purge(args) -> int:
     settings = _settings(args)
     days = args.days if args.days is not None else settings.retention_days
     counts = privacy.purge(_engine(settings).store, days, names_only=args.names_only)
-    print(Translator(settings.language)("core.purged", sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
+    # Names only: the sessions stay, so the message says how many were anonymised, not removed.
+    message = "core.purged_names" if args.names_only else "core.purged"
+    print(Translator(settings.language)(message, sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
     return 0
 
 
