@@ -18,8 +18,8 @@ import copy
 import sqlalchemy as sa
 
 from widgets.core import codes
-from widgets.live import store as st
 from widgets.core.errors import Invalid, NotFound
+from widgets.live import store as st
 
 DAY = 86400
 _CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits

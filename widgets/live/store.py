@@ -16,17 +16,17 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 # The tables are declared in widgets.live.tables; they are read here as ``store.sessions``...
-from widgets.live.migrations import MIGRATIONS  # noqa: E402
-from widgets.live.tables import (  # noqa: E402,F401  (re-exported: callers write ``st.sessions``)
+from widgets.live.migrations import MIGRATIONS
+from widgets.live.tables import (  # noqa: F401  (re-exported: callers write ``st.sessions``)
     SCHEMA_VERSION,
     events,
     items,
