@@ -372,7 +372,12 @@ def test_exports_csv_xlsx_html(elan_server):
     for text in (out["csv"].text, out["xlsx_text"]):
         assert "Zélie" in text and "Oscar" in text and "Écoute" in text
         assert "<img src=x onerror=alert(1)>" in text
-        assert "'=HYPERLINK(1)" in text  # kept as text, never a formula
+    assert "'=HYPERLINK(1)" in out["csv"].text  # kept as text, never a formula
+    # In XLSX a string cell with Excel's quote prefix: text, and no visible apostrophe.
+    cell = next(c for row in load_workbook(io.BytesIO(out["xlsx"].content)).active.iter_rows() for c in row
+                if c.value == "=HYPERLINK(1)")
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert "'=HYPERLINK" not in out["xlsx_text"]
     html = out["html"].text
     assert "Zélie" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img src=x" not in html
