@@ -111,3 +111,23 @@ def test_a_link_from_another_site_still_opens_the_dashboard(elan_server, context
     page.click("#go")
     page.wait_for_selector(".elan-title", timeout=KERNEL_WAIT)
     assert page.locator("a", has_text="Tableau de bord d’animation").count() == 4
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_busy_and_key_pages_read_well_on_a_phone(elan_server, contexts, scheme):
+    """The server's own notices: busy (429), key needed (403), moving on; 375 px, light and dark, axe-clean."""
+    from tests.test_participant_browser import _axe
+
+    context = contexts(phone=True, locale="en-GB", color_scheme=scheme)
+    page = context.new_page()
+    # A made-up key: the "key needed" notice; this server's caps are lifted, so the busy page
+    # is seen through a request the caps would refuse, rendered by the same template.
+    response = page.goto(f"{elan_server.url}/voila/render/values/trainer.ipynb?key=wrong-key&lang=en")
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text(Translator("en")("core.trainer_key_title"))
+    assert _axe(page) == []
+    screenshot(page, f"notice-key-needed-{scheme}.png")
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('p')).fontSize)")
+    assert size >= 16
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375

@@ -135,3 +135,26 @@ def test_abandoned_public_kernels_are_found_after_the_grace_period():
     assert budget.admit(manager, "10.0.0.1") == (None, "client")
     del manager.conn["a"]  # stopped
     assert budget.admit(manager, "10.0.0.1")[0] is not None
+
+
+@pytest.fixture(scope="module")
+def signed_in_only(request, tmp_path_factory):
+    yield from _running(
+        request,
+        tmp_path_factory,
+        "elan-sign-in",
+        env={"ELAN_SOLO_ACCESS": "sign-in", "ELAN_TRUSTED_USER_HEADER": "X-Forwarded-User"},
+    )
+
+
+@pytest.mark.slow
+def test_an_organisation_can_keep_self_paced_notebooks_for_signed_in_learners(signed_in_only):
+    before = kernels(signed_in_only)
+    r = signed_in_only.get("/voila/render/values/solo.ipynb", headers={"Accept-Language": "fr"}, timeout=60)
+    assert r.status_code == 403
+    assert FR("core.sign_in_title") in r.text and FR("core.sign_in_needed") in r.text
+    assert kernels(signed_in_only) == before, "no kernel for a visitor who is not signed in"
+    r = signed_in_only.get("/voila/render/values/solo.ipynb", headers={"X-Forwarded-User": "lea"}, timeout=60)
+    assert r.status_code == 200
+    # The landing page stays open: it is how people find their way.
+    assert signed_in_only.get("/voila/render/index.ipynb", timeout=60).status_code == 200

@@ -36,6 +36,8 @@ log = logging.getLogger("elan.serve")
 SHARE = Path(__file__).resolve().parent / "share"
 PAGES = jinja2.Environment(loader=jinja2.FileSystemLoader(api.TEMPLATES), autoescape=True)
 TRAINER_COOKIE = api.TRAINER_COOKIE
+#: The landing page's notebook: public whatever ``solo_access`` says (it links to the rest).
+LANDING = "index.ipynb"
 NOTICE_CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
@@ -193,7 +195,8 @@ class PageHandler(TornadoVoilaHandler):
             self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
             return
         if trainer is None:
-            if ctx.settings.solo_access == "sign-in" and not ctx.signed_in(self.request):
+            solo = path.strip("/") != LANDING
+            if solo and ctx.settings.solo_access == "sign-in" and not ctx.signed_in(self.request):
                 self._notice(403, "core.sign_in_title", "core.sign_in_needed")
                 return
             ticket, why = ctx.kernels.admit(self.kernel_manager, client)
@@ -317,7 +320,7 @@ class ElanVoila(Voila):
                 route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), handler, *route[2:])
             voila.append(route)
         return api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + [
-            (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/index.ipynb"}),
+            (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/" + LANDING}),
         ] + voila
 
     def listen(self):
