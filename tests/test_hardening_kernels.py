@@ -30,8 +30,13 @@ def capped(request, tmp_path_factory):
 
 
 def kernels(server) -> int:
-    children = psutil.Process(server.process.pid).children(recursive=True)
-    return sum(1 for p in children if "ipykernel" in " ".join(p.cmdline()))
+    count = 0
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            count += child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline())
+        except psutil.Error:
+            pass  # it ended while we looked
+    return count
 
 
 def wait_kernels(server, expected: int, timeout: float = 20) -> int:
@@ -110,31 +115,33 @@ def test_a_forged_proxy_header_from_another_machine_is_ignored():
     assert client_address(request("127.0.0.1", "not an address")) == "127.0.0.1"
 
 
-def test_abandoned_public_kernels_are_found_after_the_grace_period():
-    from widgets.web.guard import KernelBudget
+@pytest.fixture(scope="module")
+def short_grace(request, tmp_path_factory):
+    yield from _running(request, tmp_path_factory, "elan-grace", env={"ELAN_PUBLIC_KERNEL_GRACE": "4"})
 
-    class Manager:
-        def __init__(self):
-            self.conn = {}
 
-        def __contains__(self, kid):
-            return kid in self.conn
+@pytest.mark.slow
+def test_a_public_kernel_whose_page_never_connects_is_stopped(short_grace):
+    """A page fetched by a script (or a tab closed without a goodbye) leaves no kernel behind."""
+    r = short_grace.get(PUBLIC[0], timeout=60)
+    assert r.status_code == 200
+    assert kernels(short_grace) == 1
+    assert wait_kernels(short_grace, 0, timeout=30) == 0
 
-        def connections(self, kid):
-            return self.conn[kid]
 
-    manager, budget = Manager(), KernelBudget(per_client=2, total=3)
-    for kid in ("a", "b"):
-        ticket, _ = budget.admit(manager, "10.0.0.1")
-        budget.started(ticket, kid)
-        manager.conn[kid] = 0
-    manager.conn["b"] = 1  # a page is connected to b
-    now = time.monotonic()
-    assert budget.abandoned(manager, 120, now=now + 60) == []
-    assert budget.abandoned(manager, 120, now=now + 121) == ["a"]
-    assert budget.admit(manager, "10.0.0.1") == (None, "client")
-    del manager.conn["a"]  # stopped
-    assert budget.admit(manager, "10.0.0.1")[0] is not None
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_public_kernel_with_its_page_open_is_kept(short_grace, contexts):
+    page = contexts(locale="fr-FR").new_page()
+    page.goto(short_grace.url + "/voila/render/index.ipynb")
+    page.wait_for_selector(".elan-title", timeout=90_000)
+    assert wait_kernels(short_grace, 1) == 1
+    time.sleep(12)  # three grace periods: a connected page keeps its kernel
+    assert kernels(short_grace) == 1
+    page.get_by_text("English").click()  # and the page still talks to it
+    page.get_by_text("Our service values, voted live").wait_for(timeout=15_000)
+    page.close()  # the tab says goodbye: its kernel is released at once
+    assert wait_kernels(short_grace, 0, timeout=20) == 0
 
 
 @pytest.fixture(scope="module")

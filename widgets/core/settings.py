@@ -90,6 +90,12 @@ class Settings(Configurable):
     public_kernels_per_client = Int(
         3, config=True, help="Most public-page kernels one address (one browser, one device) may hold at once."
     )
+    public_kernel_grace = Int(
+        120,
+        config=True,
+        help="Seconds a public page's kernel lives with no page connected (a tab closed without saying so) "
+        "before it is stopped and its place goes to the next visitor.",
+    )
     solo_access = Unicode(
         "open",
         config=True,

@@ -302,7 +302,10 @@ class ElanVoila(Voila):
         settings["log_function"] = log_request
         settings["xsrf_cookie_kwargs"] = {"samesite": "Strict", "httponly": False}
         self.kernel_manager.budget = self.elan_ctx.kernels
-        tornado.ioloop.PeriodicCallback(self.kernel_manager.release_abandoned, 30_000).start()
+        grace = self.elan_ctx.settings.public_kernel_grace
+        self.kernel_manager.abandoned_after = grace
+        every = min(30, max(1, grace // 4))
+        tornado.ioloop.PeriodicCallback(self.kernel_manager.release_abandoned, every * 1000).start()
         return settings
 
     def init_handlers(self):

@@ -25,6 +25,7 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
@@ -182,8 +183,8 @@ class KernelBudget:
         now = time.monotonic() if now is None else now
         out = []
         for kid in list(self._live(manager)):
-            if manager.connections(kid):
-                self._since[kid] = now
+            if manager.connections(kid) or manager.idle_seconds(kid) < grace:
+                self._since[kid] = now  # a page is connected, or the kernel is still rendering it
             elif now - self._since.get(kid, now) >= grace:
                 out.append(kid)
         for kid in [k for k in self._since if k not in self._kernels]:
@@ -207,10 +208,24 @@ class ElanKernelManager(AsyncMappingKernelManager):
     budget: KernelBudget | None = None
     #: A public page's kernel with no page connected for this long is stopped: its tab closed
     #: without saying so (a phone killed the browser), and the place goes to the next visitor.
+    #: (``Settings.public_kernel_grace``.)
     abandoned_after = 120.0
 
     def connections(self, kernel_id: str) -> int:
         return self._kernel_connections.get(kernel_id, 0)
+
+    def idle_seconds(self, kernel_id: str) -> float:
+        """Seconds since the kernel last did anything (Voilà running the page's cells counts)."""
+        try:
+            kernel = self.get_kernel(kernel_id)
+        except KeyError:
+            return float("inf")
+        if getattr(kernel, "execution_state", "") == "busy":
+            return 0.0
+        last = getattr(kernel, "last_activity", None)
+        if last is None:
+            return 0.0
+        return (datetime.now(timezone.utc) - last).total_seconds()
 
     async def release_abandoned(self) -> None:
         if self.budget is None:
