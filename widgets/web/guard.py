@@ -25,7 +25,7 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
@@ -225,7 +225,7 @@ class ElanKernelManager(AsyncMappingKernelManager):
         last = getattr(kernel, "last_activity", None)
         if last is None:
             return 0.0
-        return (datetime.now(timezone.utc) - last).total_seconds()
+        return (datetime.now(UTC) - last).total_seconds()
 
     async def release_abandoned(self) -> None:
         if self.budget is None:
