@@ -68,3 +68,19 @@ def test_the_nginx_configuration_logs_no_query_string(tmp_path):
         [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(tmp_path):
+    import socket
+
+    from tests.fixtures_server import ElanServer
+
+    server = ElanServer(tmp_path / "data", env={"ELAN_IDLE_CONNECTION_SECONDS": "2"}).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=15) as sock:
+            sock.sendall(b"GET /join HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # and nothing more
+            # The server hangs up (with Tornado's default of an hour, recv would time out here).
+            assert sock.recv(1024) == b""
+        assert server.get("/elan/api/health").ok
+    finally:
+        server.stop()

@@ -96,6 +96,12 @@ class Settings(Configurable):
         help="Seconds a public page's kernel lives with no page connected (a tab closed without saying so) "
         "before it is stopped and its place goes to the next visitor.",
     )
+    idle_connection_seconds = Int(
+        60,
+        config=True,
+        help="A connection that sends its request slowly, or sits idle between requests, is closed after this "
+        "many seconds (live feeds are not idle: they get a heartbeat).",
+    )
     solo_access = Unicode(
         "open",
         config=True,

@@ -52,7 +52,8 @@ VOILA_CSP = (
 )
 #: The HTTP server's limits. No page of the kit takes a body over a few kilobytes (files travel
 #: over the kernel's websocket), so nothing larger is ever buffered; a connection that sends its
-#: headers slowly, or sits idle between requests, is closed after a minute (Tornado's default: an hour).
+#: headers slowly, or sits idle between requests, is closed after a minute (Tornado's default: an hour;
+#: ``Settings.idle_connection_seconds``).
 HTTP_SERVER = {
     "max_body_size": 1024 * 1024,
     "max_buffer_size": 4 * 1024 * 1024,
@@ -329,7 +330,8 @@ class ElanVoila(Voila):
     def listen(self):
         # Options of the HTTP server that Voilà does not expose; Application.listen passes them on.
         listen = self.app.listen
-        self.app.listen = lambda port, address="", **kw: listen(port, address, **{**HTTP_SERVER, **kw})
+        options = {**HTTP_SERVER, "idle_connection_timeout": self.elan_ctx.settings.idle_connection_seconds}
+        self.app.listen = lambda port, address="", **kw: listen(port, address, **{**options, **kw})
         super().listen()
 
     def initialize(self, argv=None):
