@@ -358,3 +358,26 @@ def test_no_key_or_token_reaches_the_log(server):
         time.sleep(0.1)
     assert "key=[hidden]" in log and "token=[hidden]" in log
     assert token not in log and server.key not in log
+
+
+def test_the_engine_is_where_every_caller_meets_the_ownership_rule(tmp_path):
+    """Dashboards, the command line and the HTTP API all call these: the rule is the engine's."""
+    from widgets.core.errors import Forbidden
+
+    engine = Engine.from_settings(Settings(data_dir=str(tmp_path), trainer_key="shared-key-123456"))
+    alice = engine.authenticate(accounts.add(engine.store, "alice", "alice-secret"))
+    bob = engine.authenticate(accounts.add(engine.store, "bob", "bob-secret"))
+    admin = engine.authenticate("shared-key-123456")
+    code = engine.create_session(alice, "values", "en")["code"]
+    me, _ = engine.join(code, name="Ana")
+    for who in (bob, None, "alice"):
+        for call in (
+            lambda: engine.trainer_session(who, code),
+            lambda: engine.participants(who, code),
+            lambda: engine.remove_participant(who, code, me["id"]),
+            lambda: engine.set_option(who, code, "locked", True),
+        ):
+            with pytest.raises(Forbidden):
+                call()
+    assert engine.trainer_session(alice, code)["code"] == code
+    assert [p["name"] for p in engine.participants(admin, code)] == ["Ana"]
