@@ -374,8 +374,8 @@ def test_exports_csv_xlsx_html(elan_server):
         assert "<img src=x onerror=alert(1)>" in text
     assert "'=HYPERLINK(1)" in out["csv"].text  # kept as text, never a formula
     # In XLSX a string cell with Excel's quote prefix: text, and no visible apostrophe.
-    cell = next(c for row in load_workbook(io.BytesIO(out["xlsx"].content)).active.iter_rows() for c in row
-                if c.value == "=HYPERLINK(1)")
+    book = load_workbook(io.BytesIO(out["xlsx"].content))
+    cell = next(c for sheet in book for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)")
     assert cell.data_type == "s" and cell.quotePrefix
     assert "'=HYPERLINK" not in out["xlsx_text"]
     html = out["html"].text
