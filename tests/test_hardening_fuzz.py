@@ -9,13 +9,16 @@ sometimes not JSON at all (bytes, 10,000 nested brackets). At least 2,000 reques
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import widgets.workshops.day  # noqa: F401  (registers the training day's documents and actions)
 from tests.fixtures_server import ElanServer
+from widgets.web import export
 from widgets.web.api import ACTIONS, MAX_BODY
 
 EXAMPLES = 2100
@@ -154,6 +157,9 @@ def api_requests(draw, room: Room):
                 "participants",
                 "badge",
                 "qr",
+                "document",
+                "day",
+                "day",
             ]
         )
     )
@@ -192,6 +198,19 @@ def api_requests(draw, room: Room):
     if which == "badge":
         item = draw(st.one_of(st.sampled_from(room.items), st.integers(0, 10**12)))
         return "GET", f"s/{code}/badge/{item}.{draw(st.sampled_from(['svg', 'png', 'html']))}", {}, None
+    if which == "document":
+        # The training day's printable documents (HTML: PDF goes through Chromium, too slow to fuzz).
+        name = draw(
+            st.one_of(st.sampled_from(sorted(export.DOCUMENTS)), st.from_regex(r"[a-z-]{1,40}", fullmatch=True))
+        )
+        query = draw(st.dictionaries(st.sampled_from(["halfday", "participant", "lang"]), header_text, max_size=2))
+        return "GET", f"s/{code}/doc/{name}.html?{urlencode(query)}", draw(st.sampled_from([trainer, {}])), None
+    if which == "day":
+        action = draw(
+            st.one_of(st.sampled_from(sorted(export.ACTIONS)), st.from_regex(r"[a-z-]{1,40}", fullmatch=True))
+        )
+        names = ["step", "halfday", "participant", "present", "signature", "item", "status", "setup", "value", "id"]
+        return "POST", f"s/{room.wreck}/day/{action}", trainer, draw(_body(room, names))
     return "GET", f"/elan/qr/{code}.svg", {}, None
 
 
