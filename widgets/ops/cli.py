@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,12 +11,16 @@ import widgets.workshops.day  # noqa: F401  (registers the training day's report
 from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
 
-SETTING_FLAGS = ("port", "ip", "data_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
+SETTING_FLAGS = ("port", "ip", "data_dir", "content_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
 
 
 def _settings(args) -> Settings:
     values = {name: getattr(args, name) for name in SETTING_FLAGS if getattr(args, name, None) is not None}
-    return Settings(**values)
+    settings = Settings(**values)
+    # Content is read wherever the process or its kernels look: the environment carries the folder.
+    if settings.content_dir:
+        os.environ["ELAN_CONTENT_DIR"] = str(Path(settings.content_dir).expanduser().resolve())
+    return settings
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +47,15 @@ def cmd_validate(args) -> int:
 
     settings = _settings(args)
     t = Translator(settings.language)
-    roots = [Path(p) for p in args.paths] or [content.content_dir()]
+    organisation = content.organisation_dir()
+    roots = [Path(p) for p in args.paths] or [organisation or content.content_dir()]
     problems, files = [], 0
+    if organisation and not args.paths:
+        if not organisation.is_dir():
+            print(f"{organisation}: no such folder", file=sys.stderr)
+            return 2
+        roots, files = [], len(content.content_files(organisation))
+        problems = content.validate_organisation(organisation)
     for root in roots:
         if not root.exists():
             print(f"{root}: no such file or folder", file=sys.stderr)
