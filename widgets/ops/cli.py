@@ -71,6 +71,13 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_content(args) -> int:
+    from widgets import sheets
+
+    settings = _settings(args)
+    return sheets.command(args, Translator(settings.language))
+
+
 def _engine(settings):
     from widgets.live.engine import Engine
 
@@ -203,6 +210,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content-dir", type=Path, help="a content folder (default: the configured one)")
     p.set_defaults(func=_cases)
 
+    p = sub.add_parser("content", help="the organisation's content as a spreadsheet: export, import, list")
+    p.add_argument("action", choices=("export", "import", "list"))
+    p.add_argument("kind", nargs="?", help="what to export: cases, ideas or examples")
+    p.add_argument("file", nargs="?", help="the .xlsx workbook")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_content)
+
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")
     p.add_argument("--format", choices=("csv", "xlsx", "html", "pdf"), default="csv")
@@ -253,6 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "trainer" and args.action in ("add", "remove") and not args.name:
         parser().error("trainer add/remove needs a NAME")
+    if args.command == "content" and args.action == "import" and args.kind and not args.file:
+        args.kind, args.file = None, args.kind  # elan content import FILE.xlsx
+    if args.command == "content" and args.action != "list" and not args.file:
+        parser().error("content export needs KIND FILE.xlsx; content import needs FILE.xlsx")
+    if args.command == "content" and args.action == "export" and args.kind not in ("cases", "ideas", "examples"):
+        parser().error("content export: KIND is cases, ideas or examples")
     return args.func(args)
 
 
