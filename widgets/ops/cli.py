@@ -78,6 +78,13 @@ def cmd_content(args) -> int:
     return sheets.command(args, Translator(settings.language))
 
 
+def cmd_print(args) -> int:
+    from widgets import printables
+
+    settings = _settings(args)
+    return printables.command(args, Translator(settings.language), args.lang or settings.language)
+
+
 def _engine(settings):
     from widgets.live.engine import Engine
 
@@ -216,6 +223,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="the .xlsx workbook")
     _add_setting_flags(p)
     p.set_defaults(func=cmd_content)
+
+    p = sub.add_parser("print", help="printable role-play cards and observer grids, or the week's idea cards (HTML)")
+    p.add_argument("what", choices=("cases", "ideas"))
+    p.add_argument("ids", nargs="*", help="case or idea ids (default: all)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.add_argument("--role", action="append", choices=("customer", "adviser", "observer"), help="repeat; default: all")
+    p.add_argument("--lang", choices=("fr", "en"))
+    p.add_argument("--output", "-o", required=True, help="the .html file to write (open it, then print)")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")
