@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from widgets import casebook, content
+from widgets import content
+from widgets.live.exercises import casebook
 
 KIT_CASE = content.BUNDLED / "cases" / "billing-double-charge.yaml"
 
@@ -44,7 +45,7 @@ def elan(*args, cwd, env_dir=None):
     if env_dir:
         env["ELAN_CONTENT_DIR"] = str(env_dir)
     return subprocess.run(
-        [sys.executable, "-m", "widgets.cli", *args], check=False, cwd=cwd, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "widgets.ops.cli", *args], check=False, cwd=cwd, capture_output=True, text=True, env=env
     )
 
 
@@ -86,7 +87,10 @@ screens:
 
 
 def test_an_organisation_hides_a_built_in_case_and_an_idea(org):
-    write(org / "organisation.yaml", "kind: organisation\nhide:\n  cases: [wrong-advice-fine]\n  week/ideas: [kickoff-breakfast]\n")
+    write(
+        org / "organisation.yaml",
+        "kind: organisation\nhide:\n  cases: [wrong-advice-fine]\n  week/ideas: [kickoff-breakfast]\n",
+    )
     ids = [c["id"] for c in casebook.load_cases()]
     assert "wrong-advice-fine" not in ids and "billing-double-charge" in ids
     with pytest.raises(KeyError):
@@ -135,8 +139,12 @@ def test_validate_reports_a_misspelt_hidden_case_and_a_clashing_id(org, tmp_path
     write(org / "organisation.yaml", "kind: organisation\nhide:\n  cases: [wrong-advise-fine]\n")
     write(org / "cases" / "my-billing.yaml", own_case("billing-double-charge"))
     problems = [str(p) for p in content.validate_organisation(org)]
-    assert any("organisation.yaml:3: [hide.cases[0]] the kit's 'cases' has no 'wrong-advise-fine'" in p for p in problems)
-    assert any("my-billing.yaml:" in p and "[id] id 'billing-double-charge' is already the kit's" in p for p in problems)
+    assert any(
+        "organisation.yaml:3: [hide.cases[0]] the kit's 'cases' has no 'wrong-advise-fine'" in p for p in problems
+    )
+    assert any(
+        "my-billing.yaml:" in p and "[id] id 'billing-double-charge' is already the kit's" in p for p in problems
+    )
 
 
 def test_a_folder_inside_the_kit_is_refused(tmp_path):

@@ -10,7 +10,9 @@ import sys
 import openpyxl
 import pytest
 
-from widgets import casebook, content, sheets
+from widgets import content
+from widgets.content import sheets
+from widgets.live.exercises import casebook
 
 
 @pytest.fixture
@@ -57,12 +59,18 @@ def test_export_then_import_without_edits_changes_nothing(kind, org, tmp_path):
 def test_one_response_edited_in_the_workbook_becomes_the_organisation_case(org, tmp_path):
     path = sheets.write_workbook("cases", tmp_path / "cases.xlsx")
     book = openpyxl.load_workbook(path)
-    target = cell(book, "responses", "feedback.en", {"file": "cases/billing-double-charge", "step": "opening", "id": "own-it"})
+    target = cell(
+        book, "responses", "feedback.en", {"file": "cases/billing-double-charge", "step": "opening", "id": "own-it"}
+    )
     target.value = "Our own feedback, in Acme's words."
     book.save(path)
     result = subprocess.run(
-        [sys.executable, "-m", "widgets.cli", "content", "import", str(path), "--language", "en"],
-        check=False, capture_output=True, text=True, cwd=tmp_path, env=os.environ,
+        [sys.executable, "-m", "widgets.ops.cli", "content", "import", str(path), "--language", "en"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=os.environ,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Files written to the organisation's folder: 1." in result.stdout
@@ -77,7 +85,9 @@ def test_one_response_edited_in_the_workbook_becomes_the_organisation_case(org, 
 def test_an_edited_idea_is_written_as_a_layer_of_that_idea_alone_and_comments_stay(org, tmp_path):
     (org / "week").mkdir()
     layer = org / "week" / "ideas.yaml"
-    layer.write_text("# Acme pays in Canadian dollars.\nkind: week-ideas\ncurrency: CAD  # since 2025\n", encoding="utf-8")
+    layer.write_text(
+        "# Acme pays in Canadian dollars.\nkind: week-ideas\ncurrency: CAD  # since 2025\n", encoding="utf-8"
+    )
     path = sheets.write_workbook("ideas", tmp_path / "ideas.xlsx")
     book = openpyxl.load_workbook(path)
     cell(book, "ideas", "title.en", {"id": "kickoff-breakfast"}).value = "Kick-off breakfast at Acme"
@@ -91,7 +101,9 @@ def test_an_edited_idea_is_written_as_a_layer_of_that_idea_alone_and_comments_st
     assert "kickoff-breakfast" in text and other not in text  # the one idea changed, not a copy of all
     ideas = content.load("week/ideas")
     assert ideas["currency"] == "CAD"
-    assert next(i for i in ideas["ideas"] if i["id"] == "kickoff-breakfast")["title"]["en"] == "Kick-off breakfast at Acme"
+    assert (
+        next(i for i in ideas["ideas"] if i["id"] == "kickoff-breakfast")["title"]["en"] == "Kick-off breakfast at Acme"
+    )
     assert len(ideas["ideas"]) == len(kit_ideas)
     assert content.origin("week/ideas", "kickoff-breakfast") == content.ORGANISATION
     assert content.origin("week/ideas", other) == content.KIT
@@ -113,9 +125,14 @@ def test_a_malformed_row_is_reported_by_sheet_row_and_column_and_nothing_is_writ
     reading = sheets.read_workbook(path)
     problems = [str(p) for p in sheets.check(reading)]
     letter = feedback.column_letter
-    assert f"cases.xlsx: sheet 'responses', row {feedback.row}, column {letter} 'feedback.en': missing translation 'en'" in problems
+    assert (
+        f"cases.xlsx: sheet 'responses', row {feedback.row}, column {letter} 'feedback.en': missing translation 'en'"
+        in problems
+    )
     assert any(
-        p.startswith(f"cases.xlsx: sheet 'responses', row {effect.row}, column {effect.column_letter} 'effects.empathy':")
+        p.startswith(
+            f"cases.xlsx: sheet 'responses', row {effect.row}, column {effect.column_letter} 'effects.empathy':"
+        )
         and "'a lot' is not of type 'integer'" in p
         for p in problems
     ), problems
@@ -124,8 +141,12 @@ def test_a_malformed_row_is_reported_by_sheet_row_and_column_and_nothing_is_writ
         f"no row of sheet 'steps' has id 'no-such-step' in '{stray_file}'"
     ) in problems
     result = subprocess.run(
-        [sys.executable, "-m", "widgets.cli", "content", "import", str(path), "--language", "en"],
-        check=False, capture_output=True, text=True, cwd=tmp_path, env=os.environ,
+        [sys.executable, "-m", "widgets.ops.cli", "content", "import", str(path), "--language", "en"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=os.environ,
     )
     assert result.returncode == 1
     assert "Nothing was written." in result.stderr
@@ -153,7 +174,9 @@ def test_a_bad_json_cell_and_an_unknown_file_are_named(tmp_path):
     book.save(path)
     problems = [str(p) for p in sheets.check(sheets.read_workbook(path))]
     assert any(
-        p.startswith(f"ideas.xlsx: sheet 'ideas', row {involves.row}, column {involves.column_letter} 'involves:json': not a JSON")
+        p.startswith(
+            f"ideas.xlsx: sheet 'ideas', row {involves.row}, column {involves.column_letter} 'involves:json': not a JSON"
+        )
         for p in problems
     ), problems
     assert any(

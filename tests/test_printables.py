@@ -8,7 +8,11 @@ import pytest
 import yaml
 
 from tests.fixtures_browser import ARTIFACTS
-from widgets import casebook, content, printables
+from widgets import content
+from widgets.live.exercises import casebook
+from widgets.ui import printing
+from widgets.workshops.cases import printables
+from widgets.workshops.week import printables as week_printables
 
 
 def sections(html: str) -> dict[str, str]:
@@ -47,10 +51,15 @@ def test_the_observer_grid_is_built_from_the_case_competences_and_steps(case):
     stake = printables.competences(case)
     assert stake  # every bundled case puts competences at stake
     assert grid.count('<tr><th scope="row">') == len(stake) + len(case["debrief"]["principles"])
-    assert grid.count("<td class=\"marks\">") == len(stake) * len(case["steps"])
+    assert grid.count('<td class="marks">') == len(stake) * len(case["steps"])
     assert "Étape 5" in grid if len(case["steps"]) >= 5 else "Étape 1" in grid
-    still = dict(case, steps=[dict(s, responses=[dict(r, effects=dict(r["effects"], speed=0)) for r in s["responses"]])
-                              for s in case["steps"]])
+    still = dict(
+        case,
+        steps=[
+            dict(s, responses=[dict(r, effects=dict(r["effects"], speed=0)) for r in s["responses"]])
+            for s in case["steps"]
+        ],
+    )
     assert "speed" not in printables.competences(still)  # a competence no answer moves is not graded
 
 
@@ -94,7 +103,7 @@ PAPER_POINTS = {"a4": (595.9, 842.0), "letter": (612.0, 792.0)}
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("paper", printables.PAPERS)
+@pytest.mark.parametrize("paper", printing.PAPERS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_case_card_and_grid_prints_on_one_page_of_its_own(browser, lang, paper):
     cases = casebook.load_cases()
@@ -108,10 +117,10 @@ def test_every_case_card_and_grid_prints_on_one_page_of_its_own(browser, lang, p
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("paper", printables.PAPERS)
+@pytest.mark.parametrize("paper", printing.PAPERS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_idea_card_prints_on_one_page_of_its_own(browser, lang, paper):
-    html = printables.idea_cards(lang, paper=paper)
+    html = week_printables.idea_cards(lang, paper=paper)
     ideas = content.load("week/ideas")["ideas"]
     assert html.count('<section class="sheet idea"') == len(ideas)
     assert len(_pages(_pdf(browser, html))) == len(ideas)
@@ -126,7 +135,7 @@ def test_printed_cards_look_like_cards(browser):
         page.emulate_media(media="print")
         page.set_content(printables.case_cards([casebook.get_case("billing-double-charge")], "fr"))
         page.screenshot(path=str(ARTIFACTS / "print-case-cards-fr.png"), full_page=True)
-        page.set_content(printables.idea_cards("en", ids=[content.load("week/ideas")["ideas"][0]["id"]]))
+        page.set_content(week_printables.idea_cards("en", ids=[content.load("week/ideas")["ideas"][0]["id"]]))
         page.screenshot(path=str(ARTIFACTS / "print-idea-card-en.png"), full_page=True)
         # Nothing is cut at the right edge: no sheet is wider than the paper.
         assert page.evaluate("Math.max(...[...document.querySelectorAll('.sheet')].map(s => s.scrollWidth))") <= 688

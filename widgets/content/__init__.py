@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable
 import yaml
 
 from widgets.core.languages import LANGUAGES, REQUIRED, chain
-from widgets.core.paths import DATASETS
+from widgets.core.paths import DATASETS, PACKAGE
 
 # jsonschema imports the optional rfc3987_syntax when it is installed (1.4 s spent building
 # a grammar) for an "iri" format check no schema of the kit uses; every dashboard kernel
@@ -508,8 +508,8 @@ def inventory() -> list[tuple[str, str | None, str]]:
 
 
 def _inside_kit(root: Path) -> bool:
-    package = BUNDLED.resolve().parent
-    return root == package or package in root.parents
+    """Whether a folder is the kit's content or inside the installed package (both replaced by an upgrade)."""
+    return any(root == kit or kit in root.parents for kit in (BUNDLED.resolve(), PACKAGE.resolve()))
 
 
 def validate_organisation(root: Path) -> list[Problem]:

@@ -72,17 +72,25 @@ def cmd_validate(args) -> int:
 
 
 def cmd_content(args) -> int:
-    from widgets import sheets
+    from widgets.content import sheets
 
     settings = _settings(args)
     return sheets.command(args, Translator(settings.language))
 
 
 def cmd_print(args) -> int:
-    from widgets import printables
+    from widgets.workshops.cases import printables as cases
+    from widgets.workshops.week import printables as week
 
     settings = _settings(args)
-    return printables.command(args, Translator(settings.language), args.lang or settings.language)
+    lang = args.lang or settings.language
+    if args.what == "cases":
+        html = cases.print_command(args.ids, lang, args.paper, args.role)
+    else:
+        html = week.idea_cards(lang, paper=args.paper, ids=args.ids)
+    Path(args.output).write_text(html, encoding="utf-8")
+    print(Translator(settings.language)("print.written", path=args.output, n=html.count('<section class="sheet')))
+    return 0
 
 
 def _engine(settings):

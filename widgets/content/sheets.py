@@ -297,7 +297,9 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
     if kind is None:
         kind = next((k for k, spec in KINDS.items() if _holds(sheets, spec)), "")
     if kind not in KINDS:
-        reading.problem("", 0, "", "cannot tell which content this workbook holds: export one with 'elan content export'")
+        reading.problem(
+            "", 0, "", "cannot tell which content this workbook holds: export one with 'elan content export'"
+        )
         return reading
     spec = KINDS[kind]
     if spec.first_sheet not in sheets:
@@ -310,7 +312,9 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
         if not name and spec.folder and isinstance(doc.get("id"), str):
             name = f"{spec.folder}/{doc['id']}"
         if not name:
-            reading.problem(spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), "which file: this cell is empty")
+            reading.problem(
+                spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), "which file: this cell is empty"
+            )
             continue
         if name in reading.docs:
             reading.problem(spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), f"'{name}' has two rows")
@@ -348,7 +352,11 @@ def _read_items(reading: Reading, title: str, rows: list, parent_column: str | N
         name = str(row.get(FILE) or "").strip()
         if name not in reading.docs:
             column = reading.column_name(title, FILE)
-            message = f"no row of sheet '{next(iter(parents))}' is for file '{name}'" if name else "which file: this cell is empty"
+            message = (
+                f"no row of sheet '{next(iter(parents))}' is for file '{name}'"
+                if name
+                else "which file: this cell is empty"
+            )
             reading.problem(title, r, column, message)
             continue
         doc, cells = reading.docs[name], reading.cells[name]
