@@ -193,3 +193,11 @@ def test_an_upgrade_of_the_kit_leaves_the_organisation_folder_untouched(tmp_path
     assert "new-in-this-release" in [i["id"] for i in merged["ideas"]]  # and the new release's content arrives
     assert "acme-late-delivery" in [c["id"] for c in casebook.load_cases()]
     assert "wrong-advice-fine" not in [c["id"] for c in casebook.load_cases()]
+
+
+def test_a_data_file_comes_from_the_organisation_when_it_has_one(org):
+    kit = content.data_file("tickets/sample_tickets.csv")
+    assert kit == content.BUNDLED / "tickets" / "sample_tickets.csv" and kit.is_file()
+    (org / "tickets").mkdir()
+    (org / "tickets" / "sample_tickets.csv").write_text("id\n1\n", encoding="utf-8")
+    assert content.data_file("tickets/sample_tickets.csv") == org / "tickets" / "sample_tickets.csv"

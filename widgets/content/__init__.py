@@ -476,6 +476,14 @@ def load_kind(kind: str, folder: str = "") -> list[Any]:
     return out
 
 
+def data_file(relative: str) -> Path:
+    """A data file that is not YAML content (sample tickets...): the organisation's copy if it has one, else the kit's."""
+    org = organisation_dir()
+    if org is not None and (org / relative).is_file():
+        return org / relative
+    return BUNDLED / relative
+
+
 def origin(name: str, item_id: str | None = None) -> str:
     """Where a document, or one item of it, comes from: ``"kit"`` or ``"organisation"``.
 
