@@ -60,7 +60,9 @@ def test_the_trainer_sets_dots_per_person_and_the_vote_reopens_with_them(values_
     dash.go(2)
     box = dash.widgets_by_phase["vote"]
     box.budget.value = 4
-    apply = next(c for c in box.children[0].children if getattr(c, "description", "") == dash.t("values.apply_vote_settings"))
+    apply = next(
+        c for c in box.children[0].children if getattr(c, "description", "") == dash.t("values.apply_vote_settings")
+    )
     apply.click()
     assert values.vote_settings(_new_kernel(dash))[0] == 4
     assert _state(dash)["specs"][values.VOTE]["budget"] == 4

@@ -213,7 +213,7 @@ def build_ideas(dash) -> w.Widget:
     # A session choice: the group's own ideas count as remote-friendly, or on-site only, in the plan's checks.
     box.remote = w.ToggleButtons(options=[(dash.t("week.own_onsite"), False), (dash.t("week.own_remote"), True)],
                                  value=own_remote(dash), description=dash.t("week.own_ideas_are"),
-                                 style={"description_width": "initial"})
+                                 style={"description_width": "initial", "button_width": "auto"})
     box.remote.add_class("elan-week-own-remote")
     box.remote.observe(lambda change: set_own_remote(dash, bool(change["new"])), names="value")
     box.children = [w.HTML(str(_html().heading(dash.t("week.room_ideas")))), box.remote, box.empty, box.wall,
@@ -304,7 +304,8 @@ def year_spec(dash) -> dict | None:
 
 def build_year(dash) -> w.Widget:
     box = w.VBox()
-    box.allow = w.Checkbox(value=own_recurring(dash), description=dash.t("week.allow_own_recurring"), indent=False)
+    box.allow = w.Checkbox(value=own_recurring(dash), description=dash.t("week.allow_own_recurring"), indent=False,
+                           layout=w.Layout(width="auto"))
     box.allow.add_class("elan-week-allow-recurring")
     box.allow.observe(lambda change: set_own_recurring(dash, bool(change["new"])), names="value")
     box.wall = CardWall(dash, RECURRING)
