@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pytest
 
 from widgets import content
+from widgets.core.i18n import Translator
 from widgets.workshops.values import dashboard as values
 from widgets.workshops.values import philosophy
 from widgets.workshops.week import dashboard as week_dash
+from widgets.workshops.week import rules as week_rules
+from widgets.workshops.week.planner import card_list_html
 
 
 def _all_phases(dash) -> None:
@@ -132,3 +136,28 @@ def test_the_group_adds_its_own_recurring_action_only_when_allowed(week_dash_):
     assert action in [a["action"] for a in stored["plan"]["recurring"]]
     ics = p.files()["ics"].body.decode("utf-8")
     assert "Café <merci> du vendredi" in ics.replace("\r\n ", "")
+
+
+def test_the_dashboards_say_which_items_are_the_organisation_s(tmp_path, monkeypatch):
+    (tmp_path / "values").mkdir()
+    (tmp_path / "values" / "examples.yaml").write_text(
+        "kind: philosophy-examples\nscreens:\n  - id: disney\n    type: example\n"
+        "    organisation: {fr: Disney chez Acme, en: Disney at Acme}\n    vision: {fr: v, en: v}\n"
+        "    takeaway: {fr: t, en: t}\n    source: {fr: Acme, en: Acme}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "week").mkdir()
+    kit_idea = content.load("week/ideas")["ideas"][0]
+    (tmp_path / "week" / "ideas.yaml").write_text(
+        "kind: week-ideas\nideas:\n  - " + json.dumps(dict(kit_idea, id="acme-quiz"), ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ELAN_CONTENT_DIR", str(tmp_path))
+    screens = content.load(values.EXAMPLES)["screens"]
+    t = Translator("en")
+    disney = next(i for i, s in enumerate(screens) if s["id"] == "disney")
+    assert "Your organisation’s content" in values._screen_html(screens[disney], "en", t, 1, len(screens))
+    assert "Your organisation’s content" not in values._screen_html(screens[0], "en", t, 1, len(screens))
+    cards = card_list_html(week_rules.cards(), "en")
+    assert cards.count("Your organisation’s idea") == 1
+    assert 'data-card="acme-quiz"' in cards

@@ -162,6 +162,8 @@ def _screen_html(screen: dict, lang: str, t, n: int, total: int) -> str:
     texts = {key: content.text(value, lang) for key, value in screen.items() if key not in ("id", "type", "points", "url")}
     texts["points"] = [content.text(point, lang) for point in screen.get("points", [])]
     source = t("values.source", source=content.text(screen["source"], lang))
+    if content.origin(EXAMPLES, screen["id"]) == content.ORGANISATION:
+        source = f"{t('values.from_organisation')} · {source}"  # each item says where it comes from
     return str(_html().screen(dict(texts, type=screen["type"]), source, t("values.screen_of", n=n, total=total)))
 
 

@@ -112,6 +112,8 @@ def card_list_html(ideas: Mapping[str, dict], lang: str) -> str:
             "size": t(f"week.size_{card['size']}"), "big": card["size"] == "big",
             "remote": card["remote"], "remote_label": t("week.remote_yes" if card["remote"] else "week.remote_no"),
             "involves": t("week.involves", roles=", ".join(roles.get(r, r) for r in card["involves"])),
+            "origin": t("week.from_organisation")
+            if content.origin("week/ideas", card["id"]) == content.ORGANISATION else "",
         })
     return _render("week_cards.html", cards=cards)
 
