@@ -32,9 +32,14 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args) -> int:
+    from widgets import content
     from widgets.web.app import serve
 
     settings = _settings(args)
+    organisation = content.organisation_dir()
+    # Said at start, not discovered by a room: the organisation's content is checked as it is layered.
+    for problem in content.validate_organisation(organisation) if organisation else []:
+        print(problem, file=sys.stderr)
     try:
         serve(settings)
     except KeyboardInterrupt:
