@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from types import SimpleNamespace
 
@@ -161,3 +162,11 @@ def test_the_dashboards_say_which_items_are_the_organisation_s(tmp_path, monkeyp
     cards = card_list_html(week_rules.cards(), "en")
     assert cards.count("Your organisation’s idea") == 1
     assert 'data-card="acme-quiz"' in cards
+
+
+def test_the_week_dashboard_offers_the_idea_cards_to_print(week_dash_):
+    box = week_dash_.widgets_by_phase["ideas"]
+    link = next(c.value for c in box.children if "elan-week-print-cards" in str(getattr(c, "value", "")))
+    page = base64.b64decode(link.split("base64,", 1)[1].split('"', 1)[0]).decode("utf-8")
+    assert page.count('<section class="sheet idea"') == len(content.load("week/ideas")["ideas"])
+    assert 'download="idea-cards.html"' in link

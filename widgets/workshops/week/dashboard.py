@@ -13,6 +13,7 @@ resumes where the session was.
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from pathlib import Path
@@ -29,6 +30,7 @@ from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.vote import DotVoteResults
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
+from widgets.workshops.week.printables import idea_cards
 
 WORKSHOP = "week"
 IDEAS, VOTE = "week_ideas", "week_vote"
@@ -217,8 +219,16 @@ def build_ideas(dash) -> w.Widget:
     box.remote.add_class("elan-week-own-remote")
     box.remote.observe(lambda change: set_own_remote(dash, bool(change["new"])), names="value")
     box.children = [w.HTML(str(_html().heading(dash.t("week.room_ideas")))), box.remote, box.empty, box.wall,
-                    w.HTML(str(_html().heading(dash.t("week.cards_title")))), cards]
+                    w.HTML(str(_html().heading(dash.t("week.cards_title")))), w.HTML(print_link(dash.lang)), cards]
     return box
+
+
+def print_link(lang: str) -> str:
+    """A link to the idea cards as a printable page (one card per sheet), for a paper vote or a wall."""
+    page = idea_cards(lang).encode("utf-8")
+    href = "data:text/html;charset=utf-8;base64," + base64.b64encode(page).decode("ascii")
+    name = "cartes-idees.html" if lang == "fr" else "idea-cards.html"
+    return str(_html().download(Translator(lang)("week.print_cards"), name, href))
 
 
 def set_own_remote(dash, remote: bool) -> None:
