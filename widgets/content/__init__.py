@@ -97,6 +97,11 @@ def _field(path: Iterable[Any]) -> str:
     return out
 
 
+def field_name(path: Iterable[Any]) -> str:
+    """A field's path as the messages write it: ``steps[0].situation.en``."""
+    return _field(path)
+
+
 #: libyaml's loader when PyYAML has it (about ten times faster), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -474,6 +474,10 @@ def _update(node: Any, new: Any) -> Any:
     return new
 
 
+#: Public name for other writers of an organisation's YAML (the case editor).
+update_in_place = _update
+
+
 def _layer(current: dict, doc: dict, layer: dict, outcome: Outcome, name: str) -> dict:
     """The organisation's layer for a kit document, changed only where the workbook differs from the content now."""
     for key, value in doc.items():
