@@ -59,3 +59,21 @@ def test_saving_writes_the_organisation_folder_keeping_comments(editor, tmp_path
     assert content.validate_file(target) == []
     assert casebook.get_case("billing-double-charge")["title"]["en"] == "An add-on billed twice, at Acme"
     assert content.origin("cases/billing-double-charge") == content.ORGANISATION
+
+
+def test_a_removed_ending_leaves_dead_ends_and_the_case_can_be_tried_once_fixed(editor):
+    ending = editor.case["endings"][-1]["id"]
+    editor.remove("endings", len(editor.case["endings"]) - 1)
+    assert branches(editor.case)["dead_ends"] and editor.save_button.disabled and editor.try_button.disabled
+    editor.try_it()
+    assert editor.preview.children == ()
+    editor.case["endings"].append(casebook.get_case("billing-double-charge")["endings"][-1])
+    editor.build()
+    assert editor.problems() == [] and ending in {e["id"] for e in editor.case["endings"]}
+    editor.try_it()
+    [player] = editor.preview.children
+    player.begin()
+    first = casebook.step(editor.case, player.walked().current)["responses"][0]
+    player.answer(first["id"])
+    assert first["feedback"]["en"][:20] in player.view.value  # the expert's explanation, as a learner reads it
+    assert player.token is None

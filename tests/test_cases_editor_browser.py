@@ -116,6 +116,13 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     expect(page.locator(".elan-editor-dead-end")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-missing")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-ok")).to_be_visible(timeout=WAIT)
+    # Tried as a learner would play it, before saving.
+    page.locator(".elan-editor-try").click()
+    page.locator(".elan-editor-preview .elan-cases-solo-begin").click(timeout=WAIT)
+    page.locator(".elan-editor-preview .elan-cases-solo-answer-A").click(timeout=WAIT)
+    expect(page.locator(".elan-editor-preview .elan-cases-solo-feedback")).to_contain_text("Pourquoi la réponse 1")
+    page.locator(".elan-editor-preview").scroll_into_view_if_needed()
+    screenshot(page, "editor-try.png")
     page.locator(".elan-editor-save").click()
     saved = org / "cases" / "acme-colis.yaml"
     expect(page.locator(".elan-counts", has_text=str(saved))).to_be_visible(timeout=WAIT)

@@ -30,6 +30,7 @@ from widgets.content.sheets import update_in_place
 from widgets.core.i18n import Translator
 from widgets.live.exercises import casebook
 from widgets.ui.trainer import current
+from widgets.workshops.cases.solo import SoloCases
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGS = ("fr", "en")
@@ -185,6 +186,12 @@ class CaseEditor(w.VBox):
         self.save_button = w.Button(description=t("editor.save"), button_style="primary")
         self.save_button.add_class("elan-editor-save")
         self.save_button.on_click(lambda _: self.save())
+        # Try the case as a learner plays it alone (feedback after each answer, scores at the end), unsaved.
+        self.try_button = w.Button(description=t("editor.try"))
+        self.try_button.add_class("elan-editor-try")
+        self.try_button.on_click(lambda _: self.try_it())
+        self.preview = w.VBox()
+        self.preview.add_class("elan-editor-preview")
         side = w.VBox(
             [
                 w.HTML(str(_html().heading(t("editor.branches")))),
@@ -193,6 +200,8 @@ class CaseEditor(w.VBox):
                 self.checks,
                 self.save_button,
                 self.message,
+                self.try_button,
+                self.preview,
             ]
         )
         side.add_class("elan-editor-side")
@@ -225,7 +234,31 @@ class CaseEditor(w.VBox):
         self.case["endings"].append(new_ending(f"ending-{n}", "resolved"))
         self.build()
 
+    def remove(self, kind: str, index: int) -> None:
+        """Take a step or an ending out; answers that led to it become dead ends, flagged until fixed."""
+        del self.case[kind][index]
+        self.build()
+
+    def try_it(self) -> None:
+        """Play the case as written now, in the self-paced player (nothing is saved)."""
+        self.preview.children = []
+        if self.problems():
+            self.message.value = str(_html().message(self.t("editor.fix_first"), "error"))
+            return
+        player = SoloCases(self.lang, demo=True)
+        player.case, player.choices, player.started, player.pending = copy.deepcopy(self.case), [], False, None
+        player.token = None  # a try is not a learner's play: nothing goes to a cohort, and none is named
+        player.notice.value, player.identity.children = "", []
+        player.draw()
+        self.preview.children = [player]
+
     # --- the form ----------------------------------------------------------------------------
+
+    def _remove(self, kind: str, index: int) -> w.Widget:
+        button = w.Button(description=self.t("editor.remove"), layout=w.Layout(width="auto"))
+        button.add_class(f"elan-editor-remove-{kind}-{index}")
+        button.on_click(lambda _: self.remove(kind, index))
+        return button
 
     def _css(self, path: tuple) -> str:
         return "elan-editor-" + "-".join(str(p) for p in path)
@@ -329,7 +362,7 @@ class CaseEditor(w.VBox):
         ]
         for si, step in enumerate(c["steps"]):
             parts.append(w.HTML(str(_html().heading(t("editor.step", n=si + 1, id=step["id"])))))
-            parts.append(self._text(("steps", si, "id"), t("editor.id")))
+            parts.append(w.HBox([self._text(("steps", si, "id"), t("editor.id")), self._remove("steps", si)]))
             parts.append(self._pair(("steps", si, "situation"), t("editor.situation")))
             for ri in range(len(step["responses"])):
                 base = ("steps", si, "responses", ri)
@@ -366,6 +399,7 @@ class CaseEditor(w.VBox):
                 w.HBox(
                     [
                         self._text(("endings", ei, "id"), t("editor.id")),
+                        self._remove("endings", ei),
                         self._choice(
                             ("endings", ei, "type"),
                             t("editor.ending_type"),
@@ -401,7 +435,9 @@ class CaseEditor(w.VBox):
         case["debrief"] = dict(case["debrief"], principles=sorted({p["principle"] for p in case["debrief"]["points"]}))
         missing = missing_translations(case)
         # A text left empty in one language is said once, as a missing translation, not also as "too short".
-        out = [(content.field_name(path), message) for path, message in content.problems_at(case) if path not in missing]
+        out = [
+            (content.field_name(path), message) for path, message in content.problems_at(case) if path not in missing
+        ]
         out += [(content.field_name(path), self.t("editor.missing_translation")) for path in missing]
         return out
 
@@ -426,6 +462,7 @@ class CaseEditor(w.VBox):
         problems = self.problems()
         self.checks.value = str(_html().problems(problems, self.t("editor.no_problem")))
         self.save_button.disabled = bool(problems)
+        self.try_button.disabled = bool(problems)
 
     def save(self) -> Path | None:
         """Write the case to ``<organisation folder>/cases/<id>.yaml``; refused while a problem remains."""
