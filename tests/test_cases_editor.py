@@ -40,7 +40,7 @@ def test_a_renamed_step_leaves_dead_ends_that_are_flagged_then_fixed(editor):
     found = branches(editor.case)
     assert found["dead_ends"] and all(r for _, r in found["dead_ends"])
     assert "dead end" in editor.graph.value
-    assert f"next &#39;{second}&#39; is neither a step nor an ending" in editor.checks.value  # escaped, as shown
+    assert f"next &#39;{second}&#39; is neither a step" in editor.checks.value  # escaped, as shown
     editor.set_id(("steps", 1, "id"), second)
     assert branches(editor.case)["dead_ends"] == [] and editor.problems() == []
 

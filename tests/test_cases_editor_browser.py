@@ -67,7 +67,8 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
         box = field(page, "steps", si, "id", kind="input")
         box.fill(name)
         box.press("Enter")
-        expect(page.locator(f".elan-editor-steps-{si}-id input")).to_have_value(name, timeout=WAIT)
+        # The form is drawn again with the new id (the choices of "Then" change): wait for it before typing on.
+        expect(page.locator(".elan-editor-heading", has_text=f"({name})")).to_be_visible(timeout=WAIT)
     for si in range(3):
         # The English of the second step's situation is left out on purpose: the editor flags it.
         write(
@@ -106,6 +107,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     last = field(page, "steps", 2, "id", kind="input")
     last.fill("conclusion")
     last.press("Enter")
+    expect(page.locator(".elan-editor-heading", has_text="(conclusion)")).to_be_visible(timeout=WAIT)
     expect(page.locator(".elan-editor-dead-end").first).to_be_visible(timeout=WAIT)
     screenshot(page, "editor-flags.png")
 
@@ -120,7 +122,8 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     page.locator(".elan-editor-try").click()
     page.locator(".elan-editor-preview .elan-cases-solo-begin").click(timeout=WAIT)
     page.locator(".elan-editor-preview .elan-cases-solo-answer-A").click(timeout=WAIT)
-    expect(page.locator(".elan-editor-preview .elan-cases-solo-feedback")).to_contain_text("Pourquoi la réponse 1")
+    # The player shows the answers in a shuffled order: whichever came first, its explanation follows.
+    expect(page.locator(".elan-editor-preview .elan-cases-solo-feedback")).to_contain_text("Pourquoi la réponse")
     page.locator(".elan-editor-preview").scroll_into_view_if_needed()
     screenshot(page, "editor-try.png")
     page.locator(".elan-editor-save").click()
@@ -151,7 +154,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
         trainer.locator(".elan-cases-reveal").click()
         expect(phones[0].locator(".feedback").first).to_be_visible(timeout=WAIT)
         trainer.locator(".elan-cases-majority").click()
-    expect(trainer.locator(".elan-cases-path li")).to_have_count(3, timeout=WAIT)
+    expect(trainer.locator(".elan-cases-path > li")).to_have_count(3, timeout=WAIT)
     expect(trainer.locator(".elan-cases-questions li").first).to_contain_text("Qu’auriez-vous fait ? (1)")
     screenshot(trainer, "editor-case-played.png")
     assert srv.results(code)["state"]["data"]["case"]["choices"] == ["a", "a", "a"]

@@ -104,12 +104,14 @@ def blank_case() -> dict:
 def branches(case: dict) -> dict:
     """Every path from the first step (a list of ``(step, response)`` and where it ends), and what is wrong.
 
-    ``dead_ends``: responses whose ``next`` names no step and no ending; ``unreachable``:
-    steps and endings that no path reaches; ``loops``: responses that go back to a step
-    already on their path.
+    A response's ``next`` names a step, an ending, or a decision (whose rules pick an ending
+    from the path taken). ``dead_ends``: responses whose ``next`` names none of them;
+    ``unreachable``: steps, endings and decisions no path reaches; ``loops``: responses that
+    go back to a step already on their path.
     """
     steps = {s["id"]: s for s in case.get("steps", [])}
     endings = {e["id"] for e in case.get("endings", [])}
+    decisions = {d["id"]: d for d in case.get("decisions", []) or []}
     paths, dead, loops, seen = [], [], [], set()
     if not case.get("steps"):
         return {"paths": [], "dead_ends": [], "loops": [], "unreachable": sorted(set(steps) | endings)}
@@ -122,6 +124,10 @@ def branches(case: dict) -> dict:
             if nxt in endings:
                 seen.add(nxt)
                 paths.append({"route": here, "end": nxt})
+            elif nxt in decisions:
+                outcomes = [rule.get("ending", "") for rule in decisions[nxt].get("rules", [])]
+                seen.update([nxt, *outcomes])
+                paths.append({"route": here, "end": f"{nxt} ({' | '.join(outcomes)})"})
             elif nxt in steps and nxt not in {s for s, _ in here}:
                 if len(paths) < 500:
                     walk(nxt, here)
@@ -134,7 +140,7 @@ def branches(case: dict) -> dict:
                 paths.append({"route": here, "end": None})
 
     walk(case["steps"][0]["id"], [])
-    unreachable = [s for s in steps if s not in seen] + [e["id"] for e in case["endings"] if e["id"] not in seen]
+    unreachable = [i for i in [*steps, *(e["id"] for e in case["endings"]), *decisions] if i not in seen]
     return {"paths": paths, "dead_ends": dead, "loops": loops, "unreachable": unreachable}
 
 
@@ -296,7 +302,10 @@ class CaseEditor(w.VBox):
 
     def set_id(self, path: tuple, value: str) -> None:
         _get(self.case, path[:-1])[path[-1]] = value.strip()
-        self.build()
+        if len(path) > 1:
+            self.build()  # a step's or an ending's id: the choices of "Then" change
+        else:
+            self.refresh()
 
     def _choice(self, path: tuple, label: str, options: list, labels: dict | None = None) -> w.Widget:
         current = _get(self.case, path)
@@ -329,6 +338,7 @@ class CaseEditor(w.VBox):
         t, c = self.t, self.case
         self.texts = {}
         targets = [s["id"] for s in c["steps"]] + [e["id"] for e in c["endings"]]
+        targets += [d["id"] for d in c.get("decisions", []) or []]  # kept as written: the form does not edit them
         parts = [
             w.HTML(str(_html().heading(t("editor.case")))),
             self._text(("id",), t("editor.id")),
