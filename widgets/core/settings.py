@@ -39,6 +39,12 @@ class Settings(Configurable):
         config=True,
         help="Folder holding the SQLite store and the trainer key. Example: elan serve --data-dir /srv/elan",
     )
+    content_dir = Unicode(
+        "",
+        config=True,
+        help="The organisation's own content folder, laid out like the kit's datasets/ and layered over it "
+        "(adds, replaces, hides); an upgrade of the kit never touches it. Example: elan serve --content-dir /srv/elan-content",
+    )
     database_url = Unicode(
         "",
         config=True,
@@ -147,6 +153,8 @@ class Settings(Configurable):
             value = getattr(self, name)
             if name == "data_dir":
                 value = str(self.data_path)
+            if name == "content_dir" and value:
+                value = str(Path(value).expanduser().resolve())
             if isinstance(value, bool):
                 value = "True" if value else "False"
             out[ENV_PREFIX + name.upper()] = str(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,12 +11,16 @@ import widgets.workshops.day  # noqa: F401  (registers the training day's report
 from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
 
-SETTING_FLAGS = ("port", "ip", "data_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
+SETTING_FLAGS = ("port", "ip", "data_dir", "content_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
 
 
 def _settings(args) -> Settings:
     values = {name: getattr(args, name) for name in SETTING_FLAGS if getattr(args, name, None) is not None}
-    return Settings(**values)
+    settings = Settings(**values)
+    # Content is read wherever the process or its kernels look: the environment carries the folder.
+    if settings.content_dir:
+        os.environ["ELAN_CONTENT_DIR"] = str(Path(settings.content_dir).expanduser().resolve())
+    return settings
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
@@ -27,9 +32,14 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args) -> int:
+    from widgets import content
     from widgets.web.app import serve
 
     settings = _settings(args)
+    organisation = content.organisation_dir()
+    # Said at start, not discovered by a room: the organisation's content is checked as it is layered.
+    for problem in content.validate_organisation(organisation) if organisation else []:
+        print(problem, file=sys.stderr)
     try:
         serve(settings)
     except KeyboardInterrupt:
@@ -42,8 +52,15 @@ def cmd_validate(args) -> int:
 
     settings = _settings(args)
     t = Translator(settings.language)
-    roots = [Path(p) for p in args.paths] or [content.content_dir()]
+    organisation = content.organisation_dir()
+    roots = [Path(p) for p in args.paths] or [organisation or content.content_dir()]
     problems, files = [], 0
+    if organisation and not args.paths:
+        if not organisation.is_dir():
+            print(f"{organisation}: no such folder", file=sys.stderr)
+            return 2
+        roots, files = [], len(content.content_files(organisation))
+        problems = content.validate_organisation(organisation)
     for root in roots:
         if not root.exists():
             print(f"{root}: no such file or folder", file=sys.stderr)
@@ -56,6 +73,28 @@ def cmd_validate(args) -> int:
         print(t("core.validate_problems", n=len(problems)), file=sys.stderr)
         return 1
     print(t("core.validate_ok", n=files))
+    return 0
+
+
+def cmd_content(args) -> int:
+    from widgets.content import sheets
+
+    settings = _settings(args)
+    return sheets.command(args, Translator(settings.language))
+
+
+def cmd_print(args) -> int:
+    from widgets.workshops.cases import printables as cases
+    from widgets.workshops.week import printables as week
+
+    settings = _settings(args)
+    lang = args.lang or settings.language
+    if args.what == "cases":
+        html = cases.print_command(args.ids, lang, args.paper, args.role)
+    else:
+        html = week.idea_cards(lang, paper=args.paper, ids=args.ids)
+    Path(args.output).write_text(html, encoding="utf-8")
+    print(Translator(settings.language)("print.written", path=args.output, n=html.count('<section class="sheet')))
     return 0
 
 
@@ -191,6 +230,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content-dir", type=Path, help="a content folder (default: the configured one)")
     p.set_defaults(func=_cases)
 
+    p = sub.add_parser("content", help="the organisation's content as a spreadsheet: export, import, list")
+    p.add_argument("action", choices=("export", "import", "list"))
+    p.add_argument("kind", nargs="?", help="what to export: cases, ideas or examples")
+    p.add_argument("file", nargs="?", help="the .xlsx workbook")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_content)
+
+    p = sub.add_parser("print", help="printable role-play cards and observer grids, or the week's idea cards (HTML)")
+    p.add_argument("what", choices=("cases", "ideas"))
+    p.add_argument("ids", nargs="*", help="case or idea ids (default: all)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.add_argument("--role", action="append", choices=("customer", "adviser", "observer"), help="repeat; default: all")
+    p.add_argument("--lang", choices=("fr", "en"))
+    p.add_argument("--output", "-o", required=True, help="the .html file to write (open it, then print)")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_print)
+
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")
     p.add_argument("--format", choices=("csv", "xlsx", "html", "pdf"), default="csv")
@@ -241,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "trainer" and args.action in ("add", "remove") and not args.name:
         parser().error("trainer add/remove needs a NAME")
+    if args.command == "content" and args.action == "import" and args.kind and not args.file:
+        args.kind, args.file = None, args.kind  # elan content import FILE.xlsx
+    if args.command == "content" and args.action != "list" and not args.file:
+        parser().error("content export needs KIND FILE.xlsx; content import needs FILE.xlsx")
+    if args.command == "content" and args.action == "export" and args.kind not in ("cases", "ideas", "examples"):
+        parser().error("content export: KIND is cases, ideas or examples")
     return args.func(args)
 
 

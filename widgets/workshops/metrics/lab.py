@@ -39,7 +39,7 @@ def _e(text) -> str:
 
 
 def sample_path():
-    return content.content_dir() / "tickets" / "sample_tickets.csv"
+    return content.data_file("tickets/sample_tickets.csv")
 
 
 @functools.lru_cache(maxsize=2)

@@ -112,6 +112,8 @@ def card_list_html(ideas: Mapping[str, dict], lang: str) -> str:
             "size": t(f"week.size_{card['size']}"), "big": card["size"] == "big",
             "remote": card["remote"], "remote_label": t("week.remote_yes" if card["remote"] else "week.remote_no"),
             "involves": t("week.involves", roles=", ".join(roles.get(r, r) for r in card["involves"])),
+            "origin": t("week.from_organisation")
+            if content.origin("week/ideas", card["id"]) == content.ORGANISATION else "",
         })
     return _render("week_cards.html", cards=cards)
 
@@ -225,9 +227,17 @@ class WeekPlanner:
         self.add_picker.value = value if value in ids else (ids[0] if ids else None)
 
     def set_ideas(self, ideas: Mapping[str, dict], choices: list[tuple[str, str]] | None = None) -> None:
+        before = [c["id"] for c in self.recurring_cards()]
         self.ideas = dict(ideas)
         self.set_choices(choices)
+        if [c["id"] for c in self.recurring_cards()] != before:
+            self._build_year_rows()  # the group added one of its own recurring actions
         self.redraw()
+
+    def recurring_cards(self) -> list[dict]:
+        """The recurring actions to offer: the content's, then the group's own (custom cards with a frequency)."""
+        own = [c for c in self.ideas.values() if c.get("custom") and "freq" in c]
+        return list(content.load("week/week")["recurring"]) + own
 
     def set_year(self, year: int) -> None:
         if year != self.year:
@@ -323,7 +333,7 @@ class WeekPlanner:
         t, lang = self.t, self.lang
         kept = {a.action: a for a in self.plan.recurring}
         self._year_fields, rows = [], []
-        for card in content.load("week/week")["recurring"]:
+        for card in self.recurring_cards():
             action = kept.get(card["id"])
             keep = w.Checkbox(value=action is not None, description=content.text(card["title"], lang), indent=False,
                               layout=w.Layout(width="420px"))
