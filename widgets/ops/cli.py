@@ -37,7 +37,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from widgets import content
+    from widgets import content, writing
 
     settings = _settings(args)
     t = Translator(settings.language)
@@ -49,6 +49,8 @@ def cmd_validate(args) -> int:
             return 2
         files += len(content.content_files(root))
         problems.extend(content.validate_tree(root))
+    # French typography and the glossaries, in the content, the guide and the interface strings.
+    problems.extend(writing.check(roots if args.paths else writing.default_roots()))
     for problem in problems:
         print(problem)
     if problems:
@@ -56,6 +58,18 @@ def cmd_validate(args) -> int:
         return 1
     print(t("core.validate_ok", n=files))
     return 0
+
+
+def cmd_typography(args) -> int:
+    from widgets import writing
+
+    roots = [Path(p) for p in args.paths] or writing.default_roots()
+    if args.fix:
+        print(f"{writing.fix(roots)} fixes")
+    found = writing.check(roots)
+    for finding in found:
+        print(finding)
+    return 1 if found else 0
 
 
 def _engine(settings):
@@ -178,6 +192,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
     _add_setting_flags(p)
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("typography", help="report, or with --fix apply, French typography and glossary fixes")
+    p.add_argument("paths", nargs="*", help="files or folders (default: content, guide and interface strings)")
+    p.add_argument("--fix", action="store_true", help="rewrite the files in place (safe and idempotent)")
+    p.set_defaults(func=cmd_typography)
 
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")

@@ -170,7 +170,7 @@ def layout(name: str, title: str, value_label: str, date: dt.date | str, lang: s
     shapes.append({"kind": "rect", "x": round((SIZE - pill) / 2, 1), "y": y, "w": round(pill, 1), "h": 44, "r": 22, "fill": color, "stroke": None})
     shapes.append({"kind": "text", "x": SIZE / 2, "y": y + 30, "size": 22, "bold": True, "fill": "#ffffff", "text": label})
     y += 44 + 12
-    opening, closing = content.text(texts["quotes"], lang).split(" ", 1)
+    opening, closing = content.text(texts["quotes"], lang).split(maxsplit=1)  # a no-break space splits too
     story = wrap(f"{opening}\u202f{title}\u202f{closing}" if lang == "fr" else f"{opening}{title}{closing}", 22, max_lines=3)
     for line in story:
         y += 30
