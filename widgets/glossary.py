@@ -10,7 +10,7 @@ A ``fr-CA`` text that has no variant of its own is its ``fr`` text with the
 ``fr-CA`` glossary's ``fix`` phrases applied (:func:`localize`), so a Québec
 reader sees "courriel" where France reads "e-mail" without a copy of every text.
 
->>> localize("Envoyez un e-mail ou passez par le chat.", "fr-CA")
+>>> localize("Envoyez un e-mail ou passez par le chat.", "fr-CA", BUNDLED)
 'Envoyez un courriel ou passez par le clavardage.'
 """
 
@@ -60,10 +60,8 @@ def _same_case(old: str, new: str) -> str:
     return new[:1].upper() + new[1:] if old[:1].isupper() and not new[:1].isupper() else new
 
 
-def _folder() -> Path:
-    from widgets import content
-
-    return content.content_dir() / "glossary"
+#: The kit's glossaries, used when an organisation's content folder has none.
+BUNDLED = Path(__file__).resolve().parent.parent / "datasets" / "glossary"
 
 
 @functools.lru_cache(maxsize=8)
@@ -83,19 +81,19 @@ def _load(folder: str) -> dict[str, Glossary]:
     return out
 
 
-def glossaries() -> dict[str, Glossary]:
-    """Every glossary of the content folder, by language."""
-    folder = _folder()
-    if not folder.is_dir():
-        from widgets import content
-
-        folder = content.BUNDLED / "glossary"
-    return _load(str(folder))
+def glossaries(folder: Path | None = None) -> dict[str, Glossary]:
+    """Every glossary of a folder (``<content>/glossary``; the kit's own when it has none), by language."""
+    folder = Path(folder) if folder else BUNDLED
+    return _load(str(folder if folder.is_dir() else BUNDLED))
 
 
-def localize(text: str, lang: str) -> str:
-    """A ``fr`` text as the ``lang`` variant reads it (its glossary's phrases applied)."""
-    glossary = glossaries().get(lang)
+@functools.lru_cache(maxsize=4096)
+def localize(text: str, lang: str, folder: Path | None = None) -> str:
+    """A ``fr`` text as the ``lang`` variant reads it (its glossary's phrases applied).
+
+    Cached: every participant's state carries the activity's texts, the same few texts many times.
+    """
+    glossary = glossaries(folder).get(lang)
     return glossary.apply(text) if glossary else text
 
 
@@ -114,12 +112,12 @@ class Finding:
         return f"{self.file}:{self.line}: [glossary] {self.message}"
 
 
-def check_file(path: Path, display: str | None = None) -> list[Finding]:
+def check_file(path: Path, display: str | None = None, folder: Path | None = None) -> list[Finding]:
     """A word of another variant in a text of this file's language, and fallbacks that would show one."""
     display = display or str(path)
     raw = path.read_text(encoding="utf-8")
     found = []
-    all_glossaries = glossaries()
+    all_glossaries = glossaries(folder)
     for span in typography.text_spans(path, raw):
         chunk, _ = typography._mask(raw[span.start : span.end], span.protect)
         glossary = all_glossaries.get(span.lang)
@@ -139,10 +137,10 @@ def check_file(path: Path, display: str | None = None) -> list[Finding]:
     return found
 
 
-def fix_file(path: Path) -> int:
+def fix_file(path: Path, folder: Path | None = None) -> int:
     """Turn the other variant's phrases into this language's in every text of a file; returns the count."""
     raw = path.read_text(encoding="utf-8")
-    all_glossaries = glossaries()
+    all_glossaries = glossaries(folder)
     edits = []
     for span in typography.text_spans(path, raw):
         glossary = all_glossaries.get(span.lang)

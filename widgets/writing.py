@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from widgets import glossary, typography
+from widgets import content, glossary, typography
 
 PACKAGE = Path(__file__).resolve().parent
 
 
 def default_roots() -> list[Path]:
     """The content folder, the facilitator guide and the interface strings."""
-    from widgets import content
-
     roots = [content.content_dir(), PACKAGE.parent / "facilitator_guide", PACKAGE]
     return [r for r in roots if r.exists()]
 
@@ -38,7 +36,7 @@ def check(roots: list[Path]) -> list:
     for file in files(roots):
         display = _display(file)
         found.extend(typography.check_file(file, display))
-        found.extend(glossary.check_file(file, display))
+        found.extend(glossary.check_file(file, display, content.content_dir() / "glossary"))
     return found
 
 
@@ -47,7 +45,7 @@ def fix(roots: list[Path]) -> int:
     made = 0
     for file in files(roots):
         made += typography.fix_file(file)
-        made += glossary.fix_file(file)
+        made += glossary.fix_file(file, content.content_dir() / "glossary")
         made += typography.fix_file(file)  # a glossary phrase may bring an apostrophe or a space
     return made
 

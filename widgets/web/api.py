@@ -18,6 +18,7 @@ from widgets.live.exercises import story
 from widgets.web import badges, export
 from widgets.core.errors import EngineError, Forbidden, Invalid
 from widgets.core.i18n import Translator, catalog, pick_language
+from widgets.core.languages import LANGUAGES, NAMES
 from widgets.core.paths import GUIDE
 from widgets.live.feed import FeedHub
 
@@ -327,7 +328,7 @@ class BadgeApi(BaseHandler):
         if found is None:
             raise tornado.web.HTTPError(404)
         lang = self.get_argument("lang", None)
-        if lang not in ("fr", "en"):
+        if lang not in LANGUAGES:
             lang = self.language()
         args = (found["colleague"], found["title"], found["value"], found["date"], lang)
         if fmt == "svg":
@@ -359,7 +360,7 @@ class ReleaseKernelApi(ApiHandler):
 
 class StringsApi(BaseHandler):
     def get(self, lang):
-        if lang not in ("fr", "en"):
+        if lang not in LANGUAGES:
             raise tornado.web.HTTPError(404)
         self.set_header("Cache-Control", "public, max-age=300")
         self.finish(catalog(lang))
@@ -390,7 +391,7 @@ class JoinPage(BaseHandler):
 
     async def get(self, code=None):
         lang = self.language()
-        if self.get_argument("lang", None) in ("fr", "en"):
+        if self.get_argument("lang", None) in LANGUAGES:
             self.set_cookie("elan_lang", lang, expires_days=365, samesite="Lax")
         status, error = 200, None
         if code:
@@ -412,6 +413,7 @@ class JoinPage(BaseHandler):
             t=t,
             code=codes.normalize_code(code or ""),
             error=t(error) if error else "",
+            languages=[{"code": code, "name": NAMES[code]} for code in LANGUAGES],
             strings=json.dumps(t.area("core"), ensure_ascii=False).replace("</", "<\\/"),
             static=self.ctx.settings.base_url + "elan/static/",
             api=self.ctx.settings.base_url + "elan/api/",
@@ -480,7 +482,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/vendor/(plotly\.min\.js)", StaticHandler, {"path": str(PLOTLY_JS)}),
         (rf"{b}elan/api/health", HealthApi, {"ctx": ctx}),
         (rf"{b}elan/api/kernels/([0-9a-f-]{{36}})/release", ReleaseKernelApi, {"ctx": ctx}),
-        (rf"{b}elan/api/strings/(fr|en)", StringsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/strings/([a-z]{{2}}(?:-[A-Z]{{2}})?)", StringsApi, {"ctx": ctx}),
         (rf"{b}elan/api/join", JoinApi, {"ctx": ctx}),
         (rf"{b}elan/api/sessions", SessionsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/state", StateApi, {"ctx": ctx}),
@@ -492,6 +494,6 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
         (rf"{b}guide/img/(.*)", StaticHandler, {"path": str(GUIDE / "img")}),
-        (rf"{b}guide/(fr|en)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
-        (rf"{b}privacy/?(fr|en)?/?", PrivacyHandler, {"ctx": ctx}),
+        (rf"{b}guide/([a-z]{{2}}(?:-[A-Z]{{2}})?)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
+        (rf"{b}privacy/?([a-z]{{2}}(?:-[A-Z]{{2}})?)?/?", PrivacyHandler, {"ctx": ctx}),
     ]

@@ -60,7 +60,9 @@ def seed_cards(dash) -> None:
         return
     lang = _session_lang(dash)
     for card in content.load("week/ideas")["ideas"]:
-        dash.engine.add_item(dash.trainer, dash.code, IDEAS, content.text(card["title"], lang), data={"card": card["id"]})
+        # Each phone shows the card in its own language: the card keeps its title in all of them.
+        texts = {code: content.text(card["title"], code) for code in content.LANGUAGES}
+        dash.engine.add_item(dash.trainer, dash.code, IDEAS, texts[lang], data={"card": card["id"], "texts": texts})
 
 
 def idea_id(card: dict) -> str:

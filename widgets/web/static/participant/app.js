@@ -10,8 +10,9 @@ let state = null;
 let renderedKey = "";
 let timerHandle = null;
 let refreshTimer = null;
+let feed = null; // the one live channel of this page (closed before another opens)
 
-const t = (key, values) => format(strings[key] ?? key, values);
+const t = (key, values) => format(strings[key] ?? key, values, lang);
 const main = document.getElementById("activity");
 const form = document.getElementById("join-form");
 const statusBox = document.getElementById("status");
@@ -65,7 +66,14 @@ form.addEventListener("submit", async (event) => {
   await start(code, form.name.value.trim());
 });
 
+function stopFeed() {
+  if (feed) feed.close();
+  feed = null;
+}
+
 async function start(code, name) {
+  // Joining again (after the session forgot us, or with another code): the old channel stops first.
+  stopFeed();
   api = new Api(body.dataset.api, code);
   const error = document.getElementById("join-error");
   try {
@@ -83,7 +91,7 @@ async function start(code, name) {
   main.hidden = false;
   document.getElementById("session-code").textContent = code;
   await refresh();
-  api.feed(onChange, onConnection, state ? state.session.seq : 0);
+  if (!main.hidden) feed = api.feed(onChange, onConnection, state ? state.session.seq : 0);
 }
 
 function onChange() {
@@ -130,6 +138,7 @@ async function refresh() {
   } catch (err) {
     if (err.status === 403) {
       // Our place is gone (the session was purged): join again.
+      stopFeed();
       localStorage.removeItem(api.key("token"));
       form.hidden = false;
       main.hidden = true;
@@ -177,24 +186,30 @@ async function render() {
   if (activity.title) section.append(el("h1", { text: tx(activity.title, lang) }));
   if (activity.prompt) section.append(el("p", { class: "prompt", text: tx(activity.prompt, lang) }));
   if (!s.open && kind !== "info") section.append(el("p", { class: "notice", text: t("input_closed") }));
-  const holder = el("div");
+  const holder = el("div", { class: "kind" });
   section.append(holder);
   replace(section);
   const module = await import(`./kinds/${kind}.js`);
-  module.render({
-    root: holder,
-    state: s,
-    lang,
-    t,
-    tx: (v) => tx(v, lang),
-    send: async (payload) => {
-      const result = await api.submit(activity.id, payload);
-      accepted += 1;
-      onChange(); // show the state that holds this answer, whatever was read meanwhile
-      return result;
-    },
-    refresh,
-  });
+  // The answer's reply holds the participant's own view: the activity is drawn again from it,
+  // with no second request and without redrawing the title, prompt and timer.
+  const draw = () => {
+    holder.replaceChildren();
+    module.render({
+      root: holder,
+      state: s,
+      lang,
+      t,
+      tx: (v) => tx(v, lang),
+      send: async (payload) => {
+        const result = await api.submit(activity.id, payload);
+        accepted += 1;
+        if (result.view) s.view = result.view;
+        return result;
+      },
+      redraw: draw,
+    });
+  };
+  draw();
 }
 
 function timerNode(s) {
