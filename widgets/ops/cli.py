@@ -37,7 +37,8 @@ def cmd_serve(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from widgets import content, writing
+    from widgets import content
+    from widgets.content import writing
 
     settings = _settings(args)
     t = Translator(settings.language)
@@ -61,7 +62,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_typography(args) -> int:
-    from widgets import writing
+    from widgets.content import writing
 
     roots = [Path(p) for p in args.paths] or writing.default_roots()
     if args.fix:

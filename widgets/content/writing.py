@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from widgets import content, glossary, typography
-
-PACKAGE = Path(__file__).resolve().parent
+from widgets import content
+from widgets.core import glossary, typography
+from widgets.core.paths import GUIDE, PACKAGE
 
 
 def default_roots() -> list[Path]:
     """The content folder, the facilitator guide and the interface strings."""
-    roots = [content.content_dir(), PACKAGE.parent / "facilitator_guide", PACKAGE]
+    roots = [content.content_dir(), GUIDE, PACKAGE]
     return [r for r in roots if r.exists()]
 
 
@@ -26,6 +26,8 @@ def files(roots: list[Path]) -> list[Path]:
     for file in typography.text_files(roots):
         if file.suffix == ".json" and file.parent.name != "locales":
             continue  # only interface string files are JSON texts
+        if "_bundle" in file.parts:
+            continue  # a wheel's copy of the content and guide, already read from the source
         out.append(file)
     return out
 

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from widgets import typography
+from widgets.core import typography
+from widgets.core.paths import DATASETS
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _same_case(old: str, new: str) -> str:
 
 
 #: The kit's glossaries, used when an organisation's content folder has none.
-BUNDLED = Path(__file__).resolve().parent.parent / "datasets" / "glossary"
+BUNDLED = DATASETS / "glossary"
 
 
 @functools.lru_cache(maxsize=8)
