@@ -106,6 +106,17 @@ def plural(template: str, lang: str, **values) -> str:
     return _PLURAL.sub(branch, template).format(**values)
 
 
+def placeholders(template: str) -> set[str]:
+    """The names a string is formatted with, plural counts included.
+
+    >>> sorted(placeholders("{n, plural, one {# of {total}} other {# of {total}}}: {name}"))
+    ['n', 'name', 'total']
+    """
+    names = {m.group(1) for m in _PLURAL.finditer(template)}
+    flat = _PLURAL.sub(lambda m: " ".join(text for _, text in _BRANCH.findall(m.group(2))), template)
+    return names | set(re.findall(r"\{(\w+)[^{}]*\}", flat))
+
+
 def format_date(date: dt.date, pattern: str, lang: str) -> str:
     """A date written the language's way; in French the first of the month is "1er" (jeudi 1er octobre).
 

@@ -294,7 +294,10 @@ def _yaml_spans(raw: str) -> list[Span]:
 def text_spans(path: Path, raw: str) -> list[Span]:
     """Every text of a file that a language's rules apply to: YAML texts, a Markdown chapter, JSON values."""
     if path.suffix in (".yaml", ".yml"):
-        return _yaml_spans(raw)
+        try:
+            return _yaml_spans(raw)
+        except yaml.YAMLError:
+            return []  # the content check reports the syntax error, with its line
     if path.suffix == ".md":
         lang = _md_lang(path)
         return [Span(0, len(raw), lang, _MARKDOWN)] if lang else []
@@ -302,6 +305,10 @@ def text_spans(path: Path, raw: str) -> list[Span]:
         lang = _json_lang(path)
         if not lang:
             return []
+        try:
+            json.loads(raw)
+        except ValueError:
+            return []  # not a string file the kit can read: its loader says why
         return [Span(m.start(1), m.end(1), lang, _YAML_DOUBLE, False)
                 for m in _JSON_STRING.finditer(raw) if not m.group(2)]
     return []
