@@ -58,7 +58,9 @@ def _words(words: tuple) -> re.Pattern:
 
 
 def _same_case(old: str, new: str) -> str:
-    return new[:1].upper() + new[1:] if old[:1].isupper() and not new[:1].isupper() else new
+    """A capital at the start of a sentence stays (Chat -> Clavardage); an acronym does not count (QR code)."""
+    capital = old[:1].isupper() and not old[1:2].isupper()
+    return new[:1].upper() + new[1:] if capital and not new[:1].isupper() else new
 
 
 #: The kit's glossaries, used when an organisation's content folder has none.

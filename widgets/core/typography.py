@@ -59,8 +59,12 @@ class Edit:
             while start > 0 and self.offset - start < 16 and not text[start - 1].isspace():
                 start -= 1
         end = self.offset + self.length
-        stop = min(len(text), end + 3)
-        stop = text.find("\n", end, stop) if "\n" in text[end:stop] else stop
+        stop = end
+        while stop < len(text) and stop - end < 16 and not text[stop].isspace():
+            stop += 1
+        if stop == end:  # the edit ends a word: show what follows
+            stop = min(len(text), end + 3)
+            stop = text.find("\n", end, stop) if "\n" in text[end:stop] else stop
         before = text[start:stop]
         after = text[start : self.offset] + self.new + text[end:stop]
         return f"{MESSAGES[self.rule]}: write {_show(after)}, not {_show(before)}"
@@ -101,8 +105,7 @@ _PROTECT_MARKDOWN = [
     r"(?P<ticks>`+).+?(?P=ticks)",  # code spans
     r"\]\([^)\n]*\)",  # link and image targets
     r"<[A-Za-z/!][^>\n]*>",  # HTML tags and autolinks
-    r"^ *\|? *:?-{3,}:? *(?:\| *:?-{3,}:? *)*\|? *$",  # table alignment rows
-    r"^ {4,}\S.*$(?<!\|)",  # indented code lines that are not table rows or list text (see below)
+    r"^(?=[^\n]*\|)(?=[^\n]*-)[ |:\-]+$",  # table alignment rows (| :-- | --: |)
 ]
 _PROTECT_YAML_DOUBLE = [r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)"]
 
@@ -112,7 +115,7 @@ def _protect_re(extra: list[str]) -> re.Pattern:
 
 
 _PLAIN = _protect_re([])
-_MARKDOWN = _protect_re([p for p in _PROTECT_MARKDOWN if not p.startswith("^ {4,}")])
+_MARKDOWN = _protect_re(_PROTECT_MARKDOWN)
 _YAML_DOUBLE = _protect_re(_PROTECT_YAML_DOUBLE)
 
 

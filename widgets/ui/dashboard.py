@@ -21,41 +21,14 @@ import ipywidgets as w
 from widgets import content
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
+from widgets.ui import practices
 from widgets.ui.join_panel import JoinPanel
+from widgets.ui.phase import Phase
 from widgets.ui.trainer import Viewer, current
 
+__all__ = ["Dashboard", "Phase"]
+
 log = logging.getLogger("elan.dashboard")
-
-
-class Phase:
-    """One step of a workshop.
-
-    ``title`` is a ``{fr, en}`` map; ``spec(dash)`` returns the activity participants
-    see (or None: they wait); ``build(dash)`` returns the trainer's widget for this
-    step; ``refresh(dash)`` redraws it from the store; ``demo(dash)`` fills sample
-    answers in demo mode.
-    """
-
-    def __init__(self, id: str, title: dict, *, spec: Callable | None = None, build: Callable | None = None,
-                 refresh: Callable | None = None, demo: Callable | None = None, open: bool = True):
-        self.id = id
-        self.title = title
-        self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo
-        self.open = open
-
-    def spec(self, dash: "Dashboard") -> dict | None:
-        return self._spec(dash) if self._spec else None
-
-    def build(self, dash: "Dashboard") -> w.Widget:
-        return self._build(dash) if self._build else w.HTML("")
-
-    def refresh(self, dash: "Dashboard") -> None:
-        if self._refresh:
-            self._refresh(dash)
-
-    def demo(self, dash: "Dashboard") -> None:
-        if self._demo:
-            self._demo(dash)
 
 
 class Dashboard(w.VBox):
@@ -69,7 +42,9 @@ class Dashboard(w.VBox):
         self.engine = self.viewer.engine
         self.trainer = self.viewer.trainer
         self.workshop = workshop
-        self.phases = phases
+        # Every workshop ends with the five-practices self-assessment; the phase list lets the
+        # trainer open it first too (where do we stand?) and come back to the workshop's first step.
+        self.phases = [*phases, *practices.phases()]
         self.index = 0
         self.code: str | None = None
         self.session: dict | None = None

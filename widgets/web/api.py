@@ -18,7 +18,7 @@ from widgets.live.exercises import story
 from widgets.web import badges, export
 from widgets.core.errors import EngineError, Forbidden, Invalid
 from widgets.core.i18n import Translator, catalog, pick_language
-from widgets.core.languages import LANGUAGES, NAMES
+from widgets.core.languages import LANGUAGES, NAMES, chain
 from widgets.core.paths import GUIDE
 from widgets.live.feed import FeedHub
 
@@ -428,8 +428,12 @@ class GuideHandler(BaseHandler):
     """The facilitator guide, rendered from its Markdown files, readable and printable."""
 
     async def get(self, lang, name):
-        file = GUIDE / lang / f"{name or 'README'}.md"
-        if not file.is_file():
+        if lang not in LANGUAGES:
+            raise tornado.web.HTTPError(404)
+        # A regional variant writes only the chapters that differ (fr-CA/FALLBACK.md lists the others).
+        files = [GUIDE / code / f"{name or 'README'}.md" for code in chain(lang)]
+        file = next((f for f in files if f.is_file()), None)
+        if file is None:
             raise tornado.web.HTTPError(404)
         import mistune
 
@@ -447,8 +451,12 @@ class PrivacyHandler(BaseHandler):
 
     async def get(self, lang=None):
         lang = lang or self.language()
-        file = self.ctx.settings.privacy_notice_path(lang)
-        if not file.is_file():
+        if lang not in LANGUAGES:
+            raise tornado.web.HTTPError(404)
+        # The notice in the reader's language, else in its fallback (an organisation may have no fr-CA file).
+        files = [self.ctx.settings.privacy_notice_path(code) for code in chain(lang)]
+        file = next((f for f in files if f.is_file()), None)
+        if file is None:
             raise tornado.web.HTTPError(404)
         import mistune
 

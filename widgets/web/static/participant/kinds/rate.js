@@ -38,4 +38,19 @@ export function render({ root, state, t, tx, send }) {
     card.append(error);
     root.append(card);
   }
+  // Once the trainer reveals, the room's profile: each criterion's mean for each target.
+  if (state.revealed && state.results) {
+    const section = el("section", { class: "card profile" }, el("h2", { text: t("results") }));
+    for (const target of state.results.targets || []) {
+      const list = el("ul", { class: "ranking" });
+      for (const criterion of spec.criteria) {
+        const row = (target.criteria || {})[criterion.id] || {};
+        list.append(el("li", {}, el("span", { text: tx(criterion.label) }),
+          el("strong", { text: row.mean === null || row.mean === undefined ? "–" : `${row.mean} / ${high}` })));
+      }
+      if ((state.results.targets || []).length > 1) section.append(el("h3", { text: target.text ?? tx(target.label) }));
+      section.append(list);
+    }
+    root.append(section);
+  }
 }
