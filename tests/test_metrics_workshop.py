@@ -28,7 +28,7 @@ def test_every_step_builds_and_redraws_without_error(dash):
     for index, phase in enumerate(dash.phases):
         dash.go(index)
         assert dash.message.value == "", (phase.id, dash.message.value)
-    assert [p.id for p in dash.phases] == ["match", "compare", "teams", "lab"]
+    assert [p.id for p in dash.phases] == ["match", "compare", "teams", "lab", "practices"]
 
 
 @pytest.mark.parametrize("activity", [ws.VALUES, ws.TEAMS])

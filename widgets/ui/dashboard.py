@@ -60,7 +60,7 @@ class Dashboard(w.VBox):
         self.phase_title = w.HTML()
         self.prev_button = w.Button(description="◀", tooltip=t("core.previous"), layout=w.Layout(width="60px"))
         self.next_button = w.Button(description="▶", tooltip=t("core.next"), layout=w.Layout(width="60px"))
-        self.phase_picker = w.Dropdown(options=[(content.text(p.title, self.lang), i) for i, p in enumerate(phases)],
+        self.phase_picker = w.Dropdown(options=[(content.text(p.title, self.lang), i) for i, p in enumerate(self.phases)],
                                        description=t("core.phase"))
         self.input_toggle = w.ToggleButton(description=t("core.open_input"), value=True)
         self.reveal_toggle = w.ToggleButton(description=t("core.reveal"), value=False)
