@@ -13,7 +13,7 @@ from urllib.parse import quote
 import tornado.web
 from tornado.iostream import StreamClosedError
 
-from widgets.core import codes, qr
+from widgets.core import codes, glossary, qr
 from widgets.live.exercises import story
 from widgets.web import badges, export
 from widgets.core.errors import EngineError, Forbidden, Invalid
@@ -437,7 +437,10 @@ class GuideHandler(BaseHandler):
             raise tornado.web.HTTPError(404)
         import mistune
 
-        body = mistune.html(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        if file.parent.name != lang:
+            text = glossary.localize(text, lang)  # a fallback chapter in the variant's words (courriel, code QR)
+        body = mistune.html(text)
         # Links between chapters and to images point at the .md files and ../img on GitHub.
         body = body.replace('.md"', '"').replace('src="../img/', f'src="{self.ctx.settings.base_url}guide/img/')
         self.render("guide.html", lang=lang, body=body, static=self.ctx.settings.base_url + "elan/static/")
