@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 WAIT = 15_000  # ms: how long to wait for the page to show something (not a measured target)
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
-LONG_WORD = "Service" + "x" * 286 + "fin300"  # 300 characters, no space to break at
+LONG_WORD = "Service" + "x" * 287 + "fin300"  # 300 characters, no space to break at
 assert len(LONG_WORD) == 300
 
 
@@ -159,7 +159,7 @@ def test_a_300_character_word_wraps_on_the_phone_and_the_projector(elan_server, 
     trainer = contexts(viewport={"width": 1280, "height": 720}).new_page()
     trainer.goto(f"{elan_server.url}/voila/render/values/trainer.ipynb?key={elan_server.key}&code={code}&lang=fr")
     expect(trainer.locator(".elan-code")).to_have_text(code, timeout=KERNEL_WAIT)
-    trainer.locator(f'button[title="{Translator("fr")("core.next")}"]').click()  # step 2: the brainstorm's wall
+    trainer.locator(f'button[title="{Translator("fr")("core.next")}"]').first.click()  # step 2: the brainstorm's wall
     card = trainer.locator(".elan-card", has_text="fin300").first
     expect(card).to_be_visible(timeout=WAIT)
     width = trainer.evaluate("document.documentElement.scrollWidth")

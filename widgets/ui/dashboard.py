@@ -68,7 +68,9 @@ class Dashboard(w.VBox):
         self.timer_start = w.Button(description=t("core.start_timer"))
         self.timer_stop = w.Button(description=t("core.stop_timer"))
         self.timer_view = w.HTML()
-        self.names_box = w.Checkbox(description=t("core.show_names"), value=False)
+        # The whole label, never "Afficher les prénoms à l’éc…": no fixed description width, no indent.
+        self.names_box = w.Checkbox(description=t("core.show_names"), value=False, indent=False,
+                                    style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.exports = w.HTML()
         auto = w.Layout(width="auto")
         self.start_button = w.Button(description=t("core.start_session"), button_style="primary", layout=auto)
