@@ -238,10 +238,16 @@ def test_the_join_page_links_to_the_privacy_notice(elan_server):
     page = elan_server.get("/join?lang=en")
     assert page.status_code == 200
     assert 'href="/privacy"' in page.text and Translator("en")("selfhost.privacy_link") in page.text
-    for lang, title in (("fr", "Notice d'information"), ("en", "Privacy notice")):
+    for lang, title in (("fr", "Notice d’information"), ("en", "Privacy notice"), ("fr-CA", "Loi 25")):
         r = elan_server.get(f"/privacy/{lang}")
         assert r.status_code == 200, r.text
         assert f'<html lang="{lang}">' in r.text and title in r.text and "elan forget" in r.text
+    # The notice says what the kit collects: the colleagues named in shout-outs, the self-paced scores.
+    for lang, words in (("fr", ("prénom du ou de la collègue", "scores par compétence")),
+                        ("en", ("A colleague", "scores per competence")),
+                        ("fr-CA", ("Commission d’accès à l’information", "portabilité"))):
+        text = elan_server.get(f"/privacy/{lang}").text
+        assert all(w in text for w in words), (lang, words)
     # Without a language in the address, the participant's chosen language.
     assert "Privacy notice" in elan_server.get("/privacy", cookies={"elan_lang": "en"}).text
     assert elan_server.get("/privacy/de").status_code == 404
@@ -260,6 +266,7 @@ def test_the_organisations_own_notice_is_shown_as_text(tmp_path):
         assert "<script>" not in r.text and "&lt;script&gt;" in r.text
         assert "default-src 'none'" in r.headers["Content-Security-Policy"]
         assert server.get("/privacy/en").status_code == 404  # no English file given: no notice, not the template
+        assert "ACME" in server.get("/privacy/fr-CA").text  # no Québec file: the France one, its fallback
     finally:
         server.stop()
 
