@@ -33,15 +33,31 @@ class Glossary:
     file: str
     use: dict  # avoided word (lower case) -> the word to use
     fix: tuple  # (compiled phrase pattern, replacement), longest phrase first
+    keep: tuple = ()  # names never changed nor reported ("Élu service client de l’année")
+
+    def kept(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in _words(self.keep).finditer(text)] if self.keep else []
 
     def avoided(self, text: str):
-        """``(offset, word, use)`` for each avoided word in ``text``."""
+        """``(offset, word, use)`` for each avoided word in ``text`` (outside kept names)."""
         if not self.use:
             return
+        kept = self.kept(text)
         for m in _words(tuple(self.use)).finditer(text):
-            yield m.start(), m.group(0), self.use[m.group(0).lower()]
+            if not any(a <= m.start() < b for a, b in kept):
+                yield m.start(), m.group(0), self.use[m.group(0).lower()]
 
     def apply(self, text: str) -> str:
+        kept = self.kept(text)
+        if kept:  # rewrite only between the kept names
+            out, pos = [], 0
+            for a, b in kept:
+                out += [self.apply_free(text[pos:a]), text[a:b]]
+                pos = b
+            return "".join(out) + self.apply_free(text[pos:])
+        return self.apply_free(text)
+
+    def apply_free(self, text: str) -> str:
         for pattern, new in self.fix:
             text = pattern.sub(lambda m, new=new: _same_case(m.group(0), new), text)
         return text
@@ -80,7 +96,8 @@ def _load(folder: str) -> dict[str, Glossary]:
                 use[word.lower()] = term["use"]
         phrases = sorted((data.get("fix") or {}).items(), key=lambda kv: len(kv[0]), reverse=True)
         fix = tuple((re.compile(_boundary(old), re.I), new) for old, new in phrases)
-        out[data["lang"]] = Glossary(data["lang"], str(file), use, fix)
+        keep = tuple(data.get("keep") or ())
+        out[data["lang"]] = Glossary(data["lang"], str(file), use, fix, keep)
     return out
 
 
@@ -151,9 +168,10 @@ def fix_file(path: Path, folder: Path | None = None) -> int:
             continue
         chunk = raw[span.start : span.end]
         masked, _ = typography._mask(chunk, span.protect)
+        kept = glossary.kept(masked)
         for pattern, new in glossary.fix:
             for m in pattern.finditer(masked):
-                if typography._HOLE in m.group(0):
+                if typography._HOLE in m.group(0) or any(a < m.end() and m.start() < b for a, b in kept):
                     continue
                 start, end = span.start + m.start(), span.start + m.end()
                 if any(e.offset < end and start < e.offset + e.length for e in edits):
