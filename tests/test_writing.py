@@ -242,3 +242,15 @@ def test_every_guide_chapter_exists_in_every_language_or_falls_back_explicitly(l
             listed.add(line[2:].strip().strip("`"))
     assert own | listed == _chapters(parents[0]), f"{lang}: neither written nor listed: {sorted(_chapters(parents[0]) - own - listed)}"
     assert not own & listed, f"{lang}: written and listed as fallback: {sorted(own & listed)}"
+
+
+@pytest.mark.parametrize("workshop", ["values", "metrics", "cases", "week"])
+def test_every_dashboard_runs_in_fr_ca(workshop):
+    """A Québec trainer's browser asks for fr-CA: every step builds, dates and money included (Babel's fr_CA)."""
+    import importlib
+
+    module = importlib.import_module(f"widgets.workshops.{workshop}.dashboard")
+    dash = module.trainer_dashboard("fr-CA")
+    for index, phase in enumerate(dash.phases):
+        dash.go(index)
+        assert dash.message.value == "", (phase.id, dash.message.value)

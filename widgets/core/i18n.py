@@ -85,8 +85,17 @@ def pick_language(*candidates: str | None, default: str | None = None) -> str:
     return default
 
 
+def babel_locale(lang: str) -> str:
+    """The kit's language code as Babel spells a locale (``fr-CA`` -> ``fr_CA``).
+
+    >>> babel_locale("fr-CA"), babel_locale("en")
+    ('fr_CA', 'en')
+    """
+    return lang.replace("-", "_")
+
+
 def _locale(lang: str) -> Locale:
-    return Locale.parse(lang.replace("-", "_"))
+    return Locale.parse(babel_locale(lang))
 
 
 _TEXT = r"(?:[^{}]|\{\w+\})*"  # a branch's text: words and {placeholders}

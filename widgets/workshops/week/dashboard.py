@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-from babel.dates import format_date
 
 from widgets import content
 from widgets.workshops.week import rules as week
@@ -26,6 +25,7 @@ from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.vote import DotVoteResults
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
+from widgets.core import i18n
 
 WORKSHOP = "week"
 IDEAS, VOTE = "week_ideas", "week_vote"
@@ -136,8 +136,8 @@ def dates_html(year_: int, lang: str) -> str:
         when = f"<strong>{int(fact['year'])}</strong> — " if fact.get("year") else ""
         items += f"<li>{when}{_e(content.text(fact['text'], lang))}</li>"
     return (
-        f'<p class="elan-title elan-week-dates">{_e(t("week.dates", start=format_date(monday, "d MMMM", locale=lang), end=format_date(friday, "d MMMM y", locale=lang)))}</p>'
-        f'<p class="elan-big">{_e(t("week.french_dates", start=format_date(fr_monday, "d MMMM", locale=lang), end=format_date(fr_friday, "d MMMM y", locale=lang)))}</p>'
+        f'<p class="elan-title elan-week-dates">{_e(t("week.dates", start=i18n.format_date(monday, "d MMMM", lang), end=i18n.format_date(friday, "d MMMM y", lang)))}</p>'
+        f'<p class="elan-big">{_e(t("week.french_dates", start=i18n.format_date(fr_monday, "d MMMM", lang), end=i18n.format_date(fr_friday, "d MMMM y", lang)))}</p>'
         f'<h3>{_e(t("week.rule_title"))}</h3><p class="elan-big">{_e(content.text(doc["rule"], lang))}</p>'
         f'<h3>{_e(t("week.facts_title"))}</h3><ul class="elan-big">{items}</ul>'
     )
