@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import shutil
 import subprocess
@@ -247,8 +248,6 @@ def test_every_guide_chapter_exists_in_every_language_or_falls_back_explicitly(l
 @pytest.mark.parametrize("workshop", ["values", "metrics", "cases", "week"])
 def test_every_dashboard_runs_in_fr_ca(workshop):
     """A Québec trainer's browser asks for fr-CA: every step builds, dates and money included (Babel's fr_CA)."""
-    import importlib
-
     module = importlib.import_module(f"widgets.workshops.{workshop}.dashboard")
     dash = module.trainer_dashboard("fr-CA")
     for index, phase in enumerate(dash.phases):
