@@ -150,7 +150,7 @@ def check_file(path: Path, display: str | None = None, folder: Path | None = Non
         for lang, variant in all_glossaries.items():
             if fallback_of(lang) != span.lang or lang in span.variants or path.suffix not in (".yaml", ".yml"):
                 continue
-            for offset, word, use in variant.avoided(variant.apply(chunk)):
+            for offset, word, _use in variant.avoided(variant.apply(chunk)):
                 line = typography._line_at(raw, span.start + min(offset, len(chunk) - 1))
                 found.append(Finding(display, line, f"'{word}' would be shown to {lang} readers: add a {lang} "
                                                     f"variant of this text, or a phrase to {Path(variant.file).name}"))

@@ -56,7 +56,7 @@ def own_strings(lang: str) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalog(lang: str) -> dict[str, str]:
     """All strings of one language, keyed ``area.key`` (a regional variant over its fallback)."""
     if lang not in LANGUAGES:

@@ -423,10 +423,6 @@ def text_files(roots: list[Path]) -> list[Path]:
         for file in sorted(root.rglob("*")):
             if not file.is_file() or any(p.startswith(".") for p in file.relative_to(root).parts):
                 continue
-            if file.suffix in (".yaml", ".yml"):
-                out.append(file)
-            elif file.suffix == ".md" and _md_lang(file):
-                out.append(file)
-            elif file.suffix == ".json" and _json_lang(file):
+            if file.suffix in (".yaml", ".yml") or file.suffix == ".md" and _md_lang(file) or file.suffix == ".json" and _json_lang(file):
                 out.append(file)
     return out

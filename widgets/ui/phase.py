@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -26,16 +27,16 @@ class Phase:
         self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo
         self.open = open
 
-    def spec(self, dash: "Dashboard") -> dict | None:
+    def spec(self, dash: Dashboard) -> dict | None:
         return self._spec(dash) if self._spec else None
 
-    def build(self, dash: "Dashboard") -> w.Widget:
+    def build(self, dash: Dashboard) -> w.Widget:
         return self._build(dash) if self._build else w.HTML("")
 
-    def refresh(self, dash: "Dashboard") -> None:
+    def refresh(self, dash: Dashboard) -> None:
         if self._refresh:
             self._refresh(dash)
 
-    def demo(self, dash: "Dashboard") -> None:
+    def demo(self, dash: Dashboard) -> None:
         if self._demo:
             self._demo(dash)
