@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from widgets.core import typography
+from widgets.core.languages import chain
 from widgets.core.paths import DATASETS
 
 
@@ -118,8 +119,9 @@ def localize(text: str, lang: str, folder: Path | None = None) -> str:
 
 
 def fallback_of(lang: str) -> str | None:
-    """The language a variant falls back to: ``fr-CA`` -> ``fr``; none for a base language."""
-    return lang.split("-")[0] if "-" in lang else None
+    """The language a variant falls back to (``languages.json``): ``fr-CA`` -> ``fr``; none for a base language."""
+    parents = chain(lang)[1:]
+    return parents[0] if parents else None
 
 
 @dataclass(frozen=True)
