@@ -16,9 +16,11 @@ from pathlib import Path
 
 import ipywidgets as w
 import plotly.graph_objects as go
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from widgets import content
+from widgets.core import i18n
 from widgets.ui.chart import Chart, label
 from widgets.ui.phase import Phase
 
@@ -64,13 +66,19 @@ def figure(results: dict, lang: str) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=means, y=[label(content.text(p["label"], lang)) for p in practices], orientation="h", marker_color="#0b5fff",
         error_x={"type": "data", "array": [rows.get(p["id"], {}).get("spread") or 0 for p in practices]},
-        text=[f"{m:.1f}" if m else "–" for m in means], textposition="inside",
+        text=[format_decimal(m, "0.0", locale=i18n.babel_locale(lang)) if m else "–" for m in means],
+        textposition="inside", insidetextanchor="start",
     ))
     fig.update_xaxes(range=[0, high + 0.5], dtick=1)
     fig.update_yaxes(automargin=True)
     fig.update_layout(height=60 * len(practices) + 120, margin={"l": 20, "r": 20, "t": 20, "b": 20}, font={"size": 20},
                       paper_bgcolor="white", plot_bgcolor="white")
     return fig
+
+
+def _number(value: float | None, lang: str) -> str:
+    """A mean or a spread the reader's way ("3,5" in French), a dash when nobody answered."""
+    return "–" if value is None else format_decimal(value, "0.0#", locale=i18n.babel_locale(lang))
 
 
 def _build(dash) -> w.Widget:
@@ -101,8 +109,8 @@ def _refresh(dash) -> None:
         rows=[{
             "label": content.text(p["label"], lang),
             "help": content.text(p["help"], lang),
-            "mean": rows.get(p["id"], {}).get("mean") or "–",
-            "spread": rows.get(p["id"], {}).get("spread") if rows.get(p["id"], {}).get("spread") is not None else "–",
+            "mean": _number(rows.get(p["id"], {}).get("mean"), lang),
+            "spread": _number(rows.get(p["id"], {}).get("spread"), lang),
             "n": rows.get(p["id"], {}).get("n", 0),
         } for p in doc["practices"]],
         debrief=[content.text(q, lang) for q in doc["debrief"]],

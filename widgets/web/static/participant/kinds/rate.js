@@ -1,7 +1,7 @@
 // Rating targets on criteria with a row of large radio buttons per criterion.
 import { el } from "../dom.js";
 
-export function render({ root, state, t, tx, send }) {
+export function render({ root, state, lang, t, tx, send }) {
   const spec = state.activity;
   const [low, high] = spec.scale || [1, 5];
   const mine = state.view.mine || {};
@@ -32,8 +32,9 @@ export function render({ root, state, t, tx, send }) {
           } });
         group.append(el("label", { for: id, "aria-label": t("rate_label", { criterion: tx(criterion.label), score, max: high }) }, input, el("span", { text: score })));
       }
-      card.append(el("p", { class: "criterion", text: tx(criterion.label) }), group);
+      card.append(el("p", { class: "criterion", text: tx(criterion.label) }));
       if (criterion.help) card.append(el("p", { class: "help", text: tx(criterion.help) }));
+      card.append(group);
     }
     card.append(error);
     root.append(card);
@@ -46,7 +47,7 @@ export function render({ root, state, t, tx, send }) {
       for (const criterion of spec.criteria) {
         const row = (target.criteria || {})[criterion.id] || {};
         list.append(el("li", {}, el("span", { text: tx(criterion.label) }),
-          el("strong", { text: row.mean === null || row.mean === undefined ? "–" : `${row.mean} / ${high}` })));
+          el("strong", { text: row.mean === null || row.mean === undefined ? "–" : `${Number(row.mean).toLocaleString(lang)} / ${high}` })));
       }
       if ((state.results.targets || []).length > 1) section.append(el("h3", { text: target.text ?? tx(target.label) }));
       section.append(list);
