@@ -153,7 +153,7 @@ class Dashboard(w.VBox):
                 f'<a href="{html.escape(base)}.{fmt}?{html.escape(q)}" target="_blank" download>{html.escape(self.t(label))}</a>'
                 for fmt, label in (("csv", "core.export_csv"), ("xlsx", "core.export_xlsx"), ("html", "core.export_html"))
             )
-            self.exports.value = f'<span class="elan-big">{html.escape(self.t("core.export"))}: {links}</span>'
+            self.exports.value = f'<span class="elan-big">{html.escape(self.t("core.export"))} {links}</span>'
             self._start_polling()
         self.show_phase()
 
