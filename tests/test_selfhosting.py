@@ -288,3 +288,14 @@ def test_the_systemd_unit_starts_elan_serve_with_valid_flags():
     args = parser().parse_args(argv[1:])
     assert (args.command, args.port, args.ip) == ("serve", 8001, "127.0.0.1")
     assert "KillSignal=SIGINT" in unit  # how the tests stop elan serve cleanly (its kernels with it)
+
+
+def test_the_quebec_guide_serves_its_own_chapters_and_reads_the_others_in_quebec_words(elan_server):
+    own = elan_server.get("/guide/fr-CA/week")
+    assert own.status_code == 200 and '<html lang="fr-CA">' in own.text
+    assert "Semaine du service à la clientèle" in own.text and "Amérique du Nord" in own.text
+    fallback = elan_server.get("/guide/fr-CA/values")  # listed in fr-CA/FALLBACK.md: the France chapter
+    assert fallback.status_code == 200 and '<html lang="fr-CA">' in fallback.text
+    assert "code QR" in fallback.text and "QR code" not in fallback.text
+    assert "QR code" in elan_server.get("/guide/fr/values").text
+    assert elan_server.get("/guide/de/values").status_code == 404
