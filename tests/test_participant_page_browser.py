@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.fixtures_browser import screenshot
 from tests.test_participant_browser import join
 from widgets.core.i18n import Translator
+from widgets.core.settings import Settings
+from widgets.workshops.cases import dashboard as cases
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +118,37 @@ def test_a_refused_rating_says_why_and_shows_the_score_kept(elan_server, context
     expect(page.locator("#activity .error[role=alert]").first).to_have_text(
         Translator("fr")("core.error_input_closed"), timeout=WAIT)
     assert page.locator('.scale input[value="4"]').is_checked()
+
+
+def test_a_story_names_the_field_too_long_and_an_approved_long_word_wraps_with_badges_in_the_readers_language(
+        elan_server, contexts):
+    code = elan_server.create_session("cases", "fr")
+    spec = cases.story_spec(SimpleNamespace(engine=SimpleNamespace(settings=Settings())))
+    elan_server.trainer(code, "open", spec=spec)
+    page = contexts(phone=True, locale="en-GB").new_page()
+    join(page, elan_server, code)
+    t = Translator("en")
+    expect(page.locator("#story-colleague")).to_be_visible(timeout=WAIT)
+    page.locator("#story-colleague").fill("Bénédicte-Alexandrine de la Fontaine-Marchal")  # 44 characters
+    expect(page.locator("#story-colleague-count")).to_have_text(t("core.characters_over", n=4, max=40))
+    long_word = "Thank" + "y" * 259 + "ou!!!!"  # 270 characters: within the 280 a story may have
+    page.locator("#story-title").fill("Called back the same evening")
+    page.locator("#story-text").fill(long_word)
+    page.select_option("#story-value", index=1)
+    page.click("#activity form button[type=submit]")
+    alert = page.locator("#activity .error[role=alert]")
+    expect(alert).to_contain_text(t("core.error_too_long", max=40), timeout=WAIT)
+    expect(alert).to_contain_text(t("cases.story_colleague"))  # names the field
+    assert page.locator("#story-colleague").input_value().endswith("Marchal")  # nothing cut
+    page.locator("#story-colleague").fill("Bénédicte")
+    page.click("#activity form button[type=submit]")
+    expect(page.locator(".story-form [role=status]")).to_be_visible(timeout=WAIT)
+    mine = page.locator("ul.mine li[data-story]")
+    expect(mine).to_have_count(1, timeout=WAIT)
+    elan_server.trainer(code, "item", item=int(mine.get_attribute("data-story")), status="visible")  # approved
+    wall = page.locator(".story-wall article")
+    expect(wall).to_have_count(1, timeout=WAIT)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for link in page.locator(".story-wall a.badge-link").all():
+        assert link.get_attribute("href").endswith("?lang=en")
+    screenshot(page, "story-wall-long-word-phone.png")

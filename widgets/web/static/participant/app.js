@@ -11,6 +11,7 @@ let renderedKey = "";
 let timerHandle = null;
 let refreshTimer = null;
 let feed = null; // the one live channel of this page (closed before another opens)
+let currentDraw = null; // draws the activity on screen from the latest state
 
 const t = (key, values) => format(strings[key] ?? key, values, lang);
 const main = document.getElementById("activity");
@@ -160,6 +161,7 @@ async function refresh() {
 async function render() {
   const s = state;
   if (s.session.closed) {
+    currentDraw = null;
     replace(el("div", { class: "card" }, el("h1", { text: t("session_closed") })));
     renderedKey = "closed";
     return;
@@ -179,6 +181,7 @@ async function render() {
   if (s.participant.name) section.append(el("p", { class: "me", text: t("you_are", { name: s.participant.name }) }));
   section.append(timerNode(s));
   if (!activity) {
+    currentDraw = null;
     section.append(el("div", { class: "card waiting" }, el("p", { text: t("waiting") })));
     replace(section);
     return;
@@ -203,12 +206,21 @@ async function render() {
       send: async (payload) => {
         const result = await api.submit(activity.id, payload);
         accepted += 1;
-        if (result.view) s.view = result.view;
+        if (result.view) {
+          s.view = result.view;
+          // A state read while this answer travelled may have been drawn meanwhile, without it:
+          // the reply is newer for this participant's own view, so it is drawn again with it.
+          if (state !== s && state && state.activity && state.activity.id === activity.id) {
+            state.view = result.view;
+            if (currentDraw) currentDraw();
+          }
+        }
         return result;
       },
-      redraw: draw,
+      redraw: () => currentDraw && currentDraw(),
     });
   };
+  currentDraw = draw;
   draw();
 }
 

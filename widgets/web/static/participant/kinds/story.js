@@ -1,7 +1,7 @@
 // Good catches: tell a colleague's act of good service; once approved, its badge can be downloaded.
 import { el, limitedField } from "../dom.js";
 
-let justSent = false; // the "sent" notice survives the redraw that follows a send
+let sentFor = null; // the activity whose story was just sent: its notice stays through redraws until typing resumes
 
 export function render({ root, state, lang, t, tx, send, redraw }) {
   const spec = state.activity;
@@ -20,17 +20,18 @@ export function render({ root, state, lang, t, tx, send, redraw }) {
     const title = field("story-title", "story_title", spec.title_max || 80, false);
     const story = field("story-text", "story_text", spec.max_length || 600, true);
     const fields = [colleague, title, story];
+    const typing = () => { sentFor = null; };
+    for (const f of fields) f.input.addEventListener("input", typing);
     const select = el("select", { id: "story-value", required: true },
       el("option", { value: "", text: "—" }),
       values.map((v) => el("option", { value: v.id, text: tx(v.label) })));
     // A full-width, finger-sized list (set through the style object: the page's policy forbids style attributes).
     Object.assign(select.style, { width: "100%", minHeight: "48px", padding: "8px", borderRadius: "8px" });
     const error = el("p", { class: "error", role: "alert", hidden: true });
-    const done = el("p", { class: "help", role: "status", hidden: !justSent, text: label("story_sent") });
-    justSent = false;
+    const done = el("p", { class: "help", role: "status", hidden: sentFor !== spec.id, text: label("story_sent") });
     const formNode = el("form", { class: "card story-form", novalidate: true },
       el("p", { class: "help", text: label("story_hint") }),
-      fields.map((f) => [f.labelNode, f.input, f.counter]),
+      fields.flatMap((f) => [f.labelNode, f.input, f.counter]),
       el("label", { for: "story-value", text: label("story_value") }), select,
       error, done, el("button", { type: "submit", class: "primary", text: label("story_send") }));
     formNode.addEventListener("submit", async (event) => {
@@ -56,7 +57,7 @@ export function render({ root, state, lang, t, tx, send, redraw }) {
       payload.nonce = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
       try {
         await send(payload);
-        justSent = true;
+        sentFor = spec.id;
         redraw();
       } catch (err) {
         error.textContent = err.status === undefined ? t("offline") : err.message;
