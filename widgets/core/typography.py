@@ -146,7 +146,8 @@ _FR_RULES: list[tuple[str, re.Pattern, object]] = [
     ("first", re.compile(rf"(?<![\d,.])\b1(?=[ {NBSP}](?:{MONTHS})\b)"), "1er"),
     ("ordinal", re.compile(r"(?<![\d,.])\b1(?:ère|ere)\b"), "1re"),
     ("ordinal", re.compile(r"(?<![\d,.])\b([2-9]|[1-9]\d)(?:ème|eme|ième)\b"), lambda m: m.group(1) + "e"),
-    ("percent-fr", re.compile(rf"(?<=\d)(?:{_SP}|{NNBSP})?(?=[%€$](?:[\s.,;:!?)»]|$))"), NBSP),
+    # a narrow no-break space (U+202F) before % and currency is fine too; a plain one or none is not
+    ("percent-fr", re.compile(rf"(?<=\d){_SP}?(?=[%€$](?:[\s.,;:!?)»]|$))"), NBSP),
 ]
 _EN_RULES: list[tuple[str, re.Pattern, object]] = [
     ("percent-en", re.compile(rf"(?<=\d)[ {NBSP}{NNBSP}](?=%)"), ""),
