@@ -6,18 +6,18 @@ PORT ?= 8866
 DATA ?= var
 PYTEST_ARGS ?=
 
-.PHONY: serve test install install-test system-packages screenshots clean
+.PHONY: serve test lint install install-test system-packages screenshots clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
 # Reinstall when the project's dependencies change.
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.installed: pyproject.toml setup.py | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.installed-test: pyproject.toml setup.py | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
@@ -32,7 +32,13 @@ serve: $(VENV)/.installed
 system-packages:
 	@$(PY) -m tests.system_setup
 
-test: $(VENV)/.installed-test system-packages
+# The code's own checks: lint and format (ruff), the layers' import contracts (import-linter).
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+test: $(VENV)/.installed-test system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Refresh the guide's and README's screenshots from a run of the browser tests.

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from widgets.live.exercises import casebook
 from widgets import content
+from widgets.live.exercises import casebook
 from widgets.workshops.cases import checks
 
 CASES = sorted((content.BUNDLED / "cases").glob("*.yaml"))
@@ -36,12 +36,96 @@ def test_every_bundled_case_validates(path):
     assert content.load_file(path)["id"] == path.stem
 
 
-def test_at_least_eight_cases_cover_the_channels_sectors_and_difficulties():
+def test_at_least_twelve_cases_cover_the_channels_sectors_and_difficulties():
     cases = casebook.load_cases()
-    assert len(cases) >= 8
-    assert {"phone", "email", "chat", "social-media", "in-person"} <= {c["channel"] for c in cases}
-    assert {"telecom", "retail", "insurance", "banking", "utilities", "public-service"} <= {c["sector"] for c in cases}
+    assert len(cases) >= 12
+    assert {"phone", "email", "chat", "social-media", "in-person", "letter", "voice-bot"} <= {c["channel"] for c in cases}
+    assert {"telecom", "retail", "insurance", "banking", "utilities", "public-service", "transport", "health", "b2b"} <= {
+        c["sector"] for c in cases}
     assert {1, 2, 3} <= {c["difficulty"] for c in cases}
+
+
+# --- what the cases teach ---------------------------------------------------------------------------
+
+
+def _paths(case):
+    paths = casebook.all_paths(case)
+    assert paths and all(w.done for w in paths)
+    return paths
+
+
+def test_at_least_six_cases_reach_different_endings_by_the_same_last_response():
+    earned = []
+    for case in casebook.load_cases():
+        by_last: dict[tuple, set] = {}
+        for walk in _paths(case):
+            by_last.setdefault((walk.path[-1], walk.choices[-1]), set()).add(walk.ending)
+        if any(len(endings) > 1 for endings in by_last.values()):
+            earned.append(case["id"])
+    assert len(earned) >= 6, earned
+
+
+def test_no_case_puts_its_best_response_always_first_or_always_longest():
+    for case in casebook.load_cases():
+        bests = [(item, casebook.best_response(item)) for item in case["steps"]]
+        positions = {[r["id"] for r in item["responses"]].index(best) for item, best in bests if best}
+        assert positions != {0}, case["id"]
+        assert checks.case_warnings(case) == [], case["id"]
+
+
+def test_at_least_three_cases_reward_a_firm_no():
+    # The best path's last response there says no to the customer's demand and the case is about a limit that holds.
+    firm = [c for c in casebook.load_cases() if any("firm-no" in r["id"] or r["id"] in ("warn-and-end", "state-rule")
+                                                     for s in c["steps"] for r in s["responses"]
+                                                     if r["id"] == casebook.best_response(s))]
+    assert len(firm) >= 3, [c["id"] for c in firm]
+
+
+def test_every_case_cites_its_sources_for_the_trainer():
+    for case in casebook.load_cases():
+        notes = case.get("notes")
+        assert notes and notes["text"]["fr"] and notes["text"]["en"], case["id"]
+        assert notes["sources"] and all(s["url"].startswith("https://") for s in notes["sources"]), case["id"]
+
+
+def test_french_law_is_stated_right_where_the_issue_found_it_wrong():
+    def notes(case_id):
+        case = casebook.get_case(case_id)
+        return " ".join(content.text(v, "fr") for v in (case["notes"]["text"], case["context"]))
+
+    assert "L216-4" in notes("parcel-not-received")
+    assert "L217-3" in notes("shop-return-partly-wrong")
+    assert "trêve hivernale" in notes("energy-vulnerable-customer") and "priorit" not in casebook.get_case(
+        "energy-vulnerable-customer")["context"]["fr"]
+    assert "forfait post-stationnement" in notes("wrong-advice-fine") and "RAPO" in notes("wrong-advice-fine")
+    for case_id in ("parcel-not-received", "shop-return-partly-wrong", "energy-vulnerable-customer"):
+        assert casebook.get_case(case_id)["notes"].get("quebec"), case_id
+
+
+def test_every_amount_carries_its_currency():
+    for case in casebook.load_cases():
+        for text in texts(case):
+            fr, en = text["fr"], text["en"]
+            # Decimal amounts: "29,99 €" in French, "€29.99" in English.
+            for match in re.finditer(r"\d+,\d{2}\b", fr):
+                assert fr[match.end():match.end() + 2].strip("\u00a0\u202f ").startswith("€"), (case["id"], fr)
+            for match in re.finditer(r"(?<!s\. )(?<!art\. )(?<!no\. )\b\d+\.\d{2}\b", en):
+                assert en[max(match.start() - 1, 0)] == "€", (case["id"], en)
+            # Money words followed by a bare number ("a refund of up to 50") are refused.
+            assert not re.search(r"(jusqu’à|bon de|virement de|remboursement de|avoir de|facture de|caution de|amende de|forfait de) \d+(?![\d,\u00a0\u202f ]*(€|%|h\b|jours|ans|mois|minutes|Go))", fr
+                                 .replace("\u00a0", " ")) or "€" in fr, (case["id"], fr)
+            assert not re.search(r"(up to|refund of|voucher of|transfer of) \d", en), (case["id"], en)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_french_typography(path):
+    case = content.load_file(path)
+    for text in texts(case):
+        fr = text["fr"]
+        assert "'" not in fr, fr  # curly apostrophes
+        assert not re.search(r"[^\u00a0\u202f][:;!?»]", fr.replace("://", "")) or not re.search(r" [:;!?»]", fr), fr
+        assert not re.search(r" [:;!?»]|« ", fr), fr  # a no-break space, never a plain one
+
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
@@ -96,6 +180,7 @@ def test_a_dangling_next_is_refused_naming_case_step_field_file_and_line(tmp_pat
 
 
 def test_a_missing_english_translation_is_refused_with_its_field_and_line(tmp_path, case):
+    needle = case["steps"][1]["responses"][0]["feedback"]["fr"][:30]
     del case["steps"][1]["responses"][0]["feedback"]["en"]
     file = write(tmp_path, case)
     [problem] = content.validate_file(file)
@@ -103,13 +188,13 @@ def test_a_missing_english_translation_is_refused_with_its_field_and_line(tmp_pa
     assert Path(problem.file).stem == "billing-double-charge"
     assert problem.field == "steps[1].responses[0].feedback.en"
     assert "missing translation 'en'" in problem.message
-    fr_line = line_of(file, "Reconnaître qu’on a mal orienté")
+    fr_line = line_of(file, needle)
     assert problem.line in (fr_line - 1, fr_line)
 
 
 def test_an_unreachable_step_is_refused(tmp_path, case):
     # 'pushback' is reached only from 'policy': send it elsewhere and the step is orphaned.
-    case["steps"][0]["responses"][2]["next"] = "check"
+    next(r for r in case["steps"][0]["responses"] if r["id"] == "policy")["next"] = "check"
     file = write(tmp_path, case)
     [problem] = content.validate_file(file)
     assert problem.field == "steps[1].id"
@@ -133,10 +218,11 @@ def test_a_path_too_short_is_refused(tmp_path, case):
 def test_a_path_too_long_is_refused():
     def step(i, last):
         target = "end" if last else f"s{i + 1}"
-        return {"id": f"s{i}", "responses": [{"id": r, "next": target} for r in "abc"]}
+        effects = dict.fromkeys(casebook.COMPETENCES, 0)
+        return {"id": f"s{i}", "responses": [{"id": r, "next": target, "effects": effects, "customer": "same"} for r in "abc"]}
 
-    data = {"id": "long", "steps": [step(i, i == 5) for i in range(6)], "endings": [{"id": "end"}],
-            "debrief": {"principles": [], "points": []}}
+    data = {"id": "long", "customer": {"mood": "calm"}, "steps": [step(i, i == 5) for i in range(6)],
+            "endings": [{"id": "end"}], "debrief": {"principles": [], "points": []}}
     problems = checks.check_case(data)
     assert [(path, "has 6 steps" in message) for path, message in problems] == [(("steps", 5, "id"), True)]
 
@@ -151,7 +237,7 @@ def test_too_few_or_too_many_responses_are_refused(tmp_path, case):
 
 
 def test_duplicate_ids_are_refused(tmp_path, case):
-    case["steps"][2]["responses"][1]["id"] = "refund-now"
+    next(r for r in case["steps"][2]["responses"] if r["id"] != "refund-now")["id"] = "refund-now"
     case["endings"][1]["id"] = "loyal"
     problems = content.validate_file(write(tmp_path, case))
     messages = " ".join(p.message for p in problems)

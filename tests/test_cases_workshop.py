@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from widgets.live.exercises import casebook
-from widgets.live.engine import Engine
 from widgets.core.errors import Forbidden, Invalid
-from widgets.live.exercises import caseplay, story
 from widgets.core.settings import Settings
+from widgets.live.engine import Engine
+from widgets.live.exercises import casebook, caseplay, story
 from widgets.live.store import Store
-from widgets.workshops.cases import dashboard as cases, solo as cases_solo
+from widgets.workshops.cases import dashboard as cases
+from widgets.workshops.cases import solo as cases_solo
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "billing-double-charge"
@@ -54,16 +54,33 @@ def test_demo_plays_a_case_to_its_ending_and_shows_the_debrief(dash):
     assert dash.message.value == ""
 
 
-def test_the_radar_shows_room_profile(dash):
+def test_the_profile_chart_shows_the_room_profile_with_whole_labels(dash):
     case = cases.current_case(dash)
     play = cases.play_state(dash)
     counts = {s: dash.results(cases.activity_id(case["id"], s, 1))["counts"] for s in casebook.walk(case, play["choices"]).path}
     expected = casebook.room_profile(case, counts)
     figure = dash.widgets_by_phase["play"].radar.figure
     trace = figure["data"][0]
-    assert trace["r"][:4] == [expected[c] for c in casebook.COMPETENCES]
-    assert trace["theta"][:4] == ["Empathie", "Prise en charge", "Résolution", "Du premier coup"]
+    # Horizontal bars, first competence at the top: the labels get the margin they need (a radar clipped them).
+    assert trace["type"] == "bar" and trace["orientation"] == "h"
+    assert trace["x"][::-1] == [expected[c] for c in casebook.COMPETENCES]
+    assert trace["y"][::-1] == ["Empathie", "Prise en charge", "Résolution", "Du premier coup"]
+    assert figure["layout"]["yaxis"]["automargin"] is True
     assert expected == cases.profile(dash)
+
+
+def test_the_ending_shows_the_path_the_alternatives_and_the_turning_step(dash):
+    case = cases.current_case(dash)
+    play = cases.play_state(dash)
+    value = dash.widgets_by_phase["play"].ending.value
+    walked = casebook.walk(case, play["choices"])
+    for step_id, choice in zip(walked.path, walked.choices):
+        assert f'data-step="{step_id}"' in value and f'data-response="{choice}"' in value
+        for other in casebook.step(case, step_id)["responses"]:
+            assert f'data-response="{other["id"]}"' in value  # the alternatives not taken are listed too
+    turning = casebook.turning_step(case, play["choices"])
+    assert value.count("elan-cases-turning-mark") == (turning is not None)
+    assert 'data-format="html"' in value and 'data-format="csv"' in value
 
 
 def test_branching_follows_the_majority_or_the_trainers_pick(dash):
@@ -96,13 +113,20 @@ def test_branching_follows_the_majority_or_the_trainers_pick(dash):
     assert cases.play_state(dash)["choices"] == ["policy"]
 
 
-def test_a_tie_goes_to_the_response_listed_first(dash):
+def test_a_tie_is_no_majority_and_the_trainer_settles_it(dash):
     cases.choose_case(dash, CASE)
     cases.start_case(dash)
     a, b = _people(dash, 2)
     _answer(dash, a, "policy")
     _answer(dash, b, "apologise-first")
-    assert cases.follow_majority(dash) == "apologise-first"
+    cases.reveal_step(dash)
+    box = dash.widgets_by_phase["play"]
+    assert "(majorité)" not in box.main.value and box.main.value.count("(égalité)") == 2
+    assert not any("elan-cases-majority" in c._dom_classes for c in box.controls.children if hasattr(c, "_dom_classes"))
+    assert any("Égalité entre" in getattr(c, "value", "") for c in box.controls.children)
+    assert cases.follow_majority(dash) is None and cases.play_state(dash)["choices"] == []
+    cases.advance(dash, "policy", "tie")
+    assert cases.play_state(dash)["picks"] == ["tie"]
 
 
 def test_nobody_answered_means_no_majority_to_follow(dash):
@@ -214,7 +238,8 @@ def test_a_learner_plays_alone_and_the_cohort_sees_the_scores():
     for response in ("take-back", "refund-now", "check-rest"):
         solo.answer(response)
         solo.go_on()
-    assert solo.walked().ending == "loyal"
+    # The same last answer as the best path, but the chat opened with a brush-off: settled, not loyal.
+    assert solo.walked().ending == "resolved"
     # Replay another branch: both paths are saved under the learner.
     solo.start_case(CASE)
     solo.begin()
@@ -223,9 +248,12 @@ def test_a_learner_plays_alone_and_the_cohort_sees_the_scores():
         solo.go_on()
     results = solo.engine.results(solo.code, cases_solo.ACTIVITY)
     rows = cases_solo.cohort_rows(results)
-    assert len(rows) == 1 and rows[0]["cases"] == 1 and rows[0]["plays"] == 2 and rows[0]["endings"] == 1
+    assert solo.walked().ending == "loyal"
+    assert len(rows) == 1 and rows[0]["cases"] == 1 and rows[0]["plays"] == 2 and rows[0]["endings"] == 2
     assert rows[0]["scores"] == casebook.scores(casebook.get_case(CASE), ["own-it", "refund-now", "check-rest"])
-    assert "1 of 3" in solo.view.value
+    assert "2 of 3" in solo.view.value
+    turning = casebook.turning_step(casebook.get_case(CASE), ["own-it", "refund-now", "check-rest"])
+    assert f"Your turning point: step {turning + 1}" in solo.view.value
 
 
 def test_cohort_demo_lists_learners_and_their_average():
@@ -241,3 +269,59 @@ def test_notebooks_are_thin_and_committed_without_outputs(name, trainer):
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert len(code) == 1 and code[0]["outputs"] == [] and code[0]["execution_count"] is None
     assert (nb["metadata"].get("elan", {}).get("role") == "trainer") is trainer
+
+
+# --- the order the responses are shown in ---------------------------------------------------------------
+
+
+def _phone_order(dash, token):
+    return [o["id"] for o in dash.engine.participant_state(dash.code, token)["activity"]["options"]]
+
+
+def test_every_phone_and_the_projector_show_the_same_shuffled_order_and_a_reload_keeps_it(dash):
+    cases.choose_case(dash, CASE)
+    cases.start_case(dash)
+    a, b, c = _people(dash, 3)
+    orders = [_phone_order(dash, token) for token in (a, b, c)]
+    assert orders[0] == orders[1] == orders[2]
+    projector = dash.widgets_by_phase["play"].main.value
+    positions = [projector.index(f'data-response="{rid}"') for rid in orders[0]]
+    assert positions == sorted(positions)
+    # The labels carry the letter of the position: "B" is the same response for everyone.
+    labels = [o["label"]["fr"][:2] for o in dash.engine.participant_state(dash.code, a)["activity"]["options"]]
+    assert labels == ["A.", "B.", "C."]
+    # A reload (a new dashboard on the same session, a phone asking again) shows the same order.
+    # A restarted kernel rebuilds the spec from the stored play alone: the same options, in the same order.
+    stored = dash.engine.session(dash.code)["state"]
+    assert cases.play_spec(dash)["options"] == stored["specs"][stored["activity"]]["options"]
+    assert _phone_order(dash, a) == orders[0]
+    # The order is recorded with the play, so the debrief can name what "A" was.
+    step = casebook.walk(casebook.get_case(CASE), []).current
+    assert cases.play_state(dash)["orders"][step] == orders[0]
+
+
+def test_sessions_get_different_orders():
+    case = casebook.get_case(CASE)
+    seen = {tuple(casebook.shown_order(case, "opening", f"S{n}/1")) for n in range(12)}
+    assert len(seen) > 1
+    assert all(sorted(order) == sorted(r["id"] for r in case["steps"][0]["responses"]) for order in seen)
+
+
+def test_a_learner_alone_gets_an_order_of_their_own():
+    one, two = cases_solo.SoloCases("en"), cases_solo.SoloCases("en")
+    orders = set()
+    for solo in (one, two, *[cases_solo.SoloCases("en") for _ in range(6)]):
+        solo.start_case(CASE)
+        solo.begin()
+        orders.add(tuple(solo.order()))
+        positions = [solo.view.value.index(f'data-response="{rid}"') for rid in solo.order()]
+        assert positions == sorted(positions)
+    assert len(orders) > 1
+    # A named learner keeps the order on a reload (same cohort, same name); another name gets another seed.
+    first = cases_solo.SoloCases("en", engine=one.engine, code=one.code, demo=False)
+    first.join("Inès")
+    again = cases_solo.SoloCases("en", engine=one.engine, code=one.code, demo=False)
+    again.join("Inès")
+    other = cases_solo.SoloCases("en", engine=one.engine, code=one.code, demo=False)
+    other.join("Yanis")
+    assert first.seed == again.seed != other.seed

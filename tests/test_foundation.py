@@ -28,12 +28,21 @@ def _spec(spec: str) -> str:
     return re.sub(r"\[.*?\]", "", spec.split("#")[0]).replace(" ", "").lower()
 
 
+def _conda_env(name: str) -> dict[str, str]:
+    """The packages of a conda environment file: conda's and those of its pip section (not the kit itself)."""
+    out = {}
+    for dep in yaml.safe_load((ROOT / name).read_text())["dependencies"]:
+        specs = dep["pip"] if isinstance(dep, dict) else [dep]
+        out.update({_name(d): _spec(d) for d in specs if not d.startswith("-") and _name(d) not in ("python", "pip")})
+    return out
+
+
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
-    conda = {_name(d): _spec(d) for d in env if isinstance(d, str) and _name(d) not in ("python", "pip")}
-    pip = {_name(d): _spec(d) for d in project}
-    assert conda == pip
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_name(d): _spec(d) for d in project["dependencies"]}
+    tests = {_name(d): _spec(d) for d in project["optional-dependencies"]["test"]}
+    assert _conda_env("environment.yml") == runtime
+    assert _conda_env("environment-test.yml") == runtime | tests
 
 
 def notebooks():

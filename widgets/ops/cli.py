@@ -135,8 +135,8 @@ def cmd_purge(args) -> int:
 
 
 def cmd_forget(args) -> int:
-    from widgets.live import privacy
     from widgets.core.errors import EngineError
+    from widgets.live import privacy
 
     settings = _settings(args)
     try:
@@ -149,8 +149,8 @@ def cmd_forget(args) -> int:
 
 
 def cmd_anonymize(args) -> int:
-    from widgets.live import privacy
     from widgets.core.errors import EngineError
+    from widgets.live import privacy
 
     settings = _settings(args)
     try:
@@ -181,6 +181,12 @@ def cmd_upgrade(args) -> int:
     return 0
 
 
+def _cases(args) -> int:
+    from widgets.workshops.cases.writer import run
+
+    return run(args.content_dir, args.json, Translator(Settings().language))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="elan", description="Élan: live customer-service training workshops.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -198,6 +204,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or folders (default: content, guide and interface strings)")
     p.add_argument("--fix", action="store_true", help="rewrite the files in place (safe and idempotent)")
     p.set_defaults(func=cmd_typography)
+
+    p = sub.add_parser("cases", help="every path of every case, its ending and scores, and what the checks flag")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--content-dir", type=Path, help="a content folder (default: the configured one)")
+    p.set_defaults(func=_cases)
 
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")

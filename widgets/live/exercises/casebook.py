@@ -1,8 +1,11 @@
 """The rules of the branching cases: walking a path, scoring the competences, the room's profile.
 
 A case (``datasets/cases/<id>.yaml``, checked by ``widgets/checks/cases.py``)
-starts at its first step; each response moves to a step or an ending, adds its
-effects to four competences and moves the customer's mood one notch (or not).
+starts at its first step; each response moves to a step, an ending or a
+decision, adds its effects to four competences, moves the customer's mood one
+notch (or not) and may teach a fact (``learns``). A decision picks the ending
+from the whole path: the first of its rules whose ``when`` holds (mood reached,
+facts known or missed, responses chosen, competence totals) gives the ending.
 Everything here is a pure function of the case and the choices: the live
 dashboard, the participant page and the solo notebook all call it.
 
@@ -16,6 +19,8 @@ dashboard, the participant page and the solo notebook all call it.
 
 from __future__ import annotations
 
+import hashlib
+import random
 import re
 from dataclasses import dataclass, field
 
@@ -33,7 +38,10 @@ class Walk:
 
     ``path`` holds the steps answered, in order; ``current`` is the step waiting
     for an answer (None once an ending is reached); ``moods`` is the customer's
-    mood at the start and after each answer, so ``customer`` is the last one.
+    mood at the start and after each answer, so ``customer`` is the last one;
+    ``facts`` are the facts learnt on the way (a response's ``learns``);
+    ``decision`` and ``rule`` say which decision and which of its rules (by
+    position) chose the ending, when the last response led to a decision.
     """
 
     case_id: str
@@ -43,6 +51,9 @@ class Walk:
     ending: str | None
     totals: dict[str, int] = field(default_factory=dict)
     moods: tuple[str, ...] = ()
+    facts: frozenset[str] = frozenset()
+    decision: str | None = None
+    rule: int | None = None
 
     @property
     def done(self) -> bool:
@@ -111,14 +122,58 @@ def response(case: dict, step_id: str, response_id: str) -> dict:
     raise KeyError(f"case '{case['id']}', step '{step_id}' has no response '{response_id}'")
 
 
+def decision(case: dict, decision_id: str) -> dict:
+    """One decision of a case by its id; ``KeyError`` if there is none."""
+    for item in case.get("decisions", []):
+        if item["id"] == decision_id:
+            return item
+    raise KeyError(f"case '{case['id']}' has no decision '{decision_id}'")
+
+
 def _move(mood: str, change: str) -> str:
     index = MOODS.index(mood) + _MOVES[change]
     return MOODS[min(max(index, 0), len(MOODS) - 1)]
 
 
+def holds(when: dict, *, mood: str, facts: set[str] | frozenset[str], chose: list[str] | tuple[str, ...],
+          totals: dict[str, int]) -> bool:
+    """Whether every condition of a decision rule's ``when`` holds on the path walked so far.
+
+    >>> holds({"mood": ["calm", "uneasy"], "knows": ["oxygen"]}, mood="calm", facts={"oxygen"}, chose=[], totals={})
+    True
+    >>> holds({"missed": ["oxygen"], "min": {"ownership": 4}}, mood="calm", facts=set(), chose=[], totals={"ownership": 3})
+    False
+    """
+    if "mood" in when and mood not in when["mood"]:
+        return False
+    if any(fact not in facts for fact in when.get("knows", [])):
+        return False
+    if any(fact in facts for fact in when.get("missed", [])):
+        return False
+    if any(response_id not in chose for response_id in when.get("chose", [])):
+        return False
+    return all(totals.get(competence, 0) >= least for competence, least in when.get("min", {}).items())
+
+
+def decide(case: dict, decision_id: str, *, mood: str, facts, chose, totals) -> tuple[str, int]:
+    """The ending a decision gives on this path, and the position of the rule that gave it.
+
+    The first rule whose ``when`` holds decides; the last rule has no ``when`` (the
+    content check makes sure of it), so there is always an answer.
+    """
+    rules = decision(case, decision_id)["rules"]
+    for index, rule in enumerate(rules):
+        if "when" not in rule or holds(rule["when"], mood=mood, facts=facts, chose=chose, totals=totals):
+            return rule["ending"], index
+    raise ValueError(f"case '{case['id']}', decision '{decision_id}': no rule applies and none is the default")
+
+
 def walk(case: dict, choices: list[str]) -> Walk:
     """Follow ``choices`` (response ids, one per step) from the first step.
 
+    A response's ``next`` names a step, an ending, or a decision: the decision's
+    rules read the path walked up to and including that response (the mood
+    reached, the facts learnt, the responses chosen, the competence totals).
     Raises ``ValueError`` for a response the current step does not offer, or a
     choice after the case has ended.
 
@@ -130,8 +185,12 @@ def walk(case: dict, choices: list[str]) -> Walk:
     reached_end: str | None = None
     totals = dict.fromkeys(COMPETENCES, 0)
     moods = [case["customer"]["mood"]]
-    path = []
-    for choice in choices:
+    facts: set[str] = set()
+    path: list[str] = []
+    decided: tuple[str | None, int | None] = (None, None)
+    step_ids = {s["id"] for s in case["steps"]}
+    decision_ids = {d["id"] for d in case.get("decisions", [])}
+    for n, choice in enumerate(choices):
         if current is None:
             raise ValueError(f"case '{case['id']}' already ended at '{reached_end}'; choice '{choice}' has no step")
         try:
@@ -141,12 +200,18 @@ def walk(case: dict, choices: list[str]) -> Walk:
         for competence in COMPETENCES:
             totals[competence] += chosen["effects"][competence]
         moods.append(_move(moods[-1], chosen["customer"]))
+        facts.update(chosen.get("learns", []))
         path.append(current)
-        if any(s["id"] == chosen["next"] for s in case["steps"]):
-            current = chosen["next"]
+        target = chosen["next"]
+        if target in step_ids:
+            current = target
+        elif target in decision_ids:
+            reached_end, rule = decide(case, target, mood=moods[-1], facts=facts, chose=choices[:n + 1], totals=totals)
+            current, decided = None, (target, rule)
         else:
-            current, reached_end = None, chosen["next"]
-    return Walk(case["id"], tuple(choices), tuple(path), current, reached_end, totals, tuple(moods))
+            current, reached_end = None, target
+    return Walk(case["id"], tuple(choices), tuple(path), current, reached_end, totals, tuple(moods),
+                frozenset(facts), *decided)
 
 
 def _range(item: dict, competence: str) -> tuple[int, int]:
@@ -230,3 +295,69 @@ def room_profile(case: dict, counts: dict[str, dict[str, int]]) -> dict[str, flo
     if not answers:
         return dict.fromkeys(COMPETENCES, 0.0)
     return {c: round(100 * earned[c] / available[c], 1) if available[c] else 100.0 for c in COMPETENCES}
+
+
+# --- the order responses are shown in --------------------------------------------------------------
+
+
+def shown_order(case: dict, step_id: str, seed: str) -> list[str]:
+    """The response ids of a step in the order they are shown, shuffled by ``seed``.
+
+    The file's order gives nothing away only if nobody sees it: a live room uses
+    its session code as the seed (everyone in the room sees the same order, so
+    "B" means the same to all, and a reload shows it again), a learner alone uses
+    their own. The shuffle is keyed by a hash of the seed, the case and the step,
+    so it does not depend on Python's per-process string hashing.
+
+    >>> case = get_case("billing-double-charge")
+    >>> shown_order(case, "opening", "ROOM42") == shown_order(case, "opening", "ROOM42")
+    True
+    >>> sorted(shown_order(case, "opening", "ROOM42")) == sorted(r["id"] for r in step(case, "opening")["responses"])
+    True
+    """
+    ids = [r["id"] for r in step(case, step_id)["responses"]]
+    key = hashlib.sha256(f"{seed}|{case['id']}|{step_id}".encode()).digest()
+    random.Random(int.from_bytes(key[:8], "big")).shuffle(ids)
+    return ids
+
+
+def best_response(item: dict) -> str | None:
+    """The response of a step with the highest sum of effects; None when two share the top."""
+    totals = sorted(((sum(r["effects"].values()), r["id"]) for r in item["responses"]), reverse=True)
+    if len(totals) > 1 and totals[0][0] == totals[1][0]:
+        return None
+    return totals[0][1]
+
+
+# --- where a path turned ----------------------------------------------------------------------------
+
+
+def reachable_endings(case: dict, choices: list[str]) -> set[str]:
+    """Every ending still possible after ``choices`` (just the ending once the path has ended)."""
+    here = walk(case, choices)
+    if here.done:
+        return {here.ending}
+    out: set[str] = set()
+    for item in step(case, here.current)["responses"]:
+        out |= reachable_endings(case, list(choices) + [item["id"]])
+    return out
+
+
+def turning_step(case: dict, choices: list[str]) -> int | None:
+    """The position (0-based) of the step whose answer settled the ending of a finished path.
+
+    Before that answer more than one ending was still possible; after it, every
+    way on led to the ending reached. None for a path that has not ended, or a
+    case whose first step already could lead to one ending only.
+
+    >>> case = get_case("billing-double-charge")
+    >>> turning_step(case, ["own-it", "refund-now", "check-rest"]) in (0, 1, 2)
+    True
+    """
+    here = walk(case, choices)
+    if not here.done:
+        return None
+    for i in range(len(choices)):
+        if len(reachable_endings(case, list(choices[:i]))) > 1 and reachable_endings(case, list(choices[:i + 1])) == {here.ending}:
+            return i
+    return None

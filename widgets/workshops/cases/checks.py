@@ -1,12 +1,17 @@
-"""Checks of a branching case that its schema cannot express: ids, branches, reachability, path length.
+"""Checks of a branching case that its schema cannot express: ids, branches, decisions, reachability, path length.
 
 Each message names the case, the step and, where it matters, the response; the
 path returned with it lets the loader add the file, the line and the field.
+:func:`check_case` finds what makes a case unplayable (refused on load);
+:func:`case_warnings` finds what makes it teach badly (the best response always
+first or always the longest, endings that do not depend on the path), reported
+by ``elan cases`` and the content tests without refusing the case.
 """
 
 from __future__ import annotations
 
 from widgets import content
+from widgets.live.exercises import casebook
 
 MIN_STEPS, MAX_STEPS = 3, 5
 MIN_RESPONSES, MAX_RESPONSES = 3, 4
@@ -48,7 +53,7 @@ def _first_cycle(steps: dict[str, dict], start: str) -> tuple[str, int] | None:
 
 
 def _paths(steps: dict[str, dict], start: str):
-    """Every path as a list of (step id, response index) pairs; the last ``next`` is an ending."""
+    """Every path as a list of (step id, response index) pairs; the last ``next`` is an ending or a decision."""
     stack = [(start, [])]
     while stack:
         step_id, path = stack.pop()
@@ -73,6 +78,14 @@ def check_case(data: dict) -> list[tuple]:
             problems.append((("endings", i, "id"), f"{name}, ending '{ending['id']}': a step has the same id, so 'next' would be ambiguous"))
 
     endings = {e["id"] for e in endings_list}
+    decisions_list = data.get("decisions", [])
+    decisions = {d["id"]: d for d in decisions_list}
+    problems += _duplicates(decisions_list, ("decisions",), lambda d: f"{name}, decision '{d['id']}'")
+    for di, item in enumerate(decisions_list):
+        where = f"{name}, decision '{item['id']}'"
+        if item["id"] in step_ids or item["id"] in endings:
+            problems.append((("decisions", di, "id"), f"{where}: a step or an ending has the same id, so 'next' would be ambiguous"))
+        problems += _decision_problems(data, item, di, where, endings)
     steps = {s["id"]: s for s in steps_list}
     for si, step in enumerate(steps_list):
         where = f"{name}, step '{step['id']}'"
@@ -83,11 +96,12 @@ def check_case(data: dict) -> list[tuple]:
             )
         problems += _duplicates(responses, ("steps", si, "responses"), lambda r: f"{where}, response '{r['id']}'")
         for ri, response in enumerate(responses):
-            if response["next"] not in steps and response["next"] not in endings:
+            if response["next"] not in steps and response["next"] not in endings and response["next"] not in decisions:
                 problems.append(
                     (
                         ("steps", si, "responses", ri, "next"),
-                        f"{where}, response '{response['id']}': next '{response['next']}' is neither a step nor an ending of this case",
+                        f"{where}, response '{response['id']}': next '{response['next']}' is neither a step, an ending "
+                        "nor a decision of this case",
                     )
                 )
     if problems:
@@ -105,9 +119,9 @@ def check_case(data: dict) -> list[tuple]:
     for si, step in enumerate(steps_list):
         if step["id"] not in reached:
             problems.append((("steps", si, "id"), f"{name}, step '{step['id']}': no response leads to this step (the case starts at '{start}')"))
-    for ei, ending in enumerate(endings_list):
-        if ending["id"] not in reached:
-            problems.append((("endings", ei, "id"), f"{name}, ending '{ending['id']}': no response leads to this ending"))
+    for di, item in enumerate(decisions_list):
+        if item["id"] not in reached:
+            problems.append((("decisions", di, "id"), f"{name}, decision '{item['id']}': no response leads to this decision"))
 
     cycle = _first_cycle(steps, start)
     if cycle:
@@ -122,6 +136,7 @@ def check_case(data: dict) -> list[tuple]:
         )
         return problems
 
+    problems += _outcome_problems(data, start)
     index = {s["id"]: i for i, s in enumerate(steps_list)}
     reported: set[tuple] = set()
     for count, path in enumerate(_paths(steps, start)):
@@ -157,3 +172,111 @@ def check_case(data: dict) -> list[tuple]:
                 (("debrief", "points", pi, "principle"), f"{name}, debrief point {pi + 1}: principle '{point['principle']}' is not in debrief.principles")
             )
     return problems
+
+
+def _decision_problems(data: dict, item: dict, di: int, where: str, endings: set[str]) -> list[tuple]:
+    """A decision's rules: endings that exist, facts learnt somewhere, responses that exist, the default last."""
+    learnt = {fact for s in data["steps"] for r in s["responses"] for fact in r.get("learns", [])}
+    response_ids = {r["id"] for s in data["steps"] for r in s["responses"]}
+    problems = []
+    rules = item["rules"]
+    for ri, rule in enumerate(rules):
+        here = ("decisions", di, "rules", ri)
+        last = ri == len(rules) - 1
+        if rule["ending"] not in endings:
+            problems.append((here + ("ending",), f"{where}, rule {ri + 1}: ending '{rule['ending']}' is not an ending of this case"))
+        if last and "when" in rule:
+            problems.append((here + ("when",), f"{where}, rule {ri + 1}: the last rule is the default and has no 'when'; "
+                                               "add a last rule with an ending only"))
+        if not last and "when" not in rule:
+            problems.append((here, f"{where}, rule {ri + 1}: only the last rule may have no 'when' (the rules after it "
+                                   "could never apply)"))
+        when = rule.get("when", {})
+        for key in ("knows", "missed"):
+            for fact in when.get(key, []):
+                if fact not in learnt:
+                    problems.append((here + ("when", key), f"{where}, rule {ri + 1}: fact '{fact}' is learnt by no "
+                                                          "response (add learns: [{fact}] to the response that teaches it)"
+                                     .replace("{fact}", fact)))
+        for response_id in when.get("chose", []):
+            if response_id not in response_ids:
+                problems.append((here + ("when", "chose"), f"{where}, rule {ri + 1}: no step offers a response '{response_id}'"))
+    return problems
+
+
+def _explore(data: dict, start: str):
+    """Every complete path, walked with :func:`widgets.live.exercises.casebook.walk` (decisions applied)."""
+    def explore(choices: list[str]):
+        here = casebook.walk(data, choices)
+        if here.done:
+            yield here
+            return
+        for item in casebook.step(data, here.current)["responses"]:
+            yield from explore(choices + [item["id"]])
+
+    for count, walked in enumerate(explore([]), 1):
+        if count > MAX_PATHS:
+            return
+        yield walked
+
+
+def _outcome_problems(data: dict, start: str) -> list[tuple]:
+    """Every ending reached and every decision rule applied on at least one path."""
+    name = f"case '{data['id']}'"
+    ended, fired = set(), set()
+    for walked in _explore(data, start):
+        ended.add(walked.ending)
+        if walked.decision:
+            fired.add((walked.decision, walked.rule))
+    problems = []
+    for ei, ending in enumerate(data["endings"]):
+        if ending["id"] not in ended:
+            problems.append((("endings", ei, "id"), f"{name}, ending '{ending['id']}': no path leads to this ending"))
+    for di, item in enumerate(data.get("decisions", [])):
+        for ri, rule in enumerate(item["rules"]):
+            if (item["id"], ri) not in fired:
+                problems.append((("decisions", di, "rules", ri), f"{name}, decision '{item['id']}', rule {ri + 1} "
+                                                                 f"(ending '{rule['ending']}'): no path makes this rule apply"))
+    return problems
+
+
+def _length(response: dict) -> float:
+    return sum(len(text) for text in response["text"].values()) / len(response["text"])
+
+
+def case_warnings(data: dict) -> list[tuple]:
+    """What a playable case does that teaches badly, as ``[(path_tuple, message)]``.
+
+    * the best response (highest sum of effects) is at the same position in the
+      file at every step: a room shown the file's order learns to pick that letter;
+    * the best response is the longest at every step: the room learns to pick the longest;
+    * no two paths that end with the same response reach different endings: the
+      ending follows from the last answer alone, so "which step decided it?" always
+      has the same answer.
+    """
+    name = f"case '{data['id']}'"
+    out = []
+    judged = []
+    for si, item in enumerate(data["steps"]):
+        best = casebook.best_response(item)
+        if best is None:
+            continue
+        ids = [r["id"] for r in item["responses"]]
+        longest = max(item["responses"], key=_length)["id"]
+        judged.append((si, ids.index(best), best == longest))
+    if len(judged) >= 2:
+        positions = {position for _, position, _ in judged}
+        if len(positions) == 1:
+            out.append((("steps",), f"{name}: the best response is at position {positions.pop() + 1} of every step; "
+                                    "vary where it stands in the file"))
+        if all(longest for _, _, longest in judged):
+            out.append((("steps",), f"{name}: the best response is the longest at every step; write responses of "
+                                    "comparable length"))
+    start = data["steps"][0]["id"]
+    by_last: dict[tuple[str, str], set[str]] = {}
+    for walked in _explore(data, start):
+        by_last.setdefault((walked.path[-1], walked.choices[-1]), set()).add(walked.ending)
+    if by_last and all(len(endings) == 1 for endings in by_last.values()):
+        out.append((("endings",), f"{name}: every ending follows from the last response alone; let a decision read "
+                                  "the path (mood, facts learnt, earlier choices)"))
+    return out

@@ -4,11 +4,17 @@ Three screens: pick a case (cards with sector, channel, difficulty); play it (th
 context, then each step: the customer's words on the projector, a response
 chosen on every phone, the room's distribution and the feedback once revealed,
 then the room's majority or the trainer's pick leads on; at the ending the
-room's path, the outcome, the competence radar and the debrief); and the
+room’s path with the alternatives not taken and the turning step, the outcome,
+the competence profile, the debrief and its printable report); and the
 good-catch wall, where the trainer approves stories and downloads their badges.
 
 The path so far is kept with ``engine.set_data`` (key ``case``), so a restarted
-kernel resumes on the same step. The rules (where a response leads, the scores)
+kernel resumes on the same step; every run of the session is kept too (key
+``case_runs``) for the debrief report. Responses are shown in an order shuffled
+per session (:func:`widgets.live.exercises.casebook.shown_order` seeded with the session code
+and the run): the projector and every phone show the same order, a reload shows
+it again, and the order is recorded with the play so the debrief names the
+response, not only its letter. The rules (where a response leads, the scores)
 are :mod:`widgets.live.exercises.casebook`'s.
 
 >>> dash = trainer_dashboard("en")          # no trainer key: demo mode, a case played with sample answers
@@ -18,19 +24,21 @@ True
 
 from __future__ import annotations
 
+import base64
 import html
-from string import ascii_uppercase
 
 import ipywidgets as w
+import plotly.graph_objects as go
 
-from widgets.web import badges
-from widgets.live.exercises import casebook
 from widgets import content
-from widgets.live.exercises import story
 from widgets.core.i18n import Translator
+from widgets.live.exercises import casebook, story
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
-from widgets.ui.results import choice_bars, radar
+from widgets.ui.results import FONT, choice_bars
+from widgets.web import badges
+from widgets.workshops.cases import report as cases_report
+from widgets.workshops.cases.report import activity_id, letter, order_of
 
 WORKSHOP = "cases"
 CATCHES = "catches"
@@ -49,10 +57,6 @@ def _both(key: str, **values) -> dict:
     return {lang: Translator(lang)(key, **values) for lang in content.LANGUAGES}
 
 
-def letter(index: int) -> str:
-    return ascii_uppercase[index]
-
-
 # --- what the session holds ------------------------------------------------------------------
 
 
@@ -61,8 +65,23 @@ def play_state(dash) -> dict:
     return dict(dash.stored().get("case") or {})
 
 
+def seed(dash, play: dict) -> str:
+    """What shuffles the responses of a run: the session code and the run (the demo has a session code too)."""
+    return f"{dash.code or 'demo'}/{play.get('run', 1)}"
+
+
 def _save_play(dash, play: dict) -> None:
+    case = casebook.get_case(play["id"])
+    walked = casebook.walk(case, play.get("choices", []))
+    if walked.current:
+        # The order shown is recorded the moment a step is shown; the debrief reads it back.
+        orders = dict(play.get("orders") or {})
+        orders.setdefault(walked.current, casebook.shown_order(case, walked.current, seed(dash, play)))
+        play["orders"] = orders
     dash._act(dash.engine.set_data, "case", play)
+    runs = dict(dash.stored().get(cases_report.RUNS) or {})
+    runs[f"{play['id']}:{play.get('run', 1)}"] = play
+    dash._act(dash.engine.set_data, cases_report.RUNS, runs, public=False)
 
 
 def current_case(dash) -> dict | None:
@@ -73,16 +92,17 @@ def current_case(dash) -> dict | None:
         return None
 
 
-def activity_id(case_id: str, step_id: str, run: int) -> str:
-    """``<case>:<step>``; a replay of the same case gets ``:<run>`` so its answers start afresh."""
-    return f"{case_id}:{step_id}" if run <= 1 else f"{case_id}:{step_id}:{run}"
+def step_spec(case: dict, step_id: str, run: int, *, revealed: bool = False, order: list[str] | None = None) -> dict:
+    """The ``choice`` activity of one step, its responses in ``order`` (the shuffled order shown to the room).
 
-
-def step_spec(case: dict, step_id: str, run: int, *, revealed: bool = False) -> dict:
-    """The ``choice`` activity of one step; the feedback travels only once revealed (the phones show it then)."""
+    The feedback travels only once revealed (the phones show it then). The letter
+    is part of each label, so the projector's "B" is the phones' "B".
+    """
     item = casebook.step(case, step_id)
+    order = order or [r["id"] for r in item["responses"]]
     options = []
-    for i, response in enumerate(item["responses"]):
+    for i, response_id in enumerate(order):
+        response = casebook.response(case, step_id, response_id)
         option = {"id": response["id"], "label": {lang: f"{letter(i)}. {text}" for lang, text in response["text"].items()}}
         if revealed:
             option["feedback"] = response["feedback"]
@@ -158,7 +178,8 @@ def reveal_step(dash) -> None:
     walked = casebook.walk(case, play["choices"])
     if walked.current is None:
         return
-    spec = step_spec(case, walked.current, play["run"], revealed=True)
+    spec = step_spec(case, walked.current, play["run"], revealed=True,
+                     order=order_of(case, play, walked.current, seed(dash, play)))
     _open(dash, spec, open=False)
     dash._act(dash.engine.reveal, spec["id"], True)
     refresh_play(dash)
@@ -169,22 +190,33 @@ def advance(dash, response_id: str, pick: str) -> None:
     case, play = current_case(dash), play_state(dash)
     casebook.walk(case, play["choices"] + [response_id])  # refuses a response the step does not offer
     play["choices"] = play["choices"] + [response_id]
-    play["picks"] = play.get("picks", []) + [pick]
+    play["picks"] = play.get("picks", []) + [pick]  # majority, tie (the trainer settled it) or trainer
     _save_play(dash, play)
     _open(dash, play_spec(dash), open=not casebook.walk(case, play["choices"]).done)
     refresh_play(dash)
 
 
+def leaders(counts: dict[str, int]) -> list[str]:
+    """The most chosen responses: one is a majority, several a tie, none when nobody answered.
+
+    >>> leaders({"a": 3, "b": 3, "c": 0}), leaders({"a": 1, "b": 4}), leaders({"a": 0})
+    (['a', 'b'], ['b'], [])
+    """
+    top = max(counts.values(), default=0)
+    return [k for k, n in counts.items() if n == top] if top else []
+
+
 def follow_majority(dash) -> str | None:
-    """Follow the room's most chosen response (ties: the one listed first); None when nobody answered."""
+    """Follow the room's most chosen response; None when nobody answered or on a tie (the trainer then picks)."""
     case, play = current_case(dash), play_state(dash)
     walked = casebook.walk(case, play["choices"])
     if walked.current is None:
         return None
-    chosen = dash.results(activity_id(case["id"], walked.current, play["run"])).get("majority")
-    if chosen:
-        advance(dash, chosen, "majority")
-    return chosen
+    top = leaders(dash.results(activity_id(case["id"], walked.current, play["run"])).get("counts", {}))
+    if len(top) != 1:
+        return None
+    advance(dash, top[0], "majority")
+    return top[0]
 
 
 def back(dash) -> None:
@@ -211,7 +243,8 @@ def play_spec(dash) -> dict | None:
         return {**_info(case, end["title"], end["outcome"]), "id": f"{case['id']}#end:{play['run']}"}
     spec_id = activity_id(case["id"], walked.current, play["run"])
     revealed = bool(dash.code) and spec_id in dash.engine.session(dash.code)["state"].get("revealed", [])
-    return step_spec(case, walked.current, play["run"], revealed=revealed)
+    return step_spec(case, walked.current, play["run"], revealed=revealed,
+                     order=order_of(case, play, walked.current, seed(dash, play)))
 
 
 # --- 1. pick a case ----------------------------------------------------------------------------
@@ -266,11 +299,15 @@ def _head_html(case: dict, walked, t, lang: str) -> str:
             f'<span class="elan-cases-mood">{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</span></p>')
 
 
-def _responses_html(item: dict, lang: str, counts: dict | None, majority: str | None, t) -> str:
+def _responses_html(case: dict, step_id: str, order: list[str], lang: str, counts: dict | None, t) -> str:
     rows = []
-    for i, response in enumerate(item["responses"]):
+    top = leaders(counts or {})
+    for i, response_id in enumerate(order):
+        response = casebook.response(case, step_id, response_id)
         count = f' <strong class="elan-cases-count">· {_e(t("cases.answered", n=counts.get(response["id"], 0)))}</strong>' if counts is not None else ""
-        mark = f' <em>({_e(t("cases.majority"))})</em>' if counts is not None and response["id"] == majority else ""
+        mark = ""
+        if counts is not None and response["id"] in top:
+            mark = f' <em class="elan-cases-lead">({_e(t("cases.majority" if len(top) == 1 else "cases.tie"))})</em>'
         feedback = (f'<br><span class="elan-muted elan-cases-feedback">→ {_e(content.text(response["feedback"], lang))}</span>'
                     if counts is not None else "")
         rows.append(f'<li data-response="{_e(response["id"])}" style="margin:.4em 0"><strong>{letter(i)}.</strong> '
@@ -311,26 +348,32 @@ def refresh_play(dash) -> None:
     results = dash.results(activity)
     shown = activity in dash.engine.session(dash.code)["state"].get("revealed", [])
     n = results.get("answered", 0)
+    order = order_of(case, play, walked.current, seed(dash, play))
+    counts = {rid: results.get("counts", {}).get(rid, 0) for rid in order}
     box.main.value = (f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
                       f'<blockquote class="elan-title elan-cases-words" style="font-weight:600;border-left:8px solid #0b5fff;'
                       f'margin:.3em 0;padding:.2em .6em">{_e(content.text(item["situation"], lang))}</blockquote>'
-                      + _responses_html(item, lang, results.get("counts", {}) if shown else None, results.get("majority"), t))
-    labels = {r["id"]: letter(i) for i, r in enumerate(item["responses"])}
+                      + _responses_html(case, walked.current, order, lang, counts if shown else None, t))
+    labels = {rid: letter(i) for i, rid in enumerate(order)}
     if shown:
         box.chart.layout.display = None
-        box.chart.update(choice_bars(results, labels))
+        box.chart.update(choice_bars({"counts": counts}, labels))
         box.status.value = f'<p class="elan-counts">{_e(t("cases.answered", n=n))}</p>'
-        majority = results.get("majority")
+        top = leaders(counts)
         controls = [back_button]
-        if majority:
-            controls.append(_button(t("cases.follow_majority", letter=labels[majority]), lambda: follow_majority(dash),
+        if len(top) == 1:
+            controls.append(_button(t("cases.follow_majority", letter=labels[top[0]]), lambda: follow_majority(dash),
                                     "elan-cases-majority", "primary"))
+        elif top:
+            controls.append(w.HTML(f'<span class="elan-big elan-cases-tie">'
+                                   f'{_e(t("cases.tie_help", letters=", ".join(labels[r] for r in top)))}</span>'))
         else:
             controls.append(w.HTML(f'<span class="elan-big">{_e(t("cases.no_majority"))}</span>'))
         controls.append(w.HTML(f'<span class="elan-muted">{_e(t("cases.explore_help"))}</span>'))
-        for response in item["responses"]:
-            controls.append(_button(t("cases.explore", letter=labels[response["id"]]),
-                                    lambda rid=response["id"]: advance(dash, rid, "trainer"), f"elan-cases-explore-{labels[response['id']]}"))
+        for rid in order:
+            pick = "tie" if len(top) > 1 and rid in top else "trainer"
+            controls.append(_button(t("cases.explore", letter=labels[rid]),
+                                    lambda rid=rid, pick=pick: advance(dash, rid, pick), f"elan-cases-explore-{labels[rid]}"))
         box.controls.children = controls
     else:
         box.status.value = f'<p class="elan-big elan-cases-hidden">{_e(t("cases.choices_hidden", n=n))}</p>'
@@ -338,39 +381,71 @@ def refresh_play(dash) -> None:
                                                       "elan-cases-reveal", "warning")]
 
 
+def profile_bars(profile: dict[str, float], labels: dict[str, str]) -> go.Figure:
+    """The room's competence profile as horizontal bars: long labels stay whole (a radar clipped them)."""
+    keys = list(profile)[::-1]
+    fig = go.Figure(go.Bar(x=[profile[k] for k in keys], y=[labels.get(k, k) for k in keys], orientation="h",
+                           marker_color="#0b5fff", text=[f"{round(profile[k])}" for k in keys], textposition="outside",
+                           cliponaxis=False))
+    fig.update_xaxes(range=[0, 110], tickvals=[0, 25, 50, 75, 100])
+    fig.update_yaxes(automargin=True, ticksuffix="  ")
+    fig.update_layout(height=80 * len(keys) + 60, margin={"l": 20, "r": 40, "t": 10, "b": 30}, font=FONT,
+                      paper_bgcolor="white", plot_bgcolor="white", showlegend=False)
+    return fig
+
+
+def debrief_files(dash) -> dict[str, tuple[str, str]]:
+    """The session's case debrief: format -> (file name, data URI), HTML (printable) and CSV, in the session's language.
+
+    The trainer's screen may be in another language than the room's; the files go to the room, so they
+    follow the session.
+    """
+    lang = (dash.session or {}).get("lang") or dash.lang
+    debriefs = cases_report.session_debriefs(dash.engine, dash.code, lang) if dash.code else []
+    files = {"html": ("text/html", cases_report.to_html(debriefs, lang, code=dash.code or "")),
+             "csv": ("text/csv", cases_report.to_csv(debriefs, lang))}
+    name = Translator(lang)("cases.report_file", code=dash.code or "demo")
+    return {fmt: (f"{name}.{fmt}", f"data:{mime};charset=utf-8;base64,{base64.b64encode(body.encode()).decode()}")
+            for fmt, (mime, body) in files.items()}
+
+
 def _draw_ending(dash, box, case: dict, play: dict, walked) -> None:
     t, lang = dash.t, dash.lang
-    x = lambda value: _e(content.text(value, lang))  # noqa: E731 - content text, escaped
     counts = room_counts(dash, case, play)
+    report = cases_report.run_debrief(case, play, counts, lang)
     rows = []
-    for i, (step_id, choice) in enumerate(zip(walked.path, walked.choices)):
-        item = casebook.step(case, step_id)
-        index = [r["id"] for r in item["responses"]].index(choice)
-        how = t("cases.majority") if (play.get("picks") or [])[i:i + 1] == ["majority"] else t("cases.trainer_pick")
-        total = sum(counts.get(step_id, {}).values())
-        chose = counts.get(step_id, {}).get(choice, 0)
-        rows.append(f'<li style="margin:.3em 0"><strong>{_e(t("cases.step_of", n=i + 1))}</strong> — '
-                    f'{letter(index)}. {x(item["responses"][index]["text"])} '
-                    f'<em class="elan-muted">({_e(how)} · {chose}/{total})</em></li>')
-    end = casebook.ending(case, walked.ending)
+    for row in report["steps"]:
+        chosen = row["chosen"]
+        others = "".join(f'<li data-response="{_e(o["id"])}">{_e(o["letter"])}. {_e(o["text"])} '
+                         f'<span class="elan-muted">({o["count"]}/{row["answered"]})</span></li>' for o in row["others"])
+        turning = (f' <strong class="elan-cases-turning-mark" style="background:#b45309;color:#fff;border-radius:.3em;'
+                   f'padding:0 .4em">{_e(t("cases.turning_step"))}</strong>' if row["turning"] else "")
+        rows.append(f'<li class="{"elan-cases-turning" if row["turning"] else ""}" data-step="{_e(row["id"])}" style="margin:.3em 0">'
+                    f'<strong>{_e(t("cases.step_of", n=row["number"]))}</strong>{turning} — '
+                    f'<span data-response="{_e(chosen["id"])}">{_e(chosen["letter"])}. {_e(chosen["text"])}</span> '
+                    f'<em class="elan-muted">({_e(row["how"])} · {chosen["count"]}/{row["answered"]})</em>'
+                    f'<ul class="elan-muted elan-cases-not-taken" style="font-size:80%">{others}</ul></li>')
+    end = report["ending"]
+    points = "".join(f"<li>{_e(p['text'])}</li>" for p in report["points"])
     principles = "".join(f"<li>{_e(t('cases.principle_' + p))}</li>" for p in case["debrief"]["principles"])
-    points = "".join(f"<li>{x(p['text'])}</li>" for p in case["debrief"]["points"])
-    questions = "".join(f"<li>{x(q)}</li>" for q in end["questions"])
-    lens = case["debrief"]["lens"]
+    questions = "".join(f"<li>{_e(q)}</li>" for q in report["questions"] + [t("cases.question_turning")])
+    links = " · ".join(f'<a class="elan-cases-download" data-format="{fmt}" href="{uri}" download="{_e(name)}">'
+                       f'{_e(t("cases.download_" + fmt))}</a>' for fmt, (name, uri) in debrief_files(dash).items())
     box.ending.value = (
-        f'<h3 class="elan-title">{_e(t("cases.outcome_title"))} : {x(end["title"])} '
-        f'<span class="elan-cases-ending elan-cases-ending-{_e(end["type"])}">({_e(t("cases.ending_" + end["type"]))})</span></h3>'
-        f'<p class="elan-big">{x(end["outcome"])}</p>'
-        f'<p class="elan-counts">{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</p>'
+        f'<h3 class="elan-title">{_e(t("cases.outcome_line", title=end["title"]))} '
+        f'<span class="elan-cases-ending elan-cases-ending-{_e(end["kind"])}">({_e(end["type"])})</span></h3>'
+        f'<p class="elan-big">{_e(end["outcome"])}</p>'
+        f'<p class="elan-counts">{_e(t("cases.mood_now", mood=report["mood"]))}</p>'
         f'<h3>{_e(t("cases.path_title"))}</h3><ol class="elan-big elan-cases-path" style="list-style:none;padding-left:0">{"".join(rows)}</ol>'
         f'<h3>{_e(t("cases.questions_title"))}</h3><ul class="elan-big elan-cases-questions">{questions}</ul>'
         f'<h3>{_e(t("cases.debrief_title"))}</h3><ul class="elan-big">{points}</ul>'
         f'<p class="elan-big"><strong>{_e(t("cases.principles_title"))}</strong></p><ul class="elan-big">{principles}</ul>'
-        f'<p class="elan-big"><strong>{_e(t("cases.lens_title"))} — {_e(t("cases.lens_" + lens["model"]))}</strong><br>{x(lens["note"])}</p>'
+        f'<p class="elan-big"><strong>{_e(t("cases.lens_title"))} — {_e(report["lens"]["name"])}</strong><br>{_e(report["lens"]["note"])}</p>'
+        f'<p class="elan-cases-downloads">{_e(t("cases.download_title"))} {links}</p>'
         f'<h3>{_e(t("cases.profile_title"))}</h3>'
     )
     box.radar.layout.display = None
-    box.radar.update(radar(casebook.room_profile(case, counts), competence_labels(t)))
+    box.radar.update(profile_bars(casebook.room_profile(case, counts), competence_labels(t)))
 
 
 # --- 3. good catches --------------------------------------------------------------------------------
@@ -452,24 +527,27 @@ def demo_play(dash) -> None:
     case = min(casebook.load_cases(), key=lambda c: c["difficulty"])
     tokens = [dash.engine.join(dash.code)[1] for _ in _DEMO_PICKS]
     dash.engine.set_data(dash.trainer, dash.code, "case",
-                         {"id": case["id"], "run": 1, "started": True, "choices": [], "picks": []})
+                         {"id": case["id"], "run": 1, "started": True, "choices": [], "picks": [], "orders": {}})
     for step_number in range(10):
         play = play_state(dash)
         walked = casebook.walk(case, play["choices"])
         if walked.done:
             break
-        item = casebook.step(case, walked.current)
-        spec = step_spec(case, walked.current, 1)
+        order = casebook.shown_order(case, walked.current, seed(dash, play))
+        spec = step_spec(case, walked.current, 1, order=order)
         dash.engine.open_activity(dash.trainer, dash.code, spec, phase="play")
         for person, token in enumerate(tokens):
-            pick = _DEMO_PICKS[(person + step_number) % len(_DEMO_PICKS)] % len(item["responses"])
-            dash.engine.submit(dash.code, token, spec["id"], {"option": item["responses"][pick]["id"]})
-        dash.engine.open_activity(dash.trainer, dash.code, step_spec(case, walked.current, 1, revealed=True),
+            pick = _DEMO_PICKS[(person + step_number) % len(_DEMO_PICKS)] % len(order)
+            dash.engine.submit(dash.code, token, spec["id"], {"option": order[pick]})
+        dash.engine.open_activity(dash.trainer, dash.code, step_spec(case, walked.current, 1, revealed=True, order=order),
                                   phase="play", open=False)
         dash.engine.reveal(dash.trainer, dash.code, spec["id"])
-        majority = dash.engine.results(dash.code, spec["id"])["majority"]
-        dash.engine.set_data(dash.trainer, dash.code, "case",
-                             {**play, "choices": play["choices"] + [majority], "picks": play["picks"] + ["majority"]})
+        counts = dash.engine.results(dash.code, spec["id"])["counts"]
+        top = leaders(counts)
+        played = {**play, "choices": play["choices"] + [top[0]], "picks": play["picks"] + ["majority" if len(top) == 1 else "tie"],
+                  "orders": {**play.get("orders", {}), walked.current: order}}
+        dash.engine.set_data(dash.trainer, dash.code, "case", played)
+        dash.engine.set_data(dash.trainer, dash.code, cases_report.RUNS, {f"{case['id']}:1": played}, public=False)
     dash.engine.open_activity(dash.trainer, dash.code, play_spec(dash), phase="play", open=False)
     dash.session = dash.engine.session(dash.code)
     dash.index = [p.id for p in dash.phases].index("play")

@@ -18,21 +18,22 @@ from __future__ import annotations
 
 import html
 import os
+import secrets
 
 import ipywidgets as w
 
-from widgets.live.exercises import casebook
 from widgets import content
-from widgets.live.engine import Engine
 from widgets.core.errors import EngineError
-from widgets.live.exercises.caseplay import cohort_average, learner_summary
 from widgets.core.i18n import Translator, pick_language
 from widgets.core.settings import Settings
+from widgets.live.engine import Engine
+from widgets.live.exercises import casebook
+from widgets.live.exercises.caseplay import cohort_average, learner_summary
 from widgets.live.store import Store
 from widgets.ui.chart import Chart
-from widgets.ui.results import radar
 from widgets.ui.trainer import current, query
-from widgets.workshops.cases.dashboard import competence_labels, letter
+from widgets.workshops.cases.dashboard import competence_labels, profile_bars
+from widgets.workshops.cases.report import letter
 
 WORKSHOP = "cases"
 ACTIVITY = "solo"
@@ -82,6 +83,8 @@ class SoloCases(w.VBox):
         self.started = False
         self.pending: str | None = None  # a response chosen, its feedback on screen
         self.plays: dict[str, list[dict]] = {}
+        # Each learner sees the responses in an order of their own (named learners keep it across reloads).
+        self.seed = secrets.token_hex(8)
         t = self.t
 
         self.name = w.Text(description=t("cases.solo_name"), style={"description_width": "initial"},
@@ -118,6 +121,8 @@ class SoloCases(w.VBox):
         except EngineError as exc:
             self.notice.value = f'<p class="elan-error">{_e(self.t(exc.key, **exc.values))}</p>'
             return
+        if name:
+            self.seed = f"{self.code}/{name.strip().casefold()}"
         self.identity.children = [w.HTML(f'<p class="elan-big">{_e(self.t("cases.solo_hello", name=name))}</p>')] if name else []
         self.notice.value = f'<p class="elan-muted">{_e(self.t("cases.solo_cohort", code=self.code))}</p>'
         self.draw_picker()
@@ -143,6 +148,10 @@ class SoloCases(w.VBox):
 
     def walked(self) -> casebook.Walk:
         return casebook.walk(self.case, self.choices)
+
+    def order(self) -> list[str]:
+        """The current step's response ids in the order this learner sees them."""
+        return casebook.shown_order(self.case, self.walked().current, self.seed)
 
     def answer(self, response_id: str) -> dict:
         """Choose a response at the current step; its feedback shows until the learner goes on."""
@@ -186,7 +195,7 @@ class SoloCases(w.VBox):
 
     def draw(self) -> None:
         t, lang, case = self.t, self.lang, self.case
-        x = lambda value: _e(content.text(value, lang))  # noqa: E731 - content text, escaped
+        x = lambda value: _e(content.text(value, lang))
         self.chart.layout.display = "none"
         if case is None:
             self.view.value, self.buttons.children = "", []
@@ -214,34 +223,40 @@ class SoloCases(w.VBox):
             self._draw_ending(head, walked)
             return
         item = casebook.step(case, walked.current)
-        responses = "".join(f'<li style="margin:.4em 0"><strong>{letter(i)}.</strong> {x(r["text"])}</li>'
-                            for i, r in enumerate(item["responses"]))
+        order = [casebook.response(case, walked.current, rid) for rid in self.order()]
+        responses = "".join(f'<li style="margin:.4em 0" data-response="{_e(r["id"])}"><strong>{letter(i)}.</strong> {x(r["text"])}</li>'
+                            for i, r in enumerate(order))
         self.view.value = head + (f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
                                   f'<blockquote class="elan-big" style="font-weight:600;border-left:6px solid #0b5fff;'
                                   f'margin:.3em 0;padding:.2em .6em">{x(item["situation"])}</blockquote>'
                                   f'<p>{_e(t("cases.choose_response"))}</p>'
                                   f'<ol class="elan-big" style="list-style:none;padding-left:0">{responses}</ol>')
         self.buttons.children = [self._button(letter(i), lambda rid=r["id"]: self.answer(rid), f"elan-cases-solo-answer-{letter(i)}",
-                                              "primary") for i, r in enumerate(item["responses"])]
+                                              "primary") for i, r in enumerate(order)]
+        for button, r in zip(self.buttons.children, order):
+            button.add_class(f"elan-cases-solo-response-{r['id']}")  # the response behind the letter, for tests and styling
 
     def _draw_ending(self, head: str, walked: casebook.Walk) -> None:
         t, lang, case = self.t, self.lang, self.case
-        x = lambda value: _e(content.text(value, lang))  # noqa: E731
+        x = lambda value: _e(content.text(value, lang))
         end = casebook.ending(case, walked.ending)
         scores = casebook.scores(case, self.choices)
         labels = competence_labels(t)
         table = "".join(f'<tr><th style="text-align:left;padding-right:1em">{_e(labels[c])}</th>'
                         f'<td class="elan-cases-solo-score" data-competence="{c}">{scores[c]}</td></tr>' for c in casebook.COMPETENCES)
         found = {p["ending"] for p in self.plays.get(case["id"], [])}
+        turning = casebook.turning_step(case, self.choices)
         questions = "".join(f"<li>{x(q)}</li>" for q in end["questions"])
         self.view.value = head + (
             f'<h3 class="elan-title">{x(end["title"])} <span class="elan-muted">({_e(t("cases.ending_" + end["type"]))})</span></h3>'
             f'<p class="elan-big">{x(end["outcome"])}</p>'
             f'<h3>{_e(t("cases.solo_scores"))}</h3><table class="elan-big">{table}</table>'
             f'<p class="elan-counts elan-cases-solo-endings">{_e(t("cases.solo_endings", n=len(found), total=len(case["endings"])))}</p>'
-            f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>')
+            + (f'<p class="elan-big elan-cases-solo-turning">{_e(t("cases.solo_turning", n=turning + 1))}</p>'
+               if turning is not None else "")
+            + f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>')
         self.chart.layout.display = None
-        self.chart.update(radar({c: scores[c] for c in casebook.COMPETENCES}, labels))
+        self.chart.update(profile_bars({c: scores[c] for c in casebook.COMPETENCES}, labels))
         self.buttons.children = [
             self._button(t("cases.solo_replay"), lambda: self.start_case(case["id"]), "elan-cases-solo-replay", "primary"),
             self._button(t("cases.solo_other"), self.pick_again, "elan-cases-solo-other"),
@@ -354,7 +369,7 @@ class Cohort(w.VBox):
                             f'<p class="elan-muted">{_e(t("cases.cohort_help"))}</p>')
         if all(v is not None for v in average["scores"].values()):
             self.chart.layout.display = None
-            self.chart.update(radar(average["scores"], labels))
+            self.chart.update(profile_bars(average["scores"], labels))
 
     def _demo(self) -> None:
         """Three sample learners, each playing the easiest case by a different path."""
