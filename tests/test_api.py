@@ -354,7 +354,7 @@ def _exports(server: ElanServer, code: str) -> dict:
         out[fmt] = r
     book = load_workbook(io.BytesIO(out["xlsx"].content))
     out["xlsx_text"] = "\n".join(
-        "\t".join("" if v is None else str(v) for v in row) for row in book.active.iter_rows(values_only=True)
+        "\t".join("" if v is None else str(v) for v in row) for sheet in book for row in sheet.iter_rows(values_only=True)
     )
     return out
 

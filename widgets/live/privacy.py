@@ -116,6 +116,20 @@ def purge(store, older_than_days: float, *, names_only: bool = False, now: float
     return removed
 
 
+#: Other places a feature keeps names (a training day's signatures and attendance lines):
+#: ``fn(conn, session, state, participant_id)`` removes them from the store and from ``state``
+#: (the session's state, written back after): every name when ``participant_id`` is None
+#: (the session turns anonymous), else that participant's.
+SCRUBBERS: list = []
+
+
+def register_scrubber(fn):
+    """Add a function that removes the names a feature keeps (see ``SCRUBBERS``)."""
+    if fn not in SCRUBBERS:
+        SCRUBBERS.append(fn)
+    return fn
+
+
 def anonymize_session(store, code: str, *, unlink_devices: bool | None = None) -> dict[str, int]:
     """Drop a session's names for good; answers, cards and votes stay, without names.
 
@@ -138,6 +152,8 @@ def anonymize_session(store, code: str, *, unlink_devices: bool | None = None) -
                 devices += 1
         state = copy.deepcopy(session["state"])
         state.update(anonymous=True, show_names=False)
+        for scrub in SCRUBBERS:
+            scrub(conn, session, state, None)
         conn.execute(
             st.sessions.update()
             .where(st.sessions.c.id == session["id"])
@@ -189,6 +205,11 @@ def forget_participant(store, code: str, participant_id: int) -> dict[str, int]:
                     kept = {k: v for k, v in data.items() if k != "text"}
                     conn.execute(e.update().where(e.c.session_id == sid, e.c.seq == seq).values(data=kept))
                     removed["events"] += 1
+        if SCRUBBERS:
+            state = copy.deepcopy(session["state"])
+            for scrub in SCRUBBERS:
+                scrub(conn, session, state, participant_id)
+            conn.execute(st.sessions.update().where(st.sessions.c.id == sid).values(state=state))
         # Their answers go with them (ON DELETE CASCADE).
         conn.execute(p.delete().where(p.c.id == participant_id))
         _append_event(conn, session, "forgotten", {"items": card_ids}, public=True)

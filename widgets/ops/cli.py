@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import widgets.workshops.day  # noqa: F401  (registers the training day's report sections: serve and export)
 from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
 
@@ -84,7 +85,7 @@ def cmd_export(args) -> int:
 
     settings = _settings(args)
     engine = _engine(settings)
-    body = export.render(engine, args.code, args.format, args.lang or settings.language)
+    body = export.render(engine, args.code, args.format, args.lang)
     out = Path(args.output or f"elan-{args.code.upper()}.{args.format}")
     if isinstance(body, bytes):
         out.write_bytes(body)
@@ -212,7 +213,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")
-    p.add_argument("--format", choices=("csv", "xlsx", "html"), default="csv")
+    p.add_argument("--format", choices=("csv", "xlsx", "html", "pdf"), default="csv")
     p.add_argument("--output", "-o")
     p.add_argument("--lang", choices=("fr", "en"))
     _add_setting_flags(p)

@@ -305,6 +305,7 @@ class ExportApi(ApiHandler):
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "html": "text/html; charset=utf-8",
+        "pdf": "application/pdf",
     }
 
     async def get(self, code, fmt):
@@ -312,7 +313,8 @@ class ExportApi(ApiHandler):
         session = await self.ctx.run_sync(self.ctx.engine.session, code)
         if not trainer.may_drive(session):
             raise Forbidden("core.error_not_trainer")
-        body = await self.ctx.run_sync(export.render, self.ctx.engine, code, fmt, self.language())
+        # In the session's language unless the trainer asks for another (?lang=en).
+        body = await self.ctx.run_sync(export.render, self.ctx.engine, code, fmt, self.get_argument("lang", None))
         self.set_header("Content-Type", self.TYPES[fmt])
         self.set_header("Content-Disposition", f'attachment; filename="elan-{session["code"]}.{fmt}"')
         self.finish(body)
@@ -500,7 +502,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/submit", SubmitApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/feed", FeedApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/results", ResultsApi, {"ctx": ctx}),
-        (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html)", ExportApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html|pdf)", ExportApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/badge/([0-9]{{1,12}})\.(svg|png|html)", BadgeApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
