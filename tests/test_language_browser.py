@@ -125,7 +125,7 @@ def test_an_over_long_paste_is_kept_and_refused_with_a_visible_message_and_a_bla
     assert page.locator("#idea-text").input_value() == pasted  # nothing cut
     counter = page.locator("#idea-text-count")
     expect(counter).to_have_text(t("core.characters_over", n=200, max=80))
-    expect(counter).to_have_class("help counter-line error")
+    expect(counter).to_have_class("counter-line error")
     assert page.locator("#idea-text").get_attribute("aria-invalid") == "true"
     page.click("#activity form button[type=submit]")
     alert = page.locator("#activity .error[role=alert]")

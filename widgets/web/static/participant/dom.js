@@ -47,7 +47,7 @@ export function limitedField({ id, max, multiline = false, rows = 3, label = nul
   const input = multiline
     ? el("textarea", { id, rows, placeholder, "aria-label": label ? null : placeholder })
     : el("input", { id, type: "text", autocomplete: "off", placeholder });
-  const counter = el("p", { class: "help counter-line", id: `${id}-count`, "aria-live": "polite" });
+  const counter = el("p", { class: "counter-line", id: `${id}-count`, "aria-live": "polite" });
   input.setAttribute("aria-describedby", counter.id);
   const update = () => {
     const length = [...input.value].length;
