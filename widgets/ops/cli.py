@@ -49,6 +49,7 @@ def cmd_serve(args) -> int:
 
 def cmd_validate(args) -> int:
     from widgets import content
+    from widgets.content import writing
 
     settings = _settings(args)
     t = Translator(settings.language)
@@ -67,6 +68,8 @@ def cmd_validate(args) -> int:
             return 2
         files += len(content.content_files(root))
         problems.extend(content.validate_tree(root))
+    # French typography and the glossaries, in the content, the guide and the interface strings.
+    problems.extend(writing.check(roots if args.paths else writing.default_roots()))
     for problem in problems:
         print(problem)
     if problems:
@@ -96,6 +99,18 @@ def cmd_print(args) -> int:
     Path(args.output).write_text(html, encoding="utf-8")
     print(Translator(settings.language)("print.written", path=args.output, n=html.count('<section class="sheet')))
     return 0
+
+
+def cmd_typography(args) -> int:
+    from widgets.content import writing
+
+    roots = [Path(p) for p in args.paths] or writing.default_roots()
+    if args.fix:
+        print(f"{writing.fix(roots)} fixes")
+    found = writing.check(roots)
+    for finding in found:
+        print(finding)
+    return 1 if found else 0
 
 
 def _engine(settings):
@@ -224,6 +239,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
     _add_setting_flags(p)
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("typography", help="report, or with --fix apply, French typography and glossary fixes")
+    p.add_argument("paths", nargs="*", help="files or folders (default: content, guide and interface strings)")
+    p.add_argument("--fix", action="store_true", help="rewrite the files in place (safe and idempotent)")
+    p.set_defaults(func=cmd_typography)
 
     p = sub.add_parser("cases", help="every path of every case, its ending and scores, and what the checks flag")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

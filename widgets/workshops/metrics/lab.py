@@ -28,6 +28,7 @@ from widgets.core.i18n import Translator
 from widgets.workshops.metrics.tickets import FIELDS, TicketImportError, guess_mapping, load_tickets, read_table
 from widgets.ui.chart import Chart, label
 from widgets.ui.results import ACCENT, FONT
+from widgets.core import i18n
 
 #: The groupings the lab offers: the three the workshop asks for first.
 GROUPS = ("channel", "week", "team", "month")
@@ -73,13 +74,13 @@ def show_value(value: float, unit: str, lang: str, t: Translator, *, scale_unit:
         return t("metrics.no_value")
     if unit == "seconds":
         scale_unit, divisor = (scale_unit, 3600.0 if scale_unit == "hours" else 60.0) if scale_unit else duration_unit(value)
-        return t(f"metrics.value_{scale_unit}", value=format_decimal(value / divisor, "#,##0.0", locale=lang))
+        return t(f"metrics.value_{scale_unit}", value=format_decimal(value / divisor, "#,##0.0", locale=i18n.babel_locale(lang)))
     if unit == "points":
-        return t("metrics.value_points", value=format_decimal(value, "+#,##0;-#,##0", locale=lang))
+        return t("metrics.value_points", value=format_decimal(value, "+#,##0;-#,##0", locale=i18n.babel_locale(lang)))
     if unit == "count":
-        return t("metrics.value_count", value=format_decimal(value, "#,##0", locale=lang))
+        return t("metrics.value_count", value=format_decimal(value, "#,##0", locale=i18n.babel_locale(lang)))
     pattern = "#,##0.00" if unit == "currency" else "#,##0.0"
-    return t(f"metrics.value_{unit}", value=format_decimal(value, pattern, locale=lang))
+    return t(f"metrics.value_{unit}", value=format_decimal(value, pattern, locale=i18n.babel_locale(lang)))
 
 
 def group_label(name, group: str, lang: str, t: Translator) -> str:
@@ -202,7 +203,7 @@ class MetricsLab(w.VBox):
         start, end = tickets["created_at"].min(), tickets["created_at"].max()
         where = t("metrics.sample_data") if sample else t("metrics.own_data")
         self.source.value = (f'<p class="elan-big"><strong>{_e(where)}</strong> · '
-                             f'{_e(t("metrics.loaded", n=format_decimal(len(tickets), "#,##0", locale=self.lang), start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))}</p>')
+                             f'{_e(t("metrics.loaded", n=format_decimal(len(tickets), "#,##0", locale=i18n.babel_locale(self.lang)), start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"))}</p>')
         if sample:
             self.mapping_box.children = []
             self.errors.value = ""
@@ -281,7 +282,7 @@ class MetricsLab(w.VBox):
         for metric, spec in cat.items():
             fig = figures.get(metric) or metrics.figure(self.tickets, metric)
             if fig.ok:
-                value, note = show_value(fig.value, spec["unit"], lang, t), t("metrics.based_on", n=format_decimal(fig.n, "#,##0", locale=lang))
+                value, note = show_value(fig.value, spec["unit"], lang, t), t("metrics.based_on", n=format_decimal(fig.n, "#,##0", locale=i18n.babel_locale(lang)))
             else:
                 missing = fig.detail.get("field")
                 value = t("metrics.no_value")
@@ -330,7 +331,7 @@ class MetricsLab(w.VBox):
         fig, trap = trap_figure(self.tickets, t)
         self.trap_chart.update(fig)
         self.trap_chart.layout.display = None
-        change = {k: format_decimal(v, "+#,##0;-#,##0", locale=self.lang) for k, v in trap.change.items() if not math.isnan(v)}
+        change = {k: format_decimal(v, "+#,##0;-#,##0", locale=i18n.babel_locale(self.lang)) for k, v in trap.change.items() if not math.isnan(v)}
         said = t("metrics.trap_shown" if trap.shown else "metrics.trap_not_shown", aht=change.get("aht", "—"),
                  fcr=change.get("fcr", "—"), work=change.get("handle_per_ticket", "—"))
         self.trap_text.value = (f'<h3 class="elan-title">{_e(t("metrics.trap_title"))}</h3>'

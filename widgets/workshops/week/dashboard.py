@@ -20,7 +20,6 @@ from pathlib import Path
 
 import ipywidgets as w
 import jinja2
-from babel.dates import format_date
 
 from widgets import content
 from widgets.workshops.week import rules as week
@@ -31,6 +30,7 @@ from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.vote import DotVoteResults
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
 from widgets.workshops.week.printables import idea_cards
+from widgets.core import i18n
 
 WORKSHOP = "week"
 IDEAS, VOTE = "week_ideas", "week_vote"
@@ -91,7 +91,9 @@ def seed_cards(dash) -> None:
         return
     lang = _session_lang(dash)
     for card in content.load("week/ideas")["ideas"]:
-        dash.engine.add_item(dash.trainer, dash.code, IDEAS, content.text(card["title"], lang), data={"card": card["id"]})
+        # Each phone shows the card in its own language: the card keeps its title in all of them.
+        texts = {code: content.text(card["title"], code) for code in content.LANGUAGES}
+        dash.engine.add_item(dash.trainer, dash.code, IDEAS, texts[lang], data={"card": card["id"], "texts": texts})
 
 
 def idea_id(card: dict) -> str:
@@ -166,9 +168,9 @@ def dates_html(year_: int, lang: str) -> str:
     listed = [{"year": int(f["year"]) if f.get("year") else "", "text": content.text(f["text"], lang)}
               for f in (facts[i] for i in FACTS)]
     return str(_html().dates(
-        t("week.dates", start=format_date(monday, "d MMMM", locale=lang), end=format_date(friday, "d MMMM y", locale=lang)),
-        t("week.french_dates", start=format_date(fr_monday, "d MMMM", locale=lang),
-          end=format_date(fr_friday, "d MMMM y", locale=lang)),
+        t("week.dates", start=i18n.format_date(monday, "d MMMM", lang), end=i18n.format_date(friday, "d MMMM y", lang)),
+        t("week.french_dates", start=i18n.format_date(fr_monday, "d MMMM", lang),
+          end=i18n.format_date(fr_friday, "d MMMM y", lang)),
         t("week.rule_title"), content.text(doc["rule"], lang), t("week.facts_title"), listed,
     ))
 

@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import ipywidgets as w
-from babel.dates import format_date, format_time, get_month_names
+from babel.dates import format_time, get_month_names
 
 from widgets import content
 from widgets.workshops.week import rules as week
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
 from widgets.workshops.week.export import plan_files
+from widgets.core import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Calendar time zones offered for the .ics (France, Belgium, Switzerland, Québec and Ontario, then UTC).
@@ -128,7 +129,7 @@ class _Row:
         narrow = lambda px: w.Layout(width=px)  # noqa: E731
         self.title = w.HTML(f"<strong>{html.escape(week.title(p.idea, planner.ideas, lang))}</strong>",
                             layout=narrow("200px"))
-        self.day = w.Dropdown(options=[(format_date(d, "EEE d MMM", locale=lang), i) for i, d in enumerate(days)],
+        self.day = w.Dropdown(options=[(i18n.format_date(d, "EEE d MMM", lang), i) for i, d in enumerate(days)],
                               value=p.day, layout=narrow("140px"))
         self.part = w.Dropdown(options=[(t(f"week.part_{part}"), part) for part in week.PARTS], value=p.part,
                                layout=narrow("140px"))
@@ -386,7 +387,7 @@ class WeekPlanner:
                 if (start < plan.morning[1]) if part == "morning" else (end > plan.morning[1]):
                     cells[p.day].append({
                         "idea": p.idea, "title": week.title(p.idea, self.ideas, lang),
-                        "time": f"{format_time(start, 'short', locale=lang)}–{format_time(end, 'short', locale=lang)}",
+                        "time": f"{format_time(start, 'short', locale=i18n.babel_locale(lang))}–{format_time(end, 'short', locale=i18n.babel_locale(lang))}",
                         "owner": p.owner, "budget": week.money(p.budget, plan.currency, lang),
                         "remote": t("week.remote_mark") if week.is_remote(p, self.ideas) else "",
                         "big": self.ideas.get(p.idea, {}).get("size") == "big", "warn": i in flagged,
@@ -402,7 +403,7 @@ class WeekPlanner:
                 total_text += " · " + t("week.left_over", left=week.money(plan.budget - total, plan.currency, lang))
         return _render(
             "week_board.html", heading=t("week.plan_title", year=self.year),
-            days=[format_date(d, "EEEE d MMM", locale=lang) for d in week.week_days(self.year)],
+            days=[i18n.format_date(d, "EEEE d MMM", lang) for d in week.week_days(self.year)],
             rows=rows, empty=t("week.empty_week") if not plan.placements else "",
             total=total_text, over=plan.budget is not None and total > plan.budget,
             warnings=[{"kind": c.kind, "message": c.message(lang), "explanation": c.explanation(lang)} for c in found],
@@ -412,7 +413,7 @@ class WeekPlanner:
     def year_table_html(self) -> str:
         """The year as twelve months: the week in October, each recurring action on its days."""
         t, lang = self.t, self.lang
-        months = get_month_names("abbreviated", locale=lang)
+        months = get_month_names("abbreviated", locale=i18n.babel_locale(lang))
         monday, friday = week.service_week(self.year)
         csw = ["" for _ in range(12)]
         csw[9] = f"{monday.day}–{friday.day}"
