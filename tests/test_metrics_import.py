@@ -37,53 +37,111 @@ def problems_of(source, mapping=None) -> TicketImportError:
 
 VENDORS = {
     "zendesk.csv": {
-        "mapping": {"ticket_id": "Id", "customer_id": "Requester id", "created_at": "Created at",
-                    "first_response_seconds": "First reply time in minutes", "resolved_at": "Solved at",
-                    "resolution_seconds": "Full resolution time in minutes", "status": "Status", "channel": "Via",
-                    "team": "Group", "agent": "Assignee", "reopened": "Reopens", "csat": "Satisfaction Score"},
+        "mapping": {
+            "ticket_id": "Id",
+            "customer_id": "Requester id",
+            "created_at": "Created at",
+            "first_response_seconds": "First reply time in minutes",
+            "resolved_at": "Solved at",
+            "resolution_seconds": "Full resolution time in minutes",
+            "status": "Status",
+            "channel": "Via",
+            "team": "Group",
+            "agent": "Assignee",
+            "reopened": "Reopens",
+            "csat": "Satisfaction Score",
+        },
         "units": {"first_response_seconds": "minutes", "resolution_seconds": "minutes"},
         # Good and Bad answered; Offered and Unoffered are no answer.
         "figures": {"CSAT": (50.0, 2), "FRT": (34 * 60, 3), "REOPEN": (100 / 3, 3), "BACKLOG": (1, 4)},
     },
     "freshdesk.csv": {
-        "mapping": {"ticket_id": "Ticket ID", "customer_id": "Contact ID", "created_at": "Created time",
-                    "first_response_seconds": "First response time (in hrs)", "resolved_at": "Resolved time",
-                    "resolution_seconds": "Resolution time (in hrs)", "status": "Status", "channel": "Source",
-                    "team": "Group", "agent": "Agent", "handle_seconds": "Time tracked",
-                    "contacts": "Customer interactions", "csat": "Survey results"},
+        "mapping": {
+            "ticket_id": "Ticket ID",
+            "customer_id": "Contact ID",
+            "created_at": "Created time",
+            "first_response_seconds": "First response time (in hrs)",
+            "resolved_at": "Resolved time",
+            "resolution_seconds": "Resolution time (in hrs)",
+            "status": "Status",
+            "channel": "Source",
+            "team": "Group",
+            "agent": "Agent",
+            "handle_seconds": "Time tracked",
+            "contacts": "Customer interactions",
+            "csat": "Survey results",
+        },
         "units": {"first_response_seconds": "hours", "resolution_seconds": "hours", "handle_seconds": "seconds"},
-        "figures": {"FRT": (1.5 * 3600, 3), "FCR": (50.0, 2), "AHT": ((12 * 60 + 35 * 60 + 30 + 5 * 60) / 5, 3),
-                    "CSAT": (50.0, 2)},
+        "figures": {
+            "FRT": (1.5 * 3600, 3),
+            "FCR": (50.0, 2),
+            "AHT": ((12 * 60 + 35 * 60 + 30 + 5 * 60) / 5, 3),
+            "CSAT": (50.0, 2),
+        },
     },
     "zoho_desk.csv": {
-        "mapping": {"ticket_id": "Ticket Id", "customer_id": "Email", "created_at": "Created Time",
-                    "first_response_seconds": "First Response Time (in hours)", "resolved_at": "Ticket Closed Time",
-                    "status": "Status", "channel": "Channel", "team": "Department", "agent": "Ticket Owner",
-                    "reopened": "Number of Reopen", "csat": "Happiness Rating"},
+        "mapping": {
+            "ticket_id": "Ticket Id",
+            "customer_id": "Email",
+            "created_at": "Created Time",
+            "first_response_seconds": "First Response Time (in hours)",
+            "resolved_at": "Ticket Closed Time",
+            "status": "Status",
+            "channel": "Channel",
+            "team": "Department",
+            "agent": "Ticket Owner",
+            "reopened": "Number of Reopen",
+            "csat": "Happiness Rating",
+        },
         "units": {"first_response_seconds": "hours"},
-        "figures": {"FCR": (50.0, 2), "TTR": ((45 * 60 + (2 * 86400 + 6 * 3600 + 25 * 60)) / 2, 2),
-                    "CSAT": (100 / 3, 3)},
+        "figures": {
+            "FCR": (50.0, 2),
+            "TTR": ((45 * 60 + (2 * 86400 + 6 * 3600 + 25 * 60)) / 2, 2),
+            "CSAT": (100 / 3, 3),
+        },
     },
     "salesforce_cases.csv": {
-        "mapping": {"ticket_id": "Case Number", "customer_id": "Contact Name", "created_at": "Date/Time Opened",
-                    "resolved_at": "Date/Time Closed", "status": "Status", "channel": "Case Origin",
-                    "agent": "Case Owner"},
+        "mapping": {
+            "ticket_id": "Case Number",
+            "customer_id": "Contact Name",
+            "created_at": "Date/Time Opened",
+            "resolved_at": "Date/Time Closed",
+            "status": "Status",
+            "channel": "Case Origin",
+            "agent": "Case Owner",
+        },
         "units": {},
         "figures": {"TTR": ((5 * 3600 + 35 * 60 + 2 * 86400 + 22 * 3600 + 30 * 60) / 2, 2), "BACKLOG": (1, 3)},
     },
     "hubspot_tickets.csv": {
-        "mapping": {"ticket_id": "Ticket ID", "customer_id": "Associated Contact", "created_at": "Create date",
-                    "first_response_seconds": "Time to first agent reply", "resolved_at": "Close date",
-                    "resolution_seconds": "Time to close", "status": "Ticket status", "channel": "Source",
-                    "agent": "Ticket owner"},
+        "mapping": {
+            "ticket_id": "Ticket ID",
+            "customer_id": "Associated Contact",
+            "created_at": "Create date",
+            "first_response_seconds": "Time to first agent reply",
+            "resolved_at": "Close date",
+            "resolution_seconds": "Time to close",
+            "status": "Ticket status",
+            "channel": "Source",
+            "agent": "Ticket owner",
+        },
         "units": {"first_response_seconds": "milliseconds", "resolution_seconds": "milliseconds"},
         "figures": {"FRT": (1800.0, 3), "BACKLOG": (1, 3)},
     },
     "gorgias.csv": {
-        "mapping": {"ticket_id": "Ticket id", "customer_id": "Customer email", "created_at": "Created date",
-                    "first_response_seconds": "First response time (s)", "resolved_at": "Closed date",
-                    "resolution_seconds": "Resolution time (s)", "status": "Status", "channel": "Channel",
-                    "team": "Team", "agent": "Assignee", "csat": "Satisfaction score"},
+        "mapping": {
+            "ticket_id": "Ticket id",
+            "customer_id": "Customer email",
+            "created_at": "Created date",
+            "first_response_seconds": "First response time (s)",
+            "resolved_at": "Closed date",
+            "resolution_seconds": "Resolution time (s)",
+            "status": "Status",
+            "channel": "Channel",
+            "team": "Team",
+            "agent": "Assignee",
+            "csat": "Satisfaction score",
+        },
         "units": {"first_response_seconds": "seconds", "resolution_seconds": "seconds"},
         "figures": {"CSAT": (200 / 3, 3), "FRT": (300.0, 3), "BACKLOG": (1, 4)},
     },
@@ -154,7 +212,9 @@ def test_an_unknown_unit_is_refused_by_name():
 
 
 def test_fcr_from_contact_counts_without_a_resolution_date():
-    text = "Ticket,Date,Contacts\n" + "".join(f"{i},2024-01-0{1 + i % 5} 10:00,{1 if i % 4 else 2}\n" for i in range(1, 9))
+    text = "Ticket,Date,Contacts\n" + "".join(
+        f"{i},2024-01-0{1 + i % 5} 10:00,{1 if i % 4 else 2}\n" for i in range(1, 9)
+    )
     df = import_tickets(io.BytesIO(text.encode())).tickets
     fcr = metrics.fcr(df)
     assert fcr.value == pytest.approx(75.0) and fcr.n == 8
@@ -177,8 +237,9 @@ def test_a_file_with_no_customer_column():
 
 def test_a_customer_column_that_is_really_the_ticket_number_gives_no_retention():
     text = "ticket,client,created\n" + "".join(f"{i},{i},2024-0{1 + i % 3}-02 10:00\n" for i in range(1, 10))
-    df = import_tickets(io.BytesIO(text.encode()), {"ticket_id": "ticket", "customer_id": "client",
-                                                     "created_at": "created"}).tickets
+    df = import_tickets(
+        io.BytesIO(text.encode()), {"ticket_id": "ticket", "customer_id": "client", "created_at": "created"}
+    ).tickets
     crr = metrics.crr(df)
     assert not crr.ok and crr.reason == "metrics.reason_no_repeat_customers"
 
@@ -190,7 +251,9 @@ def french_export(rows: int = 30) -> str:
     """A semicolon export with decimal commas and day-first dates; lines 12 and 22 are broken copies."""
     lines = ["N° ticket;Date de création;Canal;DMT (min);Nb contacts;Satisfaction"]
     for i in range(1, rows + 1):
-        lines.append(f"T{i:03d};{1 + i % 28:02d}/03/2024 09:{i % 60:02d};téléphone;{5 + i % 7},5;{1 + i % 3};{1 + i % 5}")
+        lines.append(
+            f"T{i:03d};{1 + i % 28:02d}/03/2024 09:{i % 60:02d};téléphone;{5 + i % 7},5;{1 + i % 3};{1 + i % 5}"
+        )
     # Line 12 is the ticket of line 13, typed with a date that is not one; line 22 that of line 23, cut short.
     lines[11] = "T012;le 12 mars;téléphone;6,5;1;4"
     lines[21] = "T022;23/03/2024 09:22;téléphone"
@@ -311,14 +374,41 @@ def test_xlsx_written_with_openpyxl(tmp_path):
 
 
 def test_guess_mapping_reads_french_and_english_names():
-    guessed = guess_mapping(["Numéro de ticket", "Code client", "Date d'ouverture", "Date de clôture",
-                             "Canal", "Équipe", "Conseiller", "DMT", "Nb contacts", "Rouvert", "CSAT",
-                             "Effort client", "Commande", "Montant commande", "Note de recommandation (0-10)"])
+    guessed = guess_mapping(
+        [
+            "Numéro de ticket",
+            "Code client",
+            "Date d'ouverture",
+            "Date de clôture",
+            "Canal",
+            "Équipe",
+            "Conseiller",
+            "DMT",
+            "Nb contacts",
+            "Rouvert",
+            "CSAT",
+            "Effort client",
+            "Commande",
+            "Montant commande",
+            "Note de recommandation (0-10)",
+        ]
+    )
     assert guessed == {
-        "ticket_id": "Numéro de ticket", "customer_id": "Code client", "created_at": "Date d'ouverture",
-        "resolved_at": "Date de clôture", "channel": "Canal", "team": "Équipe", "agent": "Conseiller",
-        "handle_seconds": "DMT", "contacts": "Nb contacts", "reopened": "Rouvert", "nps": "Note de recommandation (0-10)",
-        "csat": "CSAT", "ces": "Effort client", "order_id": "Commande", "order_value": "Montant commande",
+        "ticket_id": "Numéro de ticket",
+        "customer_id": "Code client",
+        "created_at": "Date d'ouverture",
+        "resolved_at": "Date de clôture",
+        "channel": "Canal",
+        "team": "Équipe",
+        "agent": "Conseiller",
+        "handle_seconds": "DMT",
+        "contacts": "Nb contacts",
+        "reopened": "Rouvert",
+        "nps": "Note de recommandation (0-10)",
+        "csat": "CSAT",
+        "ces": "Effort client",
+        "order_id": "Commande",
+        "order_value": "Montant commande",
     }
 
 

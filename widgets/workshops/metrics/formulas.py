@@ -26,8 +26,8 @@ never read as zeros: they are counted in ``missing``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -231,7 +231,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
-def _mean(groups: _Groups, parts: "Parts", empty: str) -> pd.DataFrame:
+def _mean(groups: _Groups, parts: Parts, empty: str) -> pd.DataFrame:
     """Σ num / Σ den over the tickets in scope whose value is known, per group."""
     codes, k = groups.codes, len(groups.labels)
     used = ~np.isnan(parts.num)

@@ -27,9 +27,10 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Callable, Iterable
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -83,55 +84,255 @@ MAX_SHOWN = 20
 #: "first_reply_time"). From the export and report fields documented by Zendesk, Freshdesk, Zoho
 #: Desk, Salesforce Service Cloud (Case), HubSpot (tickets) and Gorgias, and French variants.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "ticket_id": ("ticket_id", "ticket_number", "ticket_no", "no_ticket", "numero_ticket", "num_ticket", "id_ticket",
-                  "case_number", "case_id", "incident_id", "request_id", "id_demande", "numero_demande", "ticket",
-                  "id", "reference", "ref"),
-    "customer_id": ("customer_id", "requester_id", "client_id", "id_client", "numero_client", "no_client",
-                    "code_client", "contact_id", "account_id", "customer", "client", "requester", "demandeur",
-                    "customer_email", "requester_email", "contact_email", "email", "e_mail", "courriel",
-                    "adresse_e_mail", "contact_name", "contact", "associated_contact", "account_name", "nom_client"),
-    "created_at": ("created_at", "created_time", "created_date", "creation_date", "create_date", "date_time_opened",
-                   "ticket_created", "created", "date_creation", "date_heure_creation", "cree_le", "creation",
-                   "opened_at", "opened", "opened_date", "date_ouverture", "ouvert_le", "submitted_at",
-                   "received_at", "date_reception", "date"),
-    "first_response_at": ("first_response_at", "first_reply_at", "first_responded_at", "first_response_date",
-                          "first_reply_date", "date_premiere_reponse", "premiere_reponse_le"),
-    "first_response_seconds": ("first_reply_time", "first_response_time", "time_to_first_agent_reply",
-                               "time_to_first_response", "first_response", "first_reply", "frt",
-                               "delai_premiere_reponse", "temps_premiere_reponse", "duree_premiere_reponse",
-                               "premiere_reponse", "dpr"),
-    "resolved_at": ("resolved_at", "solved_at", "closed_at", "resolved_time", "closed_time", "ticket_closed_time",
-                    "date_time_closed", "resolution_date", "close_date", "closed_date", "resolved", "solved",
-                    "closed", "date_resolution", "resolu_le", "date_cloture", "cloture_le", "date_fermeture"),
-    "resolution_seconds": ("full_resolution_time", "resolution_time", "time_to_close", "time_to_resolution",
-                           "first_resolution_time", "ttr", "temps_resolution", "duree_resolution",
-                           "delai_resolution"),
+    "ticket_id": (
+        "ticket_id",
+        "ticket_number",
+        "ticket_no",
+        "no_ticket",
+        "numero_ticket",
+        "num_ticket",
+        "id_ticket",
+        "case_number",
+        "case_id",
+        "incident_id",
+        "request_id",
+        "id_demande",
+        "numero_demande",
+        "ticket",
+        "id",
+        "reference",
+        "ref",
+    ),
+    "customer_id": (
+        "customer_id",
+        "requester_id",
+        "client_id",
+        "id_client",
+        "numero_client",
+        "no_client",
+        "code_client",
+        "contact_id",
+        "account_id",
+        "customer",
+        "client",
+        "requester",
+        "demandeur",
+        "customer_email",
+        "requester_email",
+        "contact_email",
+        "email",
+        "e_mail",
+        "courriel",
+        "adresse_e_mail",
+        "contact_name",
+        "contact",
+        "associated_contact",
+        "account_name",
+        "nom_client",
+    ),
+    "created_at": (
+        "created_at",
+        "created_time",
+        "created_date",
+        "creation_date",
+        "create_date",
+        "date_time_opened",
+        "ticket_created",
+        "created",
+        "date_creation",
+        "date_heure_creation",
+        "cree_le",
+        "creation",
+        "opened_at",
+        "opened",
+        "opened_date",
+        "date_ouverture",
+        "ouvert_le",
+        "submitted_at",
+        "received_at",
+        "date_reception",
+        "date",
+    ),
+    "first_response_at": (
+        "first_response_at",
+        "first_reply_at",
+        "first_responded_at",
+        "first_response_date",
+        "first_reply_date",
+        "date_premiere_reponse",
+        "premiere_reponse_le",
+    ),
+    "first_response_seconds": (
+        "first_reply_time",
+        "first_response_time",
+        "time_to_first_agent_reply",
+        "time_to_first_response",
+        "first_response",
+        "first_reply",
+        "frt",
+        "delai_premiere_reponse",
+        "temps_premiere_reponse",
+        "duree_premiere_reponse",
+        "premiere_reponse",
+        "dpr",
+    ),
+    "resolved_at": (
+        "resolved_at",
+        "solved_at",
+        "closed_at",
+        "resolved_time",
+        "closed_time",
+        "ticket_closed_time",
+        "date_time_closed",
+        "resolution_date",
+        "close_date",
+        "closed_date",
+        "resolved",
+        "solved",
+        "closed",
+        "date_resolution",
+        "resolu_le",
+        "date_cloture",
+        "cloture_le",
+        "date_fermeture",
+    ),
+    "resolution_seconds": (
+        "full_resolution_time",
+        "resolution_time",
+        "time_to_close",
+        "time_to_resolution",
+        "first_resolution_time",
+        "ttr",
+        "temps_resolution",
+        "duree_resolution",
+        "delai_resolution",
+    ),
     "status": ("status", "ticket_status", "case_status", "statut", "etat", "state", "resolution_status"),
-    "channel": ("channel", "canal", "canal_contact", "contact_channel", "via", "source", "case_origin", "origin",
-                "media", "medium"),
-    "team": ("team", "equipe", "group", "groupe", "department", "departement", "service", "queue",
-             "file_attente"),
-    "agent": ("agent", "assignee", "assigned_to", "ticket_owner", "case_owner", "owner", "attribue_a",
-              "conseiller", "conseillere", "advisor", "agent_name", "nom_agent", "operateur"),
-    "handle_seconds": ("handle_seconds", "handle_time", "handling_time", "average_handle_time", "time_tracked",
-                       "time_spent", "aht", "dmt", "duree_traitement", "temps_traitement", "temps_passe",
-                       "duree_moyenne_traitement"),
-    "contacts": ("contacts", "contact_count", "number_of_contacts", "contacts_for_issue", "customer_interactions",
-                 "nb_contacts", "nombre_contacts", "nombre_de_contacts", "interactions", "nb_interactions"),
-    "reopened": ("reopened", "reopens", "reopen", "is_reopened", "reopen_count", "number_of_reopen",
-                 "reouvert", "rouvert", "reouverture", "reouvertures", "nb_reouvertures"),
-    "nps": ("nps", "nps_score", "note_nps", "likelihood_to_recommend", "ltr", "recommendation_score",
-            "note_recommandation", "score_recommandation", "recommandation", "probabilite_recommandation"),
-    "csat": ("csat", "csat_score", "satisfaction_score", "satisfaction_rating", "customer_satisfaction",
-             "survey_results", "happiness_rating", "satisfaction", "note_satisfaction", "satisfaction_client",
-             "score_satisfaction", "satc"),
-    "ces": ("ces", "ces_score", "customer_effort", "customer_effort_score", "effort", "effort_client",
-            "score_effort", "note_effort"),
+    "channel": (
+        "channel",
+        "canal",
+        "canal_contact",
+        "contact_channel",
+        "via",
+        "source",
+        "case_origin",
+        "origin",
+        "media",
+        "medium",
+    ),
+    "team": ("team", "equipe", "group", "groupe", "department", "departement", "service", "queue", "file_attente"),
+    "agent": (
+        "agent",
+        "assignee",
+        "assigned_to",
+        "ticket_owner",
+        "case_owner",
+        "owner",
+        "attribue_a",
+        "conseiller",
+        "conseillere",
+        "advisor",
+        "agent_name",
+        "nom_agent",
+        "operateur",
+    ),
+    "handle_seconds": (
+        "handle_seconds",
+        "handle_time",
+        "handling_time",
+        "average_handle_time",
+        "time_tracked",
+        "time_spent",
+        "aht",
+        "dmt",
+        "duree_traitement",
+        "temps_traitement",
+        "temps_passe",
+        "duree_moyenne_traitement",
+    ),
+    "contacts": (
+        "contacts",
+        "contact_count",
+        "number_of_contacts",
+        "contacts_for_issue",
+        "customer_interactions",
+        "nb_contacts",
+        "nombre_contacts",
+        "nombre_de_contacts",
+        "interactions",
+        "nb_interactions",
+    ),
+    "reopened": (
+        "reopened",
+        "reopens",
+        "reopen",
+        "is_reopened",
+        "reopen_count",
+        "number_of_reopen",
+        "reouvert",
+        "rouvert",
+        "reouverture",
+        "reouvertures",
+        "nb_reouvertures",
+    ),
+    "nps": (
+        "nps",
+        "nps_score",
+        "note_nps",
+        "likelihood_to_recommend",
+        "ltr",
+        "recommendation_score",
+        "note_recommandation",
+        "score_recommandation",
+        "recommandation",
+        "probabilite_recommandation",
+    ),
+    "csat": (
+        "csat",
+        "csat_score",
+        "satisfaction_score",
+        "satisfaction_rating",
+        "customer_satisfaction",
+        "survey_results",
+        "happiness_rating",
+        "satisfaction",
+        "note_satisfaction",
+        "satisfaction_client",
+        "score_satisfaction",
+        "satc",
+    ),
+    "ces": (
+        "ces",
+        "ces_score",
+        "customer_effort",
+        "customer_effort_score",
+        "effort",
+        "effort_client",
+        "score_effort",
+        "note_effort",
+    ),
     "qa_score": ("qa_score", "qa", "quality_score", "score_qualite", "note_qualite", "qualite", "aq", "note_aq"),
-    "order_id": ("order_id", "order_number", "order", "commande", "numero_commande", "no_commande", "id_commande",
-                 "num_commande"),
-    "order_value": ("order_value", "order_amount", "order_total", "amount", "montant", "montant_commande",
-                    "valeur_commande", "montant_ttc", "panier"),
+    "order_id": (
+        "order_id",
+        "order_number",
+        "order",
+        "commande",
+        "numero_commande",
+        "no_commande",
+        "id_commande",
+        "num_commande",
+    ),
+    "order_value": (
+        "order_value",
+        "order_amount",
+        "order_total",
+        "amount",
+        "montant",
+        "montant_commande",
+        "valeur_commande",
+        "montant_ttc",
+        "panier",
+    ),
 }
 #: Words that, anywhere in a column's name, point to a field when no name above matches.
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -157,25 +358,80 @@ _FILLERS = {"de", "d", "du", "des", "la", "le", "l", "the", "of", "in", "en", "a
 
 _TIME_FORMATS = (
     "ISO8601",
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
-    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p",
-    "%d/%m/%Y %I:%M %p", "%b %d, %Y %I:%M %p", "%d %b %Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%d/%m/%Y %I:%M %p",
+    "%b %d, %Y %I:%M %p",
+    "%d %b %Y %H:%M",
 )
 _TRUE = {"1", "true", "vrai", "yes", "oui", "y", "o", "x"}
 _FALSE = {"0", "false", "faux", "no", "non", "n"}
 #: Ticket states that mean the issue is settled, in the words helpdesks use.
-_RESOLVED = {"solved", "closed", "resolved", "done", "completed", "complete", "resolu", "resolue", "ferme",
-             "fermee", "clos", "close", "cloture", "cloturee", "termine", "terminee", "regle", "reglee"}
+_RESOLVED = {
+    "solved",
+    "closed",
+    "resolved",
+    "done",
+    "completed",
+    "complete",
+    "resolu",
+    "resolue",
+    "ferme",
+    "fermee",
+    "clos",
+    "close",
+    "cloture",
+    "cloturee",
+    "termine",
+    "terminee",
+    "regle",
+    "reglee",
+}
 #: Satisfaction given in words (Zendesk good/bad, Zoho's happiness rating, Freshdesk's survey), on the 1-5 scale.
-_RATING_WORDS = {"good": 5, "great": 5, "awesome": 5, "happy": 5, "satisfied": 5, "bon": 5, "bien": 5,
-                 "satisfait": 5, "content": 5, "okay": 3, "ok": 3, "neutral": 3, "neutre": 3, "moyen": 3,
-                 "bad": 1, "not_good": 1, "poor": 1, "unhappy": 1, "dissatisfied": 1, "mauvais": 1,
-                 "insatisfait": 1, "mecontent": 1}
+_RATING_WORDS = {
+    "good": 5,
+    "great": 5,
+    "awesome": 5,
+    "happy": 5,
+    "satisfied": 5,
+    "bon": 5,
+    "bien": 5,
+    "satisfait": 5,
+    "content": 5,
+    "okay": 3,
+    "ok": 3,
+    "neutral": 3,
+    "neutre": 3,
+    "moyen": 3,
+    "bad": 1,
+    "not_good": 1,
+    "poor": 1,
+    "unhappy": 1,
+    "dissatisfied": 1,
+    "mauvais": 1,
+    "insatisfait": 1,
+    "mecontent": 1,
+}
 #: Survey states that are no answer at all ("offered": asked, not answered).
 _NO_ANSWER = {"offered", "unoffered", "not_offered", "sent", "envoye", "non_envoye", "no_rating", "sans_reponse"}
-_EXPECTED = {"time": "expected_time", "number": "expected_number", "integer": "expected_integer",
-             "duration": "expected_duration", "flag": "expected_flag", "rating": "expected_rating"}
+_EXPECTED = {
+    "time": "expected_time",
+    "number": "expected_number",
+    "integer": "expected_integer",
+    "duration": "expected_duration",
+    "flag": "expected_flag",
+    "rating": "expected_rating",
+}
 
 
 # --- what goes wrong -------------------------------------------------------------------------
@@ -346,8 +602,13 @@ def _layout(data: bytes, text: str, delimiter: str) -> tuple[np.ndarray, np.ndar
     return np.asarray(lines), np.asarray(fields)
 
 
-def read_export(source: str | Path | bytes | IO, *, sheet: str | int = 0, numeric: Iterable[str] | None = None,
-                progress: Progress = _no_progress) -> RawExport:
+def read_export(
+    source: str | Path | bytes | IO,
+    *,
+    sheet: str | int = 0,
+    numeric: Iterable[str] | None = None,
+    progress: Progress = _no_progress,
+) -> RawExport:
     """The export as text cells ("" when empty), whatever its format and encoding, and where each row was.
 
     ``numeric`` names the columns expected to hold plain numbers (default: those
@@ -377,9 +638,14 @@ def read_export(source: str | Path | bytes | IO, *, sheet: str | int = 0, numeri
     width = int(fields[0])
     body, body_fields = starts[1:], fields[1:]
     too_many = body_fields > width
-    broken = [SkippedRow(int(line), (ImportProblem("error_too_many_fields", {"width": width, "found": int(n)}),),
-                         tuple(_split_line(text, int(line), delimiter, width)))
-              for line, n in zip(body[too_many], body_fields[too_many])]
+    broken = [
+        SkippedRow(
+            int(line),
+            (ImportProblem("error_too_many_fields", {"width": width, "found": int(n)}),),
+            tuple(_split_line(text, int(line), delimiter, width)),
+        )
+        for line, n in zip(body[too_many], body_fields[too_many])
+    ]
     chunks, total = [], max(1, len(body))
     header = next(csv.reader(io.StringIO(text[:100_000]), delimiter=delimiter), [])
     if numeric is None:
@@ -389,9 +655,18 @@ def read_export(source: str | Path | bytes | IO, *, sheet: str | int = 0, numeri
     raw_names = [c for c in header if c.strip() in numeric]
     dtypes = {c: str for c in header if c not in raw_names}
     try:
-        reader = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=dtypes, keep_default_na=False,
-                             na_values={c: [""] for c in raw_names}, decimal=_decimal(text, delimiter),
-                             skipinitialspace=True, skip_blank_lines=False, on_bad_lines="skip", chunksize=250_000)
+        reader = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=dtypes,
+            keep_default_na=False,
+            na_values={c: [""] for c in raw_names},
+            decimal=_decimal(text, delimiter),
+            skipinitialspace=True,
+            skip_blank_lines=False,
+            on_bad_lines="skip",
+            chunksize=250_000,
+        )
         for chunk in reader:
             chunks.append(chunk)
             progress(0.02 + 0.5 * min(1.0, sum(len(c) for c in chunks) / total), "reading")
@@ -421,7 +696,7 @@ _NUMERIC_KINDS = ("number", "integer", "duration", "rating")
 
 
 def _decimal(text: str, delimiter: str) -> str:
-    """"," when numbers in the first lines are written 7,5 (French Excel), else "."."""
+    """ "," when numbers in the first lines are written 7,5 (French Excel), else "."."""
     if delimiter == ",":
         return "."
     sample = text[:100_000]
@@ -436,8 +711,8 @@ def _split_line(text: str, line: int, delimiter: str, width: int) -> list[str]:
     for _ in range(line - 1):
         start = text.index("\n", start) + 1
     end = text.find("\n", start)
-    cells = text[start:end if end >= 0 else len(text)].rstrip("\r").split(delimiter)
-    return cells[:width - 1] + [delimiter.join(cells[width - 1:])]
+    cells = text[start : end if end >= 0 else len(text)].rstrip("\r").split(delimiter)
+    return cells[: width - 1] + [delimiter.join(cells[width - 1 :])]
 
 
 def read_table(source: str | Path | bytes | IO, *, sheet: str | int = 0) -> pd.DataFrame:
@@ -447,6 +722,7 @@ def read_table(source: str | Path | bytes | IO, *, sheet: str | int = 0) -> pd.D
 
 def _cells_as_text(s: pd.Series) -> pd.Series:
     """Spreadsheet cells (numbers, dates, text) as the text the parsers read."""
+
     def one(value):
         if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
             return ""
@@ -562,7 +838,7 @@ def _unit_from_values(raw: pd.DataFrame | None, column: str, name: str) -> str:
 
 
 def _number_text(s: pd.Series) -> pd.Series:
-    """"1 234,5 €", "1.234,5", "1,234.5" and "1234.5" as "1234.5"."""
+    """ "1 234,5 €", "1.234,5", "1,234.5" and "1234.5" as "1234.5"."""
     t = s.str.replace(r"[\s\u00a0\u202f'€$£%]", "", regex=True)
     has_comma, has_dot = t.str.contains(",", regex=False), t.str.contains(".", regex=False)
     comma_last = t.str.rfind(",") > t.str.rfind(".")
@@ -605,15 +881,24 @@ def _duration(s: pd.Series, unit: str) -> pd.Series:
     clocky = out.isna() & s.str.contains(":", regex=False)
     if clocky.any():
         clock = s[clocky].str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
-        seconds = (clock[0].astype(float).fillna(0) * 3600 + clock[1].astype(float) * 60
-                   + clock[2].str.replace(",", ".", regex=False).astype(float))
+        seconds = (
+            clock[0].astype(float).fillna(0) * 3600
+            + clock[1].astype(float) * 60
+            + clock[2].str.replace(",", ".", regex=False).astype(float)
+        )
         out[clocky] = seconds
     return out
 
 
 def _key(s: pd.Series) -> pd.Series:
-    return s.str.lower().str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii").str.strip() \
+    return (
+        s.str.lower()
+        .str.normalize("NFKD")
+        .str.encode("ascii", "ignore")
+        .str.decode("ascii")
+        .str.strip()
         .str.replace(r"[^a-z0-9]+", "_", regex=True)
+    )
 
 
 def _parse(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
@@ -625,8 +910,10 @@ def _parse(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
     codes, uniques = pd.factorize(s)
     if len(uniques) < 0.6 * len(s):
         values, none = _parse_cells(pd.Series(uniques, dtype=s.dtype), spec, unit)
-        return (pd.Series(values.to_numpy()[codes], index=s.index, dtype=values.dtype),
-                pd.Series(none.to_numpy()[codes], index=s.index))
+        return (
+            pd.Series(values.to_numpy()[codes], index=s.index, dtype=values.dtype),
+            pd.Series(none.to_numpy()[codes], index=s.index),
+        )
     return _parse_cells(s, spec, unit)
 
 
@@ -676,13 +963,20 @@ class _Rows:
                 found.setdefault(i, []).append(make(i))
         order = sorted(found)
         values = raw.frame.iloc[order].to_numpy() if order else []
-        return [SkippedRow(int(raw.lines[i]), tuple(found[i]), tuple("" if pd.isna(v) else str(v) for v in cells))
-                for i, cells in zip(order, values)]
+        return [
+            SkippedRow(int(raw.lines[i]), tuple(found[i]), tuple("" if pd.isna(v) else str(v) for v in cells))
+            for i, cells in zip(order, values)
+        ]
 
 
-def import_tickets(source: str | Path | bytes | IO | pd.DataFrame | RawExport, mapping: dict[str, str] | None = None,
-                   units: dict[str, str] | None = None, *, sheet: str | int = 0,
-                   progress: Progress = _no_progress) -> TicketImport:
+def import_tickets(
+    source: str | Path | bytes | IO | pd.DataFrame | RawExport,
+    mapping: dict[str, str] | None = None,
+    units: dict[str, str] | None = None,
+    *,
+    sheet: str | int = 0,
+    progress: Progress = _no_progress,
+) -> TicketImport:
     """The export as a ticket table in the kit's fields, and the rows it set aside, ready for ``widgets.workshops.metrics.formulas``.
 
     ``source`` is a path, the bytes of an upload, a file object or an export already
@@ -710,8 +1004,10 @@ def import_tickets(source: str | Path | bytes | IO | pd.DataFrame | RawExport, m
     rows, out = _Rows(len(frame)), {}
     if raw.short is not None:
         width = len(frame.columns)
-        rows.add(raw.short >= 0, lambda r: ImportProblem("error_too_few_fields", {"width": width,
-                                                                                    "found": int(raw.short[r])}))
+        rows.add(
+            raw.short >= 0,
+            lambda r: ImportProblem("error_too_few_fields", {"width": width, "found": int(raw.short[r])}),
+        )
     mapped = list(mapping.items())
     for step, (name, column) in enumerate(mapped):
         progress(0.55 + 0.4 * step / max(1, len(mapped)), "parsing")
@@ -727,15 +1023,23 @@ def import_tickets(source: str | Path | bytes | IO | pd.DataFrame | RawExport, m
         cells = _as_text(column_values)
         empty = (cells == "").to_numpy()
         if spec.required:
-            rows.add(empty, lambda r, column=column, name=name: ImportProblem(
-                "error_empty_required", {"column": column, "field": name}))
+            rows.add(
+                empty,
+                lambda r, column=column, name=name: ImportProblem(
+                    "error_empty_required", {"column": column, "field": name}
+                ),
+            )
         if spec.kind in ("id", "text"):
             out[name] = cells.where(~empty)
             continue
         values, no_answer = _parse(cells, spec, unit)
         bad = ~empty & values.isna().to_numpy() & ~no_answer.to_numpy()
-        rows.add(bad, lambda r, column=column, kind=spec.kind, cells=cells: ImportProblem(
-            "error_bad_value", {"column": column, "value": cells.iloc[r], "expected": _EXPECTED[kind]}))
+        rows.add(
+            bad,
+            lambda r, column=column, kind=spec.kind, cells=cells: ImportProblem(
+                "error_bad_value", {"column": column, "value": cells.iloc[r], "expected": _EXPECTED[kind]}
+            ),
+        )
         if spec.kind in _NUMERIC_KINDS:
             values = _numeric_checks(rows, values, spec, column, cells, bad)
         out[name] = values
@@ -745,20 +1049,32 @@ def import_tickets(source: str | Path | bytes | IO | pd.DataFrame | RawExport, m
     if rows.bad.any():
         table = table[~rows.bad].reset_index(drop=True)
     progress(1.0, "done")
-    return TicketImport(_typed(table), skipped, mapping, {k: v for k, v in chosen.items() if k in mapping},
-                        [str(c) for c in frame.columns], len(frame) + len(raw.broken))
+    return TicketImport(
+        _typed(table),
+        skipped,
+        mapping,
+        {k: v for k, v in chosen.items() if k in mapping},
+        [str(c) for c in frame.columns],
+        len(frame) + len(raw.broken),
+    )
 
 
-def load_tickets(source: str | Path | bytes | IO | pd.DataFrame, mapping: dict[str, str] | None = None,
-                 units: dict[str, str] | None = None, *, sheet: str | int = 0) -> pd.DataFrame:
+def load_tickets(
+    source: str | Path | bytes | IO | pd.DataFrame,
+    mapping: dict[str, str] | None = None,
+    units: dict[str, str] | None = None,
+    *,
+    sheet: str | int = 0,
+) -> pd.DataFrame:
     """The tickets of a file that must be clean (the bundled sample, a test): any bad row raises.
 
     Raises ``TicketImportError`` listing the first problems, each with its line.
     """
     result = import_tickets(source, mapping, units, sheet=sheet)
     if result.skipped:
-        problems = [ImportProblem("error_row", {"line": s.line, "reason": s.problems[0]})
-                    for s in result.skipped[:MAX_SHOWN]]
+        problems = [
+            ImportProblem("error_row", {"line": s.line, "reason": s.problems[0]}) for s in result.skipped[:MAX_SHOWN]
+        ]
         raise TicketImportError(problems, more=max(0, len(result.skipped) - MAX_SHOWN))
     return result.tickets
 
@@ -777,8 +1093,9 @@ def _mapping_problems(raw: pd.DataFrame, mapping: dict[str, str], units: dict[st
             problems.append(ImportProblem("error_unknown_unit", {"unit": unit, "units": ", ".join(UNITS)}))
     for name in REQUIRED:
         if name not in mapping:
-            problems.append(ImportProblem("error_missing_column", {"field": name,
-                                                                   "columns": ", ".join(map(str, raw.columns))}))
+            problems.append(
+                ImportProblem("error_missing_column", {"field": name, "columns": ", ".join(map(str, raw.columns))})
+            )
     return problems
 
 
@@ -790,15 +1107,20 @@ def _as_text(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str)
 
 
-def _numeric_checks(rows: _Rows, values: pd.Series, spec: Field, column: str, cells: pd.Series,
-                    bad: np.ndarray | None = None) -> pd.Series:
+def _numeric_checks(
+    rows: _Rows, values: pd.Series, spec: Field, column: str, cells: pd.Series, bad: np.ndarray | None = None
+) -> pd.Series:
     """Whole numbers where the field counts things, a 0-1 quality share as %, and the field's range."""
     if spec.kind == "integer":
         fraction = (values.notna() & (values % 1 != 0)).to_numpy()
         if bad is not None:
             fraction = fraction & ~bad
-        rows.add(fraction, lambda r: ImportProblem("error_bad_value", {
-            "column": column, "value": cells.iloc[r], "expected": _EXPECTED["integer"]}))
+        rows.add(
+            fraction,
+            lambda r: ImportProblem(
+                "error_bad_value", {"column": column, "value": cells.iloc[r], "expected": _EXPECTED["integer"]}
+            ),
+        )
     if spec.name == "qa_score" and values.max() <= 1:
         values = values * 100  # a 0-1 share
     _range_problems(rows, values, spec, column, cells)
@@ -812,8 +1134,12 @@ def _range_problems(rows: _Rows, values: pd.Series, spec: Field, column: str, ce
     high = np.inf if spec.high is None else spec.high
     outside = (values.notna() & ((values < low) | (values > high))).to_numpy()
     key = "error_below" if spec.high is None else "error_out_of_range"
-    rows.add(outside, lambda r: ImportProblem(key, {"column": column, "value": cells.iloc[r],
-                                                    "low": _show(low), "high": _show(high)}))
+    rows.add(
+        outside,
+        lambda r: ImportProblem(
+            key, {"column": column, "value": cells.iloc[r], "low": _show(low), "high": _show(high)}
+        ),
+    )
 
 
 def _show(x: float) -> str:
@@ -828,14 +1154,23 @@ def _consistency_problems(rows: _Rows, table: pd.DataFrame, mapping: dict[str, s
         first_at = {}
         for i in np.flatnonzero(ids.notna().to_numpy() & ~repeated).tolist():
             first_at[ids.iloc[i]] = i
-        rows.add(repeated, lambda r: ImportProblem("error_duplicate_id", {
-            "column": mapping["ticket_id"], "value": ids.iloc[r], "first": int(lines[first_at[ids.iloc[r]]])}))
+        rows.add(
+            repeated,
+            lambda r: ImportProblem(
+                "error_duplicate_id",
+                {"column": mapping["ticket_id"], "value": ids.iloc[r], "first": int(lines[first_at[ids.iloc[r]]])},
+            ),
+        )
     for name in ("first_response_at", "resolved_at"):
         if name in table:
             # A reply before the ticket exists usually means two columns in different time zones.
             early = (table[name] < table["created_at"]).to_numpy()
-            rows.add(early, lambda r, name=name: ImportProblem("error_before_creation", {
-                "column": mapping[name], "created": mapping["created_at"]}))
+            rows.add(
+                early,
+                lambda r, name=name: ImportProblem(
+                    "error_before_creation", {"column": mapping[name], "created": mapping["created_at"]}
+                ),
+            )
 
 
 def _categories(s: pd.Series) -> pd.Categorical:
