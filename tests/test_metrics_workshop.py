@@ -56,7 +56,7 @@ def test_reference_outlined_only_for_revealed_columns(fresh):
     fresh.go(1)
     board = fresh.data["compare_board"]
     spec = ws.values_spec(fresh)
-    links = lambda shown: sum(c in shown for cols in spec["reference"].values() for c in cols)  # noqa: E731
+    links = lambda shown: sum(c in shown for cols in spec["reference"].values() for c in cols)
     assert len(fresh.engine.session(fresh.code)["state"]["data"]["shown_values"]) == 3
     board.set_shown(["FCR"])
     assert len(board.figure()[0].layout.shapes) == links({"FCR"}) > 0
