@@ -173,6 +173,12 @@ def _cases(args) -> int:
     return run(args.content_dir, args.json, Translator(Settings().language))
 
 
+def cmd_metrics(args) -> int:
+    from widgets.workshops.metrics.report import main as metrics_report
+
+    return metrics_report(args)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="elan", description="Élan: live customer-service training workshops.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -190,6 +196,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--content-dir", type=Path, help="a content folder (default: the configured one)")
     p.set_defaults(func=_cases)
+
+    p = sub.add_parser("metrics", help="every metric a ticket export (CSV or XLSX) supports, with n and definition")
+    p.add_argument("file")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="use this column for a kit field (repeat)")
+    p.add_argument("--unit", action="append", metavar="FIELD=UNIT", help="seconds, minutes, hours... for a duration")
+    p.add_argument("--json", action="store_true", help='print {"rows", "skipped", "metrics"} as JSON')
+    p.add_argument("--lang", choices=("fr", "en"))
+    p.set_defaults(func=cmd_metrics)
 
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")

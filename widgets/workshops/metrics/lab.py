@@ -33,6 +33,7 @@ from widgets.core.settings import Settings
 from widgets.ui.chart import Chart, label
 from widgets.ui.results import ACCENT, FONT
 from widgets.workshops.metrics import formulas as metrics
+from widgets.workshops.metrics.report import duration_unit, figure_notes, show_value
 from widgets.workshops.metrics.tickets import (
     BY_NAME,
     FIELDS,
@@ -90,28 +91,6 @@ def catalogue() -> dict[str, dict]:
 
 
 # --- showing values ----------------------------------------------------------------------------
-
-
-def duration_unit(seconds: float) -> tuple[str, float]:
-    """Minutes for short durations, hours for long ones (an e-mail reply in minutes is unreadable)."""
-    if not math.isnan(seconds) and seconds >= 3 * 3600:
-        return "hours", 3600.0
-    return "minutes", 60.0
-
-
-def show_value(value: float, unit: str, lang: str, t: Translator, *, scale_unit: str | None = None) -> str:
-    """A metric's value as people read it: ``74,2 %``, ``+23``, ``6,5 min``; the dash when it cannot be computed."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return t("metrics.no_value")
-    if unit == "seconds":
-        scale_unit, divisor = (scale_unit, 3600.0 if scale_unit == "hours" else 60.0) if scale_unit else duration_unit(value)
-        return t(f"metrics.value_{scale_unit}", value=format_decimal(value / divisor, "#,##0.0", locale=lang))
-    if unit == "points":
-        return t("metrics.value_points", value=format_decimal(value, "+#,##0;-#,##0", locale=lang))
-    if unit == "count":
-        return t("metrics.value_count", value=format_decimal(value, "#,##0", locale=lang))
-    pattern = "#,##0.00" if unit == "currency" else "#,##0.0"
-    return t(f"metrics.value_{unit}", value=format_decimal(value, pattern, locale=lang))
 
 
 def group_label(name, group: str, lang: str, t: Translator) -> str:
@@ -180,22 +159,6 @@ def groups_offered(tickets: pd.DataFrame, settings: Settings | None = None) -> l
     allowed = (settings or Settings()).metrics_by_adviser
     wanted = GROUPS + (("agent",) if allowed else ())
     return [g for g in wanted if g in metrics.PERIODS or g in tickets.columns]
-
-
-def figure_notes(fig: metrics.Figure, t: Translator, hours: metrics.BusinessHours) -> list[str]:
-    """The definition used, beside the figure: FCR's evidence and scope, a duration's clock, AHT's contacts."""
-    notes, detail = [], fig.detail
-    if not fig.ok:
-        return notes
-    if fig.metric == "FCR" and detail.get("method"):
-        notes.append(t(f"metrics.fcr_method_{detail['method']}", days=detail.get("window_days", metrics.FCR_WINDOW_DAYS)))
-        if detail.get("scope") == "all":
-            notes.append(t("metrics.fcr_scope_all"))
-    if fig.metric in ("FRT", "TTR") and detail.get("clock"):
-        notes.append(t(f"metrics.clock_{detail['clock']}", start=f"{hours.start:g} h", end=f"{hours.end:g} h"))
-    if fig.metric == "AHT" and detail.get("contacts") == "assumed_one":
-        notes.append(t("metrics.aht_contacts_assumed_one"))
-    return notes
 
 
 def summary_rows(tickets: pd.DataFrame, lang: str, t: Translator, hours: metrics.BusinessHours | None,
