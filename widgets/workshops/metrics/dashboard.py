@@ -23,12 +23,12 @@ import ipywidgets as w
 from widgets import content
 from widgets.core.codes import normalize_code
 from widgets.core.errors import EngineError
-from widgets.core.text import duplicate_key
 from widgets.core.i18n import Translator
-from widgets.workshops.metrics.matching import match_spec
+from widgets.core.text import duplicate_key
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.results import heatmap
+from widgets.workshops.metrics.matching import match_spec
 
 WORKSHOP = "metrics"
 VALUES, TEAMS = "metrics-values", "metrics-teams"

@@ -17,12 +17,12 @@ import os
 
 import ipywidgets as w
 
-from widgets.live.exercises.match import explain, score
 from widgets.core.i18n import Translator, pick_language
-from widgets.workshops.metrics.matching import match_spec
 from widgets.core.settings import Settings
+from widgets.live.exercises.match import explain, score
 from widgets.ui.trainer import query
 from widgets.workshops.metrics.lab import MetricsLab
+from widgets.workshops.metrics.matching import match_spec
 
 
 def _e(text) -> str:
@@ -84,7 +84,7 @@ class SoloRound(w.VBox):
 
     def check(self) -> dict:
         result = self.model.check()
-        spec, t = self.model.spec, self.t
+        spec = self.model.spec
         ref = spec["reference"]
         for (row, col), button in self.buttons.items():
             ticked, expected = col in self.model.answers[row], col in ref.get(row, [])
