@@ -588,7 +588,9 @@ def _layout(data: bytes, text: str, delimiter: str) -> tuple[np.ndarray, np.ndar
             ends = np.append(ends, buf.size)
         starts = np.concatenate(([0], ends[:-1] + 1))
         seps = np.flatnonzero(buf == ord(delimiter))
-        fields = np.searchsorted(seps, ends) - np.searchsorted(seps, starts) + 1
+        # Separators before each line's end, minus those before the previous line's end.
+        before_end = np.searchsorted(seps, ends)
+        fields = np.diff(before_end, prepend=0) + 1
         length = ends - starts - (buf[np.maximum(ends - 1, 0)] == 13)  # a \r before \n is not content
         fields = np.where(length <= 0, 0, fields)  # a blank line has no field
         return np.arange(1, len(starts) + 1), fields
