@@ -139,7 +139,10 @@ def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_serv
     lab = trainer.locator(".elan-metrics-lab")
     expect(lab.locator(".elan-metrics-summary")).to_be_visible(timeout=WAIT)
 
-    lab.locator('input[type="file"]').set_input_files(str(path))
+    # The upload button opens the browser's file chooser, as it does for the trainer.
+    with trainer.expect_file_chooser(timeout=WAIT) as chooser:
+        lab.locator(".widget-upload").click()
+    chooser.value.set_files(str(path))
     preview = lab.locator(".elan-metrics-preview")
     expect(preview).to_be_visible(timeout=WAIT)
     unit_note = METRICS["unit_source_header"].format(unit=METRICS["unit_minutes"])

@@ -20,16 +20,17 @@ export function render({ root, state, t, tx, send }) {
   const reference = spec.reference || null;
   const words = (spec.answer && spec.answer.labels) || {};
   // A metric has a full name and an abbreviation: phones show the name first (there is no hover to reveal it).
+  // An abbreviation already in the name ("Panier moyen", "Taux de réouverture") is not said twice.
+  const inName = (item) => tx(item.name).toLowerCase().includes(tx(item.label).toLowerCase());
   const named = (item) => {
     const abbr = tx(item.label);
     if (!item.name) return abbr;
-    const name = tx(item.name);
-    return name.includes(abbr) ? name : `${name} (${abbr})`;
+    return inName(item) ? tx(item.name) : `${tx(item.name)} (${abbr})`;
   };
   const columnLabel = Object.fromEntries(spec.columns.map((c) => [c.id, named(c)]));
   const rowLabel = Object.fromEntries(rows.map((r) => [r.id, named(r)]));
   const caption = (item) => (item.name
-    ? [el("span", { class: "name", text: tx(item.name) }), el("abbr", { class: "abbr", text: tx(item.label) })]
+    ? [el("span", { class: "name", text: tx(item.name) }), inName(item) ? null : el("abbr", { class: "abbr", text: tx(item.label) })]
     : [el("span", { text: tx(item.label) })]);
   let index = Math.min(position[spec.id] || 0, rows.length - 1);
   const holder = el("div");
