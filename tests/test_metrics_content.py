@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.workshops.metrics import formulas as metrics
 from widgets.core.i18n import Translator
+from widgets.workshops.metrics import formulas as metrics
 from widgets.workshops.metrics.tickets import FIELDS, load_tickets
 
 FOLDER = content.BUNDLED / "metrics"
@@ -152,7 +152,7 @@ def _locale(lang: str) -> dict:
 def test_locales_have_the_same_keys_and_placeholders():
     fr, en = _locale("fr"), _locale("en")
     assert fr.keys() == en.keys()
-    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}
     for key in fr:
         assert fields(fr[key]) == fields(en[key]), key
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from widgets.live.exercises.match import Match, score
 from widgets.workshops.metrics import formulas as m
 from widgets.workshops.metrics.matching import match_spec
-from widgets.live.exercises.match import Match, score
 
 T0 = pd.Timestamp("2024-03-04 09:00")  # a Monday
 
@@ -178,7 +178,7 @@ def test_retention_rate_formula():
 
 
 def test_crr_per_quarter_takes_new_customers_out():
-    q = lambda month: pd.Timestamp(f"2024-{month:02d}-15")  # noqa: E731
+    q = lambda month: pd.Timestamp(f"2024-{month:02d}-15")
     df = pd.DataFrame({
         "ticket_id": list("abcdefg"),
         "customer_id": ["A", "B", "D", "A", "C", "A", "D"],
