@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
-from tests.test_participant_browser import join
+from tests.test_participant_browser import _axe, join
 from widgets.core.i18n import Translator
 from widgets.live.exercises.match import score
 from widgets.workshops.metrics import formulas
@@ -65,6 +65,7 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     aht = phones["Ana"].locator('button[data-column="AHT"]')
     expect(aht.locator(".name")).to_have_text(spec["columns"][[c["id"] for c in spec["columns"]].index("AHT")]["name"])
     expect(aht.locator(".abbr")).to_have_text("DMT")
+    assert _axe(phones["Ana"]) == []
     screenshot(phones["Ana"], "metrics-phone.png", guide=True)
     expect(trainer.locator(".elan-metrics-progress li").first).to_contain_text(
         METRICS["answered_row"].format(n=3), timeout=WAIT)

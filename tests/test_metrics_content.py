@@ -64,6 +64,20 @@ def test_the_reference_keeps_the_source_table_and_explains_every_metric_offered(
         assert linked | {u["metric"] for u in rnd.get("unmatched", [])} == set(rnd["metrics"])
 
 
+def test_ids_names_and_formulas_agree():
+    """A metric's id, name and formula say the same thing: the employee recommendation score is eNPS."""
+    catalogue = {m["id"]: m for m in content.load("metrics/metrics")["metrics"]}
+    assert "ESAT" not in catalogue
+    enps = catalogue["ENPS"]
+    assert enps["abbr"] == {"fr": "eNPS", "en": "eNPS"}
+    assert "Net Promoter Score" in enps["name"]["en"] and "eNPS" in enps["name"]["fr"]
+    assert enps["formula"]["en"].startswith("eNPS =")
+    for metric in catalogue.values():
+        abbr = metric["abbr"]["en"]
+        if "=" in metric["formula"]["en"] and abbr.isupper():
+            assert metric["formula"]["en"].split("=")[0].strip() in (abbr, metric["id"]), metric["id"]
+
+
 def test_value_ids_are_those_of_the_brainstorm():
     brainstorm = {v["id"] for v in content.load("values/brainstorm")["values"]}
     assert set(SEED_TABLE) <= brainstorm
