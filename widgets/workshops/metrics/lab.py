@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import base64
 import functools
-import html
 import math
-from pathlib import Path
 
 import ipywidgets as w
-import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal
@@ -33,6 +30,7 @@ from widgets.core.settings import Settings
 from widgets.ui.chart import Chart, label
 from widgets.ui.results import ACCENT, FONT
 from widgets.workshops.metrics import formulas as metrics
+from widgets.workshops.metrics.markup import render
 from widgets.workshops.metrics.report import duration_unit, figure_notes, show_value
 from widgets.workshops.metrics.tickets import (
     BY_NAME,
@@ -49,26 +47,10 @@ from widgets.workshops.metrics.tickets import (
     read_export,
 )
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
 #: The groupings the lab offers: the three the workshop asks for first. By adviser only when the
 #: organisation's setting allows it (``metrics_by_adviser``): see the facilitator guide for why not.
 GROUPS = ("channel", "week", "team", "month")
 SECOND = "#f59e0b"
-
-
-def _e(text) -> str:
-    return html.escape(str(text))
-
-
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
-
-
-def render(template: str, /, **values) -> str:
-    """One of the lab's templates, every value escaped."""
-    return _environment().get_template(template).render(**values)
 
 
 def sample_path():
