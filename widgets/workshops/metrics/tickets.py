@@ -547,15 +547,15 @@ def _raw_bytes(source) -> tuple[bytes, str]:
     return (data.encode("utf-8") if isinstance(data, str) else data), getattr(source, "name", "") or ""
 
 
-def _decode(data: bytes) -> tuple[str, bytes]:
-    """The text, and the bytes it came from without a BOM (line layout is read from the bytes)."""
+def _decode(data: bytes) -> tuple[str, bytes, str]:
+    """The text, the bytes it came from without a BOM (line layout is read from the bytes), and their encoding."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), data
+        return data.decode("utf-8"), data, "utf-8"
     except UnicodeDecodeError:
         # French Excel on Windows saves "CSV (séparateur: point-virgule)" in Windows-1252.
-        return data.decode("cp1252", errors="replace"), data
+        return data.decode("cp1252", errors="replace"), data, "cp1252"
 
 
 def _delimiter(text: str) -> str:
@@ -631,7 +631,7 @@ def read_export(
         keep = (frame != "").any(axis=1).to_numpy()
         lines = np.arange(2, len(frame) + 2)[keep]
         return RawExport(frame[keep].reset_index(drop=True), lines)
-    text, data = _decode(data)
+    text, data, encoding = _decode(data)
     if not text.strip():
         raise TicketImportError([ImportProblem("error_empty_file")])
     delimiter = _delimiter(text)
@@ -657,8 +657,11 @@ def read_export(
     raw_names = [c for c in header if c.strip() in numeric]
     dtypes = {c: str for c in header if c not in raw_names}
     try:
+        # The parser reads the bytes itself: from a str it would first encode the whole text again.
         reader = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
+            encoding=encoding,
+            encoding_errors="replace",
             sep=delimiter,
             dtype=dtypes,
             keep_default_na=False,
