@@ -163,6 +163,8 @@ def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_serv
     skipped = lab.locator(".elan-metrics-skipped")
     expect(skipped.locator('li[data-line="31"]')).to_contain_text("le 30 mars")
     expect(skipped.locator("a.elan-metrics-download")).to_have_attribute("download", METRICS["skipped_filename"])
+    skipped.scroll_into_view_if_needed()
+    screenshot(trainer, "metrics-lab-import-skipped.png")
     summary.scroll_into_view_if_needed()
     screenshot(trainer, "metrics-lab-import.png")
     for size in ({"width": 1920, "height": 1080},):

@@ -171,7 +171,8 @@ def skipped_html(result: TicketImport, lang: str, t: Translator) -> str:
     data = result.skipped_csv(lang).encode("utf-8-sig")  # the BOM makes Excel read the accents right
     return render(
         "lab_skipped.html",
-        summary=t("metrics.skipped_summary", n=format_decimal(n, "#,##0", locale=lang), total=total),
+        summary=t("metrics.skipped_summary_one" if n == 1 else "metrics.skipped_summary",
+                  n=format_decimal(n, "#,##0", locale=lang), total=total),
         lines=[{"line": s.line, "text": s.message(lang)} for s in result.skipped[:MAX_SHOWN]],
         more=t("metrics.skipped_more", n=format_decimal(n - MAX_SHOWN, "#,##0", locale=lang)) if n > MAX_SHOWN else "",
         href="data:text/csv;base64," + base64.b64encode(data).decode("ascii"),
@@ -223,7 +224,8 @@ class MetricsLab(w.VBox):
         self.units: dict[str, w.Dropdown] = {}
         self.mapping_box = w.VBox()
         self.preview = w.HTML()
-        self.apply_button = w.Button(description=t("metrics.apply_mapping"), button_style="primary")
+        self.apply_button = w.Button(description=t("metrics.apply_mapping"), button_style="primary",
+                                     layout=w.Layout(width="auto"))
         self.apply_button.on_click(lambda _: self.apply_mapping())
         self.errors = w.HTML()
         self.skipped = w.HTML()
