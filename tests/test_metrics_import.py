@@ -439,3 +439,20 @@ def test_numbers_read_by_the_csv_reader_and_by_the_text_parsers_agree():
 def test_an_empty_file_is_refused():
     error = problems_of(io.BytesIO(b""))
     assert error.problems[0].key == "error_empty_file"
+
+
+def test_day_first_dates_read_digit_by_digit_agree_with_strptime():
+    stamps = pd.date_range("2023-12-30", periods=3000, freq="7h13min")
+    cells = list(stamps.strftime("%d/%m/%Y %H:%M")) + ["31/02/2024 10:00", "1/2/2024 9:05", "", "32/01/2024 10:00",
+                                                       "31/01/2024 24:00", "31/01/2024 14:05:33", "3l/01/2024 10:00"]
+    text = "id;created\n" + "".join(f"{i};{c}\n" for i, c in enumerate(cells))
+    result = import_tickets(io.BytesIO(text.encode()))
+    expected = pd.to_datetime(pd.Series(cells).replace("", None), format="%d/%m/%Y %H:%M", errors="coerce")
+    read = dict(zip(result.tickets["ticket_id"].astype(int), result.tickets["created_at"]))
+    for i, value in enumerate(expected):
+        if pd.isna(value):
+            assert i not in read or cells[i] == "", cells[i]
+        else:
+            assert read[i] == value, cells[i]
+    # Line 3003 ("1/2/2024 9:05") is read; line 3004 has no date, which is required.
+    assert {s.line for s in result.skipped} == {3002, 3004, 3005, 3006, 3007, 3008}

@@ -878,9 +878,75 @@ def _parse_time(s: pd.Series) -> pd.Series:
         count = pd.to_datetime(sample, format=fmt, errors="coerce", utc=aware).notna().sum()
         if count > best_count:
             best, best_count = fmt, count
+    fast = None if aware else _day_first(cells, best)
+    if fast is not None:
+        return pd.Series(fast, index=s.index)
     out = pd.Series(pd.to_datetime(cells, format=best, errors="coerce", utc=aware), index=s.index)
     if aware:
         out = out.dt.tz_localize(None)
+    return out
+
+
+#: Day-first layouts read digit by digit: (format, length, positions of day, month, year, hour, minute, second).
+_DAY_FIRST = {
+    f"%d{sep}%m{sep}%Y{rest}": (length, sep)
+    for sep in "/.-"
+    for rest, length in (("", 10), (" %H:%M", 16), (" %H:%M:%S", 19))
+}
+
+
+def _day_first(cells: np.ndarray, fmt: str) -> np.ndarray | None:
+    """Day-first dates ("31/01/2024 14:05") computed from their digits, about ten times faster than strptime.
+
+    French exports write every date this way; pandas' ISO parser is fast but its
+    strptime for other formats reads a million dates in seconds. Cells of another
+    length or with a character out of place go through strptime; an impossible date
+    (31/02) is NaT, as strptime makes it. Returns None when the format is not one of these.
+    """
+    if fmt not in _DAY_FIRST:
+        return None
+    length, sep = _DAY_FIRST[fmt]
+    filled = np.flatnonzero(cells != None)  # noqa: E711 (an element-wise comparison)
+    try:
+        raw = cells[filled].astype(f"S{length + 1}")  # one byte more: a longer cell must not pass as truncated
+    except (UnicodeEncodeError, ValueError):
+        return None
+    lengths = np.char.str_len(raw)
+    b = raw.view(np.uint8).reshape(len(raw), length + 1)  # one column of bytes per character position
+    ok = lengths == length
+
+    def digit(at: int) -> np.ndarray:
+        return b[:, at].astype(np.int64) - 48
+
+    def number(*positions):
+        value = np.zeros(len(raw), dtype=np.int64)
+        for at in positions:
+            value = value * 10 + digit(at)
+        return value
+
+    digits = [0, 1, 3, 4, 6, 7, 8, 9] + ([11, 12, 14, 15] if length >= 16 else []) + ([17, 18] if length == 19 else [])
+    for at in digits:
+        ok &= (b[:, at] >= 48) & (b[:, at] <= 57)
+    ok &= (b[:, 2] == ord(sep)) & (b[:, 5] == ord(sep))
+    if length >= 16:
+        ok &= (b[:, 10] == 32) & (b[:, 13] == 58)
+    if length == 19:
+        ok &= b[:, 16] == 58
+    day, month, year = number(0, 1), number(3, 4), number(6, 7, 8, 9)
+    hour = number(11, 12) if length >= 16 else 0
+    minute = number(14, 15) if length >= 16 else 0
+    second = number(17, 18) if length == 19 else 0
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (hour < 24) & (minute < 60) & (second < 60)
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + np.where(ok, day - 1, 0).astype("timedelta64[D]")
+    ok &= days.astype("datetime64[M]") == months  # 31/02 rolls into March: not a date
+    stamps = days.astype("datetime64[s]") + np.asarray(hour * 3600 + minute * 60 + second).astype("timedelta64[s]")
+    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[s]")
+    out[filled[ok]] = stamps[ok]
+    rest = filled[~ok]
+    if rest.size:
+        # Other lengths ("1/2/2024 9:05") or malformed cells: strptime decides, and NaT marks the bad ones.
+        out[rest] = pd.to_datetime(cells[rest], format=fmt, errors="coerce").to_numpy(dtype="datetime64[s]")
     return out
 
 
