@@ -632,7 +632,7 @@ def read_export(
         lines = np.arange(2, len(frame) + 2)[keep]
         return RawExport(frame[keep].reset_index(drop=True), lines)
     text, data, encoding = _decode(data)
-    if not text.strip():
+    if not text[:4096].strip() and not text.strip():  # the full strip (a copy) only for a blank start
         raise TicketImportError([ImportProblem("error_empty_file")])
     delimiter = _delimiter(text)
     progress(0.02, "reading")
