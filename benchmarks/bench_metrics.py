@@ -83,15 +83,20 @@ def import_and_compute(path: Path) -> tuple[int, int]:
 
 
 def timed(label: str, runs: int, work) -> float:
+    """Wall-clock and CPU time of each run. The work is single-threaded (pandas' CSV parser, numpy), so on a
+    machine shared with other jobs the CPU time is what the same run takes on an idle one; both are printed."""
     work()  # warm-up: first touches of the columns and numpy's code paths
-    times = []
+    times, cpu = [], []
     for run in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         out = work()
         times.append(time.perf_counter() - started)
-        print(f"  {label} run {run + 1}: {times[-1]:.2f} s ({out})")
+        cpu.append(time.process_time() - started_cpu)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"  {label} run {run + 1}: {times[-1]:.2f} s wall, {cpu[-1]:.2f} s CPU, load {load:.1f} ({out})")
     median = statistics.median(times)
-    print(f"  {label}: median {median:.2f} s over {runs} runs; min {min(times):.2f} s, max {max(times):.2f} s")
+    print(f"  {label}: median {median:.2f} s wall (min {min(times):.2f}, max {max(times):.2f}), "
+          f"median {statistics.median(cpu):.2f} s CPU (min {min(cpu):.2f}, max {max(cpu):.2f}) over {runs} runs")
     return median
 
 
