@@ -456,3 +456,11 @@ def test_day_first_dates_read_digit_by_digit_agree_with_strptime():
             assert read[i] == value, cells[i]
     # Line 3003 ("1/2/2024 9:05") is read; line 3004 has no date, which is required.
     assert {s.line for s in result.skipped} == {3002, 3004, 3005, 3006, 3007, 3008}
+
+
+def test_a_long_line_and_a_short_one_that_balance_the_separator_count_are_both_found():
+    text = "id,created,csat\n1,2024-01-02 10:00,5,9\n2,2024-01-02 11:00\n3,2024-01-02 12:00,4\n4,2024-01-02 13:00,3\n"
+    result = import_tickets(io.BytesIO(text.encode()))
+    assert [(s.line, s.problems[0].key) for s in result.skipped] == [(2, "error_too_many_fields"),
+                                                                     (3, "error_too_few_fields")]
+    assert result.tickets["ticket_id"].tolist() == ["3", "4"]

@@ -27,6 +27,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -574,14 +575,26 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _layout(data: bytes, text: str, delimiter: str) -> tuple[np.ndarray, np.ndarray]:
+def _layout(data: bytes, text: str, delimiter: str, *, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """First line and number of fields of every record of the file, the header first.
 
     Without quotes a record is a line, and numpy counts separators per line in a
     fraction of a second for a million lines; with quotes (a separator or a line
-    break inside a cell) the csv module reads the records themselves.
+    break inside a cell) the csv module reads the records themselves. Unless ``exact``,
+    a file whose separator count is exactly lines × (header's width − 1), with no
+    blank line, is taken as the clean export it almost surely is (two byte counts, in C);
+    the caller asks again with ``exact`` if the reader then disagrees.
     """
     if b'"' not in data:
+        sep = delimiter.encode()
+        lines = data.count(b"\n") + (not data.endswith(b"\n"))
+        first_end = data.find(b"\n")
+        width = data[:first_end].count(sep) + 1
+        second = data[first_end + 1 : data.find(b"\n", first_end + 1)]
+        # The first row is checked itself: it is the one a CSV reader could take as holding an index.
+        clean = second.count(sep) == width - 1 and data.count(sep) == lines * (width - 1)
+        if not exact and clean and b"\n\n" not in data and b"\n\r\n" not in data:
+            return np.arange(1, lines + 1), np.full(lines, width)
         buf = np.frombuffer(data, dtype=np.uint8)
         ends = np.flatnonzero(buf == 10)
         if buf.size and buf[-1] != 10:
@@ -640,14 +653,7 @@ def read_export(
     width = int(fields[0])
     body, body_fields = starts[1:], fields[1:]
     too_many = body_fields > width
-    broken = [
-        SkippedRow(
-            int(line),
-            (ImportProblem("error_too_many_fields", {"width": width, "found": int(n)}),),
-            tuple(_split_line(text, int(line), delimiter, width)),
-        )
-        for line, n in zip(body[too_many], body_fields[too_many])
-    ]
+    broken = _broken_lines(text, delimiter, width, body[too_many], body_fields[too_many])
     chunks, total = [], max(1, len(body))
     header = next(csv.reader(io.StringIO(text[:100_000]), delimiter=delimiter), [])
     if numeric is None:
@@ -657,24 +663,29 @@ def read_export(
     raw_names = [c for c in header if c.strip() in numeric]
     dtypes = {c: str for c in header if c not in raw_names}
     try:
-        # The parser reads the bytes itself: from a str it would first encode the whole text again.
-        reader = pd.read_csv(
-            io.BytesIO(data),
-            encoding=encoding,
-            encoding_errors="replace",
-            sep=delimiter,
-            dtype=dtypes,
-            keep_default_na=False,
-            na_values={c: [""] for c in raw_names},
-            decimal=_decimal(text, delimiter),
-            skipinitialspace=True,
-            skip_blank_lines=False,
-            on_bad_lines="skip",
-            chunksize=250_000,
-        )
-        for chunk in reader:
-            chunks.append(chunk)
-            progress(0.02 + 0.5 * min(1.0, sum(len(c) for c in chunks) / total), "reading")
+        with warnings.catch_warnings():
+            # A long first line in a quoted file makes the reader warn; the layout above has counted it.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            # The parser reads the bytes itself: from a str it would first encode the whole text again.
+            reader = pd.read_csv(
+                io.BytesIO(data),
+                encoding=encoding,
+                encoding_errors="replace",
+                sep=delimiter,
+                index_col=False,  # a long first line must not turn the first column into the index
+                skiprows=set((body[too_many] - 1).tolist()) if b'"' not in data else None,  # the long lines, set aside
+                dtype=dtypes,
+                keep_default_na=False,
+                na_values={c: [""] for c in raw_names},
+                decimal=_decimal(text, delimiter),
+                skipinitialspace=True,
+                skip_blank_lines=False,
+                on_bad_lines="skip",
+                chunksize=250_000,
+            )
+            for chunk in reader:
+                chunks.append(chunk)
+                progress(0.02 + 0.5 * min(1.0, sum(len(c) for c in chunks) / total), "reading")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
     if not chunks:
@@ -682,6 +693,13 @@ def read_export(
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     kept_lines, kept_fields = body[~too_many], body_fields[~too_many]
+    if len(kept_lines) != len(frame) and b'"' not in data:
+        # A line too long and another too short can balance the quick count: count line by line.
+        starts, fields = _layout(data, text, delimiter, exact=True)
+        body, body_fields = starts[1:], fields[1:]
+        too_many = body_fields > width
+        broken = _broken_lines(text, delimiter, width, body[too_many], body_fields[too_many])
+        kept_lines, kept_fields = body[~too_many], body_fields[~too_many]
     if len(kept_lines) != len(frame):
         # The reader and the layout disagree (an unusual quoting): rows are numbered from the header.
         kept_lines, kept_fields = np.arange(2, len(frame) + 2), np.full(len(frame), width)
@@ -708,6 +726,18 @@ def _decimal(text: str, delimiter: str) -> str:
     commas = len(re.findall(rf"(?:^|{re.escape(delimiter)})-?\d+,\d+(?={re.escape(delimiter)}|$)", sample, re.M))
     dots = len(re.findall(rf"(?:^|{re.escape(delimiter)})-?\d+\.\d+(?={re.escape(delimiter)}|$)", sample, re.M))
     return "," if commas > dots else "."
+
+
+def _broken_lines(text: str, delimiter: str, width: int, lines: np.ndarray, found: np.ndarray) -> list[SkippedRow]:
+    """The lines with more cells than the header (the reader leaves them out), as skipped rows."""
+    return [
+        SkippedRow(
+            int(line),
+            (ImportProblem("error_too_many_fields", {"width": width, "found": int(n)}),),
+            tuple(_split_line(text, int(line), delimiter, width)),
+        )
+        for line, n in zip(lines, found)
+    ]
 
 
 def _split_line(text: str, line: int, delimiter: str, width: int) -> list[str]:
