@@ -504,6 +504,7 @@ class RawExport:
     lines: np.ndarray
     broken: list[SkippedRow] = field(default_factory=list)
     short: np.ndarray | None = None  # per row: how many cells the line really had, when fewer than the header's
+    maybe_empty: frozenset[str] | None = None  # text columns that may hold NaN (None: any may)
 
 
 @dataclass
@@ -712,7 +713,8 @@ def read_export(
         if not pd.api.types.is_numeric_dtype(s) and s.iloc[:1000].str.endswith(" ").any():
             frame[column] = s.str.strip()
     short = np.where(kept_fields < width, kept_fields, -1) if (kept_fields < width).any() else None
-    return RawExport(frame, kept_lines, broken, short)
+    # Only the columns read as numbers have NaN for an empty cell; every other one holds "".
+    return RawExport(frame, kept_lines, broken, short, frozenset(c.strip() for c in raw_names))
 
 
 _NUMERIC_KINDS = ("number", "integer", "duration", "rating")
@@ -1126,7 +1128,7 @@ def import_tickets(
             values = _numeric_checks(rows, values, spec, column, cells)
             out[name] = values
             continue
-        cells = _as_text(column_values)
+        cells = _as_text(column_values, raw.maybe_empty is None or column in raw.maybe_empty)
         empty = (cells == "").to_numpy()
         if spec.required:
             rows.add(
@@ -1136,7 +1138,7 @@ def import_tickets(
                 ),
             )
         if spec.kind in ("id", "text"):
-            out[name] = cells.where(~empty)
+            out[name] = cells  # "" is no value: the categories below leave it out
             continue
         values, no_answer = _parse(cells, spec, unit)
         bad = ~empty & values.isna().to_numpy() & ~no_answer.to_numpy()
@@ -1205,12 +1207,12 @@ def _mapping_problems(raw: pd.DataFrame, mapping: dict[str, str], units: dict[st
     return problems
 
 
-def _as_text(s: pd.Series) -> pd.Series:
+def _as_text(s: pd.Series, may_be_nan: bool = True) -> pd.Series:
     """A column as text cells: "" for empty, whole numbers without ".0" (a ticket number read as a number)."""
     if pd.api.types.is_numeric_dtype(s):
         text = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
         return text.astype(str)
-    if s.dtype == str and not s.hasnans:
+    if s.dtype == str and (not may_be_nan or not s.hasnans):
         return s
     return s.fillna("").astype(str)
 
@@ -1284,6 +1286,10 @@ def _consistency_problems(rows: _Rows, table: pd.DataFrame, mapping: dict[str, s
 def _categories(s: pd.Series) -> pd.Categorical:
     """Labels as integer codes; a few labels sorted for display, a million customer ids left in file order."""
     codes, uniques = pd.factorize(s)
+    blank = np.flatnonzero(uniques == "")
+    if blank.size:  # an empty cell is no label: code -1, as pandas marks a missing category
+        codes = np.where(codes == blank[0], -1, codes - (codes > blank[0]))
+        uniques = np.delete(uniques, blank[0])
     values = pd.Categorical.from_codes(codes, pd.Index(uniques, dtype=str))
     return values.reorder_categories(sorted(uniques)) if len(uniques) <= 10_000 else values
 
