@@ -39,7 +39,9 @@ GROUPS = ("channel", "week", "team")
 
 
 def _make_tickets():
-    spec = importlib.util.spec_from_file_location("elan_ticket_generator", ROOT / "datasets" / "tickets" / "generate.py")
+    spec = importlib.util.spec_from_file_location(
+        "elan_ticket_generator", ROOT / "datasets" / "tickets" / "generate.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.make_tickets
@@ -60,13 +62,27 @@ def write_files(df, folder: Path) -> dict[str, Path]:
     """The tickets as the kit's CSV and as a French Excel export (not timed)."""
     kit = folder / "tickets.csv"
     df.to_csv(kit, index=False)
-    french = df.rename(columns={"ticket_id": "N° de ticket", "customer_id": "Code client",
-                                "created_at": "Date de création", "first_response_at": "Date de première réponse",
-                                "resolved_at": "Date de clôture", "channel": "Canal", "team": "Équipe",
-                                "agent": "Conseiller", "handle_seconds": "DMT (min)", "contacts": "Nb contacts",
-                                "reopened": "Rouvert", "nps": "Note de recommandation", "csat": "Satisfaction",
-                                "ces": "Effort client", "qa_score": "Note qualité", "order_id": "N° de commande",
-                                "order_value": "Montant commande"})
+    french = df.rename(
+        columns={
+            "ticket_id": "N° de ticket",
+            "customer_id": "Code client",
+            "created_at": "Date de création",
+            "first_response_at": "Date de première réponse",
+            "resolved_at": "Date de clôture",
+            "channel": "Canal",
+            "team": "Équipe",
+            "agent": "Conseiller",
+            "handle_seconds": "DMT (min)",
+            "contacts": "Nb contacts",
+            "reopened": "Rouvert",
+            "nps": "Note de recommandation",
+            "csat": "Satisfaction",
+            "ces": "Effort client",
+            "qa_score": "Note qualité",
+            "order_id": "N° de commande",
+            "order_value": "Montant commande",
+        }
+    )
     for column in ("Date de création", "Date de première réponse", "Date de clôture"):
         french[column] = french[column].dt.strftime("%d/%m/%Y %H:%M")
     french["DMT (min)"] = (french["DMT (min)"] / 60).round(1)
@@ -95,8 +111,10 @@ def timed(label: str, runs: int, work) -> float:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"  {label} run {run + 1}: {times[-1]:.2f} s wall, {cpu[-1]:.2f} s CPU, load {load:.1f} ({out})")
     median = statistics.median(times)
-    print(f"  {label}: median {median:.2f} s wall (min {min(times):.2f}, max {max(times):.2f}), "
-          f"median {statistics.median(cpu):.2f} s CPU (min {min(cpu):.2f}, max {max(cpu):.2f}) over {runs} runs")
+    print(
+        f"  {label}: median {median:.2f} s wall (min {min(times):.2f}, max {max(times):.2f}), "
+        f"median {statistics.median(cpu):.2f} s CPU (min {min(cpu):.2f}, max {max(cpu):.2f}) over {runs} runs"
+    )
     return median
 
 

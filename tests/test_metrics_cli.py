@@ -25,8 +25,10 @@ def french_file(tmp_path: Path) -> Path:
     lines = ["N° de ticket;Date de création;Canal;DMT (min);Nb contacts;Satisfaction;Note de recommandation"]
     for i in range(1, 41):
         csat = "" if i % 4 == 0 else str(1 + i % 5)
-        lines.append(f"T{i:03d};{1 + i % 28:02d}/02/2024 {8 + i % 9:02d}:15;{'chat' if i % 2 else 'téléphone'};"
-                     f"{4 + i % 9},{i % 10};{1 + (i % 5 == 0)};{csat};{i % 11}")
+        lines.append(
+            f"T{i:03d};{1 + i % 28:02d}/02/2024 {8 + i % 9:02d}:15;{'chat' if i % 2 else 'téléphone'};"
+            f"{4 + i % 9},{i % 10};{1 + (i % 5 == 0)};{csat};{i % 11}"
+        )
     lines[11] = "T011;31/02/2024 10:00;chat;5,5;1;4;9"  # 31 February: line 12
     lines[21] = "T021;05/02/2024 10:00;chat;5,5;zéro;4;9"  # a count that is not a number: line 22
     path = tmp_path / "export-fr.csv"
@@ -66,10 +68,24 @@ def test_json_on_a_french_semicolon_file(tmp_path):
 
 def test_map_and_unit_override_the_guesses(tmp_path):
     path = tmp_path / "export.csv"
-    path.write_text("Ref,Opened,Work,Who\nA,2024-01-02 10:00,2,c1\nB,2024-01-09 10:00,4,c1\nC,2023-12-20 10:00,3,c2\n",
-                    encoding="utf-8")
-    done = elan(str(path), "--json", "--map", "ticket_id=Ref", "--map", "created_at=Opened",
-                "--map", "handle_seconds=Work", "--unit", "handle_seconds=hours", "--map", "customer_id=Who")
+    path.write_text(
+        "Ref,Opened,Work,Who\nA,2024-01-02 10:00,2,c1\nB,2024-01-09 10:00,4,c1\nC,2023-12-20 10:00,3,c2\n",
+        encoding="utf-8",
+    )
+    done = elan(
+        str(path),
+        "--json",
+        "--map",
+        "ticket_id=Ref",
+        "--map",
+        "created_at=Opened",
+        "--map",
+        "handle_seconds=Work",
+        "--unit",
+        "handle_seconds=hours",
+        "--map",
+        "customer_id=Who",
+    )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["mapping"]["handle_seconds"] == "Work" and data["units"]["handle_seconds"] == "hours"

@@ -443,8 +443,15 @@ def test_an_empty_file_is_refused():
 
 def test_day_first_dates_read_digit_by_digit_agree_with_strptime():
     stamps = pd.date_range("2023-12-30", periods=3000, freq="7h13min")
-    cells = list(stamps.strftime("%d/%m/%Y %H:%M")) + ["31/02/2024 10:00", "1/2/2024 9:05", "", "32/01/2024 10:00",
-                                                       "31/01/2024 24:00", "31/01/2024 14:05:33", "3l/01/2024 10:00"]
+    cells = list(stamps.strftime("%d/%m/%Y %H:%M")) + [
+        "31/02/2024 10:00",
+        "1/2/2024 9:05",
+        "",
+        "32/01/2024 10:00",
+        "31/01/2024 24:00",
+        "31/01/2024 14:05:33",
+        "3l/01/2024 10:00",
+    ]
     text = "id;created\n" + "".join(f"{i};{c}\n" for i, c in enumerate(cells))
     result = import_tickets(io.BytesIO(text.encode()))
     expected = pd.to_datetime(pd.Series(cells).replace("", None), format="%d/%m/%Y %H:%M", errors="coerce")
@@ -461,6 +468,8 @@ def test_day_first_dates_read_digit_by_digit_agree_with_strptime():
 def test_a_long_line_and_a_short_one_that_balance_the_separator_count_are_both_found():
     text = "id,created,csat\n1,2024-01-02 10:00,5,9\n2,2024-01-02 11:00\n3,2024-01-02 12:00,4\n4,2024-01-02 13:00,3\n"
     result = import_tickets(io.BytesIO(text.encode()))
-    assert [(s.line, s.problems[0].key) for s in result.skipped] == [(2, "error_too_many_fields"),
-                                                                     (3, "error_too_few_fields")]
+    assert [(s.line, s.problems[0].key) for s in result.skipped] == [
+        (2, "error_too_many_fields"),
+        (3, "error_too_few_fields"),
+    ]
     assert result.tickets["ticket_id"].tolist() == ["3", "4"]

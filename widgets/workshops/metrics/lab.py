@@ -85,8 +85,9 @@ def group_label(name, group: str, lang: str, t: Translator) -> str:
     return t.strings.get(key) or label(name)
 
 
-def metric_figure(df: pd.DataFrame, metric: str, group: str, lang: str, t: Translator,
-                  hours: metrics.BusinessHours | None = None) -> go.Figure:
+def metric_figure(
+    df: pd.DataFrame, metric: str, group: str, lang: str, t: Translator, hours: metrics.BusinessHours | None = None
+) -> go.Figure:
     """One metric by channel, by week or by team; durations with their median and 90th percentile."""
     spec = catalogue()[metric]
     x = content.text
@@ -94,26 +95,62 @@ def metric_figure(df: pd.DataFrame, metric: str, group: str, lang: str, t: Trans
     unit, divisor, axis = spec["unit"], 1.0, x(spec["abbr"], lang)
     if unit == "seconds":
         scale, divisor = duration_unit(float(table["value"].median()))
-        axis = f'{axis} ({t("metrics.unit_" + scale)})'
+        axis = f"{axis} ({t('metrics.unit_' + scale)})"
     names = [group_label(v, group, lang, t) for v in table.index]
     values = (table["value"] / divisor).round(2).tolist()
     fig = go.Figure()
     if group in metrics.PERIODS:
-        fig.add_trace(go.Scatter(x=names, y=values, mode="lines+markers", name=t("metrics.median") if "p90" in table else axis,
-                                 line={"color": ACCENT, "width": 3}))
+        fig.add_trace(
+            go.Scatter(
+                x=names,
+                y=values,
+                mode="lines+markers",
+                name=t("metrics.median") if "p90" in table else axis,
+                line={"color": ACCENT, "width": 3},
+            )
+        )
         if "p90" in table:
-            fig.add_trace(go.Scatter(x=names, y=(table["p90"] / divisor).round(2).tolist(), mode="lines", name=t("metrics.p90"),
-                                     line={"color": SECOND, "width": 2, "dash": "dot"}))
+            fig.add_trace(
+                go.Scatter(
+                    x=names,
+                    y=(table["p90"] / divisor).round(2).tolist(),
+                    mode="lines",
+                    name=t("metrics.p90"),
+                    line={"color": SECOND, "width": 2, "dash": "dot"},
+                )
+            )
     else:
         text = [show_value(v, unit, lang, t, scale_unit=scale if unit == "seconds" else None) for v in table["value"]]
-        fig.add_trace(go.Bar(x=names, y=values, text=text, textposition="outside", marker_color=ACCENT,
-                             name=t("metrics.median") if "p90" in table else axis))
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=values,
+                text=text,
+                textposition="outside",
+                marker_color=ACCENT,
+                name=t("metrics.median") if "p90" in table else axis,
+            )
+        )
         if "p90" in table:
-            fig.add_trace(go.Scatter(x=names, y=(table["p90"] / divisor).round(2).tolist(), mode="markers", name=t("metrics.p90"),
-                                     marker={"color": SECOND, "size": 16, "symbol": "diamond"}))
-    fig.update_layout(height=420, margin={"l": 20, "r": 20, "t": 30, "b": 20}, font=FONT, paper_bgcolor="white",
-                      plot_bgcolor="white", showlegend="p90" in table, legend={"orientation": "h", "y": 1.12},
-                      yaxis={"title": axis, "gridcolor": "#d0d7de", "automargin": True, "rangemode": "tozero"})
+            fig.add_trace(
+                go.Scatter(
+                    x=names,
+                    y=(table["p90"] / divisor).round(2).tolist(),
+                    mode="markers",
+                    name=t("metrics.p90"),
+                    marker={"color": SECOND, "size": 16, "symbol": "diamond"},
+                )
+            )
+    fig.update_layout(
+        height=420,
+        margin={"l": 20, "r": 20, "t": 30, "b": 20},
+        font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        showlegend="p90" in table,
+        legend={"orientation": "h", "y": 1.12},
+        yaxis={"title": axis, "gridcolor": "#d0d7de", "automargin": True, "rangemode": "tozero"},
+    )
     return fig
 
 
@@ -122,14 +159,33 @@ def trap_figure(df: pd.DataFrame, t: Translator) -> tuple[go.Figure, metrics.Tra
     trap = metrics.aht_fcr_trap(df, "week")
     weeks = [d.strftime("%Y-%m-%d") for d in trap.table.index]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=weeks, y=(trap.table["aht"] / 60).round(2).tolist(), name=t("metrics.trap_aht_minutes"),
-                             line={"color": ACCENT, "width": 3}))
-    fig.add_trace(go.Scatter(x=weeks, y=trap.table["fcr"].round(1).tolist(), name=t("metrics.trap_fcr"), yaxis="y2",
-                             line={"color": SECOND, "width": 3}))
-    fig.update_layout(height=420, margin={"l": 20, "r": 20, "t": 30, "b": 20}, font=FONT, paper_bgcolor="white",
-                      plot_bgcolor="white", legend={"orientation": "h", "y": 1.14},
-                      yaxis={"title": t("metrics.trap_aht_minutes"), "rangemode": "tozero", "gridcolor": "#d0d7de"},
-                      yaxis2={"title": t("metrics.trap_fcr"), "overlaying": "y", "side": "right", "range": [0, 100]})
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=(trap.table["aht"] / 60).round(2).tolist(),
+            name=t("metrics.trap_aht_minutes"),
+            line={"color": ACCENT, "width": 3},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=trap.table["fcr"].round(1).tolist(),
+            name=t("metrics.trap_fcr"),
+            yaxis="y2",
+            line={"color": SECOND, "width": 3},
+        )
+    )
+    fig.update_layout(
+        height=420,
+        margin={"l": 20, "r": 20, "t": 30, "b": 20},
+        font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": 1.14},
+        yaxis={"title": t("metrics.trap_aht_minutes"), "rangemode": "tozero", "gridcolor": "#d0d7de"},
+        yaxis2={"title": t("metrics.trap_fcr"), "overlaying": "y", "side": "right", "range": [0, 100]},
+    )
     return fig, trap
 
 
@@ -143,8 +199,13 @@ def groups_offered(tickets: pd.DataFrame, settings: Settings | None = None) -> l
     return [g for g in wanted if g in metrics.PERIODS or g in tickets.columns]
 
 
-def summary_rows(tickets: pd.DataFrame, lang: str, t: Translator, hours: metrics.BusinessHours | None,
-                 business: metrics.BusinessHours) -> list[dict]:
+def summary_rows(
+    tickets: pd.DataFrame,
+    lang: str,
+    t: Translator,
+    hours: metrics.BusinessHours | None,
+    business: metrics.BusinessHours,
+) -> list[dict]:
     """Every metric of the catalogue over all the tickets: its value, what it rests on, or why there is none."""
     rows = []
     for metric, spec in catalogue().items():
@@ -156,9 +217,17 @@ def summary_rows(tickets: pd.DataFrame, lang: str, t: Translator, hours: metrics
             missing = fig.detail.get("field")
             value = t("metrics.no_value")
             note = t(fig.reason or "metrics.reason_no_field", field=t(f"metrics.field_{missing}") if missing else "")
-        rows.append({"id": metric, "ok": fig.ok, "abbr": content.text(spec["abbr"], lang),
-                     "name": content.text(spec["name"], lang), "value": value, "note": note,
-                     "definition": figure_notes(fig, t, business)})
+        rows.append(
+            {
+                "id": metric,
+                "ok": fig.ok,
+                "abbr": content.text(spec["abbr"], lang),
+                "name": content.text(spec["name"], lang),
+                "value": value,
+                "note": note,
+                "definition": figure_notes(fig, t, business),
+            }
+        )
     return rows
 
 
@@ -171,12 +240,16 @@ def skipped_html(result: TicketImport, lang: str, t: Translator) -> str:
     data = result.skipped_csv(lang).encode("utf-8-sig")  # the BOM makes Excel read the accents right
     return render(
         "lab_skipped.html",
-        summary=t("metrics.skipped_summary_one" if n == 1 else "metrics.skipped_summary",
-                  n=format_decimal(n, "#,##0", locale=lang), total=total),
+        summary=t(
+            "metrics.skipped_summary_one" if n == 1 else "metrics.skipped_summary",
+            n=format_decimal(n, "#,##0", locale=lang),
+            total=total,
+        ),
         lines=[{"line": s.line, "text": s.message(lang)} for s in result.skipped[:MAX_SHOWN]],
         more=t("metrics.skipped_more", n=format_decimal(n - MAX_SHOWN, "#,##0", locale=lang)) if n > MAX_SHOWN else "",
         href="data:text/csv;base64," + base64.b64encode(data).decode("ascii"),
-        download=t("metrics.skipped_download"), filename=t("metrics.skipped_filename"),
+        download=t("metrics.skipped_download"),
+        filename=t("metrics.skipped_filename"),
     )
 
 
@@ -210,8 +283,12 @@ class MetricsLab(w.VBox):
         self.available = metrics.metrics_available(self.tickets.columns)
 
         self.source = w.HTML()
-        self.upload = w.FileUpload(accept=".csv,.xlsx,.xlsm,.txt", multiple=False, description=t("metrics.load_export"),
-                                   layout=w.Layout(width="auto"))
+        self.upload = w.FileUpload(
+            accept=".csv,.xlsx,.xlsm,.txt",
+            multiple=False,
+            description=t("metrics.load_export"),
+            layout=w.Layout(width="auto"),
+        )
         self.upload.observe(self._uploaded, names="value")
         self.sample_button = w.Button(description=t("metrics.use_sample"), layout=w.Layout(width="auto"))
         self.sample_button.on_click(lambda _: self.use_tickets(sample_tickets(), sample=True))
@@ -224,8 +301,9 @@ class MetricsLab(w.VBox):
         self.units: dict[str, w.Dropdown] = {}
         self.mapping_box = w.VBox()
         self.preview = w.HTML()
-        self.apply_button = w.Button(description=t("metrics.apply_mapping"), button_style="primary",
-                                     layout=w.Layout(width="auto"))
+        self.apply_button = w.Button(
+            description=t("metrics.apply_mapping"), button_style="primary", layout=w.Layout(width="auto")
+        )
         self.apply_button.on_click(lambda _: self.apply_mapping())
         self.errors = w.HTML()
         self.skipped = w.HTML()
@@ -234,9 +312,13 @@ class MetricsLab(w.VBox):
         self.group = w.ToggleButtons(style={"button_width": "auto"})
         hours = metrics.BusinessHours()
         self.business_hours = hours
-        self.clock = w.ToggleButtons(options=[(t("metrics.calendar_hours"), False),
-                                              (t("metrics.business_hours", start=f"{hours.start:g} h", end=f"{hours.end:g} h"), True)],
-                                     style={"button_width": "auto"})
+        self.clock = w.ToggleButtons(
+            options=[
+                (t("metrics.calendar_hours"), False),
+                (t("metrics.business_hours", start=f"{hours.start:g} h", end=f"{hours.end:g} h"), True),
+            ],
+            style={"button_width": "auto"},
+        )
         self.clock.observe(lambda _: self._clock_changed(), names="value")
         self.about = w.HTML()
         self.chart = Chart()
@@ -247,13 +329,22 @@ class MetricsLab(w.VBox):
 
         data_bar = w.HBox([self.upload, self.sample_button], layout=w.Layout(flex_flow="row wrap"))
         # Every metric's figure on the left, the chosen metric's definition and chart beside it: one projector screen.
-        detail = w.VBox([self.metric, self.group, self.clock, self.about, self.chart, self.trap_text, self.trap_chart],
-                        layout=w.Layout(flex="1 1 640px", min_width="0"))
+        detail = w.VBox(
+            [self.metric, self.group, self.clock, self.about, self.chart, self.trap_text, self.trap_chart],
+            layout=w.Layout(flex="1 1 640px", min_width="0"),
+        )
         self.summary.layout = w.Layout(flex="0 1 auto", margin="0 24px 0 0")
-        super().__init__([
-            self.source, data_bar, self.progress_box, self.mapping_box, self.errors, self.skipped,
-            w.HBox([self.summary, detail], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
-        ])
+        super().__init__(
+            [
+                self.source,
+                data_bar,
+                self.progress_box,
+                self.mapping_box,
+                self.errors,
+                self.skipped,
+                w.HBox([self.summary, detail], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+            ]
+        )
         self.add_class("elan-metrics-lab")
         self.use_tickets(self.tickets, sample=tickets is None)
 
@@ -266,8 +357,12 @@ class MetricsLab(w.VBox):
         self.available = metrics.metrics_available(tickets.columns)
         start, end = tickets["created_at"].min(), tickets["created_at"].max()
         where = t("metrics.sample_data") if sample else t("metrics.own_data")
-        loaded = t("metrics.loaded", n=format_decimal(len(tickets), "#,##0", locale=self.lang),
-                   start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}")
+        loaded = t(
+            "metrics.loaded",
+            n=format_decimal(len(tickets), "#,##0", locale=self.lang),
+            start=f"{start:%Y-%m-%d}",
+            end=f"{end:%Y-%m-%d}",
+        )
         self.source.value = render("lab_source.html", where=where, loaded=loaded)
         if sample:
             self.mapping_box.children = []
@@ -325,25 +420,40 @@ class MetricsLab(w.VBox):
         rows = []
         for f in FIELDS:
             label_text = self.t(f"metrics.field_{f.name}") + (" *" if f.required else "")
-            dropdown = w.Dropdown(options=[(not_mapped, "")] + [(c, c) for c in columns],
-                                  value=guessed.get(f.name, ""), description=label_text,
-                                  style={"description_width": "300px"}, layout=w.Layout(width="600px"))
+            dropdown = w.Dropdown(
+                options=[(not_mapped, "")] + [(c, c) for c in columns],
+                value=guessed.get(f.name, ""),
+                description=label_text,
+                style={"description_width": "300px"},
+                layout=w.Layout(width="600px"),
+            )
             dropdown.observe(lambda change, name=f.name: self._column_changed(name), names="value")
             self.mapping[f.name] = dropdown
             parts = [dropdown]
             if f.kind == "duration":
-                unit = w.Dropdown(options=[(self.t(f"metrics.unit_{u}"), u) for u in UNITS], value="seconds",
-                                  layout=w.Layout(width="150px"))
+                unit = w.Dropdown(
+                    options=[(self.t(f"metrics.unit_{u}"), u) for u in UNITS],
+                    value="seconds",
+                    layout=w.Layout(width="150px"),
+                )
                 unit.observe(lambda _: self.refresh_preview(), names="value")
                 self.units[f.name] = unit
                 parts.append(unit)
             rows.append(w.HBox(parts))
         for name in self.units:
             self._column_changed(name, refresh=False)
-        title = render("lab_mapping_title.html", title=self.t("metrics.mapping_title"), name=filename,
-                       help=self.t("metrics.mapping_help"))
-        self.mapping_box.children = [w.HTML(title), w.GridBox(rows, layout=w.Layout(grid_template_columns="repeat(auto-fill, 780px)")),
-                                     self.preview, self.apply_button]
+        title = render(
+            "lab_mapping_title.html",
+            title=self.t("metrics.mapping_title"),
+            name=filename,
+            help=self.t("metrics.mapping_help"),
+        )
+        self.mapping_box.children = [
+            w.HTML(title),
+            w.GridBox(rows, layout=w.Layout(grid_template_columns="repeat(auto-fill, 780px)")),
+            self.preview,
+            self.apply_button,
+        ]
         self.refresh_preview()
 
     def _column_changed(self, name: str, *, refresh: bool = True) -> None:
@@ -385,17 +495,27 @@ class MetricsLab(w.VBox):
             kind = BY_NAME[name].kind
             cells = [str(v) for v in self.raw.frame[column].head(50) if str(v) not in ("", "nan")][:3]
             values = read[name].dropna().head(3).tolist() if name in read else []
-            row = {"field": name, "label": t(f"metrics.field_{name}"), "column": column, "cells": " · ".join(cells),
-                   "read": " · ".join(_shown(v, kind, lang, t) for v in values)}
+            row = {
+                "field": name,
+                "label": t(f"metrics.field_{name}"),
+                "column": column,
+                "cells": " · ".join(cells),
+                "read": " · ".join(_shown(v, kind, lang, t) for v in values),
+            }
             if name in units:
                 source = "chosen" if guesses.get(name) and guesses[name].unit != units[name] else guesses[name].source
                 row["unit_source"] = source
                 row["unit_note"] = t(f"metrics.unit_source_{source}", unit=t(f"metrics.unit_{units[name]}"))
             rows.append(row)
         self.preview.value = render(
-            "lab_preview.html", rows=rows, caption=t("metrics.preview_title"), head_field=t("metrics.preview_field"),
-            head_column=t("metrics.preview_column"), head_values=t("metrics.preview_values"),
-            head_read=t("metrics.preview_read"))
+            "lab_preview.html",
+            rows=rows,
+            caption=t("metrics.preview_title"),
+            head_field=t("metrics.preview_field"),
+            head_column=t("metrics.preview_column"),
+            head_values=t("metrics.preview_values"),
+            head_read=t("metrics.preview_read"),
+        )
 
     def apply_mapping(self) -> bool:
         """Load the export with the chosen columns and units; rows that do not fit are set aside, with their line."""
@@ -454,10 +574,20 @@ class MetricsLab(w.VBox):
 
         fig = metrics.figure(self.tickets, metric, hours=self.hours())
         self.about.value = render(
-            "lab_about.html", abbr=x("abbr"), name=x("name"), definition=x("definition"), formula=x("formula"),
-            scale=x("scale"), question=x("question"), trap=x("trap"), used=figure_notes(fig, t, self.business_hours),
-            formula_label=t("metrics.formula"), scale_label=t("metrics.scale"), question_label=t("metrics.question"),
-            trap_label=t("metrics.trap"))
+            "lab_about.html",
+            abbr=x("abbr"),
+            name=x("name"),
+            definition=x("definition"),
+            formula=x("formula"),
+            scale=x("scale"),
+            question=x("question"),
+            trap=x("trap"),
+            used=figure_notes(fig, t, self.business_hours),
+            formula_label=t("metrics.formula"),
+            scale_label=t("metrics.scale"),
+            question_label=t("metrics.question"),
+            trap_label=t("metrics.trap"),
+        )
         # Only durations computed here from two timestamps depend on the clock; a helpdesk's durations keep theirs.
         timed = metric in ("FRT", "TTR") and fig.detail.get("clock") in ("calendar", "business")
         self.clock.layout.display = None if timed else "none"
@@ -470,14 +600,24 @@ class MetricsLab(w.VBox):
 
     def _draw_trap(self, metric: str) -> None:
         t = self.t
-        if metric not in ("AHT", "FCR") or not {"AHT", "FCR"} <= set(self.available) or "created_at" not in self.tickets:
+        if (
+            metric not in ("AHT", "FCR")
+            or not {"AHT", "FCR"} <= set(self.available)
+            or "created_at" not in self.tickets
+        ):
             self.trap_text.value = ""
             self.trap_chart.layout.display = "none"
             return
         fig, trap = trap_figure(self.tickets, t)
         self.trap_chart.update(fig)
         self.trap_chart.layout.display = None
-        change = {k: format_decimal(v, "+#,##0;-#,##0", locale=self.lang) for k, v in trap.change.items() if not math.isnan(v)}
-        said = t("metrics.trap_shown" if trap.shown else "metrics.trap_not_shown", aht=change.get("aht", "—"),
-                 fcr=change.get("fcr", "—"), work=change.get("handle_per_ticket", "—"))
+        change = {
+            k: format_decimal(v, "+#,##0;-#,##0", locale=self.lang) for k, v in trap.change.items() if not math.isnan(v)
+        }
+        said = t(
+            "metrics.trap_shown" if trap.shown else "metrics.trap_not_shown",
+            aht=change.get("aht", "—"),
+            fcr=change.get("fcr", "—"),
+            work=change.get("handle_per_ticket", "—"),
+        )
         self.trap_text.value = render("lab_trap.html", title=t("metrics.trap_title"), said=said)

@@ -63,7 +63,9 @@ def figure_notes(fig: metrics.Figure, t: Translator, hours: metrics.BusinessHour
         return notes
     hours = hours or metrics.BusinessHours()
     if fig.metric == "FCR" and detail.get("method"):
-        notes.append(t(f"metrics.fcr_method_{detail['method']}", days=detail.get("window_days", metrics.FCR_WINDOW_DAYS)))
+        notes.append(
+            t(f"metrics.fcr_method_{detail['method']}", days=detail.get("window_days", metrics.FCR_WINDOW_DAYS))
+        )
         if detail.get("scope") == "all":
             notes.append(t("metrics.fcr_scope_all"))
     if fig.metric in ("FRT", "TTR") and detail.get("clock"):
@@ -85,7 +87,9 @@ def show_value(value: float, unit: str, lang: str, t: Translator, *, scale_unit:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("metrics.no_value")
     if unit == "seconds":
-        scale_unit, divisor = (scale_unit, 3600.0 if scale_unit == "hours" else 60.0) if scale_unit else duration_unit(value)
+        scale_unit, divisor = (
+            (scale_unit, 3600.0 if scale_unit == "hours" else 60.0) if scale_unit else duration_unit(value)
+        )
         return t(f"metrics.value_{scale_unit}", value=format_decimal(value / divisor, "#,##0.0", locale=lang))
     if unit == "points":
         return t("metrics.value_points", value=format_decimal(value, "+#,##0;-#,##0", locale=lang))
@@ -95,8 +99,9 @@ def show_value(value: float, unit: str, lang: str, t: Translator, *, scale_unit:
     return t(f"metrics.value_{unit}", value=format_decimal(value, pattern, locale=lang))
 
 
-def report_data(source, mapping: dict[str, str] | None = None, units: dict[str, str] | None = None, *,
-                lang: str = "en") -> dict:
+def report_data(
+    source, mapping: dict[str, str] | None = None, units: dict[str, str] | None = None, *, lang: str = "en"
+) -> dict:
     """What ``elan metrics --json`` prints: rows, skipped rows, and every metric of the catalogue."""
     t = Translator(lang)
     raw = read_export(source)
@@ -105,11 +110,16 @@ def report_data(source, mapping: dict[str, str] | None = None, units: dict[str, 
     out_metrics = {}
     for metric, spec in catalogue().items():
         fig = metrics.figure(result.tickets, metric)
-        entry: dict = {"value": None if math.isnan(fig.value) else round(float(fig.value), 4), "n": int(fig.n),
-                       "unit": spec["unit"]}
+        entry: dict = {
+            "value": None if math.isnan(fig.value) else round(float(fig.value), 4),
+            "n": int(fig.n),
+            "unit": spec["unit"],
+        }
         if not fig.ok:
             field = fig.detail.get("field")
-            entry["reason"] = t(fig.reason or "metrics.reason_no_field", field=t(f"metrics.field_{field}") if field else "")
+            entry["reason"] = t(
+                fig.reason or "metrics.reason_no_field", field=t(f"metrics.field_{field}") if field else ""
+            )
         definition = " ".join(figure_notes(fig, t))
         if definition:
             entry["definition"] = definition
@@ -130,12 +140,21 @@ def _value(entry: dict, lang: str, t: Translator) -> str:
 def report_text(data: dict, lang: str) -> str:
     """The report as people read it: one metric a line, then its definition or the reason for its dash."""
     t, cat = Translator(lang), catalogue()
-    lines = [t("metrics.report_rows", rows=format_decimal(data["rows"], "#,##0", locale=lang),
-               read=format_decimal(data["rows"] - len(data["skipped"]), "#,##0", locale=lang))]
+    lines = [
+        t(
+            "metrics.report_rows",
+            rows=format_decimal(data["rows"], "#,##0", locale=lang),
+            read=format_decimal(data["rows"] - len(data["skipped"]), "#,##0", locale=lang),
+        )
+    ]
     for metric, entry in data["metrics"].items():
         name, abbr = content.text(cat[metric]["name"], lang), content.text(cat[metric]["abbr"], lang)
         name = name if abbr in name else f"{name} ({abbr})"
-        n = t("metrics.based_on", n=format_decimal(entry["n"], "#,##0", locale=lang)) if entry["value"] is not None else ""
+        n = (
+            t("metrics.based_on", n=format_decimal(entry["n"], "#,##0", locale=lang))
+            if entry["value"] is not None
+            else ""
+        )
         lines.append(f"{metric:<8} {_value(entry, lang, t):>12}  {n:<12} {name}")
         for note in (entry.get("definition"), entry.get("reason")):
             if note:
