@@ -669,9 +669,9 @@ def read_export(
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             # The parser reads the bytes itself: from a str it would first encode the whole text again.
             reader = pd.read_csv(
-                io.BytesIO(data),
-                encoding=encoding,
-                encoding_errors="replace",
+                # In UTF-8 the parser decodes in C; Windows-1252 would go through Python's codec, chunk by chunk.
+                io.BytesIO(data if encoding == "utf-8" else text.encode("utf-8")),
+                encoding="utf-8",
                 sep=delimiter,
                 index_col=False,  # a long first line must not turn the first column into the index
                 skiprows=set((body[too_many] - 1).tolist()) if b'"' not in data else None,  # the long lines, set aside
