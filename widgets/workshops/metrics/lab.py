@@ -253,6 +253,14 @@ def skipped_html(result: TicketImport, lang: str, t: Translator) -> str:
     )
 
 
+def _as_written(value, decimal: str) -> str:
+    """A cell as the file wrote it: a number the CSV reader converted gets the file's decimal mark back."""
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+        return text.replace(".", decimal)
+    return str(value)
+
+
 def _shown(value, kind: str, lang: str, t: Translator) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT or pd.isna(value):
         return t("metrics.no_value")
@@ -302,7 +310,9 @@ class MetricsLab(w.VBox):
         self.mapping_box = w.VBox()
         self.preview = w.HTML()
         self.apply_button = w.Button(
-            description=t("metrics.apply_mapping"), button_style="primary", layout=w.Layout(width="auto")
+            description=t("metrics.apply_mapping"),
+            button_style="primary",
+            layout=w.Layout(width="auto", align_self="flex-start"),
         )
         self.apply_button.on_click(lambda _: self.apply_mapping())
         self.errors = w.HTML()
@@ -493,7 +503,9 @@ class MetricsLab(w.VBox):
         rows = []
         for name, column in mapping.items():
             kind = BY_NAME[name].kind
-            cells = [str(v) for v in self.raw.frame[column].head(50) if str(v) not in ("", "nan")][:3]
+            cells = [
+                _as_written(v, self.raw.decimal) for v in self.raw.frame[column].head(50) if str(v) not in ("", "nan")
+            ][:3]
             values = read[name].dropna().head(3).tolist() if name in read else []
             row = {
                 "field": name,

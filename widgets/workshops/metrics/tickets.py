@@ -505,6 +505,7 @@ class RawExport:
     broken: list[SkippedRow] = field(default_factory=list)
     short: np.ndarray | None = None  # per row: how many cells the line really had, when fewer than the header's
     maybe_empty: frozenset[str] | None = None  # text columns that may hold NaN (None: any may)
+    decimal: str = "."  # the file's decimal mark, to show numbers as the file wrote them
 
 
 @dataclass
@@ -663,6 +664,7 @@ def read_export(
     numeric = set(numeric)
     raw_names = [c for c in header if c.strip() in numeric]
     dtypes = {c: str for c in header if c not in raw_names}
+    decimal = _decimal(text, delimiter)
     try:
         with warnings.catch_warnings():
             # A long first line in a quoted file makes the reader warn; the layout above has counted it.
@@ -678,7 +680,7 @@ def read_export(
                 dtype=dtypes,
                 keep_default_na=False,
                 na_values={c: [""] for c in raw_names},
-                decimal=_decimal(text, delimiter),
+                decimal=decimal,
                 skipinitialspace=True,
                 skip_blank_lines=False,
                 on_bad_lines="skip",
@@ -714,7 +716,7 @@ def read_export(
             frame[column] = s.str.strip()
     short = np.where(kept_fields < width, kept_fields, -1) if (kept_fields < width).any() else None
     # Only the columns read as numbers have NaN for an empty cell; every other one holds "".
-    return RawExport(frame, kept_lines, broken, short, frozenset(c.strip() for c in raw_names))
+    return RawExport(frame, kept_lines, broken, short, frozenset(c.strip() for c in raw_names), decimal)
 
 
 _NUMERIC_KINDS = ("number", "integer", "duration", "rating")
