@@ -67,6 +67,10 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     expect(aht.locator(".abbr")).to_have_text("DMT")
     assert _axe(phones["Ana"]) == []
     screenshot(phones["Ana"], "metrics-phone.png", guide=True)
+    phones["Ana"].emulate_media(color_scheme="dark")
+    assert _axe(phones["Ana"]) == []
+    screenshot(phones["Ana"], "metrics-phone-dark.png")
+    phones["Ana"].emulate_media(color_scheme="light")
     expect(trainer.locator(".elan-metrics-progress li").first).to_contain_text(
         METRICS["answered_row"].format(n=3), timeout=WAIT)
 
