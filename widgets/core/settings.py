@@ -93,6 +93,12 @@ class Settings(Configurable):
         help="A dashboard kernel with no open page for this long is stopped (closed tabs leave kernels behind).",
     )
     feed_interval_ms = Int(250, config=True, help="How often live pages and dashboards look for new events.")
+    metrics_by_adviser = Bool(
+        False,
+        config=True,
+        help="Let the metrics lab break figures down by individual adviser. Off: a room ranks people, "
+        "not processes, and a handful of tickets per adviser is noise. Example: ELAN_METRICS_BY_ADVISER=True",
+    )
     dangerously_show_tracebacks = Bool(
         False, config=True, help="Show Python tracebacks to visitors. Only for developing the kit."
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import widgets.workshops.day  # noqa: F401  (registers the training day's report sections: serve and export)
 from widgets.core.i18n import Translator
+from widgets.core.languages import LANGUAGES
 from widgets.core.settings import Settings
 
 SETTING_FLAGS = ("port", "ip", "data_dir", "content_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
@@ -227,6 +228,12 @@ def _cases(args) -> int:
     return run(args.content_dir, args.json, Translator(Settings().language))
 
 
+def cmd_metrics(args) -> int:
+    from widgets.workshops.metrics.report import main as metrics_report
+
+    return metrics_report(args)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="elan", description="Élan: live customer-service training workshops.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -262,16 +269,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="*", help="case or idea ids (default: all)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4")
     p.add_argument("--role", action="append", choices=("customer", "adviser", "observer"), help="repeat; default: all")
-    p.add_argument("--lang", choices=("fr", "en"))
+    p.add_argument("--lang", choices=LANGUAGES)
     p.add_argument("--output", "-o", required=True, help="the .html file to write (open it, then print)")
     _add_setting_flags(p)
     p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("metrics", help="every metric a ticket export (CSV or XLSX) supports, with n and definition")
+    p.add_argument("file")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="use this column for a kit field (repeat)")
+    p.add_argument("--unit", action="append", metavar="FIELD=UNIT", help="seconds, minutes, hours... for a duration")
+    p.add_argument("--json", action="store_true", help='print {"rows", "skipped", "metrics"} as JSON')
+    p.add_argument("--lang", choices=LANGUAGES)
+    p.set_defaults(func=cmd_metrics)
 
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")
     p.add_argument("--format", choices=("csv", "xlsx", "html", "pdf"), default="csv")
     p.add_argument("--output", "-o")
-    p.add_argument("--lang", choices=("fr", "en"))
+    p.add_argument("--lang", choices=LANGUAGES)
     _add_setting_flags(p)
     p.set_defaults(func=cmd_export)
 
