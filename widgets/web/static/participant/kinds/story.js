@@ -1,4 +1,4 @@
-// Good catches: tell a colleague's act of good service; once approved, its badge can be downloaded.
+// Shout-outs: tell a colleague's act of good service; once approved, its badge can be downloaded.
 import { el, limitedField } from "../dom.js";
 
 let sentFor = null; // the activity whose story was just sent: its notice stays through redraws until typing resumes
