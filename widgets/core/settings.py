@@ -39,6 +39,12 @@ class Settings(Configurable):
         config=True,
         help="Folder holding the SQLite store and the trainer key. Example: elan serve --data-dir /srv/elan",
     )
+    content_dir = Unicode(
+        "",
+        config=True,
+        help="The organisation's own content folder, laid out like the kit's datasets/ and layered over it "
+        "(adds, replaces, hides); an upgrade of the kit never touches it. Example: elan serve --content-dir /srv/elan-content",
+    )
     database_url = Unicode(
         "",
         config=True,
@@ -133,6 +139,12 @@ class Settings(Configurable):
         help="A dashboard kernel with no open page for this long is stopped (closed tabs leave kernels behind).",
     )
     feed_interval_ms = Int(250, config=True, help="How often live pages and dashboards look for new events.")
+    metrics_by_adviser = Bool(
+        False,
+        config=True,
+        help="Let the metrics lab break figures down by individual adviser. Off: a room ranks people, "
+        "not processes, and a handful of tickets per adviser is noise. Example: ELAN_METRICS_BY_ADVISER=True",
+    )
     dangerously_show_tracebacks = Bool(
         False, config=True, help="Show Python tracebacks to visitors. Only for developing the kit."
     )
@@ -199,6 +211,8 @@ class Settings(Configurable):
             value = getattr(self, name)
             if name == "data_dir":
                 value = str(self.data_path)
+            if name == "content_dir" and value:
+                value = str(Path(value).expanduser().resolve())
             if isinstance(value, bool):
                 value = "True" if value else "False"
             out[ENV_PREFIX + name.upper()] = str(value)

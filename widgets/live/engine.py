@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from widgets import content
 from widgets.core import codes
 from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from widgets.core.languages import LANGUAGES
@@ -549,7 +550,8 @@ class Engine:
             seq = self._append_events(conn, session, ctx.events)
             now = st.now()
             conn.execute(st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now))
-            return {**result, "seq": seq}
+            # The participant's own view after this answer: the page shows it without reading its state again.
+            return {**result, "seq": seq, "view": kind.view(ctx)}
 
     def _check_rate(self, conn, session: dict, participant: dict) -> None:
         i = st.items
@@ -589,7 +591,8 @@ class Engine:
                     "seq": session["event_seq"],
                 },
                 "participant": {"id": participant["id"], "name": participant["name"]},
-                "activity": _public_spec(spec, revealed),
+                # Every text in every language (fr-CA filled from fr where it has none): the page picks.
+                "activity": content.with_variants(_public_spec(spec, revealed)),
                 "open": bool(state.get("open")) and session["closed_at"] is None,
                 "revealed": revealed,
                 "timer": state.get("timer"),

@@ -21,41 +21,14 @@ import ipywidgets as w
 from widgets import content
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
+from widgets.ui import practices
 from widgets.ui.join_panel import JoinPanel
+from widgets.ui.phase import Phase
 from widgets.ui.trainer import Viewer, current
 
+__all__ = ["Dashboard", "Phase"]
+
 log = logging.getLogger("elan.dashboard")
-
-
-class Phase:
-    """One step of a workshop.
-
-    ``title`` is a ``{fr, en}`` map; ``spec(dash)`` returns the activity participants
-    see (or None: they wait); ``build(dash)`` returns the trainer's widget for this
-    step; ``refresh(dash)`` redraws it from the store; ``demo(dash)`` fills sample
-    answers in demo mode.
-    """
-
-    def __init__(self, id: str, title: dict, *, spec: Callable | None = None, build: Callable | None = None,
-                 refresh: Callable | None = None, demo: Callable | None = None, open: bool = True):
-        self.id = id
-        self.title = title
-        self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo
-        self.open = open
-
-    def spec(self, dash: "Dashboard") -> dict | None:
-        return self._spec(dash) if self._spec else None
-
-    def build(self, dash: "Dashboard") -> w.Widget:
-        return self._build(dash) if self._build else w.HTML("")
-
-    def refresh(self, dash: "Dashboard") -> None:
-        if self._refresh:
-            self._refresh(dash)
-
-    def demo(self, dash: "Dashboard") -> None:
-        if self._demo:
-            self._demo(dash)
 
 
 class Dashboard(w.VBox):
@@ -69,7 +42,9 @@ class Dashboard(w.VBox):
         self.engine = self.viewer.engine
         self.trainer = self.viewer.trainer
         self.workshop = workshop
-        self.phases = phases
+        # Every workshop ends with the five-practices self-assessment; the phase list lets the
+        # trainer open it first too (where do we stand?) and come back to the workshop's first step.
+        self.phases = [*phases, *practices.phases()]
         self.index = 0
         self.code: str | None = None
         self.session: dict | None = None
@@ -85,7 +60,7 @@ class Dashboard(w.VBox):
         self.phase_title = w.HTML()
         self.prev_button = w.Button(description="◀", tooltip=t("core.previous"), layout=w.Layout(width="60px"))
         self.next_button = w.Button(description="▶", tooltip=t("core.next"), layout=w.Layout(width="60px"))
-        self.phase_picker = w.Dropdown(options=[(content.text(p.title, self.lang), i) for i, p in enumerate(phases)],
+        self.phase_picker = w.Dropdown(options=[(content.text(p.title, self.lang), i) for i, p in enumerate(self.phases)],
                                        description=t("core.phase"))
         self.input_toggle = w.ToggleButton(description=t("core.open_input"), value=True)
         self.reveal_toggle = w.ToggleButton(description=t("core.reveal"), value=False)
@@ -93,7 +68,9 @@ class Dashboard(w.VBox):
         self.timer_start = w.Button(description=t("core.start_timer"))
         self.timer_stop = w.Button(description=t("core.stop_timer"))
         self.timer_view = w.HTML()
-        self.names_box = w.Checkbox(description=t("core.show_names"), value=False)
+        # The whole label, never "Afficher les prénoms à l’éc…": no fixed description width, no indent.
+        self.names_box = w.Checkbox(description=t("core.show_names"), value=False, indent=False,
+                                    style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.exports = w.HTML()
         auto = w.Layout(width="auto")
         self.start_button = w.Button(description=t("core.start_session"), button_style="primary", layout=auto)
@@ -175,7 +152,7 @@ class Dashboard(w.VBox):
                 f'<a href="{html.escape(base)}.{fmt}" target="_blank" download>{html.escape(self.t(label))}</a>'
                 for fmt, label in (("csv", "core.export_csv"), ("xlsx", "core.export_xlsx"), ("html", "core.export_html"))
             )
-            self.exports.value = f'<span class="elan-big">{html.escape(self.t("core.export"))}: {links}</span>'
+            self.exports.value = f'<span class="elan-big">{html.escape(self.t("core.export"))} {links}</span>'
             self._start_polling()
         self.show_phase()
 

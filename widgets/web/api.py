@@ -16,9 +16,10 @@ from urllib.parse import quote
 import tornado.web
 from tornado.iostream import StreamClosedError
 
-from widgets.core import codes, qr
+from widgets.core import codes, glossary, qr
 from widgets.core.errors import EngineError, Forbidden, Invalid, NotFound, RateLimited
 from widgets.core.i18n import Translator, catalog, pick_language
+from widgets.core.languages import LANGUAGES, NAMES, chain
 from widgets.core.paths import GUIDE
 from widgets.live.exercises import story
 from widgets.live.feed import FeedHub
@@ -519,7 +520,7 @@ class BadgeApi(BaseHandler):
         if found is None:
             raise tornado.web.HTTPError(404)
         lang = self.get_argument("lang", None)
-        if lang not in ("fr", "en"):
+        if lang not in LANGUAGES:
             lang = self.language()
         args = (found["colleague"], found["title"], found["value"], found["date"], lang)
         if fmt == "svg":
@@ -554,7 +555,7 @@ class ReleaseKernelApi(ApiHandler):
 
 class StringsApi(BaseHandler):
     def get(self, lang):
-        if lang not in ("fr", "en"):
+        if lang not in LANGUAGES:
             raise tornado.web.HTTPError(404)
         self.set_header("Cache-Control", "public, max-age=300")
         self.finish(catalog(lang))
@@ -585,7 +586,7 @@ class JoinPage(BaseHandler):
 
     async def get(self, code=None):
         lang = self.language()
-        if self.get_argument("lang", None) in ("fr", "en"):
+        if self.get_argument("lang", None) in LANGUAGES:
             self.set_cookie("elan_lang", lang, expires_days=365, samesite="Lax")
         status, error = 200, None
         if code:
@@ -611,6 +612,7 @@ class JoinPage(BaseHandler):
             t=t,
             code=codes.normalize_code(code or ""),
             error=t(error) if error else "",
+            languages=[{"code": code, "name": NAMES[code]} for code in LANGUAGES],
             strings=json.dumps(t.area("core"), ensure_ascii=False).replace("</", "<\\/"),
             static=self.ctx.settings.base_url + "elan/static/",
             api=self.ctx.settings.base_url + "elan/api/",
@@ -625,12 +627,19 @@ class GuideHandler(BaseHandler):
     """The facilitator guide, rendered from its Markdown files, readable and printable."""
 
     async def get(self, lang, name):
-        file = GUIDE / lang / f"{name or 'README'}.md"
-        if not file.is_file():
+        if lang not in LANGUAGES:
+            raise tornado.web.HTTPError(404)
+        # A regional variant writes only the chapters that differ (fr-CA/FALLBACK.md lists the others).
+        files = [GUIDE / code / f"{name or 'README'}.md" for code in chain(lang)]
+        file = next((f for f in files if f.is_file()), None)
+        if file is None:
             raise tornado.web.HTTPError(404)
         import mistune
 
-        body = mistune.html(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        if file.parent.name != lang:
+            text = glossary.localize(text, lang)  # a fallback chapter in the variant's words (courriel, code QR)
+        body = mistune.html(text)
         # Links between chapters and to images point at the .md files and ../img on GitHub.
         body = body.replace('.md"', '"').replace('src="../img/', f'src="{self.ctx.settings.base_url}guide/img/')
         self.render("guide.html", lang=lang, body=body, static=self.ctx.settings.base_url + "elan/static/")
@@ -644,8 +653,12 @@ class PrivacyHandler(BaseHandler):
 
     async def get(self, lang=None):
         lang = lang or self.language()
-        file = self.ctx.settings.privacy_notice_path(lang)
-        if not file.is_file():
+        if lang not in LANGUAGES:
+            raise tornado.web.HTTPError(404)
+        # The notice in the reader's language, else in its fallback (an organisation may have no fr-CA file).
+        files = [self.ctx.settings.privacy_notice_path(code) for code in chain(lang)]
+        file = next((f for f in files if f.is_file()), None)
+        if file is None:
             raise tornado.web.HTTPError(404)
         import mistune
 
@@ -679,7 +692,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/vendor/(plotly\.min\.js)", StaticHandler, {"path": str(PLOTLY_JS)}),
         (rf"{b}elan/api/health", HealthApi, {"ctx": ctx}),
         (rf"{b}elan/api/kernels/([0-9a-f-]{{36}})/release", ReleaseKernelApi, {"ctx": ctx}),
-        (rf"{b}elan/api/strings/(fr|en)", StringsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/strings/([a-z]{{2}}(?:-[A-Z]{{2}})?)", StringsApi, {"ctx": ctx}),
         (rf"{b}elan/api/join", JoinApi, {"ctx": ctx}),
         (rf"{b}elan/api/sessions", SessionsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/state", StateApi, {"ctx": ctx}),
@@ -692,6 +705,6 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
         (rf"{b}guide/img/(.*)", StaticHandler, {"path": str(GUIDE / "img")}),
-        (rf"{b}guide/(fr|en)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
-        (rf"{b}privacy/?(fr|en)?/?", PrivacyHandler, {"ctx": ctx}),
+        (rf"{b}guide/([a-z]{{2}}(?:-[A-Z]{{2}})?)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
+        (rf"{b}privacy/?([a-z]{{2}}(?:-[A-Z]{{2}})?)?/?", PrivacyHandler, {"ctx": ctx}),
     ]

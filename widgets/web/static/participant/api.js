@@ -105,9 +105,19 @@ export class Api {
         }
       });
     };
-    window.addEventListener("offline", () => onStatus(false));
+    // Heard once per channel, and removed with it: a page that joins again does not pile them up.
+    const offline = () => onStatus(false);
+    window.addEventListener("offline", offline);
     window.addEventListener("online", open);
     open();
-    return { close: () => { clearTimeout(retry); source.close(); } };
+    return {
+      close: () => {
+        clearTimeout(retry);
+        window.removeEventListener("offline", offline);
+        window.removeEventListener("online", open);
+        if (source) source.close();
+        source = null;
+      },
+    };
   }
 }
