@@ -90,7 +90,7 @@ class Settings(Configurable):
         0,
         config=True,
         help="Most kernels the public pages (landing, self-paced notebooks) may hold at once; each takes about "
-        "130 MB. 0 means automatic: 40 % of the machine's memory. Beyond it visitors see a 'busy' page. "
+        "130 MB. 0 means automatic: 40% of the machine's memory. Beyond it visitors see a 'busy' page. "
         "Example: ELAN_PUBLIC_KERNELS=20",
     )
     public_kernels_per_client = Int(
