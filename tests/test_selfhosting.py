@@ -185,7 +185,7 @@ def test_purge_names_only_then_everything_through_the_command(tmp_path):
     recent, _ = _named_session(engine, 0)
 
     done = elan("purge", "--names-only", data_dir=tmp_path)
-    assert done.stdout.strip() == FR("core.purged", sessions=1, names=2)
+    assert done.stdout.strip() == FR("core.purged_names", sessions=1, names=2)
     assert _names(engine, old) == [None, None] and _names(engine, recent) == ["Ana", "Bea"]
     assert sorted(c["text"] for c in engine.results(old, "ideas")["cards"]) == ["idée de Ana", "idée de Bea"]
 

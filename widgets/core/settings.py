@@ -86,6 +86,52 @@ class Settings(Configurable):
     rate_limit_per_minute = Int(
         30, config=True, help="Most texts one participant may send in a minute (votes are not texts)."
     )
+    public_kernels = Int(
+        0,
+        config=True,
+        help="Most kernels the public pages (landing, self-paced notebooks) may hold at once; each takes about "
+        "130 MB. 0 means automatic: 40% of the machine's memory. Beyond it visitors see a 'busy' page. "
+        "Example: ELAN_PUBLIC_KERNELS=20",
+    )
+    public_kernels_per_client = Int(
+        3, config=True, help="Most public-page kernels one address (one browser, one device) may hold at once."
+    )
+    public_kernel_grace = Int(
+        120,
+        config=True,
+        help="Seconds a public page's kernel lives with no page connected (a tab closed without saying so) "
+        "before it is stopped and its place goes to the next visitor.",
+    )
+    idle_connection_seconds = Int(
+        60,
+        config=True,
+        help="A connection that sends its request slowly, or sits idle between requests, is closed after this "
+        "many seconds (live feeds are not idle: they get a heartbeat).",
+    )
+    solo_access = Unicode(
+        "open",
+        config=True,
+        help="Who may open the self-paced notebooks: 'open' (anyone with the address) or 'sign-in' (only visitors "
+        "signed in by the trusted proxy, see trusted_user_header, and trainers). Example: --solo-access sign-in",
+    )
+    failed_keys_per_minute = Int(
+        10,
+        config=True,
+        help="Wrong account keys (name:secret) one address may try in a minute before it is refused for a while. "
+        "0 means no limit.",
+    )
+    joins_per_minute = Int(
+        30,
+        config=True,
+        help="New participants one address may add in a minute (a phone coming back does not count). Raise it when "
+        "a whole room reaches the server through one address (a company proxy); 0 means no limit.",
+    )
+    failed_codes_per_minute = Int(
+        20,
+        config=True,
+        help="Unknown session codes one address may try in a minute before it is refused for a while. "
+        "0 means no limit.",
+    )
     retention_days = Int(365, config=True, help="Sessions older than this are removed by 'elan purge'.")
     kernel_idle_minutes = Int(
         60,
@@ -107,6 +153,12 @@ class Settings(Configurable):
     def _valid_language(self, proposal):
         if proposal["value"] not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        return proposal["value"]
+
+    @validate("solo_access")
+    def _valid_solo_access(self, proposal):
+        if proposal["value"] not in ("open", "sign-in"):
+            raise ValueError("solo_access must be 'open' or 'sign-in'")
         return proposal["value"]
 
     @validate("base_url")

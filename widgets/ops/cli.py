@@ -7,12 +7,17 @@ import os
 import sys
 from pathlib import Path
 
+from traitlets import Int
+
 import widgets.workshops.day  # noqa: F401  (registers the training day's report sections: serve and export)
 from widgets.core.i18n import Translator
 from widgets.core.languages import LANGUAGES
 from widgets.core.settings import Settings
 
-SETTING_FLAGS = ("port", "ip", "data_dir", "content_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
+SETTING_FLAGS = (
+    "port", "ip", "data_dir", "content_dir", "database_url", "public_url", "base_url", "language", "trainer_key",
+    "public_kernels", "public_kernels_per_client", "solo_access",
+)
 
 
 def _settings(args) -> Settings:
@@ -28,7 +33,7 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
     for name, trait in Settings.class_traits(config=True).items():
         if name not in SETTING_FLAGS:
             continue
-        kind = int if name == "port" else str
+        kind = int if isinstance(trait, Int) else str
         parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=trait.help)
 
 
@@ -171,7 +176,9 @@ def cmd_purge(args) -> int:
     settings = _settings(args)
     days = args.days if args.days is not None else settings.retention_days
     counts = privacy.purge(_engine(settings).store, days, names_only=args.names_only)
-    print(Translator(settings.language)("core.purged", sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
+    # Names only: the sessions stay, so the message says how many were anonymised, not removed.
+    message = "core.purged_names" if args.names_only else "core.purged"
+    print(Translator(settings.language)(message, sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
     return 0
 
 

@@ -147,10 +147,9 @@ class Dashboard(w.VBox):
             # open this step for the phones instead of leaving them waiting.
             self.go(self.index, force=True)
         if not self.viewer.demo:
-            q = self.viewer.trainer_query()
             base = self.viewer.base_url + f"elan/api/s/{code}/export"
             links = " · ".join(
-                f'<a href="{html.escape(base)}.{fmt}?{html.escape(q)}" target="_blank" download>{html.escape(self.t(label))}</a>'
+                f'<a href="{html.escape(base)}.{fmt}" target="_blank" download>{html.escape(self.t(label))}</a>'
                 for fmt, label in (("csv", "core.export_csv"), ("xlsx", "core.export_xlsx"), ("html", "core.export_html"))
             )
             self.exports.value = f'<span class="elan-big">{html.escape(self.t("core.export"))} {links}</span>'

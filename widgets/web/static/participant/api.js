@@ -88,8 +88,10 @@ export class Api {
     const open = () => {
       clearTimeout(retry);
       if (source) source.close();
-      const since = last ? `&since=${encodeURIComponent(last)}` : "";
-      source = new EventSource(`${this.base}s/${encodeURIComponent(this.code)}/feed?token=${encodeURIComponent(this.token)}${since}`);
+      // The token rides in a cookie the join set (HttpOnly, this session's API only), never in
+      // the address: addresses end up in access logs.
+      const since = last ? `?since=${encodeURIComponent(last)}` : "";
+      source = new EventSource(`${this.base}s/${encodeURIComponent(this.code)}/feed${since}`);
       source.addEventListener("change", (event) => {
         last = event.lastEventId || last;
         onChange(JSON.parse(event.data));
