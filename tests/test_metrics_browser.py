@@ -72,7 +72,7 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     screenshot(phones["Ana"], "metrics-phone-dark.png")
     phones["Ana"].emulate_media(color_scheme="light")
     expect(trainer.locator(".elan-metrics-progress li").first).to_contain_text(
-        METRICS["answered_row"].format(n=3), timeout=WAIT)
+        Translator("fr")("metrics.answered_row", n=3), timeout=WAIT)
 
     # The server counted exactly what was sent.
     expected = {r: {c: sum(c in SENT[p].get(r, []) for p in SENT) for c in columns} for r in ("integrity", "quality")}
