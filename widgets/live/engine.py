@@ -662,6 +662,17 @@ class Engine:
             self._require_trainer(trainer, session)
             return {"session": session, "counts": self._counts(conn, session)}
 
+    def results_in(self, session: dict, activity: str | None = None) -> dict:
+        """An activity's results from a session row already read (a console redraw reads the row once)."""
+        state = session["state"]
+        activity = activity or state.get("activity")
+        spec = state["specs"].get(activity) if activity else None
+        if spec is None:
+            return {}
+        with self.store.read() as conn:
+            ctx = Context(conn, session, spec, None, self.settings)
+            return exercises.get(spec["kind"]).results(ctx)
+
     # --- the phone remote: a trainer credential for one session, revocable ----------------
 
     def pair_remote(self, trainer, code: str) -> str:
@@ -787,3 +798,4 @@ def _stage_results(results: dict, show_names: bool) -> dict:
             row.pop("author", None)
             row.pop("name", None)
     return out
+

@@ -12,7 +12,8 @@ import os
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from widgets.live.engine import Engine, Trainer
+from widgets.live.engine import Engine
+from widgets.live.accounts import Trainer
 from widgets.core.i18n import pick_language
 from widgets.core.settings import Settings
 from widgets.live.store import Store
@@ -31,6 +32,10 @@ class Viewer:
 
     def join_url(self, code: str) -> str:
         return self.public_url.rstrip("/") + self.base_url + "join/" + code
+
+    def remote_url(self, code: str, credential: str) -> str:
+        """The phone remote's address; the credential rides in the fragment, never sent to a server or a log."""
+        return self.public_url.rstrip("/") + self.base_url + "remote/" + code + "#" + credential
 
     def trainer_query(self) -> str:
         return f"key={self.key}" if self.key else ""

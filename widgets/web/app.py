@@ -17,7 +17,7 @@ from voila.app import Voila
 
 from widgets.live.engine import Engine
 from widgets.core.i18n import Translator, pick_language
-from widgets.web import api, documents, stage
+from widgets.web import api, documents, remote, stage
 from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import Settings
 
@@ -91,7 +91,11 @@ class ElanVoila(Voila):
     name = "elan"
 
     def init_handlers(self):
-        extra = documents.handlers(self.elan_ctx, self.base_url) + stage.handlers(self.elan_ctx, self.base_url)
+        extra = (
+            documents.handlers(self.elan_ctx, self.base_url)
+            + stage.handlers(self.elan_ctx, self.base_url)
+            + remote.handlers(self.elan_ctx, self.base_url)
+        )
         return api.handlers(self.elan_ctx, self.base_url) + extra + [
             (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/index.ipynb"}),
         ] + super().init_handlers()
