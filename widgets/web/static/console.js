@@ -17,15 +17,21 @@ function click(cls) {
 }
 
 function present(on) {
+  // The stage full screen in its own frame on top of the page; the console's controls are hidden below it.
   document.body.classList.toggle("elan-presenting", on);
-  const frame = document.querySelector(".elan-stage-frame iframe");
-  if (!frame) return;
-  frame.tabIndex = on ? 0 : -1;
+  let frame = document.getElementById("elan-present");
+  if (!on) { if (frame) frame.remove(); return; }
+  const preview = document.querySelector(".elan-stage-frame iframe");
+  if (!preview || frame) return;
+  frame = document.createElement("iframe");
+  frame.id = "elan-present";
+  frame.src = preview.getAttribute("src");
+  frame.title = preview.title;
+  frame.referrerPolicy = "no-referrer";
   // Keys pressed while the stage has the focus drive the console too (same origin).
-  if (on && frame.contentWindow && !frame.dataset.keys) {
-    frame.contentWindow.addEventListener("keydown", onKey);
-    frame.dataset.keys = "1";
-  }
+  frame.addEventListener("load", () => frame.contentWindow.addEventListener("keydown", onKey));
+  document.body.append(frame);
+  frame.focus();
 }
 
 function onKey(event) {
