@@ -671,7 +671,7 @@ class Engine:
             return {}
         with self.store.read() as conn:
             ctx = Context(conn, session, spec, None, self.settings)
-            return exercises.get(spec["kind"]).results(ctx)
+            return kinds.get(spec["kind"]).results(ctx)
 
     # --- the phone remote: a trainer credential for one session, revocable ----------------
 

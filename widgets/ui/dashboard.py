@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import ipywidgets as w
 import jinja2
@@ -61,17 +62,17 @@ class Phase:
         self.open = open
         self.guide = guide
 
-    def spec(self, dash: "Dashboard") -> dict | None:
+    def spec(self, dash: Dashboard) -> dict | None:
         return self._spec(dash) if self._spec else None
 
-    def build(self, dash: "Dashboard") -> w.Widget:
+    def build(self, dash: Dashboard) -> w.Widget:
         return self._build(dash) if self._build else w.HTML("")
 
-    def refresh(self, dash: "Dashboard") -> None:
+    def refresh(self, dash: Dashboard) -> None:
         if self._refresh:
             self._refresh(dash)
 
-    def demo(self, dash: "Dashboard") -> None:
+    def demo(self, dash: Dashboard) -> None:
         if self._demo:
             self._demo(dash)
 

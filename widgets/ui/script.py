@@ -21,7 +21,8 @@ from pathlib import Path
 
 import mistune
 
-GUIDE = Path(__file__).resolve().parent.parent.parent / "facilitator_guide"
+from widgets.core.paths import GUIDE
+
 _MINUTES = re.compile(r"\((\d+)\s*min")
 _DEBRIEF = re.compile(r"d[ée]brief", re.IGNORECASE)
 
@@ -66,7 +67,7 @@ class Script:
         return self.steps[number - 1] if 0 < number <= len(self.steps) else None
 
     @classmethod
-    def load(cls, workshop: str, lang: str, root: Path = GUIDE) -> "Script":
+    def load(cls, workshop: str, lang: str, root: Path = GUIDE) -> Script:
         file = root / lang / f"{workshop}.md"
         return _parse(workshop, lang, file.read_text(encoding="utf-8") if file.is_file() else "")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-import tornado.web
 from tornado.iostream import StreamClosedError
 
 from widgets.core.errors import EngineError
@@ -87,7 +86,7 @@ class StageFeedApi(ApiHandler):
             while not self._closed:
                 try:
                     events = await asyncio.wait_for(queue.get(), HEARTBEAT)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     self.write(": keep-alive\n\n")
                     await self.flush()
                     continue
