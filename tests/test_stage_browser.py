@@ -20,7 +20,7 @@ KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a me
 WAIT = 15_000
 CHOICE = {
     "kind": "choice", "id": "channel",
-    "prompt": {"fr": "Quel canal nos clients préfèrent-ils pour une réclamation urgente ?",
+    "prompt": {"fr": "Quel canal nos clients préfèrent-ils pour une réclamation urgente\u202f?",
                "en": "Which channel do our customers prefer for an urgent complaint?"},
     "options": [{"id": "A", "label": {"fr": "Téléphone", "en": "Phone"}},
                 {"id": "B", "label": {"fr": "Courriel", "en": "E-mail, answered within the hour by the on-call team"}},
@@ -144,6 +144,10 @@ def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(ela
     expect(console.locator(".elan-badge")).to_have_text(CONSOLE["state_running"], timeout=WAIT)
     ana.reload()
     expect(ana.locator("#activity")).to_be_visible(timeout=WAIT)
+    # The preview is the stage itself, following the session.
+    preview = console.frame_locator(".elan-stage-frame iframe")
+    expect(preview.locator("#prompt")).to_have_text(re.compile("customers"), timeout=WAIT)
+    expect(preview.locator("#phase-state")).not_to_have_text(STAGE["en"]["ended"], timeout=WAIT)
     screenshot(console, "console.png", guide=True)
 
     # Presentation mode: the stage full screen, every control hidden; Esc brings the console back.

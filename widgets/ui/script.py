@@ -40,7 +40,7 @@ class Step:
 
     def next_line(self, after: int = 0) -> str:
         """A short line to read on the phone remote: the first 'Say' line, else the first line."""
-        texts = [line.strip(" -*") for line in self.lines if line.strip() and not line.startswith("![")]
+        texts = [line.strip(" -*") for line in self.lines if line.strip()]
         for text in texts:
             if text.lower().startswith(("say", "à dire", "dire", "dites")):
                 return _plain(text)
@@ -88,7 +88,8 @@ def _parse(workshop: str, lang: str, text: str) -> Script:
             steps.append(Step(title, int(found.group(1)) if found else None))
             continue
         if section == "script" and steps:
-            steps[-1].lines.append(line)
+            if not line.startswith("!["):  # the guide's screenshots stay in the guide
+                steps[-1].lines.append(line)
         elif section == "debrief":
             debrief.append(line)
     return Script(workshop, lang, steps, debrief)
