@@ -15,33 +15,21 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
-import jinja2
 
 from widgets import content
 from widgets.core import qr
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.ui.script import Script
+from widgets.ui.templating import render
 from widgets.ui.trainer import Viewer, current
 
 log = logging.getLogger("elan.dashboard")
 #: Seconds between two reads of the counts when nothing happens ('connected' and time change without events).
 COUNTS_EVERY = 10
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-    autoescape=True, trim_blocks=True, lstrip_blocks=True,
-)
-
-
-def render(name: str, **values) -> str:
-    """A console fragment from ``widgets/ui/templates/`` (autoescaped: participant text stays text)."""
-    return _TEMPLATES.get_template(name).render(**values)
-
-
 
 class Phase:
     """One step of a workshop.
