@@ -135,3 +135,4 @@ def test_the_phone_remote_asks_the_console_for_the_next_step():
     dash.go(dash.index + sum(steps))
     assert dash.index == 2
     assert dash.engine.remote_view(dash.code, credential)["console"]["title"] == "Step 2"
+
