@@ -206,3 +206,20 @@ def test_phone_remote_pairs_drives_and_stops_once_revoked(elan_server, contexts,
     expect(stage.locator("#prompt")).not_to_be_empty(timeout=WAIT)
     _no_control_key_or_token(stage, [elan_server.key, url.split("#")[1].split(".")[1], participant["token"]])
     assert stage.locator("svg").count() == 0  # the only QR code on the stage is the join one (an image)
+
+
+def test_console_and_landing_pass_axe_and_landing_links_look_like_links(elan_server, contexts):
+    code = elan_server.create_session("values", "en")
+    console = _console(contexts, elan_server, code)
+    assert _axe(console) == []
+    landing = contexts(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    landing.goto(f"{elan_server.url}/?key={elan_server.key}&lang=en")
+    link = landing.locator(".elan-links a").first
+    expect(link).to_be_visible(timeout=KERNEL_WAIT)
+    assert landing.locator("h1").count() == 1
+    style = link.evaluate("a => [getComputedStyle(a).textDecorationLine, getComputedStyle(a).color]")
+    assert "underline" in style[0] and style[1] != "rgb(0, 0, 0)"
+    # No default grey ipywidgets button: the language switch wears the kit's colours.
+    grey = landing.locator(".elan-lang-switch button").first.evaluate("b => getComputedStyle(b).backgroundColor")
+    assert grey not in ("rgb(238, 238, 238)", "rgb(189, 189, 189)")
+    assert _axe(landing) == []
