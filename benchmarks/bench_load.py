@@ -6,6 +6,7 @@ vote's POST to the event reaching a trainer's feed), and the server's CPU and pe
 
     .venv/bin/python benchmarks/bench_load.py                 # 1,000 participants at 100 per second
     .venv/bin/python benchmarks/bench_load.py -n 200 --rate 50 --feeds 50
+    .venv/bin/python benchmarks/bench_load.py -n 3000 --rate 300 --server-cpus 0 --client-cpus 1   # one process's limit
 
 Bounded: ``-n`` clients at most, and everything stops after ``--timeout`` seconds.
 """
@@ -50,11 +51,12 @@ def pct(values: list[float], p: float) -> float:
 class Server:
     """``elan serve`` in a subprocess, watched by psutil (CPU time, peak resident memory)."""
 
-    def __init__(self, data_dir: Path, env: dict):
+    def __init__(self, data_dir: Path, env: dict, cpus: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(data_dir / "server.log", "w")
-        args = [str(ELAN), "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(data_dir),
+        pin = ["taskset", "-c", cpus] if cpus else []  # the server on its own core(s), away from the client
+        args = pin + [str(ELAN), "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(data_dir),
                 "--trainer-key", KEY, "--public-url", self.url]
         self.process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
         self.ps = psutil.Process(self.process.pid)
@@ -114,7 +116,10 @@ async def read_sse(response: httpx.Response, on_event=None):
 
 async def run(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="elan-bench-"))
-    server = Server(data_dir, {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)})
+    server = Server(data_dir, {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)},
+                    cpus=args.server_cpus)
+    if args.client_cpus:
+        os.sched_setaffinity(0, {int(c) for c in args.client_cpus.split(",")})
     server.wait_ready()
     trainer = {"X-Elan-Key": KEY}
     limits = httpx.Limits(max_connections=args.n + args.feeds + 50, max_keepalive_connections=args.n + 50)
@@ -242,6 +247,8 @@ async def run(args) -> dict:
                 "client_cpu_percent_of_one_core": round(100 * (mine1 - mine0) / (wall1 - wall0), 1),
                 "server_peak_rss_mb": round(server.peak_rss / 2**20, 1),
                 "feed_interval_ms": args.feed_interval,
+                "server_cpus": args.server_cpus or "any",
+                "client_cpus": args.client_cpus or "any",
                 "machine": f"{platform.machine()}, {psutil.cpu_count()} cores, "
                            f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
             }
@@ -258,6 +265,8 @@ def main(argv=None) -> int:
     p.add_argument("--cards", type=int, default=10, help="cards to vote on")
     p.add_argument("--feed-interval", type=int, default=250, help="the server's feed poll interval, ms")
     p.add_argument("--timeout", type=float, default=300, help="stop everything after this many seconds")
+    p.add_argument("--server-cpus", help="pin the server to these cores (taskset list, e.g. 0)")
+    p.add_argument("--client-cpus", help="pin this load client to these cores (e.g. 1)")
     p.add_argument("--json", help="also write the figures to this file")
     args = p.parse_args(argv)
     args.n = max(1, min(args.n, 5000))

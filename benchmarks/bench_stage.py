@@ -4,8 +4,9 @@ Real parts: an ``elan serve`` process, N participants as HTTP clients (httpx, ea
 its live feed open), and Debian's Chromium (Playwright) showing the stage (the light
 page) and the trainer's console (a Voilà dashboard). Every participant answers once;
 each page records, with a MutationObserver, when its "answered" count changes. The
-following latency of answer k is the time from the k-th answer being stored (its POST
-returned) to the page first showing at least k answers. Same machine, same clock.
+following latency of answer k is the time from the k-th answer's POST being sent to the
+page first showing at least k answers (answers are sent at a steady rate and stored in
+that order, give or take a few). Same machine, same clock.
 
     .venv/bin/python benchmarks/bench_stage.py                  # 1,000 phones at 100 per second
     .venv/bin/python benchmarks/bench_stage.py -n 200 --rate 50
@@ -91,7 +92,7 @@ def page_costs(server: Server, browser, code: str, runs: int) -> dict:
 
 
 def following(log: list, stored: list[float]) -> list[float]:
-    """Latency of answer k: the first time the page shows >= k minus the time answer k was stored."""
+    """Latency of answer k: the first time the page shows >= k minus the time answer k was sent."""
     out = []
     for k, t_stored in enumerate(sorted(stored), start=1):
         shown = next((t for t, n in log if n >= k), None)
@@ -136,6 +137,7 @@ async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[f
             nonlocal errors
             if tokens[i] is None:
                 return
+            sent = time.time()
             try:
                 r = await http.post(f"s/{code}/submit", headers={"X-Elan-Token": tokens[i]},
                                     json={"activity": "q", "payload": {"option": "ABC"[i % 3]}})
@@ -143,7 +145,7 @@ async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[f
             except httpx.HTTPError:
                 errors += 1
                 return
-            stored.append(time.time())
+            stored.append(sent)
 
         for step in (join, answer):
             start = time.perf_counter()
