@@ -31,9 +31,13 @@ def measure(dash, index: int, refreshes: int) -> dict:
         dash._reload()
         dash.refresh()
     first, last = marks[0], marks[max(marks)]
-    return {"step": dash.phase.id, "widgets": [m[0] for m in marks.values()],
-            "rss_mb": [round(m[1], 1) for m in marks.values()],
-            "widget_growth": last[0] - first[0], "rss_growth_mb": round(last[1] - first[1], 1)}
+    return {
+        "step": dash.phase.id,
+        "widgets": [m[0] for m in marks.values()],
+        "rss_mb": [round(m[1], 1) for m in marks.values()],
+        "widget_growth": last[0] - first[0],
+        "rss_growth_mb": round(last[1] - first[1], 1),
+    }
 
 
 def main(argv=None) -> int:
@@ -45,8 +49,10 @@ def main(argv=None) -> int:
     dash = module.trainer_dashboard("en")
     for index in range(len(dash.phases)):
         row = measure(dash, index, args.refreshes)
-        print(f"{row['step']:<14} widgets {row['widgets']}  growth {row['widget_growth']:>6}   "
-              f"RSS MB {row['rss_mb']}  growth {row['rss_growth_mb']}")
+        print(
+            f"{row['step']:<14} widgets {row['widgets']}  growth {row['widget_growth']:>6}   "
+            f"RSS MB {row['rss_mb']}  growth {row['rss_growth_mb']}"
+        )
     return 0
 
 

@@ -35,8 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import KEY, Server, pct, read_sse
 
 CHROMIUM = "/usr/bin/chromium"
-CHOICE = {"kind": "choice", "id": "q", "prompt": {"fr": "Quel canal ?", "en": "Which channel?"},
-          "options": [{"id": "A", "label": "A"}, {"id": "B", "label": "B"}, {"id": "C", "label": "C"}]}
+CHOICE = {
+    "kind": "choice",
+    "id": "q",
+    "prompt": {"fr": "Quel canal ?", "en": "Which channel?"},
+    "options": [{"id": "A", "label": "A"}, {"id": "B", "label": "B"}, {"id": "C", "label": "C"}],
+}
 # Records (epoch ms, number) each time the page's "answered" figure changes.
 OBSERVER = """(args) => {
   const [selector, pattern] = args;
@@ -88,7 +92,8 @@ def page_costs(server: Server, browser, code: str, runs: int) -> dict:
         page.close()
         time.sleep(2)  # the page's kernel is released on close
     return {k: round(statistics.median(v), 3 if k.endswith("_s") else 1) for k, v in out.items()} | {
-        k + "_runs": [round(x, 2) for x in v] for k, v in out.items()}
+        k + "_runs": [round(x, 2) for x in v] for k, v in out.items()
+    }
 
 
 def following(log: list, stored: list[float]) -> list[float]:
@@ -108,8 +113,12 @@ async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[f
     stored: list[float] = []
     joins: list[float] = []
     errors = 0
-    async with httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http, \
-            httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as streams:
+    async with (
+        httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http,
+        httpx.AsyncClient(
+            base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False
+        ) as streams,
+    ):
         tokens: list[str | None] = [None] * n
         feeds: list[asyncio.Task] = []
 
@@ -139,8 +148,11 @@ async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[f
                 return
             sent = time.time()
             try:
-                r = await http.post(f"s/{code}/submit", headers={"X-Elan-Token": tokens[i]},
-                                    json={"activity": "q", "payload": {"option": "ABC"[i % 3]}})
+                r = await http.post(
+                    f"s/{code}/submit",
+                    headers={"X-Elan-Token": tokens[i]},
+                    json={"activity": "q", "payload": {"option": "ABC"[i % 3]}},
+                )
                 r.raise_for_status()
             except httpx.HTTPError:
                 errors += 1

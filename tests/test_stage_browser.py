@@ -19,12 +19,17 @@ CORE = Translator("en").area("core")
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
 WAIT = 15_000
 CHOICE = {
-    "kind": "choice", "id": "channel",
-    "prompt": {"fr": "Quel canal nos clients préfèrent-ils pour une réclamation urgente\u202f?",
-               "en": "Which channel do our customers prefer for an urgent complaint?"},
-    "options": [{"id": "A", "label": {"fr": "Téléphone", "en": "Phone"}},
-                {"id": "B", "label": {"fr": "Courriel", "en": "E-mail, answered within the hour by the on-call team"}},
-                {"id": "C", "label": {"fr": "Réseaux sociaux", "en": "Social media"}}],
+    "kind": "choice",
+    "id": "channel",
+    "prompt": {
+        "fr": "Quel canal nos clients préfèrent-ils pour une réclamation urgente\u202f?",
+        "en": "Which channel do our customers prefer for an urgent complaint?",
+    },
+    "options": [
+        {"id": "A", "label": {"fr": "Téléphone", "en": "Phone"}},
+        {"id": "B", "label": {"fr": "Courriel", "en": "E-mail, answered within the hour by the on-call team"}},
+        {"id": "C", "label": {"fr": "Réseaux sociaux", "en": "Social media"}},
+    ],
 }
 
 
@@ -47,8 +52,12 @@ def test_stage_follows_three_phones_without_control_key_or_token(elan_server, co
     expect(stage.locator("#prompt")).to_have_text(CHOICE["prompt"]["en"])
     phones = [elan_server.join(code, name=name) for name in ("Ana", "Ben", "Cléo")]
     for phone, option in zip(phones, "ABC"):
-        r = elan_server.api("POST", f"s/{code}/submit", json={"activity": "channel", "payload": {"option": option}},
-                            headers={"X-Elan-Token": phone["token"]})
+        r = elan_server.api(
+            "POST",
+            f"s/{code}/submit",
+            json={"activity": "channel", "payload": {"option": option}},
+            headers={"X-Elan-Token": phone["token"]},
+        )
         assert r.status_code == 200, r.text
     expect(stage.locator("#counts")).to_have_text(STAGE["en"]["counts"].format(joined=3, answered=3), timeout=WAIT)
     # Before the reveal the room sees how many answered, not what.
@@ -63,8 +72,10 @@ def test_stage_follows_three_phones_without_control_key_or_token(elan_server, co
     # Large type from the back of the room, labels never cut.
     size = stage.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 28, size
-    cut = stage.evaluate("[...document.querySelectorAll('.row .label, #prompt')]"
-                         ".filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1).length")
+    cut = stage.evaluate(
+        "[...document.querySelectorAll('.row .label, #prompt')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1).length"
+    )
     assert cut == 0
     # A reload shows the same thing (nothing lives only in the page).
     stage.reload()
@@ -82,8 +93,12 @@ def test_stage_screenshots_light_and_dark(elan_server, contexts, theme):
     elan_server.trainer(code, "open", spec=CHOICE)
     for index, option in enumerate("AABAC"):
         phone = elan_server.join(code, name=f"P{index}")
-        elan_server.api("POST", f"s/{code}/submit", json={"activity": "channel", "payload": {"option": option}},
-                        headers={"X-Elan-Token": phone["token"]})
+        elan_server.api(
+            "POST",
+            f"s/{code}/submit",
+            json={"activity": "channel", "payload": {"option": option}},
+            headers={"X-Elan-Token": phone["token"]},
+        )
     elan_server.trainer(code, "reveal", activity="channel", revealed=True)
     for width, height in ((1920, 1080), (1280, 720)):
         page = contexts(viewport={"width": width, "height": height}, color_scheme=theme).new_page()
@@ -192,9 +207,13 @@ def test_phone_remote_pairs_drives_and_stops_once_revoked(elan_server, contexts,
     assert _axe(remote) == []
     screenshot(remote, "remote-phone.png", guide=True)
     # A participant's token is not a remote credential.
-    r = elan_server.api("POST", f"s/{code}/remote", json={"action": "next"}, headers={"X-Elan-Remote": participant["token"]})
+    r = elan_server.api(
+        "POST", f"s/{code}/remote", json={"action": "next"}, headers={"X-Elan-Remote": participant["token"]}
+    )
     assert r.status_code == 403
-    r = elan_server.api("POST", f"s/{code}/remote", json={"action": "next"}, headers={"X-Elan-Token": participant["token"]})
+    r = elan_server.api(
+        "POST", f"s/{code}/remote", json={"action": "next"}, headers={"X-Elan-Token": participant["token"]}
+    )
     assert r.status_code == 403
     # Revoked from the console: the phone's next request is refused.
     _button(console, CONSOLE["revoke_remote"]).click()

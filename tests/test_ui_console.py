@@ -9,8 +9,25 @@ from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.script import Script
 
 IDEAS = {"kind": "ideas", "id": "ideas", "prompt": {"fr": "Idées", "en": "Ideas"}}
-WORDS = ["Listening", "listening", "Speed", "Kindness", "Honesty", "Ownership", "Empathy", "Clarity", "Follow-up",
-         "Patience", "Respect", "Reliability", "Courtesy", "Simplicity", "Transparency", "Care", "Accuracy"]
+WORDS = [
+    "Listening",
+    "listening",
+    "Speed",
+    "Kindness",
+    "Honesty",
+    "Ownership",
+    "Empathy",
+    "Clarity",
+    "Follow-up",
+    "Patience",
+    "Respect",
+    "Reliability",
+    "Courtesy",
+    "Simplicity",
+    "Transparency",
+    "Care",
+    "Accuracy",
+]
 
 
 def _wall_dashboard(lang="en"):
@@ -23,8 +40,11 @@ def _wall_dashboard(lang="en"):
     def refresh(dash):
         holder["wall"].update(dash.results("ideas"))
 
-    dash = Dashboard("values", [Phase("ideas", {"fr": "Idées", "en": "Ideas"}, spec=lambda d: IDEAS,
-                                      build=build, refresh=refresh)], lang=lang)
+    dash = Dashboard(
+        "values",
+        [Phase("ideas", {"fr": "Idées", "en": "Ideas"}, spec=lambda d: IDEAS, build=build, refresh=refresh)],
+        lang=lang,
+    )
     dash.go(0, force=True)
     for word in WORDS:
         _, token = dash.engine.join(dash.code)
@@ -135,4 +155,3 @@ def test_the_phone_remote_asks_the_console_for_the_next_step():
     dash.go(dash.index + sum(steps))
     assert dash.index == 2
     assert dash.engine.remote_view(dash.code, credential)["console"]["title"] == "Step 2"
-

@@ -38,12 +38,17 @@ class CardWall(w.VBox):
         for card in cards:
             if card["merged_into"]:
                 merged[card["merged_into"]] = merged.get(card["merged_into"], 0) + 1
-        _set(self.summary, render("board_summary.html", t=self.t, visible=len(visible), authors=results.get("authors", 0)))
+        _set(
+            self.summary,
+            render("board_summary.html", t=self.t, visible=len(visible), authors=results.get("authors", 0)),
+        )
         _set(self.wall, render("board_wall.html", cards=visible, merged=merged))
 
         groups = [tuple(group) for group in results.get("duplicates", [])]
-        rows = [self._merge_row(group, " = ".join(f"« {by_id[i]['text']} »" for i in group if i in by_id))
-                for group in groups]
+        rows = [
+            self._merge_row(group, " = ".join(f"« {by_id[i]['text']} »" for i in group if i in by_id))
+            for group in groups
+        ]
         self._drop(self._merge_rows, set(groups))
         _set_children(self.suggestions, [self._title] + rows if rows else [])
 
@@ -68,8 +73,11 @@ class CardWall(w.VBox):
             label = w.Label(layout=w.Layout(width="auto"))
             row = self._card_rows[card["id"]] = w.HBox([button, label])
             row._elan_hidden = False
-            button.on_click(lambda _, r=row, c=card["id"]: self.dash._act(
-                self.dash.engine.set_item_status, c, "visible" if r._elan_hidden else "hidden"))
+            button.on_click(
+                lambda _, r=row, c=card["id"]: self.dash._act(
+                    self.dash.engine.set_item_status, c, "visible" if r._elan_hidden else "hidden"
+                )
+            )
         button, label = row.children
         row._elan_hidden = card["status"] == "hidden"
         _set(button, self.t("core.show_card" if row._elan_hidden else "core.hide_card"), "description")

@@ -31,6 +31,7 @@ log = logging.getLogger("elan.dashboard")
 #: Seconds between two reads of the counts when nothing happens ('connected' and time change without events).
 COUNTS_EVERY = 10
 
+
 class Phase:
     """One step of a workshop.
 
@@ -41,9 +42,18 @@ class Phase:
     step this phase belongs to (by default, the phase's own position).
     """
 
-    def __init__(self, id: str, title: dict, *, spec: Callable | None = None, build: Callable | None = None,
-                 refresh: Callable | None = None, demo: Callable | None = None, open: bool = True,
-                 guide: int | None = None):
+    def __init__(
+        self,
+        id: str,
+        title: dict,
+        *,
+        spec: Callable | None = None,
+        build: Callable | None = None,
+        refresh: Callable | None = None,
+        demo: Callable | None = None,
+        open: bool = True,
+        guide: int | None = None,
+    ):
         self.id = id
         self.title = title
         self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo
@@ -66,8 +76,9 @@ class Phase:
 
 
 def _button(description: str, *, cls: str = "", style: str = "", tooltip: str = "") -> w.Button:
-    button = w.Button(description=description, button_style=style, tooltip=tooltip or description,
-                      layout=w.Layout(width="auto"))
+    button = w.Button(
+        description=description, button_style=style, tooltip=tooltip or description, layout=w.Layout(width="auto")
+    )
     button.add_class("elan-button")
     if cls:
         button.add_class(cls)
@@ -92,8 +103,15 @@ class Dashboard(w.VBox):
     session can be reopened. The step's script comes from the facilitator guide.
     """
 
-    def __init__(self, workshop: str, phases: list[Phase], *, lang: str | None = None,
-                 viewer: Viewer | None = None, title: dict | None = None):
+    def __init__(
+        self,
+        workshop: str,
+        phases: list[Phase],
+        *,
+        lang: str | None = None,
+        viewer: Viewer | None = None,
+        title: dict | None = None,
+    ):
         self.viewer = viewer or current(lang)
         self.lang = self.viewer.lang
         self.t = Translator(self.lang)
@@ -138,20 +156,26 @@ class Dashboard(w.VBox):
         # Step
         self.prev_button = _button("◀", cls="elan-k-prev", tooltip=t("core.previous"))
         self.next_button = _button("▶", cls="elan-k-next", tooltip=t("core.next"))
-        self.phase_picker = w.Dropdown(options=[(content.text(p.title, self.lang), i) for i, p in enumerate(phases)],
-                                       description=t("core.phase"), layout=w.Layout(width="auto"))
+        self.phase_picker = w.Dropdown(
+            options=[(content.text(p.title, self.lang), i) for i, p in enumerate(phases)],
+            description=t("core.phase"),
+            layout=w.Layout(width="auto"),
+        )
         # Answers
         self.input_toggle = w.ToggleButton(description=t("core.open_input"), value=False, layout=w.Layout(width="auto"))
         self.input_toggle.add_class("elan-k-input")
         self.reveal_toggle = w.ToggleButton(description=t("core.reveal"), value=False, layout=w.Layout(width="auto"))
         self.reveal_toggle.add_class("elan-k-reveal")
         # Timer
-        self.minutes = w.BoundedIntText(value=5, min=1, max=180, description=t("core.timer"),
-                                        layout=w.Layout(width="170px"))
+        self.minutes = w.BoundedIntText(
+            value=5, min=1, max=180, description=t("core.timer"), layout=w.Layout(width="170px")
+        )
         self.timer_button = _button(t("core.start_timer"), cls="elan-k-timer")
         self.timer_view = w.HTML()
         # Stage
-        self.join_toggle = w.ToggleButton(description=t("console.join_strip"), value=True, layout=w.Layout(width="auto"))
+        self.join_toggle = w.ToggleButton(
+            description=t("console.join_strip"), value=True, layout=w.Layout(width="auto")
+        )
         self.join_toggle.add_class("elan-k-join")
         self.names_box = w.Checkbox(description=t("core.show_names"), value=False, indent=False)
         self.present_button = _button(t("console.present"), cls="elan-k-present")
@@ -187,14 +211,22 @@ class Dashboard(w.VBox):
         self.pair_button.on_click(lambda _: self._pair())
         self.revoke_button.on_click(lambda _: self._revoke())
 
-        groups = w.HBox([
-            _group(t("console.group_session"), self.start_button, self.new_button, self.reopen_button, self.close_button),
-            _group(t("console.group_step"), self.prev_button, self.phase_picker, self.next_button),
-            _group(t("console.group_answers"), self.input_toggle, self.reveal_toggle),
-            _group(t("console.group_timer"), self.minutes, self.timer_button, self.timer_view),
-            _group(t("console.group_stage"), self.join_toggle, self.present_button, self.names_box),
-            _group(t("console.group_remote"), self.pair_button, self.revoke_button),
-        ])
+        groups = w.HBox(
+            [
+                _group(
+                    t("console.group_session"),
+                    self.start_button,
+                    self.new_button,
+                    self.reopen_button,
+                    self.close_button,
+                ),
+                _group(t("console.group_step"), self.prev_button, self.phase_picker, self.next_button),
+                _group(t("console.group_answers"), self.input_toggle, self.reveal_toggle),
+                _group(t("console.group_timer"), self.minutes, self.timer_button, self.timer_view),
+                _group(t("console.group_stage"), self.join_toggle, self.present_button, self.names_box),
+                _group(t("console.group_remote"), self.pair_button, self.revoke_button),
+            ]
+        )
         groups.add_class("elan-groups")
         side = w.VBox([self.preview, self.stage_links, self.remote_view, self.exports])
         side.add_class("elan-side")
@@ -250,8 +282,12 @@ class Dashboard(w.VBox):
             self.go(self.index, force=True)
         if not self.viewer.demo:
             base = self.viewer.base_url
-            self.exports.value = render("console_exports.html", t=self.t, base=base + f"elan/api/s/{code}/export",
-                                        query=self.viewer.trainer_query())
+            self.exports.value = render(
+                "console_exports.html",
+                t=self.t,
+                base=base + f"elan/api/s/{code}/export",
+                query=self.viewer.trainer_query(),
+            )
             self.stage_links.value = render("console_stage_links.html", t=self.t, stage=base + f"stage/{code}")
             self.preview.value = render("console_preview.html", t=self.t, stage=base + f"stage/{code}")
             self._start_polling()
@@ -281,8 +317,10 @@ class Dashboard(w.VBox):
         self.start_session()
 
     def _ask_close(self) -> None:
-        self._ask(self.t("console.confirm_end", code=self.code, n=self.counts["joined"]),
-                  lambda: self._act(self.engine.close_session))
+        self._ask(
+            self.t("console.confirm_end", code=self.code, n=self.counts["joined"]),
+            lambda: self._act(self.engine.close_session),
+        )
 
     # --- phases --------------------------------------------------------------------
 
@@ -312,8 +350,12 @@ class Dashboard(w.VBox):
     def _console_note(self) -> dict:
         """What the phone remote shows of the console: the step and the script's next line."""
         step = self.script.step(self.guide_step())
-        return {"index": self.index + 1, "total": len(self.phases), "title": content.text(self.phase.title, self.lang),
-                "line": step.next_line() if step else ""}
+        return {
+            "index": self.index + 1,
+            "total": len(self.phases),
+            "title": content.text(self.phase.title, self.lang),
+            "line": step.next_line() if step else "",
+        }
 
     def guide_step(self) -> int:
         return self.phase.guide or min(self.index + 1, len(self.script.steps))
@@ -348,7 +390,11 @@ class Dashboard(w.VBox):
         step = self.script.step(number)
         last = number == len(self.script.steps)
         self.script_view.value = render(
-            "console_script.html", t=self.t, step=step, number=number, total=len(self.script.steps),
+            "console_script.html",
+            t=self.t,
+            step=step,
+            number=number,
+            total=len(self.script.steps),
             debrief=self.script.debrief_html if last else "",
         )
 
@@ -359,9 +405,16 @@ class Dashboard(w.VBox):
         spent_all = int((time.time() - session["created_at"]) // 60) if session else 0
         state = "none" if not session else ("ended" if session["closed_at"] is not None else "running")
         self.status.value = render(
-            "console_status.html", t=self.t, code=self.code, state=state, counts=self.counts,
-            step_minutes=spent_step, step_plan=step.minutes if step else None,
-            all_minutes=spent_all, all_plan=self.script.planned_minutes or None, demo=self.viewer.demo,
+            "console_status.html",
+            t=self.t,
+            code=self.code,
+            state=state,
+            counts=self.counts,
+            step_minutes=spent_step,
+            step_plan=step.minutes if step else None,
+            all_minutes=spent_all,
+            all_plan=self.script.planned_minutes or None,
+            demo=self.viewer.demo,
         )
 
     # --- what phases read --------------------------------------------------------------
@@ -412,8 +465,14 @@ class Dashboard(w.VBox):
         answerable = running and spec is not None and spec.get("kind") != "info"
         for widget in (self.input_toggle, self.reveal_toggle):
             widget.disabled = not answerable
-        for widget in (self.minutes, self.timer_button, self.join_toggle, self.names_box, self.pair_button,
-                       self.present_button):
+        for widget in (
+            self.minutes,
+            self.timer_button,
+            self.join_toggle,
+            self.names_box,
+            self.pair_button,
+            self.present_button,
+        ):
             widget.disabled = not running
         self.revoke_button.disabled = not (running and state.get("remotes"))
         revealed = bool(spec) and spec["id"] in state.get("revealed", [])
@@ -435,9 +494,13 @@ class Dashboard(w.VBox):
         self.timer_view.value = render("console_timer.html", timer=timer)
         if not state.get("remotes"):
             self._remote_url = ""
-        self.remote_view.value = render("console_remote.html", t=self.t, url=self._remote_url,
-                                        qr=qr.svg(self._remote_url) if self._remote_url else "",
-                                        paired=len(state.get("remotes", [])))
+        self.remote_view.value = render(
+            "console_remote.html",
+            t=self.t,
+            url=self._remote_url,
+            qr=qr.svg(self._remote_url) if self._remote_url else "",
+            paired=len(state.get("remotes", [])),
+        )
 
     def _on_pick(self, change) -> None:
         self.go(change["new"])
@@ -520,8 +583,11 @@ class Dashboard(w.VBox):
             try:
                 seq = self.engine.last_seq(self.session["id"])
                 if seq != self.seq:
-                    steps = [e["data"].get("step", 0) for e in self.engine.events_since(self.session["id"], self.seq)
-                             if e["kind"] == "nav"]
+                    steps = [
+                        e["data"].get("step", 0)
+                        for e in self.engine.events_since(self.session["id"], self.seq)
+                        if e["kind"] == "nav"
+                    ]
                     self._reload()
                     if steps:  # the phone remote asked for the next or previous step
                         self.go(self.index + sum(steps))

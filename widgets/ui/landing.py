@@ -34,11 +34,16 @@ def landing(lang: str | None = None) -> w.VBox:
                 links.append((f"{base}{ws['solo']}?lang={lang}", t("core.landing_open_solo")))
             guide = ws["guide"].removesuffix(".md")
             links.append((f"{viewer.base_url}guide/{lang}/{guide}", t("core.landing_guide")))
-            out.append({
-                "id": ws.get("id", guide), "title": content.text(ws["title"], lang),
-                "purpose": content.text(ws["purpose"], lang), "minutes": t("core.landing_minutes", minutes=ws["minutes"]),
-                "group": content.text(ws.get("group"), lang) if ws.get("group") else "", "links": links,
-            })
+            out.append(
+                {
+                    "id": ws.get("id", guide),
+                    "title": content.text(ws["title"], lang),
+                    "purpose": content.text(ws["purpose"], lang),
+                    "minutes": t("core.landing_minutes", minutes=ws["minutes"]),
+                    "group": content.text(ws.get("group"), lang) if ws.get("group") else "",
+                    "links": links,
+                }
+            )
         # Updated in place: switching languages makes no new widget.
         intro.value = render("landing_intro.html", t=t)
         cards.value = render("landing_cards.html", cards=out, lang=lang)

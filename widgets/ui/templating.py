@@ -9,7 +9,9 @@ import jinja2
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-    autoescape=True, trim_blocks=True, lstrip_blocks=True,
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
 
 

@@ -24,9 +24,13 @@ class RemotePage(BaseHandler):
         self.set_header("Cache-Control", "no-store")
         self.set_header("Content-Security-Policy", CSP.replace("frame-ancestors 'self'", "frame-ancestors 'none'"))
         self.render(
-            "remote.html", lang=lang, t=t, code=session["code"],
+            "remote.html",
+            lang=lang,
+            t=t,
+            code=session["code"],
             strings=json.dumps(t.area("remote"), ensure_ascii=False).replace("</", "<\\/"),
-            static=self.ctx.settings.base_url + "elan/static/", api=self.ctx.settings.base_url + "elan/api/",
+            static=self.ctx.settings.base_url + "elan/static/",
+            api=self.ctx.settings.base_url + "elan/api/",
         )
 
     def get_template_path(self):
