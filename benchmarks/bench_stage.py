@@ -6,7 +6,8 @@ page) and the trainer's console (a Voilà dashboard). Every participant answers 
 each page records, with a MutationObserver, when its "answered" count changes. The
 following latency of answer k is the time from the k-th answer's POST being sent to the
 page first showing at least k answers (answers are sent at a steady rate and stored in
-that order, give or take a few). Same machine, same clock.
+that order, give or take a few); the page's own part of it is measured from the k-th
+POST's response instead (the answer is stored by then). Same machine, same clock.
 
     .venv/bin/python benchmarks/bench_stage.py                  # 1,000 phones at 100 per second
     .venv/bin/python benchmarks/bench_stage.py -n 200 --rate 50
@@ -106,11 +107,12 @@ def following(log: list, stored: list[float]) -> list[float]:
     return out
 
 
-async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[float], list[float], int]:
+async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[float], list[float], list[float], int]:
     """n participants join (with their feeds open), then each answers once; the times answers were stored."""
     limits = httpx.Limits(max_connections=n + 100, max_keepalive_connections=n + 50)
     timeout = httpx.Timeout(30, read=None)
     stored: list[float] = []
+    returned: list[float] = []
     joins: list[float] = []
     errors = 0
     async with (
@@ -158,6 +160,7 @@ async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[f
                 errors += 1
                 return
             stored.append(sent)
+            returned.append(time.time())
 
         for step in (join, answer):
             start = time.perf_counter()
@@ -171,7 +174,7 @@ async def phones(server: Server, code: str, n: int, rate: float) -> tuple[list[f
         for task in feeds:
             task.cancel()
         await asyncio.gather(*feeds, return_exceptions=True)
-    return stored, joins, errors
+    return stored, returned, joins, errors
 
 
 def main(argv=None) -> int:
@@ -211,10 +214,13 @@ def main(argv=None) -> int:
             wall0 = time.perf_counter()
             # The phones run in a thread of their own (Playwright's sync API holds this one's event loop).
             with ThreadPoolExecutor(1) as pool:
-                stored, joins, errors = pool.submit(asyncio.run, phones(server, code, args.n, args.rate)).result()
+                stored, returned, joins, errors = pool.submit(
+                    asyncio.run, phones(server, code, args.n, args.rate)
+                ).result()
             cpu = (server.cpu_seconds() - cpu0) / (time.perf_counter() - wall0)
-            stage_lat = following(stage.evaluate("window.__log"), stored)
-            console_lat = following(console.evaluate("window.__log"), stored)
+            stage_log, console_log = stage.evaluate("window.__log"), console.evaluate("window.__log")
+            stage_lat, console_lat = following(stage_log, stored), following(console_log, stored)
+            stage_own, console_own = following(stage_log, returned), following(console_log, returned)
             browser.close()
         out |= {
             "answers_stored": len(stored),
@@ -223,10 +229,17 @@ def main(argv=None) -> int:
             "join_p95_ms": round(pct(joins, 95) * 1000, 1),
             "stage_follow_p50_ms": round(pct(stage_lat, 50) * 1000, 1),
             "stage_follow_p95_ms": round(pct(stage_lat, 95) * 1000, 1),
+            "stage_after_stored_p50_ms": round(pct(stage_own, 50) * 1000, 1),
+            "stage_after_stored_p95_ms": round(pct(stage_own, 95) * 1000, 1),
             "stage_answers_seen": len(stage_lat),
             "console_follow_p50_ms": round(pct(console_lat, 50) * 1000, 1),
             "console_follow_p95_ms": round(pct(console_lat, 95) * 1000, 1),
+            "console_after_stored_p50_ms": round(pct(console_own, 50) * 1000, 1),
+            "console_after_stored_p95_ms": round(pct(console_own, 95) * 1000, 1),
             "console_answers_seen": len(console_lat),
+            "answer_post_p50_ms": round(pct([r - s for s, r in zip(stored, returned)], 50) * 1000, 1),
+            "answer_post_p95_ms": round(pct([r - s for s, r in zip(stored, returned)], 95) * 1000, 1),
+            "load_average_1min": round(psutil.getloadavg()[0], 1),
             "server_cpu_percent_of_one_core": round(100 * cpu, 1),
             "server_peak_rss_mb": round(server.peak_rss / 2**20, 1),
         }

@@ -154,11 +154,13 @@ def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(ela
     _button(console, CONSOLE["end_session"]).click()
     _button(console, CONSOLE["confirm"]).click()
     expect(console.locator(".elan-badge")).to_have_text(CONSOLE["state_ended"], timeout=WAIT)
+    expect(ana.locator("#activity")).to_contain_text(CORE["session_closed"], timeout=WAIT)
     # Reopened: the same code, and Ana's phone resumes.
     _button(console, CONSOLE["reopen_session"]).click()
     expect(console.locator(".elan-badge")).to_have_text(CONSOLE["state_running"], timeout=WAIT)
-    ana.reload()
-    expect(ana.locator("#activity")).to_be_visible(timeout=WAIT)
+    # No reload: the phone's live feed brings the session back.
+    expect(ana.locator("#activity")).not_to_contain_text(CORE["session_closed"], timeout=WAIT)
+    expect(ana.locator("#activity textarea, #activity input").first).to_be_visible(timeout=WAIT)
     # The preview is the stage itself, following the session.
     preview = console.frame_locator(".elan-stage-frame iframe")
     expect(preview.locator("#prompt")).to_have_text(re.compile("customers"), timeout=WAIT)
