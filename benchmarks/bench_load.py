@@ -183,12 +183,14 @@ async def run(args) -> dict:
                     tasks.append(asyncio.create_task(feed(params={"token": tokens[i]})))
 
             start = time.perf_counter()
+            cpu_join0 = server.cpu_seconds()
             joins = []
             for i in range(args.n):
                 await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
                 joins.append(asyncio.create_task(join(i)))
             await asyncio.gather(*joins)
             join_wall = time.perf_counter() - start
+            cpu_joins = server.cpu_seconds() - cpu_join0
             await asyncio.sleep(1)  # let the feeds settle before the votes
 
             vote_latency: list[float] = []
@@ -211,11 +213,13 @@ async def run(args) -> dict:
                 vote_latency.append(time.perf_counter() - t0)
 
             start = time.perf_counter()
+            cpu_vote0 = server.cpu_seconds()
             votes = []
             for i in range(args.n):
                 await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
                 votes.append(asyncio.create_task(vote(i)))
             await asyncio.gather(*votes)
+            cpu_votes = server.cpu_seconds() - cpu_vote0
             deadline = time.perf_counter() + 15
             while time.perf_counter() < deadline and not all(seq in seen for seq in sent):
                 await asyncio.sleep(0.1)
@@ -243,6 +247,11 @@ async def run(args) -> dict:
                 "vote_to_feed_p50_ms": round(pct(feed_latency, 50) * 1000, 1),
                 "vote_to_feed_p95_ms": round(pct(feed_latency, 95) * 1000, 1),
                 "votes_seen_on_feed": len(feed_latency),
+                # CPU time the server spent per join and per vote (feeds included): what a core
+                # buys, whatever else the machine runs; 1000 / ms-per-join is one process's ceiling.
+                "server_cpu_ms_per_join": round(1000 * cpu_joins / max(1, args.n - join_errors), 2),
+                "server_cpu_ms_per_vote": round(1000 * cpu_votes / max(1, args.n - vote_errors), 2),
+                "load_average_1min": round(os.getloadavg()[0], 1),
                 "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 1),
                 "client_cpu_percent_of_one_core": round(100 * (mine1 - mine0) / (wall1 - wall0), 1),
                 "server_peak_rss_mb": round(server.peak_rss / 2**20, 1),

@@ -2,7 +2,7 @@
 // Keys click the console's own buttons, so every action still goes through the kernel
 // and the engine's checks; presentation mode only hides the console around the stage.
 const KEYS = {
-  ArrowRight: "elan-k-next", PageDown: "elan-k-next", " ": "elan-k-next",
+  ArrowRight: "elan-k-next", PageDown: "elan-k-next",
   ArrowLeft: "elan-k-prev", PageUp: "elan-k-prev",
   o: "elan-k-input", r: "elan-k-reveal", t: "elan-k-timer", j: "elan-k-join",
 };
