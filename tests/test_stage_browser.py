@@ -160,7 +160,7 @@ def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(ela
     expect(console.locator(".elan-badge")).to_have_text(CONSOLE["state_running"], timeout=WAIT)
     # No reload: the phone's live feed brings the session back.
     expect(ana.locator("#activity")).not_to_contain_text(CORE["session_closed"], timeout=WAIT)
-    expect(ana.locator("#activity textarea, #activity input").first).to_be_visible(timeout=WAIT)
+    expect(ana.locator("#activity")).to_contain_text("What do we want customers", timeout=WAIT)
     # The preview is the stage itself, following the session.
     preview = console.frame_locator(".elan-stage-frame iframe")
     expect(preview.locator("#prompt")).to_have_text(re.compile("customers"), timeout=WAIT)
