@@ -35,6 +35,8 @@ function present(on) {
 }
 
 function onKey(event) {
+  // Only the console has shortcuts: solo notebooks and other dashboards keep their keys.
+  if (!document.querySelector(".elan-console")) return;
   if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
   if (event.key === "Escape") {
     if (document.body.classList.contains("elan-presenting")) present(false);
