@@ -12,8 +12,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from widgets.live.engine import Engine
-from widgets.live.accounts import Trainer
+from widgets.live.engine import Engine, Trainer
 from widgets.core.i18n import pick_language
 from widgets.core.settings import Settings
 from widgets.live.store import Store
