@@ -244,3 +244,18 @@ def test_console_and_landing_pass_axe_and_landing_links_look_like_links(elan_ser
     grey = landing.locator(".elan-lang-switch button").first.evaluate("b => getComputedStyle(b).backgroundColor")
     assert grey not in ("rgb(238, 238, 238)", "rgb(189, 189, 189)")
     assert _axe(landing) == []
+
+
+def test_unknown_codes_are_404_and_remote_api_needs_a_credential(elan_server):
+    assert elan_server.get("/stage/NOSUCH").status_code == 404
+    assert elan_server.get("/remote/NOSUCH").status_code == 404
+    code = elan_server.create_session("values", "en")
+    assert elan_server.api("GET", f"s/{code}/remote").status_code == 403
+    assert (
+        elan_server.api(
+            "POST", f"s/{code}/remote", json={"action": "next"}, headers={"X-Elan-Remote": "1.forged"}
+        ).status_code
+        == 403
+    )
+    view = elan_server.api("GET", f"s/{code}/stage").json()
+    assert view["join"] is True and "remotes" not in str(view) and elan_server.key not in str(view)

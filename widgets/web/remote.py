@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from widgets.core.errors import Invalid
+from widgets.core.errors import EngineError, Invalid
 from widgets.core.i18n import LANGUAGES, Translator
 from widgets.web.api import TEMPLATES, ApiHandler, BaseHandler, Context
 from widgets.web.stage import CSP
@@ -35,6 +35,12 @@ class RemotePage(BaseHandler):
 
     def get_template_path(self):
         return str(TEMPLATES)
+
+    def _handle_request_exception(self, e):
+        if isinstance(e, EngineError):  # an unknown code: its status, not a server error
+            self.send_error(e.status)
+            return
+        super()._handle_request_exception(e)
 
 
 class RemoteApi(ApiHandler):
