@@ -83,3 +83,35 @@ def test_a_failed_first_read_leaves_no_feed_behind():
     hub, results = asyncio.run(scenario())
     assert all(isinstance(r, RuntimeError) for r in results)
     assert hub.feed_count == 0 and hub.listener_count == 0
+
+
+class ScriptedEngine(CountingEngine):
+    """Answers each poll with the next batch: a join (not public), then a card shown to all."""
+
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = list(batches)
+
+    def events_since(self, session_id, since):
+        self.polls += 1
+        return self.batches.pop(0) if self.batches else []
+
+
+def test_a_batch_with_no_public_event_wakes_the_trainer_not_the_phones():
+    async def scenario():
+        engine = ScriptedEngine([[{"seq": 8, "kind": "joined", "public": False}],
+                                 [{"seq": 9, "kind": "item_status", "public": True}]])
+        hub = make_hub(engine)
+        trainer = await hub.subscribe(5)
+        phone = await hub.subscribe(5, public_only=True)
+        await asyncio.sleep(0.2)
+        got = {"trainer": [], "phone": []}
+        for name, queue in (("trainer", trainer), ("phone", phone)):
+            while not queue.empty():
+                got[name].append([e["seq"] for e in queue.get_nowait()])
+            hub.unsubscribe(5, queue)
+        return got
+
+    got = asyncio.run(scenario())
+    assert got["trainer"] == [[8], [9]]
+    assert got["phone"] == [[9]]
