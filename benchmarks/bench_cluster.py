@@ -133,7 +133,7 @@ async def load(front: str, trainer_url: str, n: int, rate: float, cpu) -> dict:
             process = r.headers.get("X-Elan-Process", "?")
             processes[process] = processes.get(process, 0) + 1
             tokens[i] = r.json()["token"]
-            tasks.append(asyncio.create_task(feed(streams, params={"token": tokens[i]})))
+            tasks.append(asyncio.create_task(feed(streams, headers={"X-Elan-Token": tokens[i]})))
 
         async def vote(i):
             if tokens[i] is None:

@@ -58,6 +58,8 @@ class Server:
         pin = ["taskset", "-c", cpus] if cpus else []  # the server on its own core(s), away from the client
         args = pin + [str(ELAN), "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(data_dir),
                 "--trainer-key", KEY, "--public-url", self.url]
+        # The load client is one address playing a whole room: lift the per-address join limit.
+        env = {"ELAN_JOINS_PER_MINUTE": "0", **env}
         self.process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
         self.ps = psutil.Process(self.process.pid)
         self.peak_rss = 0
@@ -180,7 +182,7 @@ async def run(args) -> dict:
                 join_latency.append(time.perf_counter() - t0)
                 tokens[i] = r.json()["token"]
                 if i < args.feeds:
-                    tasks.append(asyncio.create_task(feed(params={"token": tokens[i]})))
+                    tasks.append(asyncio.create_task(feed(headers={"X-Elan-Token": tokens[i]})))
 
             start = time.perf_counter()
             cpu_join0 = server.cpu_seconds()

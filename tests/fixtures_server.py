@@ -51,7 +51,15 @@ class ElanServer:
             "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(self.data_dir),
             "--trainer-key", self.key, "--public-url", self.url,
         ]
-        env = {**os.environ, **self._env, "PYTHONUNBUFFERED": "1"}
+        # Every test comes from 127.0.0.1: the per-address limits (kernels of public pages, new
+        # participants, unknown codes) have their own tests (test_hardening_*.py) and would
+        # otherwise refuse the hundreds of participants the other tests make from one address.
+        per_address = {
+            "ELAN_PUBLIC_KERNELS_PER_CLIENT": "100",
+            "ELAN_JOINS_PER_MINUTE": "0",
+            "ELAN_FAILED_CODES_PER_MINUTE": "0",
+        }
+        env = {**os.environ, **per_address, **self._env, "PYTHONUNBUFFERED": "1"}
         for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
             env.pop(name, None)
         self._log = open(self.log_path, "w", encoding="utf-8")

@@ -187,7 +187,7 @@ def test_feed_delivers_events_and_resumes_without_gap_or_repeat(elan_server, ses
 def test_participant_feed_shows_no_trainer_data(elan_server, session):
     me = elan_server.join(session, "Eve")["token"]
     other = elan_server.join(session)["token"]
-    feed = Feed(elan_server, session, params={"token": me})
+    feed = Feed(elan_server, session, headers={"X-Elan-Token": me})
     elan_server.submit(session, other, "ideas", {"text": "secret de quelqu'un"})
     seq = elan_server.trainer(session, "input", open=False) or elan_server.results(session)["seq"]
     messages = feed.until(seq)
@@ -195,14 +195,18 @@ def test_participant_feed_shows_no_trainer_data(elan_server, session):
     assert all("events" not in data for _, _, data in messages)
     assert "secret" not in json.dumps([m[2] for m in messages])
     assert any("input" in data["kinds"] for _, event, data in messages if event == "change")
-    r = elan_server.get(f"/elan/api/s/{session}/feed", params={"token": "forged"}, timeout=5)
+    r = elan_server.get(f"/elan/api/s/{session}/feed", headers={"X-Elan-Token": "forged"}, timeout=5)
+    assert r.status_code == 403
+    # A token in the address is not read: addresses go to access logs.
+    elan_server.http.cookies.clear()  # (the joins above left this client a participant's cookie)
+    r = elan_server.get(f"/elan/api/s/{session}/feed", params={"token": me}, timeout=5)
     assert r.status_code == 403
 
 
 # --- trainer authority ------------------------------------------------------------------------
 
 
-def _action_bodies(item_ids: list[int]) -> dict[str, dict]:
+def _action_bodies(item_ids: list[int], participant: int = 1) -> dict[str, dict]:
     return {
         "open": {"spec": DOTS},
         "input": {"open": False},
@@ -215,6 +219,7 @@ def _action_bodies(item_ids: list[int]) -> dict[str, dict]:
         "data": {"key": "kept", "value": [1]},
         "add-item": {"activity": "ideas", "text": "planted"},
         "close": {},
+        "remove": {"participant": participant},
     }
 
 
@@ -253,8 +258,9 @@ def test_participants_cannot_drive_the_session(elan_server, session):
 def test_trainer_actions_work_with_the_key(elan_server, session):
     """The refusals above are about who asks: the same requests with the key are accepted."""
     me = elan_server.join(session)["token"]
+    stranger = elan_server.join(session)["participant"]["id"]
     ids = [elan_server.submit(session, me, "ideas", {"text": t}).json()["id"] for t in ("one", "two")]
-    for action, body in _action_bodies(ids).items():
+    for action, body in _action_bodies(ids, stranger).items():
         elan_server.trainer(session, action, **body)
     assert elan_server.state(session, me)["session"]["closed"] is True
 
@@ -366,7 +372,12 @@ def test_exports_csv_xlsx_html(elan_server):
     for text in (out["csv"].text, out["xlsx_text"]):
         assert "Zélie" in text and "Oscar" in text and "Écoute" in text
         assert "<img src=x onerror=alert(1)>" in text
-        assert "'=HYPERLINK(1)" in text  # kept as text, never a formula
+    assert "'=HYPERLINK(1)" in out["csv"].text  # kept as text, never a formula
+    # In XLSX a string cell with Excel's quote prefix: text, and no visible apostrophe.
+    book = load_workbook(io.BytesIO(out["xlsx"].content))
+    cell = next(c for sheet in book for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)")
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert "'=HYPERLINK" not in out["xlsx_text"]
     html = out["html"].text
     assert "Zélie" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img src=x" not in html
@@ -438,6 +449,10 @@ def test_trainer_dashboard_without_the_key_starts_no_kernel(small_server):
         assert "Traceback" not in r.text
     assert _kernels(small_server) == 0
     # The same page with the key is served and does start a kernel: the count above can see one.
+    # (The key is first exchanged for a cookie, then the page loads at an address without it.)
     r = small_server.get(f"/voila/render/trainer.ipynb?key={small_server.key}", timeout=60)
+    assert r.status_code == 200 and small_server.key not in r.text
+    assert _kernels(small_server) == 0
+    r = small_server.get("/voila/render/trainer.ipynb", timeout=60)
     assert r.status_code == 200
     assert _kernels(small_server) == 1

@@ -34,7 +34,7 @@ def test_svg_parses_and_shows_hostile_names_as_text(name):
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert "<script" not in svg and root.find(f".//{SVG}script") is None
     # The name comes back exactly as typed, as text: escaped once, not twice, not dropped.
-    assert " ".join(texts).replace("…", "").startswith("GOOD CATCH OF SERVICE " + " ".join(name.split())[:8])
+    assert " ".join(texts).replace("…", "").startswith("SERVICE SHOUT-OUT " + " ".join(name.split())[:8])
     title = root.find(f"{SVG}title").text
     assert name in title and "7 October 2024" in title
 
@@ -48,7 +48,7 @@ def test_svg_is_accessible_and_in_the_right_language():
 
 def test_control_characters_and_bidi_overrides_are_dropped():
     root, texts = svg_texts(badges.badge_svg("Ana\x00\u202eBel\x1b", "t\x07", "empathy", "2024-10-07", "en"))
-    assert "AnaBel" in texts and root.find(f"{SVG}title").text.startswith("“Good catch of service” badge awarded to AnaBel")
+    assert "AnaBel" in texts and root.find(f"{SVG}title").text.startswith("“Service shout-out” badge awarded to AnaBel")
 
 
 def test_long_names_and_titles_are_wrapped_then_shortened_within_the_badge():
@@ -85,7 +85,8 @@ def test_png_is_the_same_for_the_same_input():
 
 
 def test_dates_are_written_per_language_from_the_locales():
-    assert badges.format_date("2024-12-01", "fr") == "1 décembre 2024"
+    assert badges.format_date("2024-12-01", "fr") == "1er décembre 2024"
+    assert badges.format_date("2024-12-02", "fr-CA") == "2 décembre 2024"
     assert badges.format_date("2024-12-01T10:00:00", "en") == "1 December 2024"
     for lang in ("fr", "en"):
         strings = json.loads((badges.Path(badges.__file__).parent / "locales" / f"badges.{lang}.json").read_text("utf-8"))
@@ -105,4 +106,4 @@ def test_certificate_escapes_participant_text_and_embeds_the_badge():
 
 def test_certificate_in_french():
     html = badges.certificate_html("Amélie", "Rappel le soir même", "honesty", "2024-10-07", "fr")
-    assert "Certificat de reconnaissance" in html and "« Honnêteté »" in html and "7 octobre 2024" in html
+    assert "Certificat de reconnaissance" in html and "«\u00a0Honnêteté\u00a0»" in html and "7 octobre 2024" in html

@@ -103,7 +103,7 @@ def test_sign_validate_and_print(engine):
         "Relation client",
         "Lyon, salle 2",
         "Aline Martin",
-        "mardi 1 décembre 2026",
+        "mardi 1er décembre 2026",
         "09:00–10:20",
     ):
         assert text in html, text

@@ -116,7 +116,10 @@ def test_xlsx_has_one_readable_sheet_per_activity_and_no_nonce(engine):
     assert cards.title == "Un mot pour notre service"  # a sheet name may not hold "?"
     header = [c.value for c in cards[2]]
     body = [dict(zip(header, [c.value for c in row])) for row in cards.iter_rows(min_row=3)]
-    assert [r["Texte"] for r in body] == ["Écoute", "Rapidité", "'=HYPERLINK(1)", "écoute"]
+    # Text, never a formula: a string cell with Excel's quote prefix, and no visible apostrophe.
+    assert [r["Texte"] for r in body] == ["Écoute", "Rapidité", "=HYPERLINK(1)", "écoute"]
+    formula_like = next(c for row in cards.iter_rows(min_row=3) for c in row if c.value == "=HYPERLINK(1)")
+    assert formula_like.data_type == "s" and formula_like.quotePrefix
     assert body[0]["N° de carte"] == 1 and body[0]["Participant"] == "P1" and body[0]["Prénom"] == "Zéphyrine"
     everything = " ".join(
         str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None

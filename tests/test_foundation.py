@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import string
 import subprocess
 import sys
 import tomllib
@@ -14,7 +13,8 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.core.i18n import Translator, locale_files
+from widgets.core.i18n import Translator, locale_files, own_strings, placeholders
+from widgets.core.languages import LANGUAGES, chain
 from widgets.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,10 +70,17 @@ def _areas():
 def test_every_language_has_the_same_interface_strings(area):
     fr, en = Translator("fr").area(area), Translator("en").area(area)
     assert set(fr) == set(en), f"{area}: keys differ: {sorted(set(fr) ^ set(en))}"
-    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
     for key in fr:
         assert fr[key].strip() and en[key].strip(), f"{area}.{key} is empty"
-        assert fields(fr[key]) == fields(en[key]), f"{area}.{key}: placeholders differ"
+        assert placeholders(fr[key]) == placeholders(en[key]), f"{area}.{key}: placeholders differ"
+    # A regional variant only overrides strings its fallback has, with the same placeholders.
+    for lang in LANGUAGES:
+        parent = chain(lang)[1:]
+        for key, value in own_strings(lang).items():
+            if parent and key.startswith(area + "."):
+                base = Translator(parent[0]).strings
+                assert key in base, f"{lang}: {key} is not a string of {parent[0]}"
+                assert placeholders(value) == placeholders(base[key]), f"{lang}: {key}: placeholders differ"
 
 
 def test_bundled_content_validates():

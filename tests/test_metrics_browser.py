@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
-from tests.test_participant_browser import join
-from widgets.live.exercises.match import score
-from widgets.workshops.metrics.matching import match_spec
+from tests.test_participant_browser import _axe, join
 from widgets.core.i18n import Translator
+from widgets.live.exercises.match import score
+from widgets.workshops.metrics import formulas
+from widgets.workshops.metrics.matching import match_spec
+from widgets.workshops.metrics.tickets import import_tickets
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +61,16 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
         join(page, elan_server, code, name=name)
     for name, page in phones.items():
         match_on_phone(page, SENT[name], rows)
+    # Phones have no hover: each metric shows its full name, its abbreviation second.
+    aht = phones["Ana"].locator('button[data-column="AHT"]')
+    expect(aht.locator(".name")).to_have_text(spec["columns"][[c["id"] for c in spec["columns"]].index("AHT")]["name"])
+    expect(aht.locator(".abbr")).to_have_text("DMT")
+    assert _axe(phones["Ana"]) == []
     screenshot(phones["Ana"], "metrics-phone.png", guide=True)
+    phones["Ana"].emulate_media(color_scheme="dark")
+    assert _axe(phones["Ana"]) == []
+    screenshot(phones["Ana"], "metrics-phone-dark.png")
+    phones["Ana"].emulate_media(color_scheme="light")
     expect(trainer.locator(".elan-metrics-progress li").first).to_contain_text(
         METRICS["answered_row"].format(n=3), timeout=WAIT)
 
@@ -94,8 +104,8 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     ben = phones["Ben"]  # still on "quality": CSAT missed, AHT extra (the reference puts it under speed)
     expect(ben.locator(".missed")).to_contain_text("CSAT")  # its label is its abbreviation in both languages
     expect(ben.locator("#activity")).to_contain_text(spec["answer"]["reasons"]["quality"]["CSAT"][:40])
-    label = {c["id"]: c["label"] for c in spec["columns"]}
-    expect(ben.locator("#activity")).to_contain_text(f'{label["AHT"]} → Rapidité')
+    shown = {c["id"]: f'{c["name"]} ({c["label"]})' for c in spec["columns"]}
+    expect(ben.locator("#activity")).to_contain_text(f'{shown["AHT"]} → Rapidité')
     expect(ben.locator('button[data-column="FCR"] .badge')).to_have_text("✓")
     screenshot(ben, "metrics-phone-feedback.png")
 
@@ -109,3 +119,58 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     expect(lab).to_contain_text(METRICS["trap_title"], timeout=WAIT)
     lab.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
     screenshot(trainer, "metrics-lab.png")
+
+
+def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_server, contexts, tmp_path):
+    """A French export: semicolons, decimal commas, day-first dates, handle time in minutes, a contact count,
+    no resolution date and one bad row. The lab shows AHT in minutes, FCR with its definition, and "—" with
+    the reason for the backlog."""
+    lines = ["N° de ticket;Date de création;Canal;DMT (min);Nb contacts;Satisfaction"]
+    for i in range(1, 61):
+        lines.append(f"T{i:03d};{1 + i % 28:02d}/03/2024 {8 + i % 9:02d}:30;{'chat' if i % 3 else 'téléphone'};"
+                     f"{8 + i % 5},{i % 10};{1 + (i % 4 == 0)};{1 + i % 5}")
+    lines[30] = "T030;le 30 mars;chat;9,5;1;4"  # line 31
+    path = tmp_path / "export-tickets.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
+    expected = import_tickets(path)
+    aht, fcr = formulas.aht(expected.tickets), formulas.fcr(expected.tickets)
+
+    code = elan_server.create_session("metrics", "fr")
+    trainer = contexts(viewport={"width": 1280, "height": 720}).new_page()
+    trainer.goto(f"{elan_server.url}/voila/render/metrics/trainer.ipynb?key={elan_server.key}&code={code}&lang=fr")
+    expect(trainer.locator(".elan-code")).to_have_text(code, timeout=KERNEL_WAIT)
+    for _ in range(3):
+        trainer.locator(f'button[title="{CORE["next"]}"]').click()
+    lab = trainer.locator(".elan-metrics-lab")
+    expect(lab.locator(".elan-metrics-summary")).to_be_visible(timeout=WAIT)
+
+    # The upload button opens the browser's file chooser, as it does for the trainer.
+    with trainer.expect_file_chooser(timeout=WAIT) as chooser:
+        lab.locator(".widget-upload").click()
+    chooser.value.set_files(str(path))
+    preview = lab.locator(".elan-metrics-preview")
+    expect(preview).to_be_visible(timeout=WAIT)
+    unit_note = METRICS["unit_source_header"].format(unit=METRICS["unit_minutes"])
+    expect(preview.locator('tr[data-field="handle_seconds"]')).to_contain_text(unit_note)
+    lab.locator(f'button:has-text("{METRICS["apply_mapping"]}")').click()
+
+    summary = lab.locator(".elan-metrics-summary")
+    expect(lab.locator(".elan-metrics-source")).to_contain_text(METRICS["own_data"], timeout=WAIT)
+    minutes = f"{aht.value / 60:.1f}".replace(".", ",")
+    expect(summary.locator('tr[data-metric="AHT"] .elan-metrics-value')).to_have_text(f"{minutes}\u00a0min")
+    expect(summary.locator('tr[data-metric="FCR"] .elan-metrics-value')).to_have_text(
+        f"{fcr.value:.1f}".replace(".", ",") + "\u00a0%")
+    expect(summary.locator('tr[data-metric="FCR"]')).to_contain_text(METRICS["fcr_method_contacts"])
+    backlog = summary.locator('tr[data-metric="BACKLOG"]')
+    expect(backlog.locator(".elan-metrics-value")).to_have_text(METRICS["no_value"])
+    expect(backlog).to_contain_text(METRICS["reason_missing_backlog"])
+    skipped = lab.locator(".elan-metrics-skipped")
+    expect(skipped.locator('li[data-line="31"]')).to_contain_text("le 30 mars")
+    expect(skipped.locator("a.elan-metrics-download")).to_have_attribute("download", METRICS["skipped_filename"])
+    skipped.scroll_into_view_if_needed()
+    screenshot(trainer, "metrics-lab-import-skipped.png")
+    summary.scroll_into_view_if_needed()
+    screenshot(trainer, "metrics-lab-import.png")
+    for size in ({"width": 1920, "height": 1080},):
+        trainer.set_viewport_size(size)
+        screenshot(trainer, "metrics-lab-import-1080.png")

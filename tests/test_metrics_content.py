@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.workshops.metrics import formulas as metrics
 from widgets.core.i18n import Translator
+from widgets.workshops.metrics import formulas as metrics
 from widgets.workshops.metrics.tickets import FIELDS, load_tickets
 
 FOLDER = content.BUNDLED / "metrics"
@@ -62,6 +62,20 @@ def test_the_reference_keeps_the_source_table_and_explains_every_metric_offered(
         rnd = doc[name]
         linked = {link["metric"] for item in rnd["items"] for link in item["links"]}
         assert linked | {u["metric"] for u in rnd.get("unmatched", [])} == set(rnd["metrics"])
+
+
+def test_ids_names_and_formulas_agree():
+    """A metric's id, name and formula say the same thing: the employee recommendation score is eNPS."""
+    catalogue = {m["id"]: m for m in content.load("metrics/metrics")["metrics"]}
+    assert "ESAT" not in catalogue
+    enps = catalogue["ENPS"]
+    assert enps["abbr"] == {"fr": "eNPS", "en": "eNPS"}
+    assert "Net Promoter Score" in enps["name"]["en"] and "eNPS" in enps["name"]["fr"]
+    assert enps["formula"]["en"].startswith("eNPS =")
+    for metric in catalogue.values():
+        abbr = metric["abbr"]["en"]
+        if "=" in metric["formula"]["en"] and abbr.isupper():
+            assert metric["formula"]["en"].split("=")[0].strip() in (abbr, metric["id"]), metric["id"]
 
 
 def test_value_ids_are_those_of_the_brainstorm():
@@ -152,7 +166,7 @@ def _locale(lang: str) -> dict:
 def test_locales_have_the_same_keys_and_placeholders():
     fr, en = _locale("fr"), _locale("en")
     assert fr.keys() == en.keys()
-    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}
     for key in fr:
         assert fields(fr[key]) == fields(en[key]), key
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from widgets.live.exercises.match import Match, score
 from widgets.workshops.metrics import formulas as m
 from widgets.workshops.metrics.matching import match_spec
-from widgets.live.exercises.match import Match, score
 
 T0 = pd.Timestamp("2024-03-04 09:00")  # a Monday
 
@@ -178,7 +178,7 @@ def test_retention_rate_formula():
 
 
 def test_crr_per_quarter_takes_new_customers_out():
-    q = lambda month: pd.Timestamp(f"2024-{month:02d}-15")  # noqa: E731
+    q = lambda month: pd.Timestamp(f"2024-{month:02d}-15")
     df = pd.DataFrame({
         "ticket_id": list("abcdefg"),
         "customer_id": ["A", "B", "D", "A", "C", "A", "D"],
@@ -333,3 +333,52 @@ def test_the_teams_round_asks_one_metric_at_a_time():
     assert [r["id"] for r in spec["rows"]][:4] == ["CSAT", "NPS", "CES", "CRR"]
     assert spec["reference"]["CSAT"] == ["support", "product"]
     assert spec["reference"]["ATTRITION"] == ["hr"]
+
+
+# --- what a file supports: durations given by the helpdesk, status instead of dates, no customer --------------
+
+
+def test_frt_and_resolution_time_from_the_helpdesks_durations_keep_its_clock():
+    df = tickets(4, first_response_seconds=[60.0, 120.0, None, 600.0], resolution_seconds=[3600.0, None, 7200.0, 60.0])
+    frt = m.frt(df, hours=m.BusinessHours())
+    assert frt.value == 120.0 and frt.n == 3 and frt.detail["clock"] == "file"
+    assert m.resolution_time(df).value == 3600.0
+    stamps = tickets(2, first_response_at=[T0 + pd.Timedelta(minutes=5), T0 + pd.Timedelta(hours=1, minutes=1)])
+    assert m.frt(stamps).detail["clock"] == "calendar"
+    assert m.frt(stamps, hours=m.BusinessHours()).detail["clock"] == "business"
+
+
+def test_backlog_from_a_status_and_no_backlog_without_one():
+    df = tickets(5, status=pd.array([True, False, True, None, False], dtype="boolean"))
+    assert m.backlog(df).value == 3  # two open, one without a status: not known to be resolved
+    by_week = m.by(df, "BACKLOG", "week")
+    assert by_week["value"].iloc[-1] == 3
+    bare = m.backlog(tickets(5))
+    assert not bare.ok and bare.reason == "metrics.reason_missing_backlog" and bare.n == 0
+
+
+def test_fcr_scope_follows_what_the_file_says_about_resolution():
+    contacts = [1, 1, 2, 1]
+    with_status = m.fcr(tickets(4, contacts=contacts, status=pd.array([True, False, True, True], dtype="boolean")))
+    assert with_status.value == pytest.approx(200 / 3) and with_status.detail["scope"] == "resolved"
+    everything = m.fcr(tickets(4, contacts=contacts))
+    assert everything.value == 75.0 and everything.detail["scope"] == "all"
+
+
+def test_no_customer_column_means_no_retention_and_no_repeat_contact_fcr():
+    df = tickets(6).drop(columns="customer_id")
+    for metric in ("CRR", "FCR"):
+        f = m.figure(df, metric)
+        assert math.isnan(f.value) and f.reason == f"metrics.reason_missing_{metric.lower()}"
+    assert "CRR" not in m.metrics_available(df.columns)
+
+
+def test_fcr_change_is_in_points_and_aht_change_in_percent():
+    weeks = [T0 + pd.Timedelta(days=7 * w) for w in range(4) for _ in range(4)]
+    contacts = [1, 1, 1, 2] * 2 + [1, 1, 2, 2] * 2  # FCR 75 % then 50 %
+    handle = [600.0] * 8 + [450.0] * 8
+    df = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(16)], "created_at": weeks, "resolved_at": weeks,
+                       "contacts": contacts, "handle_seconds": handle})
+    trap = m.aht_fcr_trap(df, "week")
+    assert trap.change["fcr"] == pytest.approx(-25.0)  # points, not −33 %
+    assert trap.change["aht"] < 0

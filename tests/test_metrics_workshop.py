@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import html
 
 import pandas as pd
 import pytest
 
 from widgets.core.i18n import Translator
+from widgets.core.settings import Settings
 from widgets.workshops.metrics import dashboard as ws
-from widgets.workshops.metrics.lab import GROUPS, MetricsLab, catalogue, sample_path
+from widgets.workshops.metrics import formulas as metrics
+from widgets.workshops.metrics.lab import GROUPS, MetricsLab, catalogue, groups_offered, sample_path, sample_tickets
 from widgets.workshops.metrics.solo import SoloMatching, SoloView
 
 
@@ -28,7 +32,7 @@ def test_every_step_builds_and_redraws_without_error(dash):
     for index, phase in enumerate(dash.phases):
         dash.go(index)
         assert dash.message.value == "", (phase.id, dash.message.value)
-    assert [p.id for p in dash.phases] == ["match", "compare", "teams", "lab"]
+    assert [p.id for p in dash.phases] == ["match", "compare", "teams", "lab", "practices"]
 
 
 @pytest.mark.parametrize("activity", [ws.VALUES, ws.TEAMS])
@@ -52,7 +56,7 @@ def test_reference_outlined_only_for_revealed_columns(fresh):
     fresh.go(1)
     board = fresh.data["compare_board"]
     spec = ws.values_spec(fresh)
-    links = lambda shown: sum(c in shown for cols in spec["reference"].values() for c in cols)  # noqa: E731
+    links = lambda shown: sum(c in shown for cols in spec["reference"].values() for c in cols)
     assert len(fresh.engine.session(fresh.code)["state"]["data"]["shown_values"]) == 3
     board.set_shown(["FCR"])
     assert len(board.figure()[0].layout.shapes) == links({"FCR"}) > 0
@@ -165,19 +169,65 @@ def test_an_export_with_other_column_names_is_mapped_by_the_person():
 def test_an_export_missing_a_required_column_says_which():
     lab = MetricsLab("en")
     t = Translator("en")
-    lab.read_export(_export({}, drop=("customer_id",)), "export.csv")
+    lab.read_export(_export({}, drop=("ticket_id",)), "export.csv")
     assert not lab.apply_mapping()
-    assert t("metrics.field_customer_id") in lab.errors.value
+    assert t("metrics.field_ticket_id") in lab.errors.value
     assert len(lab.tickets) > 1000  # still the sample: nothing half-loaded
 
 
-def test_a_malformed_value_names_the_column_and_the_row():
+def test_an_export_without_a_customer_column_loads_and_says_what_it_cannot_compute():
+    lab = MetricsLab("en")
+    t = Translator("en")
+    lab.read_export(_export({}, drop=("customer_id",)), "export.csv")
+    assert lab.apply_mapping(), lab.errors.value
+    row = lab.summary.value.split('data-metric="CRR"')[1].split("</tr>")[0]
+    assert t("metrics.no_value") in row and t("metrics.reason_missing_crr") in html.unescape(row)
+    assert "0.0 %" not in row
+
+
+def test_a_malformed_row_is_skipped_with_its_line_and_can_be_downloaded():
     lab = MetricsLab("fr")
     df = pd.read_csv(sample_path(), dtype=str, keep_default_na=False).head(5)
     df.loc[2, "csat"] = "excellent"
     lab.read_export(df.to_csv(index=False).encode("utf-8"), "export.csv")
-    assert not lab.apply_mapping()
-    assert "Ligne 4" in lab.errors.value and "csat" in lab.errors.value and "excellent" in lab.errors.value
+    assert lab.apply_mapping(), lab.errors.value
+    assert len(lab.tickets) == 4
+    assert 'data-line="4"' in lab.skipped.value and "excellent" in lab.skipped.value and "csat" in lab.skipped.value
+    href = lab.skipped.value.split('href="')[1].split('"')[0]
+    download = base64.b64decode(href.split(",", 1)[1]).decode("utf-8-sig")
+    assert download.splitlines()[1].startswith("4;") and "excellent" in download
+
+
+def test_durations_in_minutes_are_shown_in_the_preview_and_can_be_changed():
+    lab = MetricsLab("en")
+    t = Translator("en")
+    data = "Ticket;Date;DMT;Contacts\n1;02/01/2024 10:00;9,5;1\n2;02/01/2024 11:00;10,5;2\n".encode("cp1252")
+    lab.read_export(data, "export.csv")
+    assert lab.units["handle_seconds"].value == "minutes"  # no unit in the name: a median of 10 reads as minutes
+    assert t("metrics.unit_source_assumed", unit=t("metrics.unit_minutes")) in html.unescape(lab.preview.value)
+    assert "9,5" in lab.preview.value and "9.5 min" in lab.preview.value  # as the file wrote it, then as read
+    lab.units["handle_seconds"].value = "hours"
+    assert "9.5 h" in lab.preview.value
+    lab.units["handle_seconds"].value = "minutes"
+    assert lab.apply_mapping()
+    assert 'data-metric="AHT"' in lab.summary.value
+    aht = lab.summary.value.split('data-metric="AHT"')[1].split("</tr>")[0]
+    assert "6.7 min" in aht  # 20 minutes of work over 3 contacts
+
+
+def test_no_breakdown_by_adviser_unless_the_organisation_allows_it():
+    assert "agent" not in groups_offered(sample_tickets(), Settings())
+    assert "agent" in groups_offered(sample_tickets(), Settings(metrics_by_adviser=True))
+    lab = MetricsLab("en", settings=Settings(metrics_by_adviser=True))
+    lab.show("CSAT", "agent")
+    assert len(lab.chart.figure["data"][0]["x"]) > 10
+
+
+def test_the_trap_says_fcr_moved_in_points(lab):
+    lab.show("FCR", "week")
+    trap = metrics.aht_fcr_trap(lab.tickets, "week")
+    assert -16 < trap.change["fcr"] < -8  # 74 % -> 62 %: about −12 points, not −16 %
+    assert "points" in lab.trap_text.value
 
 
 def test_an_unreadable_file_gets_a_message_not_a_traceback():
@@ -220,4 +270,5 @@ def test_durations_switch_to_business_hours(lab):
     lab.clock.value = True
     business = dict(zip(lab.chart.figure["data"][0]["x"], lab.chart.figure["data"][0]["y"]))
     lab.clock.value = False
-    assert business["Courriel"] < clock["Courriel"] / 2  # e-mail waits over nights and weekends
+    email = Translator("fr")("metrics.channel_email")  # the channel's label, whatever the glossary's word
+    assert business[email] < clock[email] / 2  # e-mail waits over nights and weekends

@@ -119,7 +119,7 @@ def test_three_participants_ideas_then_dots(elan_server, contexts, phone):
     row = ana.locator("ul.cards li").filter(has=ana.locator(".label", has_text="Écoute")).first
     expect(row.locator(".dots")).to_have_text("●", timeout=WAIT)
     assert token_of(ana, code) == before
-    assert ana.locator(".counter").text_content() == STRINGS["fr"]["dots_left"].format(n=2, budget=3)
+    assert ana.locator(".counter").text_content() == Translator("fr")("core.dots_left", n=2, budget=3)
     row.locator(".dot-add").click()  # a second dot on one card is refused
     expect(ana.locator("#activity .error[role=alert]")).to_have_text(STRINGS["fr"]["error_one_dot_per_card"], timeout=WAIT)
     after = elan_server.results(code, "vote")

@@ -185,7 +185,7 @@ def test_purge_names_only_then_everything_through_the_command(tmp_path):
     recent, _ = _named_session(engine, 0)
 
     done = elan("purge", "--names-only", data_dir=tmp_path)
-    assert done.stdout.strip() == FR("core.purged", sessions=1, names=2)
+    assert done.stdout.strip() == FR("core.purged_names", sessions=1, names=2)
     assert _names(engine, old) == [None, None] and _names(engine, recent) == ["Ana", "Bea"]
     assert sorted(c["text"] for c in engine.results(old, "ideas")["cards"]) == ["idée de Ana", "idée de Bea"]
 
@@ -238,10 +238,16 @@ def test_the_join_page_links_to_the_privacy_notice(elan_server):
     page = elan_server.get("/join?lang=en")
     assert page.status_code == 200
     assert 'href="/privacy"' in page.text and Translator("en")("selfhost.privacy_link") in page.text
-    for lang, title in (("fr", "Notice d'information"), ("en", "Privacy notice")):
+    for lang, title in (("fr", "Notice d’information"), ("en", "Privacy notice"), ("fr-CA", "Loi 25")):
         r = elan_server.get(f"/privacy/{lang}")
         assert r.status_code == 200, r.text
         assert f'<html lang="{lang}">' in r.text and title in r.text and "elan forget" in r.text
+    # The notice says what the kit collects: the colleagues named in shout-outs, the self-paced scores.
+    for lang, words in (("fr", ("prénom du ou de la collègue", "scores par compétence")),
+                        ("en", ("A colleague", "scores per competence")),
+                        ("fr-CA", ("Commission d’accès à l’information", "portabilité"))):
+        text = elan_server.get(f"/privacy/{lang}").text
+        assert all(w in text for w in words), (lang, words)
     # Without a language in the address, the participant's chosen language.
     assert "Privacy notice" in elan_server.get("/privacy", cookies={"elan_lang": "en"}).text
     assert elan_server.get("/privacy/de").status_code == 404
@@ -260,6 +266,7 @@ def test_the_organisations_own_notice_is_shown_as_text(tmp_path):
         assert "<script>" not in r.text and "&lt;script&gt;" in r.text
         assert "default-src 'none'" in r.headers["Content-Security-Policy"]
         assert server.get("/privacy/en").status_code == 404  # no English file given: no notice, not the template
+        assert "ACME" in server.get("/privacy/fr-CA").text  # no Québec file: the France one, its fallback
     finally:
         server.stop()
 
@@ -281,3 +288,14 @@ def test_the_systemd_unit_starts_elan_serve_with_valid_flags():
     args = parser().parse_args(argv[1:])
     assert (args.command, args.port, args.ip) == ("serve", 8001, "127.0.0.1")
     assert "KillSignal=SIGINT" in unit  # how the tests stop elan serve cleanly (its kernels with it)
+
+
+def test_the_quebec_guide_serves_its_own_chapters_and_reads_the_others_in_quebec_words(elan_server):
+    own = elan_server.get("/guide/fr-CA/week")
+    assert own.status_code == 200 and '<html lang="fr-CA">' in own.text
+    assert "Semaine du service à la clientèle" in own.text and "Amérique du Nord" in own.text
+    fallback = elan_server.get("/guide/fr-CA/values")  # listed in fr-CA/FALLBACK.md: the France chapter
+    assert fallback.status_code == 200 and '<html lang="fr-CA">' in fallback.text
+    assert "code QR" in fallback.text and "QR code" not in fallback.text
+    assert "QR code" in elan_server.get("/guide/fr/values").text
+    assert elan_server.get("/guide/de/values").status_code == 404

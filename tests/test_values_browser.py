@@ -141,7 +141,7 @@ def test_four_participants_run_the_whole_workshop_to_the_statement(elan_server, 
             vote(page, text)
     trainer.locator(f'button:has-text("{CORE["reveal"]}")').click()
     expect(trainer.locator(".elan-values-proposal", has_text="Je reformule la demande").first).to_contain_text(
-        VALUES["dots_count"].format(n=3), timeout=WAIT)
+        Translator("fr")("values.dots_count", n=3), timeout=WAIT)
     trainer.locator(f'button:has-text("{VALUES["save_actions"]}")').click()
     expect(trainer.locator(".elan-counts", has_text=VALUES["saved"])).to_be_visible(timeout=WAIT)
 

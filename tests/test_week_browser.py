@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
 from tests.test_participant_browser import join, send_idea
+from widgets import content
 from widgets.workshops.week import rules as week
 from widgets.core.i18n import Translator
 
@@ -77,8 +78,10 @@ def test_three_participants_vote_and_the_trainer_plans_the_week(elan_server, con
         expect(page.locator(".counter")).not_to_have_text(counter, timeout=WAIT)
 
     breakfast = "Petit-déjeuner de lancement"
+    # Cléo's browser is English: the starter cards are in English on her phone (the room's own, as written).
+    kickoff = content.text(next(i["title"] for i in content.load("week/ideas")["ideas"] if i["id"] == "kickoff-breakfast"), "en")
     for page, picks in ((ana, ["Quiz clients", breakfast]), (ben, ["Quiz clients", "Pétanque"]),
-                        (cleo, [breakfast, "Quiz clients"])):
+                        (cleo, [kickoff, "Quiz clients"])):
         for text in picks:
             vote(page, text)
     screenshot(ana, "week-phone.png", guide=True)

@@ -26,7 +26,7 @@ def demo():
 
 
 def test_demo_dashboard_builds_every_phase(demo):
-    assert [p.id for p in demo.phases] == ["dates", "ideas", "vote", "plan", "year", "output"]
+    assert [p.id for p in demo.phases] == ["dates", "ideas", "vote", "plan", "year", "output", "practices"]
     for i, phase in enumerate(demo.phases):
         demo.go(i)
         assert demo.message.value == "", phase.id

@@ -39,6 +39,12 @@ class Settings(Configurable):
         config=True,
         help="Folder holding the SQLite store and the trainer key. Example: elan serve --data-dir /srv/elan",
     )
+    content_dir = Unicode(
+        "",
+        config=True,
+        help="The organisation's own content folder, laid out like the kit's datasets/ and layered over it "
+        "(adds, replaces, hides); an upgrade of the kit never touches it. Example: elan serve --content-dir /srv/elan-content",
+    )
     database_url = Unicode(
         "",
         config=True,
@@ -80,6 +86,52 @@ class Settings(Configurable):
     rate_limit_per_minute = Int(
         30, config=True, help="Most texts one participant may send in a minute (votes are not texts)."
     )
+    public_kernels = Int(
+        0,
+        config=True,
+        help="Most kernels the public pages (landing, self-paced notebooks) may hold at once; each takes about "
+        "130 MB. 0 means automatic: 40% of the machine's memory. Beyond it visitors see a 'busy' page. "
+        "Example: ELAN_PUBLIC_KERNELS=20",
+    )
+    public_kernels_per_client = Int(
+        3, config=True, help="Most public-page kernels one address (one browser, one device) may hold at once."
+    )
+    public_kernel_grace = Int(
+        120,
+        config=True,
+        help="Seconds a public page's kernel lives with no page connected (a tab closed without saying so) "
+        "before it is stopped and its place goes to the next visitor.",
+    )
+    idle_connection_seconds = Int(
+        60,
+        config=True,
+        help="A connection that sends its request slowly, or sits idle between requests, is closed after this "
+        "many seconds (live feeds are not idle: they get a heartbeat).",
+    )
+    solo_access = Unicode(
+        "open",
+        config=True,
+        help="Who may open the self-paced notebooks: 'open' (anyone with the address) or 'sign-in' (only visitors "
+        "signed in by the trusted proxy, see trusted_user_header, and trainers). Example: --solo-access sign-in",
+    )
+    failed_keys_per_minute = Int(
+        10,
+        config=True,
+        help="Wrong account keys (name:secret) one address may try in a minute before it is refused for a while. "
+        "0 means no limit.",
+    )
+    joins_per_minute = Int(
+        30,
+        config=True,
+        help="New participants one address may add in a minute (a phone coming back does not count). Raise it when "
+        "a whole room reaches the server through one address (a company proxy); 0 means no limit.",
+    )
+    failed_codes_per_minute = Int(
+        20,
+        config=True,
+        help="Unknown session codes one address may try in a minute before it is refused for a while. "
+        "0 means no limit.",
+    )
     retention_days = Int(365, config=True, help="Sessions older than this are removed by 'elan purge'.")
     kernel_idle_minutes = Int(
         60,
@@ -87,6 +139,12 @@ class Settings(Configurable):
         help="A dashboard kernel with no open page for this long is stopped (closed tabs leave kernels behind).",
     )
     feed_interval_ms = Int(250, config=True, help="How often live pages and dashboards look for new events.")
+    metrics_by_adviser = Bool(
+        False,
+        config=True,
+        help="Let the metrics lab break figures down by individual adviser. Off: a room ranks people, "
+        "not processes, and a handful of tickets per adviser is noise. Example: ELAN_METRICS_BY_ADVISER=True",
+    )
     dangerously_show_tracebacks = Bool(
         False, config=True, help="Show Python tracebacks to visitors. Only for developing the kit."
     )
@@ -95,6 +153,12 @@ class Settings(Configurable):
     def _valid_language(self, proposal):
         if proposal["value"] not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+        return proposal["value"]
+
+    @validate("solo_access")
+    def _valid_solo_access(self, proposal):
+        if proposal["value"] not in ("open", "sign-in"):
+            raise ValueError("solo_access must be 'open' or 'sign-in'")
         return proposal["value"]
 
     @validate("base_url")
@@ -147,6 +211,8 @@ class Settings(Configurable):
             value = getattr(self, name)
             if name == "data_dir":
                 value = str(self.data_path)
+            if name == "content_dir" and value:
+                value = str(Path(value).expanduser().resolve())
             if isinstance(value, bool):
                 value = "True" if value else "False"
             out[ENV_PREFIX + name.upper()] = str(value)

@@ -16,6 +16,7 @@ from widgets.core.errors import Invalid
 # Control and bidirectional-override characters are removed; the zero-width joiner (U+200D)
 # and non-joiner (U+200C) stay: emoji such as 👩🏽‍💻 and some scripts are built with them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Phones type several apostrophes: straight, curly, the modifier letter, the backtick.
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 # Ligatures NFKD leaves alone, typed either way ("cœur" / "coeur").
@@ -38,8 +39,13 @@ def clean_text(raw: object, max_length: int) -> str:
 
     >>> clean_text("  Dev 👩🏽\u200d💻\u202e  ok ", 40)
     'Dev 👩🏽\u200d💻 ok'
+    >>> clean_text("a\\ud800b", 40)
+    Traceback (most recent call last):
+    ...
+    widgets.core.errors.Invalid: core.error_invalid {'field': 'text'}
     """
-    if not isinstance(raw, str):
+    if not isinstance(raw, str) or _SURROGATE.search(raw):
+        # A lone surrogate ("a\ud800b" in JSON) is not text: no database or page can hold it.
         raise Invalid("core.error_invalid", field="text")
     text = " ".join(_CONTROL.sub("", unicodedata.normalize("NFC", raw)).split())
     if not text:

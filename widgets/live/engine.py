@@ -25,12 +25,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from widgets import content
 from widgets.core import codes
 from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from widgets.core.languages import LANGUAGES
 from widgets.core.settings import Settings
 from widgets.core.text import clean_text
-from widgets.live import accounts, kinds
+from widgets.live import accounts, kinds, privacy
 from widgets.live import store as st
 from widgets.live.accounts import Trainer
 from widgets.live.kinds import Context
@@ -41,6 +42,28 @@ CONNECTED_WINDOW = 75
 #: How often a participant's ``last_seen`` is written at most (a write per page poll would be waste).
 SEEN_EVERY = 20
 NAME_MAX = 40
+
+
+def _as_id(value: Any, field: str) -> int:
+    """A row id from a request: a whole number a database column can hold, or Invalid naming the field.
+
+    >>> _as_id(12, "item")
+    12
+    >>> _as_id(2**70, "item")
+    Traceback (most recent call last):
+    ...
+    widgets.core.errors.Invalid: core.error_invalid {'field': 'item'}
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise Invalid("core.error_invalid", field=field)
+    return value
+
+
+def _require(value: Any, kind, field: str, *, optional: bool = False):
+    """``value`` if it has the expected type (``None`` too when optional), else Invalid naming the field."""
+    if (value is None and optional) or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
+        return value
+    raise Invalid("core.error_invalid", field=field)
 
 
 def _row(row) -> dict | None:
@@ -65,7 +88,7 @@ class Engine:
         self.settings = settings or Settings()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "Engine":
+    def from_settings(cls, settings: Settings | None = None) -> Engine:
         settings = settings or Settings()
         settings.data_path.mkdir(parents=True, exist_ok=True)
         return cls(Store(settings.effective_database_url()), settings)
@@ -85,9 +108,18 @@ class Engine:
             return accounts.verify(self.store, key)
         return None
 
+    # --- who may do what: every caller (dashboard, HTTP API, command line, remote) asks here ---
+
     def _require_trainer(self, trainer: Trainer | None, session: dict) -> None:
-        if trainer is None or not trainer.may_drive(session):
+        """The one permission rule: a trainer drives their own sessions; an administrator, all."""
+        if not isinstance(trainer, Trainer) or not trainer.may_drive(session):
             raise Forbidden("core.error_not_trainer")
+
+    def trainer_session(self, trainer: Trainer | None, code: str) -> dict:
+        """The session, for a trainer who may drive it (reading its results, feed, exports); else Forbidden."""
+        session = self.session(code)
+        self._require_trainer(trainer, session)
+        return session
 
     # --- sessions -------------------------------------------------------------------
 
@@ -186,7 +218,9 @@ class Engine:
         session["event_seq"] = seq
         return seq
 
-    def _change_state(self, trainer: Trainer | None, code: str, change, event: str, public: bool = True) -> dict:
+    def _change_state(
+        self, trainer: Trainer | None, code: str, change, event: str, public: bool = True, *, also=None
+    ) -> dict:
         with self.store.write() as conn:
             session = self._locked_session(conn, code)
             self._require_trainer(trainer, session)
@@ -194,6 +228,8 @@ class Engine:
                 raise Conflict("core.error_session_closed")
             state = copy.deepcopy(session["state"])
             data = change(state) or {}
+            if also is not None:
+                also(conn, session, state)  # more writes in the same transaction
             conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(state=state))
             self._append_events(conn, session, [(event, data, public)])
             session["state"] = state
@@ -203,7 +239,12 @@ class Engine:
 
     def open_activity(self, trainer, code: str, spec: dict, *, phase: str | None = None, open: bool = True) -> None:
         """Show an activity on every participant's page (and accept answers when ``open``)."""
-        kind = kinds.get(spec.get("kind", ""))
+        _require(spec, dict, "spec")
+        _require(spec.get("kind"), str, "kind")
+        _require(spec.get("id"), str, "id")
+        _require(phase, str, "phase", optional=True)
+        _require(open, bool, "open")
+        kind = kinds.get(spec["kind"])
         kind.check_spec(spec)
 
         def change(state):
@@ -217,13 +258,18 @@ class Engine:
         self._change_state(trainer, code, change, "activity")
 
     def set_phase(self, trainer, code: str, phase: str) -> None:
+        _require(phase, str, "phase", optional=True)
         self._change_state(trainer, code, lambda s: s.update(phase=phase) or {"phase": phase}, "phase")
 
     def set_input(self, trainer, code: str, open: bool) -> None:
         """Open or close input for the current activity (a closed activity still shows)."""
+        _require(open, bool, "open")
         self._change_state(trainer, code, lambda s: s.update(open=bool(open)) or {"open": bool(open)}, "input")
 
     def reveal(self, trainer, code: str, activity: str, revealed: bool = True) -> None:
+        _require(activity, str, "activity")
+        _require(revealed, bool, "revealed")
+
         def change(state):
             shown = [a for a in state["revealed"] if a != activity]
             if revealed:
@@ -234,13 +280,37 @@ class Engine:
         self._change_state(trainer, code, change, "reveal")
 
     def set_option(self, trainer, code: str, name: str, value: Any) -> None:
-        """Session options: ``show_names`` (names on the projector), ``anonymous`` (no names at all)."""
-        if name not in ("show_names", "anonymous"):
-            raise Invalid("core.error_invalid", field=name)
-        self._change_state(trainer, code, lambda s: s.update({name: bool(value)}) or {name: bool(value)}, "option")
+        """Session options, each a true/false value.
+
+        ``show_names`` (names on the projector); ``anonymous`` (no names at all: the names
+        already given are dropped at once, and a session cannot turn back: anonymous is for
+        good); ``locked`` (nobody new may join; those already in come back as before).
+        """
+        if name not in ("show_names", "anonymous", "locked"):
+            raise Invalid("core.error_invalid", field="name")
+        if not isinstance(value, bool):
+            raise Invalid("core.error_invalid", field="value")
+
+        def change(state):
+            if state.get("anonymous") and ((name == "anonymous" and not value) or (name == "show_names" and value)):
+                raise Conflict("core.error_anonymous_for_good")
+            state[name] = value
+            if name == "anonymous" and value:
+                state["show_names"] = False
+            return {name: value}
+
+        def drop_names(conn, session, state):
+            if name == "anonymous" and value:
+                p = st.participants
+                conn.execute(p.update().where(p.c.session_id == session["id"]).values(name=None))
+
+        self._change_state(trainer, code, change, "option", also=drop_names)
+        if name == "anonymous" and value:
+            self.store.scrub()
 
     def set_data(self, trainer, code: str, key: str, value: Any, *, public: bool = True) -> None:
         """Workshop data the trainer decides (kept values, the week plan, the case path)."""
+        _require(key, str, "key")
 
         def change(state):
             state["data"][key] = value
@@ -249,7 +319,7 @@ class Engine:
         self._change_state(trainer, code, change, "data", public)
 
     def start_timer(self, trainer, code: str, seconds: int) -> None:
-        if not isinstance(seconds, int) or not 0 < seconds <= 3 * 3600:
+        if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 < seconds <= 3 * 3600:
             raise Invalid("core.error_invalid", field="seconds")
 
         def change(state):
@@ -273,6 +343,7 @@ class Engine:
 
     def set_item_status(self, trainer, code: str, item_id: int, status: str) -> None:
         """Hide or show a card (``visible``, ``hidden``), or approve a moderated one."""
+        item_id = _as_id(item_id, "item")
         if status not in ("visible", "hidden", "pending"):
             raise Invalid("core.error_invalid", field="status")
         with self.store.write() as conn:
@@ -289,6 +360,9 @@ class Engine:
 
     def merge(self, trainer, code: str, item_ids: list[int], into: int) -> None:
         """Merge duplicate cards into one; their votes then count for it."""
+        _require(item_ids, list, "items")
+        item_ids = [_as_id(x, "items") for x in item_ids]
+        into = _as_id(into, "into")
         with self.store.write() as conn:
             session = self._locked_session(conn, code)
             self._require_trainer(trainer, session)
@@ -305,6 +379,7 @@ class Engine:
             self._append_events(conn, session, [("merge", {"ids": ids, "into": into}, True)])
 
     def unmerge(self, trainer, code: str, item_id: int) -> None:
+        item_id = _as_id(item_id, "item")
         with self.store.write() as conn:
             session = self._locked_session(conn, code)
             self._require_trainer(trainer, session)
@@ -317,6 +392,9 @@ class Engine:
 
     def add_item(self, trainer, code: str, activity: str, text: str, data: dict | None = None) -> int:
         """A card the trainer adds (ideas from the content, a value kept by hand)."""
+        _require(activity, str, "activity")
+        _require(text, str, "text")
+        _require(data, dict, "data", optional=True)
         with self.store.write() as conn:
             session = self._locked_session(conn, code)
             self._require_trainer(trainer, session)
@@ -327,8 +405,18 @@ class Engine:
 
     # --- participants ----------------------------------------------------------------------
 
-    def join(self, code: str, *, name: str | None = None, token: str | None = None) -> tuple[dict, str]:
-        """Join a session, or come back with the token kept by the browser (same participant)."""
+    def join(
+        self, code: str, *, name: str | None = None, token: str | None = None, newcomer_allowed: bool = True
+    ) -> tuple[dict, str]:
+        """Join a session, or come back with the token kept by the browser (same participant).
+
+        ``newcomer_allowed=False`` (the server's per-address join limit is reached) still lets
+        a participant come back, and refuses a new place.
+        """
+        if not isinstance(code, str):
+            raise Invalid("core.error_invalid", field="code")
+        if token is not None and not isinstance(token, str):
+            raise Invalid("core.error_invalid", field="token")
         with self.store.write() as conn:
             session = self._locked_session(conn, code)
             p = st.participants
@@ -346,6 +434,10 @@ class Engine:
                     return row, token
             if session["closed_at"] is not None:
                 raise Conflict("core.error_session_closed")
+            if session["state"].get("locked"):
+                raise Conflict("core.error_session_locked")
+            if not newcomer_allowed:
+                raise RateLimited("core.error_too_many_joins")
             count = conn.execute(sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])).scalar_one()
             if count >= self.settings.max_participants:
                 raise Conflict("core.error_session_full")
@@ -361,6 +453,58 @@ class Engine:
             pid = conn.execute(p.insert().values(**values)).inserted_primary_key[0]
             self._append_events(conn, session, [("joined", {"participants": count + 1}, False)])
             return {"id": pid, **values}, token
+
+    def participants(self, trainer, code: str) -> list[dict]:
+        """Who joined, for the trainer: ``id``, ``name`` (None in an anonymous session), ``joined_at``,
+        ``connected``, and how many cards and answers each sent (to spot a seat taken by nobody)."""
+        p, i, r = st.participants, st.items, st.responses
+        with self.store.read() as conn:
+            session = _row(
+                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
+            )
+            if session is None:
+                raise NotFound("core.error_unknown_code")
+            self._require_trainer(trainer, session)
+            cards = dict(
+                conn.execute(
+                    sa.select(i.c.participant_id, sa.func.count())
+                    .where(i.c.session_id == session["id"])
+                    .group_by(i.c.participant_id)
+                ).all()
+            )
+            answers = dict(
+                conn.execute(
+                    sa.select(r.c.participant_id, sa.func.count())
+                    .where(r.c.session_id == session["id"])
+                    .group_by(r.c.participant_id)
+                ).all()
+            )
+            rows = conn.execute(
+                sa.select(p.c.id, p.c.name, p.c.created_at, p.c.last_seen)
+                .where(p.c.session_id == session["id"])
+                .order_by(p.c.id)
+            ).all()
+        anonymous = bool(session["state"].get("anonymous"))
+        now = st.now()
+        return [
+            {
+                "id": row.id,
+                "name": None if anonymous else row.name,
+                "joined_at": row.created_at,
+                "connected": row.last_seen > now - CONNECTED_WINDOW,
+                "cards": cards.get(row.id, 0),
+                "answers": answers.get(row.id, 0),
+            }
+            for row in rows
+        ]
+
+    def remove_participant(self, trainer, code: str, participant_id: int) -> dict:
+        """The trainer removes a participant (a seat taken by a stranger): their place, cards and
+        answers go, and their page is no longer in the session. Lock the session first so that
+        the same phone cannot join again."""
+        participant_id = _as_id(participant_id, "participant")
+        self.trainer_session(trainer, code)
+        return privacy.forget_participant(self.store, code, participant_id)
 
     def _clean_name(self, name: Any, session: dict) -> str | None:
         if session["state"].get("anonymous") or not isinstance(name, str):
@@ -406,7 +550,8 @@ class Engine:
             seq = self._append_events(conn, session, ctx.events)
             now = st.now()
             conn.execute(st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now))
-            return {**result, "seq": seq}
+            # The participant's own view after this answer: the page shows it without reading its state again.
+            return {**result, "seq": seq, "view": kind.view(ctx)}
 
     def _check_rate(self, conn, session: dict, participant: dict) -> None:
         i = st.items
@@ -446,7 +591,8 @@ class Engine:
                     "seq": session["event_seq"],
                 },
                 "participant": {"id": participant["id"], "name": participant["name"]},
-                "activity": _public_spec(spec, revealed),
+                # Every text in every language (fr-CA filled from fr where it has none): the page picks.
+                "activity": content.with_variants(_public_spec(spec, revealed)),
                 "open": bool(state.get("open")) and session["closed_at"] is None,
                 "revealed": revealed,
                 "timer": state.get("timer"),

@@ -55,7 +55,9 @@ class Context:
 
     @property
     def show_names(self) -> bool:
-        return bool(self.session["state"].get("show_names"))
+        """Names on the projector: asked for, and never in an anonymous session (whatever came first)."""
+        state = self.session["state"]
+        return bool(state.get("show_names")) and not state.get("anonymous")
 
     # --- reading ----------------------------------------------------------
 
@@ -104,6 +106,8 @@ class Context:
         return None, nonce
 
     def participant_names(self) -> dict[int, str | None]:
+        if self.session["state"].get("anonymous"):
+            return {}
         p = st.participants
         rows = self.conn.execute(sa.select(p.c.id, p.c.name).where(p.c.session_id == self.session_id))
         return {row.id: row.name for row in rows}

@@ -18,8 +18,8 @@ import copy
 import sqlalchemy as sa
 
 from widgets.core import codes
-from widgets.live import store as st
 from widgets.core.errors import Invalid, NotFound
+from widgets.live import store as st
 
 DAY = 86400
 _CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
@@ -102,6 +102,7 @@ def purge(store, older_than_days: float, *, names_only: bool = False, now: float
                 sa.select(st.sessions.c.code).where(st.sessions.c.id.in_(ids), st.sessions.c.names_purged_at.is_(None))
             ).scalars().all() if ids else []
         names = sum(anonymize_session(store, code, unlink_devices=True)["names"] for code in rows)
+        store.scrub()  # the write-ahead log held the erased texts
         return _counts(sessions=len(rows), names=names)
     removed = _counts()
     tables = {"participants": st.participants, "items": st.items, "responses": st.responses, "events": st.events}
@@ -113,6 +114,7 @@ def purge(store, older_than_days: float, *, names_only: bool = False, now: float
                 ).scalar_one()
             # The rest follows by ON DELETE CASCADE (SQLite: foreign keys are switched on per connection).
             removed["sessions"] += conn.execute(st.sessions.delete().where(st.sessions.c.id.in_(chunk))).rowcount
+    store.scrub()  # the write-ahead log held the erased texts
     return removed
 
 
@@ -150,6 +152,14 @@ def anonymize_session(store, code: str, *, unlink_devices: bool | None = None) -
                 # A hash of a token nobody holds: unique like the others, matching no browser.
                 conn.execute(p.update().where(p.c.id == pid).values(token_hash=codes.token_hash(codes.new_token())))
                 devices += 1
+        # Good catches name a colleague: that name goes too (the story and its value stay).
+        i = st.items
+        for item_id, data in conn.execute(
+            sa.select(i.c.id, i.c.data).where(i.c.session_id == session["id"])
+        ).all():
+            if isinstance(data, dict) and data.get("colleague"):
+                conn.execute(i.update().where(i.c.id == item_id).values(data={**data, "colleague": ""}))
+                names += 1
         state = copy.deepcopy(session["state"])
         state.update(anonymous=True, show_names=False)
         for scrub in SCRUBBERS:
@@ -160,6 +170,7 @@ def anonymize_session(store, code: str, *, unlink_devices: bool | None = None) -
             .values(state=state, names_purged_at=session["names_purged_at"] or st.now())
         )
         _append_event(conn, session, "anonymized", {}, public=True)
+    store.scrub()  # the write-ahead log held the erased texts
     return {"names": names, "devices": devices}
 
 
@@ -213,4 +224,5 @@ def forget_participant(store, code: str, participant_id: int) -> dict[str, int]:
         # Their answers go with them (ON DELETE CASCADE).
         conn.execute(p.delete().where(p.c.id == participant_id))
         _append_event(conn, session, "forgotten", {"items": card_ids}, public=True)
+    store.scrub()  # the write-ahead log held the erased texts
     return removed

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 # The tables are declared in widgets.live.tables; they are read here as ``store.sessions``...
-from widgets.live.migrations import MIGRATIONS  # noqa: E402
-from widgets.live.tables import (  # noqa: E402,F401  (re-exported: callers write ``st.sessions``)
+from widgets.live.migrations import MIGRATIONS
+from widgets.live.tables import (  # noqa: F401  (re-exported: callers write ``st.sessions``)
     SCHEMA_VERSION,
     events,
     items,
@@ -50,6 +52,9 @@ def _sqlite_setup(engine: Engine) -> None:
         # kill -9 of any process; only a power cut can lose the last ones. FULL would
         # add an fsync to every vote and cap a room at the disk's sync rate.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten, not just unlinked: an erased participant's text does
+        # not linger in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -73,6 +78,7 @@ class Store:
         self.is_sqlite = url.startswith("sqlite")
         self._write_lock = threading.Lock() if self.is_sqlite else None
         if self.is_sqlite:
+            _owner_only(url)
             kwargs = {"connect_args": {"timeout": 30, "check_same_thread": False}}
             if url in ("sqlite://", "sqlite:///:memory:"):
                 kwargs["poolclass"] = sa.pool.StaticPool
@@ -148,6 +154,18 @@ class Store:
         ).scalar()
         return int(value or 0)
 
+    def scrub(self) -> bool:
+        """After an erasure: fold the write-ahead log into the file and empty it (SQLite).
+
+        Until then the log still holds the pages as they were, deleted texts included.
+        True when the log is empty now (a reader in the middle of a long read can delay it).
+        """
+        if not self.is_sqlite:
+            return True
+        with self.engine.connect() as conn:
+            busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        return busy == 0
+
     def integrity_ok(self) -> bool:
         if not self.is_sqlite:
             return True
@@ -156,6 +174,23 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _owner_only(url: str) -> None:
+    """The SQLite file is readable by its owner only, like the trainer key (0600).
+
+    SQLite gives its -wal and -shm files the database file's permissions.
+    """
+    path = sa.engine.make_url(url).database
+    if not path or path == ":memory:":
+        return
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if not file.exists():
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT, 0o600))
+    mode = file.stat().st_mode & 0o777
+    if mode & 0o077:
+        file.chmod(mode & 0o700)
 
 
 def now() -> float:

@@ -3,33 +3,49 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from traitlets import Int
+
 import widgets.workshops.day  # noqa: F401  (registers the training day's report sections: serve and export)
 from widgets.core.i18n import Translator
+from widgets.core.languages import LANGUAGES
 from widgets.core.settings import Settings
 
-SETTING_FLAGS = ("port", "ip", "data_dir", "database_url", "public_url", "base_url", "language", "trainer_key")
+SETTING_FLAGS = (
+    "port", "ip", "data_dir", "content_dir", "database_url", "public_url", "base_url", "language", "trainer_key",
+    "public_kernels", "public_kernels_per_client", "solo_access",
+)
 
 
 def _settings(args) -> Settings:
     values = {name: getattr(args, name) for name in SETTING_FLAGS if getattr(args, name, None) is not None}
-    return Settings(**values)
+    settings = Settings(**values)
+    # Content is read wherever the process or its kernels look: the environment carries the folder.
+    if settings.content_dir:
+        os.environ["ELAN_CONTENT_DIR"] = str(Path(settings.content_dir).expanduser().resolve())
+    return settings
 
 
 def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
     for name, trait in Settings.class_traits(config=True).items():
         if name not in SETTING_FLAGS:
             continue
-        kind = int if name == "port" else str
+        kind = int if isinstance(trait, Int) else str
         parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=trait.help)
 
 
 def cmd_serve(args) -> int:
+    from widgets import content
     from widgets.web.app import serve
 
     settings = _settings(args)
+    organisation = content.organisation_dir()
+    # Said at start, not discovered by a room: the organisation's content is checked as it is layered.
+    for problem in content.validate_organisation(organisation) if organisation else []:
+        print(problem, file=sys.stderr)
     try:
         serve(settings)
     except KeyboardInterrupt:
@@ -39,17 +55,27 @@ def cmd_serve(args) -> int:
 
 def cmd_validate(args) -> int:
     from widgets import content
+    from widgets.content import writing
 
     settings = _settings(args)
     t = Translator(settings.language)
-    roots = [Path(p) for p in args.paths] or [content.content_dir()]
+    organisation = content.organisation_dir()
+    roots = [Path(p) for p in args.paths] or [organisation or content.content_dir()]
     problems, files = [], 0
+    if organisation and not args.paths:
+        if not organisation.is_dir():
+            print(f"{organisation}: no such folder", file=sys.stderr)
+            return 2
+        roots, files = [], len(content.content_files(organisation))
+        problems = content.validate_organisation(organisation)
     for root in roots:
         if not root.exists():
             print(f"{root}: no such file or folder", file=sys.stderr)
             return 2
         files += len(content.content_files(root))
         problems.extend(content.validate_tree(root))
+    # French typography and the glossaries, in the content, the guide and the interface strings.
+    problems.extend(writing.check(roots if args.paths else writing.default_roots()))
     for problem in problems:
         print(problem)
     if problems:
@@ -57,6 +83,40 @@ def cmd_validate(args) -> int:
         return 1
     print(t("core.validate_ok", n=files))
     return 0
+
+
+def cmd_content(args) -> int:
+    from widgets.content import sheets
+
+    settings = _settings(args)
+    return sheets.command(args, Translator(settings.language))
+
+
+def cmd_print(args) -> int:
+    from widgets.workshops.cases import printables as cases
+    from widgets.workshops.week import printables as week
+
+    settings = _settings(args)
+    lang = args.lang or settings.language
+    if args.what == "cases":
+        html = cases.print_command(args.ids, lang, args.paper, args.role)
+    else:
+        html = week.idea_cards(lang, paper=args.paper, ids=args.ids)
+    Path(args.output).write_text(html, encoding="utf-8")
+    print(Translator(settings.language)("print.written", path=args.output, n=html.count('<section class="sheet')))
+    return 0
+
+
+def cmd_typography(args) -> int:
+    from widgets.content import writing
+
+    roots = [Path(p) for p in args.paths] or writing.default_roots()
+    if args.fix:
+        print(f"{writing.fix(roots)} fixes")
+    found = writing.check(roots)
+    for finding in found:
+        print(finding)
+    return 1 if found else 0
 
 
 def _engine(settings):
@@ -116,7 +176,9 @@ def cmd_purge(args) -> int:
     settings = _settings(args)
     days = args.days if args.days is not None else settings.retention_days
     counts = privacy.purge(_engine(settings).store, days, names_only=args.names_only)
-    print(Translator(settings.language)("core.purged", sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
+    # Names only: the sessions stay, so the message says how many were anonymised, not removed.
+    message = "core.purged_names" if args.names_only else "core.purged"
+    print(Translator(settings.language)(message, sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
     return 0
 
 
@@ -173,6 +235,12 @@ def _cases(args) -> int:
     return run(args.content_dir, args.json, Translator(Settings().language))
 
 
+def cmd_metrics(args) -> int:
+    from widgets.workshops.metrics.report import main as metrics_report
+
+    return metrics_report(args)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="elan", description="Élan: live customer-service training workshops.")
     sub = root.add_subparsers(dest="command", required=True)
@@ -186,16 +254,46 @@ def parser() -> argparse.ArgumentParser:
     _add_setting_flags(p)
     p.set_defaults(func=cmd_validate)
 
+    p = sub.add_parser("typography", help="report, or with --fix apply, French typography and glossary fixes")
+    p.add_argument("paths", nargs="*", help="files or folders (default: content, guide and interface strings)")
+    p.add_argument("--fix", action="store_true", help="rewrite the files in place (safe and idempotent)")
+    p.set_defaults(func=cmd_typography)
+
     p = sub.add_parser("cases", help="every path of every case, its ending and scores, and what the checks flag")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--content-dir", type=Path, help="a content folder (default: the configured one)")
     p.set_defaults(func=_cases)
 
+    p = sub.add_parser("content", help="the organisation's content as a spreadsheet: export, import, list")
+    p.add_argument("action", choices=("export", "import", "list"))
+    p.add_argument("kind", nargs="?", help="what to export: cases, ideas or examples")
+    p.add_argument("file", nargs="?", help="the .xlsx workbook")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_content)
+
+    p = sub.add_parser("print", help="printable role-play cards and observer grids, or the week's idea cards (HTML)")
+    p.add_argument("what", choices=("cases", "ideas"))
+    p.add_argument("ids", nargs="*", help="case or idea ids (default: all)")
+    p.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    p.add_argument("--role", action="append", choices=("customer", "adviser", "observer"), help="repeat; default: all")
+    p.add_argument("--lang", choices=LANGUAGES)
+    p.add_argument("--output", "-o", required=True, help="the .html file to write (open it, then print)")
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("metrics", help="every metric a ticket export (CSV or XLSX) supports, with n and definition")
+    p.add_argument("file")
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="use this column for a kit field (repeat)")
+    p.add_argument("--unit", action="append", metavar="FIELD=UNIT", help="seconds, minutes, hours... for a duration")
+    p.add_argument("--json", action="store_true", help='print {"rows", "skipped", "metrics"} as JSON')
+    p.add_argument("--lang", choices=LANGUAGES)
+    p.set_defaults(func=cmd_metrics)
+
     p = sub.add_parser("export", help="write a session's results")
     p.add_argument("code")
     p.add_argument("--format", choices=("csv", "xlsx", "html", "pdf"), default="csv")
     p.add_argument("--output", "-o")
-    p.add_argument("--lang", choices=("fr", "en"))
+    p.add_argument("--lang", choices=LANGUAGES)
     _add_setting_flags(p)
     p.set_defaults(func=cmd_export)
 
@@ -241,6 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "trainer" and args.action in ("add", "remove") and not args.name:
         parser().error("trainer add/remove needs a NAME")
+    if args.command == "content" and args.action == "import" and args.kind and not args.file:
+        args.kind, args.file = None, args.kind  # elan content import FILE.xlsx
+    if args.command == "content" and args.action != "list" and not args.file:
+        parser().error("content export needs KIND FILE.xlsx; content import needs FILE.xlsx")
+    if args.command == "content" and args.action == "export" and args.kind not in ("cases", "ideas", "examples"):
+        parser().error("content export: KIND is cases, ideas or examples")
     return args.func(args)
 
 

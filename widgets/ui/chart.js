@@ -24,7 +24,10 @@ export default {
     const draw = () => {
       const figure = model.get("figure") || {};
       const layout = Object.assign({ autosize: true }, figure.layout || {});
-      Plotly.react(div, figure.data || [], layout, { displaylogo: false, responsive: true, displayModeBar: false });
+      Plotly.react(div, figure.data || [], layout, {
+        displaylogo: false, responsive: true, displayModeBar: false,
+        typesetMath: false, // labels can be participants' text: never maths
+      });
     };
     draw();
     model.on("change:figure", draw);

@@ -23,6 +23,8 @@ from widgets import content
 from widgets.core import qr
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
+from widgets.ui import practices
+from widgets.ui.phase import Phase
 from widgets.ui.script import Script
 from widgets.ui.templating import render
 from widgets.ui.trainer import Viewer, current
@@ -32,47 +34,7 @@ log = logging.getLogger("elan.dashboard")
 COUNTS_EVERY = 10
 
 
-class Phase:
-    """One step of a workshop.
-
-    ``title`` is a ``{fr, en}`` map; ``spec(dash)`` returns the activity participants
-    see (or None: they wait); ``build(dash)`` returns the trainer's widget for this
-    step; ``refresh(dash)`` redraws it from the store; ``demo(dash)`` fills sample
-    answers in demo mode. ``guide`` is the number of the facilitator guide's script
-    step this phase belongs to (by default, the phase's own position).
-    """
-
-    def __init__(
-        self,
-        id: str,
-        title: dict,
-        *,
-        spec: Callable | None = None,
-        build: Callable | None = None,
-        refresh: Callable | None = None,
-        demo: Callable | None = None,
-        open: bool = True,
-        guide: int | None = None,
-    ):
-        self.id = id
-        self.title = title
-        self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo
-        self.open = open
-        self.guide = guide
-
-    def spec(self, dash: Dashboard) -> dict | None:
-        return self._spec(dash) if self._spec else None
-
-    def build(self, dash: Dashboard) -> w.Widget:
-        return self._build(dash) if self._build else w.HTML("")
-
-    def refresh(self, dash: Dashboard) -> None:
-        if self._refresh:
-            self._refresh(dash)
-
-    def demo(self, dash: Dashboard) -> None:
-        if self._demo:
-            self._demo(dash)
+__all__ = ["Dashboard", "Phase"]
 
 
 def _button(description: str, *, cls: str = "", style: str = "", tooltip: str = "") -> w.Button:
@@ -118,7 +80,9 @@ class Dashboard(w.VBox):
         self.engine = self.viewer.engine
         self.trainer = self.viewer.trainer
         self.workshop = workshop
-        self.phases = phases
+        # Every workshop ends with the five-practices self-assessment; the phase list lets the
+        # trainer open it first too (where do we stand?) and come back to the workshop's first step.
+        self.phases = [*phases, *practices.phases()]
         self.index = 0
         self.code: str | None = None
         self.session: dict | None = None
@@ -157,7 +121,7 @@ class Dashboard(w.VBox):
         self.prev_button = _button("◀", cls="elan-k-prev", tooltip=t("core.previous"))
         self.next_button = _button("▶", cls="elan-k-next", tooltip=t("core.next"))
         self.phase_picker = w.Dropdown(
-            options=[(content.text(p.title, self.lang), i) for i, p in enumerate(phases)],
+            options=[(content.text(p.title, self.lang), i) for i, p in enumerate(self.phases)],
             description=t("core.phase"),
             layout=w.Layout(width="auto"),
         )
@@ -177,7 +141,13 @@ class Dashboard(w.VBox):
             description=t("console.join_strip"), value=True, layout=w.Layout(width="auto")
         )
         self.join_toggle.add_class("elan-k-join")
-        self.names_box = w.Checkbox(description=t("core.show_names"), value=False, indent=False)
+        self.names_box = w.Checkbox(
+            description=t("core.show_names"),
+            value=False,
+            indent=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
+        )
         self.present_button = _button(t("console.present"), cls="elan-k-present")
         self.stage_links = w.HTML()
         # Phone remote
@@ -286,7 +256,6 @@ class Dashboard(w.VBox):
                 "console_exports.html",
                 t=self.t,
                 base=base + f"elan/api/s/{code}/export",
-                query=self.viewer.trainer_query(),
             )
             self.stage_links.value = render("console_stage_links.html", t=self.t, stage=base + f"stage/{code}")
             self.preview.value = render("console_preview.html", t=self.t, stage=base + f"stage/{code}")

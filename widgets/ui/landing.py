@@ -23,13 +23,12 @@ def landing(lang: str | None = None) -> w.VBox:
     def draw(lang: str) -> None:
         t = Translator(lang)
         workshops = content.load("workshops")["workshops"]
-        key = viewer.trainer_query()
         base = viewer.base_url + "voila/render/"
         out = []
         for ws in workshops:
             links = []
-            if key:
-                links.append((f"{base}{ws['dashboard']}?{key}&lang={lang}", t("core.landing_open_dashboard")))
+            if viewer.is_trainer:
+                links.append((f"{base}{ws['dashboard']}?lang={lang}", t("core.landing_open_dashboard")))
             if ws.get("solo"):
                 links.append((f"{base}{ws['solo']}?lang={lang}", t("core.landing_open_solo")))
             guide = ws["guide"].removesuffix(".md")

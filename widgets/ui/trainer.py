@@ -1,8 +1,8 @@
-"""Who is looking at a dashboard: the trainer key from the page address, and the engine.
+"""Who is looking at a dashboard: the trainer credential the server gave this kernel, and the engine.
 
-In Voilà the page's query string reaches the kernel as ``QUERY_STRING``; the server
-already refused the page without a valid key, and every action is checked again
-by the engine. Without a key (nbval, JupyterLab), a dashboard runs in demo mode on
+The server checks the trainer's cookie (or trusted proxy header) before the kernel
+starts and hands the verified credential to the kernel as ``ELAN_PAGE_KEY``; the key
+never travels in the page's address or links. Every action is checked again by the engine. Without a key (nbval, JupyterLab), a dashboard runs in demo mode on
 an in-memory store filled with sample answers.
 """
 
@@ -37,7 +37,12 @@ class Viewer:
         return self.public_url.rstrip("/") + self.base_url + "remote/" + code + "#" + credential
 
     def trainer_query(self) -> str:
-        return f"key={self.key}" if self.key else ""
+        """Nothing: links reach the server with the trainer's cookie, never with the key in them."""
+        return ""
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.trainer is not None and not self.demo
 
 
 def query() -> dict[str, str]:
@@ -50,7 +55,7 @@ def current(lang: str | None = None) -> Viewer:
     q = query()
     settings = Settings()
     lang = pick_language(lang, q.get("lang"), os.environ.get("HTTP_ACCEPT_LANGUAGE"), default=settings.language)
-    key = q.get("key", "")
+    key = os.environ.get("ELAN_PAGE_KEY", "")
     in_server = "VOILA_BASE_URL" in os.environ or "VOILA_SERVER_URL" in os.environ
     if in_server and (key or settings.trusted_user_header):
         engine = Engine.from_settings(settings)

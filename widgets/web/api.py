@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
+import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
@@ -13,13 +16,14 @@ from urllib.parse import quote
 import tornado.web
 from tornado.iostream import StreamClosedError
 
-from widgets.core import codes, qr
-from widgets.live.exercises import story
-from widgets.web import badges, export
-from widgets.core.errors import EngineError, Forbidden, Invalid
+from widgets.core import codes, glossary, qr
+from widgets.core.errors import EngineError, Forbidden, Invalid, NotFound, RateLimited
 from widgets.core.i18n import Translator, catalog, pick_language
+from widgets.core.languages import LANGUAGES, NAMES, chain
 from widgets.core.paths import GUIDE
+from widgets.live.exercises import story
 from widgets.live.feed import FeedHub
+from widgets.web import badges, export, guard
 
 log = logging.getLogger("elan.api")
 HERE = Path(__file__).resolve().parent
@@ -28,18 +32,67 @@ TEMPLATES = HERE / "templates"
 PLOTLY_JS = Path(__import__("plotly").__file__).resolve().parent / "package_data"
 MAX_BODY = 16 * 1024
 HEARTBEAT = 15
+#: Live feeds one participant may hold open at once (a phone has one; a few tabs are fine).
+FEEDS_PER_PARTICIPANT = 3
 #: Sent with every answer: behind nginx, which of several processes answered (logs, tests).
 PROCESS_HEADER = "X-Elan-Process"
+#: The trainer's credential after the printed address was opened once (HttpOnly, SameSite=Strict).
+TRAINER_COOKIE = "elan_trainer"
+#: How deep a request's JSON may nest (the kit's own requests nest three levels at most).
+MAX_DEPTH = 16
+
+
+def plain_json(value, depth: int = 0) -> bool:
+    """Whether a request's JSON is shallow and holds only real text (no lone surrogate).
+
+    >>> plain_json({"name": "Zoé 👩🏽\u200d💻", "items": [1, 2]}), plain_json({"name": "a\\ud800b"})
+    (True, False)
+    >>> plain_json(json.loads("[" * 40 + "]" * 40))
+    False
+    """
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, str):
+        return not _SURROGATE.search(value)
+    if isinstance(value, dict):
+        return all(plain_json(k, depth + 1) and plain_json(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(plain_json(v, depth + 1) for v in value)
+    return True
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def token_cookie(code: str) -> str:
+    """The cookie holding a participant's token for one session (a phone may be in several)."""
+    return "elan_t_" + codes.normalize_code(code)
+
+
+#: Seconds a right trainer key is remembered (an account key is not checked again meanwhile).
+ACCEPTED_FOR = 300
 
 
 class Context:
-    """What every handler shares: the engine, the settings, the thread pool and the feed hub."""
+    """What every handler shares: the engine, the settings, the thread pools, the feed hub and the limits."""
 
     def __init__(self, engine, settings):
         self.engine = engine
         self.settings = settings
         self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="elan-store")
+        # Account keys cost a scrypt each (about 80 ms): their own two threads, so that
+        # wrong keys never hold up the store's threads nor the event loop.
+        self.auth_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="elan-auth")
         self.hub = FeedHub(engine, self.run_sync, settings.feed_interval_ms / 1000)
+        self.kernels = guard.KernelBudget(
+            settings.public_kernels_per_client, guard.public_kernel_cap(settings.public_kernels)
+        )
+        self.release_tokens = guard.RELEASE
+        self.failed_keys = guard.Throttle(settings.failed_keys_per_minute)
+        self.joins = guard.Throttle(settings.joins_per_minute)
+        self.failed_codes = guard.Throttle(settings.failed_codes_per_minute)
+        self.feeds: dict[int, int] = {}
+        self._accepted: dict[str, tuple[float, object]] = {}
 
     async def run_sync(self, fn, *args, **kwargs):
         loop = asyncio.get_running_loop()
@@ -48,6 +101,67 @@ class Context:
     def join_url(self, code: str = "") -> str:
         base = self.settings.public_url.rstrip("/") + self.settings.base_url
         return base + "join" + (f"/{quote(code)}" if code else "")
+
+    async def authenticate(self, key, client: str, *, trusted: str | None = None):
+        """The trainer a key (or a trusted proxy's name) belongs to, or None; never on the event loop.
+
+        An account key (``name:secret``) costs a scrypt (about 80 ms): those run on two
+        threads of their own, a right one is remembered for a few minutes, and past
+        ``failed_keys_per_minute`` wrong ones an address gets no more checks for a while
+        (a password cannot be guessed at speed). The shared key is a long random string
+        compared in constant time: checking it costs nothing, so it is never refused
+        that way, and a room flooding wrong keys cannot lock its trainer out.
+        """
+        if not key and not trusted:
+            return None
+        if not isinstance(key, str) and not trusted:
+            return None
+        account = not trusted and ":" in key
+        digest = hashlib.sha256(f"{key}\0{trusted}".encode()).hexdigest()
+        known = self._accepted.get(digest)
+        if known and known[0] > time.monotonic():
+            return known[1]
+        if account and not self.failed_keys.allowed(client):
+            raise RateLimited("core.error_too_many_attempts")
+        loop = asyncio.get_running_loop()
+        trainer = await loop.run_in_executor(
+            self.auth_pool if account else self.pool, lambda: self.engine.authenticate(key, trusted_user=trusted)
+        )
+        if trainer is None:
+            if account:
+                self.failed_keys.add(client)
+            log.warning("trainer key refused from %s", client)  # never the key itself
+            return None
+        if len(self._accepted) > 1000:
+            self._accepted.clear()
+        # Not checked again for a few minutes: removing an account takes that long to bite.
+        self._accepted[digest] = (time.monotonic() + ACCEPTED_FOR, trainer)
+        return trainer
+
+    def check_codes(self, client: str) -> None:
+        """Refuse an address that tried too many unknown codes lately (codes are short: no guessing)."""
+        if not self.failed_codes.allowed(client):
+            raise RateLimited("core.error_too_many_attempts")
+
+    def trusted_user(self, request) -> str | None:
+        header = self.settings.trusted_user_header
+        return request.headers.get(header) if header else None
+
+    async def page_trainer(self, handler, client: str):
+        """The trainer viewing a page (trainer cookie or trusted proxy), and the credential for its kernel."""
+        key = handler.get_cookie(TRAINER_COOKIE)
+        trusted = self.trusted_user(handler.request)
+        trainer = await self.authenticate(key, client, trusted=trusted)
+        return trainer, (key if trainer is not None and key else "")
+
+    def signed_in(self, request) -> bool:
+        """A visitor a trusted proxy signed in (``solo_access = sign-in``)."""
+        return bool(self.trusted_user(request))
+
+    def is_https(self, request) -> bool:
+        """Whether the visitor's browser talks HTTPS (directly, or to nginx on this machine)."""
+        behind_proxy = request.remote_ip in ("127.0.0.1", "::1")
+        return request.protocol == "https" or (behind_proxy and request.headers.get("X-Forwarded-Proto") == "https")
 
 
 class BaseHandler(tornado.web.RequestHandler):
@@ -75,8 +189,27 @@ class BaseHandler(tornado.web.RequestHandler):
         self.finish({"error": key, "message": t(key, field=self._reason), "status": status_code})
 
 
+@tornado.web.stream_request_body
 class ApiHandler(BaseHandler):
-    """JSON in and out; engine refusals become their status code and a translated message."""
+    """JSON in and out; engine refusals become their status code and a translated message.
+
+    Bodies are read as they arrive and refused past ``MAX_BODY``: a large upload is cut
+    off at 16 KB, never held in memory whole.
+    """
+
+    def prepare(self):
+        self._chunks: list[bytes] = []
+        self._size = 0
+        length = self.request.headers.get("Content-Length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            raise tornado.web.HTTPError(413)
+        self.request.connection.set_max_body_size(MAX_BODY)
+
+    def data_received(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > MAX_BODY:
+            raise tornado.web.HTTPError(413)
+        self._chunks.append(chunk)
 
     def check_xsrf_cookie(self):
         # Participants authenticate with a token header, trainers with a key header;
@@ -84,35 +217,56 @@ class ApiHandler(BaseHandler):
         return None
 
     def body(self) -> dict:
-        if len(self.request.body) > MAX_BODY:
+        raw = b"".join(self._chunks)
+        if len(raw) > MAX_BODY:
             raise tornado.web.HTTPError(413)
         try:
-            data = json.loads(self.request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            data = json.loads(raw or b"{}")
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise Invalid("core.error_invalid", field="json") from None
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or not plain_json(data):
             raise Invalid("core.error_invalid", field="json")
         return data
 
-    def token(self) -> str:
-        return self.request.headers.get("X-Elan-Token", "")
+    def token(self, code: str | None = None) -> str:
+        """The participant's token: the ``X-Elan-Token`` header, or (live feed) the session's cookie."""
+        token = self.request.headers.get("X-Elan-Token")
+        if token is None and code is not None:
+            token = self.get_cookie(token_cookie(code))
+        return token or ""
+
+    def set_token_cookie(self, code: str, token: str) -> None:
+        # For the live feed, which a browser opens without headers: the token stays out of
+        # its address, so out of every access log. Sent only to this session's API.
+        self.set_cookie(
+            token_cookie(code),
+            token,
+            path=f"{self.ctx.settings.base_url}elan/api/s/{code}/",
+            httponly=True,
+            samesite="Strict",
+            secure=self.ctx.is_https(self.request),
+            expires_days=30,
+        )
+
+    def client(self) -> str:
+        return guard.client_address(self.request)
 
     async def trainer(self):
-        header = self.ctx.settings.trusted_user_header
-        trusted = self.request.headers.get(header) if header else None
-        key = self.request.headers.get("X-Elan-Key") or self.get_argument("key", None)
-        trainer = await self.ctx.run_sync(self.ctx.engine.authenticate, key, trusted_user=trusted)
+        """The trainer asking: the ``X-Elan-Key`` header, or the trainer cookie for reading (GET)."""
+        key = self.request.headers.get("X-Elan-Key")
+        if key is None and self.request.method == "GET":
+            # Only reads ride on the cookie: a change always names its key in a header,
+            # which another site's page cannot send.
+            key = self.get_cookie(TRAINER_COOKIE)
+        trainer = await self.ctx.authenticate(key, self.client(), trusted=self.ctx.trusted_user(self.request))
         if trainer is None:
             raise Forbidden("core.error_not_trainer")
         return trainer
 
-    async def _execute(self, transforms, *args, **kwargs):
-        return await super()._execute(transforms, *args, **kwargs)
-
     def send_error_json(self, exc: EngineError):
         t = Translator(self.language())
         try:
-            message = t(exc.key, **{k: v for k, v in exc.values.items()})
+            message = t(exc.key, **exc.values)
         except KeyError:
             message = t("core.error_try_again")
         self.set_status(exc.status)
@@ -132,11 +286,25 @@ class ApiHandler(BaseHandler):
 
 
 class JoinApi(ApiHandler):
+    """Join, or come back. Per address: a limit on new places, and on unknown codes tried."""
+
     async def post(self):
         data = self.body()
-        participant, token = await self.ctx.run_sync(
-            self.ctx.engine.join, str(data.get("code", "")), name=data.get("name"), token=data.get("token")
-        )
+        code, client = data.get("code", ""), self.client()
+        if not isinstance(code, str):
+            raise Invalid("core.error_invalid", field="code")
+        self.ctx.check_codes(client)
+        newcomer = self.ctx.joins.allowed(client)
+        try:
+            participant, token = await self.ctx.run_sync(
+                self.ctx.engine.join, code, name=data.get("name"), token=data.get("token"), newcomer_allowed=newcomer
+            )
+        except NotFound:
+            self.ctx.failed_codes.add(client)
+            raise
+        if token != data.get("token"):
+            self.ctx.joins.add(client)
+        self.set_token_cookie(codes.normalize_code(code), token)
         self.finish({"token": token, "participant": {"id": participant["id"], "name": participant["name"]}})
 
 
@@ -162,19 +330,25 @@ class FeedApi(ApiHandler):
     """Server-sent events: ``id`` is the event number; a reconnecting page resumes from it."""
 
     async def get(self, code):
-        session = await self.ctx.run_sync(self.ctx.engine.session, code)
-        trainer_view = bool(self.request.headers.get("X-Elan-Key") or self.get_argument("key", None))
+        # A trainer's feed: the key header, or the trainer's cookie with ?view=trainer.
+        trainer_view = "X-Elan-Key" in self.request.headers or self.get_argument("view", "") == "trainer"
         participant_id = None
         if trainer_view:
-            await self.trainer()
+            trainer = await self.trainer()
+            session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
         else:
-            token = self.token() or self.get_argument("token", "")
-            participant_id = await self.ctx.run_sync(self.ctx.engine.participant_id, code, token)
+            session = await self.ctx.run_sync(self.ctx.engine.session, code)
+            participant_id = await self.ctx.run_sync(self.ctx.engine.participant_id, code, self.token(code))
         since = self.request.headers.get("Last-Event-ID") or self.get_argument("since", "0")
         try:
-            since = max(0, int(since))
+            since = min(max(0, int(since)), 2**62)
         except ValueError:
             since = 0
+        if participant_id is not None:
+            if self.ctx.feeds.get(participant_id, 0) >= FEEDS_PER_PARTICIPANT:
+                raise RateLimited("core.error_too_many_feeds")
+            self.ctx.feeds[participant_id] = self.ctx.feeds.get(participant_id, 0) + 1
+            self._feed_of = participant_id
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Accel-Buffering", "no")  # nginx must not buffer the stream
@@ -200,7 +374,7 @@ class FeedApi(ApiHandler):
             while not self._closed:
                 try:
                     events = await asyncio.wait_for(queue.get(), HEARTBEAT)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     self.write(": keep-alive\n\n")
                     await self.flush()
                     events = []
@@ -214,6 +388,16 @@ class FeedApi(ApiHandler):
             pass
         finally:
             self.ctx.hub.unsubscribe(session["id"], queue)
+
+    def on_finish(self):
+        pid = getattr(self, "_feed_of", None)
+        if pid is not None:
+            left = self.ctx.feeds.get(pid, 1) - 1
+            if left > 0:
+                self.ctx.feeds[pid] = left
+            else:
+                self.ctx.feeds.pop(pid, None)
+            self._feed_of = None
 
     async def _send(self, events, trainer_view: bool, since: int):
         if not events:
@@ -268,6 +452,7 @@ ACTIONS = {
     "data": ("set_data", ("key", "value"), ()),
     "add-item": ("add_item", ("activity", "text"), ("data",)),
     "close": ("close_session", (), ()),
+    "remove": ("remove_participant", ("participant",), ()),
 }
 
 
@@ -287,12 +472,20 @@ class TrainerActionApi(ApiHandler):
         self.finish({"ok": True, "result": result})
 
 
+class ParticipantsApi(ApiHandler):
+    """Who joined (names, connected, what each sent), for the session's trainer."""
+
+    async def get(self, code):
+        trainer = await self.trainer()
+        rows = await self.ctx.run_sync(self.ctx.engine.participants, trainer, code)
+        self.set_header("Cache-Control", "no-store")
+        self.finish({"participants": rows})
+
+
 class ResultsApi(ApiHandler):
     async def get(self, code):
         trainer = await self.trainer()
-        session = await self.ctx.run_sync(self.ctx.engine.session, code)
-        if not trainer.may_drive(session):
-            raise Forbidden("core.error_not_trainer")
+        session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
         activity = self.get_argument("activity", None)
         results = await self.ctx.run_sync(self.ctx.engine.results, code, activity)
         counts = await self.ctx.run_sync(self.ctx.engine.counts, code)
@@ -309,9 +502,7 @@ class ExportApi(ApiHandler):
 
     async def get(self, code, fmt):
         trainer = await self.trainer()
-        session = await self.ctx.run_sync(self.ctx.engine.session, code)
-        if not trainer.may_drive(session):
-            raise Forbidden("core.error_not_trainer")
+        session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
         # In the session's language unless the trainer asks for another (?lang=en).
         body = await self.ctx.run_sync(export.render, self.ctx.engine, code, fmt, self.get_argument("lang", None))
         self.set_header("Content-Type", self.TYPES[fmt])
@@ -329,7 +520,7 @@ class BadgeApi(BaseHandler):
         if found is None:
             raise tornado.web.HTTPError(404)
         lang = self.get_argument("lang", None)
-        if lang not in ("fr", "en"):
+        if lang not in LANGUAGES:
             lang = self.language()
         args = (found["colleague"], found["title"], found["value"], found["date"], lang)
         if fmt == "svg":
@@ -349,9 +540,12 @@ class BadgeApi(BaseHandler):
 
 
 class ReleaseKernelApi(ApiHandler):
-    """A dashboard tab that closes releases its kernel; the id is only known to that page."""
+    """A page that closes releases its own kernel: the token in the page proves which one it is."""
 
     async def post(self, kernel_id):
+        token = self.get_query_argument("t", "")
+        if not self.ctx.release_tokens.valid(kernel_id, token):
+            raise Forbidden("core.error_not_your_kernel")
         manager = self.settings.get("kernel_manager")
         if manager is not None and kernel_id in manager:
             await manager.shutdown_kernel(kernel_id)
@@ -361,7 +555,7 @@ class ReleaseKernelApi(ApiHandler):
 
 class StringsApi(BaseHandler):
     def get(self, lang):
-        if lang not in ("fr", "en"):
+        if lang not in LANGUAGES:
             raise tornado.web.HTTPError(404)
         self.set_header("Cache-Control", "public, max-age=300")
         self.finish(catalog(lang))
@@ -392,14 +586,18 @@ class JoinPage(BaseHandler):
 
     async def get(self, code=None):
         lang = self.language()
-        if self.get_argument("lang", None) in ("fr", "en"):
+        if self.get_argument("lang", None) in LANGUAGES:
             self.set_cookie("elan_lang", lang, expires_days=365, samesite="Lax")
         status, error = 200, None
         if code:
+            client = guard.client_address(self.request)
             try:
+                self.ctx.check_codes(client)
                 await self.ctx.run_sync(self.ctx.engine.session, code)
             except EngineError as exc:
                 status, error = exc.status, exc.key
+                if isinstance(exc, NotFound):
+                    self.ctx.failed_codes.add(client)
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
         self.set_header(
@@ -414,6 +612,7 @@ class JoinPage(BaseHandler):
             t=t,
             code=codes.normalize_code(code or ""),
             error=t(error) if error else "",
+            languages=[{"code": code, "name": NAMES[code]} for code in LANGUAGES],
             strings=json.dumps(t.area("core"), ensure_ascii=False).replace("</", "<\\/"),
             static=self.ctx.settings.base_url + "elan/static/",
             api=self.ctx.settings.base_url + "elan/api/",
@@ -428,12 +627,19 @@ class GuideHandler(BaseHandler):
     """The facilitator guide, rendered from its Markdown files, readable and printable."""
 
     async def get(self, lang, name):
-        file = GUIDE / lang / f"{name or 'README'}.md"
-        if not file.is_file():
+        if lang not in LANGUAGES:
+            raise tornado.web.HTTPError(404)
+        # A regional variant writes only the chapters that differ (fr-CA/FALLBACK.md lists the others).
+        files = [GUIDE / code / f"{name or 'README'}.md" for code in chain(lang)]
+        file = next((f for f in files if f.is_file()), None)
+        if file is None:
             raise tornado.web.HTTPError(404)
         import mistune
 
-        body = mistune.html(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        if file.parent.name != lang:
+            text = glossary.localize(text, lang)  # a fallback chapter in the variant's words (courriel, code QR)
+        body = mistune.html(text)
         # Links between chapters and to images point at the .md files and ../img on GitHub.
         body = body.replace('.md"', '"').replace('src="../img/', f'src="{self.ctx.settings.base_url}guide/img/')
         self.render("guide.html", lang=lang, body=body, static=self.ctx.settings.base_url + "elan/static/")
@@ -447,8 +653,12 @@ class PrivacyHandler(BaseHandler):
 
     async def get(self, lang=None):
         lang = lang or self.language()
-        file = self.ctx.settings.privacy_notice_path(lang)
-        if not file.is_file():
+        if lang not in LANGUAGES:
+            raise tornado.web.HTTPError(404)
+        # The notice in the reader's language, else in its fallback (an organisation may have no fr-CA file).
+        files = [self.ctx.settings.privacy_notice_path(code) for code in chain(lang)]
+        file = next((f for f in files if f.is_file()), None)
+        if file is None:
             raise tornado.web.HTTPError(404)
         import mistune
 
@@ -482,18 +692,19 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/vendor/(plotly\.min\.js)", StaticHandler, {"path": str(PLOTLY_JS)}),
         (rf"{b}elan/api/health", HealthApi, {"ctx": ctx}),
         (rf"{b}elan/api/kernels/([0-9a-f-]{{36}})/release", ReleaseKernelApi, {"ctx": ctx}),
-        (rf"{b}elan/api/strings/(fr|en)", StringsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/strings/([a-z]{{2}}(?:-[A-Z]{{2}})?)", StringsApi, {"ctx": ctx}),
         (rf"{b}elan/api/join", JoinApi, {"ctx": ctx}),
         (rf"{b}elan/api/sessions", SessionsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/state", StateApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/submit", SubmitApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/feed", FeedApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/results", ResultsApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/participants", ParticipantsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html|pdf)", ExportApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/badge/([0-9]{{1,12}})\.(svg|png|html)", BadgeApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
         (rf"{b}guide/img/(.*)", StaticHandler, {"path": str(GUIDE / "img")}),
-        (rf"{b}guide/(fr|en)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
-        (rf"{b}privacy/?(fr|en)?/?", PrivacyHandler, {"ctx": ctx}),
+        (rf"{b}guide/([a-z]{{2}}(?:-[A-Z]{{2}})?)/?([a-z0-9-]*)", GuideHandler, {"ctx": ctx}),
+        (rf"{b}privacy/?([a-z]{{2}}(?:-[A-Z]{{2}})?)?/?", PrivacyHandler, {"ctx": ctx}),
     ]

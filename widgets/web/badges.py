@@ -25,7 +25,7 @@ from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
 from widgets import content
-from widgets.core.i18n import Translator
+from widgets.core import i18n
 
 BADGES = content.BUNDLED / "badges"
 FONTS = BADGES / "fonts"
@@ -126,8 +126,7 @@ def format_date(date: dt.date | str, lang: str) -> str:
     """A date written out for people (``7 octobre 2024``); ISO strings are accepted."""
     if isinstance(date, str):
         date = dt.date.fromisoformat(date[:10])
-    t = Translator(lang)
-    return t("badges.date", day=date.day, month=t(f"badges.month_{date.month}"), year=date.year)
+    return i18n.format_date(date, "d MMMM y", lang)  # "1er octobre 2026" in French
 
 
 def _star(cx: float, cy: float, outer: float, inner: float) -> list[tuple[float, float]]:
@@ -170,8 +169,8 @@ def layout(name: str, title: str, value_label: str, date: dt.date | str, lang: s
     shapes.append({"kind": "rect", "x": round((SIZE - pill) / 2, 1), "y": y, "w": round(pill, 1), "h": 44, "r": 22, "fill": color, "stroke": None})
     shapes.append({"kind": "text", "x": SIZE / 2, "y": y + 30, "size": 22, "bold": True, "fill": "#ffffff", "text": label})
     y += 44 + 12
-    opening, closing = content.text(texts["quotes"], lang).split(" ", 1)
-    story = wrap(f"{opening}\u202f{title}\u202f{closing}" if lang == "fr" else f"{opening}{title}{closing}", 22, max_lines=3)
+    opening, closing = content.text(texts["quotes"], lang).split(maxsplit=1)  # a no-break space splits too
+    story = wrap(f"{opening}\u202f{title}\u202f{closing}" if lang.startswith("fr") else f"{opening}{title}{closing}", 22, max_lines=3)
     for line in story:
         y += 30
         shapes.append({"kind": "text", "x": SIZE / 2, "y": y, "size": 22, "bold": False, "fill": INK, "text": line})

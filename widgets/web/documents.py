@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tornado.web
 
-from widgets.core.errors import Forbidden
 from widgets.web import export
 from widgets.web.api import ApiHandler
 
@@ -21,9 +20,7 @@ class DocumentApi(ApiHandler):
 
     async def get(self, code, name, fmt):
         trainer = await self.trainer()
-        session = await self.ctx.run_sync(self.ctx.engine.session, code)
-        if not trainer.may_drive(session):
-            raise Forbidden("core.error_not_trainer")
+        session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
         args = {key: self.get_argument(key) for key in ("halfday", "participant") if self.get_argument(key, None)}
         body = await self.ctx.run_sync(
             export.document, self.ctx.engine, code, name, fmt, self.get_argument("lang", None), args

@@ -561,11 +561,28 @@ def answers_rows(
 # --- formats ----------------------------------------------------------------------------------------
 
 
+#: A cell starting with one of these runs as a formula in a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe_cell(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """A CSV cell kept as text: a leading apostrophe, which spreadsheets read as "this is text"."""
+    if isinstance(value, str) and value[:1] in FORMULA_START:
         return "'" + value
     return value
+
+
+def _as_text(cells) -> None:
+    """XLSX cells holding text stay text, whatever they start with: a string cell, never a formula.
+
+    Excel's own "quote prefix" keeps such a cell text when someone edits it, and shows no
+    apostrophe (a CSV has no cell types: there, :func:`_safe_cell` adds one).
+    """
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value[:1] in FORMULA_START:
+                cell.quotePrefix = True
 
 
 def all_tables(report: Report) -> list[Table]:
@@ -633,14 +650,17 @@ def to_xlsx(engine, code: str, lang: str | None = None) -> bytes:
     bold = Font(bold=True)
     for table in all_tables(report):
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        summary.append([sheet.title, _safe_cell(table.title), _table_label(t, table), len(table.rows)])
-        sheet.append([_safe_cell(table.title)])
+        summary.append([sheet.title, table.title, _table_label(t, table), len(table.rows)])
+        _as_text(summary[summary.max_row])
+        sheet.append([table.title])
+        _as_text(sheet[1])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([header for _, header in table.columns])
         for cell in sheet[2]:
             cell.font = bold
         for values in table.values():
-            sheet.append([_safe_cell(v) for v in values])
+            sheet.append(values)
+            _as_text(sheet[sheet.max_row])
         sheet.freeze_panes = "A3"
         for i, (key, header) in enumerate(table.columns, 1):
             width = max([len(str(header))] + [len(str(row.get(key, ""))) for row in table.rows[:200]])

@@ -4,7 +4,7 @@
   const script = document.currentScript;
   const kernel = script && script.dataset.kernel;
   if (!kernel) return;
-  const url = `${script.dataset.base}elan/api/kernels/${kernel}/release`;
+  const url = `${script.dataset.base}elan/api/kernels/${kernel}/release?t=${script.dataset.token}`;
   window.addEventListener("pagehide", () => {
     navigator.sendBeacon(url, "");
   });

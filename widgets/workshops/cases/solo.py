@@ -19,8 +19,11 @@ from __future__ import annotations
 import html
 import os
 import secrets
+from pathlib import Path
+from urllib.parse import urlencode
 
 import ipywidgets as w
+import jinja2
 
 from widgets import content
 from widgets.core.errors import EngineError
@@ -38,6 +41,7 @@ from widgets.workshops.cases.report import letter
 WORKSHOP = "cases"
 ACTIVITY = "solo"
 SOLO_PAGE = "voila/render/cases/solo.ipynb"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _e(text) -> str:
@@ -72,9 +76,11 @@ def _demo_engine() -> tuple[Engine, str]:
 class SoloCases(w.VBox):
     """Pick a case, play it step by step, see the scores, replay; finished paths go to the cohort."""
 
-    def __init__(self, lang: str, *, engine: Engine | None = None, code: str | None = None, demo: bool | None = None):
+    def __init__(self, lang: str, *, engine: Engine | None = None, code: str | None = None, demo: bool | None = None,
+                 learner: str | None = None):
         self.lang, self.t = lang, Translator(lang)
         demo = (not _in_server()) if demo is None else demo
+        self.demo = demo
         if demo and engine is None:
             engine, code = _demo_engine()
         self.engine, self.code, self.token = engine, code, None
@@ -106,8 +112,18 @@ class SoloCases(w.VBox):
         elif demo:
             self.join("")
         else:
+            # A learner who comes back (another day, another device) types the personal code given at the start.
+            self.code_field = w.Text(description=t("learner.code_label"), style={"description_width": "initial"},
+                                     layout=w.Layout(width="420px"))
+            self.code_field.add_class("elan-cases-solo-code-field")
+            resume = w.Button(description=t("learner.continue"))
+            resume.add_class("elan-cases-solo-resume")
+            resume.on_click(lambda _: self.resume(self.code_field.value))
             self.identity.children = [w.HBox([self.name, self.join_button], layout=w.Layout(align_items="center")),
-                                      w.HTML(f'<p class="elan-muted">{_e(t("cases.solo_name_needed"))}</p>')]
+                                      w.HTML(f'<p class="elan-muted">{_e(t("cases.solo_name_needed"))}</p>'),
+                                      w.HBox([self.code_field, resume], layout=w.Layout(align_items="center"))]
+            if learner:
+                self.resume(learner)
         self.draw_picker()
 
     # --- the cohort --------------------------------------------------------------------------
@@ -123,9 +139,50 @@ class SoloCases(w.VBox):
             return
         if name:
             self.seed = f"{self.code}/{name.strip().casefold()}"
-        self.identity.children = [w.HTML(f'<p class="elan-big">{_e(self.t("cases.solo_hello", name=name))}</p>')] if name else []
+        self.identity.children = [w.HTML(self.learner_html(name))] if not self.demo else (
+            [w.HTML(f'<p class="elan-big">{_e(self.t("cases.solo_hello", name=name))}</p>')] if name else [])
         self.notice.value = f'<p class="elan-muted">{_e(self.t("cases.solo_cohort", code=self.code))}</p>'
         self.draw_picker()
+
+    # --- the learner's own link: progress follows the learner, not the kernel ----------------------
+
+    def personal_link(self) -> str:
+        """The solo page for this cohort and this learner: opened anywhere, it continues the same progress."""
+        settings = Settings()
+        base = (settings.public_url or "").rstrip("/") + settings.base_url
+        return f"{base}{SOLO_PAGE}?{urlencode({'code': self.code, 'lang': self.lang, 'learner': self.token})}"
+
+    def learner_html(self, name: str, played: int = 0) -> str:
+        t = self.t
+        if played:
+            hello = t("learner.welcome_back", name=name or "", n=played)
+        else:
+            hello = t("learner.hello", name=name) if name else t("learner.hello_anonymous")
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+        return env.get_template("solo_learner.html").render(
+            hello=hello, keep_it=t("learner.keep_it"), link=self.personal_link(), link_label=t("learner.link"),
+            code_label=t("learner.code"), code=self.token)
+
+    def resume(self, token: str) -> bool:
+        """Continue as the learner whose personal code (or link) this is: same row in the cohort, plays restored."""
+        token = (token or "").strip()
+        if self.engine is None or not self.code or not token:
+            return False
+        try:
+            state = self.engine.participant_state(self.code, token, touch=False)
+        except EngineError:
+            self.notice.value = f'<p class="elan-error">{_e(self.t("learner.unknown_code"))}</p>'
+            return False
+        self.token = token
+        cases = (state.get("view") or {}).get("cases", {})
+        self.plays = {case_id: list(plays) for case_id, plays in cases.items() if plays}
+        name = state["participant"]["name"] or ""
+        if name:
+            self.seed = f"{self.code}/{name.strip().casefold()}"  # the same order of answers as on the first device
+        self.identity.children = [w.HTML(self.learner_html(name, played=len(self.plays)))]
+        self.notice.value = f'<p class="elan-muted">{_e(self.t("cases.solo_cohort", code=self.code))}</p>'
+        self.draw_picker()
+        return True
 
     def save(self) -> None:
         if not self.token:
@@ -286,7 +343,7 @@ def solo_notebook(lang: str | None = None) -> SoloCases:
                 code = session["code"]
         except EngineError:
             engine, code = None, None
-    return SoloCases(lang, engine=engine, code=code, demo=False)
+    return SoloCases(lang, engine=engine, code=code, demo=False, learner=q.get("learner") if engine else None)
 
 
 # --- the onboarding lead ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from babel.dates import format_date
 
 from widgets import content
+from widgets.core import i18n
 from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound
 from widgets.core.i18n import Translator
 from widgets.core.text import clean_text
@@ -188,7 +189,10 @@ def sheet_html(engine, code: str, halfday_id: str | None = None, lang: str | Non
 
 def long_date(iso: str, lang: str) -> str:
     try:
-        return format_date(dt.date.fromisoformat(iso), "full", locale="fr_FR" if lang == "fr" else "en_GB")
+        day = dt.date.fromisoformat(iso)
+        if lang.startswith("fr"):  # France and Québec: "jeudi 1er octobre 2026"
+            return i18n.format_date(day, "EEEE d MMMM y", lang)
+        return format_date(day, "full", locale="en_GB")
     except (TypeError, ValueError):
         return iso or ""
 

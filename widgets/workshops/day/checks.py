@@ -40,7 +40,7 @@ def check_evaluation(data: dict) -> list[tuple[tuple, str]]:
         for i, c in enumerate(data["comments"])
         if counts[c["id"]] > 1
     ]
-    for lang in content.LANGUAGES:
+    for lang in data["usefulness"]["label"]:  # the languages this text is written in
         if "{workshop}" not in data["usefulness"]["label"][lang]:
             problems.append(
                 (("usefulness", "label", lang), "the label must contain {workshop}: it is asked once per workshop")

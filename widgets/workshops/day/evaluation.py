@@ -64,7 +64,8 @@ def evaluation_spec(workshops: list[str] = ()) -> dict:
     for ws in workshops:
         if ws in titles:
             label = {
-                lang: doc["usefulness"]["label"][lang].format(workshop=titles[ws][lang]) for lang in content.LANGUAGES
+                lang: content.text(doc["usefulness"]["label"], lang).format(workshop=content.text(titles[ws], lang))
+                for lang in content.LANGUAGES
             }
             questions.append(scale(f"useful-{ws}", doc["usefulness"], 1, 5, label))
     questions += [
@@ -87,7 +88,9 @@ def workshop_evaluation_spec(workshop: str) -> dict:
         raise Invalid("day.error_unknown_item", ref=workshop)
 
     def label(part: dict) -> dict:
-        return {lang: part["label"][lang].format(workshop=titles[workshop][lang]) for lang in content.LANGUAGES}
+        # every language, a variant (fr-CA) read from its fallback where the content has none
+        return {lang: content.text(part["label"], lang).format(workshop=content.text(titles[workshop], lang))
+                for lang in content.LANGUAGES}
 
     questions = [
         {

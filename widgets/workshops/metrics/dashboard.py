@@ -16,28 +16,23 @@ True
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
 from widgets import content
 from widgets.core.codes import normalize_code
 from widgets.core.errors import EngineError
-from widgets.core.text import duplicate_key
 from widgets.core.i18n import Translator
-from widgets.workshops.metrics.matching import match_spec
+from widgets.core.text import duplicate_key
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.results import heatmap
+from widgets.workshops.metrics.markup import render
+from widgets.workshops.metrics.matching import match_spec
 
 WORKSHOP = "metrics"
 VALUES, TEAMS = "metrics-values", "metrics-teams"
 ROUNDS = {VALUES: "values", TEAMS: "teams"}
 LINKED_PREFIX = "linked-"
-
-
-def _e(text) -> str:
-    return html.escape(str(text))
 
 
 def feedback_words(t: Translator) -> dict:
@@ -117,10 +112,8 @@ def progress_html(dash, activity: str) -> str:
     spec, t = SPECS[activity](dash), dash.t
     results = dash.results(activity) if dash.code else {}
     answered = results.get("answered", {})
-    items = "".join(f'<li><strong>{_e(r["label"])}</strong> · {_e(t("metrics.answered_row", n=answered.get(r["id"], 0)))}</li>'
-                    for r in spec["rows"])
-    return (f'<p class="elan-big">{_e(spec["prompt"])}</p>'
-            f'<h3 class="elan-title">{_e(t("metrics.answered_title"))}</h3><ul class="elan-big elan-metrics-progress">{items}</ul>')
+    rows = [{"label": r["label"], "answered": t("metrics.answered_row", n=answered.get(r["id"], 0))} for r in spec["rows"]]
+    return render("match_progress.html", prompt=spec["prompt"], title=t("metrics.answered_title"), rows=rows)
 
 
 def build_match(dash) -> w.Widget:
@@ -133,7 +126,7 @@ def build_match(dash) -> w.Widget:
     said = w.HTML()
 
     def on_add(_):
-        said.value = f'<p class="elan-big">{_e(link_values(dash, code.value))}</p>'
+        said.value = render("text.html", text=link_values(dash, code.value), css="elan-big")
         dash.refresh()
 
     def on_remove(_):
@@ -145,8 +138,9 @@ def build_match(dash) -> w.Widget:
     remove.on_click(on_remove)
     linked = dash.stored().get("linked") or {}
     if linked.get("rows"):
-        said.value = f'<p class="elan-big">{_e(t("metrics.linked", code=linked["code"], values=", ".join(r["label"] for r in linked["rows"])))}</p>'
-    link = w.VBox([w.HTML(f'<h3 class="elan-title">{_e(t("metrics.link_title"))}</h3><p class="elan-muted">{_e(t("metrics.link_help"))}</p>'),
+        said.value = render("text.html", css="elan-big", text=t("metrics.linked", code=linked["code"],
+                                                                values=", ".join(r["label"] for r in linked["rows"])))
+    link = w.VBox([w.HTML(render("heading.html", title=t("metrics.link_title"), help=t("metrics.link_help"))),
                    w.HBox([code, add, remove], layout=w.Layout(flex_flow="row wrap")), said])
     dash.data["match_progress"] = progress
     return w.VBox([progress, link])
@@ -182,9 +176,9 @@ class MatchBoard(w.VBox):
         self.reasons = w.HTML()
         super().__init__([
             self.caption, self.chart,
-            w.HTML(f'<p class="elan-big">{_e(t("metrics.reveal_columns"))}</p>'),
+            w.HTML(render("text.html", text=t("metrics.reveal_columns"), css="elan-big")),
             w.HBox(list(self.toggles.values()) + [show_all, hide_all], layout=w.Layout(flex_flow="row wrap")),
-            w.HTML(f'<p class="elan-muted">{_e(t("metrics.heatmap_legend"))} {_e(t("metrics.phones_hint"))}</p>'),
+            w.HTML(render("text.html", text=f'{t("metrics.heatmap_legend")} {t("metrics.phones_hint")}', css="elan-muted")),
             self.reasons,
         ])
         self.add_class("elan-metrics-board")
@@ -224,7 +218,8 @@ class MatchBoard(w.VBox):
     def refresh(self) -> None:
         fig, results = self.figure()
         self.chart.update(fig)
-        self.caption.value = f'<p class="elan-big elan-counts">{_e(self.t("metrics.participants", n=results.get("participants", 0)))}</p>'
+        self.caption.value = render("text.html", css="elan-big elan-counts",
+                                    text=self.t("metrics.participants", n=results.get("participants", 0)))
         shown = self.shown()
         for column, toggle in self.toggles.items():
             if toggle.value != (column in shown):
@@ -240,17 +235,16 @@ class MatchBoard(w.VBox):
         rows = {r["id"]: r["label"] for r in spec["rows"]}
         columns = {c["id"]: c for c in spec["columns"]}
         reasons, unmatched = spec["answer"]["reasons"], spec["answer"].get("unmatched", {})
-        parts = [f'<h3 class="elan-title">{_e(t("metrics.reasons_title"))}</h3>']
+        out = []
         for column in shown:
             col = columns[column]
-            linked = [(row, reasons[row][column]) for row, cols in spec["reference"].items() if column in cols]
-            items = "".join(f"<li><strong>{_e(rows[row])}</strong> — {_e(reason)}</li>" for row, reason in linked)
-            if not linked:
-                items = f'<li>{_e(unmatched.get(column) or t("metrics.no_link"))}</li>'
-            detail = f' · {_e(col["detail"])}' if col.get("detail") and col["detail"] != col["label"] else ""
-            parts.append(f'<div class="elan-metrics-reason" data-column="{_e(column)}"><h4 class="elan-big">'
-                         f'<strong>{_e(col["label"])}</strong>{detail}</h4><ul class="elan-big">{items}</ul></div>')
-        return "".join(parts)
+            items = [{"row": rows[row], "reason": reasons[row][column]}
+                     for row, cols in spec["reference"].items() if column in cols]
+            if not items:
+                items = [{"row": "", "reason": unmatched.get(column) or t("metrics.no_link")}]
+            detail = col["detail"] if col.get("detail") and col["detail"] != col["label"] else ""
+            out.append({"id": column, "label": col["label"], "detail": detail, "lines": items})
+        return render("match_reasons.html", title=t("metrics.reasons_title"), columns=out)
 
 
 def build_compare(dash) -> w.Widget:

@@ -26,8 +26,8 @@ never read as zeros: they are counted in ``missing``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -107,8 +107,14 @@ def _ns(df: pd.DataFrame, name: str) -> np.ndarray:
 _NAT = np.iinfo("int64").min
 
 
-def _elapsed(df: pd.DataFrame, start: str, end: str, hours: BusinessHours | None) -> np.ndarray:
-    """Seconds from ``start`` to ``end`` (NaN when either is empty), on the clock or in business hours."""
+def _elapsed(df: pd.DataFrame, start: str, end: str, hours: BusinessHours | None, duration: str | None = None) -> np.ndarray:
+    """Seconds from ``start`` to ``end`` (NaN when either is empty), around the clock or in business hours.
+
+    Without the ``end`` timestamp, the ``duration`` column the helpdesk computed is used
+    as it is (its clock is the helpdesk's).
+    """
+    if end not in df and duration and duration in df:
+        return _floats(df, duration)
     a, b = _ns(df, start), _ns(df, end)
     bad = (a == _NAT) | (b == _NAT)
     if hours is None:
@@ -128,6 +134,17 @@ def _business_clock(t_ns: np.ndarray, hours: BusinessHours) -> np.ndarray:
     today = np.is_busday(dates, weekmask=mask, holidays=holidays)
     opened = np.clip(seconds, hours.start * 3600, hours.end * 3600) - hours.start * 3600
     return before * float(hours.seconds_per_day) + np.where(today, opened, 0.0)
+
+
+def _resolved(df: pd.DataFrame) -> np.ndarray | None:
+    """Which tickets are resolved: a resolution date, else a solved/closed status, else a resolution time; None if unknown."""
+    if "resolved_at" in df:
+        return _ns(df, "resolved_at") != _NAT
+    if "status" in df:
+        return df["status"].to_numpy(dtype=bool, na_value=False)
+    if "resolution_seconds" in df:
+        return ~np.isnan(_floats(df, "resolution_seconds"))
+    return None
 
 
 # --- groups ----------------------------------------------------------------------------
@@ -214,7 +231,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
-def _mean(groups: _Groups, parts: "Parts", empty: str) -> pd.DataFrame:
+def _mean(groups: _Groups, parts: Parts, empty: str) -> pd.DataFrame:
     """Σ num / Σ den over the tickets in scope whose value is known, per group."""
     codes, k = groups.codes, len(groups.labels)
     used = ~np.isnan(parts.num)
@@ -331,20 +348,26 @@ def _aov_parts(df, groups, **_) -> Parts:
 
 
 def _reopen_parts(df, groups, **_) -> Parts:
-    """Reopen rate = % of resolved tickets that were reopened."""
-    resolved = _ns(df, "resolved_at") != _NAT
+    """Reopen rate = % of resolved tickets that were reopened (of every ticket when the file does not say which)."""
+    resolved = _resolved(df)
     reopened = _floats(df, "reopened")
-    return Parts(_answered(reopened, reopened > 0), scope=resolved)
+    return Parts(_answered(reopened, reopened > 0), scope=resolved,
+                 detail={"scope": "resolved" if resolved is not None else "all"})
 
 
 def _fcr_parts(df, groups, window_days: int = FCR_WINDOW_DAYS, **_) -> Parts:
     """FCR = % of issues resolved with no further contact on the same issue (open issues wait).
 
-    The best evidence the data has decides: a ``contacts`` count (1 = first contact),
-    else the ``reopened`` flag, else a further ticket from the same customer within
-    ``window_days`` of the resolution (an approximation: it cannot tell issues apart).
+    The best evidence the file has decides, and ``detail["method"]`` says which: a
+    ``contacts`` count (1 = first contact), else the ``reopened`` flag, else a further
+    ticket from the same customer within ``window_days`` (an approximation: it cannot
+    tell issues apart). Without a resolution date or status every ticket is counted
+    (``detail["scope"] == "all"``): the file does not say which are still open.
     """
-    resolved = _ns(df, "resolved_at") != _NAT
+    resolved = _resolved(df)
+    scope = "resolved" if resolved is not None else "all"
+    if resolved is None:
+        resolved = np.ones(len(df), dtype=bool)
     evidence = [name for name in ("contacts", "reopened") if name in df]
     if evidence:
         again, unknown = np.zeros(len(df), dtype=bool), np.zeros(len(df), dtype=bool)
@@ -354,8 +377,9 @@ def _fcr_parts(df, groups, window_days: int = FCR_WINDOW_DAYS, **_) -> Parts:
             unknown |= np.isnan(x)
         # Known to need another contact: not FCR, whatever else is empty.
         x = np.where(~resolved, np.nan, np.where(again, 0.0, np.where(unknown, np.nan, 100.0)))
-        return Parts(x, detail={"method": "+".join(evidence)})
-    created, done = _ns(df, "created_at"), _ns(df, "resolved_at")
+        return Parts(x, detail={"method": "+".join(evidence), "scope": scope})
+    created = _ns(df, "created_at")
+    done = _ns(df, "resolved_at") if "resolved_at" in df else created
     customer = _codes(df["customer_id"])
     order = np.lexsort((created, customer))
     nxt = np.full(len(df), _NAT)
@@ -365,32 +389,39 @@ def _fcr_parts(df, groups, window_days: int = FCR_WINDOW_DAYS, **_) -> Parts:
     came_back = (nxt != _NAT) & (nxt - done <= window)
     # A ticket resolved less than a window before the data ends cannot be judged yet.
     censored = ~came_back & (done + window > created.max())
-    x = np.where(~resolved | censored, np.nan, np.where(came_back, 0.0, 100.0))
-    return Parts(x, detail={"method": "repeat_contact", "window_days": window_days})
+    x = np.where(~resolved | censored | (customer < 0), np.nan, np.where(came_back, 0.0, 100.0))
+    return Parts(x, detail={"method": "repeat_contact", "window_days": window_days, "scope": scope,
+                            "from": "resolved_at" if "resolved_at" in df else "created_at"})
 
 
 @dataclass(frozen=True)
 class _Spec:
-    needs: tuple[str, ...]
+    needs: tuple[tuple[str, ...], ...]  # every group needs one of its fields
     kind: str  # "mean", "quantile", "backlog", "retention"
     empty: str
     parts: Callable | None = None
-    span: tuple[str, str] | None = None
+    span: tuple[str, str, str] | None = None  # start, end, or the duration column the file may give instead
+    missing: str = "metrics.reason_no_field"
 
 
 _SPECS: dict[str, _Spec] = {
-    "NPS": _Spec(("nps",), "mean", "metrics.reason_no_answers", _nps_parts),
-    "CSAT": _Spec(("csat",), "mean", "metrics.reason_no_answers", _csat_parts),
-    "CES": _Spec(("ces",), "mean", "metrics.reason_no_answers", _ces_parts),
-    "QA": _Spec(("qa_score",), "mean", "metrics.reason_no_grades", _qa_parts),
-    "FCR": _Spec(("resolved_at",), "mean", "metrics.reason_none_resolved", _fcr_parts),
-    "FRT": _Spec(("first_response_at",), "quantile", "metrics.reason_no_replies", span=("created_at", "first_response_at")),
-    "AHT": _Spec(("handle_seconds",), "mean", "metrics.reason_no_handle_time", _aht_parts),
-    "TTR": _Spec(("resolved_at",), "quantile", "metrics.reason_none_resolved", span=("created_at", "resolved_at")),
-    "REOPEN": _Spec(("resolved_at", "reopened"), "mean", "metrics.reason_none_resolved", _reopen_parts),
-    "CRR": _Spec(("customer_id",), "retention", "metrics.reason_no_start_customers"),
-    "AOV": _Spec(("order_value",), "mean", "metrics.reason_no_orders", _aov_parts),
-    "BACKLOG": _Spec(("created_at",), "backlog", "metrics.reason_no_tickets"),
+    "NPS": _Spec((("nps",),), "mean", "metrics.reason_no_answers", _nps_parts),
+    "CSAT": _Spec((("csat",),), "mean", "metrics.reason_no_answers", _csat_parts),
+    "CES": _Spec((("ces",),), "mean", "metrics.reason_no_answers", _ces_parts),
+    "QA": _Spec((("qa_score",),), "mean", "metrics.reason_no_grades", _qa_parts),
+    "FCR": _Spec((("contacts", "reopened", "customer_id"),), "mean", "metrics.reason_none_resolved", _fcr_parts,
+                 missing="metrics.reason_missing_fcr"),
+    "FRT": _Spec((("first_response_at", "first_response_seconds"),), "quantile", "metrics.reason_no_replies",
+                 span=("created_at", "first_response_at", "first_response_seconds"), missing="metrics.reason_missing_frt"),
+    "AHT": _Spec((("handle_seconds",),), "mean", "metrics.reason_no_handle_time", _aht_parts),
+    "TTR": _Spec((("resolved_at", "resolution_seconds"),), "quantile", "metrics.reason_none_resolved",
+                 span=("created_at", "resolved_at", "resolution_seconds"), missing="metrics.reason_missing_ttr"),
+    "REOPEN": _Spec((("reopened",),), "mean", "metrics.reason_none_resolved", _reopen_parts),
+    "CRR": _Spec((("customer_id",),), "retention", "metrics.reason_no_start_customers",
+                 missing="metrics.reason_missing_crr"),
+    "AOV": _Spec((("order_value",),), "mean", "metrics.reason_no_orders", _aov_parts),
+    "BACKLOG": _Spec((("resolved_at", "status"),), "backlog", "metrics.reason_no_tickets",
+                     missing="metrics.reason_missing_backlog"),
 }
 #: The metrics this module computes, by their id in ``datasets/metrics/metrics.yaml`` (TTR: time to resolution).
 METRICS: tuple[str, ...] = tuple(_SPECS)
@@ -409,25 +440,40 @@ def by(df: pd.DataFrame, metric: str, group: str | None = None, *, hours: Busine
     """
     spec = _SPECS[metric.upper()]
     groups = _groups(df, group)
-    absent = [name for name in spec.needs if name not in df]
-    if absent:
-        out = _table(groups, np.full(len(groups.labels), np.nan), np.zeros(len(groups.labels)),
-                     np.zeros(len(groups.labels)), np.full(len(groups.labels), "metrics.reason_no_field", dtype=object))
-        out.attrs["field"] = absent[0]
+    absent = [names[0] for names in spec.needs if not any(name in df for name in names)]
+    reason = spec.missing if absent else _unusable(df, metric.upper())
+    if reason:
+        k = len(groups.labels)
+        out = _table(groups, np.full(k, np.nan), np.zeros(k), np.zeros(k), np.full(k, reason, dtype=object))
+        if absent:
+            out.attrs["field"] = absent[0]
         return out
     if spec.kind == "mean":
         parts = spec.parts(df, groups, window_days=window_days)
         out = _mean(groups, parts, spec.empty)
         out.attrs.update(parts.detail)
     elif spec.kind == "quantile":
-        x = _elapsed(df, *spec.span, hours)
+        start, end, duration = spec.span
+        x = _elapsed(df, start, end, hours, duration)
         out = _quantiles(groups, x, spec.empty)
-        out.attrs["business_hours"] = hours is not None
+        # The clock: ours when we compute from two timestamps, the helpdesk's when it gave the duration.
+        out.attrs["clock"] = "file" if end not in df else ("business" if hours is not None else "calendar")
+        out.attrs["business_hours"] = hours is not None and end in df
     elif spec.kind == "backlog":
         out = _backlog(df, groups)
     else:
         out = _retention(df, groups, period)
     return out
+
+
+def _unusable(df: pd.DataFrame, metric: str) -> str | None:
+    """Why a metric whose columns are all there still cannot mean anything, or None."""
+    if metric == "CRR" and len(df) and df["customer_id"].nunique() >= len(df):
+        # Every ticket from a different customer: a ticket number mapped as the customer, or no repeat at all.
+        return "metrics.reason_no_repeat_customers"
+    if metric == "FCR" and not any(name in df for name in ("contacts", "reopened")) and "created_at" not in df:
+        return "metrics.reason_missing_fcr"
+    return None
 
 
 def figure(df: pd.DataFrame, metric: str, **options) -> Figure:
@@ -525,8 +571,19 @@ def _backlog(df: pd.DataFrame, groups: _Groups) -> pd.DataFrame:
     """Open tickets at the end of each period, or, by column, when the data ends (its last event)."""
     k = len(groups.labels)
     created = _ns(df, "created_at")
-    done = _ns(df, "resolved_at") if "resolved_at" in df else np.full(len(df), _NAT)
     tickets = np.bincount(groups.codes, minlength=k)
+    if "resolved_at" not in df:
+        # Only a status: what is open now, by group; periods cannot be told apart without dates.
+        still_open = ~_resolved(df)
+        value = np.bincount(groups.codes[still_open], minlength=k).astype(float)
+        reasons = np.where(tickets == 0, "metrics.reason_no_tickets", None).astype(object)
+        if groups.period:
+            value[:-1] = np.nan
+            reasons[:-1] = "metrics.reason_backlog_status_only"
+        out = _table(groups, value, tickets, np.zeros(k), reasons)
+        out.attrs["from"] = "status"
+        return out
+    done = _ns(df, "resolved_at")
     if groups.period:
         # Open at the end of period j = created up to j − resolved up to j (same period numbering).
         first = _period_numbers(created[created != _NAT], groups.period).min()
@@ -627,7 +684,9 @@ def aht_fcr_trap(df: pd.DataFrame, group: str = "week") -> Trap:
     table["handle_per_ticket"] = _ratio(np.bincount(c, weights=handle[used], minlength=k), tickets)
     half = len(table) // 2
     before, after = table.iloc[:half].mean(), table.iloc[half:].mean()
-    change = {name: float((after[name] - before[name]) / before[name] * 100) if before[name] else float("nan")
+    # A rate moves in percentage points (74 % -> 62 % is -12 points); the others in % of where they were.
+    change = {name: float(after[name] - before[name]) if name == "fcr"
+              else (float((after[name] - before[name]) / before[name] * 100) if before[name] else float("nan"))
               for name in table.columns}
     shown = bool(change["aht"] < 0 and change["fcr"] < 0 and change["handle_per_ticket"] > change["aht"])
     return Trap(table, change, shown)
@@ -636,4 +695,4 @@ def aht_fcr_trap(df: pd.DataFrame, group: str = "week") -> Trap:
 def metrics_available(columns: Iterable[str]) -> list[str]:
     """The metrics whose fields are all among ``columns`` (what the lab can show for this data)."""
     have = set(columns)
-    return [metric for metric, spec in _SPECS.items() if set(spec.needs) <= have]
+    return [metric for metric, spec in _SPECS.items() if all(have & set(names) for names in spec.needs)]

@@ -12,21 +12,17 @@ the same scoring and the same reasons (:mod:`widgets.live.exercises.match`).
 
 from __future__ import annotations
 
-import html
 import os
 
 import ipywidgets as w
 
-from widgets.live.exercises.match import explain, score
 from widgets.core.i18n import Translator, pick_language
-from widgets.workshops.metrics.matching import match_spec
 from widgets.core.settings import Settings
+from widgets.live.exercises.match import explain, score
 from widgets.ui.trainer import query
 from widgets.workshops.metrics.lab import MetricsLab
-
-
-def _e(text) -> str:
-    return html.escape(str(text))
+from widgets.workshops.metrics.markup import render
+from widgets.workshops.metrics.matching import match_spec
 
 
 class SoloMatching:
@@ -67,13 +63,12 @@ class SoloRound(w.VBox):
                 button.observe(lambda ch, r=row["id"], c=col["id"]: self._ticked(r, c), names="value")
                 self.buttons[(row["id"], col["id"])] = button
                 toggles.append(button)
-            detail = f'<br><span class="elan-muted">{_e(row["detail"])}</span>' if row.get("detail") else ""
-            rows.append(w.HTML(f'<p class="elan-big"><strong>{_e(row["label"])}</strong>{detail}</p>'))
+            rows.append(w.HTML(render("solo_row.html", label=row["label"], detail=row.get("detail") or "")))
             rows.append(w.HBox(toggles, layout=w.Layout(flex_flow="row wrap")))
         self.check_button = w.Button(description=t("metrics.solo_check"), button_style="primary", layout=w.Layout(height="44px"))
         self.check_button.on_click(lambda _: self.check())
         self.feedback = w.HTML()
-        super().__init__([w.HTML(f'<h3 class="elan-title">{_e(title)}</h3><p class="elan-big">{_e(spec["prompt"])}</p>'),
+        super().__init__([w.HTML(render("heading.html", title=title, help=spec["prompt"], css="elan-big")),
                           *rows, self.check_button, self.feedback])
         self.add_class("elan-metrics-solo-round")
 
@@ -84,7 +79,7 @@ class SoloRound(w.VBox):
 
     def check(self) -> dict:
         result = self.model.check()
-        spec, t = self.model.spec, self.t
+        spec = self.model.spec
         ref = spec["reference"]
         for (row, col), button in self.buttons.items():
             ticked, expected = col in self.model.answers[row], col in ref.get(row, [])
@@ -97,12 +92,13 @@ class SoloRound(w.VBox):
         spec, t = self.model.spec, self.t
         rows = {r["id"]: r["label"] for r in spec["rows"]}
         cols = {c["id"]: c["label"] for c in spec["columns"]}
-        parts = [f'<p class="elan-big elan-metrics-score"><strong>{_e(t("metrics.solo_score", **{k: result[k] for k in ("score", "correct", "missed", "extra")}))}</strong></p>']
+        score = t("metrics.solo_score", **{k: result[k] for k in ("score", "correct", "missed", "extra")})
+        out = []
         for row, diff in result["rows"].items():
             why = result["reasons"].get(row, {"missed": {}, "extra": {}})
             items = []
             for col in diff["missed"]:
-                items.append(f'<li><strong>{_e(t("metrics.solo_missed"))} · {_e(cols[col])}</strong> — {_e(why["missed"].get(col) or "")}</li>')
+                items.append({"title": f'{t("metrics.solo_missed")} · {cols[col]}', "text": why["missed"].get(col) or ""})
             for col in diff["extra"]:
                 info = why["extra"].get(col, {})
                 reason = info.get("reason")
@@ -111,10 +107,9 @@ class SoloRound(w.VBox):
                     reason = t("metrics.solo_goes_with", rows=", ".join(rows[e["row"]] for e in elsewhere))
                     if len(elsewhere) == 1 and elsewhere[0].get("reason"):
                         reason += f' — {elsewhere[0]["reason"]}'
-                items.append(f'<li><strong>{_e(t("metrics.solo_extra"))} · {_e(cols[col])}</strong> — {_e(reason or "")}</li>')
-            body = "".join(items) or f'<li>{_e(t("metrics.solo_row_ok"))}</li>'
-            parts.append(f'<div class="elan-metrics-feedback" data-row="{_e(row)}"><h4 class="elan-big">{_e(rows[row])}</h4><ul class="elan-big">{body}</ul></div>')
-        return "".join(parts)
+                items.append({"title": f'{t("metrics.solo_extra")} · {cols[col]}', "text": reason or ""})
+            out.append({"id": row, "label": rows[row], "lines": items or [{"title": "", "text": t("metrics.solo_row_ok")}]})
+        return render("solo_feedback.html", score=score, rows=out)
 
 
 class SoloView(w.Tab):
@@ -126,8 +121,8 @@ class SoloView(w.Tab):
         self.values_round = SoloRound(match_spec("values", lang), t, t("metrics.solo_title"))
         self.teams_round = SoloRound(match_spec("teams", lang), t, t("metrics.solo_teams_title"))
         self.lab = MetricsLab(lang)
-        lab_page = w.VBox([w.HTML(f'<p class="elan-big">{_e(t("metrics.solo_lab_intro"))}</p>'), self.lab])
-        intro = w.HTML(f'<p class="elan-big">{_e(t("metrics.solo_intro"))}</p>')
+        lab_page = w.VBox([w.HTML(render("text.html", text=t("metrics.solo_lab_intro"), css="elan-big")), self.lab])
+        intro = w.HTML(render("text.html", text=t("metrics.solo_intro"), css="elan-big"))
         super().__init__([w.VBox([intro, self.values_round]), self.teams_round, lab_page])
         for i, key in enumerate(("metrics.phase_match", "metrics.phase_teams", "metrics.phase_lab")):
             self.set_title(i, t(key))

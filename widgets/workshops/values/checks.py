@@ -41,13 +41,13 @@ def check_brainstorm(data: dict) -> list[tuple[tuple, str]]:
     samples += [(("values", i, "action"), value["action"]) for i, value in enumerate(data["values"])]
     samples += [(("cliches", i, "rewrite"), cliche["rewrite"]) for i, cliche in enumerate(data["cliches"])]
     for path, text in samples:
-        for lang in content.LANGUAGES:
+        for lang in text:  # the languages this text is written in (a variant only where it differs)
             hint = check_action_statement(text[lang], lang, words=words)
             if hint:
                 problems.append(((*path, lang), f"this example does not pass its own advice ({hint}): start with a first-person word or a listed verb"))
     # A phrase that folds to nothing would flag every card as a cliché.
     for i, cliche in enumerate(data["cliches"]):
-        for lang in content.LANGUAGES:
+        for lang in cliche["phrases"]:
             for j, phrase in enumerate(cliche["phrases"][lang]):
                 if not duplicate_key(phrase):
                     problems.append((("cliches", i, "phrases", lang, j), f"'{phrase}' has only small words; it would match every card"))

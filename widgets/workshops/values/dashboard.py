@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
+import functools
+from pathlib import Path
 
 import ipywidgets as w
+import jinja2
 
 from widgets import content
 from widgets.workshops.values import philosophy
@@ -36,12 +38,21 @@ CARDS, VOTE, ACTIONS, ACTION_VOTE, VISIONS, VISION_RATE = "cards", "vote", "acti
 EXAMPLES = "values/examples"
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: How many values a session may keep, and dots a person may place: the bounds of the trainer's choices.
+KEEP_RANGE, DOTS_RANGE = (2, 10), (1, 20)
+
+
 def _doc() -> dict:
     return content.load(philosophy.CONTENT)
 
 
-def _e(text) -> str:
-    return html.escape(str(text))
+@functools.cache
+def _html():
+    """The dashboard's HTML pieces: the macros of ``templates/dashboard.html`` (autoescaped)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("dashboard.html").module
 
 
 # --- what the session holds -------------------------------------------------------------
@@ -50,6 +61,11 @@ def _e(text) -> str:
 def vote_settings(dash) -> tuple[int, bool]:
     saved = dash.stored().get("dots") or {}
     return int(saved.get("budget") or _doc()["dots"]), bool(saved.get("stack", False))
+
+
+def keep_count(dash) -> int:
+    """How many values the group keeps: the trainer's choice for this session, else the content's default."""
+    return int(dash.stored().get("keep_n") or _doc()["keep"])
 
 
 def _adjust(dash) -> dict:
@@ -61,9 +77,9 @@ def computed_kept(dash) -> list[dict]:
     """The values as the vote and the trainer's adjustment give them now."""
     ranking = dash.results(VOTE).get("ranking", [])
     try:
-        return philosophy.keep_top(ranking, _doc()["keep"], _adjust(dash))
+        return philosophy.keep_top(ranking, keep_count(dash), _adjust(dash))
     except Invalid:
-        return philosophy.keep_top(ranking, _doc()["keep"])
+        return philosophy.keep_top(ranking, keep_count(dash))
 
 
 def kept(dash) -> list[dict]:
@@ -143,17 +159,12 @@ def rate_spec(dash) -> dict:
 
 
 def _screen_html(screen: dict, lang: str, t, n: int, total: int) -> str:
-    x = lambda value: _e(content.text(value, lang))  # noqa: E731 - content text, escaped
-    if screen["type"] == "figure":
-        body = f'<p class="elan-values-figure">{x(screen["figure"])}</p><p class="elan-big">{x(screen["claim"])}</p>'
-    else:
-        points = "".join(f"<li>{x(p)}</li>" for p in screen.get("points", []))
-        body = (f'<h3 class="elan-title">{x(screen["organisation"])}</h3>'
-                f'<p class="elan-big"><strong>{x(screen["vision"])}</strong></p>'
-                f'<ul class="elan-big">{points}</ul><p class="elan-big">→ {x(screen["takeaway"])}</p>')
-    return (f'<div class="elan-values-screen">{body}'
-            f'<p class="elan-muted">{_e(t("values.source", source=content.text(screen["source"], lang)))} · '
-            f'{_e(t("values.screen_of", n=n, total=total))}</p></div>')
+    texts = {key: content.text(value, lang) for key, value in screen.items() if key not in ("id", "type", "points", "url")}
+    texts["points"] = [content.text(point, lang) for point in screen.get("points", [])]
+    source = t("values.source", source=content.text(screen["source"], lang))
+    if content.origin(EXAMPLES, screen["id"]) == content.ORGANISATION:
+        source = f"{t('values.from_organisation')} · {source}"  # each item says where it comes from
+    return str(_html().screen(dict(texts, type=screen["type"]), source, t("values.screen_of", n=n, total=total)))
 
 
 def build_why(dash) -> w.Widget:
@@ -189,34 +200,34 @@ def word_cloud(results: dict) -> list[tuple[str, int]]:
     return sorted(((text[i], n) for i, n in weight.items()), key=lambda pair: (-pair[1], pair[0].lower()))
 
 
+#: The word cloud's type sizes (``size-0`` to ``size-7`` in the dashboard's CSS): the most-cited word is the largest.
+CLOUD_SIZES = 8
+
+
 def _cloud_html(words: list[tuple[str, int]], title: str) -> str:
     if not words:
         return ""
     top = max(n for _, n in words)
-    spans = "".join(
-        f'<span style="font-size:{1.2 + 1.8 * (n - 1) / max(1, top - 1):.2f}rem" class="elan-values-word">{_e(word)}</span> '
-        for word, n in words
-    )
-    return f'<h3 class="elan-big">{_e(title)}</h3><div class="elan-values-cloud">{spans}</div>'
+    sized = [{"text": word, "size": round((CLOUD_SIZES - 1) * (n - 1) / max(1, top - 1))} for word, n in words]
+    return str(_html().cloud(title, sized))
 
 
 def _cliches_html(dash, results: dict) -> str:
-    seen, out = set(), []
+    seen, items = set(), []
     for card in results.get("cards", []):
         if card["status"] != "visible" or card["merged_into"]:
             continue
         cliche = philosophy.find_cliche(card["text"])
         if cliche and cliche["id"] not in seen:
             seen.add(cliche["id"])
-            prompts = "".join(f"<li>{_e(content.text(p, dash.lang))}</li>" for p in cliche["prompts"])
-            out.append(f'<div class="elan-card" style="max-width:none"><strong>{_e(dash.t("values.cliche_spotted"))}</strong> '
-                       f'« {_e(card["text"])} »<br>{_e(content.text(cliche["why"], dash.lang))}<ul>{prompts}</ul></div>')
-    return "".join(out)
+            items.append({"card": card["text"], "why": content.text(cliche["why"], dash.lang),
+                          "prompts": [content.text(p, dash.lang) for p in cliche["prompts"]]})
+    return str(_html().cliches(dash.t("values.cliche_spotted"), items, dash.lang)) if items else ""
 
 
 def build_brainstorm(dash) -> w.Widget:
     box = w.VBox()
-    box.question = w.HTML(f'<p class="elan-title">{_e(content.text(_doc()["question"], dash.lang))}</p>')
+    box.question = w.HTML(str(_html().message(content.text(_doc()["question"], dash.lang), "title")))
     box.cloud, box.cliches = w.HTML(), w.HTML()
     box.wall = CardWall(dash, CARDS)
     box.children = [box.question, box.cloud, box.cliches, box.wall]
@@ -238,12 +249,12 @@ def refresh_brainstorm(dash) -> None:
 
 def build_vote(dash) -> w.Widget:
     budget, stack = vote_settings(dash)
-    budget_field = w.BoundedIntText(value=budget, min=1, max=20, description=dash.t("values.budget"),
+    budget_field = w.BoundedIntText(value=budget, min=DOTS_RANGE[0], max=DOTS_RANGE[1], description=dash.t("values.budget"),
                                     style={"description_width": "initial"}, layout=w.Layout(width="240px"))
     stack_box = w.Checkbox(value=stack, description=dash.t("values.stack"), indent=False)
     apply = w.Button(description=dash.t("values.apply_vote_settings"))
     settings = w.HBox([budget_field, stack_box, apply], layout=w.Layout(align_items="center", flex_flow="row wrap"))
-    rule = w.HTML(f'<p class="elan-muted">{_e(dash.t("values.tie_break_rule"))}</p>')
+    rule = w.HTML(str(_html().message(dash.t("values.tie_break_rule"))))
     box = DotVoteResults(dash, VOTE, "values", above=[settings], below=[rule])
     box.budget, box.stack = budget_field, stack_box
 
@@ -266,10 +277,31 @@ def refresh_vote(dash) -> None:
 
 def build_keep(dash) -> w.Widget:
     box = w.VBox()
-    box.kept, box.tie, box.rows = w.HTML(), w.HTML(), w.VBox()
-    help_text = w.HTML(f'<p class="elan-muted">{_e(dash.t("values.keep_help", n=_doc()["keep"]))}</p>')
-    box.children = [box.kept, box.tie, help_text, box.rows]
+    box.kept, box.tie, box.rows, box.help = w.HTML(), w.HTML(), w.VBox(), w.HTML()
+    # A session choice, not content: a short workshop may keep three values, a long one seven.
+    box.count = w.BoundedIntText(value=keep_count(dash), min=KEEP_RANGE[0], max=KEEP_RANGE[1],
+                                 description=dash.t("values.keep_count"), style={"description_width": "initial"},
+                                 layout=w.Layout(width="260px"))
+    box.count.add_class("elan-values-keep-count")
+    apply = w.Button(description=dash.t("values.apply_keep_count"))
+    apply.add_class("elan-values-keep-apply")
+    apply.on_click(lambda _: set_keep_count(dash, int(box.count.value)))
+    settings = w.HBox([box.count, apply], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+    box.children = [box.kept, box.tie, settings, box.help, box.rows]
     return box
+
+
+def set_keep_count(dash, n: int) -> None:
+    """The trainer's choice of how many values to keep; the values already frozen follow it."""
+    n = max(KEEP_RANGE[0], min(KEEP_RANGE[1], int(n)))
+    adjust = _adjust(dash)
+    if len(adjust["add"]) > n:
+        dash.message.value = str(_html().message(dash.t("values.error_too_many_kept", max=n), "error"))
+        return
+    dash.keep("keep_n", n)
+    if dash.stored().get("kept"):
+        dash.keep("kept", _slim(computed_kept(dash)))
+    refresh_keep(dash)
 
 
 def _toggle_kept(dash, card_id, keep: bool) -> None:
@@ -286,9 +318,9 @@ def _toggle_kept(dash, card_id, keep: bool) -> None:
             adjust["remove"].append(card_id)
     ranking = dash.results(VOTE).get("ranking", [])
     try:
-        philosophy.keep_top(ranking, _doc()["keep"], adjust)
+        philosophy.keep_top(ranking, keep_count(dash), adjust)
     except Invalid as exc:
-        dash.message.value = f'<p class="elan-error">{_e(dash.t(exc.key, **exc.values))}</p>'
+        dash.message.value = str(_html().message(dash.t(exc.key, **exc.values), "error"))
         return
     dash.keep("keep_adjust", adjust)
     if dash.stored().get("kept"):
@@ -299,18 +331,19 @@ def refresh_keep(dash) -> None:
     box = dash.widgets_by_phase.get("keep")
     if box is None:
         return
-    n = _doc()["keep"]
+    n = keep_count(dash)
+    if box.count.value != n:
+        box.count.value = n
+    box.help.value = str(_html().message(dash.t("values.keep_help", n=n)))
     ranking = dash.results(VOTE).get("ranking", [])
     values = computed_kept(dash)
     ids = {v["id"] for v in values}
-    items = "".join(f"<li>{_e(v['text'])} <small class=\"elan-muted\">({_e(dash.t('values.dots_count', n=v.get('dots', 0)))})</small></li>"
-                    for v in values)
-    box.kept.value = f'<h3 class="elan-title">{_e(dash.t("values.kept_title", n=len(values)))}</h3><ol class="elan-big elan-values-kept">{items}</ol>'
+    listed = [{"text": v["text"], "dots": dash.t("values.dots_count", n=v.get("dots", 0))} for v in values]
+    box.kept.value = str(_html().kept(dash.t("values.kept_title", n=len(values)), listed))
     tied = philosophy.tied_at_cut(ranking, n)
     if tied:
         names = ", ".join(c["text"] for c in ranking if c["id"] in tied)
-        box.tie.value = (f'<p class="elan-error">{_e(dash.t("values.tie_at_cut"))} '
-                         f'{_e(dash.t("values.tied_cards", cards=names))}</p>')
+        box.tie.value = str(_html().tie(dash.t("values.tie_at_cut"), dash.t("values.tied_cards", cards=names)))
     else:
         box.tie.value = ""
     rows = []
@@ -339,18 +372,18 @@ def build_actions(dash) -> w.Widget:
 
 
 def _grouped_html(dash, values: list[dict], cards: list[dict], dots: dict | None = None) -> str:
-    parts = []
+    groups = []
     for value in values:
-        mine = [c for c in cards if str(c.get("tag")) == str(value["id"])]
         tiles = []
-        for card in mine:
+        for card in (c for c in cards if str(c.get("tag")) == str(value["id"])):
             hint = philosophy.check_action_statement(card["text"], dash.lang)
-            hint_html = f'<br><small class="elan-muted">{_e(dash.t(hint))}</small>' if hint else ""
-            count = f' <strong>· {_e(dash.t("values.dots_count", n=dots[card["id"]]))}</strong>' if dots and card["id"] in dots else ""
-            tiles.append(f'<div class="elan-card elan-values-proposal" style="max-width:40ch">{_e(card["text"])}{count}{hint_html}</div>')
-        body = "".join(tiles) or f'<p class="elan-muted">{_e(dash.t("values.no_proposal"))}</p>'
-        parts.append(f'<h3 class="elan-big">{_e(value["text"])}</h3><div class="elan-wall">{body}</div>')
-    return "".join(parts)
+            tiles.append({
+                "text": card["text"],
+                "count": dash.t("values.dots_count", n=dots[card["id"]]) if dots and card["id"] in dots else "",
+                "hint": dash.t(hint) if hint else "",
+            })
+        groups.append({"value": value["text"], "tiles": tiles})
+    return str(_html().grouped(groups, dash.t("values.no_proposal")))
 
 
 def refresh_actions(dash) -> None:
@@ -371,7 +404,7 @@ def build_action_vote(dash) -> w.Widget:
     def on_save(_):
         chosen = {tag: picker.value for tag, picker in box.picker_by_tag.items() if picker.value}
         dash.keep("actions", chosen)
-        box.note.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
+        box.note.value = str(_html().message(dash.t("values.saved"), "counts"))
 
     save.on_click(on_save)
     box.picker_by_tag = {}
@@ -388,7 +421,7 @@ def refresh_action_vote(dash) -> None:
     ranking = results.get("ranking", [])
     values = kept(dash)
     if not dash.is_revealed(ACTION_VOTE):
-        box.status.value = f'<p class="elan-big">{_e(dash.t("values.votes_hidden", n=results.get("voters", 0)))}</p>'
+        box.status.value = str(_html().message(dash.t("values.votes_hidden", n=results.get("voters", 0)), "big"))
         box.grouped.value = ""
     else:
         box.status.value = ""
@@ -407,7 +440,7 @@ def refresh_action_vote(dash) -> None:
         pickers[tag] = picker
         rows.append(picker)
     box.picker_by_tag = pickers
-    box.pickers.children = [w.HTML(f'<h3 class="elan-big">{_e(dash.t("values.chosen_action"))}</h3>')] + rows
+    box.pickers.children = [w.HTML(str(_html().heading(dash.t("values.chosen_action"))))] + rows
 
 
 # --- 6. vision --------------------------------------------------------------------------------------
@@ -432,8 +465,8 @@ def _criteria(lang: str) -> list[tuple[str, str]]:
 
 def build_rate(dash) -> w.Widget:
     box = w.VBox()
-    questions = "".join(f'<li><strong>{_e(content.text(c["label"], dash.lang))}</strong> — {_e(content.text(c["question"], dash.lang))}</li>'
-                        for c in _doc()["criteria"])
+    questions = [{"label": content.text(c["label"], dash.lang), "question": content.text(c["question"], dash.lang)}
+                 for c in _doc()["criteria"]]
     box.status, box.table, box.chart = w.HTML(), w.HTML(), Chart()
     box.picker = w.Dropdown(description=dash.t("values.vision_title"), style={"description_width": "initial"},
                             layout=w.Layout(width="95%"))
@@ -442,30 +475,29 @@ def build_rate(dash) -> w.Widget:
     def on_save(_):
         if box.picker.value:
             dash.keep("vision", box.picker.value)
-            box.note.value = f'<p class="elan-counts">{_e(dash.t("values.saved"))}</p>'
+            box.note.value = str(_html().message(dash.t("values.saved"), "counts"))
 
     save.on_click(on_save)
     box.note = w.HTML()
-    box.children = [w.HTML(f'<ul class="elan-big">{questions}</ul>'), box.status, box.chart, box.table, box.picker, save, box.note]
+    box.children = [w.HTML(str(_html().questions(questions))), box.status, box.chart, box.table, box.picker, save, box.note]
     return box
 
 
 def _rating_table(dash, targets: list[dict]) -> str:
     t = dash.t
     criteria = _criteria(dash.lang)
-    head = "".join(f"<th>{_e(label)}</th>" for _, label in criteria)
-    rows = []
-    for target in targets:
-        cells = "".join(
-            f'<td>{target["criteria"][cid]["mean"] if target["criteria"][cid]["mean"] is not None else "–"}'
-            f' <small class="elan-muted">± {target["criteria"][cid]["spread"] if target["criteria"][cid]["spread"] is not None else "–"}</small></td>'
-            for cid, _ in criteria
-        )
-        overall = target.get("overall")
-        rows.append(f"<tr><td>{_e(target.get('text', ''))}</td>{cells}<td><strong>{overall if overall is not None else '–'}</strong></td></tr>")
-    return (f'<table class="elan-values-table"><tr><th>{_e(t("values.column_proposal"))}</th>{head}'
-            f'<th>{_e(t("values.column_average"))}</th></tr>{"".join(rows)}</table>'
-            f'<p class="elan-muted">{_e(t("values.vision_tie_break"))}</p>')
+
+    def shown(number) -> str:
+        return "–" if number is None else str(number)
+
+    rows = [{
+        "text": target.get("text", ""),
+        "cells": [{"mean": shown(target["criteria"][cid]["mean"]), "spread": shown(target["criteria"][cid]["spread"])}
+                  for cid, _ in criteria],
+        "overall": shown(target.get("overall")),
+    } for target in targets]
+    return str(_html().rating_table(t("values.column_proposal"), t("values.column_average"),
+                                    [label for _, label in criteria], rows, t("values.vision_tie_break")))
 
 
 def refresh_rate(dash) -> None:
@@ -480,10 +512,10 @@ def refresh_rate(dash) -> None:
         box.chart.update(rating_spread(results, _criteria(dash.lang)))
         box.table.value = _rating_table(dash, targets)
         best = philosophy.best_proposal(targets)
-        box.status.value = (f'<p class="elan-big">{_e(dash.t("values.vision_best"))} : « {_e(best["text"])} »</p>' if best else "")
+        box.status.value = str(_html().best(dash.t("values.vision_best"), best["text"], dash.lang)) if best else ""
     else:
         box.table.value = ""
-        box.status.value = f'<p class="elan-big">{_e(dash.t("values.votes_hidden", n=results.get("raters", 0)))}</p>'
+        box.status.value = str(_html().message(dash.t("values.votes_hidden", n=results.get("raters", 0)), "big"))
     current = chosen_vision(dash)
     options = [t["text"] for t in targets]
     if current and current not in options:
@@ -516,28 +548,25 @@ def statement_html(statement_: philosophy.Statement, lang: str, t) -> str:
     if statement_.organisation:
         title = t("values.title_with_organisation", title=title, organisation=statement_.organisation)
 
-    def section(key: str, body: str) -> str:
-        return f'<h3 class="elan-big">{_e(content.text(sections[key]["title"], lang))}</h3>{body}'
+    def section(key: str, filled: bool, **values) -> dict:
+        placeholder = "" if filled else content.text(sections[key]["placeholder"], lang)
+        return {"id": key, "title": content.text(sections[key]["title"], lang), "placeholder": placeholder, **values}
 
-    placeholder = lambda key: f'<p class="elan-big elan-muted">{_e(content.text(sections[key]["placeholder"], lang))}</p>'  # noqa: E731
-    values = "".join(f"<li>{_e(v.name)}</li>" for v in statement_.values)
-    actions = "".join(
-        f"<li><strong>{_e(v.name)}</strong> : {_e(v.action) if v.action else _e(content.text(sections['actions']['placeholder'], lang))}</li>"
-        for v in statement_.values
-    )
-    return (f'<div class="elan-values-statement"><h2 class="elan-title">{_e(title)}</h2>'
-            + section("purpose", f'<p class="elan-big">{_e(statement_.purpose)}</p>' if statement_.purpose else placeholder("purpose"))
-            + section("vision", f'<p class="elan-big"><strong>{_e(statement_.vision)}</strong></p>' if statement_.vision else placeholder("vision"))
-            + section("values", f'<ol class="elan-big elan-values-kept">{values}</ol>' if values else placeholder("values"))
-            + section("actions", f'<ul class="elan-big">{actions}</ul>')
-            + "</div>")
+    action_placeholder = content.text(sections["actions"]["placeholder"], lang)
+    parts = [
+        section("purpose", bool(statement_.purpose), text=statement_.purpose),
+        section("vision", bool(statement_.vision), text=statement_.vision),
+        section("values", bool(statement_.values), entries=[v.name for v in statement_.values]),
+        section("actions", True, entries=[{"name": v.name, "action": v.action or action_placeholder}
+                                        for v in statement_.values]),
+    ]
+    return str(_html().statement(title, parts, lang))
 
 
-def links_html(files: dict[str, tuple[str, str]], t) -> str:
+def links_html(files: dict[str, tuple[str, str]], t, lang: str = "fr") -> str:
     labels = {"html": "values.download_html", "md": "values.download_markdown", "csv": "values.download_csv"}
-    links = " · ".join(f'<a class="elan-values-download" data-format="{fmt}" href="{uri}" download="{_e(name)}">{_e(t(labels[fmt]))}</a>'
-                       for fmt, (name, uri) in files.items())
-    return f'<p class="elan-big">{_e(t("values.download_title"))} : {links}</p><p class="elan-muted">{_e(t("values.print_hint"))}</p>'
+    listed = [{"format": fmt, "href": uri, "name": name, "label": t(labels[fmt])} for fmt, (name, uri) in files.items()]
+    return str(_html().links(t("values.download_title"), listed, t("values.print_hint"), lang))
 
 
 def build_output(dash) -> w.Widget:
@@ -567,7 +596,7 @@ def refresh_output(dash) -> None:
     current = statement(dash)
     box.preview.value = statement_html(current, dash.lang, dash.t)
     # The files in the session's language (the dashboard may be shown in another one).
-    box.links.value = links_html(downloads(current, _lang(dash)), dash.t)
+    box.links.value = links_html(downloads(current, _lang(dash)), dash.t, dash.lang)
 
 
 def _lang(dash) -> str:

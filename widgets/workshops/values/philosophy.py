@@ -196,7 +196,7 @@ def _words(words: Mapping[str, Any] | None, lang: str | None) -> tuple[set[str],
     if words is None:
         hints = content.load(CONTENT)["action_hints"]
         words = {"starters": hints["starters"], "verbs": hints["verbs"]}
-    langs = [lang] if lang else list(content.LANGUAGES)
+    langs = list(content.chain(lang)) if lang else list(content.REQUIRED)  # fr-CA reads fr's words
 
     def pick(entry) -> set[str]:
         items = entry if isinstance(entry, list) else [w for code in langs for w in entry.get(code, [])]
@@ -245,8 +245,8 @@ def find_cliche(text: str, cliches: list[dict] | None = None) -> dict | None:
     if not card:
         return None
     for cliche in cliches:
-        for lang in content.LANGUAGES:
-            for phrase in cliche["phrases"][lang]:
+        for phrases in cliche["phrases"].values():
+            for phrase in phrases:
                 key = duplicate_key(phrase)
                 if key and key in card:
                     return cliche

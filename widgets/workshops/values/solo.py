@@ -188,7 +188,7 @@ class SoloView(w.VBox):
         current = self.model.statement()
         self.preview.value = statement_html(current, self.lang, self.t)
         files = downloads(current, self.lang)
-        self.links.value = links_html({k: v for k, v in files.items() if k in ("html", "md")}, self.t)
+        self.links.value = links_html({k: v for k, v in files.items() if k in ("html", "md")}, self.t, self.lang)
 
 
 def solo_notebook(lang: str | None = None) -> SoloView:

@@ -13,10 +13,13 @@ resumes where the session was.
 
 from __future__ import annotations
 
-import html
+import base64
+import functools
+import re
+from pathlib import Path
 
 import ipywidgets as w
-from babel.dates import format_date
+import jinja2
 
 from widgets import content
 from widgets.workshops.week import rules as week
@@ -26,6 +29,8 @@ from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.vote import DotVoteResults
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
+from widgets.workshops.week.printables import idea_cards
+from widgets.core import i18n
 
 WORKSHOP = "week"
 IDEAS, VOTE = "week_ideas", "week_vote"
@@ -33,8 +38,18 @@ IDEAS, VOTE = "week_ideas", "week_vote"
 FACTS = ("icsa-founded", "us-congress", "employees-first")
 
 
-def _e(text) -> str:
-    return html.escape(str(text))
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+RECURRING = "week_recurring"
+#: Dots a person may place: the bounds of the trainer's choice.
+DOTS_RANGE = (1, 10)
+
+
+@functools.cache
+def _html():
+    """The dashboard's HTML pieces: the macros of ``templates/week_dashboard.html`` (autoescaped)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("week_dashboard.html").module
 
 
 def _texts(key: str) -> dict:
@@ -49,6 +64,22 @@ def _session_lang(dash) -> str:
     return dash.engine.session(dash.code)["lang"] if dash.code else dash.lang
 
 
+def own_remote(dash) -> bool:
+    """The trainer's choice: are the group's own ideas remote-friendly (True) or on-site only?"""
+    return bool(dash.stored().get("own_remote", True))
+
+
+def own_recurring(dash) -> bool:
+    """The trainer's choice: may the group add recurring actions of its own, beside the content's?"""
+    return bool(dash.stored().get("own_recurring", False))
+
+
+def own_action_card(action_id: str, text: str, freq: str, *, remote: bool = True) -> dict:
+    """A recurring action of the group's own, shaped like the content's (first Tuesday, 10:00, 30 minutes)."""
+    return {"id": action_id, "title": text, "freq": freq, "weekday": 1, "nth": 1, "start": "10:00", "minutes": 30,
+            "cost_per_time": 0, "remote": remote, "custom": True}
+
+
 def year(dash) -> int:
     return int(dash.stored().get("year") or next_week_year())
 
@@ -60,7 +91,9 @@ def seed_cards(dash) -> None:
         return
     lang = _session_lang(dash)
     for card in content.load("week/ideas")["ideas"]:
-        dash.engine.add_item(dash.trainer, dash.code, IDEAS, content.text(card["title"], lang), data={"card": card["id"]})
+        # Each phone shows the card in its own language: the card keeps its title in all of them.
+        texts = {code: content.text(card["title"], code) for code in content.LANGUAGES}
+        dash.engine.add_item(dash.trainer, dash.code, IDEAS, texts[lang], data={"card": card["id"], "texts": texts})
 
 
 def idea_id(card: dict) -> str:
@@ -72,9 +105,12 @@ def session_ideas(dash) -> tuple[dict, list[tuple[str, str]]]:
     """Every card the plan may name, and the visible ones to offer, most dots first."""
     ideas = week.cards()
     cards = dash.results(IDEAS).get("cards", [])
+    remote = own_remote(dash)
     for card in cards:
         if not card.get("card"):
-            ideas[idea_id(card)] = week.custom_idea(idea_id(card), card["text"])
+            ideas[idea_id(card)] = week.custom_idea(idea_id(card), card["text"], remote=remote)
+    for action in dash.stored().get("own_actions") or []:
+        ideas[action["id"]] = own_action_card(action["id"], action["text"], action["freq"], remote=remote)
     dots = {r["id"]: r["dots"] for r in dash.results(VOTE).get("ranking", [])}
     visible = [c for c in cards if c["status"] == "visible" and not c["merged_into"]]
     visible.sort(key=lambda c: -dots.get(c["id"], 0))
@@ -129,16 +165,14 @@ def dates_html(year_: int, lang: str) -> str:
     monday, friday = week.service_week(year_)
     fr_monday, fr_friday = week.french_week(year_)
     facts = {f["id"]: f for f in doc["facts"]}
-    items = ""
-    for fact in (facts[i] for i in FACTS):
-        when = f"<strong>{int(fact['year'])}</strong> — " if fact.get("year") else ""
-        items += f"<li>{when}{_e(content.text(fact['text'], lang))}</li>"
-    return (
-        f'<p class="elan-title elan-week-dates">{_e(t("week.dates", start=format_date(monday, "d MMMM", locale=lang), end=format_date(friday, "d MMMM y", locale=lang)))}</p>'
-        f'<p class="elan-big">{_e(t("week.french_dates", start=format_date(fr_monday, "d MMMM", locale=lang), end=format_date(fr_friday, "d MMMM y", locale=lang)))}</p>'
-        f'<h3>{_e(t("week.rule_title"))}</h3><p class="elan-big">{_e(content.text(doc["rule"], lang))}</p>'
-        f'<h3>{_e(t("week.facts_title"))}</h3><ul class="elan-big">{items}</ul>'
-    )
+    listed = [{"year": int(f["year"]) if f.get("year") else "", "text": content.text(f["text"], lang)}
+              for f in (facts[i] for i in FACTS)]
+    return str(_html().dates(
+        t("week.dates", start=i18n.format_date(monday, "d MMMM", lang), end=i18n.format_date(friday, "d MMMM y", lang)),
+        t("week.french_dates", start=i18n.format_date(fr_monday, "d MMMM", lang),
+          end=i18n.format_date(fr_friday, "d MMMM y", lang)),
+        t("week.rule_title"), content.text(doc["rule"], lang), t("week.facts_title"), listed,
+    ))
 
 
 def build_dates(dash) -> w.Widget:
@@ -180,9 +214,28 @@ def build_ideas(dash) -> w.Widget:
     box.wall = CardWall(dash, IDEAS)
     box.empty = w.HTML()
     cards = w.HTML(card_list_html(week.cards(), dash.lang))
-    box.children = [w.HTML(f'<h3 class="elan-big">{_e(dash.t("week.room_ideas"))}</h3>'), box.empty, box.wall,
-                    w.HTML(f'<h3 class="elan-big">{_e(dash.t("week.cards_title"))}</h3>'), cards]
+    # A session choice: the group's own ideas count as remote-friendly, or on-site only, in the plan's checks.
+    box.remote = w.ToggleButtons(options=[(dash.t("week.own_onsite"), False), (dash.t("week.own_remote"), True)],
+                                 value=own_remote(dash), description=dash.t("week.own_ideas_are"),
+                                 style={"description_width": "initial", "button_width": "auto"})
+    box.remote.add_class("elan-week-own-remote")
+    box.remote.observe(lambda change: set_own_remote(dash, bool(change["new"])), names="value")
+    box.children = [w.HTML(str(_html().heading(dash.t("week.room_ideas")))), box.remote, box.empty, box.wall,
+                    w.HTML(str(_html().heading(dash.t("week.cards_title")))), w.HTML(print_link(dash.lang)), cards]
     return box
+
+
+def print_link(lang: str) -> str:
+    """A link to the idea cards as a printable page (one card per sheet), for a paper vote or a wall."""
+    page = idea_cards(lang).encode("utf-8")
+    href = "data:text/html;charset=utf-8;base64," + base64.b64encode(page).decode("ascii")
+    name = "cartes-idees.html" if lang == "fr" else "idea-cards.html"
+    return str(_html().download(Translator(lang)("week.print_cards"), name, href))
+
+
+def set_own_remote(dash, remote: bool) -> None:
+    dash.keep("own_remote", bool(remote))
+    sync_planner(dash)
 
 
 def refresh_ideas(dash) -> None:
@@ -194,7 +247,9 @@ def refresh_ideas(dash) -> None:
     own = [c for c in results.get("cards", []) if not c.get("card")]
     ids = {c["id"] for c in own}
     box.wall.update({**results, "cards": own, "duplicates": [g for g in results.get("duplicates", []) if set(g) <= ids]})
-    box.empty.value = "" if own else f'<p class="elan-muted">{_e(dash.t("week.no_room_ideas"))}</p>'
+    box.empty.value = "" if own else str(_html().message(dash.t("week.no_room_ideas")))
+    if box.remote.value != own_remote(dash):
+        box.remote.value = own_remote(dash)
 
 
 # --- 3. the vote ---------------------------------------------------------------------------------------
@@ -220,7 +275,22 @@ def vote_spec(dash) -> dict:
 
 
 def build_vote(dash) -> w.Widget:
-    return DotVoteResults(dash, VOTE, "week")
+    budget = int(dash.stored().get("dots") or vote_budget(len(dash.results(IDEAS).get("cards", []))))
+    field = w.BoundedIntText(value=budget, min=DOTS_RANGE[0], max=DOTS_RANGE[1], description=dash.t("week.dots_each"),
+                             style={"description_width": "initial"}, layout=w.Layout(width="240px"))
+    field.add_class("elan-week-dots")
+    apply = w.Button(description=dash.t("week.apply"))
+    apply.add_class("elan-week-dots-apply")
+    settings = w.HBox([field, apply], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+    box = DotVoteResults(dash, VOTE, "week", above=[settings])
+    box.dots = field
+
+    def on_apply(_):
+        dash.keep("dots", int(field.value))
+        dash._act(dash.engine.open_activity, vote_spec(dash), phase="vote", open=True)
+
+    apply.on_click(on_apply)
+    return box
 
 
 def refresh_vote(dash) -> None:
@@ -236,8 +306,83 @@ def build_plan(dash) -> w.Widget:
     return planner(dash).week
 
 
+def year_spec(dash) -> dict | None:
+    """The group proposes recurring actions of its own from phones, when the trainer allows it."""
+    if not own_recurring(dash):
+        return None
+    return {"kind": "ideas", "id": RECURRING, "prompt": _texts("week.recurring_prompt"), "max_per_participant": 3,
+            "max_length": 80}
+
+
 def build_year(dash) -> w.Widget:
-    return planner(dash).year_box
+    box = w.VBox()
+    box.allow = w.Checkbox(value=own_recurring(dash), description=dash.t("week.allow_own_recurring"), indent=False,
+                           layout=w.Layout(width="auto"))
+    box.allow.add_class("elan-week-allow-recurring")
+    box.allow.observe(lambda change: set_own_recurring(dash, bool(change["new"])), names="value")
+    box.wall = CardWall(dash, RECURRING)
+    box.pick = w.Dropdown(description=dash.t("week.own_action"), style={"description_width": "initial"},
+                          layout=w.Layout(width="460px"))
+    box.freq = w.Dropdown(options=[(dash.t(f"week.freq_{f}"), f) for f in week.FREQS], value="monthly",
+                          layout=w.Layout(width="200px"))
+    add = w.Button(description=dash.t("week.add_own_action"), button_style="primary", layout=w.Layout(width="auto"))
+    add.add_class("elan-week-add-own-action")
+    add.on_click(lambda _: add_own_action(dash, box.pick.value, box.freq.value) if box.pick.value else None)
+    box.own = w.VBox([box.wall, w.HBox([box.pick, box.freq, add], layout=w.Layout(flex_flow="row wrap"))])
+    box.children = [box.allow, box.own, planner(dash).year_box]
+    refresh_year(dash, box)
+    return box
+
+
+def set_own_recurring(dash, allowed: bool) -> None:
+    """The trainer's choice; phones see the proposal form at once, or stop seeing it."""
+    dash.keep("own_recurring", bool(allowed))
+    if dash.code and dash.phase.id == "year":
+        spec = year_spec(dash)
+        if spec:
+            dash._act(dash.engine.open_activity, spec, phase="year", open=True)
+        else:
+            dash._act(dash.engine.open_activity, {"kind": "info", "id": "year", "title": _title("year")},
+                      phase="year", open=False)
+    refresh_year(dash)
+
+
+def add_own_action(dash, text: str, freq: str) -> str:
+    """Add one of the group's proposals to the year as a recurring action; returns its id."""
+    text = " ".join(str(text or "").split())[: week.TEXT_MAX]
+    if not text or freq not in week.FREQS:
+        return ""
+    actions = list(dash.stored().get("own_actions") or [])
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "action"
+    action_id = f"own-{len(actions) + 1}-{slug}"
+    actions.append({"id": action_id, "text": text, "freq": freq})
+    dash.keep("own_actions", actions)
+    p = planner(dash)
+    ideas, choices = session_ideas(dash)
+    p.set_ideas(ideas, choices)
+    p.plan.recurring.append(week.recurring_from_card(ideas[action_id]))
+    p._changed()
+    p._build_year_rows()
+    return action_id
+
+
+def refresh_year(dash, box=None) -> None:
+    box = box or dash.widgets_by_phase.get("year")
+    sync_planner(dash)
+    if box is None:
+        return
+    allowed = own_recurring(dash)
+    if box.allow.value != allowed:
+        box.allow.value = allowed
+    box.own.layout.display = None if allowed else "none"
+    results = dash.results(RECURRING) if dash.code else {}
+    box.wall.update(results)
+    taken = {a["text"] for a in dash.stored().get("own_actions") or []}
+    offered = [c["text"] for c in results.get("cards", [])
+               if c["status"] == "visible" and not c["merged_into"] and c["text"] not in taken]
+    if list(box.pick.options) != offered:
+        box.pick.options = offered
+        box.pick.value = offered[0] if offered else None
 
 
 def build_output(dash) -> w.Widget:
@@ -324,7 +469,7 @@ def phases() -> list[Phase]:
         Phase("ideas", _title("ideas"), spec=ideas_spec, build=build_ideas, refresh=refresh_ideas, demo=demo_ideas),
         Phase("vote", _title("vote"), spec=vote_spec, build=build_vote, refresh=refresh_vote, demo=demo_vote),
         Phase("plan", _title("plan"), build=build_plan, refresh=refresh_planner, demo=demo_plan),
-        Phase("year", _title("year"), build=build_year, refresh=refresh_planner),
+        Phase("year", _title("year"), spec=year_spec, build=build_year, refresh=refresh_year),
         Phase("output", _title("output"), build=build_output, refresh=refresh_planner),
     ]
 

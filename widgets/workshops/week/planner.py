@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import ipywidgets as w
-from babel.dates import format_date, format_time, get_month_names
+from babel.dates import format_time, get_month_names
 
 from widgets import content
 from widgets.workshops.week import rules as week
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
 from widgets.workshops.week.export import plan_files
+from widgets.core import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Calendar time zones offered for the .ics (France, Belgium, Switzerland, Québec and Ontario, then UTC).
@@ -112,6 +113,8 @@ def card_list_html(ideas: Mapping[str, dict], lang: str) -> str:
             "size": t(f"week.size_{card['size']}"), "big": card["size"] == "big",
             "remote": card["remote"], "remote_label": t("week.remote_yes" if card["remote"] else "week.remote_no"),
             "involves": t("week.involves", roles=", ".join(roles.get(r, r) for r in card["involves"])),
+            "origin": t("week.from_organisation")
+            if content.origin("week/ideas", card["id"]) == content.ORGANISATION else "",
         })
     return _render("week_cards.html", cards=cards)
 
@@ -126,7 +129,7 @@ class _Row:
         narrow = lambda px: w.Layout(width=px)  # noqa: E731
         self.title = w.HTML(f"<strong>{html.escape(week.title(p.idea, planner.ideas, lang))}</strong>",
                             layout=narrow("200px"))
-        self.day = w.Dropdown(options=[(format_date(d, "EEE d MMM", locale=lang), i) for i, d in enumerate(days)],
+        self.day = w.Dropdown(options=[(i18n.format_date(d, "EEE d MMM", lang), i) for i, d in enumerate(days)],
                               value=p.day, layout=narrow("140px"))
         self.part = w.Dropdown(options=[(t(f"week.part_{part}"), part) for part in week.PARTS], value=p.part,
                                layout=narrow("140px"))
@@ -225,9 +228,17 @@ class WeekPlanner:
         self.add_picker.value = value if value in ids else (ids[0] if ids else None)
 
     def set_ideas(self, ideas: Mapping[str, dict], choices: list[tuple[str, str]] | None = None) -> None:
+        before = [c["id"] for c in self.recurring_cards()]
         self.ideas = dict(ideas)
         self.set_choices(choices)
+        if [c["id"] for c in self.recurring_cards()] != before:
+            self._build_year_rows()  # the group added one of its own recurring actions
         self.redraw()
+
+    def recurring_cards(self) -> list[dict]:
+        """The recurring actions to offer: the content's, then the group's own (custom cards with a frequency)."""
+        own = [c for c in self.ideas.values() if c.get("custom") and "freq" in c]
+        return list(content.load("week/week")["recurring"]) + own
 
     def set_year(self, year: int) -> None:
         if year != self.year:
@@ -323,7 +334,7 @@ class WeekPlanner:
         t, lang = self.t, self.lang
         kept = {a.action: a for a in self.plan.recurring}
         self._year_fields, rows = [], []
-        for card in content.load("week/week")["recurring"]:
+        for card in self.recurring_cards():
             action = kept.get(card["id"])
             keep = w.Checkbox(value=action is not None, description=content.text(card["title"], lang), indent=False,
                               layout=w.Layout(width="420px"))
@@ -376,7 +387,7 @@ class WeekPlanner:
                 if (start < plan.morning[1]) if part == "morning" else (end > plan.morning[1]):
                     cells[p.day].append({
                         "idea": p.idea, "title": week.title(p.idea, self.ideas, lang),
-                        "time": f"{format_time(start, 'short', locale=lang)}–{format_time(end, 'short', locale=lang)}",
+                        "time": f"{format_time(start, 'short', locale=i18n.babel_locale(lang))}–{format_time(end, 'short', locale=i18n.babel_locale(lang))}",
                         "owner": p.owner, "budget": week.money(p.budget, plan.currency, lang),
                         "remote": t("week.remote_mark") if week.is_remote(p, self.ideas) else "",
                         "big": self.ideas.get(p.idea, {}).get("size") == "big", "warn": i in flagged,
@@ -392,7 +403,7 @@ class WeekPlanner:
                 total_text += " · " + t("week.left_over", left=week.money(plan.budget - total, plan.currency, lang))
         return _render(
             "week_board.html", heading=t("week.plan_title", year=self.year),
-            days=[format_date(d, "EEEE d MMM", locale=lang) for d in week.week_days(self.year)],
+            days=[i18n.format_date(d, "EEEE d MMM", lang) for d in week.week_days(self.year)],
             rows=rows, empty=t("week.empty_week") if not plan.placements else "",
             total=total_text, over=plan.budget is not None and total > plan.budget,
             warnings=[{"kind": c.kind, "message": c.message(lang), "explanation": c.explanation(lang)} for c in found],
@@ -402,7 +413,7 @@ class WeekPlanner:
     def year_table_html(self) -> str:
         """The year as twelve months: the week in October, each recurring action on its days."""
         t, lang = self.t, self.lang
-        months = get_month_names("abbreviated", locale=lang)
+        months = get_month_names("abbreviated", locale=i18n.babel_locale(lang))
         monday, friday = week.service_week(self.year)
         csw = ["" for _ in range(12)]
         csw[9] = f"{monday.day}–{friday.day}"

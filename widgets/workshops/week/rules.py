@@ -35,12 +35,13 @@ from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, get_day_names
+from babel.dates import format_time, get_day_names
 from babel.numbers import format_currency
 
 from widgets import content
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
+from widgets.core import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PARTS = ("morning", "afternoon", "day", "time")
@@ -306,7 +307,7 @@ def money(amount: Decimal, currency: str, lang: str) -> str:
     >>> money(Decimal("1250.5"), "EUR", "en")
     '€1,250.50'
     """
-    return format_currency(amount, currency, locale=lang)
+    return format_currency(amount, currency, locale=i18n.babel_locale(lang))
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,7 @@ class Conflict:
 def conflicts(plan: Plan, ideas: Mapping[str, dict], lang: str = "fr") -> list[Conflict]:
     """Every warning about the plan, in plan order; the values are written in ``lang``."""
     found: list[Conflict] = []
-    days = get_day_names("wide", locale=lang)
+    days = get_day_names("wide", locale=i18n.babel_locale(lang))
     items = plan.placements
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
@@ -345,7 +346,7 @@ def conflicts(plan: Plan, ideas: Mapping[str, dict], lang: str = "fr") -> list[C
                 "a": title(a.idea, ideas, lang),
                 "b": title(b.idea, ideas, lang),
                 "day": days[a.day],
-                "time": format_time(at, "short", locale=lang),
+                "time": format_time(at, "short", locale=i18n.babel_locale(lang)),
             }
             if card_a.get("size") == "big" and card_b.get("size") == "big":
                 found.append(Conflict("big_overlap", values, (i, j)))
@@ -620,7 +621,7 @@ def plan_html(plan: Plan, ideas: Mapping[str, dict], year: int, lang: str, *, he
                 if (start < plan.morning[1]) if part == "morning" else (end > plan.morning[1]):
                     cell.append({
                         "title": title(p.idea, ideas, lang),
-                        "time": f"{format_time(start, 'short', locale=lang)}–{format_time(end, 'short', locale=lang)}",
+                        "time": f"{format_time(start, 'short', locale=i18n.babel_locale(lang))}–{format_time(end, 'short', locale=i18n.babel_locale(lang))}",
                         "owner": p.owner.strip(),
                         "budget": money(p.budget, plan.currency, lang),
                         "remote": is_remote(p, ideas),
@@ -636,7 +637,7 @@ def plan_html(plan: Plan, ideas: Mapping[str, dict], year: int, lang: str, *, he
             "title": title(a.action, ideas, lang),
             "rule": t(f"week.freq_{a.freq}"),
             "count": len(dates),
-            "first": format_date(dates[0], "d MMM", locale=lang) if dates else "",
+            "first": i18n.format_date(dates[0], "d MMM", lang) if dates else "",
             "owner": a.owner.strip(),
             "budget": money(a.budget * len(dates), plan.currency, lang),
         }
@@ -646,9 +647,9 @@ def plan_html(plan: Plan, ideas: Mapping[str, dict], year: int, lang: str, *, he
         lang=lang,
         t=t,
         heading=heading or t("week.plan_title", year=year),
-        dates=t("week.dates", start=format_date(monday, "d MMMM", locale=lang), end=format_date(friday, "d MMMM y", locale=lang)),
-        french=t("week.french_dates", start=format_date(fr_monday, "d MMMM", locale=lang), end=format_date(fr_friday, "d MMMM y", locale=lang)),
-        days=[format_date(d, "EEEE d", locale=lang) for d in days],
+        dates=t("week.dates", start=i18n.format_date(monday, "d MMMM", lang), end=i18n.format_date(friday, "d MMMM y", lang)),
+        french=t("week.french_dates", start=i18n.format_date(fr_monday, "d MMMM", lang), end=i18n.format_date(fr_friday, "d MMMM y", lang)),
+        days=[i18n.format_date(d, "EEEE d", lang) for d in days],
         grid=grid,
         conflicts=[c.message(lang) for c in conflicts(plan, ideas, lang)],
         total=money(budget_total(plan), plan.currency, lang),

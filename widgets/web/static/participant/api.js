@@ -88,8 +88,10 @@ export class Api {
     const open = () => {
       clearTimeout(retry);
       if (source) source.close();
-      const since = last ? `&since=${encodeURIComponent(last)}` : "";
-      source = new EventSource(`${this.base}s/${encodeURIComponent(this.code)}/feed?token=${encodeURIComponent(this.token)}${since}`);
+      // The token rides in a cookie the join set (HttpOnly, this session's API only), never in
+      // the address: addresses end up in access logs.
+      const since = last ? `?since=${encodeURIComponent(last)}` : "";
+      source = new EventSource(`${this.base}s/${encodeURIComponent(this.code)}/feed${since}`);
       source.addEventListener("change", (event) => {
         last = event.lastEventId || last;
         onChange(JSON.parse(event.data));
@@ -103,9 +105,19 @@ export class Api {
         }
       });
     };
-    window.addEventListener("offline", () => onStatus(false));
+    // Heard once per channel, and removed with it: a page that joins again does not pile them up.
+    const offline = () => onStatus(false);
+    window.addEventListener("offline", offline);
     window.addEventListener("online", open);
     open();
-    return { close: () => { clearTimeout(retry); source.close(); } };
+    return {
+      close: () => {
+        clearTimeout(retry);
+        window.removeEventListener("offline", offline);
+        window.removeEventListener("online", open);
+        if (source) source.close();
+        source = null;
+      },
+    };
   }
 }

@@ -10,8 +10,10 @@ let state = null;
 let renderedKey = "";
 let timerHandle = null;
 let refreshTimer = null;
+let feed = null; // the one live channel of this page (closed before another opens)
+let currentDraw = null; // draws the activity on screen from the latest state
 
-const t = (key, values) => format(strings[key] ?? key, values);
+const t = (key, values) => format(strings[key] ?? key, values, lang);
 const main = document.getElementById("activity");
 const form = document.getElementById("join-form");
 const statusBox = document.getElementById("status");
@@ -65,7 +67,14 @@ form.addEventListener("submit", async (event) => {
   await start(code, form.name.value.trim());
 });
 
+function stopFeed() {
+  if (feed) feed.close();
+  feed = null;
+}
+
 async function start(code, name) {
+  // Joining again (after the session forgot us, or with another code): the old channel stops first.
+  stopFeed();
   api = new Api(body.dataset.api, code);
   const error = document.getElementById("join-error");
   try {
@@ -83,7 +92,7 @@ async function start(code, name) {
   main.hidden = false;
   document.getElementById("session-code").textContent = code;
   await refresh();
-  api.feed(onChange, onConnection, state ? state.session.seq : 0);
+  if (!main.hidden) feed = api.feed(onChange, onConnection, state ? state.session.seq : 0);
 }
 
 function onChange() {
@@ -130,6 +139,7 @@ async function refresh() {
   } catch (err) {
     if (err.status === 403) {
       // Our place is gone (the session was purged): join again.
+      stopFeed();
       localStorage.removeItem(api.key("token"));
       form.hidden = false;
       main.hidden = true;
@@ -151,6 +161,7 @@ async function refresh() {
 async function render() {
   const s = state;
   if (s.session.closed) {
+    currentDraw = null;
     replace(el("div", { class: "card" }, el("h1", { text: t("session_closed") })));
     renderedKey = "closed";
     return;
@@ -170,6 +181,7 @@ async function render() {
   if (s.participant.name) section.append(el("p", { class: "me", text: t("you_are", { name: s.participant.name }) }));
   section.append(timerNode(s));
   if (!activity) {
+    currentDraw = null;
     section.append(el("div", { class: "card waiting" }, el("p", { text: t("waiting") })));
     replace(section);
     return;
@@ -177,24 +189,39 @@ async function render() {
   if (activity.title) section.append(el("h1", { text: tx(activity.title, lang) }));
   if (activity.prompt) section.append(el("p", { class: "prompt", text: tx(activity.prompt, lang) }));
   if (!s.open && kind !== "info") section.append(el("p", { class: "notice", text: t("input_closed") }));
-  const holder = el("div");
+  const holder = el("div", { class: "kind" });
   section.append(holder);
   replace(section);
   const module = await import(`./kinds/${kind}.js`);
-  module.render({
-    root: holder,
-    state: s,
-    lang,
-    t,
-    tx: (v) => tx(v, lang),
-    send: async (payload) => {
-      const result = await api.submit(activity.id, payload);
-      accepted += 1;
-      onChange(); // show the state that holds this answer, whatever was read meanwhile
-      return result;
-    },
-    refresh,
-  });
+  // The answer's reply holds the participant's own view: the activity is drawn again from it,
+  // with no second request and without redrawing the title, prompt and timer.
+  const draw = () => {
+    holder.replaceChildren();
+    module.render({
+      root: holder,
+      state: s,
+      lang,
+      t,
+      tx: (v) => tx(v, lang),
+      send: async (payload) => {
+        const result = await api.submit(activity.id, payload);
+        accepted += 1;
+        if (result.view) {
+          s.view = result.view;
+          // A state read while this answer travelled may have been drawn meanwhile, without it:
+          // the reply is newer for this participant's own view, so it is drawn again with it.
+          if (state !== s && state && state.activity && state.activity.id === activity.id) {
+            state.view = result.view;
+            if (currentDraw) currentDraw();
+          }
+        }
+        return result;
+      },
+      redraw: () => currentDraw && currentDraw(),
+    });
+  };
+  currentDraw = draw;
+  draw();
 }
 
 function timerNode(s) {

@@ -1,7 +1,7 @@
 // One choice among options (a response in a case, a poll).
 import { el } from "../dom.js";
 
-export function render({ root, state, t, tx, send, refresh }) {
+export function render({ root, state, t, tx, send, redraw }) {
   const chosen = state.view.choice;
   const error = el("p", { class: "error", role: "alert", hidden: true });
   const group = el("div", { class: "options", role: "group" });
@@ -11,7 +11,7 @@ export function render({ root, state, t, tx, send, refresh }) {
       disabled: !state.open, "data-option": option.id,
       onclick: async () => {
         error.hidden = true;
-        try { await send({ option: option.id }); await refresh(); }
+        try { await send({ option: option.id }); redraw(); }
         catch (err) { error.textContent = err.status === undefined ? t("offline") : err.message; error.hidden = false; }
       } }, el("span", { text: tx(option.label) }), selected ? el("strong", { class: "badge", text: t("chosen") }) : null);
     group.append(button);

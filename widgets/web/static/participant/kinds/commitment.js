@@ -1,5 +1,5 @@
 // Commitment card: write what you will do differently on Monday, then download it as a card (drawn here, as text).
-import { el } from "../dom.js";
+import { el, limitedField } from "../dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -35,20 +35,25 @@ export function cardSvg(card, text, name) {
   return new XMLSerializer().serializeToString(svg);
 }
 
-export function render({ root, state, t, tx, send, refresh }) {
+export function render({ root, state, t, tx, send, redraw }) {
   const spec = state.activity;
   const card = Object.fromEntries(Object.entries(spec.card || {}).map(([k, v]) => [k, tx(v)]));
   const mine = state.view.mine || "";
   const error = el("p", { class: "error", role: "alert", hidden: true });
   if (state.open) {
-    const area = el("textarea", { id: "commitment-text", rows: 4, maxlength: 240, placeholder: card.placeholder, "aria-label": tx(spec.prompt) });
+    const field = limitedField({ id: "commitment-text", max: 240, multiline: true, rows: 4, placeholder: card.placeholder, t });
+    const area = field.input;
+    area.setAttribute("aria-label", tx(spec.prompt));
     area.value = mine;
-    const form = el("form", { class: "card" }, area, error, el("button", { type: "submit", class: "primary", text: t("send") }));
+    field.update();
+    const form = el("form", { class: "card", novalidate: true }, area, field.counter, error,
+      el("button", { type: "submit", class: "primary", text: t("send") }));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       error.hidden = true;
-      if (!area.value.trim()) return;
-      try { await send({ text: area.value }); await refresh(); }
+      const problem = field.problem();
+      if (problem) { error.textContent = problem; error.hidden = false; area.focus(); return; }
+      try { await send({ text: area.value }); redraw(); }
       catch (err) { error.textContent = err.status === undefined ? t("offline") : err.message; error.hidden = false; }
     });
     root.append(form);

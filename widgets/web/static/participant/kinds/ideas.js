@@ -1,9 +1,9 @@
 // Idea cards: write, send, see your own cards. With `tags` (the team's values), pick which one a card is for.
-import { el } from "../dom.js";
+import { el, limitedField } from "../dom.js";
 
 let lastTag = null; // the value picked last stays picked for the next card
 
-export function render({ root, state, t, tx, send, refresh }) {
+export function render({ root, state, t, tx, send, redraw }) {
   const spec = state.activity;
   const max = spec.max_length || 280;
   const tags = spec.tags || [];
@@ -41,18 +41,23 @@ export function render({ root, state, t, tx, send, refresh }) {
     picker = el("fieldset", { class: "tags" }, el("legend", { text: t("pick_tag") }), el("div", { class: "options" }, buttons));
   }
 
-  const area = el("textarea", { id: "idea-text", rows: 3, maxlength: max, placeholder: t("idea_placeholder"),
-    "aria-label": t("idea_placeholder") });
-  const left = el("p", { class: "help", "aria-live": "polite", text: t("characters_left", { n: max }) });
+  // No maxlength: a pasted text stays whole, the counter says how much is over, and sending says why not.
+  const field = limitedField({ id: "idea-text", max, multiline: true, placeholder: t("idea_placeholder"), t });
+  const area = field.input;
   const error = el("p", { class: "error", role: "alert", hidden: true });
-  area.addEventListener("input", () => { left.textContent = t("characters_left", { n: max - area.value.length }); });
-  const formNode = el("form", { class: "card" }, picker, hintList, area, left, error,
+  const formNode = el("form", { class: "card", novalidate: true }, picker, hintList, area, field.counter, error,
     el("button", { type: "submit", class: "primary", text: t("send") }));
   formNode.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;
+    const problem = field.problem();
+    if (problem) {
+      error.textContent = problem;
+      error.hidden = false;
+      area.focus();
+      return;
+    }
     const text = area.value.trim();
-    if (!text) return;
     if (tags.length && !picked) {
       error.textContent = t("pick_tag_first");
       error.hidden = false;
@@ -62,10 +67,8 @@ export function render({ root, state, t, tx, send, refresh }) {
     const payload = tags.length ? { text, nonce, tag: picked } : { text, nonce };
     try {
       await send(payload);
-      area.value = "";
-      left.textContent = t("characters_left", { n: max });
-      area.blur();
-      await refresh();
+      field.clear();
+      redraw();
       document.getElementById("idea-text")?.focus();
     } catch (err) {
       error.textContent = err.status === undefined ? t("offline") : err.message;

@@ -19,8 +19,19 @@ export function render({ root, state, t, tx, send }) {
   const mine = state.view.mine || {};
   const reference = spec.reference || null;
   const words = (spec.answer && spec.answer.labels) || {};
-  const columnLabel = Object.fromEntries(spec.columns.map((c) => [c.id, tx(c.label)]));
-  const rowLabel = Object.fromEntries(rows.map((r) => [r.id, tx(r.label)]));
+  // A metric has a full name and an abbreviation: phones show the name first (there is no hover to reveal it).
+  // An abbreviation already in the name ("Panier moyen", "Taux de réouverture") is not said twice.
+  const inName = (item) => tx(item.name).toLowerCase().includes(tx(item.label).toLowerCase());
+  const named = (item) => {
+    const abbr = tx(item.label);
+    if (!item.name) return abbr;
+    return inName(item) ? tx(item.name) : `${tx(item.name)} (${abbr})`;
+  };
+  const columnLabel = Object.fromEntries(spec.columns.map((c) => [c.id, named(c)]));
+  const rowLabel = Object.fromEntries(rows.map((r) => [r.id, named(r)]));
+  const caption = (item) => (item.name
+    ? [el("span", { class: "name", text: tx(item.name) }), inName(item) ? null : el("abbr", { class: "abbr", text: tx(item.label) })]
+    : [el("span", { text: tx(item.label) })]);
   let index = Math.min(position[spec.id] || 0, rows.length - 1);
   const holder = el("div");
   const error = el("p", { class: "error", role: "alert", hidden: true });
@@ -29,7 +40,7 @@ export function render({ root, state, t, tx, send }) {
     const row = rows[index];
     const chosen = new Set(mine[row.id] || []);
     const expected = reference ? new Set(reference[row.id] || []) : null;
-    const grid = el("div", { class: "options grid", role: "group", "aria-label": tx(row.label) });
+    const grid = el("div", { class: `options grid${spec.columns.some((c) => c.name) ? " named" : ""}`, role: "group", "aria-label": rowLabel[row.id] });
     for (const col of spec.columns) {
       const on = chosen.has(col.id);
       const inReference = expected && expected.has(col.id);
@@ -44,14 +55,14 @@ export function render({ root, state, t, tx, send }) {
           } catch (err) { error.textContent = err.status === undefined ? t("offline") : err.message; error.hidden = false; }
           draw();
         } },
-        el("span", { text: tx(col.label) }),
+        el("span", { class: "caption" }, ...caption(col)),
         inReference ? el("strong", { class: "badge", "aria-label": words.reference || null, text: "✓" }) : null));
     }
     const nav = el("div", { class: "nav" },
       el("button", { type: "button", disabled: index === 0, onclick: () => go(-1) }, t("previous")),
       el("span", { text: t("row_of", { n: index + 1, total: rows.length }) }),
       el("button", { type: "button", class: "primary", disabled: index === rows.length - 1, onclick: () => go(1) }, t("next")));
-    const parts = [el("h2", { class: "row-title", text: tx(row.label) })];
+    const parts = [el("h2", { class: "row-title", text: rowLabel[row.id] })];
     if (row.detail) parts.push(el("p", { class: "help", text: tx(row.detail) }));
     parts.push(el("p", { class: "help", text: t("match_hint") }), grid, nav);
     const feedback = state.view.feedback && state.view.feedback.rows[row.id];

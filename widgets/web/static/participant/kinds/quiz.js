@@ -1,7 +1,7 @@
 // A knowledge check: one choice per question. Once the trainer reveals it, the right answers and the score show.
 import { el } from "../dom.js";
 
-export function render({ root, state, t, tx, send, refresh }) {
+export function render({ root, state, t, tx, send, redraw }) {
   const mine = state.view.mine || {};
   const answer = state.revealed ? state.activity.answer || {} : {};
   const error = el("p", { class: "error", role: "alert", hidden: true });
@@ -16,7 +16,7 @@ export function render({ root, state, t, tx, send, refresh }) {
         "aria-pressed": selected ? "true" : "false", disabled: !state.open || state.revealed, "data-option": option.id,
         onclick: async () => {
           error.hidden = true;
-          try { await send({ question: q.id, option: option.id }); await refresh(); }
+          try { await send({ question: q.id, option: option.id }); redraw(); }
           catch (err) { error.textContent = err.status === undefined ? t("offline") : err.message; error.hidden = false; }
         } }, el("span", { text: tx(option.label) }),
         selected ? el("strong", { class: "badge", text: t("chosen") }) : null,

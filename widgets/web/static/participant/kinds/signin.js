@@ -1,9 +1,9 @@
 // Sign the half-day's attendance sheet: name, and a signature drawn with a finger (kept as strokes, 0..1).
-import { el } from "../dom.js";
+import { el, limitedField } from "../dom.js";
 
 const RATIO = 2.5; // the pad is 2.5 times wider than tall, as on the printed sheet
 
-export function render({ root, state, t, tx, send, refresh }) {
+export function render({ root, state, t, tx, send, redraw }) {
   const labels = state.activity.labels || {};
   if (state.view.anonymous) {
     root.append(el("p", { class: "card", text: tx(labels.anonymous) }));
@@ -13,7 +13,11 @@ export function render({ root, state, t, tx, send, refresh }) {
     root.append(el("p", { class: "card notice signed", role: "status", text: tx(labels.done) }));
   }
   if (!state.open) return;
-  const name = el("input", { type: "text", id: "signin-name", maxlength: 80, autocomplete: "name", value: state.view.name || "" });
+  const nameField = limitedField({ id: "signin-name", max: 80, t });
+  const name = nameField.input;
+  name.setAttribute("autocomplete", "name");
+  name.value = state.view.name || "";
+  nameField.update();
   const canvas = el("canvas", { class: "signature-pad", role: "img", "aria-label": tx(labels.sign_here) });
   const strokes = [];
   let current = null;
@@ -63,16 +67,18 @@ export function render({ root, state, t, tx, send, refresh }) {
   const clear = el("button", { type: "button", text: tx(labels.clear), onclick: () => { strokes.length = 0; draw(); } });
   const submit = el("button", { type: "submit", class: "primary", text: tx(labels.submit) });
   const form = el("form", { class: "card" },
-    el("label", { for: "signin-name", text: tx(labels.name) }), name,
+    el("label", { for: "signin-name", text: tx(labels.name) }), name, nameField.counter,
     el("p", { class: "help", text: tx(labels.sign_here) }), canvas,
     el("div", { class: "row" }, clear, submit), error,
     el("p", { class: "help", text: tx(labels.why) }));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hidden = true;
+    const problem = nameField.problem();
+    if (problem) { error.textContent = `${tx(labels.name)} — ${problem}`; error.hidden = false; name.focus(); return; }
     const points = strokes.reduce((n, s) => n + s.length, 0);
     if (points < 3) { error.textContent = tx(labels.empty); error.hidden = false; return; }
-    try { await send({ name: name.value, strokes }); await refresh(); }
+    try { await send({ name: name.value, strokes }); redraw(); }
     catch (err) { error.textContent = err.status === undefined ? t("offline") : err.message; error.hidden = false; }
   });
   root.append(form);

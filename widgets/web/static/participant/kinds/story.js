@@ -1,7 +1,9 @@
-// Good catches: tell a colleague's act of good service; once approved, its badge can be downloaded.
-import { el } from "../dom.js";
+// Shout-outs: tell a colleague's act of good service; once approved, its badge can be downloaded.
+import { el, limitedField } from "../dom.js";
 
-export function render({ root, state, t, tx, send, refresh }) {
+let sentFor = null; // the activity whose story was just sent: its notice stays through redraws until typing resumes
+
+export function render({ root, state, lang, t, tx, send, redraw }) {
   const spec = state.activity;
   const label = (key) => tx((spec.labels || {})[key] || key);
   const values = spec.values || [];
@@ -9,36 +11,44 @@ export function render({ root, state, t, tx, send, refresh }) {
   const badgeBase = `${document.body.dataset.api}s/${encodeURIComponent(state.session.code)}/badge/`;
 
   if (state.open) {
+    // Each field shows its limit and never cuts a paste; sending names the field that is empty or too long.
     const field = (id, key, max, multiline) => {
-      const input = multiline
-        ? el("textarea", { id, rows: 4, maxlength: max, required: true })
-        : el("input", { id, type: "text", maxlength: max, required: true, autocomplete: "off" });
-      return [el("label", { for: id, text: label(key) }), input];
+      const f = limitedField({ id, max, multiline, rows: 4, label: label(key), t });
+      return { ...f, key, labelNode: el("label", { for: id, text: label(key) }) };
     };
-    const [colleagueLabel, colleague] = field("story-colleague", "story_colleague", spec.name_max || 40, false);
-    const [titleLabel, title] = field("story-title", "story_title", spec.title_max || 80, false);
-    const [storyLabel, story] = field("story-text", "story_text", spec.max_length || 600, true);
+    const colleague = field("story-colleague", "story_colleague", spec.name_max || 40, false);
+    const title = field("story-title", "story_title", spec.title_max || 80, false);
+    const story = field("story-text", "story_text", spec.max_length || 600, true);
+    const fields = [colleague, title, story];
+    const typing = () => { sentFor = null; };
+    for (const f of fields) f.input.addEventListener("input", typing);
     const select = el("select", { id: "story-value", required: true },
       el("option", { value: "", text: "—" }),
       values.map((v) => el("option", { value: v.id, text: tx(v.label) })));
     // A full-width, finger-sized list (set through the style object: the page's policy forbids style attributes).
     Object.assign(select.style, { width: "100%", minHeight: "48px", padding: "8px", borderRadius: "8px" });
     const error = el("p", { class: "error", role: "alert", hidden: true });
-    const done = el("p", { class: "help", role: "status", hidden: true, text: label("story_sent") });
-    const formNode = el("form", { class: "card story-form" },
+    const done = el("p", { class: "help", role: "status", hidden: sentFor !== spec.id, text: label("story_sent") });
+    const formNode = el("form", { class: "card story-form", novalidate: true },
       el("p", { class: "help", text: label("story_hint") }),
-      colleagueLabel, colleague, titleLabel, title, storyLabel, story,
+      fields.flatMap((f) => [f.labelNode, f.input, f.counter]),
       el("label", { for: "story-value", text: label("story_value") }), select,
       error, done, el("button", { type: "submit", class: "primary", text: label("story_send") }));
     formNode.addEventListener("submit", async (event) => {
       event.preventDefault();
       error.hidden = true;
-      const payload = { colleague: colleague.value.trim(), title: title.value.trim(), story: story.value.trim(), value: select.value };
-      if (!payload.colleague || !payload.title || !payload.story) {
-        error.textContent = label("story_fill_all");
-        error.hidden = false;
-        return;
+      done.hidden = true;
+      for (const f of fields) {
+        const problem = f.problem();
+        if (problem) {
+          error.textContent = `${label(f.key)} — ${problem}`;
+          error.hidden = false;
+          f.input.focus();
+          return;
+        }
       }
+      const payload = { colleague: colleague.input.value.trim(), title: title.input.value.trim(),
+        story: story.input.value.trim(), value: select.value };
       if (!payload.value) {
         error.textContent = label("story_pick_value");
         error.hidden = false;
@@ -47,9 +57,8 @@ export function render({ root, state, t, tx, send, refresh }) {
       payload.nonce = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
       try {
         await send(payload);
-        formNode.reset();
-        done.hidden = false;
-        await refresh();
+        sentFor = spec.id;
+        redraw();
       } catch (err) {
         error.textContent = err.status === undefined ? t("offline") : err.message;
         error.hidden = false;
@@ -73,7 +82,7 @@ export function render({ root, state, t, tx, send, refresh }) {
   if (wall.length) {
     const section = el("section", { class: "story-wall" }, el("h2", { text: label("story_wall") }));
     for (const item of wall) {
-      const link = (ext, key) => el("a", { href: `${badgeBase}${item.id}.${ext}?lang=${state.session.lang}`,
+      const link = (ext, key) => el("a", { href: `${badgeBase}${item.id}.${ext}?lang=${encodeURIComponent(lang)}`,
         download: ext === "html" ? false : `badge-${item.id}.${ext}`, target: ext === "html" ? "_blank" : false,
         class: `badge-link badge-${ext}`, text: label(key) });
       section.append(el("article", { class: "card", "data-story": item.id },

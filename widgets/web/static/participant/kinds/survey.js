@@ -1,6 +1,6 @@
 // A short survey: scale questions (large radio buttons, anchors under the row) and open comments.
 // Each answer is sent as soon as it is given; changing it replaces it.
-import { el } from "../dom.js";
+import { el, limitedField } from "../dom.js";
 
 export function render({ root, state, t, tx, send }) {
   const mine = state.view.mine || {};
@@ -24,15 +24,21 @@ export function render({ root, state, t, tx, send }) {
       card.append(group, el("p", { class: "help anchors" }, el("span", { text: tx(q.low) }), el("span", { text: tx(q.high) })));
     } else {
       const id = `c-${q.id}`;
-      const area = el("textarea", { id, rows: 3, maxlength: q.max_length || 600, disabled: !state.open, "aria-label": tx(q.label) });
+      const field = limitedField({ id, max: q.max_length || 600, multiline: true, rows: 3, t });
+      const area = field.input;
+      area.disabled = !state.open;
+      area.setAttribute("aria-label", tx(q.label));
       area.value = mine[q.id] || "";
+      field.update();
       const saved = el("p", { class: "help", "aria-live": "polite" });
       const button = el("button", { type: "button", text: t("send"), disabled: !state.open,
         onclick: async () => {
           error.hidden = true;
+          const value = area.value.trim();
+          if ([...value].length > (q.max_length || 600)) { fail({ status: 400, message: t("error_too_long", { max: q.max_length || 600 }) }); return; }
           try { await send({ question: q.id, value: area.value }); saved.textContent = t("saved"); } catch (err) { fail(err); }
         } });
-      card.append(area, button, saved);
+      card.append(area, field.counter, button, saved);
     }
     root.append(card);
   }

@@ -1,0 +1,79 @@
+"""The case editor without a browser: the form edits the case, checks run as it changes, saving keeps comments."""
+
+from __future__ import annotations
+
+import pytest
+
+from widgets import content
+from widgets.live.exercises import casebook
+from widgets.workshops.cases.editor import CaseEditor, branches, missing_translations
+
+
+@pytest.fixture
+def editor():
+    return CaseEditor("en", casebook.get_case("billing-double-charge"))
+
+
+def test_a_kit_case_opens_with_no_problem_and_every_path_ending(editor):
+    assert editor.problems() == []
+    found = branches(editor.case)
+    assert found["dead_ends"] == [] and found["unreachable"] == []
+    assert len(found["paths"]) == len(casebook.all_paths(editor.case))
+    assert "elan-editor-dead-end" not in editor.graph.value
+    assert not editor.save_button.disabled
+
+
+def test_a_missing_translation_is_highlighted_and_reported(editor):
+    area = editor.texts[("steps", 0, "situation", "en")]
+    area.value = ""
+    assert ("steps", 0, "situation", "en") in missing_translations(editor.case)
+    assert "elan-editor-missing" in area._dom_classes
+    assert "steps[0].situation.en" in editor.checks.value
+    assert editor.save_button.disabled
+    area.value = "Hello?"
+    assert "elan-editor-missing" not in area._dom_classes
+
+
+def test_a_renamed_step_leaves_dead_ends_that_are_flagged_then_fixed(editor):
+    second = editor.case["steps"][1]["id"]
+    editor.set_id(("steps", 1, "id"), "renamed")
+    found = branches(editor.case)
+    assert found["dead_ends"] and all(r for _, r in found["dead_ends"])
+    assert "dead end" in editor.graph.value
+    assert f"next &#39;{second}&#39; is neither a step" in editor.checks.value  # escaped, as shown
+    editor.set_id(("steps", 1, "id"), second)
+    assert branches(editor.case)["dead_ends"] == [] and editor.problems() == []
+
+
+def test_saving_writes_the_organisation_folder_keeping_comments(editor, tmp_path, monkeypatch):
+    assert editor.save() is None and "No organisation folder" in editor.message.value
+    monkeypatch.setenv("ELAN_CONTENT_DIR", str(tmp_path))
+    target = tmp_path / "cases" / "billing-double-charge.yaml"
+    target.parent.mkdir()
+    kit = (content.BUNDLED / "cases" / "billing-double-charge.yaml").read_text(encoding="utf-8")
+    target.write_text("# Acme's version of the double charge.\n" + kit, encoding="utf-8")
+    editor.texts[("title", "en")].value = "An add-on billed twice, at Acme"
+    assert editor.save() == target
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Acme's version of the double charge.")
+    assert content.validate_file(target) == []
+    assert casebook.get_case("billing-double-charge")["title"]["en"] == "An add-on billed twice, at Acme"
+    assert content.origin("cases/billing-double-charge") == content.ORGANISATION
+
+
+def test_a_removed_ending_leaves_dead_ends_and_the_case_can_be_tried_once_fixed(editor):
+    ending = editor.case["endings"][-1]["id"]
+    editor.remove("endings", len(editor.case["endings"]) - 1)
+    assert branches(editor.case)["dead_ends"] and editor.save_button.disabled and editor.try_button.disabled
+    editor.try_it()
+    assert editor.preview.children == ()
+    editor.case["endings"].append(casebook.get_case("billing-double-charge")["endings"][-1])
+    editor.build()
+    assert editor.problems() == [] and ending in {e["id"] for e in editor.case["endings"]}
+    editor.try_it()
+    [player] = editor.preview.children
+    player.begin()
+    first = casebook.step(editor.case, player.walked().current)["responses"][0]
+    player.answer(first["id"])
+    assert first["feedback"]["en"][:20] in player.view.value  # the expert's explanation, as a learner reads it
+    assert player.token is None
