@@ -6,6 +6,7 @@ vote's POST to the event reaching a trainer's feed), and the server's CPU and pe
 
     .venv/bin/python benchmarks/bench_load.py                 # 1,000 participants at 100 per second
     .venv/bin/python benchmarks/bench_load.py -n 200 --rate 50 --feeds 50
+    .venv/bin/python benchmarks/bench_load.py -n 3000 --rate 300 --server-cpus 0 --client-cpus 1   # one process's limit
 
 Bounded: ``-n`` clients at most, and everything stops after ``--timeout`` seconds.
 """
@@ -50,11 +51,12 @@ def pct(values: list[float], p: float) -> float:
 class Server:
     """``elan serve`` in a subprocess, watched by psutil (CPU time, peak resident memory)."""
 
-    def __init__(self, data_dir: Path, env: dict):
+    def __init__(self, data_dir: Path, env: dict, cpus: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(data_dir / "server.log", "w")
-        args = [str(ELAN), "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(data_dir),
+        pin = ["taskset", "-c", cpus] if cpus else []  # the server on its own core(s), away from the client
+        args = pin + [str(ELAN), "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(data_dir),
                 "--trainer-key", KEY, "--public-url", self.url]
         # The load client is one address playing a whole room: lift the per-address join limit.
         env = {"ELAN_JOINS_PER_MINUTE": "0", **env}
@@ -116,7 +118,10 @@ async def read_sse(response: httpx.Response, on_event=None):
 
 async def run(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="elan-bench-"))
-    server = Server(data_dir, {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)})
+    server = Server(data_dir, {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)},
+                    cpus=args.server_cpus)
+    if args.client_cpus:
+        os.sched_setaffinity(0, {int(c) for c in args.client_cpus.split(",")})
     server.wait_ready()
     trainer = {"X-Elan-Key": KEY}
     limits = httpx.Limits(max_connections=args.n + args.feeds + 50, max_keepalive_connections=args.n + 50)
@@ -180,12 +185,14 @@ async def run(args) -> dict:
                     tasks.append(asyncio.create_task(feed(headers={"X-Elan-Token": tokens[i]})))
 
             start = time.perf_counter()
+            cpu_join0 = server.cpu_seconds()
             joins = []
             for i in range(args.n):
                 await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
                 joins.append(asyncio.create_task(join(i)))
             await asyncio.gather(*joins)
             join_wall = time.perf_counter() - start
+            cpu_joins = server.cpu_seconds() - cpu_join0
             await asyncio.sleep(1)  # let the feeds settle before the votes
 
             vote_latency: list[float] = []
@@ -208,11 +215,13 @@ async def run(args) -> dict:
                 vote_latency.append(time.perf_counter() - t0)
 
             start = time.perf_counter()
+            cpu_vote0 = server.cpu_seconds()
             votes = []
             for i in range(args.n):
                 await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
                 votes.append(asyncio.create_task(vote(i)))
             await asyncio.gather(*votes)
+            cpu_votes = server.cpu_seconds() - cpu_vote0
             deadline = time.perf_counter() + 15
             while time.perf_counter() < deadline and not all(seq in seen for seq in sent):
                 await asyncio.sleep(0.1)
@@ -240,10 +249,17 @@ async def run(args) -> dict:
                 "vote_to_feed_p50_ms": round(pct(feed_latency, 50) * 1000, 1),
                 "vote_to_feed_p95_ms": round(pct(feed_latency, 95) * 1000, 1),
                 "votes_seen_on_feed": len(feed_latency),
+                # CPU time the server spent per join and per vote (feeds included): what a core
+                # buys, whatever else the machine runs; 1000 / ms-per-join is one process's ceiling.
+                "server_cpu_ms_per_join": round(1000 * cpu_joins / max(1, args.n - join_errors), 2),
+                "server_cpu_ms_per_vote": round(1000 * cpu_votes / max(1, args.n - vote_errors), 2),
+                "load_average_1min": round(os.getloadavg()[0], 1),
                 "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 1),
                 "client_cpu_percent_of_one_core": round(100 * (mine1 - mine0) / (wall1 - wall0), 1),
                 "server_peak_rss_mb": round(server.peak_rss / 2**20, 1),
                 "feed_interval_ms": args.feed_interval,
+                "server_cpus": args.server_cpus or "any",
+                "client_cpus": args.client_cpus or "any",
                 "machine": f"{platform.machine()}, {psutil.cpu_count()} cores, "
                            f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
             }
@@ -260,6 +276,8 @@ def main(argv=None) -> int:
     p.add_argument("--cards", type=int, default=10, help="cards to vote on")
     p.add_argument("--feed-interval", type=int, default=250, help="the server's feed poll interval, ms")
     p.add_argument("--timeout", type=float, default=300, help="stop everything after this many seconds")
+    p.add_argument("--server-cpus", help="pin the server to these cores (taskset list, e.g. 0)")
+    p.add_argument("--client-cpus", help="pin this load client to these cores (e.g. 1)")
     p.add_argument("--json", help="also write the figures to this file")
     args = p.parse_args(argv)
     args.n = max(1, min(args.n, 5000))

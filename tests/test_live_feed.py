@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from widgets.live.feed import FeedHub
+
+
+def run(coro):
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps a loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class CountingEngine:
@@ -48,7 +55,7 @@ def test_two_concurrent_first_subscribers_share_one_feed_and_leave_nothing_polli
         await asyncio.sleep(0.2)
         return hub, engine, polls
 
-    hub, engine, polls = asyncio.run(scenario())
+    hub, engine, polls = run(scenario())
     assert hub.feed_count == 0 and hub.listener_count == 0
     assert engine.polls == polls, "a feed with no listener kept polling the store"
 
@@ -67,7 +74,7 @@ def test_a_subscriber_after_the_last_one_left_starts_a_fresh_feed():
         await asyncio.sleep(0.05)
         return hub
 
-    assert asyncio.run(scenario()).feed_count == 0
+    assert run(scenario()).feed_count == 0
 
 
 def test_a_failed_first_read_leaves_no_feed_behind():
@@ -80,6 +87,38 @@ def test_a_failed_first_read_leaves_no_feed_behind():
         results = await asyncio.gather(hub.subscribe(3), hub.subscribe(3), return_exceptions=True)
         return hub, results
 
-    hub, results = asyncio.run(scenario())
+    hub, results = run(scenario())
     assert all(isinstance(r, RuntimeError) for r in results)
     assert hub.feed_count == 0 and hub.listener_count == 0
+
+
+class ScriptedEngine(CountingEngine):
+    """Answers each poll with the next batch: a join (not public), then a card shown to all."""
+
+    def __init__(self, batches):
+        super().__init__()
+        self.batches = list(batches)
+
+    def events_since(self, session_id, since):
+        self.polls += 1
+        return self.batches.pop(0) if self.batches else []
+
+
+def test_a_batch_with_no_public_event_wakes_the_trainer_not_the_phones():
+    async def scenario():
+        engine = ScriptedEngine([[{"seq": 8, "kind": "joined", "public": False}],
+                                 [{"seq": 9, "kind": "item_status", "public": True}]])
+        hub = make_hub(engine)
+        trainer = await hub.subscribe(5)
+        phone = await hub.subscribe(5, public_only=True)
+        await asyncio.sleep(0.2)
+        got = {"trainer": [], "phone": []}
+        for name, queue in (("trainer", trainer), ("phone", phone)):
+            while not queue.empty():
+                got[name].append([e["seq"] for e in queue.get_nowait()])
+            hub.unsubscribe(5, queue)
+        return got
+
+    got = run(scenario())
+    assert got["trainer"] == [[8], [9]]
+    assert got["phone"] == [[9]]

@@ -694,3 +694,254 @@ class Engine:
     def last_seq(self, session_id: int) -> int:
         with self.store.read() as conn:
             return conn.execute(sa.select(st.sessions.c.event_seq).where(st.sessions.c.id == session_id)).scalar_one()
+
+    # =====================================================================================
+    # Stage, console and phone remote (the projector's page, the trainer's console, the
+    # remote on the trainer's phone). Kept together at the end of the class.
+    # =====================================================================================
+
+    def reopen_session(self, trainer, code: str) -> None:
+        """Reopen an ended session: the same code, answers kept; the phones resume where they were."""
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            if session["closed_at"] is not None:
+                conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(closed_at=None))
+                self._append_events(conn, session, [("reopened", {}, True)])
+
+    def show_step(self, trainer, code: str, spec: dict, *, phase: str | None = None, open: bool = True) -> None:
+        """Show a step's activity on every phone; a step already revealed comes back closed.
+
+        Going back to a step whose results the room has seen must not let anyone change
+        an answer under the feedback: answers reopen only by an explicit :meth:`set_input`.
+        """
+        kind = kinds.get(spec.get("kind", ""))
+        kind.check_spec(spec)
+
+        def change(state):
+            state["activity"] = spec["id"]
+            state["specs"][spec["id"]] = spec
+            state["open"] = bool(open) and spec["id"] not in state.get("revealed", [])
+            if phase is not None:
+                state["phase"] = phase
+            return {"activity": spec["id"], "phase": state["phase"]}
+
+        self._change_state(trainer, code, change, "activity")
+
+    def set_stage(self, trainer, code: str, *, join: bool) -> None:
+        """What the stage shows besides the step: the join strip (address, code, QR code) or not."""
+        self._change_state(trainer, code, lambda s: s.update(stage={"join": bool(join)}) or {"join": bool(join)}, "stage")
+
+    def stage_view(self, code: str) -> dict:
+        """What the projector shows now (JSON): public by design, the room sees it.
+
+        No trainer data, no participant names unless the trainer shows them, no hidden
+        card; results once revealed (before that, how many answered), except the kinds
+        whose point is to be seen as they come (a brainstorm's wall).
+        """
+        with self.store.read() as conn:
+            session = _row(
+                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
+            )
+            if session is None:
+                raise NotFound("core.error_unknown_code")
+            state = session["state"]
+            spec = state["specs"].get(state["activity"]) if state.get("activity") else None
+            revealed = bool(spec) and spec["id"] in state.get("revealed", [])
+            counts = self._counts(conn, session)
+            out = {
+                "session": {
+                    "code": session["code"],
+                    "workshop": session["workshop"],
+                    "lang": session["lang"],
+                    "title": session["title"],
+                    "closed": session["closed_at"] is not None,
+                    "seq": session["event_seq"],
+                },
+                "phase": state.get("phase"),
+                "activity": _public_spec(spec, revealed),
+                "open": bool(state.get("open")) and session["closed_at"] is None,
+                "revealed": revealed,
+                "timer": state.get("timer"),
+                "join": bool(state.get("stage", {}).get("join", True)) or counts["joined"] == 0,
+                "counts": counts,
+                "now": time.time(),
+            }
+            if spec and (revealed or spec["kind"] in LIVE_ON_STAGE):
+                ctx = Context(conn, session, spec, None, self.settings)
+                results = kinds.get(spec["kind"]).results(ctx)
+                out["results"] = _stage_results(results, bool(state.get("show_names")))
+        return out
+
+    def _counts(self, conn, session: dict) -> dict:
+        p, r, i = st.participants, st.responses, st.items
+        joined = conn.execute(sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])).scalar_one()
+        connected = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(p)
+            .where(p.c.session_id == session["id"], p.c.last_seen > st.now() - CONNECTED_WINDOW)
+        ).scalar_one()
+        activity = session["state"].get("activity")
+        answered = 0
+        if activity:
+            answered = conn.execute(
+                sa.select(sa.func.count(sa.distinct(r.c.participant_id))).where(
+                    r.c.session_id == session["id"], r.c.activity == activity
+                )
+            ).scalar_one()
+            authors = conn.execute(
+                sa.select(sa.func.count(sa.distinct(i.c.participant_id))).where(
+                    i.c.session_id == session["id"], i.c.activity == activity
+                )
+            ).scalar_one()
+            answered = max(answered, authors)
+        return {"joined": joined, "connected": connected, "answered": answered}
+
+    def console_view(self, trainer, code: str) -> dict:
+        """One read for a console redraw: the session row, the counts, and the events since."""
+        with self.store.read() as conn:
+            session = _row(
+                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
+            )
+            if session is None:
+                raise NotFound("core.error_unknown_code")
+            self._require_trainer(trainer, session)
+            return {"session": session, "counts": self._counts(conn, session)}
+
+    def results_in(self, session: dict, activity: str | None = None) -> dict:
+        """An activity's results from a session row already read (a console redraw reads the row once)."""
+        state = session["state"]
+        activity = activity or state.get("activity")
+        spec = state["specs"].get(activity) if activity else None
+        if spec is None:
+            return {}
+        with self.store.read() as conn:
+            ctx = Context(conn, session, spec, None, self.settings)
+            return kinds.get(spec["kind"]).results(ctx)
+
+    # --- the phone remote: a trainer credential for one session, revocable ----------------
+
+    def pair_remote(self, trainer, code: str) -> str:
+        """A new remote credential for this session only (shown once, in the console's QR code)."""
+        secret = codes.new_token()
+        holder = {}
+
+        def change(state):
+            remotes = state.setdefault("remotes", [])
+            remote_id = max((r["id"] for r in remotes), default=0) + 1
+            remotes.append({"id": remote_id, "hash": codes.token_hash(secret), "paired_at": time.time()})
+            holder["id"] = remote_id
+            return {"remote": remote_id}
+
+        self._change_state(trainer, code, change, "remote", public=False)
+        return f"{holder['id']}.{secret}"
+
+    def revoke_remote(self, trainer, code: str, remote_id: int | None = None) -> None:
+        """Revoke one paired phone (or all of them): its next request is refused."""
+
+        def change(state):
+            state["remotes"] = [r for r in state.get("remotes", []) if remote_id is not None and r["id"] != remote_id]
+            return {"revoked": remote_id}
+
+        self._change_state(trainer, code, change, "remote", public=False)
+
+    def remotes(self, trainer, code: str) -> list[dict]:
+        session = self.session(code)
+        self._require_trainer(trainer, session)
+        return [{"id": r["id"], "paired_at": r["paired_at"]} for r in session["state"].get("remotes", [])]
+
+    @staticmethod
+    def _remote_allowed(session: dict, credential: Any) -> bool:
+        if not isinstance(credential, str) or "." not in credential:
+            return False
+        remote_id, _, secret = credential.partition(".")
+        digest = codes.token_hash(secret)
+        return any(
+            str(r["id"]) == remote_id and hmac.compare_digest(r["hash"], digest)
+            for r in session["state"].get("remotes", [])
+        )
+
+    def remote_view(self, code: str, credential: str) -> dict:
+        """What the trainer's phone shows: the step, answers and reveal state, timer, counts, the script's next line."""
+        with self.store.read() as conn:
+            session = _row(
+                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
+            )
+            if session is None:
+                raise NotFound("core.error_unknown_code")
+            if not self._remote_allowed(session, credential):
+                raise Forbidden("core.error_not_trainer")
+            state = session["state"]
+            activity = state.get("activity")
+            return {
+                "code": session["code"],
+                "lang": session["lang"],
+                "closed": session["closed_at"] is not None,
+                "seq": session["event_seq"],
+                "activity": activity,
+                "open": bool(state.get("open")),
+                "revealed": bool(activity) and activity in state.get("revealed", []),
+                "timer": state.get("timer"),
+                "join": bool(state.get("stage", {}).get("join", True)),
+                "console": state.get("data", {}).get("console", {}),
+                "counts": self._counts(conn, session),
+                "now": time.time(),
+            }
+
+    REMOTE_ACTIONS = ("next", "previous", "input", "reveal", "timer", "join")
+
+    def remote_action(self, code: str, credential: str, action: str, value: Any = None) -> None:
+        """One action from a paired phone, checked against the session's remote credentials.
+
+        ``next``/``previous`` are asked of the console (it knows the workshop's steps);
+        answers, reveal, timer and join strip change the session here.
+        """
+        if action not in self.REMOTE_ACTIONS:
+            raise Invalid("core.error_invalid", field="action")
+        if action == "timer" and value and (not isinstance(value, int) or not 0 < value <= 3 * 3600):
+            raise Invalid("core.error_invalid", field="seconds")
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            if not self._remote_allowed(session, credential):
+                raise Forbidden("core.error_not_trainer")
+            if session["closed_at"] is not None:
+                raise Conflict("core.error_session_closed")
+            state = copy.deepcopy(session["state"])
+            activity = state.get("activity")
+            if action in ("next", "previous"):
+                event, data, public = "nav", {"step": 1 if action == "next" else -1}, False
+            elif action == "input":
+                state["open"] = bool(value)
+                event, data, public = "input", {"open": bool(value)}, True
+            elif action == "reveal":
+                if not activity:
+                    raise Conflict("core.error_invalid", field="activity")
+                shown = [a for a in state["revealed"] if a != activity]
+                state["revealed"] = shown + ([activity] if value else [])
+                event, data, public = "reveal", {"activity": activity, "revealed": bool(value)}, True
+            elif action == "timer":
+                state["timer"] = {"ends_at": time.time() + value, "seconds": value} if value else None
+                event, data, public = "timer", state["timer"] or {}, True
+            else:
+                state["stage"] = {"join": bool(value)}
+                event, data, public = "stage", {"join": bool(value)}, True
+            conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(state=state))
+            self._append_events(conn, session, [(event, data, public)])
+
+
+#: Kinds the stage shows as answers arrive; every other kind waits for the trainer's reveal.
+LIVE_ON_STAGE = frozenset({"ideas"})
+
+
+def _stage_results(results: dict, show_names: bool) -> dict:
+    """Results as the stage shows them: no hidden or merged card, names only when the trainer shows them."""
+    out = copy.deepcopy(results)
+    if "cards" in out:
+        out["cards"] = [c for c in out["cards"] if c.get("status") == "visible" and not c.get("merged_into")]
+        out.pop("duplicates", None)
+    for row in out.get("cards", []) + out.get("learners", []):
+        if not show_names:
+            row.pop("author", None)
+            row.pop("name", None)
+    return out
+

@@ -34,8 +34,12 @@ class SessionFeed:
                 events = await self.hub.run_sync(self.hub.engine.events_since, self.session_id, self.seq)
                 if events:
                     self.seq = events[-1]["seq"]
+                    # A phone shows only public events: a batch of joins or of votes under
+                    # wraps wakes the trainer's and the stage's pages, not three thousand phones.
+                    public = any(e["public"] for e in events)
                     for queue in list(self.listeners):
-                        queue.put_nowait(events)
+                        if public or not queue.public_only:
+                            queue.put_nowait(events)
             except Exception:  # keep polling: a passing store error must not stop live updates
                 log.exception("feed poll failed for session %s", self.session_id)
             await asyncio.sleep(interval)
@@ -72,13 +76,14 @@ class FeedHub:
             except Exception:  # a missed 'connected' mark is harmless; keep the task alive
                 log.exception("could not note %d live pages", len(ids))
 
-    async def subscribe(self, session_id: int) -> asyncio.Queue:
+    async def subscribe(self, session_id: int, *, public_only: bool = False) -> asyncio.Queue:
         """A queue that receives the session's new events until :meth:`unsubscribe`.
 
         The feed is registered before the first await, so concurrent first subscribers
         share one feed (and one poller) instead of each making one that outlives them.
         """
         queue: asyncio.Queue = asyncio.Queue()
+        queue.public_only = public_only  # woken only by batches holding a public event
         feed = self.feeds.get(session_id)
         if feed is None:
             feed = self.feeds[session_id] = SessionFeed(self, session_id)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
 from widgets.core.i18n import Translator
+from widgets.ui.templating import close_all, render
 
 
 class CardWall(w.VBox):
@@ -24,50 +23,83 @@ class CardWall(w.VBox):
         self.moderation = w.VBox()
         self.suggestions = w.VBox()
         self.summary = w.HTML()
+        self._title = w.HTML(render("board_suggestions.html", t=self.t))
+        # Rows are kept and updated in place: a refresh makes no widget for a row it already has
+        # and closes the rows it drops (else every refresh leaves dozens of live widgets behind).
+        self._merge_rows: dict[tuple, w.HBox] = {}
+        self._card_rows: dict[int, w.HBox] = {}
         super().__init__([self.summary, self.wall, self.suggestions, self.moderation])
 
     def update(self, results: dict) -> None:
         cards = results.get("cards", [])
         by_id = {c["id"]: c for c in cards}
         visible = [c for c in cards if c["status"] == "visible" and not c["merged_into"]]
-        merged = {}
+        merged: dict[int, int] = {}
         for card in cards:
             if card["merged_into"]:
-                merged.setdefault(card["merged_into"], []).append(card)
-        self.summary.value = f'<p class="elan-counts">{len(visible)} · {html.escape(self.t("core.participants_count", n=results.get("authors", 0)))}</p>'
-        tiles = []
-        for card in visible:
-            extra = f' <span class="elan-muted">+{len(merged[card["id"]])}</span>' if card["id"] in merged else ""
-            author = f'<br><small class="elan-muted">{html.escape(card["author"])}</small>' if card.get("author") else ""
-            tiles.append(f'<div class="elan-card" data-card="{card["id"]}">{html.escape(card["text"])}{extra}{author}</div>')
-        self.wall.value = f'<div class="elan-wall">{"".join(tiles)}</div>'
+                merged[card["merged_into"]] = merged.get(card["merged_into"], 0) + 1
+        _set(
+            self.summary,
+            render("board_summary.html", t=self.t, visible=len(visible), authors=results.get("authors", 0)),
+        )
+        _set(self.wall, render("board_wall.html", cards=visible, merged=merged))
 
-        rows = []
-        for group in results.get("duplicates", []):
-            texts = " = ".join(f"« {by_id[i]['text']} »" for i in group if i in by_id)
+        groups = [tuple(group) for group in results.get("duplicates", [])]
+        rows = [
+            self._merge_row(group, " = ".join(f"« {by_id[i]['text']} »" for i in group if i in by_id))
+            for group in groups
+        ]
+        self._drop(self._merge_rows, set(groups))
+        _set_children(self.suggestions, [self._title] + rows if rows else [])
+
+        shown = [card for card in cards if not card["merged_into"]]
+        controls = [self._card_row(card) for card in shown]
+        self._drop(self._card_rows, {card["id"] for card in shown})
+        _set_children(self.moderation, controls)
+
+    def _merge_row(self, group: tuple, texts: str) -> w.HBox:
+        row = self._merge_rows.get(group)
+        if row is None:
             button = w.Button(description=self.t("core.merge"), layout=w.Layout(width="auto"))
             button.on_click(lambda _, g=list(group): self.dash._act(self.dash.engine.merge, g[1:], g[0]))
-            rows.append(w.HBox([button, w.Label(texts)]))
-        self.suggestions.children = (
-            [w.HTML(f"<h3>{html.escape(self.t('core.merge_suggestions'))}</h3>")] + rows if rows else []
-        )
+            row = self._merge_rows[group] = w.HBox([button, w.Label()])
+        _set(row.children[1], texts)
+        return row
 
-        controls = []
-        for card in cards:
-            if card["merged_into"]:
-                continue
-            hidden = card["status"] == "hidden"
-            button = w.Button(
-                description=self.t("core.show_card" if hidden else "core.hide_card"),
-                layout=w.Layout(width="110px"),
-            )
+    def _card_row(self, card: dict) -> w.HBox:
+        row = self._card_rows.get(card["id"])
+        if row is None:
+            button = w.Button(layout=w.Layout(width="110px"))
+            label = w.Label(layout=w.Layout(width="auto"))
+            row = self._card_rows[card["id"]] = w.HBox([button, label])
+            row._elan_hidden = False
             button.on_click(
-                lambda _, c=card["id"], h=hidden: self.dash._act(
-                    self.dash.engine.set_item_status, c, "visible" if h else "hidden"
+                lambda _, r=row, c=card["id"]: self.dash._act(
+                    self.dash.engine.set_item_status, c, "visible" if r._elan_hidden else "hidden"
                 )
             )
-            label = w.Label(card["text"], layout=w.Layout(width="auto"))
-            if hidden:
-                label.add_class("elan-muted")
-            controls.append(w.HBox([button, label]))
-        self.moderation.children = controls
+        button, label = row.children
+        row._elan_hidden = card["status"] == "hidden"
+        _set(button, self.t("core.show_card" if row._elan_hidden else "core.hide_card"), "description")
+        _set(label, card["text"])
+        if row._elan_hidden:
+            label.add_class("elan-muted")
+        else:
+            label.remove_class("elan-muted")
+        return row
+
+    @staticmethod
+    def _drop(rows: dict, keep: set) -> None:
+        for key in [k for k in rows if k not in keep]:
+            close_all(rows.pop(key))
+
+
+def _set(widget: w.Widget, value: str, name: str = "value") -> None:
+    """Change a trait only when it differs (an equal value would still be sent to the browser)."""
+    if getattr(widget, name) != value:
+        setattr(widget, name, value)
+
+
+def _set_children(box: w.Box, children: list) -> None:
+    if list(box.children) != children:
+        box.children = children

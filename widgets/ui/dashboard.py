@@ -12,30 +12,68 @@ True
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-from typing import Any, Callable
+import time
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as w
 
 from widgets import content
+from widgets.core import qr
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.ui import practices
-from widgets.ui.join_panel import JoinPanel
 from widgets.ui.phase import Phase
+from widgets.ui.script import Script
+from widgets.ui.templating import render
 from widgets.ui.trainer import Viewer, current
+
+log = logging.getLogger("elan.dashboard")
+#: Seconds between two reads of the counts when nothing happens ('connected' and time change without events).
+COUNTS_EVERY = 10
+
 
 __all__ = ["Dashboard", "Phase"]
 
-log = logging.getLogger("elan.dashboard")
+
+def _button(description: str, *, cls: str = "", style: str = "", tooltip: str = "") -> w.Button:
+    button = w.Button(
+        description=description, button_style=style, tooltip=tooltip or description, layout=w.Layout(width="auto")
+    )
+    button.add_class("elan-button")
+    if cls:
+        button.add_class(cls)
+    return button
+
+
+def _group(title: str, *children: w.Widget) -> w.VBox:
+    box = w.VBox([w.HTML(render("console_group.html", title=title)), w.HBox(list(children))])
+    box.add_class("elan-group")
+    return box
+
+
+def _show(widget: w.Widget, visible: bool) -> None:
+    widget.layout.display = None if visible else "none"
 
 
 class Dashboard(w.VBox):
-    """The trainer's view of a workshop session."""
+    """The trainer's console for a workshop session (the room sees the stage, never this).
 
-    def __init__(self, workshop: str, phases: list[Phase], *, lang: str | None = None,
-                 viewer: Viewer | None = None, title: dict | None = None):
+    Controls come in groups and are enabled only when they mean something; starting
+    a new session while one runs and ending a session ask to confirm; an ended
+    session can be reopened. The step's script comes from the facilitator guide.
+    """
+
+    def __init__(
+        self,
+        workshop: str,
+        phases: list[Phase],
+        *,
+        lang: str | None = None,
+        viewer: Viewer | None = None,
+        title: dict | None = None,
+    ):
         self.viewer = viewer or current(lang)
         self.lang = self.viewer.lang
         self.t = Translator(self.lang)
@@ -48,63 +86,132 @@ class Dashboard(w.VBox):
         self.index = 0
         self.code: str | None = None
         self.session: dict | None = None
+        self.counts = {"joined": 0, "connected": 0, "answered": 0}
         self.seq = 0
         self.widgets_by_phase: dict[str, w.Widget] = {}
         self.data: dict[str, Any] = {}  # what phases keep between redraws
+        self.script = Script.load(workshop, self.lang)
         self._task: asyncio.Task | None = None
+        self._pending: Callable | None = None
+        self._step_started = time.time()
+        self._remote_url = ""
+        self._redrawing = False
 
         t = self.t
-        self.heading = w.HTML(f'<h1 class="elan-title">{html.escape(content.text(title, self.lang)) if title else ""}</h1>')
-        self.join_panel = JoinPanel(self.lang)
+        self.heading = w.HTML(render("console_heading.html", title=content.text(title, self.lang) if title else ""))
+        self.status = w.HTML()
         self.message = w.HTML()
         self.phase_title = w.HTML()
-        self.prev_button = w.Button(description="◀", tooltip=t("core.previous"), layout=w.Layout(width="60px"))
-        self.next_button = w.Button(description="▶", tooltip=t("core.next"), layout=w.Layout(width="60px"))
-        self.phase_picker = w.Dropdown(options=[(content.text(p.title, self.lang), i) for i, p in enumerate(self.phases)],
-                                       description=t("core.phase"))
-        self.input_toggle = w.ToggleButton(description=t("core.open_input"), value=True)
-        self.reveal_toggle = w.ToggleButton(description=t("core.reveal"), value=False)
-        self.minutes = w.BoundedIntText(value=5, min=1, max=180, description=t("core.timer"), layout=w.Layout(width="170px"))
-        self.timer_start = w.Button(description=t("core.start_timer"))
-        self.timer_stop = w.Button(description=t("core.stop_timer"))
-        self.timer_view = w.HTML()
-        # The whole label, never "Afficher les prénoms à l’éc…": no fixed description width, no indent.
-        self.names_box = w.Checkbox(description=t("core.show_names"), value=False, indent=False,
-                                    style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+
+        # Confirmation bar (dangerous actions wait here for a second click).
+        self.confirm_text = w.HTML()
+        self.confirm_yes = _button(t("console.confirm"), cls="elan-confirm-yes", style="danger")
+        self.confirm_no = _button(t("console.cancel"), cls="elan-confirm-no")
+        self.confirm_bar = w.HBox([self.confirm_text, self.confirm_yes, self.confirm_no])
+        self.confirm_bar.add_class("elan-confirm")
+        _show(self.confirm_bar, False)
+
+        # Session
+        self.start_button = _button(t("core.start_session"), cls="elan-start", style="primary")
+        self.new_button = _button(t("console.new_session"), cls="elan-new")
+        self.close_button = _button(t("console.end_session"), cls="elan-end", style="danger")
+        self.reopen_button = _button(t("console.reopen_session"), cls="elan-reopen", style="primary")
         self.exports = w.HTML()
-        auto = w.Layout(width="auto")
-        self.start_button = w.Button(description=t("core.start_session"), button_style="primary", layout=auto)
-        self.close_button = w.Button(description=t("core.close_session"), button_style="danger", layout=auto)
-        self.join_toggle = w.ToggleButton(description=t("core.join_screen"), value=True, layout=auto)
-        for widget in (self.input_toggle, self.reveal_toggle, self.timer_start, self.timer_stop):
-            widget.layout = w.Layout(width="auto")
+        # Step
+        self.prev_button = _button("◀", cls="elan-k-prev", tooltip=t("core.previous"))
+        self.next_button = _button("▶", cls="elan-k-next", tooltip=t("core.next"))
+        self.phase_picker = w.Dropdown(
+            options=[(content.text(p.title, self.lang), i) for i, p in enumerate(self.phases)],
+            description=t("core.phase"),
+            layout=w.Layout(width="auto"),
+        )
+        # Answers
+        self.input_toggle = w.ToggleButton(description=t("core.open_input"), value=False, layout=w.Layout(width="auto"))
+        self.input_toggle.add_class("elan-k-input")
+        self.reveal_toggle = w.ToggleButton(description=t("core.reveal"), value=False, layout=w.Layout(width="auto"))
+        self.reveal_toggle.add_class("elan-k-reveal")
+        # Timer
+        self.minutes = w.BoundedIntText(
+            value=5, min=1, max=180, description=t("core.timer"), layout=w.Layout(width="170px")
+        )
+        self.timer_button = _button(t("core.start_timer"), cls="elan-k-timer")
+        self.timer_view = w.HTML()
+        # Stage
+        self.join_toggle = w.ToggleButton(
+            description=t("console.join_strip"), value=True, layout=w.Layout(width="auto")
+        )
+        self.join_toggle.add_class("elan-k-join")
+        self.names_box = w.Checkbox(
+            description=t("core.show_names"),
+            value=False,
+            indent=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="auto"),
+        )
+        self.present_button = _button(t("console.present"), cls="elan-k-present")
+        self.stage_links = w.HTML()
+        # Phone remote
+        self.pair_button = _button(t("console.pair_remote"), cls="elan-pair")
+        self.revoke_button = _button(t("console.revoke_remote"), cls="elan-revoke")
+        self.remote_view = w.HTML()
+        for widget in (self.input_toggle, self.reveal_toggle, self.join_toggle):
+            widget.add_class("elan-button")
+
+        self.script_view = w.HTML()
+        self.script_view.add_class("elan-script")
+        self.preview = w.HTML()
+        self.preview.add_class("elan-preview")
+        self.shortcuts = w.HTML(render("console_shortcuts.html", t=t))
         self.body = w.VBox()
 
+        self.confirm_yes.on_click(self._confirmed)
+        self.confirm_no.on_click(lambda _: self._ask(None))
+        self.start_button.on_click(lambda _: self.start_session())
+        self.new_button.on_click(lambda _: self._ask_new())
+        self.close_button.on_click(lambda _: self._ask_close())
+        self.reopen_button.on_click(lambda _: self._act(self.engine.reopen_session))
         self.prev_button.on_click(lambda _: self.go(self.index - 1))
         self.next_button.on_click(lambda _: self.go(self.index + 1))
         self.phase_picker.observe(self._on_pick, names="value")
         self.input_toggle.observe(self._on_input, names="value")
         self.reveal_toggle.observe(self._on_reveal, names="value")
-        self.timer_start.on_click(lambda _: self._act(self.engine.start_timer, self.minutes.value * 60))
-        self.timer_stop.on_click(lambda _: self._act(self.engine.stop_timer))
-        self.names_box.observe(lambda ch: self._act(self.engine.set_option, "show_names", ch["new"]), names="value")
-        self.start_button.on_click(lambda _: self.start_session())
-        self.join_toggle.observe(lambda ch: self.join_panel.set_large(ch["new"]), names="value")
-        self.close_button.on_click(lambda _: self._close())
+        self.timer_button.on_click(lambda _: self._toggle_timer())
+        self.join_toggle.observe(self._on_join, names="value")
+        self.names_box.observe(self._on_names, names="value")
+        self.pair_button.on_click(lambda _: self._pair())
+        self.revoke_button.on_click(lambda _: self._revoke())
 
-        controls = w.HBox([self.prev_button, self.phase_picker, self.next_button, self.input_toggle, self.reveal_toggle],
-                          layout=w.Layout(flex_flow="row wrap"))
-        timer = w.HBox([self.minutes, self.timer_start, self.timer_stop, self.timer_view, self.names_box],
-                       layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        session_bar = w.HBox([self.start_button, self.join_toggle, self.close_button, self.exports],
-                             layout=w.Layout(flex_flow="row wrap"))
-        super().__init__([self.heading, self.join_panel, session_bar, controls, timer, self.message, self.phase_title, self.body])
+        groups = w.HBox(
+            [
+                _group(
+                    t("console.group_session"),
+                    self.start_button,
+                    self.new_button,
+                    self.reopen_button,
+                    self.close_button,
+                ),
+                _group(t("console.group_step"), self.prev_button, self.phase_picker, self.next_button),
+                _group(t("console.group_answers"), self.input_toggle, self.reveal_toggle),
+                _group(t("console.group_timer"), self.minutes, self.timer_button, self.timer_view),
+                _group(t("console.group_stage"), self.join_toggle, self.present_button, self.names_box),
+                _group(t("console.group_remote"), self.pair_button, self.revoke_button),
+            ]
+        )
+        groups.add_class("elan-groups")
+        side = w.VBox([self.preview, self.stage_links, self.remote_view, self.exports])
+        side.add_class("elan-side")
+        main = w.VBox([groups, self.confirm_bar, self.message, self.script_view])
+        main.add_class("elan-main")
+        top = w.HBox([main, side])
+        top.add_class("elan-top")
+        super().__init__([self.heading, self.status, top, self.phase_title, self.body, self.shortcuts])
+        self.add_class("elan-console")
         self.resume_or_start()
 
     # --- session -------------------------------------------------------------------
 
     def resume_or_start(self) -> None:
-        """Resume the trainer's open session of this workshop (after a restart), else start one."""
+        """Resume the trainer's open session of this workshop (after a restart), else wait for a start."""
         if self.viewer.demo:
             self.start_session()
             for phase in self.phases:
@@ -115,7 +222,7 @@ class Dashboard(w.VBox):
         if self.viewer.code:
             try:
                 found = self.engine.session(self.viewer.code)
-                if self.trainer.may_drive(found) and found["closed_at"] is None:
+                if self.trainer.may_drive(found):
                     sessions = [found]
             except EngineError:
                 sessions = []
@@ -123,7 +230,6 @@ class Dashboard(w.VBox):
         if sessions:
             self.attach(sessions[0]["code"])
         else:
-            self.join_panel.show(None, None)
             self.show_phase()
 
     def start_session(self) -> None:
@@ -135,32 +241,55 @@ class Dashboard(w.VBox):
 
     def attach(self, code: str) -> None:
         self.code = code
-        self.session = self.engine.session(code)
-        self.seq = self.session["event_seq"]
+        self._reload()
         phase_id = self.session["state"].get("phase")
         ids = [p.id for p in self.phases]
         self.index = ids.index(phase_id) if phase_id in ids else 0
-        self.join_panel.show(code, self.viewer.join_url(code))
-        self._sync_controls()
-        if self.session["state"].get("activity") is None and not self.viewer.demo:
+        self._remote_url = ""
+        if self.session["state"].get("activity") is None and self.session["closed_at"] is None and not self.viewer.demo:
             # A session made elsewhere (the API, another tool) has nothing open yet:
             # open this step for the phones instead of leaving them waiting.
             self.go(self.index, force=True)
         if not self.viewer.demo:
-            base = self.viewer.base_url + f"elan/api/s/{code}/export"
-            links = " · ".join(
-                f'<a href="{html.escape(base)}.{fmt}" target="_blank" download>{html.escape(self.t(label))}</a>'
-                for fmt, label in (("csv", "core.export_csv"), ("xlsx", "core.export_xlsx"), ("html", "core.export_html"))
+            base = self.viewer.base_url
+            self.exports.value = render(
+                "console_exports.html",
+                t=self.t,
+                base=base + f"elan/api/s/{code}/export",
             )
-            self.exports.value = f'<span class="elan-big">{html.escape(self.t("core.export"))} {links}</span>'
+            self.stage_links.value = render("console_stage_links.html", t=self.t, stage=base + f"stage/{code}")
+            self.preview.value = render("console_preview.html", t=self.t, stage=base + f"stage/{code}")
             self._start_polling()
+        else:
+            self.preview.value = render("console_preview.html", t=self.t, stage="")
         self.show_phase()
 
-    def _close(self) -> None:
-        if self.code:
-            self._act(self.engine.close_session)
-            self.code = None
-            self.join_panel.show(None, None)
+    def _ask(self, text: str | None, action: Callable | None = None) -> None:
+        self._pending = action
+        self.confirm_text.value = render("console_confirm.html", text=text or "")
+        _show(self.confirm_bar, bool(text))
+
+    def _confirmed(self, _=None) -> None:
+        action, self._pending = self._pending, None
+        self._ask(None)
+        if action:
+            action()
+
+    def _ask_new(self) -> None:
+        if self.session and self.session["closed_at"] is None:
+            self._ask(self.t("console.confirm_new", code=self.code, n=self.counts["joined"]), self._new_session)
+        else:
+            self.start_session()
+
+    def _new_session(self) -> None:
+        self._run(self.engine.close_session)
+        self.start_session()
+
+    def _ask_close(self) -> None:
+        self._ask(
+            self.t("console.confirm_end", code=self.code, n=self.counts["joined"]),
+            lambda: self._act(self.engine.close_session),
+        )
 
     # --- phases --------------------------------------------------------------------
 
@@ -173,75 +302,173 @@ class Dashboard(w.VBox):
         if index == self.index and not force:
             return
         self.index = index
-        if self.code:
+        self._step_started = time.time()
+        if self.code and self.session and self.session["closed_at"] is None:
             spec = self.phase.spec(self)
-            if spec is not None:
-                self._act(self.engine.open_activity, spec, phase=self.phase.id, open=self.phase.open)
+            if spec is None:
+                spec = {"kind": "info", "id": self.phase.id, "title": self.phase.title}
+                opened = False
             else:
-                self._act(self.engine.open_activity, {"kind": "info", "id": self.phase.id,
-                                                       "title": self.phase.title}, phase=self.phase.id, open=False)
+                opened = self.phase.open
+            # A step already revealed comes back with its answers closed (the engine sees to it).
+            if self._run(self.engine.show_step, spec, phase=self.phase.id, open=opened):
+                self._run(self.engine.set_data, "console", self._console_note(), public=False)
+            self._reload()
         self.show_phase()
+
+    def _console_note(self) -> dict:
+        """What the phone remote shows of the console: the step and the script's next line."""
+        step = self.script.step(self.guide_step())
+        return {
+            "index": self.index + 1,
+            "total": len(self.phases),
+            "title": content.text(self.phase.title, self.lang),
+            "line": step.next_line() if step else "",
+        }
+
+    def guide_step(self) -> int:
+        return self.phase.guide or min(self.index + 1, len(self.script.steps))
 
     def show_phase(self) -> None:
         phase = self.phase
         self.phase_picker.unobserve(self._on_pick, names="value")
         self.phase_picker.value = self.index
         self.phase_picker.observe(self._on_pick, names="value")
-        self.join_toggle.value = self.index == 0
-        self.phase_title.value = f'<h2 class="elan-title">{html.escape(content.text(phase.title, self.lang))}</h2>'
+        self.phase_title.value = render("console_phase.html", title=content.text(phase.title, self.lang))
         if phase.id not in self.widgets_by_phase:
             self.widgets_by_phase[phase.id] = phase.build(self)
         self.body.children = [self.widgets_by_phase[phase.id]]
+        self._draw_script()
         self._sync_controls()
         self.refresh()
 
     def refresh(self) -> None:
+        """Redraw the step and the counts from the session row last read (no read of its own)."""
+        self._redrawing = True
         try:
             self.phase.refresh(self)
-            if self.code:
-                counts = self.engine.counts(self.code)
-                self.join_panel.counts(counts["joined"], counts["connected"], counts["answered"])
+            self._draw_status()
         except Exception as exc:  # a dashboard must keep running; say what failed
             log.exception("refresh failed")
-            self.message.value = f'<p class="elan-error">{html.escape(str(exc))}</p>'
+            self.message.value = render("console_error.html", text=str(exc))
+        finally:
+            self._redrawing = False
 
-    # --- controls ----------------------------------------------------------------------
+    def _draw_script(self) -> None:
+        number = self.guide_step()
+        step = self.script.step(number)
+        last = number == len(self.script.steps)
+        self.script_view.value = render(
+            "console_script.html",
+            t=self.t,
+            step=step,
+            number=number,
+            total=len(self.script.steps),
+            debrief=self.script.debrief_html if last else "",
+        )
+
+    def _draw_status(self) -> None:
+        session = self.session
+        step = self.script.step(self.guide_step())
+        spent_step = int((time.time() - self._step_started) // 60)
+        spent_all = int((time.time() - session["created_at"]) // 60) if session else 0
+        state = "none" if not session else ("ended" if session["closed_at"] is not None else "running")
+        self.status.value = render(
+            "console_status.html",
+            t=self.t,
+            code=self.code,
+            state=state,
+            counts=self.counts,
+            step_minutes=spent_step,
+            step_plan=step.minutes if step else None,
+            all_minutes=spent_all,
+            all_plan=self.script.planned_minutes or None,
+            demo=self.viewer.demo,
+        )
+
+    # --- what phases read --------------------------------------------------------------
 
     def activity_id(self) -> str | None:
         return self.session["state"].get("activity") if self.session else None
 
+    def _row(self) -> dict | None:
+        """The session row: during a redraw the one read for it, otherwise a fresh read (another kernel may write)."""
+        if not self.code:
+            return None
+        if self._redrawing and self.session:
+            return self.session
+        return self.engine.session(self.code)
+
     def results(self, activity: str | None = None) -> dict:
-        return self.engine.results(self.code, activity) if self.code else {}
+        session = self._row()
+        return self.engine.results_in(session, activity) if session else {}
 
     def is_revealed(self, activity: str) -> bool:
-        return bool(self.code) and activity in self.engine.session(self.code)["state"].get("revealed", [])
+        session = self._row()
+        return bool(session) and activity in session["state"].get("revealed", [])
 
     def stored(self) -> dict:
-        """The trainer's decisions kept in the session (read from the store: another kernel may have written)."""
-        return self.engine.session(self.code)["state"].get("data", {}) if self.code else {}
+        """The trainer's decisions kept in the session."""
+        session = self._row()
+        return session["state"].get("data", {}) if session else {}
 
     def keep(self, key: str, value: Any) -> None:
         """Keep a trainer's decision in the session, so a restarted kernel resumes with it."""
         if self.stored().get(key) != value:
             self._act(self.engine.set_data, key, value)
 
+    # --- controls ----------------------------------------------------------------------
+
     def _sync_controls(self) -> None:
-        if not self.session:
-            return
-        state = self.session["state"]
+        session = self.session
+        running = bool(session) and session["closed_at"] is None
+        ended = bool(session) and session["closed_at"] is not None
+        _show(self.start_button, not session)
+        _show(self.new_button, bool(session))
+        _show(self.close_button, running)
+        _show(self.reopen_button, ended)
+        self.prev_button.disabled = self.index == 0
+        self.next_button.disabled = self.index == len(self.phases) - 1
+        state = session["state"] if session else {}
+        spec = state.get("specs", {}).get(state.get("activity")) if state.get("activity") else None
+        answerable = running and spec is not None and spec.get("kind") != "info"
+        for widget in (self.input_toggle, self.reveal_toggle):
+            widget.disabled = not answerable
+        for widget in (
+            self.minutes,
+            self.timer_button,
+            self.join_toggle,
+            self.names_box,
+            self.pair_button,
+            self.present_button,
+        ):
+            widget.disabled = not running
+        self.revoke_button.disabled = not (running and state.get("remotes"))
+        revealed = bool(spec) and spec["id"] in state.get("revealed", [])
         for toggle, handler, value in (
             (self.input_toggle, self._on_input, bool(state.get("open"))),
-            (self.reveal_toggle, self._on_reveal, state.get("activity") in state.get("revealed", [])),
+            (self.reveal_toggle, self._on_reveal, revealed),
+            (self.join_toggle, self._on_join, bool(state.get("stage", {}).get("join", True))),
+            (self.names_box, self._on_names, bool(state.get("show_names"))),
         ):
             toggle.unobserve(handler, names="value")
             toggle.value = value
             toggle.observe(handler, names="value")
-        self.input_toggle.description = self.t("core.close_input" if state.get("open") else "core.open_input")
-        self.reveal_toggle.description = self.t("core.hide_results" if self.reveal_toggle.value else "core.reveal")
+        self.input_toggle.description = self.t("core.close_input" if self.input_toggle.value else "core.open_input")
+        self.reveal_toggle.description = self.t("core.hide_results" if revealed else "core.reveal")
+        self.join_toggle.description = self.t("console.hide_join" if self.join_toggle.value else "console.join_strip")
         timer = state.get("timer")
-        self.timer_view.value = (
-            f'<span class="elan-timer" data-ends="{timer["ends_at"]}">{timer["seconds"] // 60}:{timer["seconds"] % 60:02d}</span>'
-            if timer else ""
+        running_timer = bool(timer) and timer["ends_at"] > time.time()
+        self.timer_button.description = self.t("core.stop_timer" if running_timer else "core.start_timer")
+        self.timer_view.value = render("console_timer.html", timer=timer)
+        if not state.get("remotes"):
+            self._remote_url = ""
+        self.remote_view.value = render(
+            "console_remote.html",
+            t=self.t,
+            url=self._remote_url,
+            qr=qr.svg(self._remote_url) if self._remote_url else "",
+            paired=len(state.get("remotes", [])),
         )
 
     def _on_pick(self, change) -> None:
@@ -255,20 +482,57 @@ class Dashboard(w.VBox):
         if activity:
             self._act(self.engine.reveal, activity, change["new"])
 
-    def _act(self, method, *args, **kwargs):
-        """Run a trainer action on this session; the engine checks the trainer's right to it."""
+    def _on_join(self, change) -> None:
+        self._act(self.engine.set_stage, join=change["new"])
+
+    def _on_names(self, change) -> None:
+        self._act(self.engine.set_option, "show_names", change["new"])
+
+    def _toggle_timer(self) -> None:
+        timer = self.session["state"].get("timer") if self.session else None
+        if timer and timer["ends_at"] > time.time():
+            self._act(self.engine.stop_timer)
+        else:
+            self._act(self.engine.start_timer, self.minutes.value * 60)
+
+    def _pair(self) -> None:
+        credential = self._run(self.engine.pair_remote)
+        if credential:
+            self._remote_url = self.viewer.remote_url(self.code, credential)
+        self._reload()
+        self._sync_controls()
+
+    def _revoke(self) -> None:
+        self._remote_url = ""
+        self._act(self.engine.revoke_remote)
+
+    def _run(self, method, *args, **kwargs):
+        """Run a trainer action on this session (the engine checks the trainer's right to it); no redraw."""
         if not self.code:
             return None
         try:
             result = method(self.trainer, self.code, *args, **kwargs)
             self.message.value = ""
+            return True if result is None else result
         except EngineError as exc:
-            self.message.value = f'<p class="elan-error">{html.escape(self.t(exc.key, **exc.values))}</p>'
+            self.message.value = render("console_error.html", text=self.t(exc.key, **exc.values))
             return None
-        self.session = self.engine.session(self.code)
-        self._sync_controls()
-        self.refresh()
+
+    def _act(self, method, *args, **kwargs):
+        """Run a trainer action, then redraw once (the poller will not redraw it again)."""
+        result = self._run(method, *args, **kwargs)
+        if self.code:
+            self._reload()
+            self._sync_controls()
+            self.refresh()
         return result
+
+    def _reload(self) -> None:
+        """One read of the session and its counts; the seen event number follows it."""
+        view = self.engine.console_view(self.trainer, self.code)
+        self.session = view["session"]
+        self.counts = view["counts"]
+        self.seq = self.session["event_seq"]
 
     # --- live updates ---------------------------------------------------------------
 
@@ -283,14 +547,28 @@ class Dashboard(w.VBox):
 
     async def _poll(self) -> None:
         interval = self.engine.settings.feed_interval_ms / 1000
+        counted = time.monotonic()
         while self.code:
             try:
-                session = self.engine.session(self.code)
-                if session["event_seq"] != self.seq:
-                    self.seq = session["event_seq"]
-                    self.session = session
-                    self._sync_controls()
-                    self.refresh()
+                seq = self.engine.last_seq(self.session["id"])
+                if seq != self.seq:
+                    steps = [
+                        e["data"].get("step", 0)
+                        for e in self.engine.events_since(self.session["id"], self.seq)
+                        if e["kind"] == "nav"
+                    ]
+                    self._reload()
+                    if steps:  # the phone remote asked for the next or previous step
+                        self.go(self.index + sum(steps))
+                    else:
+                        self._sync_controls()
+                        self.refresh()
+                    counted = time.monotonic()
+                elif time.monotonic() - counted > COUNTS_EVERY:
+                    # 'connected' and the time against plan change without events.
+                    self._reload()
+                    self._draw_status()
+                    counted = time.monotonic()
             except Exception:  # an exception would end the task silently: log it and go on
                 log.exception("live update failed")
             await asyncio.sleep(interval)

@@ -17,15 +17,18 @@ class Phase:
     ``title`` is a ``{fr, en}`` map; ``spec(dash)`` returns the activity participants
     see (or None: they wait); ``build(dash)`` returns the trainer's widget for this
     step; ``refresh(dash)`` redraws it from the store; ``demo(dash)`` fills sample
-    answers in demo mode.
+    answers in demo mode. ``guide`` is the number of the facilitator guide's script
+    step this phase belongs to (by default, the phase's own position).
     """
 
     def __init__(self, id: str, title: dict, *, spec: Callable | None = None, build: Callable | None = None,
-                 refresh: Callable | None = None, demo: Callable | None = None, open: bool = True):
+                 refresh: Callable | None = None, demo: Callable | None = None, open: bool = True,
+                 guide: int | None = None):
         self.id = id
         self.title = title
         self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo
         self.open = open
+        self.guide = guide
 
     def spec(self, dash: Dashboard) -> dict | None:
         return self._spec(dash) if self._spec else None

@@ -32,6 +32,10 @@ class Viewer:
     def join_url(self, code: str) -> str:
         return self.public_url.rstrip("/") + self.base_url + "join/" + code
 
+    def remote_url(self, code: str, credential: str) -> str:
+        """The phone remote's address; the credential rides in the fragment, never sent to a server or a log."""
+        return self.public_url.rstrip("/") + self.base_url + "remote/" + code + "#" + credential
+
     def trainer_query(self) -> str:
         """Nothing: links reach the server with the trainer's cookie, never with the key in them."""
         return ""

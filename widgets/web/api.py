@@ -352,7 +352,7 @@ class FeedApi(ApiHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Accel-Buffering", "no")  # nginx must not buffer the stream
-        queue = await self.ctx.hub.subscribe(session["id"])
+        queue = await self.ctx.hub.subscribe(session["id"], public_only=not trainer_view)
         self._closed = False
         if participant_id:
             self.ctx.hub.seen(participant_id)

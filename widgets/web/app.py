@@ -30,7 +30,7 @@ from widgets.core.i18n import Translator, pick_language
 from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import Settings
 from widgets.live.engine import Engine
-from widgets.web import api, documents, guard
+from widgets.web import api, documents, guard, remote, stage
 
 log = logging.getLogger("elan.serve")
 SHARE = Path(__file__).resolve().parent / "share"
@@ -323,7 +323,8 @@ class ElanVoila(Voila):
                 # Only a template's static files; the template sources themselves are not served.
                 route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), handler, *route[2:])
             voila.append(route)
-        return api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + [
+        extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
+        return api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + extra + [
             (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/" + LANDING}),
         ] + voila
 

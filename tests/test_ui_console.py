@@ -1,0 +1,157 @@
+"""The console's shell without a browser: widgets updated in place, one read per redraw, the guide's script."""
+
+from __future__ import annotations
+
+from ipywidgets.widgets.widget import _instances
+
+from widgets.ui.board import CardWall
+from widgets.ui.dashboard import Dashboard, Phase
+from widgets.ui.script import Script
+
+IDEAS = {"kind": "ideas", "id": "ideas", "prompt": {"fr": "Idées", "en": "Ideas"}}
+WORDS = [
+    "Listening",
+    "listening",
+    "Speed",
+    "Kindness",
+    "Honesty",
+    "Ownership",
+    "Empathy",
+    "Clarity",
+    "Follow-up",
+    "Patience",
+    "Respect",
+    "Reliability",
+    "Courtesy",
+    "Simplicity",
+    "Transparency",
+    "Care",
+    "Accuracy",
+]
+
+
+def _wall_dashboard(lang="en"):
+    holder = {}
+
+    def build(dash):
+        holder["wall"] = CardWall(dash, "ideas")
+        return holder["wall"]
+
+    def refresh(dash):
+        holder["wall"].update(dash.results("ideas"))
+
+    dash = Dashboard(
+        "values",
+        [Phase("ideas", {"fr": "Idées", "en": "Ideas"}, spec=lambda d: IDEAS, build=build, refresh=refresh)],
+        lang=lang,
+    )
+    dash.go(0, force=True)
+    for word in WORDS:
+        _, token = dash.engine.join(dash.code)
+        dash.engine.submit(dash.code, token, "ideas", {"text": word})
+    dash._reload()  # what the poller does when the phones' answers arrive
+    dash.refresh()
+    return dash, holder
+
+
+def test_refreshes_do_not_grow_the_number_of_live_widgets():
+    dash, holder = _wall_dashboard()
+    dash._reload()
+    dash.refresh()
+    before = len(_instances)
+    for _ in range(50):
+        dash._reload()
+        dash.refresh()
+    assert len(_instances) == before
+    # The moderation rows are the same objects: a dropdown or button in use is not replaced under the trainer.
+    rows = list(holder["wall"].moderation.children)
+    dash.refresh()
+    assert list(holder["wall"].moderation.children) == rows
+    assert len(rows) == len(WORDS)
+
+
+def test_a_hidden_card_closes_nothing_but_a_merged_one_closes_its_row():
+    dash, holder = _wall_dashboard()
+    wall = holder["wall"]
+    first = wall.moderation.children[0]
+    cards = dash.results("ideas")["cards"]
+    dash._act(dash.engine.set_item_status, cards[0]["id"], "hidden")
+    assert wall.moderation.children[0] is first
+    assert first.children[0].description == dash.t("core.show_card")
+    dropped = wall._card_rows[cards[1]["id"]]
+    dash._act(dash.engine.merge, [cards[1]["id"]], cards[0]["id"])
+    assert dropped not in wall.moderation.children
+    assert dropped.comm is None  # closed, not left alive in the kernel
+
+
+def test_a_click_reads_the_session_once_and_the_poller_does_not_redraw_it_again(monkeypatch):
+    dash, _ = _wall_dashboard()
+    reads = {"session": 0, "console_view": 0}
+    for name in reads:
+        original = getattr(dash.engine, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            reads[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(dash.engine, name, counted)
+    redraws = []
+    monkeypatch.setattr(dash.phase, "_refresh", lambda d, _r=dash.phase._refresh: (redraws.append(1), _r(d)))
+    dash.input_toggle.value = False  # the trainer closes answers
+    assert reads == {"session": 0, "console_view": 1}
+    assert len(redraws) == 1
+    # The seen event number followed the click: the poller finds nothing new to redraw.
+    assert dash.engine.last_seq(dash.session["id"]) == dash.seq
+
+
+def test_going_back_to_a_revealed_step_keeps_its_answers_closed():
+    dash, _ = _wall_dashboard()
+    dash.reveal_toggle.value = True
+    assert dash.session["state"]["open"] is True
+    dash.go(0, force=True)  # the same step shown again, as after ◀ then ▶
+    assert dash.session["state"]["open"] is False
+    assert dash.input_toggle.description == dash.t("core.open_input")
+
+
+def test_end_and_new_session_wait_for_confirmation_and_an_ended_session_reopens():
+    dash, _ = _wall_dashboard()
+    code = dash.code
+    dash.close_button.click()
+    assert dash.session["closed_at"] is None and dash.confirm_bar.layout.display is None
+    dash.confirm_no.click()
+    assert dash.confirm_bar.layout.display == "none" and dash.session["closed_at"] is None
+    dash.close_button.click()
+    dash.confirm_yes.click()
+    assert dash.session["closed_at"] is not None
+    assert dash.reopen_button.layout.display is None and dash.close_button.layout.display == "none"
+    assert dash.input_toggle.disabled and dash.timer_button.disabled
+    dash.reopen_button.click()
+    assert dash.session["closed_at"] is None and dash.code == code
+    dash.new_button.click()
+    assert dash.code == code  # not yet: asked first
+    dash.confirm_yes.click()
+    assert dash.code != code
+    assert dash.engine.session(code)["closed_at"] is not None
+
+
+def test_the_console_script_comes_from_the_guide_in_the_session_language():
+    for lang, word in (("en", "Brainstorm"), ("fr", "Remue-méninges")):
+        script = Script.load("values", lang)
+        assert len(script.steps) == 7 and word in script.steps[1].title
+        assert script.steps[1].minutes == 10
+        assert "![" not in script.steps[0].html and "<script" not in script.steps[0].html
+    dash, _ = _wall_dashboard("fr")
+    assert "Pourquoi une philosophie" in dash.script_view.value
+
+
+def test_the_phone_remote_asks_the_console_for_the_next_step():
+    titles = [{"fr": f"Étape {i}", "en": f"Step {i}"} for i in range(3)]
+    dash = Dashboard("values", [Phase(f"s{i}", t) for i, t in enumerate(titles)], lang="en")
+    credential = dash.engine.pair_remote(dash.trainer, dash.code)
+    dash.engine.remote_action(dash.code, credential, "next")
+    dash.engine.remote_action(dash.code, credential, "next")
+    steps = [e["data"]["step"] for e in dash.engine.events_since(dash.session["id"], dash.seq) if e["kind"] == "nav"]
+    dash._reload()
+    dash.go(dash.index + sum(steps))
+    assert dash.index == 2
+    assert dash.engine.remote_view(dash.code, credential)["console"]["title"] == "Step 2"

@@ -1,0 +1,27 @@
+"""HTML fragments of the trainer's views, from Jinja templates in ``widgets/ui/templates/`` (autoescaped)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as w
+import jinja2
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(name: str, **values) -> str:
+    """A fragment: participant text in ``values`` stays text (autoescape)."""
+    return _TEMPLATES.get_template(name).render(**values)
+
+
+def close_all(widget: w.Widget) -> None:
+    """Close a widget and everything inside it (a replaced widget left open lives on in the kernel)."""
+    for child in getattr(widget, "children", ()):
+        close_all(child)
+    widget.close()
