@@ -41,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from bench_load import KEY, Server, free_port, pct, read_sse  # noqa: E402  (the load benchmark's clients)
+
 from tests.fixtures_pg import PgServer, _bindir  # noqa: E402  (the tests' throwaway PostgreSQL)
 from widgets.ops.deploy import nginx_config  # noqa: E402
 
@@ -56,8 +57,11 @@ class Nginx:
         self.url = f"http://127.0.0.1:{self.port}"
         conf = prefix / "nginx.conf"
         conf.write_text(nginx_config(backends, listen=f"127.0.0.1:{self.port}", standalone=True, prefix=str(prefix)))
-        self.process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.ps = psutil.Process(self.process.pid)
         for _ in range(100):
             try:
@@ -87,15 +91,26 @@ async def load(front: str, trainer_url: str, n: int, rate: float, cpu) -> dict:
     timeout = httpx.Timeout(30, read=None)
     # Participants' feeds on a client of their own, as in bench_load.py: httpx scans its whole
     # pool for every request, and a pool full of open streams would slow the joins client-side.
-    async with httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http, \
-            httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as streams, \
-            httpx.AsyncClient(base_url=trainer_url + "/elan/api/", timeout=timeout, trust_env=False) as own:
+    async with (
+        httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http,
+        httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as streams,
+        httpx.AsyncClient(base_url=trainer_url + "/elan/api/", timeout=timeout, trust_env=False) as own,
+    ):
         code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()["code"]
         await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
-        items = [(await http.post(f"s/{code}/trainer/add-item", headers=trainer,
-                                  json={"activity": "ideas", "text": f"Idée {k}"})).json()["result"] for k in range(10)]
-        await http.post(f"s/{code}/trainer/open", headers=trainer,
-                        json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}})
+        items = [
+            (
+                await http.post(
+                    f"s/{code}/trainer/add-item", headers=trainer, json={"activity": "ideas", "text": f"Idée {k}"}
+                )
+            ).json()["result"]
+            for k in range(10)
+        ]
+        await http.post(
+            f"s/{code}/trainer/open",
+            headers=trainer,
+            json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}},
+        )
         sent: dict[int, float] = {}
         seen: dict[int, float] = {}
         tasks: list[asyncio.Task] = []
@@ -140,8 +155,11 @@ async def load(front: str, trainer_url: str, n: int, rate: float, cpu) -> dict:
                 return
             t0 = time.perf_counter()
             try:
-                r = await http.post(f"s/{code}/submit", headers={"X-Elan-Token": tokens[i]},
-                                    json={"activity": "vote", "payload": {"item": items[i % len(items)], "dots": 1}})
+                r = await http.post(
+                    f"s/{code}/submit",
+                    headers={"X-Elan-Token": tokens[i]},
+                    json={"activity": "vote", "payload": {"item": items[i % len(items)], "dots": 1}},
+                )
                 r.raise_for_status()
             except httpx.HTTPError:
                 errors["vote"] += 1
@@ -180,8 +198,13 @@ async def load(front: str, trainer_url: str, n: int, rate: float, cpu) -> dict:
         "errors": errors,
         "joins_per_process": sorted(processes.values(), reverse=True),
         "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0)),
-        "ok": bool(errors == {"join": 0, "vote": 0} and counted == n and to_feed
-                   and pct(joins_ms, 95) < TARGET_S and pct(to_feed, 95) < TARGET_S),
+        "ok": bool(
+            errors == {"join": 0, "vote": 0}
+            and counted == n
+            and to_feed
+            and pct(joins_ms, 95) < TARGET_S
+            and pct(to_feed, 95) < TARGET_S
+        ),
     }
 
 
@@ -191,8 +214,12 @@ def run_setup(setup: str, n: int, args, pg: PgServer | None) -> dict:
     if setup.startswith("pg"):
         env["ELAN_DATABASE_URL"] = pg.url(pg.create_database())
         # The schema once, before the processes start (as the deployment guide says).
-        subprocess.run([str(HERE.parent / ".venv/bin/elan"), "upgrade", "--data-dir", str(tmp / "upgrade")],
-                       env={**os.environ, **env}, check=True, capture_output=True)
+        subprocess.run(
+            [str(HERE.parent / ".venv/bin/elan"), "upgrade", "--data-dir", str(tmp / "upgrade")],
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+        )
     count = 3 if setup == "pg-3" else 1
     servers = []
     for k in range(count):
@@ -212,7 +239,7 @@ def run_setup(setup: str, n: int, args, pg: PgServer | None) -> dict:
         out = asyncio.run(asyncio.wait_for(load(front, servers[0].url, n, args.rate, cpu), args.timeout))
         out["server_peak_rss_mb"] = round(sum(s.peak_rss for s in servers) / 2**20)
         return {"setup": setup, **out}
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return {"setup": setup, "participants": n, "ok": False, "stopped_after_s": args.timeout}
     finally:
         if proxy:
@@ -253,8 +280,10 @@ def main(argv=None) -> int:
     finally:
         if pg:
             pg.stop()
-    machine = (f"{platform.machine()}, {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-               f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    machine = (
+        f"{platform.machine()}, {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
     print(machine)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

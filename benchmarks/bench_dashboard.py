@@ -26,8 +26,16 @@ import psutil
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -38,9 +46,25 @@ def free_port() -> int:
 
 def start_server(data: str, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "widgets.ops.cli", "serve", "--port", str(port), "--ip", "127.0.0.1", "--data-dir", data,
-         "--trainer-key", "bench", "--public-url", f"http://127.0.0.1:{port}"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "widgets.ops.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--ip",
+            "127.0.0.1",
+            "--data-dir",
+            data,
+            "--trainer-key",
+            "bench",
+            "--public-url",
+            f"http://127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(120):
         try:
@@ -97,8 +121,12 @@ def measure(url: str, selector: str, renders: int, pid: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=20)
-    parser.add_argument("--page", action="append", default=[],
-                        help="notebook path under workshops/ (default: index and every trainer dashboard)")
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        help="notebook path under workshops/ (default: index and every trainer dashboard)",
+    )
     args = parser.parse_args()
     pages = args.page or ["index.ipynb"] + sorted(
         str(p.relative_to(ROOT / "workshops")) for p in (ROOT / "workshops").glob("*/trainer.ipynb")

@@ -56,11 +56,25 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(data_dir / "server.log", "w")
         pin = ["taskset", "-c", cpus] if cpus else []  # the server on its own core(s), away from the client
-        args = pin + [str(ELAN), "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(data_dir),
-                "--trainer-key", KEY, "--public-url", self.url]
+        args = pin + [
+            str(ELAN),
+            "serve",
+            "--port",
+            str(self.port),
+            "--ip",
+            "127.0.0.1",
+            "--data-dir",
+            str(data_dir),
+            "--trainer-key",
+            KEY,
+            "--public-url",
+            self.url,
+        ]
         # The load client is one address playing a whole room: lift the per-address join limit.
         env = {"ELAN_JOINS_PER_MINUTE": "0", **env}
-        self.process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self.ps = psutil.Process(self.process.pid)
         self.peak_rss = 0
         self._stop = threading.Event()
@@ -118,8 +132,11 @@ async def read_sse(response: httpx.Response, on_event=None):
 
 async def run(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="elan-bench-"))
-    server = Server(data_dir, {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)},
-                    cpus=args.server_cpus)
+    server = Server(
+        data_dir,
+        {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)},
+        cpus=args.server_cpus,
+    )
     if args.client_cpus:
         os.sched_setaffinity(0, {int(c) for c in args.client_cpus.split(",")})
     server.wait_ready()
@@ -131,16 +148,29 @@ async def run(args) -> dict:
         # Feeds get a client of their own: httpx scans its whole connection pool for every
         # request, so a thousand open streams in the same pool would slow the joins and
         # votes down on the client side and the figures would measure the client.
-        async with httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http, \
-                httpx.AsyncClient(base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as streams:
-            code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()["code"]
+        async with (
+            httpx.AsyncClient(
+                base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False
+            ) as http,
+            httpx.AsyncClient(
+                base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False
+            ) as streams,
+        ):
+            code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()[
+                "code"
+            ]
             await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
             items = []
             for n in range(args.cards):
-                r = await http.post(f"s/{code}/trainer/add-item", headers=trainer, json={"activity": "ideas", "text": f"Idée {n}"})
+                r = await http.post(
+                    f"s/{code}/trainer/add-item", headers=trainer, json={"activity": "ideas", "text": f"Idée {n}"}
+                )
                 items.append(r.json()["result"])
-            await http.post(f"s/{code}/trainer/open", headers=trainer,
-                            json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}})
+            await http.post(
+                f"s/{code}/trainer/open",
+                headers=trainer,
+                json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}},
+            )
 
             sent: dict[int, float] = {}
             seen: dict[int, float] = {}
@@ -205,8 +235,11 @@ async def run(args) -> dict:
                     return
                 t0 = time.perf_counter()
                 try:
-                    r = await http.post(f"s/{code}/submit", headers={"X-Elan-Token": token},
-                                        json={"activity": "vote", "payload": {"item": items[i % len(items)], "dots": 1}})
+                    r = await http.post(
+                        f"s/{code}/submit",
+                        headers={"X-Elan-Token": token},
+                        json={"activity": "vote", "payload": {"item": items[i % len(items)], "dots": 1}},
+                    )
                     r.raise_for_status()
                 except httpx.HTTPError:
                     vote_errors += 1
@@ -261,7 +294,7 @@ async def run(args) -> dict:
                 "server_cpus": args.server_cpus or "any",
                 "client_cpus": args.client_cpus or "any",
                 "machine": f"{platform.machine()}, {psutil.cpu_count()} cores, "
-                           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
+                f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
             }
     finally:
         server.stop()
@@ -284,7 +317,7 @@ def main(argv=None) -> int:
     args.feeds = args.n if args.feeds is None else max(0, min(args.feeds, args.n))
     try:
         out = asyncio.run(asyncio.wait_for(run(args), args.timeout))
-    except asyncio.TimeoutError:
+    except TimeoutError:
         print(f"stopped after {args.timeout} s", file=sys.stderr)
         return 1
     width = max(len(k) for k in out)

@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from widgets.live.engine import Engine  # noqa: E402
 from widgets.core.settings import Settings  # noqa: E402
+from widgets.live.engine import Engine  # noqa: E402
 from widgets.live.store import Store  # noqa: E402
 
 
@@ -73,7 +73,10 @@ def one_run(url: str, data_dir: str, processes: int, threads: int, votes: int) -
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", program, json.dumps(job)],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(processes)
     ]
@@ -105,7 +108,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=25, help="writers per process")
     parser.add_argument("--votes", type=int, default=20, help="votes per writer (one dot on each of as many cards)")
     parser.add_argument("--only", choices=["sqlite", "postgres"])
-    parser.add_argument("--database-url", default="", help="an empty PostgreSQL database to use instead of a throwaway one")
+    parser.add_argument(
+        "--database-url", default="", help="an empty PostgreSQL database to use instead of a throwaway one"
+    )
     args = parser.parse_args()
 
     print(f"machine: {machine()}")

@@ -31,7 +31,9 @@ def free_port() -> int:
 class ElanServer:
     """One running server: its address, trainer key and data folder, and API shortcuts."""
 
-    def __init__(self, data_dir: Path, *, key: str = TRAINER_KEY, env: dict | None = None, launcher: list | None = None):
+    def __init__(
+        self, data_dir: Path, *, key: str = TRAINER_KEY, env: dict | None = None, launcher: list | None = None
+    ):
         self.data_dir = Path(data_dir)
         self.key = key
         self.port = free_port()
@@ -45,11 +47,20 @@ class ElanServer:
 
     # --- life -------------------------------------------------------------------------
 
-    def start(self, timeout: float = 60) -> "ElanServer":
+    def start(self, timeout: float = 60) -> ElanServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = self._launcher + [
-            "serve", "--port", str(self.port), "--ip", "127.0.0.1", "--data-dir", str(self.data_dir),
-            "--trainer-key", self.key, "--public-url", self.url,
+            "serve",
+            "--port",
+            str(self.port),
+            "--ip",
+            "127.0.0.1",
+            "--data-dir",
+            str(self.data_dir),
+            "--trainer-key",
+            self.key,
+            "--public-url",
+            self.url,
         ]
         # Every test comes from 127.0.0.1: the per-address limits (kernels of public pages, new
         # participants, unknown codes) have their own tests (test_hardening_*.py) and would
@@ -114,7 +125,9 @@ class ElanServer:
 
     def create_session(self, workshop: str = "values", lang: str = "fr", **body) -> str:
         """A new session's join code."""
-        r = self.api("POST", "sessions", json={"workshop": workshop, "lang": lang, **body}, headers=self.trainer_headers)
+        r = self.api(
+            "POST", "sessions", json={"workshop": workshop, "lang": lang, **body}, headers=self.trainer_headers
+        )
         assert r.status_code == 200, r.text
         return r.json()["code"]
 
@@ -140,8 +153,9 @@ class ElanServer:
         return r.json()
 
     def submit(self, code: str, token: str, activity: str, payload: dict) -> requests.Response:
-        return self.api("POST", f"s/{code}/submit", json={"activity": activity, "payload": payload},
-                        headers={"X-Elan-Token": token})
+        return self.api(
+            "POST", f"s/{code}/submit", json={"activity": activity, "payload": payload}, headers={"X-Elan-Token": token}
+        )
 
     def state(self, code: str, token: str) -> dict:
         r = self.api("GET", f"s/{code}/state", headers={"X-Elan-Token": token})

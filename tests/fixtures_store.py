@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.live.engine import Engine
 from widgets.core.settings import Settings
+from widgets.live.engine import Engine
 from widgets.live.store import Store
 
 

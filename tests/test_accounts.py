@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from widgets.core.errors import Forbidden
 from widgets.live import accounts
 from widgets.live import store as st
 from widgets.live.engine import Trainer
-from widgets.core.errors import Forbidden
 
 
 def _hashes(store) -> dict[str, str]:

@@ -242,10 +242,20 @@ def test_participants_cannot_drive_the_session(elan_server, session):
             assert r.json()["error"] == "core.error_not_trainer"
         r = elan_server.api("POST", f"s/{session}/trainer/{action}?key={me}", json=body)
         assert r.status_code == 403, action
-    for method, path in [("POST", "sessions"), ("GET", "sessions"), ("GET", f"s/{session}/results"),
-                         ("GET", f"s/{session}/export.csv"), ("GET", f"s/{session}/feed?key={me}")]:
-        r = elan_server.api(method, path, json={"workshop": "values"} if method == "POST" else None,
-                            headers={"X-Elan-Token": me, "X-Elan-Key": me}, timeout=5)
+    for method, path in [
+        ("POST", "sessions"),
+        ("GET", "sessions"),
+        ("GET", f"s/{session}/results"),
+        ("GET", f"s/{session}/export.csv"),
+        ("GET", f"s/{session}/feed?key={me}"),
+    ]:
+        r = elan_server.api(
+            method,
+            path,
+            json={"workshop": "values"} if method == "POST" else None,
+            headers={"X-Elan-Token": me, "X-Elan-Key": me},
+            timeout=5,
+        )
         assert r.status_code == 403, (method, path, r.text)
     after = elan_server.results(session)
     assert after["seq"] == before["seq"]
@@ -290,7 +300,9 @@ def test_sessions_do_not_see_each_other(elan_server, session):
     ],
 )
 def test_unknown_code_is_a_clear_404(elan_server, method, path):
-    r = getattr(elan_server, method.lower())(path, json={"activity": "x", "payload": {}}, headers=elan_server.trainer_headers)
+    r = getattr(elan_server, method.lower())(
+        path, json={"activity": "x", "payload": {}}, headers=elan_server.trainer_headers
+    )
     assert r.status_code == 404, r.text
     assert r.json()["error"] == "core.error_unknown_code"
     assert "code" in r.json()["message"]
@@ -360,7 +372,9 @@ def _exports(server: ElanServer, code: str) -> dict:
         out[fmt] = r
     book = load_workbook(io.BytesIO(out["xlsx"].content))
     out["xlsx_text"] = "\n".join(
-        "\t".join("" if v is None else str(v) for v in row) for sheet in book for row in sheet.iter_rows(values_only=True)
+        "\t".join("" if v is None else str(v) for v in row)
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
     )
     return out
 
@@ -415,7 +429,9 @@ def small_server(request, tmp_path_factory):
     from tests.fixtures_server import _running
 
     yield from _running(
-        request, tmp_path_factory, "elan-small",
+        request,
+        tmp_path_factory,
+        "elan-small",
         env={"ELAN_MAX_PARTICIPANTS": "2"},
         launcher=[sys.executable, "-c", _LAUNCH, str(NOTEBOOKS)],
     )

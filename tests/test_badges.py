@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from widgets.web import badges
 from widgets import content
+from widgets.web import badges
 
-HOSTILE = ["<script>alert(1)</script>", "&amp;", "Zoë \"O'Neil\" & <b>co</b>", "]]><!--"]
+HOSTILE = ["<script>alert(1)</script>", "&amp;", 'Zoë "O\'Neil" & <b>co</b>', "]]><!--"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -42,7 +42,12 @@ def test_svg_parses_and_shows_hostile_names_as_text(name):
 def test_svg_is_accessible_and_in_the_right_language():
     root, texts = svg_texts(badges.badge_svg("Amélie", "Rappel le soir même", "right-first-time", "2024-10-07", "fr"))
     assert root.get("lang") == "fr" and root.get("aria-labelledby") == "badge-title badge-desc"
-    assert "BON COUP DE SERVICE" in texts and "Amélie" in texts and "Du premier coup" in texts and "7 octobre 2024" in texts
+    assert (
+        "BON COUP DE SERVICE" in texts
+        and "Amélie" in texts
+        and "Du premier coup" in texts
+        and "7 octobre 2024" in texts
+    )
     assert "«\u202fRappel le soir même\u202f»" in texts
 
 
@@ -54,7 +59,9 @@ def test_control_characters_and_bidi_overrides_are_dropped():
 def test_long_names_and_titles_are_wrapped_then_shortened_within_the_badge():
     name = "Marie-Françoise Tremblay-Desjardins de la Roche-Beaumont " * 3
     title = "Une histoire de service " * 30
-    root, texts = svg_texts(badges.badge_svg(name, title, "a custom value with a very long label indeed", "2024-10-07", "fr"))
+    root, texts = svg_texts(
+        badges.badge_svg(name, title, "a custom value with a very long label indeed", "2024-10-07", "fr")
+    )
     for shape in badges.layout(name, title, "x" * 200, "2024-10-07", "fr")["shapes"]:
         if shape["kind"] == "text":
             assert badges._width(shape["text"], shape["size"], shape["bold"]) <= badges.TEXT_WIDTH
@@ -89,14 +96,27 @@ def test_dates_are_written_per_language_from_the_locales():
     assert badges.format_date("2024-12-02", "fr-CA") == "2 décembre 2024"
     assert badges.format_date("2024-12-01T10:00:00", "en") == "1 December 2024"
     for lang in ("fr", "en"):
-        strings = json.loads((badges.Path(badges.__file__).parent / "locales" / f"badges.{lang}.json").read_text("utf-8"))
-        other = json.loads((badges.Path(badges.__file__).parent / "locales" / f"badges.{'en' if lang == 'fr' else 'fr'}.json").read_text("utf-8"))
+        strings = json.loads(
+            (badges.Path(badges.__file__).parent / "locales" / f"badges.{lang}.json").read_text("utf-8")
+        )
+        other = json.loads(
+            (
+                badges.Path(badges.__file__).parent / "locales" / f"badges.{'en' if lang == 'fr' else 'fr'}.json"
+            ).read_text("utf-8")
+        )
         assert set(strings) == set(other)
 
 
 def test_certificate_escapes_participant_text_and_embeds_the_badge():
-    html = badges.certificate_html("<script>alert(1)</script>", "Tom & <i>Jerry</i>", "listening", "2024-10-07", "en",
-                                   story="Line one\n<img src=x onerror=alert(1)>", given_by="<b>Sam</b>")
+    html = badges.certificate_html(
+        "<script>alert(1)</script>",
+        "Tom & <i>Jerry</i>",
+        "listening",
+        "2024-10-07",
+        "en",
+        story="Line one\n<img src=x onerror=alert(1)>",
+        given_by="<b>Sam</b>",
+    )
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<b>Sam</b>" not in html and "<i>Jerry</i>" not in html
     assert html.count("<svg") == 1 and "&amp;lt;" not in html  # the badge is embedded once, escaped once

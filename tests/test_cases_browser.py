@@ -22,7 +22,11 @@ KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a me
 WAIT = 15_000
 CASE = "billing-double-charge"
 #: What the three phones answer at each step (the room's majority is the first).
-ANSWERS = [("own-it", "own-it", "policy"), ("refund-now", "refund-now", "explain-bug"), ("check-rest", "upsell", "check-rest")]
+ANSWERS = [
+    ("own-it", "own-it", "policy"),
+    ("refund-now", "refund-now", "explain-bug"),
+    ("check-rest", "upsell", "check-rest"),
+]
 
 
 def test_trainer_and_three_phones_play_a_case_then_a_good_catch_gets_its_badge(elan_server, contexts, phone):
@@ -134,9 +138,11 @@ def test_a_learner_plays_a_case_alone_and_the_lead_sees_the_cohort(elan_server, 
 
 FIRM = "transport-abusive-caller"
 #: Four phones: the room sets a limit once, ends the threatening call, then reports it (one dissent at each step).
-FIRM_ANSWERS = [("limit-once", "limit-once", "absorb", "limit-once"),
-                ("warn-and-end", "concede-money", "warn-and-end", "warn-and-end"),
-                ("report-and-pause", "report-and-pause", "next-call", "report-and-pause")]
+FIRM_ANSWERS = [
+    ("limit-once", "limit-once", "absorb", "limit-once"),
+    ("warn-and-end", "concede-money", "warn-and-end", "warn-and-end"),
+    ("report-and-pause", "report-and-pause", "next-call", "report-and-pause"),
+]
 
 
 def test_a_room_of_four_plays_a_firm_no_case_in_one_shuffled_order_and_gets_its_debrief(elan_server, contexts, phone):

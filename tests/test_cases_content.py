@@ -39,9 +39,20 @@ def test_every_bundled_case_validates(path):
 def test_at_least_twelve_cases_cover_the_channels_sectors_and_difficulties():
     cases = casebook.load_cases()
     assert len(cases) >= 12
-    assert {"phone", "email", "chat", "social-media", "in-person", "letter", "voice-bot"} <= {c["channel"] for c in cases}
-    assert {"telecom", "retail", "insurance", "banking", "utilities", "public-service", "transport", "health", "b2b"} <= {
-        c["sector"] for c in cases}
+    assert {"phone", "email", "chat", "social-media", "in-person", "letter", "voice-bot"} <= {
+        c["channel"] for c in cases
+    }
+    assert {
+        "telecom",
+        "retail",
+        "insurance",
+        "banking",
+        "utilities",
+        "public-service",
+        "transport",
+        "health",
+        "b2b",
+    } <= {c["sector"] for c in cases}
     assert {1, 2, 3} <= {c["difficulty"] for c in cases}
 
 
@@ -75,9 +86,16 @@ def test_no_case_puts_its_best_response_always_first_or_always_longest():
 
 def test_at_least_three_cases_reward_a_firm_no():
     # The best path's last response there says no to the customer's demand and the case is about a limit that holds.
-    firm = [c for c in casebook.load_cases() if any("firm-no" in r["id"] or r["id"] in ("warn-and-end", "state-rule")
-                                                     for s in c["steps"] for r in s["responses"]
-                                                     if r["id"] == casebook.best_response(s))]
+    firm = [
+        c
+        for c in casebook.load_cases()
+        if any(
+            "firm-no" in r["id"] or r["id"] in ("warn-and-end", "state-rule")
+            for s in c["steps"]
+            for r in s["responses"]
+            if r["id"] == casebook.best_response(s)
+        )
+    ]
     assert len(firm) >= 3, [c["id"] for c in firm]
 
 
@@ -95,8 +113,10 @@ def test_french_law_is_stated_right_where_the_issue_found_it_wrong():
 
     assert "L216-4" in notes("parcel-not-received")
     assert "L217-3" in notes("shop-return-partly-wrong")
-    assert "trêve hivernale" in notes("energy-vulnerable-customer") and "priorit" not in casebook.get_case(
-        "energy-vulnerable-customer")["context"]["fr"]
+    assert (
+        "trêve hivernale" in notes("energy-vulnerable-customer")
+        and "priorit" not in casebook.get_case("energy-vulnerable-customer")["context"]["fr"]
+    )
     assert "forfait post-stationnement" in notes("wrong-advice-fine") and "RAPO" in notes("wrong-advice-fine")
     for case_id in ("parcel-not-received", "shop-return-partly-wrong", "energy-vulnerable-customer"):
         assert casebook.get_case(case_id)["notes"].get("quebec"), case_id
@@ -108,12 +128,17 @@ def test_every_amount_carries_its_currency():
             fr, en = text["fr"], text["en"]
             # Decimal amounts: "29,99 €" in French, "€29.99" in English.
             for match in re.finditer(r"\d+,\d{2}\b", fr):
-                assert fr[match.end():match.end() + 2].strip("\u00a0\u202f ").startswith("€"), (case["id"], fr)
+                assert fr[match.end() : match.end() + 2].strip("\u00a0\u202f ").startswith("€"), (case["id"], fr)
             for match in re.finditer(r"(?<!s\. )(?<!art\. )(?<!no\. )\b\d+\.\d{2}\b", en):
                 assert en[max(match.start() - 1, 0)] == "€", (case["id"], en)
             # Money words followed by a bare number ("a refund of up to 50") are refused.
-            assert not re.search(r"(jusqu’à|bon de|virement de|remboursement de|avoir de|facture de|caution de|amende de|forfait de) \d+(?![\d,\u00a0\u202f ]*(€|%|h\b|jours|ans|mois|minutes|Go))", fr
-                                 .replace("\u00a0", " ")) or "€" in fr, (case["id"], fr)
+            assert (
+                not re.search(
+                    r"(jusqu’à|bon de|virement de|remboursement de|avoir de|facture de|caution de|amende de|forfait de) \d+(?![\d,\u00a0\u202f ]*(€|%|h\b|jours|ans|mois|minutes|Go))",
+                    fr.replace("\u00a0", " "),
+                )
+                or "€" in fr
+            ), (case["id"], fr)
             assert not re.search(r"(up to|refund of|voucher of|transfer of) \d", en), (case["id"], en)
 
 
@@ -125,7 +150,6 @@ def test_french_typography(path):
         assert "'" not in fr, fr  # curly apostrophes
         assert not re.search(r"[^\u00a0\u202f][:;!?»]", fr.replace("://", "")) or not re.search(r" [:;!?»]", fr), fr
         assert not re.search(r" [:;!?»]|« ", fr), fr  # a no-break space, never a plain one
-
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
@@ -219,10 +243,18 @@ def test_a_path_too_long_is_refused():
     def step(i, last):
         target = "end" if last else f"s{i + 1}"
         effects = dict.fromkeys(casebook.COMPETENCES, 0)
-        return {"id": f"s{i}", "responses": [{"id": r, "next": target, "effects": effects, "customer": "same"} for r in "abc"]}
+        return {
+            "id": f"s{i}",
+            "responses": [{"id": r, "next": target, "effects": effects, "customer": "same"} for r in "abc"],
+        }
 
-    data = {"id": "long", "customer": {"mood": "calm"}, "steps": [step(i, i == 5) for i in range(6)],
-            "endings": [{"id": "end"}], "debrief": {"principles": [], "points": []}}
+    data = {
+        "id": "long",
+        "customer": {"mood": "calm"},
+        "steps": [step(i, i == 5) for i in range(6)],
+        "endings": [{"id": "end"}],
+        "debrief": {"principles": [], "points": []},
+    }
     problems = checks.check_case(data)
     assert [(path, "has 6 steps" in message) for path, message in problems] == [(("steps", 5, "id"), True)]
 

@@ -34,7 +34,9 @@ def test_every_case_is_in_the_timing_table_with_minutes_that_add_up(lang):
         planned = int(re.search(r"\d+", row[4]).group())
         low, high = map(int, re.findall(r"\d+", row[5]))
         assert planned == case["minutes"] == READING + PLANNED * max(lengths) + DEBRIEF, case["id"]
-        assert (low, high) == (READING + LOW * min(lengths) + DEBRIEF, READING + HIGH * max(lengths) + DEBRIEF), case["id"]
+        assert (low, high) == (READING + LOW * min(lengths) + DEBRIEF, READING + HIGH * max(lengths) + DEBRIEF), case[
+            "id"
+        ]
         assert str(case["difficulty"]) == row[2]
 
 

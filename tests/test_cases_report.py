@@ -34,15 +34,16 @@ def _play(dash, case_id, answers):
 
 def test_the_html_debrief_shows_each_case_on_its_page_with_path_alternatives_and_turning_step():
     dash = cases.trainer_dashboard("fr")
-    play = _play(dash, CASE, [["limit-once"] * 3 + ["absorb"], ["warn-and-end"] * 3 + ["full-name"],
-                              ["report-and-pause"] * 4])
+    play = _play(
+        dash, CASE, [["limit-once"] * 3 + ["absorb"], ["warn-and-end"] * 3 + ["full-name"], ["report-and-pause"] * 4]
+    )
     case = casebook.get_case(CASE)
     walked = casebook.walk(case, play["choices"])
     assert walked.ending == "safe-fair"
     reports = cases_report.session_debriefs(dash.engine, dash.code, "fr")
     assert {r["id"] for r in reports} >= {CASE}  # the demo's case too: every run of the session
     html = cases_report.to_html(reports, "fr", code=dash.code)
-    section = html[html.index(f'data-case="{CASE}"'):]
+    section = html[html.index(f'data-case="{CASE}"') :]
     for step_id, choice in zip(walked.path, walked.choices):
         assert f'data-step="{step_id}"' in section and f'data-response="{choice}"' in section
         for other in casebook.step(case, step_id)["responses"]:
@@ -61,7 +62,9 @@ def test_the_html_debrief_shows_each_case_on_its_page_with_path_alternatives_and
 
 def test_the_csv_names_responses_by_id_and_text_in_the_session_language_with_step_order():
     dash = cases.trainer_dashboard("fr")
-    play = _play(dash, CASE, [["absorb", "absorb"], ["concede-money", "concede-money"], ["report-and-pause", "report-and-pause"]])
+    play = _play(
+        dash, CASE, [["absorb", "absorb"], ["concede-money", "concede-money"], ["report-and-pause", "report-and-pause"]]
+    )
     assert casebook.walk(casebook.get_case(CASE), play["choices"]).ending == "precedent"
     reports = [r for r in cases_report.session_debriefs(dash.engine, dash.code, "fr") if r["id"] == CASE]
     rows = list(csv.reader(io.StringIO(cases_report.to_csv(reports, "fr"))))

@@ -63,7 +63,9 @@ def test_scores_follow_the_stated_rule_by_hand():
     case = casebook.get_case("billing-double-charge")
     # opening: empathy ranges -1..2, chose 'policy' (-1): 0 of 3; pushback: 0..2, chose 'take-back' (2): 2 of 2;
     # check: 0..1, chose 'explain-bug' (0): 0 of 1; waiting: 1..1 adds nothing.
-    assert casebook.scores(case, ["policy", "take-back", "explain-bug", "confirm-written"])["empathy"] == round(100 * 2 / 6)
+    assert casebook.scores(case, ["policy", "take-back", "explain-bug", "confirm-written"])["empathy"] == round(
+        100 * 2 / 6
+    )
     assert casebook.scores(case, ["own-it", "refund-now", "check-rest"]) == dict.fromkeys(casebook.COMPETENCES, 100)
     assert casebook.scores(case, ["policy", "hold-line", "reassure"]) == dict.fromkeys(casebook.COMPETENCES, 0)
 
@@ -106,7 +108,11 @@ def test_a_room_that_chose_alike_gets_that_persons_scores(case):
         profile = casebook.room_profile(case, counts)
         expected = casebook.scores(case, list(walk.choices))
         # The profile keeps one decimal, the scores none: they agree to within that rounding.
-        assert all(abs(profile[c] - expected[c]) <= 0.5 for c in casebook.COMPETENCES), (walk.choices, profile, expected)
+        assert all(abs(profile[c] - expected[c]) <= 0.5 for c in casebook.COMPETENCES), (
+            walk.choices,
+            profile,
+            expected,
+        )
 
 
 def test_room_profile_weights_each_response_by_its_count():
@@ -116,7 +122,9 @@ def test_room_profile_weights_each_response_by_its_count():
     assert profile["empathy"] == round(100 * (2 * 3 + 1 * 2 + 0) / (4 * 3), 1)
     assert casebook.room_profile(case, {}) == dict.fromkeys(casebook.COMPETENCES, 0.0)
     # Stale or unknown entries are ignored rather than breaking the projector.
-    assert casebook.room_profile(case, {"gone": {"x": 3}, "opening": {"nope": 2}}) == dict.fromkeys(casebook.COMPETENCES, 0.0)
+    assert casebook.room_profile(case, {"gone": {"x": 3}, "opening": {"nope": 2}}) == dict.fromkeys(
+        casebook.COMPETENCES, 0.0
+    )
 
 
 # --- endings earned by the whole path ---------------------------------------------------------------------
@@ -124,34 +132,65 @@ def test_room_profile_weights_each_response_by_its_count():
 
 def _tiny(**changes):
     """A three-step case whose ending is a decision over mood, facts, earlier choices and totals."""
+
     def effects(n):
         return dict.fromkeys(casebook.COMPETENCES, n)
 
     def response(rid, n, mood, target, learns=()):
-        out = {"id": rid, "text": {"fr": rid, "en": rid}, "feedback": {"fr": rid, "en": rid}, "effects": effects(n),
-               "customer": mood, "next": target}
+        out = {
+            "id": rid,
+            "text": {"fr": rid, "en": rid},
+            "feedback": {"fr": rid, "en": rid},
+            "effects": effects(n),
+            "customer": mood,
+            "next": target,
+        }
         if learns:
             out["learns"] = list(learns)
         return out
 
     case = {
-        "id": "tiny", "customer": {"mood": "upset"},
+        "id": "tiny",
+        "customer": {"mood": "upset"},
         "steps": [
-            {"id": "one", "responses": [response("ask", 2, "calmer", "two", ["need"]), response("rush", 0, "angrier", "two"),
-                                        response("wait", 1, "same", "two")]},
-            {"id": "two", "responses": [response("act", 2, "calmer", "three"), response("defer", 0, "same", "three"),
-                                        response("deny", -1, "angrier", "three")]},
-            {"id": "three", "responses": [response("close", 1, "same", "outcome"), response("follow", 2, "calmer", "outcome"),
-                                          response("drop", -1, "angrier", "lost")]},
+            {
+                "id": "one",
+                "responses": [
+                    response("ask", 2, "calmer", "two", ["need"]),
+                    response("rush", 0, "angrier", "two"),
+                    response("wait", 1, "same", "two"),
+                ],
+            },
+            {
+                "id": "two",
+                "responses": [
+                    response("act", 2, "calmer", "three"),
+                    response("defer", 0, "same", "three"),
+                    response("deny", -1, "angrier", "three"),
+                ],
+            },
+            {
+                "id": "three",
+                "responses": [
+                    response("close", 1, "same", "outcome"),
+                    response("follow", 2, "calmer", "outcome"),
+                    response("drop", -1, "angrier", "lost"),
+                ],
+            },
         ],
         "endings": [{"id": e} for e in ("kept", "fragile", "complaint", "lost")],
         "debrief": {"principles": [], "points": []},
-        "decisions": [{"id": "outcome", "rules": [
-            {"when": {"knows": ["need"], "mood": ["calm", "uneasy"]}, "ending": "kept"},
-            {"when": {"missed": ["need"], "chose": ["deny"]}, "ending": "complaint"},
-            {"when": {"min": {"empathy": 3}}, "ending": "fragile"},
-            {"ending": "complaint"},
-        ]}],
+        "decisions": [
+            {
+                "id": "outcome",
+                "rules": [
+                    {"when": {"knows": ["need"], "mood": ["calm", "uneasy"]}, "ending": "kept"},
+                    {"when": {"missed": ["need"], "chose": ["deny"]}, "ending": "complaint"},
+                    {"when": {"min": {"empathy": 3}}, "ending": "fragile"},
+                    {"ending": "complaint"},
+                ],
+            }
+        ],
     }
     case.update(changes)
     return case
@@ -160,9 +199,9 @@ def _tiny(**changes):
 def test_a_decision_reads_the_path_not_only_the_last_response():
     case = _tiny()
     # The same last response ('close') reaches three different endings, by what happened before.
-    assert casebook.walk(case, ["ask", "act", "close"]).ending == "kept"          # knows the need, customer calm
-    assert casebook.walk(case, ["rush", "deny", "close"]).ending == "complaint"   # missed the need, denied
-    assert casebook.walk(case, ["wait", "act", "close"]).ending == "fragile"      # empathy 1+2+1 = 4 >= 3
+    assert casebook.walk(case, ["ask", "act", "close"]).ending == "kept"  # knows the need, customer calm
+    assert casebook.walk(case, ["rush", "deny", "close"]).ending == "complaint"  # missed the need, denied
+    assert casebook.walk(case, ["wait", "act", "close"]).ending == "fragile"  # empathy 1+2+1 = 4 >= 3
     assert casebook.walk(case, ["rush", "defer", "close"]).ending == "complaint"  # the default
     walked = casebook.walk(case, ["ask", "act", "close"])
     assert walked.decision == "outcome" and walked.rule == 0 and walked.facts == {"need"}

@@ -37,8 +37,9 @@ def test_every_bundled_case_with_every_path_its_ending_and_scores(capsys):
 
 def _folder(tmp_path: Path, data: dict) -> Path:
     (tmp_path / "cases").mkdir(exist_ok=True)
-    (tmp_path / "cases" / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
-                                                           encoding="utf-8")
+    (tmp_path / "cases" / f"{data['id']}.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -49,7 +50,9 @@ def test_a_broken_case_is_flagged_with_file_line_and_field_and_fails(tmp_path, c
     [entry] = report["cases"]
     assert code == 1 and entry["paths"] == []
     [problem] = entry["problems"]
-    assert problem["field"] == "steps[1].responses[0].next" and problem["line"] > 0 and "'nowhere'" in problem["message"]
+    assert (
+        problem["field"] == "steps[1].responses[0].next" and problem["line"] > 0 and "'nowhere'" in problem["message"]
+    )
 
 
 def test_a_case_that_teaches_pick_a_is_warned_about(tmp_path, capsys):

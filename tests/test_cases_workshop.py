@@ -19,9 +19,16 @@ from widgets.workshops.cases import solo as cases_solo
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "billing-double-charge"
-VALUES = [{"id": "listening", "label": {"fr": "Écoute", "en": "Listening"}}, {"id": "empathy", "label": {"fr": "Empathie", "en": "Empathy"}}]
-STORY = {"colleague": "Amélie <b>D.</b>", "title": "Rappel le soir même", "story": "Elle a rappelé la cliente à 19 h.",
-         "value": "listening"}
+VALUES = [
+    {"id": "listening", "label": {"fr": "Écoute", "en": "Listening"}},
+    {"id": "empathy", "label": {"fr": "Empathie", "en": "Empathy"}},
+]
+STORY = {
+    "colleague": "Amélie <b>D.</b>",
+    "title": "Rappel le soir même",
+    "story": "Elle a rappelé la cliente à 19 h.",
+    "value": "listening",
+}
 
 
 @pytest.fixture
@@ -57,7 +64,10 @@ def test_demo_plays_a_case_to_its_ending_and_shows_the_debrief(dash):
 def test_the_profile_chart_shows_the_room_profile_with_whole_labels(dash):
     case = cases.current_case(dash)
     play = cases.play_state(dash)
-    counts = {s: dash.results(cases.activity_id(case["id"], s, 1))["counts"] for s in casebook.walk(case, play["choices"]).path}
+    counts = {
+        s: dash.results(cases.activity_id(case["id"], s, 1))["counts"]
+        for s in casebook.walk(case, play["choices"]).path
+    }
     expected = casebook.room_profile(case, counts)
     figure = dash.widgets_by_phase["play"].radar.figure
     trace = figure["data"][0]
@@ -166,7 +176,9 @@ def test_a_story_stays_pending_and_unnamed_until_approved(room):
 
     engine.set_item_status(trainer, code, sent["id"], "visible")
     wall = engine.participant_state(code, other)["view"]["wall"]
-    assert [(s["colleague"], s["title"], s["value"]) for s in wall] == [("Amélie <b>D.</b>", "Rappel le soir même", "listening")]
+    assert [(s["colleague"], s["title"], s["value"]) for s in wall] == [
+        ("Amélie <b>D.</b>", "Rappel le soir même", "listening")
+    ]
     assert story.approved(engine, code, sent["id"])["story"] == STORY["story"]
 
     engine.set_item_status(trainer, code, sent["id"], "hidden")
@@ -177,8 +189,13 @@ def test_a_story_stays_pending_and_unnamed_until_approved(room):
 def test_a_story_is_checked_and_sent_once(room):
     engine, trainer, code = room
     _, token = engine.join(code)
-    for bad in ({**STORY, "value": "greed"}, {**STORY, "colleague": "  "}, {**STORY, "title": "x" * 81},
-                {**STORY, "story": "x" * 281}, {**STORY, "colleague": "x" * 41}):
+    for bad in (
+        {**STORY, "value": "greed"},
+        {**STORY, "colleague": "  "},
+        {**STORY, "title": "x" * 81},
+        {**STORY, "story": "x" * 281},
+        {**STORY, "colleague": "x" * 41},
+    ):
         with pytest.raises(Invalid):
             engine.submit(code, token, "catches", bad)
     first = engine.submit(code, token, "catches", {**STORY, "nonce": "n1"})
@@ -222,8 +239,14 @@ def test_the_badge_endpoint_serves_approved_stories_only(elan_server):
 
 def test_a_play_must_be_a_finished_path_of_the_case():
     assert caseplay.play(CASE, ["own-it", "refund-now", "check-rest"])["scores"]["resolution"] == 100
-    for case_id, choices in ((CASE, ["own-it"]), (CASE, ["own-it", "nope"]), ("no-such-case", []), ("../x", []),
-                             (CASE, "own-it"), (CASE, ["own-it", "refund-now", "check-rest", "again"])):
+    for case_id, choices in (
+        (CASE, ["own-it"]),
+        (CASE, ["own-it", "nope"]),
+        ("no-such-case", []),
+        ("../x", []),
+        (CASE, "own-it"),
+        (CASE, ["own-it", "refund-now", "check-rest", "again"]),
+    ):
         with pytest.raises(Invalid):
             caseplay.play(case_id, choices)
 

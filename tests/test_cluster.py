@@ -60,7 +60,8 @@ class Nginx:
         )
         self.process = subprocess.Popen(
             [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=open(prefix / "stderr.log", "w"),
+            stdout=subprocess.DEVNULL,
+            stderr=open(prefix / "stderr.log", "w"),
         )
 
     def wait_ready(self, http: requests.Session, timeout: float = 20) -> None:
@@ -97,8 +98,13 @@ def cluster(pg_url, tmp_path, request):
         pytest.skip("nginx not found; install Debian's nginx-light (make test does) to run the multi-process test")
     env = {"ELAN_DATABASE_URL": pg_url}
     # The documented order: the schema first (`elan upgrade`), then the processes.
-    subprocess.run([str(ELAN), "upgrade", "--data-dir", str(tmp_path / "upgrade")],
-                   env={**os.environ, **env}, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [str(ELAN), "upgrade", "--data-dir", str(tmp_path / "upgrade")],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     servers = [ElanServer(tmp_path / f"elan-{n}", key=KEY, env=env) for n in range(3)]
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda s: s.start(timeout=90), servers))
@@ -149,8 +155,12 @@ class Client:
         self.token, self.id = r.json()["token"], r.json()["participant"]["id"]
 
     def vote(self, card: int) -> int:
-        r = self._send("POST", f"s/{self.code}/submit", json={"activity": "vote", "payload": {"item": card, "dots": 1}},
-                       headers={"X-Elan-Token": self.token})
+        r = self._send(
+            "POST",
+            f"s/{self.code}/submit",
+            json={"activity": "vote", "payload": {"item": card, "dots": 1}},
+            headers={"X-Elan-Token": self.token},
+        )
         assert r.status_code == 200, r.text
         self.acked.add(card)
         return r.json()["seq"]
@@ -230,7 +240,12 @@ def _wait_kernel_host(servers, before: set[int]) -> int:
 
 
 def _children(servers) -> set[int]:
-    return {c.pid for s in servers if s.process.poll() is None for c in psutil.Process(s.process.pid).children(recursive=True)}
+    return {
+        c.pid
+        for s in servers
+        if s.process.poll() is None
+        for c in psutil.Process(s.process.pid).children(recursive=True)
+    }
 
 
 def _dots(trainer: requests.Session, base: str, code: str) -> dict[int, int]:
@@ -257,7 +272,9 @@ def test_three_processes_behind_nginx_survive_a_kill(cluster, contexts):
     base = nginx.url
 
     # A session made through nginx, with cards to vote on.
-    r = trainer.post(f"{base}/elan/api/sessions", json={"workshop": "values", "lang": "fr"}, headers=TRAINER, timeout=10)
+    r = trainer.post(
+        f"{base}/elan/api/sessions", json={"workshop": "values", "lang": "fr"}, headers=TRAINER, timeout=10
+    )
     assert r.status_code == 200, r.text
     code = r.json()["code"]
 

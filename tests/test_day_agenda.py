@@ -19,7 +19,10 @@ def test_workshop_timings_are_the_sum_of_the_guide_steps():
     # Cases: a step timed "per step" follows the number of cases and steps played.
     steps = {s.number: s for s in ag.guide_steps("cases")}
     assert steps[3].per == "step"
-    assert ag.workshop_minutes("cases", cases=2, steps=3) == sum(s.minutes for s in steps.values()) + (2 * 3 - 1) * steps[3].minutes
+    assert (
+        ag.workshop_minutes("cases", cases=2, steps=3)
+        == sum(s.minutes for s in steps.values()) + (2 * 3 - 1) * steps[3].minutes
+    )
 
 
 def test_both_languages_of_the_guide_give_the_same_minutes():

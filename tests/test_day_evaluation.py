@@ -127,8 +127,18 @@ def test_a_workshop_can_be_evaluated_right_after_it(engine):
 
     trainer = _trainer(engine)
     code = engine.create_session(trainer, "day", "fr")["code"]
-    run.setup(engine, trainer, code, {"dates": ["2026-12-01"], "agenda": {"start": "09:00", "items": [
-        {"kind": "workshop", "ref": "metrics"}, {"kind": "activity", "ref": "workshop-evaluation"}]}})
+    run.setup(
+        engine,
+        trainer,
+        code,
+        {
+            "dates": ["2026-12-01"],
+            "agenda": {
+                "start": "09:00",
+                "items": [{"kind": "workshop", "ref": "metrics"}, {"kind": "activity", "ref": "workshop-evaluation"}],
+            },
+        },
+    )
     run.goto(engine, trainer, code, {"index": 1})
     spec = engine.session(code)["state"]["specs"]["evaluation-metrics"]
     assert "Des valeurs aux indicateurs" in spec["questions"][0]["label"]["fr"]

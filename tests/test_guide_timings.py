@@ -54,7 +54,9 @@ def test_the_steps_add_up_to_the_box_and_the_box_matches_the_workshop_list(works
     text = file.read_text(encoding="utf-8")
     header, steps = _header(text), _steps(text)
     low, high = sum(s[0] for s in steps), sum(s[1] for s in steps)
-    assert low <= header["work"] <= high, f"{file.name}: steps add up to {low}-{high} min, the box says {header['work']}"
+    assert low <= header["work"] <= high, (
+        f"{file.name}: steps add up to {low}-{high} min, the box says {header['work']}"
+    )
     listed = tuple(int(n) for n in workshop["minutes"].split("-"))
     assert header["total"] == listed, f"{file.name}: total {header['total']} but workshops.yaml says {listed}"
     assert listed[0] <= low and high <= listed[1], f"{file.name}: steps {low}-{high} min outside {listed}"

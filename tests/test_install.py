@@ -35,15 +35,25 @@ def installed(tmp_path_factory):
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)],
-        check=True, env=env, cwd=tmp_path_factory.mktemp("elsewhere"), timeout=900,
+        check=True,
+        env=env,
+        cwd=tmp_path_factory.mktemp("elsewhere"),
+        timeout=900,
     )
     return venv
 
 
 def test_the_installed_package_is_not_the_source_tree(installed):
     out = subprocess.run(
-        [str(installed / "bin" / "python"), "-c", "import widgets, widgets.core.paths as p; print(widgets.__file__); print(p.KIT_ROOT)"],
-        capture_output=True, text=True, check=True, cwd=installed.parent,
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import widgets, widgets.core.paths as p; print(widgets.__file__); print(p.KIT_ROOT)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=installed.parent,
     ).stdout.split()
     assert "site-packages" in out[0] and not out[0].startswith(str(ROOT))
     assert out[1].endswith("_bundle") and "site-packages" in out[1]
@@ -59,8 +69,20 @@ def test_elan_serve_answers_the_landing_page_and_join_from_another_folder(instal
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     log = open(tmp_path / "serve.log", "w")
     server = subprocess.Popen(
-        [str(installed / "bin" / "elan"), "serve", "--port", str(port), "--ip", "127.0.0.1", "--data-dir", str(tmp_path / "data")],
-        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=env,
+        [
+            str(installed / "bin" / "elan"),
+            "serve",
+            "--port",
+            str(port),
+            "--ip",
+            "127.0.0.1",
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     http = requests.Session()
     http.trust_env = False

@@ -29,7 +29,8 @@ class ApiDash(SimpleNamespace):
         super().__init__(server=server, code=code, lang=lang, trainer=None)
         self.engine = SimpleNamespace(
             add_item=lambda trainer, code, activity, text, data=None: server.trainer(
-                code, "add-item", activity=activity, text=text, data=data),
+                code, "add-item", activity=activity, text=text, data=data
+            ),
             session=lambda code: {"lang": lang},
         )
 

@@ -106,8 +106,9 @@ class ScriptedEngine(CountingEngine):
 
 def test_a_batch_with_no_public_event_wakes_the_trainer_not_the_phones():
     async def scenario():
-        engine = ScriptedEngine([[{"seq": 8, "kind": "joined", "public": False}],
-                                 [{"seq": 9, "kind": "item_status", "public": True}]])
+        engine = ScriptedEngine(
+            [[{"seq": 8, "kind": "joined", "public": False}], [{"seq": 9, "kind": "item_status", "public": True}]]
+        )
         hub = make_hub(engine)
         trainer = await hub.subscribe(5)
         phone = await hub.subscribe(5, public_only=True)

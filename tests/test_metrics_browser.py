@@ -34,7 +34,9 @@ def match_on_phone(page, answers: dict[str, list[str]], rows: list[dict]) -> Non
         expect(page.locator("h2.row-title")).to_have_text(row["label"], timeout=WAIT)
         for column in answers[row["id"]]:
             page.locator(f'button[data-column="{column}"]').click()
-            expect(page.locator(f'button[data-column="{column}"]')).to_have_attribute("aria-pressed", "true", timeout=WAIT)
+            expect(page.locator(f'button[data-column="{column}"]')).to_have_attribute(
+                "aria-pressed", "true", timeout=WAIT
+            )
         if n < len(answers) - 1:
             page.locator(".nav button.primary").click()
 
@@ -72,7 +74,8 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     screenshot(phones["Ana"], "metrics-phone-dark.png")
     phones["Ana"].emulate_media(color_scheme="light")
     expect(trainer.locator(".elan-metrics-progress li").first).to_contain_text(
-        Translator("fr")("metrics.answered_row", n=3), timeout=WAIT)
+        Translator("fr")("metrics.answered_row", n=3), timeout=WAIT
+    )
 
     # The server counted exactly what was sent.
     expected = {r: {c: sum(c in SENT[p].get(r, []) for p in SENT) for c in columns} for r in ("integrity", "quality")}
@@ -93,7 +96,9 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     for column in ("FCR", "NPS"):
         trainer.locator(f'.elan-metrics-column:text-is("{column}")').click()
         expect(trainer.locator(f'.elan-metrics-reason[data-column="{column}"]')).to_be_visible(timeout=WAIT)
-    expect(trainer.locator('.elan-metrics-reason[data-column="FCR"]')).to_contain_text(spec["answer"]["reasons"]["quality"]["FCR"][:40])
+    expect(trainer.locator('.elan-metrics-reason[data-column="FCR"]')).to_contain_text(
+        spec["answer"]["reasons"]["quality"]["FCR"][:40]
+    )
     screenshot(trainer, "metrics-projector.png", guide=True)
 
     # Show results: each phone gets its score, the reference and the reasons of its differences.
@@ -104,8 +109,8 @@ def test_three_phones_match_and_the_heatmap_shows_what_they_sent(elan_server, co
     ben = phones["Ben"]  # still on "quality": CSAT missed, AHT extra (the reference puts it under speed)
     expect(ben.locator(".missed")).to_contain_text("CSAT")  # its label is its abbreviation in both languages
     expect(ben.locator("#activity")).to_contain_text(spec["answer"]["reasons"]["quality"]["CSAT"][:40])
-    shown = {c["id"]: f'{c["name"]} ({c["label"]})' for c in spec["columns"]}
-    expect(ben.locator("#activity")).to_contain_text(f'{shown["AHT"]} → Rapidité')
+    shown = {c["id"]: f"{c['name']} ({c['label']})" for c in spec["columns"]}
+    expect(ben.locator("#activity")).to_contain_text(f"{shown['AHT']} → Rapidité")
     expect(ben.locator('button[data-column="FCR"] .badge')).to_have_text("✓")
     screenshot(ben, "metrics-phone-feedback.png")
 
@@ -127,8 +132,10 @@ def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_serv
     the reason for the backlog."""
     lines = ["N° de ticket;Date de création;Canal;DMT (min);Nb contacts;Satisfaction"]
     for i in range(1, 61):
-        lines.append(f"T{i:03d};{1 + i % 28:02d}/03/2024 {8 + i % 9:02d}:30;{'chat' if i % 3 else 'téléphone'};"
-                     f"{8 + i % 5},{i % 10};{1 + (i % 4 == 0)};{1 + i % 5}")
+        lines.append(
+            f"T{i:03d};{1 + i % 28:02d}/03/2024 {8 + i % 9:02d}:30;{'chat' if i % 3 else 'téléphone'};"
+            f"{8 + i % 5},{i % 10};{1 + (i % 4 == 0)};{1 + i % 5}"
+        )
     lines[30] = "T030;le 30 mars;chat;9,5;1;4"  # line 31
     path = tmp_path / "export-tickets.csv"
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
@@ -159,7 +166,8 @@ def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_serv
     minutes = f"{aht.value / 60:.1f}".replace(".", ",")
     expect(summary.locator('tr[data-metric="AHT"] .elan-metrics-value')).to_have_text(f"{minutes}\u00a0min")
     expect(summary.locator('tr[data-metric="FCR"] .elan-metrics-value')).to_have_text(
-        f"{fcr.value:.1f}".replace(".", ",") + "\u00a0%")
+        f"{fcr.value:.1f}".replace(".", ",") + "\u00a0%"
+    )
     expect(summary.locator('tr[data-metric="FCR"]')).to_contain_text(METRICS["fcr_method_contacts"])
     backlog = summary.locator('tr[data-metric="BACKLOG"]')
     expect(backlog.locator(".elan-metrics-value")).to_have_text(METRICS["no_value"])

@@ -17,8 +17,13 @@ from widgets.workshops.metrics.tickets import FIELDS, load_tickets
 
 FOLDER = content.BUNDLED / "metrics"
 TICKETS = content.BUNDLED / "tickets"
-SEED_TABLE = {"integrity": {"NPS", "QA"}, "quality": {"FCR", "CSAT"}, "speed": {"FRT", "AHT"},
-              "loyalty": {"CRR", "AOV"}, "autonomy": {"CES"}}
+SEED_TABLE = {
+    "integrity": {"NPS", "QA"},
+    "quality": {"FCR", "CSAT"},
+    "speed": {"FRT", "AHT"},
+    "loyalty": {"CRR", "AOV"},
+    "autonomy": {"CES"},
+}
 SEED_TEAMS = {"support", "sales", "design", "product", "hr", "leadership", "marketing"}
 
 
@@ -108,6 +113,7 @@ def _broken(tmp_path: Path, name: str, change) -> list[str]:
 def test_an_unknown_metric_in_a_link_is_named(tmp_path):
     def change(d):
         d["values"]["items"][0]["links"][0]["metric"] = "XYZ"
+
     problems = _broken(tmp_path, "metrics/matching", change)
     assert any("[values.items[0].links[0].metric] unknown metric 'XYZ'" in p for p in problems)
     assert all(re.match(r".*broken\.yaml:\d+:", p) for p in problems)
@@ -116,6 +122,7 @@ def test_an_unknown_metric_in_a_link_is_named(tmp_path):
 def test_a_duplicate_metric_id_is_refused(tmp_path):
     def change(d):
         d["metrics"][1]["id"] = "NPS"
+
     problems = _broken(tmp_path, "metrics/metrics", change)
     assert any("[metrics[1].id] id 'NPS' is used 2 times" in p for p in problems)
 
@@ -124,6 +131,7 @@ def test_a_computed_metric_without_a_formula_is_refused(tmp_path):
     def change(d):
         d["metrics"][-1]["computed"] = True
         d["metrics"][-1]["unit"] = "points"
+
     problems = _broken(tmp_path, "metrics/metrics", change)
     assert any("marked computed but the lab has no formula" in p for p in problems)
 
@@ -131,6 +139,7 @@ def test_a_computed_metric_without_a_formula_is_refused(tmp_path):
 def test_an_offered_metric_needs_a_link_or_a_reason(tmp_path):
     def change(d):
         d["values"]["unmatched"] = []
+
     problems = _broken(tmp_path, "metrics/matching", change)
     assert any("'BACKLOG' is offered but neither linked nor listed under unmatched" in p for p in problems)
 
@@ -138,6 +147,7 @@ def test_an_offered_metric_needs_a_link_or_a_reason(tmp_path):
 def test_a_linked_metric_must_be_offered(tmp_path):
     def change(d):
         d["teams"]["metrics"].remove("MQL")
+
     problems = _broken(tmp_path, "metrics/matching", change)
     assert any("'MQL' is linked but not offered" in p for p in problems)
 
@@ -145,6 +155,7 @@ def test_a_linked_metric_must_be_offered(tmp_path):
 def test_a_missing_translation_is_refused(tmp_path):
     def change(d):
         del d["values"]["items"][2]["links"][0]["reason"]["fr"]
+
     problems = _broken(tmp_path, "metrics/matching", change)
     assert any("[values.items[2].links[0].reason.fr] missing translation 'fr'" in p for p in problems)
 
@@ -152,6 +163,7 @@ def test_a_missing_translation_is_refused(tmp_path):
 def test_the_brainstorm_may_only_point_to_catalogue_metrics(tmp_path):
     def change(d):
         d["values"][2]["metrics"] = ["NPS", "JOY"]
+
     problems = _broken(tmp_path, "values/brainstorm", change)
     assert any("unknown metric 'JOY'" in p for p in problems)
 

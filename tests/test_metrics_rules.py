@@ -103,12 +103,14 @@ def test_fcr_from_contact_counts_and_reopen_flags():
 
 def test_fcr_from_repeat_contacts_within_the_window():
     day = pd.Timedelta(days=1)
-    df = pd.DataFrame({
-        "ticket_id": ["a", "b", "c", "d"],
-        "customer_id": ["A", "A", "B", "Z"],
-        "created_at": [T0, T0 + 3 * day, T0, T0 + 40 * day],
-        "resolved_at": [T0 + day, T0 + 4 * day, T0 + day, T0 + 41 * day],
-    })
+    df = pd.DataFrame(
+        {
+            "ticket_id": ["a", "b", "c", "d"],
+            "customer_id": ["A", "A", "B", "Z"],
+            "created_at": [T0, T0 + 3 * day, T0, T0 + 40 * day],
+            "resolved_at": [T0 + day, T0 + 4 * day, T0 + day, T0 + 41 * day],
+        }
+    )
     f = m.fcr(df, window_days=7)
     # a: A came back two days after resolution → not FCR; b, c: nobody came back → FCR;
     # d: resolved less than a window before the data ends → cannot be judged.
@@ -179,11 +181,13 @@ def test_retention_rate_formula():
 
 def test_crr_per_quarter_takes_new_customers_out():
     q = lambda month: pd.Timestamp(f"2024-{month:02d}-15")
-    df = pd.DataFrame({
-        "ticket_id": list("abcdefg"),
-        "customer_id": ["A", "B", "D", "A", "C", "A", "D"],
-        "created_at": [q(1), q(2), q(3), q(4), q(5), q(7), q(8)],
-    })
+    df = pd.DataFrame(
+        {
+            "ticket_id": list("abcdefg"),
+            "customer_id": ["A", "B", "D", "A", "C", "A", "D"],
+            "created_at": [q(1), q(2), q(3), q(4), q(5), q(7), q(8)],
+        }
+    )
     table = m.by(df, "CRR", "quarter")
     # Q1: A, B, D (start of the data: no customers before). Q2: A stays, C is new → (2 − 1) / 3.
     # Q3: A stays, D comes back after a silent quarter: neither at start nor new → 1 / 2.
@@ -211,7 +215,9 @@ def test_backlog_counts_tickets_open_at_the_end():
 
 
 def test_by_channel_keeps_empty_categories_with_a_reason():
-    df = tickets(3, csat=[5, 2, None], channel=pd.Categorical(["chat", "chat", "email"], categories=["chat", "email", "phone"]))
+    df = tickets(
+        3, csat=[5, 2, None], channel=pd.Categorical(["chat", "chat", "email"], categories=["chat", "email", "phone"])
+    )
     table = m.by(df, "CSAT", "channel")
     assert table.index.tolist() == ["chat", "email", "phone"]
     assert table.loc["chat", "value"] == 50.0
@@ -238,10 +244,12 @@ def test_tickets_without_a_group_form_their_own_group():
 def test_grouped_quantiles_match_pandas():
     rng = np.random.default_rng(3)
     n = 500
-    df = pd.DataFrame({
-        "created_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**7, n), unit="s"),
-        "channel": rng.choice(["phone", "chat", "email"], n),
-    })
+    df = pd.DataFrame(
+        {
+            "created_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**7, n), unit="s"),
+            "channel": rng.choice(["phone", "chat", "email"], n),
+        }
+    )
     df["first_response_at"] = df["created_at"] + pd.to_timedelta(rng.integers(0, 5000, n), unit="s")
     ours = m.by(df, "FRT", "channel")
     waits = (df["first_response_at"] - df["created_at"]).dt.total_seconds()
@@ -271,12 +279,14 @@ def _weeks(aht_per_contact: list[float], contacts: list[int]) -> pd.DataFrame:
     for week, (handle, count) in enumerate(zip(aht_per_contact, contacts)):
         for i in range(4):
             again = i < count  # `count` of the 4 tickets of the week needed a second contact
-            rows.append({
-                "created_at": T0 + pd.Timedelta(weeks=week, hours=i),
-                "resolved_at": T0 + pd.Timedelta(weeks=week, hours=i + 1),
-                "contacts": 2 if again else 1,
-                "handle_seconds": handle * (2 if again else 1),
-            })
+            rows.append(
+                {
+                    "created_at": T0 + pd.Timedelta(weeks=week, hours=i),
+                    "resolved_at": T0 + pd.Timedelta(weeks=week, hours=i + 1),
+                    "contacts": 2 if again else 1,
+                    "handle_seconds": handle * (2 if again else 1),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -377,8 +387,15 @@ def test_fcr_change_is_in_points_and_aht_change_in_percent():
     weeks = [T0 + pd.Timedelta(days=7 * w) for w in range(4) for _ in range(4)]
     contacts = [1, 1, 1, 2] * 2 + [1, 1, 2, 2] * 2  # FCR 75 % then 50 %
     handle = [600.0] * 8 + [450.0] * 8
-    df = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(16)], "created_at": weeks, "resolved_at": weeks,
-                       "contacts": contacts, "handle_seconds": handle})
+    df = pd.DataFrame(
+        {
+            "ticket_id": [f"T{i}" for i in range(16)],
+            "created_at": weeks,
+            "resolved_at": weeks,
+            "contacts": contacts,
+            "handle_seconds": handle,
+        }
+    )
     trap = m.aht_fcr_trap(df, "week")
     assert trap.change["fcr"] == pytest.approx(-25.0)  # points, not −33 %
     assert trap.change["aht"] < 0

@@ -39,8 +39,10 @@ def test_every_step_builds_and_redraws_without_error(dash):
 def test_heatmap_counts_equal_what_was_sent(dash, activity):
     spec = ws.SPECS[activity](dash)
     sent = ws.demo_answers(spec)
-    expected = {r["id"]: {c["id"]: sum(c["id"] in answer[r["id"]] for answer in sent) for c in spec["columns"]}
-                for r in spec["rows"]}
+    expected = {
+        r["id"]: {c["id"]: sum(c["id"] in answer[r["id"]] for answer in sent) for c in spec["columns"]}
+        for r in spec["rows"]
+    }
     results = dash.results(activity)
     assert results["counts"] == expected
     assert results["participants"] == len(sent)
@@ -71,7 +73,10 @@ def test_reference_outlined_only_for_revealed_columns(fresh):
 def test_linked_values_join_as_rows_without_reference(fresh):
     engine, trainer = fresh.engine, fresh.trainer
     values = engine.create_session(trainer, "values", "fr")["code"]
-    kept = [{"id": 7, "text": "Écoute <b>vraie</b>", "dots": 4, "voters": 4}, {"id": 8, "text": "rapidité", "dots": 3, "voters": 3}]
+    kept = [
+        {"id": 7, "text": "Écoute <b>vraie</b>", "dots": 4, "voters": 4},
+        {"id": 8, "text": "rapidité", "dots": 3, "voters": 3},
+    ]
     engine.set_data(trainer, values, "kept", kept)
     fresh.go(0)
     said = ws.link_values(fresh, values.lower())
@@ -153,13 +158,29 @@ def _export(rename: dict, drop: tuple = (), rows: int = 300) -> bytes:
 
 def test_an_export_with_other_column_names_is_mapped_by_the_person():
     lab = MetricsLab("en")
-    data = _export({"ticket_id": "Dossier", "customer_id": "Qui", "created_at": "Ouvert", "channel": "Par où",
-                    "handle_seconds": "Durée totale", "csat": "Note"})
+    data = _export(
+        {
+            "ticket_id": "Dossier",
+            "customer_id": "Qui",
+            "created_at": "Ouvert",
+            "channel": "Par où",
+            "handle_seconds": "Durée totale",
+            "csat": "Note",
+        }
+    )
     lab.read_export(data, "export.csv")
     assert lab.mapping["ticket_id"].value == ""  # "Dossier" is not a name the kit knows
     assert lab.mapping["resolved_at"].value == "resolved_at"
-    lab.set_mapping({"ticket_id": "Dossier", "customer_id": "Qui", "created_at": "Ouvert", "channel": "Par où",
-                     "handle_seconds": "Durée totale", "csat": "Note"})
+    lab.set_mapping(
+        {
+            "ticket_id": "Dossier",
+            "customer_id": "Qui",
+            "created_at": "Ouvert",
+            "channel": "Par où",
+            "handle_seconds": "Durée totale",
+            "csat": "Note",
+        }
+    )
     assert lab.apply_mapping(), lab.errors.value
     assert len(lab.tickets) == 300 and "Your organisation" in lab.source.value
     lab.show("CSAT", "channel")

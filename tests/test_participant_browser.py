@@ -13,7 +13,11 @@ from widgets.core.i18n import Translator
 pytestmark = pytest.mark.browser
 
 STRINGS = {lang: Translator(lang).area("core") for lang in ("fr", "en")}
-IDEAS = {"kind": "ideas", "id": "ideas", "prompt": {"fr": "Ce que nos clients doivent penser", "en": "What customers should think"}}
+IDEAS = {
+    "kind": "ideas",
+    "id": "ideas",
+    "prompt": {"fr": "Ce que nos clients doivent penser", "en": "What customers should think"},
+}
 DOTS = {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}
 HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "javascript:alert(1)", "$x$", "&amp;"]
 WAIT = 15_000  # ms: how long to wait for the page to show something (not a measured target)
@@ -121,7 +125,9 @@ def test_three_participants_ideas_then_dots(elan_server, contexts, phone):
     assert token_of(ana, code) == before
     assert ana.locator(".counter").text_content() == Translator("fr")("core.dots_left", n=2, budget=3)
     row.locator(".dot-add").click()  # a second dot on one card is refused
-    expect(ana.locator("#activity .error[role=alert]")).to_have_text(STRINGS["fr"]["error_one_dot_per_card"], timeout=WAIT)
+    expect(ana.locator("#activity .error[role=alert]")).to_have_text(
+        STRINGS["fr"]["error_one_dot_per_card"], timeout=WAIT
+    )
     after = elan_server.results(code, "vote")
     assert {r["text"]: r["dots"] for r in after["results"]["ranking"]}["Écoute"] == 2
     assert after["counts"]["joined"] == 3

@@ -40,13 +40,18 @@ window.removeEventListener = (type, fn, options) => {
 """
 IDEAS = {"kind": "ideas", "id": "ideas", "prompt": {"fr": "Idées", "en": "Ideas"}}
 DOTS = {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}
-CHOICE = {"kind": "choice", "id": "poll", "options": [{"id": "a", "label": {"fr": "Oui", "en": "Yes"}},
-                                                     {"id": "b", "label": {"fr": "Non", "en": "No"}}]}
+CHOICE = {
+    "kind": "choice",
+    "id": "poll",
+    "options": [{"id": "a", "label": {"fr": "Oui", "en": "Yes"}}, {"id": "b", "label": {"fr": "Non", "en": "No"}}],
+}
 
 
 def _api_calls(page) -> list[tuple[str, str]]:
     calls = []
-    page.on("request", lambda r: calls.append((r.method, r.url.split("/elan/api/")[-1])) if "/elan/api/" in r.url else None)
+    page.on(
+        "request", lambda r: calls.append((r.method, r.url.split("/elan/api/")[-1])) if "/elan/api/" in r.url else None
+    )
     return calls
 
 
@@ -89,8 +94,11 @@ def test_rejoining_leaves_one_live_channel_and_one_pair_of_network_listeners(ela
     token = page.evaluate("code => localStorage.getItem(`elan:${code}:token`)", code)
     me = elan_server.state(code, token)["participant"]["id"]
     # The participant's data is deleted on request: the page's place is gone.
-    subprocess.run([sys.executable, "-m", "widgets.ops.cli", "forget", code, str(me), "--data-dir",
-                    str(elan_server.data_dir)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "widgets.ops.cli", "forget", code, str(me), "--data-dir", str(elan_server.data_dir)],
+        check=True,
+        capture_output=True,
+    )
     elan_server.trainer(code, "open", spec=CHOICE)  # the page hears a change, reads its state: 403
     expect(page.locator("#join-form")).to_be_visible(timeout=WAIT)
     page.click("#join-form button[type=submit]")  # joins again, as a new participant
@@ -105,8 +113,13 @@ def test_rejoining_leaves_one_live_channel_and_one_pair_of_network_listeners(ela
 
 def test_a_refused_rating_says_why_and_shows_the_score_kept(elan_server, contexts):
     code = elan_server.create_session("values", "fr")
-    spec = {"kind": "rate", "id": "rate", "targets": [{"id": "team", "label": {"fr": "Équipe", "en": "Team"}}],
-            "criteria": [{"id": "c", "label": {"fr": "Critère", "en": "Criterion"}}], "scale": [1, 5]}
+    spec = {
+        "kind": "rate",
+        "id": "rate",
+        "targets": [{"id": "team", "label": {"fr": "Équipe", "en": "Team"}}],
+        "criteria": [{"id": "c", "label": {"fr": "Critère", "en": "Criterion"}}],
+        "scale": [1, 5],
+    }
     elan_server.trainer(code, "open", spec=spec)
     page = contexts(phone=True).new_page()
     join(page, elan_server, code)
@@ -116,12 +129,14 @@ def test_a_refused_rating_says_why_and_shows_the_score_kept(elan_server, context
     page.evaluate("document.querySelector('.scale input[value=\"2\"]').disabled = false")  # the page had not heard yet
     page.locator(".scale label", has_text="2").click()
     expect(page.locator("#activity .error[role=alert]").first).to_have_text(
-        Translator("fr")("core.error_input_closed"), timeout=WAIT)
+        Translator("fr")("core.error_input_closed"), timeout=WAIT
+    )
     assert page.locator('.scale input[value="4"]').is_checked()
 
 
 def test_a_story_names_the_field_too_long_and_an_approved_long_word_wraps_with_badges_in_the_readers_language(
-        elan_server, contexts):
+    elan_server, contexts
+):
     code = elan_server.create_session("cases", "fr")
     spec = cases.story_spec(SimpleNamespace(engine=SimpleNamespace(settings=Settings())))
     elan_server.trainer(code, "open", spec=spec)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from widgets.core.errors import Forbidden, Invalid, NotFound
 from widgets.live import privacy
 from widgets.live import store as st
-from widgets.core.errors import Forbidden, Invalid, NotFound
 
 DAY = privacy.DAY
 
@@ -124,7 +124,7 @@ def test_anonymizing_a_live_session_keeps_the_room_working(engine, trainer):
 def test_forget_participant_deletes_their_data_and_keeps_the_others(engine, trainer):
     code, people, cards = _workshop(engine, trainer)
     other_code, others, _ = _workshop(engine, trainer, names=("Dan",))
-    (gone, gone_token), (stays, stays_token) = people[0], people[1]
+    (gone, gone_token), (_stays, stays_token) = people[0], people[1]
     sid = engine.session(code)["id"]
     # A card merged into the leaver's card stands on its own again afterwards.
     engine.merge(trainer, code, [cards[2]], cards[0])
@@ -161,10 +161,13 @@ def test_forget_scrubs_card_texts_kept_in_older_events(engine, trainer):
     sid = engine.session(code)["id"]
     # Kits before this one copied the card's text into its "item" event.
     with engine.store.write() as conn:
-        for seq, data in conn.execute(sa.select(st.events.c.seq, st.events.c.data).where(st.events.c.session_id == sid)).all():
+        for seq, data in conn.execute(
+            sa.select(st.events.c.seq, st.events.c.data).where(st.events.c.session_id == sid)
+        ).all():
             if data.get("id") == cards[0]:
                 conn.execute(
-                    st.events.update().where(st.events.c.session_id == sid, st.events.c.seq == seq)
+                    st.events.update()
+                    .where(st.events.c.session_id == sid, st.events.c.seq == seq)
                     .values(data={**data, "text": "idée de Ana"})
                 )
     assert "idée de Ana" in st.dumps([e["data"] for e in engine.events_since(sid, 0, limit=10_000)])

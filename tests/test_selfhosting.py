@@ -12,14 +12,14 @@ import sqlalchemy as sa
 
 from tests.fixtures_server import ELAN, ROOT, ElanServer
 from tests.test_store_migrations import _build_v1, _dump, _fill_v1
-from widgets.live import store as st
-from widgets.ops.cli import parser
-from widgets.live.engine import Engine
 from widgets.core.errors import NotFound
 from widgets.core.i18n import Translator
-from widgets.live.privacy import DAY
 from widgets.core.settings import Settings
+from widgets.live import store as st
+from widgets.live.engine import Engine
+from widgets.live.privacy import DAY
 from widgets.live.store import SCHEMA_VERSION, Store
+from widgets.ops.cli import parser
 
 FR = Translator("fr")
 DEPLOY = ROOT / "facilitator_guide" / "deploy"
@@ -58,7 +58,9 @@ def test_trainer_add_list_remove_through_the_command(tmp_path):
     assert again.returncode == 1 and FR("core.trainer_exists", name="Aline") in again.stderr
     short = elan("trainer", "add", "Dora", "--password", "court", data_dir=tmp_path, check=False)
     assert short.returncode == 1 and "Traceback" not in short.stderr
-    assert elan("trainer", "remove", "Bruno", data_dir=tmp_path).stdout.strip() == FR("core.trainer_removed", name="Bruno")
+    assert elan("trainer", "remove", "Bruno", data_dir=tmp_path).stdout.strip() == FR(
+        "core.trainer_removed", name="Bruno"
+    )
     gone = elan("trainer", "remove", "Bruno", data_dir=tmp_path, check=False)
     assert gone.returncode == 1 and FR("core.trainer_unknown", name="Bruno") in gone.stderr
     assert elan("trainer", "list", data_dir=tmp_path).stdout.splitlines() == ["Aline", "Chef (admin)"]
@@ -70,8 +72,10 @@ def test_trainer_add_list_remove_through_the_command(tmp_path):
 def accounts_server(tmp_path_factory):
     """A server with three accounts made by the command: two trainers and an administrator."""
     data = tmp_path_factory.mktemp("accounts")
-    keys = {name: _key_from(elan("trainer", "add", name, *flags, data_dir=data).stdout, name)
-            for name, flags in (("Aline", ()), ("Bruno", ()), ("Chef", ("--admin",)))}
+    keys = {
+        name: _key_from(elan("trainer", "add", name, *flags, data_dir=data).stdout, name)
+        for name, flags in (("Aline", ()), ("Bruno", ()), ("Chef", ("--admin",)))
+    }
     server = ElanServer(data, key=KEY).start()
     yield server, keys
     server.stop()
@@ -92,10 +96,13 @@ def test_another_trainer_cannot_drive_a_session_over_http_but_an_administrator_c
         return server.api("POST", f"s/{code}/trainer/{name}", json=body, headers=_as(server, key))
 
     assert action(keys["Aline"], "open", spec=spec).status_code == 200
-    for refused in (action(keys["Bruno"], "input", open=False), action(keys["Bruno"], "close"),
-                    server.api("GET", f"s/{code}/results", headers=_as(server, keys["Bruno"])),
-                    server.api("GET", f"s/{code}/export.csv", headers=_as(server, keys["Bruno"])),
-                    action("Aline:not-her-secret", "input", open=False)):
+    for refused in (
+        action(keys["Bruno"], "input", open=False),
+        action(keys["Bruno"], "close"),
+        server.api("GET", f"s/{code}/results", headers=_as(server, keys["Bruno"])),
+        server.api("GET", f"s/{code}/export.csv", headers=_as(server, keys["Bruno"])),
+        action("Aline:not-her-secret", "input", open=False),
+    ):
         assert refused.status_code == 403, refused.text
         assert refused.json()["error"] == "core.error_not_trainer"
     listed = server.api("GET", "sessions", headers=_as(server, keys["Bruno"])).json()["sessions"]
@@ -105,7 +112,9 @@ def test_another_trainer_cannot_drive_a_session_over_http_but_an_administrator_c
     # The administrator (an --admin account, or the shared key) drives everyone's sessions.
     assert action(keys["Chef"], "input", open=False).status_code == 200
     assert server.api("GET", f"s/{code}/results", headers=_as(server, keys["Aline"])).json()["state"]["open"] is False
-    assert code in {s["code"] for s in server.api("GET", "sessions", headers=_as(server, keys["Chef"])).json()["sessions"]}
+    assert code in {
+        s["code"] for s in server.api("GET", "sessions", headers=_as(server, keys["Chef"])).json()["sessions"]
+    }
     assert action(KEY, "input", open=True).status_code == 200
     assert action(keys["Chef"], "close").status_code == 200
 
@@ -176,7 +185,11 @@ def _named_session(engine: Engine, days_old: float) -> tuple[str, list[int]]:
 def _names(engine: Engine, code: str) -> list:
     p = st.participants
     with engine.store.read() as conn:
-        return conn.execute(sa.select(p.c.name).where(p.c.session_id == engine.session(code)["id"]).order_by(p.c.id)).scalars().all()
+        return (
+            conn.execute(sa.select(p.c.name).where(p.c.session_id == engine.session(code)["id"]).order_by(p.c.id))
+            .scalars()
+            .all()
+        )
 
 
 def test_purge_names_only_then_everything_through_the_command(tmp_path):
@@ -207,7 +220,10 @@ def test_forget_a_participant_through_the_command(tmp_path):
     assert done.stdout.strip() == FR("core.forgotten", participant=ana, code=code.lower())
     assert _names(engine, code) == ["Bea"]
     assert [c["text"] for c in engine.results(code, "ideas")["cards"]] == ["idée de Bea"]
-    for args, key in (((code, str(ana)), "core.error_not_participant"), (("NOPE22", str(bea)), "core.error_unknown_code")):
+    for args, key in (
+        ((code, str(ana)), "core.error_not_participant"),
+        (("NOPE22", str(bea)), "core.error_unknown_code"),
+    ):
         refused = elan("forget", *args, data_dir=tmp_path, check=False)
         assert refused.returncode == 1 and refused.stderr.strip() == FR(key)
     engine.store.dispose()
@@ -243,9 +259,11 @@ def test_the_join_page_links_to_the_privacy_notice(elan_server):
         assert r.status_code == 200, r.text
         assert f'<html lang="{lang}">' in r.text and title in r.text and "elan forget" in r.text
     # The notice says what the kit collects: the colleagues named in shout-outs, the self-paced scores.
-    for lang, words in (("fr", ("prénom du ou de la collègue", "scores par compétence")),
-                        ("en", ("A colleague", "scores per competence")),
-                        ("fr-CA", ("Commission d’accès à l’information", "portabilité"))):
+    for lang, words in (
+        ("fr", ("prénom du ou de la collègue", "scores par compétence")),
+        ("en", ("A colleague", "scores per competence")),
+        ("fr-CA", ("Commission d’accès à l’information", "portabilité")),
+    ):
         text = elan_server.get(f"/privacy/{lang}").text
         assert all(w in text for w in words), (lang, words)
     # Without a language in the address, the participant's chosen language.
@@ -257,7 +275,8 @@ def test_the_organisations_own_notice_is_shown_as_text(tmp_path):
     notices = tmp_path / "notices"
     notices.mkdir()
     (notices / "privacy.fr.md").write_text(
-        "# Notice d'ACME\n\nResponsable : ACME SA. <script>alert(1)</script>\n", encoding="utf-8")
+        "# Notice d'ACME\n\nResponsable : ACME SA. <script>alert(1)</script>\n", encoding="utf-8"
+    )
     server = ElanServer(tmp_path / "data", env={"ELAN_PRIVACY_NOTICE": str(notices / "privacy.{lang}.md")}).start()
     try:
         r = server.get("/privacy/fr")
@@ -275,8 +294,9 @@ def test_the_organisations_own_notice_is_shown_as_text(tmp_path):
 
 
 def test_the_guides_nginx_file_is_what_elan_deploy_prints():
-    printed = elan("deploy", "nginx", "--backend", "127.0.0.1:8001", "--backend", "127.0.0.1:8002",
-                   "--backend", "127.0.0.1:8003").stdout
+    printed = elan(
+        "deploy", "nginx", "--backend", "127.0.0.1:8001", "--backend", "127.0.0.1:8002", "--backend", "127.0.0.1:8003"
+    ).stdout
     assert (DEPLOY / "nginx-elan.conf").read_text(encoding="utf-8") == printed
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.live import accounts
 from widgets.core import codes
 from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from widgets.live import accounts
 
 IDEAS = {"kind": "ideas", "id": "ideas", "max_per_participant": 20}
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
     "<script>alert('x')</script>",
-    "<a href=\"javascript:alert(1)\">clic</a>",
+    '<a href="javascript:alert(1)">clic</a>',
     "$\\frac{1}{2}$ et $x$",
     "&amp; &lt;b&gt;",
     "'); DROP TABLE items; --",
@@ -170,7 +170,10 @@ def test_votes_are_idempotent_and_kept_within_the_budget(engine, trainer, code):
 
 def test_reveal_shows_the_reference_and_results_only_when_the_trainer_says(engine, trainer, code):
     spec = {
-        "kind": "match", "id": "match", "rows": [{"id": "speed"}], "columns": [{"id": "FRT"}, {"id": "NPS"}],
+        "kind": "match",
+        "id": "match",
+        "rows": [{"id": "speed"}],
+        "columns": [{"id": "FRT"}, {"id": "NPS"}],
         "reference": {"speed": ["FRT"]},
     }
     engine.open_activity(trainer, code, spec)

@@ -30,45 +30,79 @@ def _fill_v1(store: Store) -> dict:
     t = schema_at(1).tables
     tokens = {}
     with store.write() as conn:
-        conn.execute(t["trainers"].insert().values(name="Aline", secret_hash="scrypt$x", is_admin=False, created_at=1.0))
+        conn.execute(
+            t["trainers"].insert().values(name="Aline", secret_hash="scrypt$x", is_admin=False, created_at=1.0)
+        )
         for n, code in enumerate(("ABCDEF", "GHJKMN"), start=1):
             spec_ideas = {"kind": "ideas", "id": "ideas"}
             spec_dots = {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}
             state = {
-                "phase": "vote", "activity": "vote", "open": True, "revealed": [], "timer": None,
-                "specs": {"ideas": spec_ideas, "vote": spec_dots}, "show_names": False, "anonymous": False, "data": {},
+                "phase": "vote",
+                "activity": "vote",
+                "open": True,
+                "revealed": [],
+                "timer": None,
+                "specs": {"ideas": spec_ideas, "vote": spec_dots},
+                "show_names": False,
+                "anonymous": False,
+                "data": {},
             }
             conn.execute(
-                t["sessions"].insert().values(
-                    id=n, code=code, workshop="brainstorm", mode="live", lang="fr", owner="Aline",
-                    title=f"Atelier {n}", state=state, event_seq=2, created_at=100.0 * n,
+                t["sessions"]
+                .insert()
+                .values(
+                    id=n,
+                    code=code,
+                    workshop="brainstorm",
+                    mode="live",
+                    lang="fr",
+                    owner="Aline",
+                    title=f"Atelier {n}",
+                    state=state,
+                    event_seq=2,
+                    created_at=100.0 * n,
                 )
             )
             for p in (1, 2):
                 pid = n * 10 + p
                 tokens[pid] = codes.new_token()
                 conn.execute(
-                    t["participants"].insert().values(
-                        id=pid, session_id=n, token_hash=codes.token_hash(tokens[pid]), name=f"Léa {pid}",
-                        created_at=1.0, last_seen=1.0,
+                    t["participants"]
+                    .insert()
+                    .values(
+                        id=pid,
+                        session_id=n,
+                        token_hash=codes.token_hash(tokens[pid]),
+                        name=f"Léa {pid}",
+                        created_at=1.0,
+                        last_seen=1.0,
                     )
                 )
                 conn.execute(
-                    t["items"].insert().values(
-                        id=pid, session_id=n, activity="ideas", participant_id=pid, text=f"Écoute {pid}",
-                        data={}, status="visible", merged_into=None, created_at=1.0,
+                    t["items"]
+                    .insert()
+                    .values(
+                        id=pid,
+                        session_id=n,
+                        activity="ideas",
+                        participant_id=pid,
+                        text=f"Écoute {pid}",
+                        data={},
+                        status="visible",
+                        merged_into=None,
+                        created_at=1.0,
                     )
                 )
                 conn.execute(
-                    t["responses"].insert().values(
-                        session_id=n, participant_id=pid, activity="vote", key=str(pid), value=1, updated_at=1.0
-                    )
+                    t["responses"]
+                    .insert()
+                    .values(session_id=n, participant_id=pid, activity="vote", key=str(pid), value=1, updated_at=1.0)
                 )
             for seq in (1, 2):
                 conn.execute(
-                    t["events"].insert().values(
-                        session_id=n, seq=seq, kind="vote", data={"item": seq}, public=False, created_at=1.0
-                    )
+                    t["events"]
+                    .insert()
+                    .values(session_id=n, seq=seq, kind="vote", data={"item": seq}, public=False, created_at=1.0)
                 )
     return tokens
 

@@ -22,7 +22,9 @@ WAIT = 15_000
 
 def vote(page, text: str) -> None:
     """One dot on the card whose text starts with ``text`` (the label exactly, not a card that contains it)."""
-    row = page.locator("ul.cards li").filter(has=page.locator(".label", has_text=re.compile("^" + re.escape(text)))).first
+    row = (
+        page.locator("ul.cards li").filter(has=page.locator(".label", has_text=re.compile("^" + re.escape(text)))).first
+    )
     for _ in range(3):
         # A page redrawn by a live update just as the dot is tapped loses the tap: tap again
         # (one dot per card, so a tap that did count is refused, never counted twice).
@@ -58,8 +60,12 @@ def test_four_participants_run_the_whole_workshop_to_the_statement(elan_server, 
 
     # 2. Brainstorm: cards from the phones, live on the projector; the likely duplicates merged.
     next_step()
-    for page, texts in ((ana, ["Écoute", "Rapidité"]), (ben, ["écoute", "Qualité"]), (cleo, ["Honnêteté", "Respect"]),
-                        (dan, ["rapidités", "Communication", "Fidélité"])):
+    for page, texts in (
+        (ana, ["Écoute", "Rapidité"]),
+        (ben, ["écoute", "Qualité"]),
+        (cleo, ["Honnêteté", "Respect"]),
+        (dan, ["rapidités", "Communication", "Fidélité"]),
+    ):
         expect(page.locator("#idea-text")).to_be_visible(timeout=WAIT)
         for text in texts:
             send_idea(page, text)
@@ -91,7 +97,12 @@ def test_four_participants_run_the_whole_workshop_to_the_statement(elan_server, 
     next_step()
     ranking = elan_server.results(code, "vote")["results"]["ranking"]
     assert [(r["text"], r["dots"], r["voters"]) for r in ranking[:5]] == [
-        ("Écoute", 4, 4), ("Rapidité", 4, 4), ("Qualité", 4, 4), ("Communication", 3, 3), ("Honnêteté", 2, 2)]
+        ("Écoute", 4, 4),
+        ("Rapidité", 4, 4),
+        ("Qualité", 4, 4),
+        ("Communication", 3, 3),
+        ("Honnêteté", 2, 2),
+    ]
     top = [r["text"] for r in ranking[:5]]
     trainer.locator(f'button:has-text("{CORE["reveal"]}")').click()
     expect(trainer.locator(".js-plotly-plot")).to_be_visible(timeout=WAIT)
@@ -130,18 +141,24 @@ def test_four_participants_run_the_whole_workshop_to_the_statement(elan_server, 
     propose(dan, "Communication", "Je tiens le client informé, même sans nouvelle.")
     screenshot(dan, "values-phone.png", guide=True)
     expect(trainer.locator(".elan-values-proposal", has_text="L'écoute est importante.")).to_contain_text(
-        VALUES["hint_action_start"].split(" (")[0], timeout=WAIT)
+        VALUES["hint_action_start"].split(" (")[0], timeout=WAIT
+    )
 
     # Vote on the statements: "Je reformule…" wins for "Écoute".
     next_step()
-    for page, texts in ((ana, ["Je reformule"]), (ben, ["Je reformule", "Je réponds"]), (cleo, ["Je reformule", "Je vérifie"]),
-                        (dan, ["L'écoute est", "Je tiens"])):
+    for page, texts in (
+        (ana, ["Je reformule"]),
+        (ben, ["Je reformule", "Je réponds"]),
+        (cleo, ["Je reformule", "Je vérifie"]),
+        (dan, ["L'écoute est", "Je tiens"]),
+    ):
         expect(page.locator("ul.cards li")).to_have_count(6, timeout=WAIT)
         for text in texts:
             vote(page, text)
     trainer.locator(f'button:has-text("{CORE["reveal"]}")').click()
     expect(trainer.locator(".elan-values-proposal", has_text="Je reformule la demande").first).to_contain_text(
-        Translator("fr")("values.dots_count", n=3), timeout=WAIT)
+        Translator("fr")("values.dots_count", n=3), timeout=WAIT
+    )
     trainer.locator(f'button:has-text("{VALUES["save_actions"]}")').click()
     expect(trainer.locator(".elan-counts", has_text=VALUES["saved"])).to_be_visible(timeout=WAIT)
 
@@ -152,7 +169,10 @@ def test_four_participants_run_the_whole_workshop_to_the_statement(elan_server, 
     send_idea(ben, "Le service le plus humain du secteur.")
     next_step()
     visions = {c["text"]: str(c["id"]) for c in elan_server.results(code, "visions")["results"]["cards"]}
-    clear, human = visions["Chaque client repart avec une réponse claire."], visions["Le service le plus humain du secteur."]
+    clear, human = (
+        visions["Chaque client repart avec une réponse claire."],
+        visions["Le service le plus humain du secteur."],
+    )
     criteria = ["simple", "service", "identity"]
     for page in (ana, ben):
         expect(page.locator("fieldset.card")).to_have_count(2, timeout=WAIT)
@@ -164,7 +184,9 @@ def test_four_participants_run_the_whole_workshop_to_the_statement(elan_server, 
         token = token_of(page, code)
         for criterion in criteria:
             for target, score in ((clear, 4), (human, 2)):
-                r = elan_server.submit(code, token, "vision_rate", {"target": target, "criterion": criterion, "score": score})
+                r = elan_server.submit(
+                    code, token, "vision_rate", {"target": target, "criterion": criterion, "score": score}
+                )
                 assert r.status_code == 200, r.text
     trainer.locator(f'button:has-text("{CORE["reveal"]}")').click()
     expect(trainer.locator(".elan-values-table")).to_contain_text("4.5", timeout=WAIT)
@@ -183,8 +205,9 @@ def test_four_participants_run_the_whole_workshop_to_the_statement(elan_server, 
     assert positions == sorted(positions)
     assert "**Écoute** : Je reformule la demande avant de répondre." in markdown
     assert "**Rapidité** : Je réponds à chaque message le jour même." in markdown
-    page = base64.b64decode(trainer.locator('.elan-values-download[data-format="html"]').get_attribute("href")
-                            .split("base64,", 1)[1]).decode("utf-8")
+    page = base64.b64decode(
+        trainer.locator('.elan-values-download[data-format="html"]').get_attribute("href").split("base64,", 1)[1]
+    ).decode("utf-8")
     assert [page.index(name) for name in top] == sorted(page.index(name) for name in top)
     trainer.set_viewport_size({"width": 1280, "height": 1600})
     screenshot(trainer, "values-statement.png")

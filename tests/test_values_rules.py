@@ -10,8 +10,8 @@ import mistune
 import pytest
 
 from widgets.core.errors import Conflict, Invalid
-from widgets.live.exercises import dots
 from widgets.core.text import duplicate_groups, duplicate_key, fold
+from widgets.live.exercises import dots
 from widgets.workshops.values.philosophy import (
     Statement,
     Value,
@@ -182,7 +182,12 @@ def test_engine_refuses_an_over_budget_vote_sent_directly(sqlite_engine):
         engine.submit(code, ana, "vote", {"item": ids[3], "dots": 1})
     with pytest.raises(Conflict):
         engine.submit(code, ana, "vote", {"item": ids[0], "dots": 3})
-    for payload in ({"item": ids[4], "dots": "1"}, {"item": str(ids[4]), "dots": 1}, {"item": ids[4], "dots": -2}, {"item": 999, "dots": 1}):
+    for payload in (
+        {"item": ids[4], "dots": "1"},
+        {"item": str(ids[4]), "dots": 1},
+        {"item": ids[4], "dots": -2},
+        {"item": 999, "dots": 1},
+    ):
         with pytest.raises(Invalid):
             engine.submit(code, ana, "vote", payload)
     # A replayed request is accepted and changes nothing.
@@ -322,9 +327,19 @@ def test_best_proposal_ignores_unrated_and_may_be_none():
 
 @pytest.mark.parametrize(
     "text",
-    ["Je reformule la demande.", "J'écoute avant de répondre.", "J’écoute", "Nous rappelons chaque client.",
-     "Écoutez le client.", "Répondre le jour même.", "Réponds vite", "I restate the request.",
-     "I'm on it.", "Listen first.", "« Je vérifie » avant de clore."],
+    [
+        "Je reformule la demande.",
+        "J'écoute avant de répondre.",
+        "J’écoute",
+        "Nous rappelons chaque client.",
+        "Écoutez le client.",
+        "Répondre le jour même.",
+        "Réponds vite",
+        "I restate the request.",
+        "I'm on it.",
+        "Listen first.",
+        "« Je vérifie » avant de clore.",
+    ],
 )
 def test_action_statements_that_start_well(text):
     assert check_action_statement(text) is None
@@ -359,7 +374,13 @@ def test_cliches_are_spotted_for_the_trainer():
 
 # --- the statement and its exports ------------------------------------------------------------
 
-HOSTILE = ["<img src=x onerror=alert(1)>", "$x$", "&amp;", "<script>alert(1)</script>", "*gras* [lien](javascript:alert(1))"]
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "$x$",
+    "&amp;",
+    "<script>alert(1)</script>",
+    "*gras* [lien](javascript:alert(1))",
+]
 
 
 def _statement():
@@ -386,7 +407,9 @@ def _order(document, names):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_html_lists_values_in_voted_order_and_escapes_everything(lang):
     html = to_html(_statement(), lang, date="2024-10-07")
-    assert _order(html, ["<li>Écoute</li>", "<li>Honnêteté</li>", "<li>Respect</li>", "<li>Autonomie</li>", "<li>Qualité</li>"])
+    assert _order(
+        html, ["<li>Écoute</li>", "<li>Honnêteté</li>", "<li>Respect</li>", "<li>Autonomie</li>", "<li>Qualité</li>"]
+    )
     assert "<img" not in html and "<script" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&amp;amp;" in html
@@ -420,7 +443,7 @@ def test_empty_statement_shows_what_is_left_to_fill():
 
 
 def test_csv_keeps_the_order_and_defuses_formulas():
-    statement = Statement(vision="=HYPERLINK(\"http://x\")", values=[Value("Écoute", "+1 appel"), Value("@Respect", "-")])
+    statement = Statement(vision='=HYPERLINK("http://x")', values=[Value("Écoute", "+1 appel"), Value("@Respect", "-")])
     text = to_csv(statement_rows(statement))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["position"] for r in rows] == ["1", "2"]

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from widgets import content
-from widgets.workshops.values import philosophy
 from widgets.workshops.values import dashboard as values
+from widgets.workshops.values import philosophy
 from widgets.workshops.values.solo import SoloStatement, SoloView
 
 
@@ -24,7 +24,7 @@ def _decode(uri: str) -> str:
 
 def _like_a_new_kernel(dash):
     """What a restarted kernel knows: the engine and the session's code, nothing kept in memory."""
-    session = lambda: dash.engine.session(dash.code)  # noqa: E731
+    session = lambda: dash.engine.session(dash.code)
     return SimpleNamespace(
         engine=dash.engine,
         code=dash.code,
@@ -39,8 +39,18 @@ def test_every_step_builds_and_redraws_without_error(dash):
         dash.go(index)
         assert dash.message.value == "", (phase.id, dash.message.value)
         assert phase.id in dash.widgets_by_phase
-    assert [p.id for p in dash.phases] == ["why", "brainstorm", "vote", "keep", "actions", "action_vote", "vision",
-                                           "vision_rate", "output", "practices"]
+    assert [p.id for p in dash.phases] == [
+        "why",
+        "brainstorm",
+        "vote",
+        "keep",
+        "actions",
+        "action_vote",
+        "vision",
+        "vision_rate",
+        "output",
+        "practices",
+    ]
 
 
 def test_demo_fills_every_activity_from_the_content(dash):

@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from tests.fixtures_browser import screenshot
 from tests.test_participant_browser import join, send_idea
 from widgets import content
-from widgets.workshops.week import rules as week
 from widgets.core.i18n import Translator
+from widgets.workshops.week import rules as week
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,9 @@ def test_three_participants_vote_and_the_trainer_plans_the_week(elan_server, con
 
     # 1. The dates of the coming week, and where the week comes from.
     expect(trainer.locator(".elan-week-dates")).to_contain_text("Du lundi")
-    expect(trainer.locator(".widget-html:not(.elan-script)", has_text="1984")).to_have_count(1)  # the script quotes it too
+    expect(trainer.locator(".widget-html:not(.elan-script)", has_text="1984")).to_have_count(
+        1
+    )  # the script quotes it too
     screenshot(trainer, "week-dates.png")
 
     ana, ben = phone(), phone()
@@ -79,9 +81,14 @@ def test_three_participants_vote_and_the_trainer_plans_the_week(elan_server, con
 
     breakfast = "Petit-déjeuner de lancement"
     # Cléo's browser is English: the starter cards are in English on her phone (the room's own, as written).
-    kickoff = content.text(next(i["title"] for i in content.load("week/ideas")["ideas"] if i["id"] == "kickoff-breakfast"), "en")
-    for page, picks in ((ana, ["Quiz clients", breakfast]), (ben, ["Quiz clients", "Pétanque"]),
-                        (cleo, [kickoff, "Quiz clients"])):
+    kickoff = content.text(
+        next(i["title"] for i in content.load("week/ideas")["ideas"] if i["id"] == "kickoff-breakfast"), "en"
+    )
+    for page, picks in (
+        (ana, ["Quiz clients", breakfast]),
+        (ben, ["Quiz clients", "Pétanque"]),
+        (cleo, [kickoff, "Quiz clients"]),
+    ):
         for text in picks:
             vote(page, text)
     screenshot(ana, "week-phone.png", guide=True)
@@ -121,7 +128,9 @@ def test_three_participants_vote_and_the_trainer_plans_the_week(elan_server, con
     expect(trainer.locator('[data-conflict="no_remote"]')).to_have_count(0)
     plan = stored_plan(elan_server, code, 2)
     assert [(p["day"], p["part"], p["owner"], p["budget"]) for p in plan["placements"]] == [
-        (1, "afternoon", "Ana", "80.0"), (0, "morning", "Ben", "250.0")]
+        (1, "afternoon", "Ana", "80.0"),
+        (0, "morning", "Ben", "250.0"),
+    ]
     assert plan["budget"] == "300"
     trainer.set_viewport_size({"width": 1280, "height": 960})
     trainer.locator("h2.elan-title").evaluate("e => e.scrollIntoView({block: 'start'})")
@@ -156,13 +165,27 @@ def test_three_participants_vote_and_the_trainer_plans_the_week(elan_server, con
     assert monday.weekday() == 0 and monday.month == 10 and monday.day <= 7
     year = monday.year
     days = week.week_days(year)
-    expected = sorted([
-        ("Quiz clients <b>équipe</b>", datetime.combine(days[1], plan.afternoon[0], paris),
-         datetime.combine(days[1], plan.afternoon[1], paris), "Ana"),
-        (breakfast, datetime.combine(days[0], plan.morning[0], paris), datetime.combine(days[0], plan.morning[1], paris), "Ben"),
-    ])
+    expected = sorted(
+        [
+            (
+                "Quiz clients <b>équipe</b>",
+                datetime.combine(days[1], plan.afternoon[0], paris),
+                datetime.combine(days[1], plan.afternoon[1], paris),
+                "Ana",
+            ),
+            (
+                breakfast,
+                datetime.combine(days[0], plan.morning[0], paris),
+                datetime.combine(days[0], plan.morning[1], paris),
+                "Ben",
+            ),
+        ]
+    )
     assert got == expected
-    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT") if "RRULE" in e] == ["Cartes de merci entre collègues, chaque mois"]
-    page = base64.b64decode(trainer.locator('.elan-week-download[data-format="html"]').get_attribute("href")
-                            .split("base64,", 1)[1]).decode("utf-8")
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT") if "RRULE" in e] == [
+        "Cartes de merci entre collègues, chaque mois"
+    ]
+    page = base64.b64decode(
+        trainer.locator('.elan-week-download[data-format="html"]').get_attribute("href").split("base64,", 1)[1]
+    ).decode("utf-8")
     assert "Quiz clients &lt;b&gt;équipe&lt;/b&gt;" in page and "<b>équipe" not in page

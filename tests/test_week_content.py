@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.workshops.week import rules as week
 from widgets.content import validate_file, validate_tree
 from widgets.core.i18n import Translator
+from widgets.workshops.week import rules as week
 
 WEEK = content.BUNDLED / "week"
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,16 @@ def test_bundled_week_content_validates():
 def test_the_ten_ideas_of_the_source():
     ideas = content.load("week/ideas")["ideas"]
     assert [i["id"] for i in ideas] == [
-        "kickoff-breakfast", "trading-spaces", "dress-up-day", "internal-awards", "external-recognition",
-        "leader-notes", "peer-cards", "charity-fundraiser", "customer-speaker", "recognise-customers",
+        "kickoff-breakfast",
+        "trading-spaces",
+        "dress-up-day",
+        "internal-awards",
+        "external-recognition",
+        "leader-notes",
+        "peer-cards",
+        "charity-fundraiser",
+        "customer-speaker",
+        "recognise-customers",
     ]
     # Conflict detection needs both sizes, both remote answers and ideas that need the executives.
     assert {i["size"] for i in ideas} == {"big", "small"}
@@ -86,7 +94,10 @@ def test_locale_files_have_the_same_keys_and_cover_the_code():
     for key in fr:
         assert sorted(re.findall(r"{(\w+)}", fr[key])) == sorted(re.findall(r"{(\w+)}", en[key])), key
     used = set()
-    for source in (ROOT / "widgets" / "workshops" / "week" / "rules.py", ROOT / "widgets" / "workshops" / "week" / "templates" / "week_plan.html"):
+    for source in (
+        ROOT / "widgets" / "workshops" / "week" / "rules.py",
+        ROOT / "widgets" / "workshops" / "week" / "templates" / "week_plan.html",
+    ):
         used |= set(re.findall(r'"week\.(\w+)"', source.read_text(encoding="utf-8")))
     used |= {f"col_{c}" for c in week.CSV_COLUMNS} | {f"part_{p}" for p in ("morning", "afternoon")}
     used |= {f"freq_{f}" for f in week.FREQS}
@@ -120,9 +131,10 @@ def test_unknown_role_and_duplicate_id(tmp_path):
         data["ideas"][4]["id"] = data["ideas"][0]["id"]
 
     found = messages(broken_copy(tmp_path, "ideas.yaml", change))
-    assert ("ideas[1].involves[2]", "unknown role 'board' (known: all-staff, communications, customers, executives, front-line, managers)") in [
-        p[:2] for p in found
-    ]
+    assert (
+        "ideas[1].involves[2]",
+        "unknown role 'board' (known: all-staff, communications, customers, executives, front-line, managers)",
+    ) in [p[:2] for p in found]
     assert any(p[0] == "ideas[4].id" and "used twice" in p[1] for p in found)
 
 

@@ -19,10 +19,24 @@ def busy_plan(cards) -> Plan:
     for day in range(5):
         placements.append(Placement(ideas[day], day, owner="Marie-Ève Tremblay-Gagnon", budget=100))
         placements.append(
-            Placement(ideas[day + 5], day, part="afternoon", owner="Jean-Philippe Côté", budget=250, note="Réserver la grande salle du 3e étage")
+            Placement(
+                ideas[day + 5],
+                day,
+                part="afternoon",
+                owner="Jean-Philippe Côté",
+                budget=250,
+                note="Réserver la grande salle du 3e étage",
+            )
         )
         placements.append(
-            Placement("item-1", day, part="time", start=time(10, 30), owner="Léa", materials=[Material(f"Ballons lot {day}", 30, "0.2")])
+            Placement(
+                "item-1",
+                day,
+                part="time",
+                start=time(10, 30),
+                owner="Léa",
+                materials=[Material(f"Ballons lot {day}", 30, "0.2")],
+            )
         )
     recurring = [week.recurring_from_card(cards[c], owner="Sophie") for c in cards if "freq" in cards[c]]
     return Plan(placements, recurring, budget=Decimal(1000), headcount=40)

@@ -15,8 +15,8 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from markupsafe import escape
 
-from widgets.workshops.week import rules as week
 from widgets.core.errors import Invalid
+from widgets.workshops.week import rules as week
 from widgets.workshops.week.rules import Material, Placement, Plan, Recurring
 
 HOSTILE = 'Quiz <b>éclair</b>, "vite"; fin\\ du\nprogramme — Québec & Cie'
@@ -156,7 +156,10 @@ def test_executives_at_different_times_or_not_needed(cards):
 
 def test_owner_booked_twice(cards):
     plan = Plan(
-        [Placement("peer-cards", 4, owner="Léa Tremblay"), Placement("dress-up-day", 4, part="day", owner=" léa  TREMBLAY ")],
+        [
+            Placement("peer-cards", 4, owner="Léa Tremblay"),
+            Placement("dress-up-day", 4, part="day", owner=" léa  TREMBLAY "),
+        ],
         remote_staff=False,
     )
     found = week.conflicts(plan, cards, "fr")
@@ -174,7 +177,9 @@ def test_different_or_missing_owners_are_no_conflict(cards, owners):
 
 
 def test_same_owner_on_other_days_is_fine(cards):
-    plan = Plan([Placement("peer-cards", 0, owner="Léa"), Placement("dress-up-day", 1, owner="Léa")], remote_staff=False)
+    plan = Plan(
+        [Placement("peer-cards", 0, owner="Léa"), Placement("dress-up-day", 1, owner="Léa")], remote_staff=False
+    )
     assert kinds(plan, cards) == []
 
 
@@ -263,10 +268,15 @@ def test_year_view_dates():
     quarterly = Recurring("quarterly-trading-spaces", "quarterly", weekday=2, nth=2, start_month=2)
     last = Recurring("monthly-leader-note", "monthly", weekday=3, nth=-1, start_month=10)
     weekly = Recurring("good-catch-wall", "weekly", weekday=4)
-    view = dict((r.action, dates) for r, dates in week.year_view(Plan(recurring=[monthly, quarterly, last, weekly]), 2024))
+    view = {r.action: dates for r, dates in week.year_view(Plan(recurring=[monthly, quarterly, last, weekly]), 2024)}
     assert view["monthly-peer-cards"][:3] == [date(2024, 1, 2), date(2024, 2, 6), date(2024, 3, 5)]
     assert len(view["monthly-peer-cards"]) == 12
-    assert view["quarterly-trading-spaces"] == [date(2024, 2, 14), date(2024, 5, 8), date(2024, 8, 14), date(2024, 11, 13)]
+    assert view["quarterly-trading-spaces"] == [
+        date(2024, 2, 14),
+        date(2024, 5, 8),
+        date(2024, 8, 14),
+        date(2024, 11, 13),
+    ]
     assert view["monthly-leader-note"] == [date(2024, 10, 31), date(2024, 11, 28), date(2024, 12, 26)]
     fridays = view["good-catch-wall"]
     assert fridays[0] == date(2024, 1, 5) and fridays[-1] == date(2024, 12, 27) and len(fridays) == 52
@@ -274,7 +284,9 @@ def test_year_view_dates():
 
 
 def test_year_budget_counts_every_occurrence():
-    plan = Plan(recurring=[Recurring("x", "monthly", budget=20, start_month=7), Recurring("y", "quarterly", budget="12.5")])
+    plan = Plan(
+        recurring=[Recurring("x", "monthly", budget=20, start_month=7), Recurring("y", "quarterly", budget="12.5")]
+    )
     assert week.year_budget(plan, 2025) == Decimal(20 * 6) + Decimal("12.5") * 4
 
 
@@ -352,7 +364,16 @@ def full_plan(cards) -> Plan:
     return Plan(
         placements=[
             Placement("kickoff-breakfast", 0, owner="Ana", budget="180"),
-            Placement("item-7", 2, part="time", start=time(14, 0), end=time(15, 30), owner=HOSTILE, budget="12.5", note=HOSTILE),
+            Placement(
+                "item-7",
+                2,
+                part="time",
+                start=time(14, 0),
+                end=time(15, 30),
+                owner=HOSTILE,
+                budget="12.5",
+                note=HOSTILE,
+            ),
             Placement("dress-up-day", 4, part="day", owner="Marc; Jo, et al."),
         ],
         recurring=[

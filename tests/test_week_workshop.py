@@ -12,10 +12,10 @@ import pytest
 from icalendar import Calendar
 
 from widgets import content
-from widgets.workshops.week import rules as week
-from widgets.ui.trainer import Viewer
 from widgets.ui.dashboard import Dashboard
+from widgets.ui.trainer import Viewer
 from widgets.workshops.week import dashboard as workshop
+from widgets.workshops.week import rules as week
 from widgets.workshops.week.planner import WeekPlanner, next_week_year, parse_materials
 from widgets.workshops.week.solo import SoloWeek, own_cards
 
@@ -94,7 +94,9 @@ def test_times_and_bad_input_are_refused_with_a_message():
     assert "HH:MM" in planner.error.value or "invalide" in planner.error.value.lower()
     assert planner.plan.placements[0].end is None
     row.end.value = "15:15"
-    assert planner.error.value == "" and week.slot(planner.plan.placements[0], planner.plan, planner.ideas)[1].hour == 15
+    assert (
+        planner.error.value == "" and week.slot(planner.plan.placements[0], planner.plan, planner.ideas)[1].hour == 15
+    )
 
 
 def test_dashboard_keeps_the_plan_in_the_session(sqlite_engine):
@@ -132,13 +134,20 @@ def test_exported_ics_parses_back_to_the_same_events(demo):
     expected = set()
     for p in planner.plan.placements:
         start, end = week.slot(p, planner.plan, planner.ideas)
-        expected.add((week.title(p.idea, planner.ideas, "en"), datetime.combine(days[p.day], start, zone),
-                      datetime.combine(days[p.day], end, zone)))
+        expected.add(
+            (
+                week.title(p.idea, planner.ideas, "en"),
+                datetime.combine(days[p.day], start, zone),
+                datetime.combine(days[p.day], end, zone),
+            )
+        )
     got = {(str(e["SUMMARY"]), e["DTSTART"].dt, e["DTEND"].dt) for e in placed}
     assert got == expected
     assert all(e["DTSTART"].params["TZID"] == "America/Toronto" for e in placed)
     repeating = [e for e in events if "RRULE" in e]
-    assert {str(e["SUMMARY"]) for e in repeating} == {week.title(a.action, planner.ideas, "en") for a in planner.plan.recurring}
+    assert {str(e["SUMMARY"]) for e in repeating} == {
+        week.title(a.action, planner.ideas, "en") for a in planner.plan.recurring
+    }
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "America/Toronto"
 
 
@@ -155,7 +164,7 @@ def test_other_files_follow_the_plan(demo):
 
 
 def test_participant_text_is_escaped_everywhere():
-    hostile = '<img src=x onerror=alert(1)>'
+    hostile = "<img src=x onerror=alert(1)>"
     ideas = {**week.cards(), "item-9": week.custom_idea("item-9", hostile)}
     planner = WeekPlanner("en", year=2025, ideas=ideas)
     planner.add("item-9")
@@ -181,7 +190,10 @@ def test_year_view_lists_every_date():
 def test_next_week_year_and_materials_parsing():
     assert next_week_year(date(2024, 1, 5)) == 2024
     assert next_week_year(date(2024, 10, 11)) == 2024 and next_week_year(date(2024, 10, 12)) == 2025
-    assert [(m.name, str(m.quantity)) for m in parse_materials("Mugs × 12; =cmd x 2")] == [("Mugs", "12"), ("=cmd", "2")]
+    assert [(m.name, str(m.quantity)) for m in parse_materials("Mugs × 12; =cmd x 2")] == [
+        ("Mugs", "12"),
+        ("=cmd", "2"),
+    ]
     assert parse_materials("") is None
 
 

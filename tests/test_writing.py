@@ -35,7 +35,7 @@ def test_a_wrong_space_is_reported_with_file_and_line(tmp_path):
     bad = tmp_path / "values.yaml"
     bad.write_text(
         "kind: glossary\nlang: fr\nterms:\n  - concept: dot\n    use: point\n"
-        "texts:\n  - fr: \"Bonjour\"\n    en: Hello\n  - fr: \"Résultats : bons\"\n    en: \"Results: good\"\n",
+        'texts:\n  - fr: "Bonjour"\n    en: Hello\n  - fr: "Résultats : bons"\n    en: "Results: good"\n',
         encoding="utf-8",
     )
     found = typography.check_file(bad, "values.yaml")
@@ -68,7 +68,7 @@ def test_elan_validate_reports_typography_and_glossary_with_file_and_line(tmp_pa
     bad = tmp_path / "demo.yaml"
     bad.write_text(
         "kind: glossary\nlang: fr\nterms:\n  - concept: dot\n    use: point\n"
-        "sample:\n  fr: \"Envoyez un courriel !\"\n  en: Send an email!\n",
+        'sample:\n  fr: "Envoyez un courriel !"\n  en: Send an email!\n',
         encoding="utf-8",
     )
     result = _elan("validate", str(bad), cwd=tmp_path)
@@ -131,7 +131,7 @@ def test_yaml_keys_other_languages_and_quoting_styles_survive_the_fixer(tmp_path
     raw = (
         "kind: x\nnote: 'clé : pas un texte'\nitems:\n"
         "  - fr: 'L''écoute : d''abord'\n    en: 'Listening: first'\n"
-        "  - fr: \"Il dit \\\"oui\\\" : bien\"\n    en: \"He says \\\"yes\\\": good\"\n"
+        '  - fr: "Il dit \\"oui\\" : bien"\n    en: "He says \\"yes\\": good"\n'
         "  - fr: |\n      Bloc : texte l'a\n    en: |\n      Block: text\n"
     )
     file.write_text(raw, encoding="utf-8")
@@ -213,7 +213,10 @@ def test_no_interface_string_shows_a_fr_ca_reader_a_france_word():
 
 
 def test_a_content_text_may_carry_its_own_fr_ca_variant_else_reads_fr_through_the_glossary():
-    assert content.text({"fr": "Par e-mail ou par chat", "en": "By email or chat"}, "fr-CA") == "Par courriel ou par clavardage"
+    assert (
+        content.text({"fr": "Par e-mail ou par chat", "en": "By email or chat"}, "fr-CA")
+        == "Par courriel ou par clavardage"
+    )
     assert content.text({"fr": "Prix : 10 €", "fr-CA": "Prix : 10 $", "en": "Price: 10"}, "fr-CA") == "Prix : 10 $"
     spec = content.with_variants({"title": {"fr": "Le chat", "en": "Chat"}, "n": 3})
     assert spec == {"title": {"fr": "Le chat", "fr-CA": "Le clavardage", "en": "Chat"}, "n": 3}
@@ -241,7 +244,9 @@ def test_every_guide_chapter_exists_in_every_language_or_falls_back_explicitly(l
     for line in fallback_file.read_text(encoding="utf-8").splitlines():
         if line.startswith("- ") and line.strip().endswith(".md"):
             listed.add(line[2:].strip().strip("`"))
-    assert own | listed == _chapters(parents[0]), f"{lang}: neither written nor listed: {sorted(_chapters(parents[0]) - own - listed)}"
+    assert own | listed == _chapters(parents[0]), (
+        f"{lang}: neither written nor listed: {sorted(_chapters(parents[0]) - own - listed)}"
+    )
     assert not own & listed, f"{lang}: written and listed as fallback: {sorted(own & listed)}"
 
 

@@ -31,19 +31,36 @@ DAYS = 366
 CHANGE_DAY = 182  # 1 July 2024: the handle-time target starts
 OUTAGE_DAY = 71  # 12 March 2024: an outage floods social media
 COLUMNS = [
-    "ticket_id", "customer_id", "created_at", "first_response_at", "resolved_at", "channel", "team", "agent",
-    "handle_seconds", "contacts", "reopened", "nps", "csat", "ces", "qa_score", "order_id", "order_value",
+    "ticket_id",
+    "customer_id",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "channel",
+    "team",
+    "agent",
+    "handle_seconds",
+    "contacts",
+    "reopened",
+    "nps",
+    "csat",
+    "ces",
+    "qa_score",
+    "order_id",
+    "order_value",
 ]
 
 CHANNELS = ["phone", "email", "chat", "social"]
 SHARE = np.array([0.36, 0.30, 0.24, 0.10])
 #: Monday..Sunday arrivals; phone and chat are closed on Sundays.
-WEEKLY = np.array([
-    [1.35, 1.15, 1.05, 1.0, 0.95, 0.40, 0.0],
-    [1.30, 1.10, 1.00, 1.0, 0.95, 0.45, 0.35],
-    [1.30, 1.15, 1.05, 1.0, 0.95, 0.50, 0.0],
-    [1.10, 1.00, 1.00, 1.0, 1.05, 0.90, 0.80],
-])
+WEEKLY = np.array(
+    [
+        [1.35, 1.15, 1.05, 1.0, 0.95, 0.40, 0.0],
+        [1.30, 1.10, 1.00, 1.0, 0.95, 0.45, 0.35],
+        [1.30, 1.15, 1.05, 1.0, 0.95, 0.50, 0.0],
+        [1.10, 1.00, 1.00, 1.0, 1.05, 0.90, 0.80],
+    ]
+)
 #: Seconds to the first human reply: lognormal median and spread per channel.
 FRT_MEDIAN = np.array([95.0, 3.5 * 3600, 50.0, 45 * 60])
 FRT_SIGMA = np.array([0.9, 1.0, 0.8, 1.0])
@@ -73,8 +90,14 @@ def _season(days: np.ndarray) -> np.ndarray:
 def _hours(rng: np.random.Generator, channel: np.ndarray) -> np.ndarray:
     """Seconds after midnight: phone and chat open 8:00-20:00; e-mail and social around the clock."""
     staffed = np.isin(channel, (0, 2))
-    peak = np.where(rng.random(channel.size) < 0.5, rng.normal(10.5, 1.6, channel.size), rng.normal(15, 2, channel.size))
-    hour = np.where(staffed, np.clip(peak, 8, 19.99), np.mod(np.where(rng.random(channel.size) < 0.85, peak, rng.uniform(0, 24, channel.size)), 24))
+    peak = np.where(
+        rng.random(channel.size) < 0.5, rng.normal(10.5, 1.6, channel.size), rng.normal(15, 2, channel.size)
+    )
+    hour = np.where(
+        staffed,
+        np.clip(peak, 8, 19.99),
+        np.mod(np.where(rng.random(channel.size) < 0.85, peak, rng.uniform(0, 24, channel.size)), 24),
+    )
     return hour * 3600
 
 
@@ -121,7 +144,9 @@ def make_tickets(n: int = SAMPLE_SIZE, seed: int = SEED) -> pd.DataFrame:
     weight[0, OUTAGE_DAY] *= 2
     cell = rng.choice(weight.size, n, p=(weight / weight.sum()).ravel())
     channel, day = np.divmod(cell, DAYS)
-    created = (YEAR_START + day.astype("timedelta64[D]")).astype("datetime64[s]") + _hours(rng, channel).astype("timedelta64[s]")
+    created = (YEAR_START + day.astype("timedelta64[D]")).astype("datetime64[s]") + _hours(rng, channel).astype(
+        "timedelta64[s]"
+    )
     order = np.argsort(created, kind="stable")
     channel, day, created = channel[order], day[order], created[order]
     after = day >= CHANGE_DAY
@@ -141,7 +166,9 @@ def make_tickets(n: int = SAMPLE_SIZE, seed: int = SEED) -> pd.DataFrame:
     reopened = repeat & (rng.random(n) < 0.45)
 
     first_fix = np.where(np.isin(channel, (0, 2)), handle, rng.exponential(3 * 3600, n))
-    extra_days = (contacts - 1) * rng.exponential(2.2 * 86400, n) + np.where(team == 2, rng.exponential(0.8 * 86400, n), 0)
+    extra_days = (contacts - 1) * rng.exponential(2.2 * 86400, n) + np.where(
+        team == 2, rng.exponential(0.8 * 86400, n), 0
+    )
     resolved = first_response + np.round(first_fix + extra_days).astype("timedelta64[s]")
 
     # Satisfaction: solved at once, a short wait and no reopening make happier customers.
@@ -167,32 +194,34 @@ def make_tickets(n: int = SAMPLE_SIZE, seed: int = SEED) -> pd.DataFrame:
     value[cur[again]] = value[prev[again]]
 
     end = np.datetime64("2025-01-01T00:00:00")
-    done = (resolved < end)
+    done = resolved < end
     agent_names = [np.array(AGENTS[t]) for t in TEAMS]
     agent = np.empty(n, dtype=object)
     for t, names in enumerate(agent_names):
         mine = team == t
         agent[mine] = names[rng.integers(0, names.size, mine.sum())]
 
-    df = pd.DataFrame({
-        "ticket_id": _ids("T", np.arange(1, n + 1), 6),
-        "customer_id": _id_codes("C", customer, 5),
-        "created_at": pd.to_datetime(created),
-        "first_response_at": pd.to_datetime(np.where(first_response < end, first_response, np.datetime64("NaT"))),
-        "resolved_at": pd.to_datetime(np.where(done, resolved, np.datetime64("NaT"))),
-        "channel": pd.Categorical.from_codes(channel, CHANNELS),
-        "team": pd.Categorical.from_codes(team, TEAMS),
-        "agent": pd.Categorical(agent),
-        "handle_seconds": handle.astype("float64"),
-        "contacts": contacts.astype("float64"),
-        "reopened": pd.array(np.where(done, reopened, False), dtype="boolean"),
-        "nps": np.where(done & nps_answers, nps, np.nan),
-        "csat": np.where(done & answers, csat, np.nan),
-        "ces": np.where(done & answers, ces, np.nan),
-        "qa_score": np.where(graded, qa, np.nan),
-        "order_id": _id_codes("O", np.where(has_order, order_no, -1), 6),
-        "order_value": np.where(has_order, value, np.nan),
-    })
+    df = pd.DataFrame(
+        {
+            "ticket_id": _ids("T", np.arange(1, n + 1), 6),
+            "customer_id": _id_codes("C", customer, 5),
+            "created_at": pd.to_datetime(created),
+            "first_response_at": pd.to_datetime(np.where(first_response < end, first_response, np.datetime64("NaT"))),
+            "resolved_at": pd.to_datetime(np.where(done, resolved, np.datetime64("NaT"))),
+            "channel": pd.Categorical.from_codes(channel, CHANNELS),
+            "team": pd.Categorical.from_codes(team, TEAMS),
+            "agent": pd.Categorical(agent),
+            "handle_seconds": handle.astype("float64"),
+            "contacts": contacts.astype("float64"),
+            "reopened": pd.array(np.where(done, reopened, False), dtype="boolean"),
+            "nps": np.where(done & nps_answers, nps, np.nan),
+            "csat": np.where(done & answers, csat, np.nan),
+            "ces": np.where(done & answers, ces, np.nan),
+            "qa_score": np.where(graded, qa, np.nan),
+            "order_id": _id_codes("O", np.where(has_order, order_no, -1), 6),
+            "order_value": np.where(has_order, value, np.nan),
+        }
+    )
     df.loc[~done, "reopened"] = pd.NA
     return df
 

@@ -25,9 +25,10 @@ import json
 import os
 import pkgutil
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -191,7 +192,7 @@ def _text_schema(schema: dict) -> dict:
     }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _registry(schema_dir: str) -> Registry:
     resources = []
     for file in sorted(Path(schema_dir).glob("*.schema.json")):
@@ -234,7 +235,7 @@ def check(kind: str):
     return register
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_checks() -> None:
     """Import every workshop's ``checks`` module, found by name like a plugin.
 
@@ -261,12 +262,14 @@ def problems_at(data: Any, partial: bool = False) -> list[tuple[tuple, str]]:
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path, message = tuple(error.absolute_path), error.message
         if error.validator == "required":
-            missing = [name for name in error.validator_value if not isinstance(error.instance, dict) or name not in error.instance]
+            missing = [
+                name
+                for name in error.validator_value
+                if not isinstance(error.instance, dict) or name not in error.instance
+            ]
             name = missing[0] if missing else ""
             path = path + (name,) if name else path
-            message = (
-                f"missing translation '{name}'" if name in LANGUAGES else f"missing required field '{name}'"
-            )
+            message = f"missing translation '{name}'" if name in LANGUAGES else f"missing required field '{name}'"
         elif error.validator == "additionalProperties":
             message = error.message.replace("Additional properties are not allowed", "unknown field")
         problems.append((path, message))
@@ -282,7 +285,9 @@ def validate_data(data: Any, lines: dict, display: str, partial: bool = False) -
     """Every problem of one parsed content document (``partial``: a layer, checked for its own fields only)."""
     if not isinstance(data, dict):
         return [Problem(display, 1, "", "a content file must be a mapping that starts with 'kind:'")]
-    return [Problem(display, _line_for(lines, path), _field(path), message) for path, message in problems_at(data, partial)]
+    return [
+        Problem(display, _line_for(lines, path), _field(path), message) for path, message in problems_at(data, partial)
+    ]
 
 
 def validate_file(path: Path) -> list[Problem]:
@@ -531,7 +536,9 @@ def validate_organisation(root: Path) -> list[Problem]:
     """Every problem of an organisation's content folder, each file checked as it is layered over the kit's."""
     root = Path(root).expanduser().resolve()
     if _inside_kit(root):
-        return [Problem(str(root), 0, "", "this folder is inside the kit: an upgrade would replace it; keep it elsewhere")]
+        return [
+            Problem(str(root), 0, "", "this folder is inside the kit: an upgrade would replace it; keep it elsewhere")
+        ]
     problems = []
     org_file = _file(root, ORGANISATION_FILE.removesuffix(".yaml"))
     documents, items = frozenset(), {}
@@ -583,7 +590,11 @@ def _hide_problems(org_file: Path) -> list[Problem]:
         elif (BUNDLED / name).is_dir():
             known = {f.relative_to(BUNDLED / name).with_suffix("").as_posix() for f in content_files(BUNDLED / name)}
         else:
-            problems.append(Problem(display, _line_for(lines, ("hide", key)), f"hide.{key}", f"the kit has no file or folder '{key}'"))
+            problems.append(
+                Problem(
+                    display, _line_for(lines, ("hide", key)), f"hide.{key}", f"the kit has no file or folder '{key}'"
+                )
+            )
             continue
         for i, item in enumerate(ids):
             if item not in known:
@@ -610,7 +621,9 @@ def texts(node: Any, path: tuple = ()):
 
 
 def _is_text(node: dict) -> bool:
-    return bool(node) and set(REQUIRED) <= set(node) <= set(LANGUAGES) and all(isinstance(v, str) for v in node.values())
+    return (
+        bool(node) and set(REQUIRED) <= set(node) <= set(LANGUAGES) and all(isinstance(v, str) for v in node.values())
+    )
 
 
 @functools.lru_cache(maxsize=8)

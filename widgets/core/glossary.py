@@ -146,16 +146,27 @@ def check_file(path: Path, display: str | None = None, folder: Path | None = Non
         if glossary:
             for offset, word, use in glossary.avoided(chunk):
                 line = typography._line_at(raw, span.start + offset)
-                found.append(Finding(display, line, f"'{word}' is not the {span.lang} word: write '{use}' "
-                                                    f"(glossary {Path(glossary.file).name})"))
+                found.append(
+                    Finding(
+                        display,
+                        line,
+                        f"'{word}' is not the {span.lang} word: write '{use}' (glossary {Path(glossary.file).name})",
+                    )
+                )
         # A text with no variant of its own is shown to each variant through its glossary: check that too.
         for lang, variant in all_glossaries.items():
             if fallback_of(lang) != span.lang or lang in span.variants or path.suffix not in (".yaml", ".yml"):
                 continue
             for offset, word, _use in variant.avoided(variant.apply(chunk)):
                 line = typography._line_at(raw, span.start + min(offset, len(chunk) - 1))
-                found.append(Finding(display, line, f"'{word}' would be shown to {lang} readers: add a {lang} "
-                                                    f"variant of this text, or a phrase to {Path(variant.file).name}"))
+                found.append(
+                    Finding(
+                        display,
+                        line,
+                        f"'{word}' would be shown to {lang} readers: add a {lang} "
+                        f"variant of this text, or a phrase to {Path(variant.file).name}",
+                    )
+                )
     return found
 
 

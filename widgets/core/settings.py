@@ -18,7 +18,6 @@ from widgets.core.paths import GUIDE
 ENV_PREFIX = "ELAN_"
 
 
-
 class Settings(Configurable):
     """Settings of an Élan server, its kernels and its command-line tools.
 
@@ -31,8 +30,7 @@ class Settings(Configurable):
     ip = Unicode(
         "0.0.0.0",
         config=True,
-        help="Address to listen on; 0.0.0.0 lets phones on the same network join. "
-        "Example: elan serve --ip 127.0.0.1",
+        help="Address to listen on; 0.0.0.0 lets phones on the same network join. Example: elan serve --ip 127.0.0.1",
     )
     data_dir = Unicode(
         "var",
@@ -81,8 +79,12 @@ class Settings(Configurable):
         "{lang} in the path becomes fr or en. Empty means the kit's template (facilitator_guide/<lang>/privacy.md). "
         "Example: ELAN_PRIVACY_NOTICE=/srv/elan/privacy.{lang}.md",
     )
-    max_participants = Int(2000, config=True, help="Most participants one session accepts before showing 'session full'.")
-    max_text_length = Int(280, config=True, help="Longest idea, story or proposal a participant may send, in characters.")
+    max_participants = Int(
+        2000, config=True, help="Most participants one session accepts before showing 'session full'."
+    )
+    max_text_length = Int(
+        280, config=True, help="Longest idea, story or proposal a participant may send, in characters."
+    )
     rate_limit_per_minute = Int(
         30, config=True, help="Most texts one participant may send in a minute (votes are not texts)."
     )

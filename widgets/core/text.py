@@ -24,8 +24,31 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _ELISION = re.compile(r"^(l|d|j|qu|n|s|t|m|c|jusqu|lorsqu|puisqu)'", re.IGNORECASE)
 # Small words that do not change what a card means ("l'écoute" = "être à l'écoute" = "écoute").
 _STOPWORDS = {
-    "le", "la", "les", "un", "une", "des", "du", "de", "au", "aux", "a", "en", "et", "pour", "avec",
-    "notre", "nos", "the", "an", "our", "of", "and", "to", "for", "with",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "des",
+    "du",
+    "de",
+    "au",
+    "aux",
+    "a",
+    "en",
+    "et",
+    "pour",
+    "avec",
+    "notre",
+    "nos",
+    "the",
+    "an",
+    "our",
+    "of",
+    "and",
+    "to",
+    "for",
+    "with",
 }
 # "Être à l'écoute" is "écoute", but "bien-être" is not "bien": dropped only in front.
 _LEADING = {"etre", "be", "being"}

@@ -313,8 +313,9 @@ def text_spans(path: Path, raw: str) -> list[Span]:
             json.loads(raw)
         except ValueError:
             return []  # not a string file the kit can read: its loader says why
-        return [Span(m.start(1), m.end(1), lang, _YAML_DOUBLE, False)
-                for m in _JSON_STRING.finditer(raw) if not m.group(2)]
+        return [
+            Span(m.start(1), m.end(1), lang, _YAML_DOUBLE, False) for m in _JSON_STRING.finditer(raw) if not m.group(2)
+        ]
     return []
 
 
@@ -424,6 +425,12 @@ def text_files(roots: list[Path]) -> list[Path]:
         for file in sorted(root.rglob("*")):
             if not file.is_file() or any(p.startswith(".") for p in file.relative_to(root).parts):
                 continue
-            if file.suffix in (".yaml", ".yml") or file.suffix == ".md" and _md_lang(file) or file.suffix == ".json" and _json_lang(file):
+            if (
+                file.suffix in (".yaml", ".yml")
+                or file.suffix == ".md"
+                and _md_lang(file)
+                or file.suffix == ".json"
+                and _json_lang(file)
+            ):
                 out.append(file)
     return out

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from widgets.live import store as st
 from widgets.core.errors import Invalid
+from widgets.live import store as st
+
 
 @dataclass(frozen=True)
 class Trainer:
@@ -41,9 +42,7 @@ class AccountError(Invalid, ValueError):
 def hash_secret(secret: str, salt: bytes | None = None) -> str:
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return "scrypt$%d$%d$%d$%s$%s" % (
-        _N, _R, _P, base64.b64encode(salt).decode(), base64.b64encode(digest).decode()
-    )
+    return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 def check_secret(secret: str, stored: str) -> bool:
@@ -76,7 +75,9 @@ def add(store, name: str, secret: str | None = None, *, is_admin: bool = False) 
     secret = secret or secrets.token_urlsafe(18)
     with store.write() as conn:
         conn.execute(
-            st.trainers.insert().values(name=name, secret_hash=hash_secret(secret), is_admin=is_admin, created_at=st.now())
+            st.trainers.insert().values(
+                name=name, secret_hash=hash_secret(secret), is_admin=is_admin, created_at=st.now()
+            )
         )
     return f"{name}:{secret}"
 

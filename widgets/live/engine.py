@@ -211,7 +211,14 @@ class Engine:
         for kind, data, public in events:
             seq += 1
             rows.append(
-                {"session_id": session["id"], "seq": seq, "kind": kind, "data": data, "public": public, "created_at": now}
+                {
+                    "session_id": session["id"],
+                    "seq": seq,
+                    "kind": kind,
+                    "data": data,
+                    "public": public,
+                    "created_at": now,
+                }
             )
         conn.execute(st.events.insert(), rows)
         conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(event_seq=seq))
@@ -336,9 +343,7 @@ class Engine:
             session = self._locked_session(conn, code)
             self._require_trainer(trainer, session)
             if session["closed_at"] is None:
-                conn.execute(
-                    st.sessions.update().where(st.sessions.c.id == session["id"]).values(closed_at=st.now())
-                )
+                conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(closed_at=st.now()))
                 self._append_events(conn, session, [("closed", {}, True)])
 
     def set_item_status(self, trainer, code: str, item_id: int, status: str) -> None:
@@ -369,13 +374,17 @@ class Engine:
             i = st.items
             ids = [x for x in item_ids if x != into]
             found = conn.execute(
-                sa.select(sa.func.count()).select_from(i).where(i.c.session_id == session["id"], i.c.id.in_(ids + [into]))
+                sa.select(sa.func.count())
+                .select_from(i)
+                .where(i.c.session_id == session["id"], i.c.id.in_(ids + [into]))
             ).scalar_one()
             if found != len(set(ids + [into])):
                 raise NotFound("core.error_invalid")
             conn.execute(i.update().where(i.c.session_id == session["id"], i.c.id.in_(ids)).values(merged_into=into))
             # Cards already merged into a card being merged now follow it.
-            conn.execute(i.update().where(i.c.session_id == session["id"], i.c.merged_into.in_(ids)).values(merged_into=into))
+            conn.execute(
+                i.update().where(i.c.session_id == session["id"], i.c.merged_into.in_(ids)).values(merged_into=into)
+            )
             self._append_events(conn, session, [("merge", {"ids": ids, "into": into}, True)])
 
     def unmerge(self, trainer, code: str, item_id: int) -> None:
@@ -438,7 +447,9 @@ class Engine:
                 raise Conflict("core.error_session_locked")
             if not newcomer_allowed:
                 raise RateLimited("core.error_too_many_joins")
-            count = conn.execute(sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])).scalar_one()
+            count = conn.execute(
+                sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])
+            ).scalar_one()
             if count >= self.settings.max_participants:
                 raise Conflict("core.error_session_full")
             token = codes.new_token()
@@ -549,7 +560,9 @@ class Engine:
             result = kind.submit(ctx, payload)
             seq = self._append_events(conn, session, ctx.events)
             now = st.now()
-            conn.execute(st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now))
+            conn.execute(
+                st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now)
+            )
             # The participant's own view after this answer: the page shows it without reading its state again.
             return {**result, "seq": seq, "view": kind.view(ctx)}
 
@@ -621,7 +634,7 @@ class Engine:
             for start in range(0, len(ids), 500):
                 conn.execute(
                     st.participants.update()
-                    .where(st.participants.c.id.in_(ids[start:start + 500]))
+                    .where(st.participants.c.id.in_(ids[start : start + 500]))
                     .values(last_seen=st.now())
                 )
 
@@ -730,7 +743,9 @@ class Engine:
 
     def set_stage(self, trainer, code: str, *, join: bool) -> None:
         """What the stage shows besides the step: the join strip (address, code, QR code) or not."""
-        self._change_state(trainer, code, lambda s: s.update(stage={"join": bool(join)}) or {"join": bool(join)}, "stage")
+        self._change_state(
+            trainer, code, lambda s: s.update(stage={"join": bool(join)}) or {"join": bool(join)}, "stage"
+        )
 
     def stage_view(self, code: str) -> dict:
         """What the projector shows now (JSON): public by design, the room sees it.
@@ -775,7 +790,9 @@ class Engine:
 
     def _counts(self, conn, session: dict) -> dict:
         p, r, i = st.participants, st.responses, st.items
-        joined = conn.execute(sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])).scalar_one()
+        joined = conn.execute(
+            sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])
+        ).scalar_one()
         connected = conn.execute(
             sa.select(sa.func.count())
             .select_from(p)
@@ -944,4 +961,3 @@ def _stage_results(results: dict, show_names: bool) -> dict:
             row.pop("author", None)
             row.pop("name", None)
     return out
-

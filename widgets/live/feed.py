@@ -18,7 +18,7 @@ log = logging.getLogger("elan.feed")
 class SessionFeed:
     """Listeners of one session in this process, and the task that polls for them."""
 
-    def __init__(self, hub: "FeedHub", session_id: int):
+    def __init__(self, hub: FeedHub, session_id: int):
         self.hub = hub
         self.session_id = session_id
         self.seq = 0

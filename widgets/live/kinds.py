@@ -26,8 +26,8 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from widgets.live import store as st
 from widgets.core.errors import Invalid
+from widgets.live import store as st
 
 
 @dataclass

@@ -74,9 +74,15 @@ def old_sessions(store, older_than_days: float, *, now: float | None = None) -> 
     cutoff = (st.now() if now is None else now) - older_than_days * DAY
     s, e = st.sessions, st.events
     with store.read() as conn:
-        candidates = conn.execute(
-            sa.select(s.c.id).where(s.c.created_at < cutoff, sa.or_(s.c.closed_at.is_(None), s.c.closed_at < cutoff))
-        ).scalars().all()
+        candidates = (
+            conn.execute(
+                sa.select(s.c.id).where(
+                    s.c.created_at < cutoff, sa.or_(s.c.closed_at.is_(None), s.c.closed_at < cutoff)
+                )
+            )
+            .scalars()
+            .all()
+        )
         recent = set()
         for ids in _chunks(list(candidates)):
             recent.update(
@@ -98,9 +104,17 @@ def purge(store, older_than_days: float, *, names_only: bool = False, now: float
     ids = old_sessions(store, older_than_days, now=now)
     if names_only:
         with store.read() as conn:
-            rows = conn.execute(
-                sa.select(st.sessions.c.code).where(st.sessions.c.id.in_(ids), st.sessions.c.names_purged_at.is_(None))
-            ).scalars().all() if ids else []
+            rows = (
+                conn.execute(
+                    sa.select(st.sessions.c.code).where(
+                        st.sessions.c.id.in_(ids), st.sessions.c.names_purged_at.is_(None)
+                    )
+                )
+                .scalars()
+                .all()
+                if ids
+                else []
+            )
         names = sum(anonymize_session(store, code, unlink_devices=True)["names"] for code in rows)
         store.scrub()  # the write-ahead log held the erased texts
         return _counts(sessions=len(rows), names=names)
@@ -154,9 +168,7 @@ def anonymize_session(store, code: str, *, unlink_devices: bool | None = None) -
                 devices += 1
         # Good catches name a colleague: that name goes too (the story and its value stay).
         i = st.items
-        for item_id, data in conn.execute(
-            sa.select(i.c.id, i.c.data).where(i.c.session_id == session["id"])
-        ).all():
+        for item_id, data in conn.execute(sa.select(i.c.id, i.c.data).where(i.c.session_id == session["id"])).all():
             if isinstance(data, dict) and data.get("colleague"):
                 conn.execute(i.update().where(i.c.id == item_id).values(data={**data, "colleague": ""}))
                 names += 1
@@ -191,16 +203,21 @@ def forget_participant(store, code: str, participant_id: int) -> dict[str, int]:
         found = conn.execute(sa.select(p.c.id).where(p.c.id == participant_id, p.c.session_id == sid)).first()
         if found is None:
             raise NotFound("core.error_not_participant")
-        cards = [tuple(row) for row in conn.execute(
-            sa.select(i.c.id, i.c.activity).where(i.c.session_id == sid, i.c.participant_id == participant_id)
-        )]
+        cards = [
+            tuple(row)
+            for row in conn.execute(
+                sa.select(i.c.id, i.c.activity).where(i.c.session_id == sid, i.c.participant_id == participant_id)
+            )
+        ]
         card_ids = [card for card, _ in cards]
         removed = _counts(participants=1, items=len(cards))
         removed["responses"] = conn.execute(
             sa.select(sa.func.count()).select_from(r).where(r.c.participant_id == participant_id)
         ).scalar_one()
         if card_ids:
-            conn.execute(i.update().where(i.c.session_id == sid, i.c.merged_into.in_(card_ids)).values(merged_into=None))
+            conn.execute(
+                i.update().where(i.c.session_id == sid, i.c.merged_into.in_(card_ids)).values(merged_into=None)
+            )
             # Votes (key "<card>") and ratings (key "<card>/<criterion>") in activities built on these cards.
             sources = {activity for _, activity in cards}
             voting = [a for a, spec in session["state"].get("specs", {}).items() if spec.get("source") in sources]
@@ -208,7 +225,9 @@ def forget_participant(store, code: str, participant_id: int) -> dict[str, int]:
                 keys = [str(card) for card in card_ids]
                 on_cards = sa.or_(r.c.key.in_(keys), *[r.c.key.like(f"{key}/%") for key in keys])
                 removed["responses"] += conn.execute(
-                    r.delete().where(r.c.session_id == sid, r.c.activity.in_(voting), r.c.participant_id != participant_id, on_cards)
+                    r.delete().where(
+                        r.c.session_id == sid, r.c.activity.in_(voting), r.c.participant_id != participant_id, on_cards
+                    )
                 ).rowcount
             conn.execute(i.delete().where(i.c.id.in_(card_ids)))
             for seq, data in conn.execute(sa.select(e.c.seq, e.c.data).where(e.c.session_id == sid)).all():

@@ -76,9 +76,7 @@ responses = sa.Table(
     "responses",
     metadata,
     sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
-    sa.Column(
-        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("activity", sa.String(80), primary_key=True),
     sa.Column("key", sa.String(120), primary_key=True),
     sa.Column("value", sa.JSON, nullable=False),

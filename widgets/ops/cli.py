@@ -15,8 +15,18 @@ from widgets.core.languages import LANGUAGES
 from widgets.core.settings import Settings
 
 SETTING_FLAGS = (
-    "port", "ip", "data_dir", "content_dir", "database_url", "public_url", "base_url", "language", "trainer_key",
-    "public_kernels", "public_kernels_per_client", "solo_access",
+    "port",
+    "ip",
+    "data_dir",
+    "content_dir",
+    "database_url",
+    "public_url",
+    "base_url",
+    "language",
+    "trainer_key",
+    "public_kernels",
+    "public_kernels_per_client",
+    "solo_access",
 )
 
 

@@ -9,8 +9,14 @@ import jinja2
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def nginx_config(backends: list[str], *, listen: str = "80", server_name: str = "_",
-                 standalone: bool = False, prefix: str = "/var/lib/elan-nginx") -> str:
+def nginx_config(
+    backends: list[str],
+    *,
+    listen: str = "80",
+    server_name: str = "_",
+    standalone: bool = False,
+    prefix: str = "/var/lib/elan-nginx",
+) -> str:
     """The nginx configuration for ``backends`` (``host:port`` of each ``elan serve``).
 
     ``standalone`` makes a whole nginx.conf (used by the tests, with every path under

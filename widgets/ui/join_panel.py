@@ -49,7 +49,9 @@ class JoinPanel(w.HBox):
             return
         self.qr.layout.width = "280px"
         # The SVG is made here from our own address: no participant text in it.
-        self.qr.value = f'<div role="img" aria-label="{html.escape(self.t("core.qr_alt", url=url))}">{qr.svg(url)}</div>'
+        self.qr.value = (
+            f'<div role="img" aria-label="{html.escape(self.t("core.qr_alt", url=url))}">{qr.svg(url)}</div>'
+        )
         self.text.value = (
             f'<p class="elan-big">{html.escape(self.t("core.join_at"))}</p>'
             f'<p class="elan-join-url">{html.escape(address)}</p>'

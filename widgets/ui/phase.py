@@ -21,9 +21,18 @@ class Phase:
     step this phase belongs to (by default, the phase's own position).
     """
 
-    def __init__(self, id: str, title: dict, *, spec: Callable | None = None, build: Callable | None = None,
-                 refresh: Callable | None = None, demo: Callable | None = None, open: bool = True,
-                 guide: int | None = None):
+    def __init__(
+        self,
+        id: str,
+        title: dict,
+        *,
+        spec: Callable | None = None,
+        build: Callable | None = None,
+        refresh: Callable | None = None,
+        demo: Callable | None = None,
+        open: bool = True,
+        guide: int | None = None,
+    ):
         self.id = id
         self.title = title
         self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo

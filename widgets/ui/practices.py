@@ -52,7 +52,9 @@ def profile(results: dict) -> dict[str, dict]:
     """
     for target in results.get("targets", []):
         if target.get("id") == TEAM:
-            return {cid: {"n": c["n"], "mean": c["mean"], "spread": c["spread"]} for cid, c in target["criteria"].items()}
+            return {
+                cid: {"n": c["n"], "mean": c["mean"], "spread": c["spread"]} for cid, c in target["criteria"].items()
+            }
     return {}
 
 
@@ -63,16 +65,27 @@ def figure(results: dict, lang: str) -> go.Figure:
     rows = profile(results)
     practices = doc["practices"][::-1]  # plotly draws the first bar at the bottom
     means = [rows.get(p["id"], {}).get("mean") or 0 for p in practices]
-    fig = go.Figure(go.Bar(
-        x=means, y=[label(content.text(p["label"], lang)) for p in practices], orientation="h", marker_color="#0b5fff",
-        error_x={"type": "data", "array": [rows.get(p["id"], {}).get("spread") or 0 for p in practices]},
-        text=[format_decimal(m, "0.0", locale=i18n.babel_locale(lang)) if m else "–" for m in means],
-        textposition="inside", insidetextanchor="start",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=means,
+            y=[label(content.text(p["label"], lang)) for p in practices],
+            orientation="h",
+            marker_color="#0b5fff",
+            error_x={"type": "data", "array": [rows.get(p["id"], {}).get("spread") or 0 for p in practices]},
+            text=[format_decimal(m, "0.0", locale=i18n.babel_locale(lang)) if m else "–" for m in means],
+            textposition="inside",
+            insidetextanchor="start",
+        )
+    )
     fig.update_xaxes(range=[0, high + 0.5], dtick=1)
     fig.update_yaxes(automargin=True)
-    fig.update_layout(height=60 * len(practices) + 120, margin={"l": 20, "r": 20, "t": 20, "b": 20}, font={"size": 20},
-                      paper_bgcolor="white", plot_bgcolor="white")
+    fig.update_layout(
+        height=60 * len(practices) + 120,
+        margin={"l": 20, "r": 20, "t": 20, "b": 20},
+        font={"size": 20},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
     return fig
 
 
@@ -106,13 +119,16 @@ def _refresh(dash) -> None:
         prompt=content.text(doc["prompt"], lang),
         shown=shown,
         raters=results.get("raters", 0),
-        rows=[{
-            "label": content.text(p["label"], lang),
-            "help": content.text(p["help"], lang),
-            "mean": _number(rows.get(p["id"], {}).get("mean"), lang),
-            "spread": _number(rows.get(p["id"], {}).get("spread"), lang),
-            "n": rows.get(p["id"], {}).get("n", 0),
-        } for p in doc["practices"]],
+        rows=[
+            {
+                "label": content.text(p["label"], lang),
+                "help": content.text(p["help"], lang),
+                "mean": _number(rows.get(p["id"], {}).get("mean"), lang),
+                "spread": _number(rows.get(p["id"], {}).get("spread"), lang),
+                "n": rows.get(p["id"], {}).get("n", 0),
+            }
+            for p in doc["practices"]
+        ],
         debrief=[content.text(q, lang) for q in doc["debrief"]],
         source=content.text(doc["source"], lang),
         notes=content.text(doc["notes"], lang),

@@ -12,9 +12,9 @@ import os
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from widgets.live.engine import Engine, Trainer
 from widgets.core.i18n import pick_language
 from widgets.core.settings import Settings
+from widgets.live.engine import Engine, Trainer
 from widgets.live.store import Store
 
 
@@ -59,10 +59,16 @@ def current(lang: str | None = None) -> Viewer:
     in_server = "VOILA_BASE_URL" in os.environ or "VOILA_SERVER_URL" in os.environ
     if in_server and (key or settings.trusted_user_header):
         engine = Engine.from_settings(settings)
-        header = os.environ.get("HTTP_" + settings.trusted_user_header.upper().replace("-", "_")) if settings.trusted_user_header else None
+        header = (
+            os.environ.get("HTTP_" + settings.trusted_user_header.upper().replace("-", "_"))
+            if settings.trusted_user_header
+            else None
+        )
         trainer = engine.authenticate(key, trusted_user=header)
         if trainer is not None:
-            return Viewer(engine, trainer, key, lang, False, q.get("code"), settings.base_url, settings.public_url or "")
+            return Viewer(
+                engine, trainer, key, lang, False, q.get("code"), settings.base_url, settings.public_url or ""
+            )
     # Demo: a private in-memory store, a demo trainer, sample answers.
     demo_settings = Settings(trainer_key="demo", data_dir=settings.data_dir)
     engine = Engine(Store("sqlite://"), demo_settings)

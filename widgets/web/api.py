@@ -322,7 +322,9 @@ class SubmitApi(ApiHandler):
         activity = data.get("activity")
         if not isinstance(activity, str):
             raise Invalid("core.error_invalid", field="activity")
-        result = await self.ctx.run_sync(self.ctx.engine.submit, code, self.token(), activity, data.get("payload") or {})
+        result = await self.ctx.run_sync(
+            self.ctx.engine.submit, code, self.token(), activity, data.get("payload") or {}
+        )
         self.finish(result)
 
 
@@ -435,7 +437,9 @@ class SessionsApi(ApiHandler):
     async def get(self):
         trainer = await self.trainer()
         rows = await self.ctx.run_sync(self.ctx.engine.sessions_of, trainer)
-        self.finish({"sessions": [{"code": r["code"], "workshop": r["workshop"], "created_at": r["created_at"]} for r in rows]})
+        self.finish(
+            {"sessions": [{"code": r["code"], "workshop": r["workshop"], "created_at": r["created_at"]} for r in rows]}
+        )
 
 
 #: Trainer actions over HTTP: name -> (engine method, argument names). Each one checks,
@@ -533,7 +537,9 @@ class BadgeApi(BaseHandler):
         self.set_header("Cache-Control", "no-store")
         # Participant text is escaped in both; the policy is a second wall (only the print button runs).
         scripts = " script-src 'unsafe-inline';" if fmt == "html" else ""
-        self.set_header("Content-Security-Policy", f"default-src 'none'; style-src 'unsafe-inline'; img-src data:;{scripts}")
+        self.set_header(
+            "Content-Security-Policy", f"default-src 'none'; style-src 'unsafe-inline'; img-src data:;{scripts}"
+        )
         if fmt != "html":
             self.set_header("Content-Disposition", f'attachment; filename="badge-{found["id"]}.{fmt}"')
         self.finish(body)
@@ -668,8 +674,14 @@ class PrivacyHandler(BaseHandler):
             "Content-Security-Policy",
             "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
         )
-        self.render("privacy.html", lang=lang, t=Translator(lang), body=body,
-                    static=self.ctx.settings.base_url + "elan/static/", base=self.ctx.settings.base_url)
+        self.render(
+            "privacy.html",
+            lang=lang,
+            t=Translator(lang),
+            body=body,
+            static=self.ctx.settings.base_url + "elan/static/",
+            base=self.ctx.settings.base_url,
+        )
 
     def get_template_path(self):
         return str(TEMPLATES)

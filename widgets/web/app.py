@@ -83,8 +83,14 @@ def log_request(handler: tornado.web.RequestHandler) -> None:
     else:
         write = tornado.log.access_log.error
     request = handler.request
-    write("%d %s %s (%s) %.2fms", status, request.method, redact(request.uri or ""),
-          guard.client_address(request), 1000.0 * request.request_time())
+    write(
+        "%d %s %s (%s) %.2fms",
+        status,
+        request.method,
+        redact(request.uri or ""),
+        guard.client_address(request),
+        1000.0 * request.request_time(),
+    )
 
 
 class HardenedHeaders(tornado.web.OutputTransform):
@@ -220,8 +226,13 @@ class PageHandler(TornadoVoilaHandler):
             self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
             return
         self.set_cookie(
-            TRAINER_COOKIE, key, path=self.ctx.settings.base_url, httponly=True, samesite="Strict",
-            secure=self.ctx.is_https(self.request), expires_days=1,
+            TRAINER_COOKIE,
+            key,
+            path=self.ctx.settings.base_url,
+            httponly=True,
+            samesite="Strict",
+            secure=self.ctx.is_https(self.request),
+            expires_days=1,
         )
         query = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True) if k != "key"]
         clean = self.request.path + ("?" + urlencode(query) if query else "")
@@ -324,9 +335,19 @@ class ElanVoila(Voila):
                 route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), handler, *route[2:])
             voila.append(route)
         extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
-        return api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + extra + [
-            (self.base_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": self.base_url + "voila/render/" + LANDING}),
-        ] + voila
+        return (
+            api.handlers(self.elan_ctx, self.base_url)
+            + documents.handlers(self.elan_ctx, self.base_url)
+            + extra
+            + [
+                (
+                    self.base_url.rstrip("/") + "/?",
+                    tornado.web.RedirectHandler,
+                    {"url": self.base_url + "voila/render/" + LANDING},
+                ),
+            ]
+            + voila
+        )
 
     def listen(self):
         # Options of the HTTP server that Voilà does not expose; Application.listen passes them on.

@@ -40,7 +40,7 @@ DEFAULT_COLOR = "#1d5f7a"
 INK, MUTED, PAPER = "#1f2933", "#52606d", "#fbf8f3"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     return ImageFont.truetype(str(FONTS / name), size)
@@ -145,14 +145,33 @@ def layout(name: str, title: str, value_label: str, date: dt.date | str, lang: s
     label, color = value_of(value_label, lang)
     when = format_date(date, lang)
     shapes: list[dict] = [
-        {"kind": "rect", "x": 8, "y": 8, "w": SIZE - 16, "h": SIZE - 16, "r": 36, "fill": PAPER, "stroke": color, "stroke_width": 8},
+        {
+            "kind": "rect",
+            "x": 8,
+            "y": 8,
+            "w": SIZE - 16,
+            "h": SIZE - 16,
+            "r": 36,
+            "fill": PAPER,
+            "stroke": color,
+            "stroke_width": 8,
+        },
         {"kind": "circle", "cx": SIZE / 2, "cy": 112, "r": 64, "fill": color, "stroke": None},
         {"kind": "circle", "cx": SIZE / 2, "cy": 112, "r": 52, "fill": color, "stroke": "#ffffff", "stroke_width": 3},
         {"kind": "polygon", "points": _star(SIZE / 2, 114, 34, 14), "fill": "#ffffff"},
     ]
     y = 222
-    shapes.append({"kind": "text", "x": SIZE / 2, "y": y, "size": 22, "bold": True, "fill": color,
-                   "text": _shorten(content.text(texts["heading"], lang).upper(), 22, True, TEXT_WIDTH)})
+    shapes.append(
+        {
+            "kind": "text",
+            "x": SIZE / 2,
+            "y": y,
+            "size": 22,
+            "bold": True,
+            "fill": color,
+            "text": _shorten(content.text(texts["heading"], lang).upper(), 22, True, TEXT_WIDTH),
+        }
+    )
     middle = len(shapes)
     # The name is the point of the badge: as large as fits on two lines.
     for size in (44, 38, 32, 28):
@@ -166,11 +185,28 @@ def layout(name: str, title: str, value_label: str, date: dt.date | str, lang: s
     label = _shorten(label, 22, True, TEXT_WIDTH - 40)
     pill = _width(label, 22, True) + 48
     y += 26
-    shapes.append({"kind": "rect", "x": round((SIZE - pill) / 2, 1), "y": y, "w": round(pill, 1), "h": 44, "r": 22, "fill": color, "stroke": None})
-    shapes.append({"kind": "text", "x": SIZE / 2, "y": y + 30, "size": 22, "bold": True, "fill": "#ffffff", "text": label})
+    shapes.append(
+        {
+            "kind": "rect",
+            "x": round((SIZE - pill) / 2, 1),
+            "y": y,
+            "w": round(pill, 1),
+            "h": 44,
+            "r": 22,
+            "fill": color,
+            "stroke": None,
+        }
+    )
+    shapes.append(
+        {"kind": "text", "x": SIZE / 2, "y": y + 30, "size": 22, "bold": True, "fill": "#ffffff", "text": label}
+    )
     y += 44 + 12
     opening, closing = content.text(texts["quotes"], lang).split(maxsplit=1)  # a no-break space splits too
-    story = wrap(f"{opening}\u202f{title}\u202f{closing}" if lang.startswith("fr") else f"{opening}{title}{closing}", 22, max_lines=3)
+    story = wrap(
+        f"{opening}\u202f{title}\u202f{closing}" if lang.startswith("fr") else f"{opening}{title}{closing}",
+        22,
+        max_lines=3,
+    )
     for line in story:
         y += 30
         shapes.append({"kind": "text", "x": SIZE / 2, "y": y, "size": 22, "bold": False, "fill": INK, "text": line})
@@ -178,16 +214,37 @@ def layout(name: str, title: str, value_label: str, date: dt.date | str, lang: s
     shift = max((500 - y) / 2, 0)
     for shape in shapes[middle:]:
         shape["y"] = round(shape["y"] + shift, 1)
-    shapes.append({"kind": "text", "x": SIZE / 2, "y": 540, "size": 20, "bold": True, "fill": MUTED, "text": _shorten(when, 20, True, TEXT_WIDTH)})
-    shapes.append({"kind": "text", "x": SIZE / 2, "y": 568, "size": 15, "bold": False, "fill": MUTED,
-                   "text": _shorten(content.text(texts["footer"], lang), 15, False, TEXT_WIDTH)})
+    shapes.append(
+        {
+            "kind": "text",
+            "x": SIZE / 2,
+            "y": 540,
+            "size": 20,
+            "bold": True,
+            "fill": MUTED,
+            "text": _shorten(when, 20, True, TEXT_WIDTH),
+        }
+    )
+    shapes.append(
+        {
+            "kind": "text",
+            "x": SIZE / 2,
+            "y": 568,
+            "size": 15,
+            "bold": False,
+            "fill": MUTED,
+            "text": _shorten(content.text(texts["footer"], lang), 15, False, TEXT_WIDTH),
+        }
+    )
     alt = content.text(texts["alt"], lang).format(name=name, date=when, value=label, title=title)
     return {"shapes": shapes, "alt": alt, "heading": content.text(texts["heading"], lang), "lang": lang, "size": SIZE}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _env(folder: str) -> Environment:
-    return Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+    return Environment(
+        loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True), keep_trailing_newline=True
+    )
 
 
 def badge_svg(name: str, title: str, value_label: str, date: dt.date | str, lang: str) -> str:
@@ -208,42 +265,61 @@ def badge_png(name: str, title: str, value_label: str, date: dt.date | str, lang
         if shape["kind"] == "rect":
             box = [shape["x"] * s, shape["y"] * s, (shape["x"] + shape["w"]) * s, (shape["y"] + shape["h"]) * s]
             outline = _rgb(shape["stroke"]) if shape.get("stroke") else None
-            draw.rounded_rectangle(box, radius=shape["r"] * s, fill=_rgb(shape["fill"]), outline=outline,
-                                   width=int(shape.get("stroke_width", 0) * s))
+            draw.rounded_rectangle(
+                box,
+                radius=shape["r"] * s,
+                fill=_rgb(shape["fill"]),
+                outline=outline,
+                width=int(shape.get("stroke_width", 0) * s),
+            )
         elif shape["kind"] == "circle":
             cx, cy, r = shape["cx"] * s, shape["cy"] * s, shape["r"] * s
             outline = _rgb(shape["stroke"]) if shape.get("stroke") else None
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_rgb(shape["fill"]), outline=outline,
-                         width=int(shape.get("stroke_width", 0) * s))
+            draw.ellipse(
+                [cx - r, cy - r, cx + r, cy + r],
+                fill=_rgb(shape["fill"]),
+                outline=outline,
+                width=int(shape.get("stroke_width", 0) * s),
+            )
         elif shape["kind"] == "polygon":
             draw.polygon([(x * s, y * s) for x, y in shape["points"]], fill=_rgb(shape["fill"]))
         elif shape["kind"] == "text":
             # "ms" anchors at the baseline's middle, as text-anchor="middle" does in the SVG.
-            draw.text((shape["x"] * s, shape["y"] * s), shape["text"], font=_font(shape["size"] * s, shape["bold"]),
-                      fill=_rgb(shape["fill"]), anchor="ms")
+            draw.text(
+                (shape["x"] * s, shape["y"] * s),
+                shape["text"],
+                font=_font(shape["size"] * s, shape["bold"]),
+                fill=_rgb(shape["fill"]),
+                anchor="ms",
+            )
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def certificate_html(name: str, title: str, value_label: str, date: dt.date | str, lang: str,
-                     story: str = "", given_by: str = "") -> str:
+def certificate_html(
+    name: str, title: str, value_label: str, date: dt.date | str, lang: str, story: str = "", given_by: str = ""
+) -> str:
     """A printable certificate (A4 or Letter) with the badge, from ``widgets/templates/certificate.html``."""
     texts = _texts()["certificate"]
     name, title, story, given_by = clean(name), clean(title), clean(story), clean(given_by)
     label, color = value_of(value_label, lang)
     pick = {key: content.text(value, lang) for key, value in texts.items()}
-    return _env(str(TEMPLATES)).get_template("certificate.html").render(
-        t=pick,
-        page_title=pick["page_title"].format(name=name),
-        value_line=pick["value_line"].format(value=label),
-        lang=lang,
-        name=name,
-        title=title,
-        story=story,
-        given_by=given_by,
-        date=format_date(date, lang),
-        color=color,
-        # The SVG escaped every participant text itself; it goes in as markup, once.
-        badge=Markup(badge_svg(name, title, value_label, date, lang)),
+    return (
+        _env(str(TEMPLATES))
+        .get_template("certificate.html")
+        .render(
+            t=pick,
+            page_title=pick["page_title"].format(name=name),
+            value_line=pick["value_line"].format(value=label),
+            lang=lang,
+            name=name,
+            title=title,
+            story=story,
+            given_by=given_by,
+            date=format_date(date, lang),
+            color=color,
+            # The SVG escaped every participant text itself; it goes in as markup, once.
+            badge=Markup(badge_svg(name, title, value_label, date, lang)),
+        )
     )

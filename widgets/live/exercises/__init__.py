@@ -17,7 +17,35 @@ from widgets.live.exercises.story import Story
 from widgets.live.exercises.survey import Survey
 from widgets.live.kinds import register
 
-for _kind in (Info(), Ideas(), Dots(), Choice(), Match(), Rate(), Story(), CasePlay(), Survey(), Quiz(), SignIn(), Cloud(), Commitment()):
+for _kind in (
+    Info(),
+    Ideas(),
+    Dots(),
+    Choice(),
+    Match(),
+    Rate(),
+    Story(),
+    CasePlay(),
+    Survey(),
+    Quiz(),
+    SignIn(),
+    Cloud(),
+    Commitment(),
+):
     register(_kind)
 
-__all__ = ["CasePlay", "Choice", "Cloud", "Commitment", "Dots", "Ideas", "Info", "Match", "Quiz", "Rate", "SignIn", "Story", "Survey"]
+__all__ = [
+    "CasePlay",
+    "Choice",
+    "Cloud",
+    "Commitment",
+    "Dots",
+    "Ideas",
+    "Info",
+    "Match",
+    "Quiz",
+    "Rate",
+    "SignIn",
+    "Story",
+    "Survey",
+]

@@ -135,8 +135,14 @@ def _move(mood: str, change: str) -> str:
     return MOODS[min(max(index, 0), len(MOODS) - 1)]
 
 
-def holds(when: dict, *, mood: str, facts: set[str] | frozenset[str], chose: list[str] | tuple[str, ...],
-          totals: dict[str, int]) -> bool:
+def holds(
+    when: dict,
+    *,
+    mood: str,
+    facts: set[str] | frozenset[str],
+    chose: list[str] | tuple[str, ...],
+    totals: dict[str, int],
+) -> bool:
     """Whether every condition of a decision rule's ``when`` holds on the path walked so far.
 
     >>> holds({"mood": ["calm", "uneasy"], "knows": ["oxygen"]}, mood="calm", facts={"oxygen"}, chose=[], totals={})
@@ -206,12 +212,13 @@ def walk(case: dict, choices: list[str]) -> Walk:
         if target in step_ids:
             current = target
         elif target in decision_ids:
-            reached_end, rule = decide(case, target, mood=moods[-1], facts=facts, chose=choices[:n + 1], totals=totals)
+            reached_end, rule = decide(case, target, mood=moods[-1], facts=facts, chose=choices[: n + 1], totals=totals)
             current, decided = None, (target, rule)
         else:
             current, reached_end = None, target
-    return Walk(case["id"], tuple(choices), tuple(path), current, reached_end, totals, tuple(moods),
-                frozenset(facts), *decided)
+    return Walk(
+        case["id"], tuple(choices), tuple(path), current, reached_end, totals, tuple(moods), frozenset(facts), *decided
+    )
 
 
 def _range(item: dict, competence: str) -> tuple[int, int]:
@@ -358,6 +365,8 @@ def turning_step(case: dict, choices: list[str]) -> int | None:
     if not here.done:
         return None
     for i in range(len(choices)):
-        if len(reachable_endings(case, list(choices[:i]))) > 1 and reachable_endings(case, list(choices[:i + 1])) == {here.ending}:
+        if len(reachable_endings(case, list(choices[:i]))) > 1 and reachable_endings(case, list(choices[: i + 1])) == {
+            here.ending
+        }:
             return i
     return None

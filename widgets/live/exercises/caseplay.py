@@ -19,8 +19,13 @@ KEEP = 30
 
 def play(case_id: object, choices: object) -> dict:
     """A finished path as stored: its choices, ending and scores; :class:`Invalid` for anything else."""
-    require(isinstance(case_id, str) and isinstance(choices, list) and len(choices) <= 20
-            and all(isinstance(c, str) for c in choices), "choices")
+    require(
+        isinstance(case_id, str)
+        and isinstance(choices, list)
+        and len(choices) <= 20
+        and all(isinstance(c, str) for c in choices),
+        "choices",
+    )
     try:
         case = casebook.get_case(case_id)
         walked = casebook.walk(case, choices)
@@ -61,8 +66,10 @@ class CasePlay(Exercise):
         for row in ctx.responses():
             if not row["key"].startswith("case:"):
                 continue
-            learner = learners.setdefault(row["participant_id"], {"id": row["participant_id"],
-                                                                  "name": names.get(row["participant_id"]), "cases": {}})
+            learner = learners.setdefault(
+                row["participant_id"],
+                {"id": row["participant_id"], "name": names.get(row["participant_id"]), "cases": {}},
+            )
             learner["cases"][row["key"].split(":", 1)[1]] = row["value"].get("plays", [])
         return {"learners": sorted(learners.values(), key=lambda l: ((l["name"] or "").lower(), l["id"]))}
 
@@ -74,8 +81,13 @@ def learner_summary(learner: dict) -> dict:
     bests = [best(plays) for plays in cases.values()]
     scores = {c: round(sum(b[c] for b in bests) / len(bests)) if bests else None for c in casebook.COMPETENCES}
     endings = sum(len({p["ending"] for p in plays}) for plays in cases.values())
-    return {"name": learner.get("name"), "cases": len(cases), "plays": sum(len(p) for p in cases.values()),
-            "endings": endings, "scores": scores}
+    return {
+        "name": learner.get("name"),
+        "cases": len(cases),
+        "plays": sum(len(p) for p in cases.values()),
+        "endings": endings,
+        "scores": scores,
+    }
 
 
 def cohort_average(rows: list[dict]) -> dict[str, int | None]:

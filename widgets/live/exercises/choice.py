@@ -12,7 +12,7 @@ from widgets.live.kinds import Context, Exercise, require
 
 
 def count(answers: list[tuple[str]], options: list[str]) -> dict[str, int]:
-    out = {option: 0 for option in options}
+    out = dict.fromkeys(options, 0)
     for (option,) in answers:
         if option in out:
             out[option] += 1

@@ -37,9 +37,7 @@ def place(current: dict[int, int], *, item: int, dots: int, budget: int, stack: 
     return after
 
 
-def tally(
-    votes: list[tuple[int, int, int]], canonical: dict[int, int], *, stack: bool
-) -> dict[int, dict[str, int]]:
+def tally(votes: list[tuple[int, int, int]], canonical: dict[int, int], *, stack: bool) -> dict[int, dict[str, int]]:
     """Totals per canonical card from ``(participant, item, dots)`` rows.
 
     ``canonical`` maps every card id to the card it was merged into (or itself).
@@ -51,7 +49,7 @@ def tally(
             continue
         per_person[(participant, target)] = per_person.get((participant, target), 0) + dots
     totals: dict[int, dict[str, int]] = {}
-    for (participant, target), dots in per_person.items():
+    for (_participant, target), dots in per_person.items():
         entry = totals.setdefault(target, {"dots": 0, "voters": 0})
         entry["dots"] += dots if stack else min(dots, 1)
         entry["voters"] += 1
@@ -126,7 +124,13 @@ class Dots(Exercise):
         text = {c["id"]: c["text"] for c in cards}
         data = {c["id"]: c["data"] for c in cards}
         ranking = [
-            {"id": card, "text": text[card], "dots": totals[card]["dots"], "voters": totals[card]["voters"], **data[card]}
+            {
+                "id": card,
+                "text": text[card],
+                "dots": totals[card]["dots"],
+                "voters": totals[card]["voters"],
+                **data[card],
+            }
             for card in rank(totals)
         ]
         unvoted = [

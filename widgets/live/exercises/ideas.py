@@ -10,6 +10,7 @@ from widgets.core.errors import Conflict
 from widgets.core.text import clean_text, duplicate_groups
 from widgets.live.kinds import Context, Exercise, require
 
+
 class Ideas(Exercise):
     """Spec: ``{"kind": "ideas", "id": ..., "prompt": {fr, en}, "max_per_participant": 10}``."""
 

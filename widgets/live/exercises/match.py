@@ -52,8 +52,11 @@ def explain(feedback: dict, reference: dict[str, list[str]], answer: dict) -> di
         missed = {col: reasons.get(row, {}).get(col) for col in diff["missed"]}
         extra = {}
         for col in diff["extra"]:
-            elsewhere = [{"row": other, "reason": reasons.get(other, {}).get(col)}
-                         for other, cols in reference.items() if other != row and col in cols]
+            elsewhere = [
+                {"row": other, "reason": reasons.get(other, {}).get(col)}
+                for other, cols in reference.items()
+                if other != row and col in cols
+            ]
             extra[col] = {"reason": unmatched.get(col) or unmatched.get(row), "elsewhere": elsewhere}
         if missed or extra:
             out[row] = {"missed": missed, "extra": extra}
@@ -62,8 +65,8 @@ def explain(feedback: dict, reference: dict[str, list[str]], answer: dict) -> di
 
 def heat(answers: list[tuple[str, list[str]]], rows: list[str], columns: list[str]) -> dict:
     """Counts per row and column, and how many participants answered each row."""
-    counts = {row: {col: 0 for col in columns} for row in rows}
-    answered = {row: 0 for row in rows}
+    counts = {row: dict.fromkeys(columns, 0) for row in rows}
+    answered = dict.fromkeys(rows, 0)
     for row, chosen in answers:
         if row not in counts:
             continue

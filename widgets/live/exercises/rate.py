@@ -39,9 +39,7 @@ class Rate(Exercise):
     def _targets(self, ctx: Context) -> list[dict]:
         if ctx.spec.get("source"):
             return [
-                {"id": str(c["id"]), "text": c["text"]}
-                for c in ctx.items(ctx.spec["source"])
-                if not c["merged_into"]
+                {"id": str(c["id"]), "text": c["text"]} for c in ctx.items(ctx.spec["source"]) if not c["merged_into"]
             ]
         return [{"id": t["id"], "label": t["label"]} for t in ctx.spec.get("targets", [])]
 

@@ -16,10 +16,10 @@ import datetime as dt
 import sqlalchemy as sa
 
 from widgets.core import codes
-from widgets.live import store as st
 from widgets.core.errors import Conflict, EngineError, Forbidden
-from widgets.live.kinds import Context, Exercise, require
 from widgets.core.text import clean_text
+from widgets.live import store as st
+from widgets.live.kinds import Context, Exercise, require
 
 NAME_MAX = 40
 TITLE_MAX = 80
@@ -44,12 +44,18 @@ def clean_story(payload: dict, values: list[str], story_max: int) -> dict:
 def public_story(item: dict) -> dict:
     """What anybody may see of an approved story (never called for another status)."""
     data = item["data"]
-    return {"id": item["id"], "title": item["text"], "colleague": data.get("colleague", ""), "story": data.get("story", ""),
-            "value": data.get("value", ""), "date": _date(item["created_at"])}
+    return {
+        "id": item["id"],
+        "title": item["text"],
+        "colleague": data.get("colleague", ""),
+        "story": data.get("story", ""),
+        "value": data.get("value", ""),
+        "date": _date(item["created_at"]),
+    }
 
 
 def _date(created_at: float) -> str:
-    return dt.datetime.fromtimestamp(created_at, dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(created_at, dt.UTC).date().isoformat()
 
 
 class Story(Exercise):
@@ -64,7 +70,9 @@ class Story(Exercise):
     def check_spec(self, spec: dict) -> None:
         super().check_spec(spec)
         values = spec.get("values")
-        require(isinstance(values, list) and values and all(isinstance(v, dict) and v.get("id") for v in values), "values")
+        require(
+            isinstance(values, list) and values and all(isinstance(v, dict) and v.get("id") for v in values), "values"
+        )
 
     def submit(self, ctx: Context, payload: dict) -> dict:
         story_max = min(int(ctx.spec.get("max_length") or STORY_MAX), STORY_MAX, ctx.settings.max_text_length)
@@ -86,8 +94,11 @@ class Story(Exercise):
 
     def view(self, ctx: Context) -> dict:
         items = ctx.items(include_hidden=True)
-        mine = [{"id": i["id"], "title": i["text"], "colleague": i["data"].get("colleague", ""), "status": i["status"]}
-                for i in items if i["participant_id"] == ctx.participant["id"]]
+        mine = [
+            {"id": i["id"], "title": i["text"], "colleague": i["data"].get("colleague", ""), "status": i["status"]}
+            for i in items
+            if i["participant_id"] == ctx.participant["id"]
+        ]
         return {"mine": mine, "wall": [public_story(i) for i in items if i["status"] == "visible"]}
 
     def results(self, ctx: Context) -> dict:
@@ -103,8 +114,11 @@ class Story(Exercise):
 def _items(engine, code: str, activity: str | None, where) -> list[dict]:
     session = engine.session(code)
     i = st.items
-    query = (sa.select(i.c.id, i.c.activity, i.c.text, i.c.data, i.c.status, i.c.created_at)
-             .where(i.c.session_id == session["id"], where).order_by(i.c.id))
+    query = (
+        sa.select(i.c.id, i.c.activity, i.c.text, i.c.data, i.c.status, i.c.created_at)
+        .where(i.c.session_id == session["id"], where)
+        .order_by(i.c.id)
+    )
     if activity is not None:
         query = query.where(i.c.activity == activity)
     with engine.store.read() as conn:

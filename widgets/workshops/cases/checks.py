@@ -24,7 +24,12 @@ def _duplicates(items: list[dict], where: tuple, label) -> list[tuple]:
     problems = []
     for i, item in enumerate(items):
         if item["id"] in seen:
-            problems.append((where + (i, "id"), f"{label(item)}: id '{item['id']}' is used twice (first at position {seen[item['id']] + 1})"))
+            problems.append(
+                (
+                    where + (i, "id"),
+                    f"{label(item)}: id '{item['id']}' is used twice (first at position {seen[item['id']] + 1})",
+                )
+            )
         else:
             seen[item["id"]] = i
     return problems
@@ -75,7 +80,12 @@ def check_case(data: dict) -> list[tuple]:
     step_ids = {s["id"] for s in steps_list}
     for i, ending in enumerate(endings_list):
         if ending["id"] in step_ids:
-            problems.append((("endings", i, "id"), f"{name}, ending '{ending['id']}': a step has the same id, so 'next' would be ambiguous"))
+            problems.append(
+                (
+                    ("endings", i, "id"),
+                    f"{name}, ending '{ending['id']}': a step has the same id, so 'next' would be ambiguous",
+                )
+            )
 
     endings = {e["id"] for e in endings_list}
     decisions_list = data.get("decisions", [])
@@ -84,7 +94,9 @@ def check_case(data: dict) -> list[tuple]:
     for di, item in enumerate(decisions_list):
         where = f"{name}, decision '{item['id']}'"
         if item["id"] in step_ids or item["id"] in endings:
-            problems.append((("decisions", di, "id"), f"{where}: a step or an ending has the same id, so 'next' would be ambiguous"))
+            problems.append(
+                (("decisions", di, "id"), f"{where}: a step or an ending has the same id, so 'next' would be ambiguous")
+            )
         problems += _decision_problems(data, item, di, where, endings)
     steps = {s["id"]: s for s in steps_list}
     for si, step in enumerate(steps_list):
@@ -92,7 +104,10 @@ def check_case(data: dict) -> list[tuple]:
         responses = step["responses"]
         if not MIN_RESPONSES <= len(responses) <= MAX_RESPONSES:
             problems.append(
-                (("steps", si, "responses"), f"{where}: has {len(responses)} responses; a step offers {MIN_RESPONSES} or {MAX_RESPONSES}")
+                (
+                    ("steps", si, "responses"),
+                    f"{where}: has {len(responses)} responses; a step offers {MIN_RESPONSES} or {MAX_RESPONSES}",
+                )
             )
         problems += _duplicates(responses, ("steps", si, "responses"), lambda r: f"{where}, response '{r['id']}'")
         for ri, response in enumerate(responses):
@@ -118,10 +133,17 @@ def check_case(data: dict) -> list[tuple]:
                     frontier.append(response["next"])
     for si, step in enumerate(steps_list):
         if step["id"] not in reached:
-            problems.append((("steps", si, "id"), f"{name}, step '{step['id']}': no response leads to this step (the case starts at '{start}')"))
+            problems.append(
+                (
+                    ("steps", si, "id"),
+                    f"{name}, step '{step['id']}': no response leads to this step (the case starts at '{start}')",
+                )
+            )
     for di, item in enumerate(decisions_list):
         if item["id"] not in reached:
-            problems.append((("decisions", di, "id"), f"{name}, decision '{item['id']}': no response leads to this decision"))
+            problems.append(
+                (("decisions", di, "id"), f"{name}, decision '{item['id']}': no response leads to this decision")
+            )
 
     cycle = _first_cycle(steps, start)
     if cycle:
@@ -161,7 +183,10 @@ def check_case(data: dict) -> list[tuple]:
             continue
         reported.add(key)
         problems.append(
-            (field, f"{name}, {what}: the path {route} has {len(path)} steps; every path needs {MIN_STEPS} to {MAX_STEPS}")
+            (
+                field,
+                f"{name}, {what}: the path {route} has {len(path)} steps; every path needs {MIN_STEPS} to {MAX_STEPS}",
+            )
         )
 
     points = data["debrief"]["points"]
@@ -169,7 +194,10 @@ def check_case(data: dict) -> list[tuple]:
     for pi, point in enumerate(points):
         if point["principle"] not in listed:
             problems.append(
-                (("debrief", "points", pi, "principle"), f"{name}, debrief point {pi + 1}: principle '{point['principle']}' is not in debrief.principles")
+                (
+                    ("debrief", "points", pi, "principle"),
+                    f"{name}, debrief point {pi + 1}: principle '{point['principle']}' is not in debrief.principles",
+                )
             )
     return problems
 
@@ -184,28 +212,47 @@ def _decision_problems(data: dict, item: dict, di: int, where: str, endings: set
         here = ("decisions", di, "rules", ri)
         last = ri == len(rules) - 1
         if rule["ending"] not in endings:
-            problems.append((here + ("ending",), f"{where}, rule {ri + 1}: ending '{rule['ending']}' is not an ending of this case"))
+            problems.append(
+                (here + ("ending",), f"{where}, rule {ri + 1}: ending '{rule['ending']}' is not an ending of this case")
+            )
         if last and "when" in rule:
-            problems.append((here + ("when",), f"{where}, rule {ri + 1}: the last rule is the default and has no 'when'; "
-                                               "add a last rule with an ending only"))
+            problems.append(
+                (
+                    here + ("when",),
+                    f"{where}, rule {ri + 1}: the last rule is the default and has no 'when'; "
+                    "add a last rule with an ending only",
+                )
+            )
         if not last and "when" not in rule:
-            problems.append((here, f"{where}, rule {ri + 1}: only the last rule may have no 'when' (the rules after it "
-                                   "could never apply)"))
+            problems.append(
+                (
+                    here,
+                    f"{where}, rule {ri + 1}: only the last rule may have no 'when' (the rules after it "
+                    "could never apply)",
+                )
+            )
         when = rule.get("when", {})
         for key in ("knows", "missed"):
             for fact in when.get(key, []):
                 if fact not in learnt:
-                    problems.append((here + ("when", key), f"{where}, rule {ri + 1}: fact '{fact}' is learnt by no "
-                                                          "response (add learns: [{fact}] to the response that teaches it)"
-                                     .replace("{fact}", fact)))
+                    problems.append(
+                        (
+                            here + ("when", key),
+                            f"{where}, rule {ri + 1}: fact '{fact}' is learnt by no "
+                            "response (add learns: [{fact}] to the response that teaches it)".replace("{fact}", fact),
+                        )
+                    )
         for response_id in when.get("chose", []):
             if response_id not in response_ids:
-                problems.append((here + ("when", "chose"), f"{where}, rule {ri + 1}: no step offers a response '{response_id}'"))
+                problems.append(
+                    (here + ("when", "chose"), f"{where}, rule {ri + 1}: no step offers a response '{response_id}'")
+                )
     return problems
 
 
 def _explore(data: dict, start: str):
     """Every complete path, walked with :func:`widgets.live.exercises.casebook.walk` (decisions applied)."""
+
     def explore(choices: list[str]):
         here = casebook.walk(data, choices)
         if here.done:
@@ -235,8 +282,13 @@ def _outcome_problems(data: dict, start: str) -> list[tuple]:
     for di, item in enumerate(data.get("decisions", [])):
         for ri, rule in enumerate(item["rules"]):
             if (item["id"], ri) not in fired:
-                problems.append((("decisions", di, "rules", ri), f"{name}, decision '{item['id']}', rule {ri + 1} "
-                                                                 f"(ending '{rule['ending']}'): no path makes this rule apply"))
+                problems.append(
+                    (
+                        ("decisions", di, "rules", ri),
+                        f"{name}, decision '{item['id']}', rule {ri + 1} "
+                        f"(ending '{rule['ending']}'): no path makes this rule apply",
+                    )
+                )
     return problems
 
 
@@ -267,16 +319,30 @@ def case_warnings(data: dict) -> list[tuple]:
     if len(judged) >= 2:
         positions = {position for _, position, _ in judged}
         if len(positions) == 1:
-            out.append((("steps",), f"{name}: the best response is at position {positions.pop() + 1} of every step; "
-                                    "vary where it stands in the file"))
+            out.append(
+                (
+                    ("steps",),
+                    f"{name}: the best response is at position {positions.pop() + 1} of every step; "
+                    "vary where it stands in the file",
+                )
+            )
         if all(longest for _, _, longest in judged):
-            out.append((("steps",), f"{name}: the best response is the longest at every step; write responses of "
-                                    "comparable length"))
+            out.append(
+                (
+                    ("steps",),
+                    f"{name}: the best response is the longest at every step; write responses of comparable length",
+                )
+            )
     start = data["steps"][0]["id"]
     by_last: dict[tuple[str, str], set[str]] = {}
     for walked in _explore(data, start):
         by_last.setdefault((walked.path[-1], walked.choices[-1]), set()).add(walked.ending)
     if by_last and all(len(endings) == 1 for endings in by_last.values()):
-        out.append((("endings",), f"{name}: every ending follows from the last response alone; let a decision read "
-                                  "the path (mood, facts learnt, earlier choices)"))
+        out.append(
+            (
+                ("endings",),
+                f"{name}: every ending follows from the last response alone; let a decision read "
+                "the path (mood, facts learnt, earlier choices)",
+            )
+        )
     return out

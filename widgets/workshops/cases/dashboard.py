@@ -43,9 +43,25 @@ from widgets.workshops.cases.report import activity_id, letter, order_of
 WORKSHOP = "cases"
 CATCHES = "catches"
 #: The story form's texts, sent to the phones with the activity (the page itself only knows the core strings).
-STORY_LABELS = ("story_colleague", "story_title", "story_text", "story_value", "story_send", "story_sent", "story_hint",
-                "story_mine", "story_status_pending", "story_status_visible", "story_status_hidden", "story_wall",
-                "story_badge_svg", "story_badge_png", "story_certificate", "story_pick_value", "story_fill_all")
+STORY_LABELS = (
+    "story_colleague",
+    "story_title",
+    "story_text",
+    "story_value",
+    "story_send",
+    "story_sent",
+    "story_hint",
+    "story_mine",
+    "story_status_pending",
+    "story_status_visible",
+    "story_status_hidden",
+    "story_wall",
+    "story_badge_svg",
+    "story_badge_png",
+    "story_certificate",
+    "story_pick_value",
+    "story_fill_all",
+)
 
 
 def _e(text) -> str:
@@ -103,12 +119,20 @@ def step_spec(case: dict, step_id: str, run: int, *, revealed: bool = False, ord
     options = []
     for i, response_id in enumerate(order):
         response = casebook.response(case, step_id, response_id)
-        option = {"id": response["id"], "label": {lang: f"{letter(i)}. {text}" for lang, text in response["text"].items()}}
+        option = {
+            "id": response["id"],
+            "label": {lang: f"{letter(i)}. {text}" for lang, text in response["text"].items()},
+        }
         if revealed:
             option["feedback"] = response["feedback"]
         options.append(option)
-    return {"kind": "choice", "id": activity_id(case["id"], step_id, run), "title": case["title"],
-            "prompt": item["situation"], "options": options}
+    return {
+        "kind": "choice",
+        "id": activity_id(case["id"], step_id, run),
+        "title": case["title"],
+        "prompt": item["situation"],
+        "options": options,
+    }
 
 
 def room_counts(dash, case: dict, play: dict) -> dict[str, dict[str, int]]:
@@ -178,8 +202,9 @@ def reveal_step(dash) -> None:
     walked = casebook.walk(case, play["choices"])
     if walked.current is None:
         return
-    spec = step_spec(case, walked.current, play["run"], revealed=True,
-                     order=order_of(case, play, walked.current, seed(dash, play)))
+    spec = step_spec(
+        case, walked.current, play["run"], revealed=True, order=order_of(case, play, walked.current, seed(dash, play))
+    )
     _open(dash, spec, open=False)
     dash._act(dash.engine.reveal, spec["id"], True)
     refresh_play(dash)
@@ -243,8 +268,13 @@ def play_spec(dash) -> dict | None:
         return {**_info(case, end["title"], end["outcome"]), "id": f"{case['id']}#end:{play['run']}"}
     spec_id = activity_id(case["id"], walked.current, play["run"])
     revealed = bool(dash.code) and spec_id in dash.engine.session(dash.code)["state"].get("revealed", [])
-    return step_spec(case, walked.current, play["run"], revealed=revealed,
-                     order=order_of(case, play, walked.current, seed(dash, play)))
+    return step_spec(
+        case,
+        walked.current,
+        play["run"],
+        revealed=revealed,
+        order=order_of(case, play, walked.current, seed(dash, play)),
+    )
 
 
 # --- 1. pick a case ----------------------------------------------------------------------------
@@ -252,24 +282,33 @@ def play_spec(dash) -> dict | None:
 
 def _case_card(case: dict, t, lang: str) -> str:
     stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
-    return (f'<div class="elan-card elan-cases-card" style="max-width:none">'
-            f'<h3 style="margin:.2em 0">{_e(content.text(case["title"], lang))}</h3>'
-            f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))}</p>'
-            f'<p><span aria-hidden="true">{stars}</span> {_e(t("cases.difficulty_" + str(case["difficulty"])))}'
-            f'{" · " + _e(t("cases.minutes", n=case["minutes"])) if case.get("minutes") else ""}</p></div>')
+    return (
+        f'<div class="elan-card elan-cases-card" style="max-width:none">'
+        f'<h3 style="margin:.2em 0">{_e(content.text(case["title"], lang))}</h3>'
+        f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))}</p>'
+        f'<p><span aria-hidden="true">{stars}</span> {_e(t("cases.difficulty_" + str(case["difficulty"])))}'
+        f"{' · ' + _e(t('cases.minutes', n=case['minutes'])) if case.get('minutes') else ''}</p></div>"
+    )
 
 
 def build_pick(dash) -> w.Widget:
     cards = []
     for case in casebook.load_cases():
-        button = w.Button(description=dash.t("cases.pick_button"), button_style="primary", layout=w.Layout(width="auto"))
+        button = w.Button(
+            description=dash.t("cases.pick_button"), button_style="primary", layout=w.Layout(width="auto")
+        )
         button.add_class("elan-cases-pick")
         button.on_click(lambda _, cid=case["id"]: choose_case(dash, cid))
-        cards.append(w.VBox([w.HTML(_case_card(case, dash.t, dash.lang)), button],
-                            layout=w.Layout(width="370px", margin="4px")))
+        cards.append(
+            w.VBox([w.HTML(_case_card(case, dash.t, dash.lang)), button], layout=w.Layout(width="370px", margin="4px"))
+        )
         cards[-1].add_class(f"elan-case-{case['id']}")
-    return w.VBox([w.HTML(f'<p class="elan-big">{_e(dash.t("cases.pick_help"))}</p>'),
-                   w.HBox(cards, layout=w.Layout(flex_flow="row wrap"))])
+    return w.VBox(
+        [
+            w.HTML(f'<p class="elan-big">{_e(dash.t("cases.pick_help"))}</p>'),
+            w.HBox(cards, layout=w.Layout(flex_flow="row wrap")),
+        ]
+    )
 
 
 # --- 2. play ------------------------------------------------------------------------------------------
@@ -293,10 +332,12 @@ def _button(text: str, on_click, css: str, style: str = "") -> w.Button:
 
 def _head_html(case: dict, walked, t, lang: str) -> str:
     stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
-    return (f'<h2 class="elan-title">{_e(content.text(case["title"], lang))}</h2>'
-            f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
-            f'{stars} · {_e(t("cases.customer", name=case["customer"]["name"]))} · '
-            f'<span class="elan-cases-mood">{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</span></p>')
+    return (
+        f'<h2 class="elan-title">{_e(content.text(case["title"], lang))}</h2>'
+        f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
+        f"{stars} · {_e(t('cases.customer', name=case['customer']['name']))} · "
+        f'<span class="elan-cases-mood">{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</span></p>'
+    )
 
 
 def _responses_html(case: dict, step_id: str, order: list[str], lang: str, counts: dict | None, t) -> str:
@@ -304,14 +345,23 @@ def _responses_html(case: dict, step_id: str, order: list[str], lang: str, count
     top = leaders(counts or {})
     for i, response_id in enumerate(order):
         response = casebook.response(case, step_id, response_id)
-        count = f' <strong class="elan-cases-count">· {_e(t("cases.answered", n=counts.get(response["id"], 0)))}</strong>' if counts is not None else ""
+        count = (
+            f' <strong class="elan-cases-count">· {_e(t("cases.answered", n=counts.get(response["id"], 0)))}</strong>'
+            if counts is not None
+            else ""
+        )
         mark = ""
         if counts is not None and response["id"] in top:
             mark = f' <em class="elan-cases-lead">({_e(t("cases.majority" if len(top) == 1 else "cases.tie"))})</em>'
-        feedback = (f'<br><span class="elan-muted elan-cases-feedback">→ {_e(content.text(response["feedback"], lang))}</span>'
-                    if counts is not None else "")
-        rows.append(f'<li data-response="{_e(response["id"])}" style="margin:.4em 0"><strong>{letter(i)}.</strong> '
-                    f'{_e(content.text(response["text"], lang))}{count}{mark}{feedback}</li>')
+        feedback = (
+            f'<br><span class="elan-muted elan-cases-feedback">→ {_e(content.text(response["feedback"], lang))}</span>'
+            if counts is not None
+            else ""
+        )
+        rows.append(
+            f'<li data-response="{_e(response["id"])}" style="margin:.4em 0"><strong>{letter(i)}.</strong> '
+            f"{_e(content.text(response['text'], lang))}{count}{mark}{feedback}</li>"
+        )
     return f'<ol class="elan-big elan-cases-responses" style="list-style:none;padding-left:0">{"".join(rows)}</ol>'
 
 
@@ -331,17 +381,23 @@ def refresh_play(dash) -> None:
     box.head.value = _head_html(case, walked, t, lang)
     back_button = _button(t("cases.back_step"), lambda: back(dash), "elan-cases-back")
     if not play.get("started"):
-        box.main.value = (f'<h3>{_e(t("cases.context_title"))}</h3><p class="elan-big">{_e(content.text(case["context"], lang))}</p>'
-                          f'<p class="elan-big"><strong>{_e(case["customer"]["name"])}</strong> — '
-                          f'{_e(content.text(case["customer"]["situation"], lang))}</p>')
-        box.controls.children = [_button(t("cases.start_case"), lambda: start_case(dash), "elan-cases-start", "primary")]
+        box.main.value = (
+            f'<h3>{_e(t("cases.context_title"))}</h3><p class="elan-big">{_e(content.text(case["context"], lang))}</p>'
+            f'<p class="elan-big"><strong>{_e(case["customer"]["name"])}</strong> — '
+            f"{_e(content.text(case['customer']['situation'], lang))}</p>"
+        )
+        box.controls.children = [
+            _button(t("cases.start_case"), lambda: start_case(dash), "elan-cases-start", "primary")
+        ]
         return
     if walked.done:
         box.main.value = ""
         _draw_ending(dash, box, case, play, walked)
-        box.controls.children = [back_button,
-                                 _button(t("cases.play_again"), lambda: choose_case(dash, case["id"]), "elan-cases-again"),
-                                 _button(t("cases.another_case"), lambda: dash.go(0), "elan-cases-another")]
+        box.controls.children = [
+            back_button,
+            _button(t("cases.play_again"), lambda: choose_case(dash, case["id"]), "elan-cases-again"),
+            _button(t("cases.another_case"), lambda: dash.go(0), "elan-cases-another"),
+        ]
         return
     item = casebook.step(case, walked.current)
     activity = activity_id(case["id"], walked.current, play["run"])
@@ -350,10 +406,12 @@ def refresh_play(dash) -> None:
     n = results.get("answered", 0)
     order = order_of(case, play, walked.current, seed(dash, play))
     counts = {rid: results.get("counts", {}).get(rid, 0) for rid in order}
-    box.main.value = (f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
-                      f'<blockquote class="elan-title elan-cases-words" style="font-weight:600;border-left:8px solid #0b5fff;'
-                      f'margin:.3em 0;padding:.2em .6em">{_e(content.text(item["situation"], lang))}</blockquote>'
-                      + _responses_html(case, walked.current, order, lang, counts if shown else None, t))
+    box.main.value = (
+        f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
+        f'<blockquote class="elan-title elan-cases-words" style="font-weight:600;border-left:8px solid #0b5fff;'
+        f'margin:.3em 0;padding:.2em .6em">{_e(content.text(item["situation"], lang))}</blockquote>'
+        + _responses_html(case, walked.current, order, lang, counts if shown else None, t)
+    )
     labels = {rid: letter(i) for i, rid in enumerate(order)}
     if shown:
         box.chart.layout.display = None
@@ -362,35 +420,66 @@ def refresh_play(dash) -> None:
         top = leaders(counts)
         controls = [back_button]
         if len(top) == 1:
-            controls.append(_button(t("cases.follow_majority", letter=labels[top[0]]), lambda: follow_majority(dash),
-                                    "elan-cases-majority", "primary"))
+            controls.append(
+                _button(
+                    t("cases.follow_majority", letter=labels[top[0]]),
+                    lambda: follow_majority(dash),
+                    "elan-cases-majority",
+                    "primary",
+                )
+            )
         elif top:
-            controls.append(w.HTML(f'<span class="elan-big elan-cases-tie">'
-                                   f'{_e(t("cases.tie_help", letters=", ".join(labels[r] for r in top)))}</span>'))
+            controls.append(
+                w.HTML(
+                    f'<span class="elan-big elan-cases-tie">'
+                    f"{_e(t('cases.tie_help', letters=', '.join(labels[r] for r in top)))}</span>"
+                )
+            )
         else:
             controls.append(w.HTML(f'<span class="elan-big">{_e(t("cases.no_majority"))}</span>'))
         controls.append(w.HTML(f'<span class="elan-muted">{_e(t("cases.explore_help"))}</span>'))
         for rid in order:
             pick = "tie" if len(top) > 1 and rid in top else "trainer"
-            controls.append(_button(t("cases.explore", letter=labels[rid]),
-                                    lambda rid=rid, pick=pick: advance(dash, rid, pick), f"elan-cases-explore-{labels[rid]}"))
+            controls.append(
+                _button(
+                    t("cases.explore", letter=labels[rid]),
+                    lambda rid=rid, pick=pick: advance(dash, rid, pick),
+                    f"elan-cases-explore-{labels[rid]}",
+                )
+            )
         box.controls.children = controls
     else:
         box.status.value = f'<p class="elan-big elan-cases-hidden">{_e(t("cases.choices_hidden", n=n))}</p>'
-        box.controls.children = [back_button, _button(t("cases.reveal_feedback"), lambda: reveal_step(dash),
-                                                      "elan-cases-reveal", "warning")]
+        box.controls.children = [
+            back_button,
+            _button(t("cases.reveal_feedback"), lambda: reveal_step(dash), "elan-cases-reveal", "warning"),
+        ]
 
 
 def profile_bars(profile: dict[str, float], labels: dict[str, str]) -> go.Figure:
     """The room's competence profile as horizontal bars: long labels stay whole (a radar clipped them)."""
     keys = list(profile)[::-1]
-    fig = go.Figure(go.Bar(x=[profile[k] for k in keys], y=[labels.get(k, k) for k in keys], orientation="h",
-                           marker_color="#0b5fff", text=[f"{round(profile[k])}" for k in keys], textposition="outside",
-                           cliponaxis=False))
+    fig = go.Figure(
+        go.Bar(
+            x=[profile[k] for k in keys],
+            y=[labels.get(k, k) for k in keys],
+            orientation="h",
+            marker_color="#0b5fff",
+            text=[f"{round(profile[k])}" for k in keys],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
     fig.update_xaxes(range=[0, 110], tickvals=[0, 25, 50, 75, 100])
     fig.update_yaxes(automargin=True, ticksuffix="  ")
-    fig.update_layout(height=80 * len(keys) + 60, margin={"l": 20, "r": 40, "t": 10, "b": 30}, font=FONT,
-                      paper_bgcolor="white", plot_bgcolor="white", showlegend=False)
+    fig.update_layout(
+        height=80 * len(keys) + 60,
+        margin={"l": 20, "r": 40, "t": 10, "b": 30},
+        font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        showlegend=False,
+    )
     return fig
 
 
@@ -402,11 +491,15 @@ def debrief_files(dash) -> dict[str, tuple[str, str]]:
     """
     lang = (dash.session or {}).get("lang") or dash.lang
     debriefs = cases_report.session_debriefs(dash.engine, dash.code, lang) if dash.code else []
-    files = {"html": ("text/html", cases_report.to_html(debriefs, lang, code=dash.code or "")),
-             "csv": ("text/csv", cases_report.to_csv(debriefs, lang))}
+    files = {
+        "html": ("text/html", cases_report.to_html(debriefs, lang, code=dash.code or "")),
+        "csv": ("text/csv", cases_report.to_csv(debriefs, lang)),
+    }
     name = Translator(lang)("cases.report_file", code=dash.code or "demo")
-    return {fmt: (f"{name}.{fmt}", f"data:{mime};charset=utf-8;base64,{base64.b64encode(body.encode()).decode()}")
-            for fmt, (mime, body) in files.items()}
+    return {
+        fmt: (f"{name}.{fmt}", f"data:{mime};charset=utf-8;base64,{base64.b64encode(body.encode()).decode()}")
+        for fmt, (mime, body) in files.items()
+    }
 
 
 def _draw_ending(dash, box, case: dict, play: dict, walked) -> None:
@@ -416,21 +509,33 @@ def _draw_ending(dash, box, case: dict, play: dict, walked) -> None:
     rows = []
     for row in report["steps"]:
         chosen = row["chosen"]
-        others = "".join(f'<li data-response="{_e(o["id"])}">{_e(o["letter"])}. {_e(o["text"])} '
-                         f'<span class="elan-muted">({o["count"]}/{row["answered"]})</span></li>' for o in row["others"])
-        turning = (f' <strong class="elan-cases-turning-mark" style="background:#b45309;color:#fff;border-radius:.3em;'
-                   f'padding:0 .4em">{_e(t("cases.turning_step"))}</strong>' if row["turning"] else "")
-        rows.append(f'<li class="{"elan-cases-turning" if row["turning"] else ""}" data-step="{_e(row["id"])}" style="margin:.3em 0">'
-                    f'<strong>{_e(t("cases.step_of", n=row["number"]))}</strong>{turning} — '
-                    f'<span data-response="{_e(chosen["id"])}">{_e(chosen["letter"])}. {_e(chosen["text"])}</span> '
-                    f'<em class="elan-muted">({_e(row["how"])} · {chosen["count"]}/{row["answered"]})</em>'
-                    f'<ul class="elan-muted elan-cases-not-taken" style="font-size:80%">{others}</ul></li>')
+        others = "".join(
+            f'<li data-response="{_e(o["id"])}">{_e(o["letter"])}. {_e(o["text"])} '
+            f'<span class="elan-muted">({o["count"]}/{row["answered"]})</span></li>'
+            for o in row["others"]
+        )
+        turning = (
+            f' <strong class="elan-cases-turning-mark" style="background:#b45309;color:#fff;border-radius:.3em;'
+            f'padding:0 .4em">{_e(t("cases.turning_step"))}</strong>'
+            if row["turning"]
+            else ""
+        )
+        rows.append(
+            f'<li class="{"elan-cases-turning" if row["turning"] else ""}" data-step="{_e(row["id"])}" style="margin:.3em 0">'
+            f"<strong>{_e(t('cases.step_of', n=row['number']))}</strong>{turning} — "
+            f'<span data-response="{_e(chosen["id"])}">{_e(chosen["letter"])}. {_e(chosen["text"])}</span> '
+            f'<em class="elan-muted">({_e(row["how"])} · {chosen["count"]}/{row["answered"]})</em>'
+            f'<ul class="elan-muted elan-cases-not-taken" style="font-size:80%">{others}</ul></li>'
+        )
     end = report["ending"]
     points = "".join(f"<li>{_e(p['text'])}</li>" for p in report["points"])
     principles = "".join(f"<li>{_e(t('cases.principle_' + p))}</li>" for p in case["debrief"]["principles"])
     questions = "".join(f"<li>{_e(q)}</li>" for q in report["questions"] + [t("cases.question_turning")])
-    links = " · ".join(f'<a class="elan-cases-download" data-format="{fmt}" href="{uri}" download="{_e(name)}">'
-                       f'{_e(t("cases.download_" + fmt))}</a>' for fmt, (name, uri) in debrief_files(dash).items())
+    links = " · ".join(
+        f'<a class="elan-cases-download" data-format="{fmt}" href="{uri}" download="{_e(name)}">'
+        f"{_e(t('cases.download_' + fmt))}</a>"
+        for fmt, (name, uri) in debrief_files(dash).items()
+    )
     box.ending.value = (
         f'<h3 class="elan-title">{_e(t("cases.outcome_line", title=end["title"]))} '
         f'<span class="elan-cases-ending elan-cases-ending-{_e(end["kind"])}">({_e(end["type"])})</span></h3>'
@@ -442,7 +547,7 @@ def _draw_ending(dash, box, case: dict, play: dict, walked) -> None:
         f'<p class="elan-big"><strong>{_e(t("cases.principles_title"))}</strong></p><ul class="elan-big">{principles}</ul>'
         f'<p class="elan-big"><strong>{_e(t("cases.lens_title"))} — {_e(report["lens"]["name"])}</strong><br>{_e(report["lens"]["note"])}</p>'
         f'<p class="elan-cases-downloads">{_e(t("cases.download_title"))} {links}</p>'
-        f'<h3>{_e(t("cases.profile_title"))}</h3>'
+        f"<h3>{_e(t('cases.profile_title'))}</h3>"
     )
     box.radar.layout.display = None
     box.radar.update(profile_bars(casebook.room_profile(case, counts), competence_labels(t)))
@@ -453,11 +558,16 @@ def _draw_ending(dash, box, case: dict, play: dict, walked) -> None:
 
 def story_spec(dash) -> dict:
     values = content.load_file(badges.BADGES / "badges.yaml")["values"]
-    return {"kind": "story", "id": CATCHES, "prompt": _both("cases.story_prompt"),
-            "values": [{"id": v["id"], "label": v["label"]} for v in values],
-            "labels": {key: _both(f"cases.{key}") for key in STORY_LABELS},
-            "max_length": min(story.STORY_MAX, dash.engine.settings.max_text_length),
-            "name_max": story.NAME_MAX, "title_max": story.TITLE_MAX}
+    return {
+        "kind": "story",
+        "id": CATCHES,
+        "prompt": _both("cases.story_prompt"),
+        "values": [{"id": v["id"], "label": v["label"]} for v in values],
+        "labels": {key: _both(f"cases.{key}") for key in STORY_LABELS},
+        "max_length": min(story.STORY_MAX, dash.engine.settings.max_text_length),
+        "name_max": story.NAME_MAX,
+        "title_max": story.TITLE_MAX,
+    }
 
 
 def build_wall(dash) -> w.Widget:
@@ -468,7 +578,12 @@ def build_wall(dash) -> w.Widget:
     moderation.set_title(0, dash.t("cases.moderation"))
     moderation.selected_index = None
     box.moderation = moderation
-    box.children = [w.HTML(f'<p class="elan-big">{_e(dash.t("cases.story_prompt"))}</p>'), box.summary, box.wall, moderation]
+    box.children = [
+        w.HTML(f'<p class="elan-big">{_e(dash.t("cases.story_prompt"))}</p>'),
+        box.summary,
+        box.wall,
+        moderation,
+    ]
     return box
 
 
@@ -476,9 +591,11 @@ def badge_links(dash, item: dict) -> str:
     if dash.viewer.demo or not dash.code:
         return ""
     base = f"{dash.viewer.base_url}elan/api/s/{dash.code}/badge/{item['id']}"
-    links = [(f"{base}.svg?lang={dash.lang}", "cases.story_badge_svg", f'download="badge-{item["id"]}.svg"'),
-             (f"{base}.png?lang={dash.lang}", "cases.story_badge_png", f'download="badge-{item["id"]}.png"'),
-             (f"{base}.html?lang={dash.lang}", "cases.story_certificate", 'target="_blank"')]
+    links = [
+        (f"{base}.svg?lang={dash.lang}", "cases.story_badge_svg", f'download="badge-{item["id"]}.svg"'),
+        (f"{base}.png?lang={dash.lang}", "cases.story_badge_png", f'download="badge-{item["id"]}.png"'),
+        (f"{base}.html?lang={dash.lang}", "cases.story_certificate", 'target="_blank"'),
+    ]
     return " · ".join(f'<a href="{_e(href)}" {extra}>{_e(dash.t(key))}</a>' for href, key, extra in links)
 
 
@@ -493,15 +610,21 @@ def refresh_wall(dash) -> None:
     cards = []
     for item in approved:
         label, color = badges.value_of(item["value"], dash.lang)
-        cards.append(f'<div class="elan-card elan-cases-catch" data-story="{item["id"]}" style="max-width:34ch;border-color:{_e(color)}">'
-                     f'<strong class="elan-big">{_e(item["colleague"])}</strong><br>'
-                     f'<span style="background:{_e(color)};color:#fff;border-radius:1em;padding:0 .6em">{_e(label)}</span>'
-                     f'<p><strong>{_e(item["title"])}</strong></p><p class="elan-muted">{_e(item["story"])}</p>'
-                     f'<p>{badge_links(dash, item)}</p></div>')
-    box.summary.value = (f'<h3>{_e(t("cases.wall_approved", n=len(approved)))}</h3>'
-                         + (f'<p class="elan-counts">{_e(t("cases.pending_count", n=len(pending)))}</p>' if pending else ""))
-    box.wall.value = (f'<div class="elan-wall">{"".join(cards)}</div>' if cards
-                      else f'<p class="elan-muted elan-big">{_e(t("cases.wall_empty"))}</p>')
+        cards.append(
+            f'<div class="elan-card elan-cases-catch" data-story="{item["id"]}" style="max-width:34ch;border-color:{_e(color)}">'
+            f'<strong class="elan-big">{_e(item["colleague"])}</strong><br>'
+            f'<span style="background:{_e(color)};color:#fff;border-radius:1em;padding:0 .6em">{_e(label)}</span>'
+            f'<p><strong>{_e(item["title"])}</strong></p><p class="elan-muted">{_e(item["story"])}</p>'
+            f"<p>{badge_links(dash, item)}</p></div>"
+        )
+    box.summary.value = f"<h3>{_e(t('cases.wall_approved', n=len(approved)))}</h3>" + (
+        f'<p class="elan-counts">{_e(t("cases.pending_count", n=len(pending)))}</p>' if pending else ""
+    )
+    box.wall.value = (
+        f'<div class="elan-wall">{"".join(cards)}</div>'
+        if cards
+        else f'<p class="elan-muted elan-big">{_e(t("cases.wall_empty"))}</p>'
+    )
     rows = []
     for item in pending:
         label, _ = badges.value_of(item["value"], dash.lang)
@@ -510,11 +633,14 @@ def refresh_wall(dash) -> None:
         hide = w.Button(description=t("cases.hide"), layout=w.Layout(width="150px"))
         approve.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "visible"))
         hide.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "hidden"))
-        text = w.HTML(f'<strong>{_e(item["title"])}</strong> — {_e(item["colleague"])} · {_e(label)}<br>'
-                      f'<span class="elan-muted">{_e(item["story"])}</span>', layout=w.Layout(width="auto"))
+        text = w.HTML(
+            f"<strong>{_e(item['title'])}</strong> — {_e(item['colleague'])} · {_e(label)}<br>"
+            f'<span class="elan-muted">{_e(item["story"])}</span>',
+            layout=w.Layout(width="auto"),
+        )
         rows.append(w.HBox([approve, hide, text], layout=w.Layout(align_items="center")))
     box.queue.children = rows or [w.HTML(f'<p class="elan-muted">{_e(t("cases.wall_none_pending"))}</p>')]
-    box.moderation.set_title(0, f'{t("cases.moderation")} — {t("cases.wall_pending", n=len(pending))}')
+    box.moderation.set_title(0, f"{t('cases.moderation')} — {t('cases.wall_pending', n=len(pending))}")
 
 
 # --- demo mode: a case played with sample answers -----------------------------------------------------
@@ -526,8 +652,12 @@ _DEMO_PICKS = [0, 1, 0, 0, 2, 0, 1]
 def demo_play(dash) -> None:
     case = min(casebook.load_cases(), key=lambda c: c["difficulty"])
     tokens = [dash.engine.join(dash.code)[1] for _ in _DEMO_PICKS]
-    dash.engine.set_data(dash.trainer, dash.code, "case",
-                         {"id": case["id"], "run": 1, "started": True, "choices": [], "picks": [], "orders": {}})
+    dash.engine.set_data(
+        dash.trainer,
+        dash.code,
+        "case",
+        {"id": case["id"], "run": 1, "started": True, "choices": [], "picks": [], "orders": {}},
+    )
     for step_number in range(10):
         play = play_state(dash)
         walked = casebook.walk(case, play["choices"])
@@ -539,13 +669,22 @@ def demo_play(dash) -> None:
         for person, token in enumerate(tokens):
             pick = _DEMO_PICKS[(person + step_number) % len(_DEMO_PICKS)] % len(order)
             dash.engine.submit(dash.code, token, spec["id"], {"option": order[pick]})
-        dash.engine.open_activity(dash.trainer, dash.code, step_spec(case, walked.current, 1, revealed=True, order=order),
-                                  phase="play", open=False)
+        dash.engine.open_activity(
+            dash.trainer,
+            dash.code,
+            step_spec(case, walked.current, 1, revealed=True, order=order),
+            phase="play",
+            open=False,
+        )
         dash.engine.reveal(dash.trainer, dash.code, spec["id"])
         counts = dash.engine.results(dash.code, spec["id"])["counts"]
         top = leaders(counts)
-        played = {**play, "choices": play["choices"] + [top[0]], "picks": play["picks"] + ["majority" if len(top) == 1 else "tie"],
-                  "orders": {**play.get("orders", {}), walked.current: order}}
+        played = {
+            **play,
+            "choices": play["choices"] + [top[0]],
+            "picks": play["picks"] + ["majority" if len(top) == 1 else "tie"],
+            "orders": {**play.get("orders", {}), walked.current: order},
+        }
         dash.engine.set_data(dash.trainer, dash.code, "case", played)
         dash.engine.set_data(dash.trainer, dash.code, cases_report.RUNS, {f"{case['id']}:1": played}, public=False)
     dash.engine.open_activity(dash.trainer, dash.code, play_spec(dash), phase="play", open=False)
@@ -560,7 +699,9 @@ def phases() -> list[Phase]:
     """The workshop's screens, in the order the trainer runs them."""
     return [
         Phase("pick", _both("cases.phase_pick"), build=build_pick),
-        Phase("play", _both("cases.phase_play"), spec=play_spec, build=build_play, refresh=refresh_play, demo=demo_play),
+        Phase(
+            "play", _both("cases.phase_play"), spec=play_spec, build=build_play, refresh=refresh_play, demo=demo_play
+        ),
         Phase("wall", _both("cases.phase_wall"), spec=story_spec, build=build_wall, refresh=refresh_wall),
     ]
 

@@ -34,8 +34,22 @@ from widgets.live.exercises import casebook
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Where the dashboard keeps every run of the session: ``{"<case>:<run>": play}``.
 RUNS = "case_runs"
-CSV_COLUMNS = ("case", "run", "step_order", "step", "situation", "letter", "response", "text", "chosen", "count",
-               "answered", "how", "turning", "ending")
+CSV_COLUMNS = (
+    "case",
+    "run",
+    "step_order",
+    "step",
+    "situation",
+    "letter",
+    "response",
+    "text",
+    "chosen",
+    "count",
+    "answered",
+    "how",
+    "turning",
+    "ending",
+)
 
 
 def letter(index: int) -> str:
@@ -66,30 +80,65 @@ def run_debrief(case: dict, play: dict, counts: dict[str, dict[str, int]], lang:
         options = []
         for position, response_id in enumerate(order_of(case, play, step_id)):
             response = casebook.response(case, step_id, response_id)
-            options.append({"letter": letter(position), "id": response_id, "text": x(response["text"]),
-                            "feedback": x(response["feedback"]), "count": int(here.get(response_id, 0)),
-                            "chosen": response_id == choice})
+            options.append(
+                {
+                    "letter": letter(position),
+                    "id": response_id,
+                    "text": x(response["text"]),
+                    "feedback": x(response["feedback"]),
+                    "count": int(here.get(response_id, 0)),
+                    "chosen": response_id == choice,
+                }
+            )
         how = picks[i] if i < len(picks) else "trainer"
-        steps.append({"number": i + 1, "id": step_id, "situation": x(item["situation"]),
-                      "chosen": next(o for o in options if o["chosen"]),
-                      "others": [o for o in options if not o["chosen"]], "options": options,
-                      "answered": sum(int(n) for n in here.values()), "how": t(f"cases.pick_{how}"),
-                      "turning": i == turning, "mood": t("cases.mood_" + walked.moods[i + 1])})
+        steps.append(
+            {
+                "number": i + 1,
+                "id": step_id,
+                "situation": x(item["situation"]),
+                "chosen": next(o for o in options if o["chosen"]),
+                "others": [o for o in options if not o["chosen"]],
+                "options": options,
+                "answered": sum(int(n) for n in here.values()),
+                "how": t(f"cases.pick_{how}"),
+                "turning": i == turning,
+                "mood": t("cases.mood_" + walked.moods[i + 1]),
+            }
+        )
     profile = casebook.room_profile(case, counts) if counts else casebook.scores(case, choices)
     end = casebook.ending(case, walked.ending) if walked.done else None
     lens = case["debrief"]["lens"]
     return {
-        "id": case["id"], "run": play.get("run", 1), "title": x(case["title"]),
-        "sector": t("cases.sector_" + case["sector"]), "channel": t("cases.channel_" + case["channel"]),
-        "customer": case["customer"]["name"], "situation": x(case["customer"]["situation"]), "context": x(case["context"]),
-        "steps": steps, "done": walked.done, "turning": turning,
-        "ending": {"id": end["id"], "title": x(end["title"]), "outcome": x(end["outcome"]),
-                   "type": t("cases.ending_" + end["type"]), "kind": end["type"]} if end else None,
+        "id": case["id"],
+        "run": play.get("run", 1),
+        "title": x(case["title"]),
+        "sector": t("cases.sector_" + case["sector"]),
+        "channel": t("cases.channel_" + case["channel"]),
+        "customer": case["customer"]["name"],
+        "situation": x(case["customer"]["situation"]),
+        "context": x(case["context"]),
+        "steps": steps,
+        "done": walked.done,
+        "turning": turning,
+        "ending": {
+            "id": end["id"],
+            "title": x(end["title"]),
+            "outcome": x(end["outcome"]),
+            "type": t("cases.ending_" + end["type"]),
+            "kind": end["type"],
+        }
+        if end
+        else None,
         "mood": t("cases.mood_" + walked.customer),
-        "profile": [{"id": c, "label": t(f"cases.competence_{c}"), "value": round(float(profile[c]))}
-                    for c in casebook.COMPETENCES],
+        "profile": [
+            {"id": c, "label": t(f"cases.competence_{c}"), "value": round(float(profile[c]))}
+            for c in casebook.COMPETENCES
+        ],
         "questions": [x(q) for q in end["questions"]] if end else [],
-        "points": [{"principle": t("cases.principle_" + p["principle"]), "text": x(p["text"])} for p in case["debrief"]["points"]],
+        "points": [
+            {"principle": t("cases.principle_" + p["principle"]), "text": x(p["text"])}
+            for p in case["debrief"]["points"]
+        ],
         "lens": {"name": t("cases.lens_" + lens["model"]), "note": x(lens["note"])},
         "notes": x(case["notes"]["text"]) if case.get("notes") else "",
         "quebec": x(case["notes"]["quebec"]) if case.get("notes", {}).get("quebec") else "",
@@ -123,8 +172,10 @@ def session_debriefs(engine, code: str, lang: str) -> list[dict]:
             continue  # a case removed from the content folder since: nothing to debrief
         if not walked.path:
             continue
-        counts = {s: engine.results(code, activity_id(case["id"], s, play.get("run", 1))).get("counts", {})
-                  for s in walked.path}
+        counts = {
+            s: engine.results(code, activity_id(case["id"], s, play.get("run", 1))).get("counts", {})
+            for s in walked.path
+        }
         out.append(run_debrief(case, play, counts, lang))
     return out
 
@@ -133,7 +184,8 @@ def to_html(debriefs: list[dict], lang: str, *, code: str = "", date: str | None
     """A printable report: one case per page (the CSS breaks pages between cases)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     return env.get_template("cases_debrief.html").render(
-        lang=lang, t=Translator(lang), debriefs=debriefs, code=code, date=date or dt.date.today().isoformat())
+        lang=lang, t=Translator(lang), debriefs=debriefs, code=code, date=date or dt.date.today().isoformat()
+    )
 
 
 def to_csv(debriefs: list[dict], lang: str) -> str:
@@ -145,9 +197,22 @@ def to_csv(debriefs: list[dict], lang: str) -> str:
     for report in debriefs:
         for row in report["steps"]:
             for option in row["options"]:
-                writer.writerow([report["title"], report["run"], row["number"], row["id"], row["situation"], option["letter"],
-                                 option["id"], option["text"], t("cases.csv_yes") if option["chosen"] else "",
-                                 option["count"], row["answered"], row["how"] if option["chosen"] else "",
-                                 t("cases.csv_yes") if row["turning"] else "",
-                                 report["ending"]["title"] if report["ending"] else ""])
+                writer.writerow(
+                    [
+                        report["title"],
+                        report["run"],
+                        row["number"],
+                        row["id"],
+                        row["situation"],
+                        option["letter"],
+                        option["id"],
+                        option["text"],
+                        t("cases.csv_yes") if option["chosen"] else "",
+                        option["count"],
+                        row["answered"],
+                        row["how"] if option["chosen"] else "",
+                        t("cases.csv_yes") if row["turning"] else "",
+                        report["ending"]["title"] if report["ending"] else "",
+                    ]
+                )
     return out.getvalue()

@@ -54,8 +54,11 @@ def _in_server() -> bool:
 
 def cohort_spec() -> dict:
     """The cohort's one activity: finished paths (a phone that opens the cohort's code is told where to play)."""
-    return {"kind": "caseplay", "id": ACTIVITY,
-            "prompt": {lang: Translator(lang)("cases.solo_intro") for lang in content.LANGUAGES}}
+    return {
+        "kind": "caseplay",
+        "id": ACTIVITY,
+        "prompt": {lang: Translator(lang)("cases.solo_intro") for lang in content.LANGUAGES},
+    }
 
 
 def create_cohort(engine: Engine, trainer, lang: str) -> str:
@@ -76,8 +79,15 @@ def _demo_engine() -> tuple[Engine, str]:
 class SoloCases(w.VBox):
     """Pick a case, play it step by step, see the scores, replay; finished paths go to the cohort."""
 
-    def __init__(self, lang: str, *, engine: Engine | None = None, code: str | None = None, demo: bool | None = None,
-                 learner: str | None = None):
+    def __init__(
+        self,
+        lang: str,
+        *,
+        engine: Engine | None = None,
+        code: str | None = None,
+        demo: bool | None = None,
+        learner: str | None = None,
+    ):
         self.lang, self.t = lang, Translator(lang)
         demo = (not _in_server()) if demo is None else demo
         self.demo = demo
@@ -93,8 +103,9 @@ class SoloCases(w.VBox):
         self.seed = secrets.token_hex(8)
         t = self.t
 
-        self.name = w.Text(description=t("cases.solo_name"), style={"description_width": "initial"},
-                           layout=w.Layout(width="340px"))
+        self.name = w.Text(
+            description=t("cases.solo_name"), style={"description_width": "initial"}, layout=w.Layout(width="340px")
+        )
         self.name.add_class("elan-cases-solo-name")
         self.join_button = w.Button(description=t("cases.solo_start"), button_style="primary")
         self.join_button.on_click(lambda _: self.join(self.name.value))
@@ -105,23 +116,37 @@ class SoloCases(w.VBox):
         self.chart = Chart()
         self.chart.layout.display = "none"
         self.identity = w.VBox()
-        super().__init__([w.HTML(f'<p class="elan-big">{_e(t("cases.solo_intro"))}</p>'), self.identity, self.notice,
-                          self.picker, self.view, self.chart, self.buttons])
+        super().__init__(
+            [
+                w.HTML(f'<p class="elan-big">{_e(t("cases.solo_intro"))}</p>'),
+                self.identity,
+                self.notice,
+                self.picker,
+                self.view,
+                self.chart,
+                self.buttons,
+            ]
+        )
         if self.engine is None:
             self.notice.value = f'<p class="elan-muted">{_e(t("cases.solo_no_cohort"))}</p>'
         elif demo:
             self.join("")
         else:
             # A learner who comes back (another day, another device) types the personal code given at the start.
-            self.code_field = w.Text(description=t("learner.code_label"), style={"description_width": "initial"},
-                                     layout=w.Layout(width="420px"))
+            self.code_field = w.Text(
+                description=t("learner.code_label"),
+                style={"description_width": "initial"},
+                layout=w.Layout(width="420px"),
+            )
             self.code_field.add_class("elan-cases-solo-code-field")
             resume = w.Button(description=t("learner.continue"))
             resume.add_class("elan-cases-solo-resume")
             resume.on_click(lambda _: self.resume(self.code_field.value))
-            self.identity.children = [w.HBox([self.name, self.join_button], layout=w.Layout(align_items="center")),
-                                      w.HTML(f'<p class="elan-muted">{_e(t("cases.solo_name_needed"))}</p>'),
-                                      w.HBox([self.code_field, resume], layout=w.Layout(align_items="center"))]
+            self.identity.children = [
+                w.HBox([self.name, self.join_button], layout=w.Layout(align_items="center")),
+                w.HTML(f'<p class="elan-muted">{_e(t("cases.solo_name_needed"))}</p>'),
+                w.HBox([self.code_field, resume], layout=w.Layout(align_items="center")),
+            ]
             if learner:
                 self.resume(learner)
         self.draw_picker()
@@ -139,8 +164,11 @@ class SoloCases(w.VBox):
             return
         if name:
             self.seed = f"{self.code}/{name.strip().casefold()}"
-        self.identity.children = [w.HTML(self.learner_html(name))] if not self.demo else (
-            [w.HTML(f'<p class="elan-big">{_e(self.t("cases.solo_hello", name=name))}</p>')] if name else [])
+        self.identity.children = (
+            [w.HTML(self.learner_html(name))]
+            if not self.demo
+            else ([w.HTML(f'<p class="elan-big">{_e(self.t("cases.solo_hello", name=name))}</p>')] if name else [])
+        )
         self.notice.value = f'<p class="elan-muted">{_e(self.t("cases.solo_cohort", code=self.code))}</p>'
         self.draw_picker()
 
@@ -160,8 +188,13 @@ class SoloCases(w.VBox):
             hello = t("learner.hello", name=name) if name else t("learner.hello_anonymous")
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         return env.get_template("solo_learner.html").render(
-            hello=hello, keep_it=t("learner.keep_it"), link=self.personal_link(), link_label=t("learner.link"),
-            code_label=t("learner.code"), code=self.token)
+            hello=hello,
+            keep_it=t("learner.keep_it"),
+            link=self.personal_link(),
+            link_label=t("learner.link"),
+            code_label=t("learner.code"),
+            code=self.token,
+        )
 
     def resume(self, token: str) -> bool:
         """Continue as the learner whose personal code (or link) this is: same row in the cohort, plays restored."""
@@ -216,8 +249,11 @@ class SoloCases(w.VBox):
         self.choices = self.choices + [response_id]
         self.pending = response_id
         if self.walked().done:
-            entry = {"choices": list(self.choices), "ending": self.walked().ending,
-                     "scores": casebook.scores(self.case, self.choices)}
+            entry = {
+                "choices": list(self.choices),
+                "ending": self.walked().ending,
+                "scores": casebook.scores(self.case, self.choices),
+            }
             self.plays.setdefault(self.case["id"], []).append(entry)
             self.save()
         self.draw()
@@ -234,14 +270,23 @@ class SoloCases(w.VBox):
         rows = []
         for case in casebook.load_cases():
             stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
-            played = f' · <strong>{_e(t("cases.solo_played"))}</strong>' if self.plays.get(case["id"]) else ""
+            played = f" · <strong>{_e(t('cases.solo_played'))}</strong>" if self.plays.get(case["id"]) else ""
             button = w.Button(description=t("cases.solo_play"), layout=w.Layout(width="110px"))
             button.add_class(f"elan-cases-solo-{case['id']}")
             button.on_click(lambda _, cid=case["id"]: self.start_case(cid))
-            rows.append(w.HBox([button, w.HTML(
-                f'<span class="elan-big">{_e(content.text(case["title"], self.lang))}</span> '
-                f'<span class="elan-muted">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
-                f'{stars}{played}</span>')], layout=w.Layout(align_items="center")))
+            rows.append(
+                w.HBox(
+                    [
+                        button,
+                        w.HTML(
+                            f'<span class="elan-big">{_e(content.text(case["title"], self.lang))}</span> '
+                            f'<span class="elan-muted">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
+                            f"{stars}{played}</span>"
+                        ),
+                    ],
+                    layout=w.Layout(align_items="center"),
+                )
+            )
         self.picker.children = [w.HTML(f'<h2 class="elan-title">{_e(t("cases.solo_pick"))}</h2>')] + rows
 
     def _button(self, text: str, action, css: str, style: str = "") -> w.Button:
@@ -259,39 +304,59 @@ class SoloCases(w.VBox):
             return
         self.picker.children = []
         walked = self.walked()
-        head = (f'<h2 class="elan-title">{x(case["title"])}</h2>'
-                f'<p class="elan-counts">{_e(t("cases.customer", name=case["customer"]["name"]))} · '
-                f'{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</p>')
+        head = (
+            f'<h2 class="elan-title">{x(case["title"])}</h2>'
+            f'<p class="elan-counts">{_e(t("cases.customer", name=case["customer"]["name"]))} · '
+            f"{_e(t('cases.mood_now', mood=t('cases.mood_' + walked.customer)))}</p>"
+        )
         if not self.started:
-            self.view.value = head + (f'<p class="elan-big">{x(case["context"])}</p>'
-                                      f'<p class="elan-big">{x(case["customer"]["situation"])}</p>')
-            self.buttons.children = [self._button(t("cases.start_case"), self.begin, "elan-cases-solo-begin", "primary")]
+            self.view.value = head + (
+                f'<p class="elan-big">{x(case["context"])}</p>'
+                f'<p class="elan-big">{x(case["customer"]["situation"])}</p>'
+            )
+            self.buttons.children = [
+                self._button(t("cases.start_case"), self.begin, "elan-cases-solo-begin", "primary")
+            ]
             return
         if self.pending:
             step_id = walked.path[-1]
             chosen = casebook.response(case, step_id, self.pending)
-            self.view.value = head + (f'<p class="elan-muted">{_e(t("cases.solo_your_choice"))}</p>'
-                                      f'<p class="elan-big">{x(chosen["text"])}</p>'
-                                      f'<h3>{_e(t("cases.solo_feedback"))}</h3>'
-                                      f'<p class="elan-big elan-cases-solo-feedback">{x(chosen["feedback"])}</p>')
-            self.buttons.children = [self._button(t("cases.solo_continue"), self.go_on, "elan-cases-solo-continue", "primary")]
+            self.view.value = head + (
+                f'<p class="elan-muted">{_e(t("cases.solo_your_choice"))}</p>'
+                f'<p class="elan-big">{x(chosen["text"])}</p>'
+                f"<h3>{_e(t('cases.solo_feedback'))}</h3>"
+                f'<p class="elan-big elan-cases-solo-feedback">{x(chosen["feedback"])}</p>'
+            )
+            self.buttons.children = [
+                self._button(t("cases.solo_continue"), self.go_on, "elan-cases-solo-continue", "primary")
+            ]
             return
         if walked.done:
             self._draw_ending(head, walked)
             return
         item = casebook.step(case, walked.current)
         order = [casebook.response(case, walked.current, rid) for rid in self.order()]
-        responses = "".join(f'<li style="margin:.4em 0" data-response="{_e(r["id"])}"><strong>{letter(i)}.</strong> {x(r["text"])}</li>'
-                            for i, r in enumerate(order))
-        self.view.value = head + (f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
-                                  f'<blockquote class="elan-big" style="font-weight:600;border-left:6px solid #0b5fff;'
-                                  f'margin:.3em 0;padding:.2em .6em">{x(item["situation"])}</blockquote>'
-                                  f'<p>{_e(t("cases.choose_response"))}</p>'
-                                  f'<ol class="elan-big" style="list-style:none;padding-left:0">{responses}</ol>')
-        self.buttons.children = [self._button(letter(i), lambda rid=r["id"]: self.answer(rid), f"elan-cases-solo-answer-{letter(i)}",
-                                              "primary") for i, r in enumerate(order)]
+        responses = "".join(
+            f'<li style="margin:.4em 0" data-response="{_e(r["id"])}"><strong>{letter(i)}.</strong> {x(r["text"])}</li>'
+            for i, r in enumerate(order)
+        )
+        self.view.value = head + (
+            f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
+            f'<blockquote class="elan-big" style="font-weight:600;border-left:6px solid #0b5fff;'
+            f'margin:.3em 0;padding:.2em .6em">{x(item["situation"])}</blockquote>'
+            f"<p>{_e(t('cases.choose_response'))}</p>"
+            f'<ol class="elan-big" style="list-style:none;padding-left:0">{responses}</ol>'
+        )
+        self.buttons.children = [
+            self._button(
+                letter(i), lambda rid=r["id"]: self.answer(rid), f"elan-cases-solo-answer-{letter(i)}", "primary"
+            )
+            for i, r in enumerate(order)
+        ]
         for button, r in zip(self.buttons.children, order):
-            button.add_class(f"elan-cases-solo-response-{r['id']}")  # the response behind the letter, for tests and styling
+            button.add_class(
+                f"elan-cases-solo-response-{r['id']}"
+            )  # the response behind the letter, for tests and styling
 
     def _draw_ending(self, head: str, walked: casebook.Walk) -> None:
         t, lang, case = self.t, self.lang, self.case
@@ -299,8 +364,11 @@ class SoloCases(w.VBox):
         end = casebook.ending(case, walked.ending)
         scores = casebook.scores(case, self.choices)
         labels = competence_labels(t)
-        table = "".join(f'<tr><th style="text-align:left;padding-right:1em">{_e(labels[c])}</th>'
-                        f'<td class="elan-cases-solo-score" data-competence="{c}">{scores[c]}</td></tr>' for c in casebook.COMPETENCES)
+        table = "".join(
+            f'<tr><th style="text-align:left;padding-right:1em">{_e(labels[c])}</th>'
+            f'<td class="elan-cases-solo-score" data-competence="{c}">{scores[c]}</td></tr>'
+            for c in casebook.COMPETENCES
+        )
         found = {p["ending"] for p in self.plays.get(case["id"], [])}
         turning = casebook.turning_step(case, self.choices)
         questions = "".join(f"<li>{x(q)}</li>" for q in end["questions"])
@@ -309,13 +377,19 @@ class SoloCases(w.VBox):
             f'<p class="elan-big">{x(end["outcome"])}</p>'
             f'<h3>{_e(t("cases.solo_scores"))}</h3><table class="elan-big">{table}</table>'
             f'<p class="elan-counts elan-cases-solo-endings">{_e(t("cases.solo_endings", n=len(found), total=len(case["endings"])))}</p>'
-            + (f'<p class="elan-big elan-cases-solo-turning">{_e(t("cases.solo_turning", n=turning + 1))}</p>'
-               if turning is not None else "")
-            + f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>')
+            + (
+                f'<p class="elan-big elan-cases-solo-turning">{_e(t("cases.solo_turning", n=turning + 1))}</p>'
+                if turning is not None
+                else ""
+            )
+            + f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>'
+        )
         self.chart.layout.display = None
         self.chart.update(profile_bars({c: scores[c] for c in casebook.COMPETENCES}, labels))
         self.buttons.children = [
-            self._button(t("cases.solo_replay"), lambda: self.start_case(case["id"]), "elan-cases-solo-replay", "primary"),
+            self._button(
+                t("cases.solo_replay"), lambda: self.start_case(case["id"]), "elan-cases-solo-replay", "primary"
+            ),
             self._button(t("cases.solo_other"), self.pick_again, "elan-cases-solo-other"),
         ]
 
@@ -362,7 +436,9 @@ class Cohort(w.VBox):
         self.engine, self.trainer = self.viewer.engine, self.viewer.trainer
         self.code: str | None = None
         self.head, self.table = w.HTML(), w.HTML()
-        self.create = w.Button(description=self.t("cases.cohort_create"), button_style="primary", layout=w.Layout(width="auto"))
+        self.create = w.Button(
+            description=self.t("cases.cohort_create"), button_style="primary", layout=w.Layout(width="auto")
+        )
         self.create.on_click(lambda _: self.new_cohort())
         self.reload = w.Button(description="↻", tooltip=self.t("core.next"), layout=w.Layout(width="60px"))
         self.reload.on_click(lambda _: self.refresh())
@@ -401,9 +477,11 @@ class Cohort(w.VBox):
             self.table.value = ""
             self.chart.layout.display = "none"
             return
-        self.head.value = (f'<h2 class="elan-title">{_e(t("cases.cohort_title", code=self.code))}</h2>'
-                           f'<p class="elan-big">{_e(t("cases.cohort_link"))} <a class="elan-cases-cohort-link" href="{_e(self.link())}" '
-                           f'target="_blank">{_e(self.link())}</a></p>')
+        self.head.value = (
+            f'<h2 class="elan-title">{_e(t("cases.cohort_title", code=self.code))}</h2>'
+            f'<p class="elan-big">{_e(t("cases.cohort_link"))} <a class="elan-cases-cohort-link" href="{_e(self.link())}" '
+            f'target="_blank">{_e(self.link())}</a></p>'
+        )
         rows = cohort_rows(self.engine.results(self.code, ACTIVITY))
         if not rows:
             self.table.value = f'<p class="elan-muted elan-big">{_e(t("cases.cohort_empty"))}</p>'
@@ -413,17 +491,21 @@ class Cohort(w.VBox):
         head = "".join(f"<th>{_e(labels[c])}</th>" for c in casebook.COMPETENCES)
 
         def line(name: str, row: dict, css: str = "") -> str:
-            cells = "".join(f'<td>{"–" if row["scores"][c] is None else row["scores"][c]}</td>' for c in casebook.COMPETENCES)
-            counts = (f'<td>{row["cases"]}</td><td>{row["plays"]}</td>' if "cases" in row else "<td></td><td></td>")
+            cells = "".join(
+                f"<td>{'–' if row['scores'][c] is None else row['scores'][c]}</td>" for c in casebook.COMPETENCES
+            )
+            counts = f"<td>{row['cases']}</td><td>{row['plays']}</td>" if "cases" in row else "<td></td><td></td>"
             return f'<tr class="{css}"><td>{_e(name)}</td>{counts}{cells}</tr>'
 
         body = "".join(line(r["name"] or t("cases.anonymous"), r, "elan-cases-learner") for r in rows)
         average = {"scores": cohort_average(rows)}
         body += line(t("cases.cohort_average"), average, "elan-cases-average")
-        self.table.value = (f'<table class="elan-big elan-cases-cohort" style="border-collapse:collapse">'
-                            f'<tr><th>{_e(t("cases.column_learner"))}</th><th>{_e(t("cases.column_cases"))}</th>'
-                            f'<th>{_e(t("cases.column_plays"))}</th>{head}</tr>{body}</table>'
-                            f'<p class="elan-muted">{_e(t("cases.cohort_help"))}</p>')
+        self.table.value = (
+            f'<table class="elan-big elan-cases-cohort" style="border-collapse:collapse">'
+            f"<tr><th>{_e(t('cases.column_learner'))}</th><th>{_e(t('cases.column_cases'))}</th>"
+            f"<th>{_e(t('cases.column_plays'))}</th>{head}</tr>{body}</table>"
+            f'<p class="elan-muted">{_e(t("cases.cohort_help"))}</p>'
+        )
         if all(v is not None for v in average["scores"].values()):
             self.chart.layout.display = None
             self.chart.update(profile_bars(average["scores"], labels))
@@ -434,7 +516,7 @@ class Cohort(w.VBox):
         case = min(casebook.load_cases(), key=lambda c: c["difficulty"])
         paths = casebook.all_paths(case)
         for n, path in enumerate((paths[0], paths[len(paths) // 2], paths[-1]), start=1):
-            _, token = self.engine.join(self.code, name=f'{self.t("cases.column_learner")} {n}')
+            _, token = self.engine.join(self.code, name=f"{self.t('cases.column_learner')} {n}")
             self.engine.submit(self.code, token, ACTIVITY, {"case": case["id"], "choices": list(path.choices)})
 
 

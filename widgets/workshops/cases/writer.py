@@ -31,8 +31,13 @@ def _folder(content_dir: Path | None) -> Path:
 def case_entry(file: Path) -> dict:
     """One case file: problems, warnings and, when it is playable, every path."""
     problems = content.validate_file(file)
-    entry: dict = {"file": str(file), "id": None, "problems": [
-        {"line": p.line, "field": p.field, "message": p.message} for p in problems], "warnings": [], "paths": []}
+    entry: dict = {
+        "file": str(file),
+        "id": None,
+        "problems": [{"line": p.line, "field": p.field, "message": p.message} for p in problems],
+        "warnings": [],
+        "paths": [],
+    }
     try:
         data, lines = content.read_yaml(file)
     except content.ContentError:
@@ -46,21 +51,40 @@ def case_entry(file: Path) -> dict:
     entry["title"] = data["title"]
     entry["endings"] = {e["id"]: e["type"] for e in data["endings"]}
     display = content._display(file)
-    entry["warnings"] = [{"line": content._line_for(lines, tuple(path)), "field": content._field(path), "message": message,
-                          "where": display} for path, message in checks.case_warnings(data)]
+    entry["warnings"] = [
+        {
+            "line": content._line_for(lines, tuple(path)),
+            "field": content._field(path),
+            "message": message,
+            "where": display,
+        }
+        for path, message in checks.case_warnings(data)
+    ]
     for walked in casebook.all_paths(data):
-        entry["paths"].append({
-            "steps": list(walked.path), "choices": list(walked.choices), "ending": walked.ending,
-            "type": entry["endings"][walked.ending], "decision": walked.decision,
-            "rule": None if walked.rule is None else walked.rule + 1, "moods": list(walked.moods),
-            "facts": sorted(walked.facts), "totals": walked.totals, "scores": casebook.scores(data, list(walked.choices)),
-            "turning_step": casebook.turning_step(data, list(walked.choices)),
-        })
+        entry["paths"].append(
+            {
+                "steps": list(walked.path),
+                "choices": list(walked.choices),
+                "ending": walked.ending,
+                "type": entry["endings"][walked.ending],
+                "decision": walked.decision,
+                "rule": None if walked.rule is None else walked.rule + 1,
+                "moods": list(walked.moods),
+                "facts": sorted(walked.facts),
+                "totals": walked.totals,
+                "scores": casebook.scores(data, list(walked.choices)),
+                "turning_step": casebook.turning_step(data, list(walked.choices)),
+            }
+        )
     reached = {p["ending"] for p in entry["paths"]}
-    entry["summary"] = {"paths": len(entry["paths"]), "endings_reached": sorted(reached),
-                        "path_dependent": any(len({p["ending"] for p in entry["paths"] if p["steps"][-1] == s
-                                                   and p["choices"][-1] == c}) > 1
-                                              for s, c in {(p["steps"][-1], p["choices"][-1]) for p in entry["paths"]})}
+    entry["summary"] = {
+        "paths": len(entry["paths"]),
+        "endings_reached": sorted(reached),
+        "path_dependent": any(
+            len({p["ending"] for p in entry["paths"] if p["steps"][-1] == s and p["choices"][-1] == c}) > 1
+            for s, c in {(p["steps"][-1], p["choices"][-1]) for p in entry["paths"]}
+        ),
+    }
     return entry
 
 
@@ -69,8 +93,12 @@ def cases_report(content_dir: Path | None) -> dict:
     folder = _folder(content_dir)
     entries = [case_entry(file) for file in content.content_files(folder)]
     entries = [e for e in entries if not e.get("skipped")]
-    return {"folder": str(folder), "cases": entries,
-            "problems": sum(len(e["problems"]) for e in entries), "warnings": sum(len(e["warnings"]) for e in entries)}
+    return {
+        "folder": str(folder),
+        "cases": entries,
+        "problems": sum(len(e["problems"]) for e in entries),
+        "warnings": sum(len(e["warnings"]) for e in entries),
+    }
 
 
 def run(content_dir: Path | None, as_json: bool, t) -> int:
@@ -85,8 +113,15 @@ def run(content_dir: Path | None, as_json: bool, t) -> int:
         print()
     else:
         for entry in report["cases"]:
-            print(t("cases.tool_line", id=entry["id"] or entry["file"], paths=len(entry["paths"]),
-                    problems=len(entry["problems"]), warnings=len(entry["warnings"])))
+            print(
+                t(
+                    "cases.tool_line",
+                    id=entry["id"] or entry["file"],
+                    paths=len(entry["paths"]),
+                    problems=len(entry["problems"]),
+                    warnings=len(entry["warnings"]),
+                )
+            )
             for item in entry["problems"] + entry["warnings"]:
                 print(f"  {entry['file']}:{item['line']}: [{item['field']}] {item['message']}")
     return 1 if report["problems"] else 0

@@ -89,8 +89,10 @@ def workshop_evaluation_spec(workshop: str) -> dict:
 
     def label(part: dict) -> dict:
         # every language, a variant (fr-CA) read from its fallback where the content has none
-        return {lang: content.text(part["label"], lang).format(workshop=content.text(titles[workshop], lang))
-                for lang in content.LANGUAGES}
+        return {
+            lang: content.text(part["label"], lang).format(workshop=content.text(titles[workshop], lang))
+            for lang in content.LANGUAGES
+        }
 
     questions = [
         {

@@ -11,8 +11,11 @@ CATALOGUE = "metrics/metrics"
 
 def _unique(items: list[dict], key: str, where: tuple) -> list[tuple[tuple, str]]:
     counts = Counter(item[key] for item in items)
-    return [((*where, i, key), f"{key} '{item[key]}' is used {counts[item[key]]} times; it must be unique")
-            for i, item in enumerate(items) if counts[item[key]] > 1]
+    return [
+        ((*where, i, key), f"{key} '{item[key]}' is used {counts[item[key]]} times; it must be unique")
+        for i, item in enumerate(items)
+        if counts[item[key]] > 1
+    ]
 
 
 def _known_metrics() -> set[str] | None:
@@ -32,9 +35,13 @@ def check_catalogue(data: dict) -> list[tuple[tuple, str]]:
     problems = _unique(data["metrics"], "id", ("metrics",))
     for i, metric in enumerate(data["metrics"]):
         if metric.get("computed") and metric["id"] not in METRICS:
-            problems.append((("metrics", i, "computed"),
-                             f"'{metric['id']}' is marked computed but the lab has no formula for it "
-                             f"(it computes {', '.join(METRICS)})"))
+            problems.append(
+                (
+                    ("metrics", i, "computed"),
+                    f"'{metric['id']}' is marked computed but the lab has no formula for it "
+                    f"(it computes {', '.join(METRICS)})",
+                )
+            )
     return problems
 
 
@@ -77,7 +84,12 @@ def _check_round(rnd: dict, where: tuple, known: set[str]) -> list[tuple[tuple, 
     for i, metric in enumerate(offered):
         if metric in known and metric not in explained:
             # The debrief explains every column of the heatmap; a silent one would leave the trainer guessing.
-            problems.append(((*where, "metrics", i), f"'{metric}' is offered but neither linked nor listed under unmatched with a reason"))
+            problems.append(
+                (
+                    (*where, "metrics", i),
+                    f"'{metric}' is offered but neither linked nor listed under unmatched with a reason",
+                )
+            )
     return problems
 
 
@@ -87,6 +99,9 @@ def check_value_metrics(data: dict) -> list[tuple[tuple, str]]:
     known = _known_metrics()
     if known is None:
         return []
-    return [(("values", i, "metrics", j), f"unknown metric '{metric}' (not in {CATALOGUE}.yaml)")
-            for i, value in enumerate(data.get("values", []))
-            for j, metric in enumerate(value.get("metrics") or []) if metric not in known]
+    return [
+        (("values", i, "metrics", j), f"unknown metric '{metric}' (not in {CATALOGUE}.yaml)")
+        for i, value in enumerate(data.get("values", []))
+        for j, metric in enumerate(value.get("metrics") or [])
+        if metric not in known
+    ]

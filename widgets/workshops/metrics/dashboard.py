@@ -79,7 +79,11 @@ def link_values(dash, code: str) -> str:
     if other is None or other["workshop"] != "values" or not dash.trainer.may_drive(other):
         return t("metrics.link_unknown", code=code)
     kept = other["state"].get("data", {}).get("kept") or []
-    rows = [{"id": f"{LINKED_PREFIX}{v['id']}", "label": " ".join(str(v["text"]).split())[:80]} for v in kept if v.get("text")]
+    rows = [
+        {"id": f"{LINKED_PREFIX}{v['id']}", "label": " ".join(str(v["text"]).split())[:80]}
+        for v in kept
+        if v.get("text")
+    ]
     if not rows:
         return t("metrics.link_none", code=code)
     dash.keep("linked", {"code": code, "rows": rows})
@@ -112,15 +116,22 @@ def progress_html(dash, activity: str) -> str:
     spec, t = SPECS[activity](dash), dash.t
     results = dash.results(activity) if dash.code else {}
     answered = results.get("answered", {})
-    rows = [{"label": r["label"], "answered": t("metrics.answered_row", n=answered.get(r["id"], 0))} for r in spec["rows"]]
+    rows = [
+        {"label": r["label"], "answered": t("metrics.answered_row", n=answered.get(r["id"], 0))} for r in spec["rows"]
+    ]
     return render("match_progress.html", prompt=spec["prompt"], title=t("metrics.answered_title"), rows=rows)
 
 
 def build_match(dash) -> w.Widget:
     t = dash.t
     progress = w.HTML()
-    code = w.Combobox(options=_values_sessions(dash), placeholder="ABC123", description=t("metrics.link_code"),
-                      ensure_option=False, layout=w.Layout(width="320px"))
+    code = w.Combobox(
+        options=_values_sessions(dash),
+        placeholder="ABC123",
+        description=t("metrics.link_code"),
+        ensure_option=False,
+        layout=w.Layout(width="320px"),
+    )
     add = w.Button(description=t("metrics.link_button"))
     remove = w.Button(description=t("metrics.unlink_button"))
     said = w.HTML()
@@ -138,10 +149,18 @@ def build_match(dash) -> w.Widget:
     remove.on_click(on_remove)
     linked = dash.stored().get("linked") or {}
     if linked.get("rows"):
-        said.value = render("text.html", css="elan-big", text=t("metrics.linked", code=linked["code"],
-                                                                values=", ".join(r["label"] for r in linked["rows"])))
-    link = w.VBox([w.HTML(render("heading.html", title=t("metrics.link_title"), help=t("metrics.link_help"))),
-                   w.HBox([code, add, remove], layout=w.Layout(flex_flow="row wrap")), said])
+        said.value = render(
+            "text.html",
+            css="elan-big",
+            text=t("metrics.linked", code=linked["code"], values=", ".join(r["label"] for r in linked["rows"])),
+        )
+    link = w.VBox(
+        [
+            w.HTML(render("heading.html", title=t("metrics.link_title"), help=t("metrics.link_help"))),
+            w.HBox([code, add, remove], layout=w.Layout(flex_flow="row wrap")),
+            said,
+        ]
+    )
     dash.data["match_progress"] = progress
     return w.VBox([progress, link])
 
@@ -163,7 +182,9 @@ class MatchBoard(w.VBox):
         spec = SPECS[activity](dash)
         self.toggles = {}
         for col in spec["columns"]:
-            toggle = w.ToggleButton(description=col["label"], tooltip=col.get("detail", ""), layout=w.Layout(width="auto", height="44px"))
+            toggle = w.ToggleButton(
+                description=col["label"], tooltip=col.get("detail", ""), layout=w.Layout(width="auto", height="44px")
+            )
             toggle.observe(lambda ch, c=col["id"]: self._toggle(c, ch["new"]), names="value")
             toggle.add_class("elan-metrics-column")
             self.toggles[col["id"]] = toggle
@@ -174,13 +195,20 @@ class MatchBoard(w.VBox):
         self.caption = w.HTML()
         self.chart = Chart()
         self.reasons = w.HTML()
-        super().__init__([
-            self.caption, self.chart,
-            w.HTML(render("text.html", text=t("metrics.reveal_columns"), css="elan-big")),
-            w.HBox(list(self.toggles.values()) + [show_all, hide_all], layout=w.Layout(flex_flow="row wrap")),
-            w.HTML(render("text.html", text=f'{t("metrics.heatmap_legend")} {t("metrics.phones_hint")}', css="elan-muted")),
-            self.reasons,
-        ])
+        super().__init__(
+            [
+                self.caption,
+                self.chart,
+                w.HTML(render("text.html", text=t("metrics.reveal_columns"), css="elan-big")),
+                w.HBox(list(self.toggles.values()) + [show_all, hide_all], layout=w.Layout(flex_flow="row wrap")),
+                w.HTML(
+                    render(
+                        "text.html", text=f"{t('metrics.heatmap_legend')} {t('metrics.phones_hint')}", css="elan-muted"
+                    )
+                ),
+                self.reasons,
+            ]
+        )
         self.add_class("elan-metrics-board")
 
     @property
@@ -218,8 +246,11 @@ class MatchBoard(w.VBox):
     def refresh(self) -> None:
         fig, results = self.figure()
         self.chart.update(fig)
-        self.caption.value = render("text.html", css="elan-big elan-counts",
-                                    text=self.t("metrics.participants", n=results.get("participants", 0)))
+        self.caption.value = render(
+            "text.html",
+            css="elan-big elan-counts",
+            text=self.t("metrics.participants", n=results.get("participants", 0)),
+        )
         shown = self.shown()
         for column, toggle in self.toggles.items():
             if toggle.value != (column in shown):
@@ -238,8 +269,11 @@ class MatchBoard(w.VBox):
         out = []
         for column in shown:
             col = columns[column]
-            items = [{"row": rows[row], "reason": reasons[row][column]}
-                     for row, cols in spec["reference"].items() if column in cols]
+            items = [
+                {"row": rows[row], "reason": reasons[row][column]}
+                for row, cols in spec["reference"].items()
+                if column in cols
+            ]
             if not items:
                 items = [{"row": "", "reason": unmatched.get(column) or t("metrics.no_link")}]
             detail = col["detail"] if col.get("detail") and col["detail"] != col["label"] else ""

@@ -107,7 +107,9 @@ def _ns(df: pd.DataFrame, name: str) -> np.ndarray:
 _NAT = np.iinfo("int64").min
 
 
-def _elapsed(df: pd.DataFrame, start: str, end: str, hours: BusinessHours | None, duration: str | None = None) -> np.ndarray:
+def _elapsed(
+    df: pd.DataFrame, start: str, end: str, hours: BusinessHours | None, duration: str | None = None
+) -> np.ndarray:
     """Seconds from ``start`` to ``end`` (NaN when either is empty), around the clock or in business hours.
 
     Without the ``end`` timestamp, the ``duration`` column the helpdesk computed is used
@@ -215,8 +217,10 @@ def _period_codes(ns: np.ndarray, period: str) -> tuple[np.ndarray, pd.Index]:
 
 
 def _table(groups: _Groups, value, n, missing, reason, extra: dict | None = None) -> pd.DataFrame:
-    out = pd.DataFrame({"value": value, "n": n.astype(np.int64), "missing": missing.astype(np.int64), "reason": reason},
-                       index=groups.labels)
+    out = pd.DataFrame(
+        {"value": value, "n": n.astype(np.int64), "missing": missing.astype(np.int64), "reason": reason},
+        index=groups.labels,
+    )
     for name, column in (extra or {}).items():
         out[name] = column
     return out
@@ -351,8 +355,11 @@ def _reopen_parts(df, groups, **_) -> Parts:
     """Reopen rate = % of resolved tickets that were reopened (of every ticket when the file does not say which)."""
     resolved = _resolved(df)
     reopened = _floats(df, "reopened")
-    return Parts(_answered(reopened, reopened > 0), scope=resolved,
-                 detail={"scope": "resolved" if resolved is not None else "all"})
+    return Parts(
+        _answered(reopened, reopened > 0),
+        scope=resolved,
+        detail={"scope": "resolved" if resolved is not None else "all"},
+    )
 
 
 def _fcr_parts(df, groups, window_days: int = FCR_WINDOW_DAYS, **_) -> Parts:
@@ -390,8 +397,15 @@ def _fcr_parts(df, groups, window_days: int = FCR_WINDOW_DAYS, **_) -> Parts:
     # A ticket resolved less than a window before the data ends cannot be judged yet.
     censored = ~came_back & (done + window > created.max())
     x = np.where(~resolved | censored | (customer < 0), np.nan, np.where(came_back, 0.0, 100.0))
-    return Parts(x, detail={"method": "repeat_contact", "window_days": window_days, "scope": scope,
-                            "from": "resolved_at" if "resolved_at" in df else "created_at"})
+    return Parts(
+        x,
+        detail={
+            "method": "repeat_contact",
+            "window_days": window_days,
+            "scope": scope,
+            "from": "resolved_at" if "resolved_at" in df else "created_at",
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -409,26 +423,50 @@ _SPECS: dict[str, _Spec] = {
     "CSAT": _Spec((("csat",),), "mean", "metrics.reason_no_answers", _csat_parts),
     "CES": _Spec((("ces",),), "mean", "metrics.reason_no_answers", _ces_parts),
     "QA": _Spec((("qa_score",),), "mean", "metrics.reason_no_grades", _qa_parts),
-    "FCR": _Spec((("contacts", "reopened", "customer_id"),), "mean", "metrics.reason_none_resolved", _fcr_parts,
-                 missing="metrics.reason_missing_fcr"),
-    "FRT": _Spec((("first_response_at", "first_response_seconds"),), "quantile", "metrics.reason_no_replies",
-                 span=("created_at", "first_response_at", "first_response_seconds"), missing="metrics.reason_missing_frt"),
+    "FCR": _Spec(
+        (("contacts", "reopened", "customer_id"),),
+        "mean",
+        "metrics.reason_none_resolved",
+        _fcr_parts,
+        missing="metrics.reason_missing_fcr",
+    ),
+    "FRT": _Spec(
+        (("first_response_at", "first_response_seconds"),),
+        "quantile",
+        "metrics.reason_no_replies",
+        span=("created_at", "first_response_at", "first_response_seconds"),
+        missing="metrics.reason_missing_frt",
+    ),
     "AHT": _Spec((("handle_seconds",),), "mean", "metrics.reason_no_handle_time", _aht_parts),
-    "TTR": _Spec((("resolved_at", "resolution_seconds"),), "quantile", "metrics.reason_none_resolved",
-                 span=("created_at", "resolved_at", "resolution_seconds"), missing="metrics.reason_missing_ttr"),
+    "TTR": _Spec(
+        (("resolved_at", "resolution_seconds"),),
+        "quantile",
+        "metrics.reason_none_resolved",
+        span=("created_at", "resolved_at", "resolution_seconds"),
+        missing="metrics.reason_missing_ttr",
+    ),
     "REOPEN": _Spec((("reopened",),), "mean", "metrics.reason_none_resolved", _reopen_parts),
-    "CRR": _Spec((("customer_id",),), "retention", "metrics.reason_no_start_customers",
-                 missing="metrics.reason_missing_crr"),
+    "CRR": _Spec(
+        (("customer_id",),), "retention", "metrics.reason_no_start_customers", missing="metrics.reason_missing_crr"
+    ),
     "AOV": _Spec((("order_value",),), "mean", "metrics.reason_no_orders", _aov_parts),
-    "BACKLOG": _Spec((("resolved_at", "status"),), "backlog", "metrics.reason_no_tickets",
-                     missing="metrics.reason_missing_backlog"),
+    "BACKLOG": _Spec(
+        (("resolved_at", "status"),), "backlog", "metrics.reason_no_tickets", missing="metrics.reason_missing_backlog"
+    ),
 }
 #: The metrics this module computes, by their id in ``datasets/metrics/metrics.yaml`` (TTR: time to resolution).
 METRICS: tuple[str, ...] = tuple(_SPECS)
 
 
-def by(df: pd.DataFrame, metric: str, group: str | None = None, *, hours: BusinessHours | None = None,
-       window_days: int = FCR_WINDOW_DAYS, period: str = "quarter") -> pd.DataFrame:
+def by(
+    df: pd.DataFrame,
+    metric: str,
+    group: str | None = None,
+    *,
+    hours: BusinessHours | None = None,
+    window_days: int = FCR_WINDOW_DAYS,
+    period: str = "quarter",
+) -> pd.DataFrame:
     """One metric per group: ``group`` is a period (``day``, ``week``, ``month``, ``quarter``) or a column.
 
     Returns one row per group (every period between the first and the last, and every
@@ -639,13 +677,29 @@ def _retention(df: pd.DataFrame, groups: _Groups, period: str) -> pd.DataFrame:
     value = _ratio(retained.astype(float), start.astype(float)) * 100
     reason = np.where(start == 0, "metrics.reason_no_start_customers", None).astype(object)
     if groups.period:
-        out = _table(groups, value[0], start[0], np.zeros(P), reason[0],
-                     {"start": start[0], "end": retained[0] + new[0], "new": new[0], "retained": retained[0]})
+        out = _table(
+            groups,
+            value[0],
+            start[0],
+            np.zeros(P),
+            reason[0],
+            {"start": start[0], "end": retained[0] + new[0], "new": new[0], "retained": retained[0]},
+        )
         return out
     last = P - 1
-    out = _table(groups, value[:, last], start[:, last], np.zeros(k), reason[:, last],
-                 {"start": start[:, last], "end": retained[:, last] + new[:, last], "new": new[:, last],
-                  "retained": retained[:, last]})
+    out = _table(
+        groups,
+        value[:, last],
+        start[:, last],
+        np.zeros(k),
+        reason[:, last],
+        {
+            "start": start[:, last],
+            "end": retained[:, last] + new[:, last],
+            "new": new[:, last],
+            "retained": retained[:, last],
+        },
+    )
     out.attrs["period"] = period
     out.attrs["period_start"] = labels[last] if len(labels) else None
     return out
@@ -685,9 +739,12 @@ def aht_fcr_trap(df: pd.DataFrame, group: str = "week") -> Trap:
     half = len(table) // 2
     before, after = table.iloc[:half].mean(), table.iloc[half:].mean()
     # A rate moves in percentage points (74 % -> 62 % is -12 points); the others in % of where they were.
-    change = {name: float(after[name] - before[name]) if name == "fcr"
-              else (float((after[name] - before[name]) / before[name] * 100) if before[name] else float("nan"))
-              for name in table.columns}
+    change = {
+        name: float(after[name] - before[name])
+        if name == "fcr"
+        else (float((after[name] - before[name]) / before[name] * 100) if before[name] else float("nan"))
+        for name in table.columns
+    }
     shown = bool(change["aht"] < 0 and change["fcr"] < 0 and change["handle_per_ticket"] > change["aht"])
     return Trap(table, change, shown)
 

@@ -247,7 +247,9 @@ def skipped_html(result: TicketImport, lang: str, t: Translator) -> str:
             total=total,
         ),
         lines=[{"line": s.line, "text": s.message(lang)} for s in result.skipped[:MAX_SHOWN]],
-        more=t("metrics.skipped_more", n=format_decimal(n - MAX_SHOWN, "#,##0", locale=i18n.babel_locale(lang))) if n > MAX_SHOWN else "",
+        more=t("metrics.skipped_more", n=format_decimal(n - MAX_SHOWN, "#,##0", locale=i18n.babel_locale(lang)))
+        if n > MAX_SHOWN
+        else "",
         href="data:text/csv;base64," + base64.b64encode(data).decode("ascii"),
         download=t("metrics.skipped_download"),
         filename=t("metrics.skipped_filename"),
@@ -625,7 +627,9 @@ class MetricsLab(w.VBox):
         self.trap_chart.update(fig)
         self.trap_chart.layout.display = None
         change = {
-            k: format_decimal(v, "+#,##0;-#,##0", locale=i18n.babel_locale(self.lang)) for k, v in trap.change.items() if not math.isnan(v)
+            k: format_decimal(v, "+#,##0;-#,##0", locale=i18n.babel_locale(self.lang))
+            for k, v in trap.change.items()
+            if not math.isnan(v)
         }
         said = t(
             "metrics.trap_shown" if trap.shown else "metrics.trap_not_shown",

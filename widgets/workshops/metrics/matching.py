@@ -23,10 +23,19 @@ def match_spec(round_name: str, lang: str, *, activity: str | None = None) -> di
     rnd = content.load("metrics/matching")[round_name]
     txt = lambda value: content.text(value, lang)
     # Phones have no hover: the full name travels with the abbreviation and is shown first.
-    metrics = [{"id": m, "label": txt(catalogue[m]["abbr"]), "name": txt(catalogue[m]["name"]),
-                "detail": txt(catalogue[m]["name"])} for m in rnd["metrics"]]
-    items = [{"id": it["id"], "label": txt(it["name"]), "detail": txt(it.get("statement") or it["activities"])}
-             for it in rnd["items"]]
+    metrics = [
+        {
+            "id": m,
+            "label": txt(catalogue[m]["abbr"]),
+            "name": txt(catalogue[m]["name"]),
+            "detail": txt(catalogue[m]["name"]),
+        }
+        for m in rnd["metrics"]
+    ]
+    items = [
+        {"id": it["id"], "label": txt(it["name"]), "detail": txt(it.get("statement") or it["activities"])}
+        for it in rnd["items"]
+    ]
     links = {it["id"]: {ln["metric"]: ln for ln in it["links"]} for it in rnd["items"]}
     if round_name == "teams":
         rows, columns = metrics, items

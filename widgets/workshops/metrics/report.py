@@ -91,7 +91,10 @@ def show_value(value: float, unit: str, lang: str, t: Translator, *, scale_unit:
         scale_unit, divisor = (
             (scale_unit, 3600.0 if scale_unit == "hours" else 60.0) if scale_unit else duration_unit(value)
         )
-        return t(f"metrics.value_{scale_unit}", value=format_decimal(value / divisor, "#,##0.0", locale=i18n.babel_locale(lang)))
+        return t(
+            f"metrics.value_{scale_unit}",
+            value=format_decimal(value / divisor, "#,##0.0", locale=i18n.babel_locale(lang)),
+        )
     if unit == "points":
         return t("metrics.value_points", value=format_decimal(value, "+#,##0;-#,##0", locale=i18n.babel_locale(lang)))
     if unit == "count":
@@ -162,7 +165,9 @@ def report_text(data: dict, lang: str) -> str:
                 lines.append(f"{'':<8} {'':>12}  {note}")
     if data["skipped"]:
         lines.append("")
-        lines.append(t("metrics.report_skipped", n=format_decimal(len(data["skipped"]), "#,##0", locale=i18n.babel_locale(lang))))
+        lines.append(
+            t("metrics.report_skipped", n=format_decimal(len(data["skipped"]), "#,##0", locale=i18n.babel_locale(lang)))
+        )
         lines += [t("metrics.skipped_line", line=s["line"], reason=s["reason"]) for s in data["skipped"]]
     return "\n".join(lines)
 

@@ -58,18 +58,29 @@ class SoloRound(w.VBox):
         for row in spec["rows"]:
             toggles = []
             for col in spec["columns"]:
-                button = w.ToggleButton(description=col["label"], tooltip=col.get("detail", ""),
-                                        layout=w.Layout(width="auto", min_width="72px", height="40px"))
+                button = w.ToggleButton(
+                    description=col["label"],
+                    tooltip=col.get("detail", ""),
+                    layout=w.Layout(width="auto", min_width="72px", height="40px"),
+                )
                 button.observe(lambda ch, r=row["id"], c=col["id"]: self._ticked(r, c), names="value")
                 self.buttons[(row["id"], col["id"])] = button
                 toggles.append(button)
             rows.append(w.HTML(render("solo_row.html", label=row["label"], detail=row.get("detail") or "")))
             rows.append(w.HBox(toggles, layout=w.Layout(flex_flow="row wrap")))
-        self.check_button = w.Button(description=t("metrics.solo_check"), button_style="primary", layout=w.Layout(height="44px"))
+        self.check_button = w.Button(
+            description=t("metrics.solo_check"), button_style="primary", layout=w.Layout(height="44px")
+        )
         self.check_button.on_click(lambda _: self.check())
         self.feedback = w.HTML()
-        super().__init__([w.HTML(render("heading.html", title=title, help=spec["prompt"], css="elan-big")),
-                          *rows, self.check_button, self.feedback])
+        super().__init__(
+            [
+                w.HTML(render("heading.html", title=title, help=spec["prompt"], css="elan-big")),
+                *rows,
+                self.check_button,
+                self.feedback,
+            ]
+        )
         self.add_class("elan-metrics-solo-round")
 
     def _ticked(self, row: str, column: str) -> None:
@@ -83,8 +94,9 @@ class SoloRound(w.VBox):
         ref = spec["reference"]
         for (row, col), button in self.buttons.items():
             ticked, expected = col in self.model.answers[row], col in ref.get(row, [])
-            button.button_style = ("success" if ticked and expected else "danger" if ticked
-                                   else "warning" if expected else "")
+            button.button_style = (
+                "success" if ticked and expected else "danger" if ticked else "warning" if expected else ""
+            )
         self.feedback.value = self.feedback_html(result)
         return result
 
@@ -98,7 +110,9 @@ class SoloRound(w.VBox):
             why = result["reasons"].get(row, {"missed": {}, "extra": {}})
             items = []
             for col in diff["missed"]:
-                items.append({"title": f'{t("metrics.solo_missed")} · {cols[col]}', "text": why["missed"].get(col) or ""})
+                items.append(
+                    {"title": f"{t('metrics.solo_missed')} · {cols[col]}", "text": why["missed"].get(col) or ""}
+                )
             for col in diff["extra"]:
                 info = why["extra"].get(col, {})
                 reason = info.get("reason")
@@ -106,9 +120,11 @@ class SoloRound(w.VBox):
                 if not reason and elsewhere:
                     reason = t("metrics.solo_goes_with", rows=", ".join(rows[e["row"]] for e in elsewhere))
                     if len(elsewhere) == 1 and elsewhere[0].get("reason"):
-                        reason += f' — {elsewhere[0]["reason"]}'
-                items.append({"title": f'{t("metrics.solo_extra")} · {cols[col]}', "text": reason or ""})
-            out.append({"id": row, "label": rows[row], "lines": items or [{"title": "", "text": t("metrics.solo_row_ok")}]})
+                        reason += f" — {elsewhere[0]['reason']}"
+                items.append({"title": f"{t('metrics.solo_extra')} · {cols[col]}", "text": reason or ""})
+            out.append(
+                {"id": row, "label": rows[row], "lines": items or [{"title": "", "text": t("metrics.solo_row_ok")}]}
+            )
         return render("solo_feedback.html", score=score, rows=out)
 
 

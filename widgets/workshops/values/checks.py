@@ -33,7 +33,12 @@ def check_brainstorm(data: dict) -> list[tuple[tuple, str]]:
         problems += _unique_ids(data[where], where)
     ids = [section["id"] for section in data["template"]["sections"]]
     if tuple(ids) != SECTIONS:
-        problems.append((("template", "sections"), f"sections must be {', '.join(SECTIONS)}, in this order (found: {', '.join(ids) or 'none'})"))
+        problems.append(
+            (
+                ("template", "sections"),
+                f"sections must be {', '.join(SECTIONS)}, in this order (found: {', '.join(ids) or 'none'})",
+            )
+        )
     # The examples the kit shows must pass the kit's own hint, in their language.
     hints = data["action_hints"]
     words = {"starters": hints["starters"], "verbs": hints["verbs"]}
@@ -44,11 +49,21 @@ def check_brainstorm(data: dict) -> list[tuple[tuple, str]]:
         for lang in text:  # the languages this text is written in (a variant only where it differs)
             hint = check_action_statement(text[lang], lang, words=words)
             if hint:
-                problems.append(((*path, lang), f"this example does not pass its own advice ({hint}): start with a first-person word or a listed verb"))
+                problems.append(
+                    (
+                        (*path, lang),
+                        f"this example does not pass its own advice ({hint}): start with a first-person word or a listed verb",
+                    )
+                )
     # A phrase that folds to nothing would flag every card as a cliché.
     for i, cliche in enumerate(data["cliches"]):
         for lang in cliche["phrases"]:
             for j, phrase in enumerate(cliche["phrases"][lang]):
                 if not duplicate_key(phrase):
-                    problems.append((("cliches", i, "phrases", lang, j), f"'{phrase}' has only small words; it would match every card"))
+                    problems.append(
+                        (
+                            ("cliches", i, "phrases", lang, j),
+                            f"'{phrase}' has only small words; it would match every card",
+                        )
+                    )
     return problems

@@ -23,18 +23,25 @@ import ipywidgets as w
 import jinja2
 
 from widgets import content
-from widgets.workshops.values import philosophy
 from widgets.core.errors import EngineError, Invalid
-from widgets.core.text import duplicate_key
 from widgets.core.i18n import Translator
+from widgets.core.text import duplicate_key
 from widgets.ui.board import CardWall
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
-from widgets.ui.vote import DotVoteResults
 from widgets.ui.results import rating_spread
+from widgets.ui.vote import DotVoteResults
+from widgets.workshops.values import philosophy
 
 WORKSHOP = "values"
-CARDS, VOTE, ACTIONS, ACTION_VOTE, VISIONS, VISION_RATE = "cards", "vote", "actions", "action_vote", "visions", "vision_rate"
+CARDS, VOTE, ACTIONS, ACTION_VOTE, VISIONS, VISION_RATE = (
+    "cards",
+    "vote",
+    "actions",
+    "action_vote",
+    "visions",
+    "vision_rate",
+)
 EXAMPLES = "values/examples"
 
 
@@ -50,8 +57,9 @@ def _doc() -> dict:
 @functools.cache
 def _html():
     """The dashboard's HTML pieces: the macros of ``templates/dashboard.html`` (autoescaped)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     return env.get_template("dashboard.html").module
 
 
@@ -110,8 +118,13 @@ def chosen_vision(dash) -> str:
 def statement(dash) -> philosophy.Statement:
     """The service philosophy statement as the session stands."""
     data = dash.stored()
-    return philosophy.from_session(kept(dash), chosen_actions(dash), chosen_vision(dash),
-                                   purpose=data.get("purpose", ""), organisation=data.get("organisation", ""))
+    return philosophy.from_session(
+        kept(dash),
+        chosen_actions(dash),
+        chosen_vision(dash),
+        purpose=data.get("purpose", ""),
+        organisation=data.get("organisation", ""),
+    )
 
 
 # --- the activities participants see ----------------------------------------------------------
@@ -119,13 +132,26 @@ def statement(dash) -> philosophy.Statement:
 
 def brainstorm_spec(dash) -> dict:
     doc = _doc()
-    return {"kind": "ideas", "id": CARDS, "prompt": doc["question"], "hint": [doc["card_hint"]],
-            "max_per_participant": 12, "max_length": 80}
+    return {
+        "kind": "ideas",
+        "id": CARDS,
+        "prompt": doc["question"],
+        "hint": [doc["card_hint"]],
+        "max_per_participant": 12,
+        "max_length": 80,
+    }
 
 
 def vote_spec(dash) -> dict:
     budget, stack = vote_settings(dash)
-    return {"kind": "dots", "id": VOTE, "source": CARDS, "budget": budget, "stack": stack, "prompt": _doc()["prompts"]["vote"]}
+    return {
+        "kind": "dots",
+        "id": VOTE,
+        "source": CARDS,
+        "budget": budget,
+        "stack": stack,
+        "prompt": _doc()["prompts"]["vote"],
+    }
 
 
 def actions_spec(dash) -> dict:
@@ -135,31 +161,57 @@ def actions_spec(dash) -> dict:
         # Opening the statements freezes the values: the tags must not move under the room's feet.
         values = computed_kept(dash)
         dash.keep("kept", _slim(values))
-    return {"kind": "ideas", "id": ACTIONS, "prompt": doc["prompts"]["actions"],
-            "tags": [{"id": str(v["id"]), "label": v["text"]} for v in values],
-            "hint": doc["action_hints"]["advice"], "max_per_participant": 10, "max_length": 200}
+    return {
+        "kind": "ideas",
+        "id": ACTIONS,
+        "prompt": doc["prompts"]["actions"],
+        "tags": [{"id": str(v["id"]), "label": v["text"]} for v in values],
+        "hint": doc["action_hints"]["advice"],
+        "max_per_participant": 10,
+        "max_length": 200,
+    }
 
 
 def action_vote_spec(dash) -> dict:
-    return {"kind": "dots", "id": ACTION_VOTE, "source": ACTIONS, "budget": max(1, len(kept(dash))), "stack": False,
-            "prompt": _doc()["prompts"]["action_vote"]}
+    return {
+        "kind": "dots",
+        "id": ACTION_VOTE,
+        "source": ACTIONS,
+        "budget": max(1, len(kept(dash))),
+        "stack": False,
+        "prompt": _doc()["prompts"]["action_vote"],
+    }
 
 
 def vision_spec(dash) -> dict:
-    return {"kind": "ideas", "id": VISIONS, "prompt": _doc()["prompts"]["vision"], "max_per_participant": 3, "max_length": 160}
+    return {
+        "kind": "ideas",
+        "id": VISIONS,
+        "prompt": _doc()["prompts"]["vision"],
+        "max_per_participant": 3,
+        "max_length": 160,
+    }
 
 
 def rate_spec(dash) -> dict:
     doc = _doc()
-    return {"kind": "rate", "id": VISION_RATE, "source": VISIONS, "scale": [1, 5], "prompt": doc["prompts"]["rate"],
-            "criteria": [{"id": c["id"], "label": c["label"]} for c in doc["criteria"]]}
+    return {
+        "kind": "rate",
+        "id": VISION_RATE,
+        "source": VISIONS,
+        "scale": [1, 5],
+        "prompt": doc["prompts"]["rate"],
+        "criteria": [{"id": c["id"], "label": c["label"]} for c in doc["criteria"]],
+    }
 
 
 # --- 1. why a philosophy -----------------------------------------------------------------
 
 
 def _screen_html(screen: dict, lang: str, t, n: int, total: int) -> str:
-    texts = {key: content.text(value, lang) for key, value in screen.items() if key not in ("id", "type", "points", "url")}
+    texts = {
+        key: content.text(value, lang) for key, value in screen.items() if key not in ("id", "type", "points", "url")
+    }
     texts["points"] = [content.text(point, lang) for point in screen.get("points", [])]
     source = t("values.source", source=content.text(screen["source"], lang))
     if content.origin(EXAMPLES, screen["id"]) == content.ORGANISATION:
@@ -170,8 +222,10 @@ def _screen_html(screen: dict, lang: str, t, n: int, total: int) -> str:
 def build_why(dash) -> w.Widget:
     screens = content.load(EXAMPLES)["screens"]
     view = w.HTML()
-    prev, nxt = (w.Button(description=d, tooltip=dash.t(k), layout=w.Layout(width="120px", height="56px"))
-                 for d, k in (("◀", "core.previous"), ("▶", "core.next")))
+    prev, nxt = (
+        w.Button(description=d, tooltip=dash.t(k), layout=w.Layout(width="120px", height="56px"))
+        for d, k in (("◀", "core.previous"), ("▶", "core.next"))
+    )
 
     def show(i: int) -> None:
         i = max(0, min(len(screens) - 1, i))
@@ -220,8 +274,13 @@ def _cliches_html(dash, results: dict) -> str:
         cliche = philosophy.find_cliche(card["text"])
         if cliche and cliche["id"] not in seen:
             seen.add(cliche["id"])
-            items.append({"card": card["text"], "why": content.text(cliche["why"], dash.lang),
-                          "prompts": [content.text(p, dash.lang) for p in cliche["prompts"]]})
+            items.append(
+                {
+                    "card": card["text"],
+                    "why": content.text(cliche["why"], dash.lang),
+                    "prompts": [content.text(p, dash.lang) for p in cliche["prompts"]],
+                }
+            )
     return str(_html().cliches(dash.t("values.cliche_spotted"), items, dash.lang)) if items else ""
 
 
@@ -249,8 +308,14 @@ def refresh_brainstorm(dash) -> None:
 
 def build_vote(dash) -> w.Widget:
     budget, stack = vote_settings(dash)
-    budget_field = w.BoundedIntText(value=budget, min=DOTS_RANGE[0], max=DOTS_RANGE[1], description=dash.t("values.budget"),
-                                    style={"description_width": "initial"}, layout=w.Layout(width="240px"))
+    budget_field = w.BoundedIntText(
+        value=budget,
+        min=DOTS_RANGE[0],
+        max=DOTS_RANGE[1],
+        description=dash.t("values.budget"),
+        style={"description_width": "initial"},
+        layout=w.Layout(width="240px"),
+    )
     stack_box = w.Checkbox(value=stack, description=dash.t("values.stack"), indent=False)
     apply = w.Button(description=dash.t("values.apply_vote_settings"))
     settings = w.HBox([budget_field, stack_box, apply], layout=w.Layout(align_items="center", flex_flow="row wrap"))
@@ -279,9 +344,14 @@ def build_keep(dash) -> w.Widget:
     box = w.VBox()
     box.kept, box.tie, box.rows, box.help = w.HTML(), w.HTML(), w.VBox(), w.HTML()
     # A session choice, not content: a short workshop may keep three values, a long one seven.
-    box.count = w.BoundedIntText(value=keep_count(dash), min=KEEP_RANGE[0], max=KEEP_RANGE[1],
-                                 description=dash.t("values.keep_count"), style={"description_width": "initial"},
-                                 layout=w.Layout(width="260px"))
+    box.count = w.BoundedIntText(
+        value=keep_count(dash),
+        min=KEEP_RANGE[0],
+        max=KEEP_RANGE[1],
+        description=dash.t("values.keep_count"),
+        style={"description_width": "initial"},
+        layout=w.Layout(width="260px"),
+    )
     box.count.add_class("elan-values-keep-count")
     apply = w.Button(description=dash.t("values.apply_keep_count"))
     apply.add_class("elan-values-keep-apply")
@@ -349,8 +419,11 @@ def refresh_keep(dash) -> None:
     rows = []
     for card in ranking[: n + 7]:
         inside = card["id"] in ids
-        button = w.Button(description=dash.t("values.drop_value" if inside else "values.keep_value"),
-                          button_style="" if inside else "info", layout=w.Layout(width="120px"))
+        button = w.Button(
+            description=dash.t("values.drop_value" if inside else "values.keep_value"),
+            button_style="" if inside else "info",
+            layout=w.Layout(width="120px"),
+        )
         button.on_click(lambda _, c=card["id"], k=not inside: _toggle_kept(dash, c, k))
         label = w.Label(f"{card['text']} · {dash.t('values.dots_count', n=card['dots'])}")
         rows.append(w.HBox([button, label], layout=w.Layout(align_items="center")))
@@ -377,11 +450,13 @@ def _grouped_html(dash, values: list[dict], cards: list[dict], dots: dict | None
         tiles = []
         for card in (c for c in cards if str(c.get("tag")) == str(value["id"])):
             hint = philosophy.check_action_statement(card["text"], dash.lang)
-            tiles.append({
-                "text": card["text"],
-                "count": dash.t("values.dots_count", n=dots[card["id"]]) if dots and card["id"] in dots else "",
-                "hint": dash.t(hint) if hint else "",
-            })
+            tiles.append(
+                {
+                    "text": card["text"],
+                    "count": dash.t("values.dots_count", n=dots[card["id"]]) if dots and card["id"] in dots else "",
+                    "hint": dash.t(hint) if hint else "",
+                }
+            )
         groups.append({"value": value["text"], "tiles": tiles})
     return str(_html().grouped(groups, dash.t("values.no_proposal")))
 
@@ -435,8 +510,13 @@ def refresh_action_vote(dash) -> None:
         current = chosen.get(tag, "")
         if current and current not in options:
             options.insert(0, current)
-        picker = w.Dropdown(options=[("—", "")] + [(text, text) for text in options], value=current,
-                            description=value["text"], style={"description_width": "180px"}, layout=w.Layout(width="95%"))
+        picker = w.Dropdown(
+            options=[("—", "")] + [(text, text) for text in options],
+            value=current,
+            description=value["text"],
+            style={"description_width": "180px"},
+            layout=w.Layout(width="95%"),
+        )
         pickers[tag] = picker
         rows.append(picker)
     box.picker_by_tag = pickers
@@ -465,11 +545,14 @@ def _criteria(lang: str) -> list[tuple[str, str]]:
 
 def build_rate(dash) -> w.Widget:
     box = w.VBox()
-    questions = [{"label": content.text(c["label"], dash.lang), "question": content.text(c["question"], dash.lang)}
-                 for c in _doc()["criteria"]]
+    questions = [
+        {"label": content.text(c["label"], dash.lang), "question": content.text(c["question"], dash.lang)}
+        for c in _doc()["criteria"]
+    ]
     box.status, box.table, box.chart = w.HTML(), w.HTML(), Chart()
-    box.picker = w.Dropdown(description=dash.t("values.vision_title"), style={"description_width": "initial"},
-                            layout=w.Layout(width="95%"))
+    box.picker = w.Dropdown(
+        description=dash.t("values.vision_title"), style={"description_width": "initial"}, layout=w.Layout(width="95%")
+    )
     save = w.Button(description=dash.t("values.save_vision"), button_style="primary", layout=w.Layout(width="auto"))
 
     def on_save(_):
@@ -479,7 +562,15 @@ def build_rate(dash) -> w.Widget:
 
     save.on_click(on_save)
     box.note = w.HTML()
-    box.children = [w.HTML(str(_html().questions(questions))), box.status, box.chart, box.table, box.picker, save, box.note]
+    box.children = [
+        w.HTML(str(_html().questions(questions))),
+        box.status,
+        box.chart,
+        box.table,
+        box.picker,
+        save,
+        box.note,
+    ]
     return box
 
 
@@ -490,14 +581,26 @@ def _rating_table(dash, targets: list[dict]) -> str:
     def shown(number) -> str:
         return "–" if number is None else str(number)
 
-    rows = [{
-        "text": target.get("text", ""),
-        "cells": [{"mean": shown(target["criteria"][cid]["mean"]), "spread": shown(target["criteria"][cid]["spread"])}
-                  for cid, _ in criteria],
-        "overall": shown(target.get("overall")),
-    } for target in targets]
-    return str(_html().rating_table(t("values.column_proposal"), t("values.column_average"),
-                                    [label for _, label in criteria], rows, t("values.vision_tie_break")))
+    rows = [
+        {
+            "text": target.get("text", ""),
+            "cells": [
+                {"mean": shown(target["criteria"][cid]["mean"]), "spread": shown(target["criteria"][cid]["spread"])}
+                for cid, _ in criteria
+            ],
+            "overall": shown(target.get("overall")),
+        }
+        for target in targets
+    ]
+    return str(
+        _html().rating_table(
+            t("values.column_proposal"),
+            t("values.column_average"),
+            [label for _, label in criteria],
+            rows,
+            t("values.vision_tie_break"),
+        )
+    )
 
 
 def refresh_rate(dash) -> None:
@@ -536,8 +639,10 @@ def downloads(statement_: philosophy.Statement, lang: str, *, date: str | None =
         "csv": ("text/csv", philosophy.to_csv(philosophy.statement_rows(statement_))),
     }
     name = "philosophie-de-service" if lang == "fr" else "service-philosophy"
-    return {fmt: (f"{name}.{fmt}", f"data:{mime};charset=utf-8;base64,{base64.b64encode(body.encode()).decode()}")
-            for fmt, (mime, body) in files.items()}
+    return {
+        fmt: (f"{name}.{fmt}", f"data:{mime};charset=utf-8;base64,{base64.b64encode(body.encode()).decode()}")
+        for fmt, (mime, body) in files.items()
+    }
 
 
 def statement_html(statement_: philosophy.Statement, lang: str, t) -> str:
@@ -557,8 +662,11 @@ def statement_html(statement_: philosophy.Statement, lang: str, t) -> str:
         section("purpose", bool(statement_.purpose), text=statement_.purpose),
         section("vision", bool(statement_.vision), text=statement_.vision),
         section("values", bool(statement_.values), entries=[v.name for v in statement_.values]),
-        section("actions", True, entries=[{"name": v.name, "action": v.action or action_placeholder}
-                                        for v in statement_.values]),
+        section(
+            "actions",
+            True,
+            entries=[{"name": v.name, "action": v.action or action_placeholder} for v in statement_.values],
+        ),
     ]
     return str(_html().statement(title, parts, lang))
 
@@ -572,11 +680,21 @@ def links_html(files: dict[str, tuple[str, str]], t, lang: str = "fr") -> str:
 def build_output(dash) -> w.Widget:
     box = w.VBox()
     data = dash.stored()
-    box.purpose = w.Textarea(value=data.get("purpose", ""), description=dash.t("values.purpose_label"),
-                             style={"description_width": "160px"}, layout=w.Layout(width="95%", height="70px"))
-    box.organisation = w.Text(value=data.get("organisation", ""), description=dash.t("values.organisation_label"),
-                              style={"description_width": "160px"}, layout=w.Layout(width="60%"))
-    update = w.Button(description=dash.t("values.update_statement"), button_style="primary", layout=w.Layout(width="auto"))
+    box.purpose = w.Textarea(
+        value=data.get("purpose", ""),
+        description=dash.t("values.purpose_label"),
+        style={"description_width": "160px"},
+        layout=w.Layout(width="95%", height="70px"),
+    )
+    box.organisation = w.Text(
+        value=data.get("organisation", ""),
+        description=dash.t("values.organisation_label"),
+        style={"description_width": "160px"},
+        layout=w.Layout(width="60%"),
+    )
+    update = w.Button(
+        description=dash.t("values.update_statement"), button_style="primary", layout=w.Layout(width="auto")
+    )
 
     def on_update(_):
         dash.keep("purpose", box.purpose.value.strip()[:400])
@@ -632,7 +750,7 @@ def demo_brainstorm(dash) -> None:
     names = [content.text(v["name"], lang) for v in doc["values"]]
     _demo_open(dash, "brainstorm", brainstorm_spec(dash))
     sent = set()
-    for person, (token, picks) in enumerate(zip(_demo_people(dash), _DEMO_CARDS)):
+    for token, picks in zip(_demo_people(dash), _DEMO_CARDS):
         for i in picks:
             # A word sent again comes in lower case: the kit proposes them as duplicates.
             text = names[i % len(names)]
@@ -646,8 +764,11 @@ def demo_brainstorm(dash) -> None:
 
 def demo_vote(dash) -> None:
     _demo_open(dash, "vote", vote_spec(dash))
-    by_key = {duplicate_key(c["text"]): c["id"] for c in dash.results(CARDS)["cards"]
-              if c["status"] == "visible" and not c["merged_into"]}
+    by_key = {
+        duplicate_key(c["text"]): c["id"]
+        for c in dash.results(CARDS)["cards"]
+        if c["status"] == "visible" and not c["merged_into"]
+    }
     names = [content.text(v["name"], dash.lang) for v in _doc()["values"]]
     for token, picks in zip(_demo_people(dash), _DEMO_VOTES):
         for i in picks:
@@ -669,8 +790,18 @@ def demo_actions(dash) -> None:
         if not known:
             continue
         # The content's statement, and a weaker one (the meaning, not an action) to show the hint.
-        _submit(dash, tokens[n % len(tokens)], ACTIONS, {"text": content.text(known["action"], lang), "tag": str(value["id"])})
-        _submit(dash, tokens[(n + 1) % len(tokens)], ACTIONS, {"text": content.text(known["meaning"], lang), "tag": str(value["id"])})
+        _submit(
+            dash,
+            tokens[n % len(tokens)],
+            ACTIONS,
+            {"text": content.text(known["action"], lang), "tag": str(value["id"])},
+        )
+        _submit(
+            dash,
+            tokens[(n + 1) % len(tokens)],
+            ACTIONS,
+            {"text": content.text(known["meaning"], lang), "tag": str(value["id"])},
+        )
 
 
 def demo_action_vote(dash) -> None:
@@ -718,16 +849,38 @@ def phases() -> list[Phase]:
     """The workshop's screens, in the order the trainer runs them."""
     return [
         Phase("why", content.load(EXAMPLES)["title"], build=build_why),
-        Phase("brainstorm", _title("brainstorm"), spec=brainstorm_spec, build=build_brainstorm,
-              refresh=refresh_brainstorm, demo=demo_brainstorm),
+        Phase(
+            "brainstorm",
+            _title("brainstorm"),
+            spec=brainstorm_spec,
+            build=build_brainstorm,
+            refresh=refresh_brainstorm,
+            demo=demo_brainstorm,
+        ),
         Phase("vote", _title("vote"), spec=vote_spec, build=build_vote, refresh=refresh_vote, demo=demo_vote),
         Phase("keep", _title("keep"), build=build_keep, refresh=refresh_keep),
-        Phase("actions", _title("actions"), spec=actions_spec, build=build_actions, refresh=refresh_actions,
-              demo=demo_actions),
-        Phase("action_vote", _title("action_vote"), spec=action_vote_spec, build=build_action_vote,
-              refresh=refresh_action_vote, demo=demo_action_vote),
-        Phase("vision", _title("vision"), spec=vision_spec, build=build_vision, refresh=refresh_vision, demo=demo_vision),
-        Phase("vision_rate", _title("vision_rate"), spec=rate_spec, build=build_rate, refresh=refresh_rate, demo=demo_rate),
+        Phase(
+            "actions",
+            _title("actions"),
+            spec=actions_spec,
+            build=build_actions,
+            refresh=refresh_actions,
+            demo=demo_actions,
+        ),
+        Phase(
+            "action_vote",
+            _title("action_vote"),
+            spec=action_vote_spec,
+            build=build_action_vote,
+            refresh=refresh_action_vote,
+            demo=demo_action_vote,
+        ),
+        Phase(
+            "vision", _title("vision"), spec=vision_spec, build=build_vision, refresh=refresh_vision, demo=demo_vision
+        ),
+        Phase(
+            "vision_rate", _title("vision_rate"), spec=rate_spec, build=build_rate, refresh=refresh_rate, demo=demo_rate
+        ),
         Phase("output", _title("output"), build=build_output, refresh=refresh_output),
     ]
 

@@ -27,9 +27,10 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import jinja2
 
@@ -212,7 +213,7 @@ def _is_verb(word: str, verbs: set[str]) -> bool:
     for verb in verbs:
         if verb.endswith(("er", "ir", "re")) and len(verb) > 4:
             stem = verb[:-2]
-            if word.startswith(stem) and word[len(stem):] in ("e", "es", "ez", "ons", "s", "is", "issez", "issons"):
+            if word.startswith(stem) and word[len(stem) :] in ("e", "es", "ez", "ons", "s", "is", "issez", "issons"):
                 return True
     return False
 
@@ -281,14 +282,22 @@ def to_html(statement: Statement, lang: str, *, date: str = "", doc: dict | None
     """The statement as one printable HTML page (print CSS inside; the browser makes the PDF)."""
     title, sections = _template_texts(lang, doc)
     t = Translator(lang)
-    heading = t("values.title_with_organisation", title=title, organisation=statement.organisation) if statement.organisation else title
-    return _environment().get_template("philosophy.html").render(
-        lang=lang,
-        title=heading,
-        sections=sections,
-        statement=statement,
-        date=date,
-        t=t,
+    heading = (
+        t("values.title_with_organisation", title=title, organisation=statement.organisation)
+        if statement.organisation
+        else title
+    )
+    return (
+        _environment()
+        .get_template("philosophy.html")
+        .render(
+            lang=lang,
+            title=heading,
+            sections=sections,
+            statement=statement,
+            date=date,
+            t=t,
+        )
     )
 
 
@@ -322,7 +331,11 @@ def to_markdown(statement: Statement, lang: str, *, date: str = "", doc: dict | 
     title, sections = _template_texts(lang, doc)
     t = Translator(lang)
     e = escape_markdown
-    heading = t("values.title_with_organisation", title=title, organisation=statement.organisation) if statement.organisation else title
+    heading = (
+        t("values.title_with_organisation", title=title, organisation=statement.organisation)
+        if statement.organisation
+        else title
+    )
     lines = [f"# {e(heading)}", ""]
     if date:
         lines += [e(t("values.drawn_up_on", date=date)), ""]
@@ -351,7 +364,13 @@ def _safe_cell(value: Any) -> Any:
 def statement_rows(statement: Statement) -> list[dict]:
     """One row per kept value, in order: the raw data behind the statement."""
     return [
-        {"position": i, "value": value.name, "action": value.action, "vision": statement.vision, "purpose": statement.purpose}
+        {
+            "position": i,
+            "value": value.name,
+            "action": value.action,
+            "vision": statement.vision,
+            "purpose": statement.purpose,
+        }
         for i, value in enumerate(statement.values, 1)
     ]
 

@@ -19,11 +19,11 @@ import os
 import ipywidgets as w
 
 from widgets import content
-from widgets.workshops.values import philosophy
-from widgets.core.text import duplicate_key
 from widgets.core.i18n import Translator, pick_language
 from widgets.core.settings import Settings
+from widgets.core.text import duplicate_key
 from widgets.ui.trainer import query
+from widgets.workshops.values import philosophy
 from widgets.workshops.values.dashboard import downloads, links_html, statement_html
 
 
@@ -62,8 +62,11 @@ class SoloStatement:
             self.order[index], self.order[other] = self.order[other], self.order[index]
 
     def statement(self) -> philosophy.Statement:
-        return philosophy.Statement(purpose=self.purpose, vision=self.vision,
-                                    values=[philosophy.Value(n, self.actions.get(n, "")) for n in self.order])
+        return philosophy.Statement(
+            purpose=self.purpose,
+            vision=self.vision,
+            values=[philosophy.Value(n, self.actions.get(n, "")) for n in self.order],
+        )
 
 
 class SoloView(w.VBox):
@@ -76,8 +79,10 @@ class SoloView(w.VBox):
         t, x = self.t, lambda value: content.text(value, lang)
         self.common = {duplicate_key(x(v["name"])): v for v in self.doc["values"]}
 
-        self.values_text = w.Textarea(placeholder="\n".join(x(v["name"]) for v in self.doc["values"][:3]),
-                                      layout=w.Layout(width="95%", height="130px"))
+        self.values_text = w.Textarea(
+            placeholder="\n".join(x(v["name"]) for v in self.doc["values"][:3]),
+            layout=w.Layout(width="95%", height="130px"),
+        )
         self.values_text.observe(lambda _: self._values_changed(), names="value")
         suggestions = []
         for value in self.doc["values"]:
@@ -94,32 +99,60 @@ class SoloView(w.VBox):
         self.checks = []
         check_rows = []
         for criterion in self.doc["criteria"]:
-            box = w.Checkbox(value=False, description=x(criterion["label"]), indent=False, layout=w.Layout(width="auto"))
+            box = w.Checkbox(
+                value=False, description=x(criterion["label"]), indent=False, layout=w.Layout(width="auto")
+            )
             box.observe(lambda _: self._vision_changed(), names="value")
             self.checks.append(box)
-            check_rows.append(w.VBox([box, w.HTML(f'<p>{_e(x(criterion["question"]))}<br>'
-                                                  f'<small class="elan-muted">{_e(x(criterion["tip"]))}</small></p>')]))
+            check_rows.append(
+                w.VBox(
+                    [
+                        box,
+                        w.HTML(
+                            f"<p>{_e(x(criterion['question']))}<br>"
+                            f'<small class="elan-muted">{_e(x(criterion["tip"]))}</small></p>'
+                        ),
+                    ]
+                )
+            )
         self.check_summary = w.HTML()
-        self.purpose_text = w.Text(description=t("values.purpose_label"), style={"description_width": "initial"},
-                                   layout=w.Layout(width="95%"))
+        self.purpose_text = w.Text(
+            description=t("values.purpose_label"), style={"description_width": "initial"}, layout=w.Layout(width="95%")
+        )
         self.purpose_text.observe(lambda _: self._statement_changed(), names="value")
         self.links, self.preview = w.HTML(), w.HTML()
 
         def title(key: str) -> w.HTML:
             return w.HTML(f'<h2 class="elan-title">{_e(t(key))}</h2>')
 
-        super().__init__([
-            title("values.solo_values_title"),
-            w.HTML(f'<p class="elan-big">{_e(x(self.doc["question"]))}</p><p class="elan-muted">{_e(t("values.solo_values_help"))}</p>'),
-            self.values_text, w.HBox(suggestions, layout=w.Layout(flex_flow="row wrap")), self.values_note,
-            title("values.solo_order_title"), w.HTML(f'<p class="elan-muted">{_e(t("values.solo_order_help"))}</p>'), self.order_box,
-            title("values.solo_actions_title"),
-            w.HTML(f'<ul>{advice}</ul><p><strong>{_e(t("values.action_examples"))}</strong></p><ul>{examples}</ul>'),
-            self.actions_box,
-            title("values.solo_vision_title"), self.vision_text, w.HTML(f'<h3>{_e(t("values.solo_checklist"))}</h3>'),
-            *check_rows, self.check_summary,
-            title("values.solo_statement_title"), self.purpose_text, self.links, self.preview,
-        ])
+        super().__init__(
+            [
+                title("values.solo_values_title"),
+                w.HTML(
+                    f'<p class="elan-big">{_e(x(self.doc["question"]))}</p><p class="elan-muted">{_e(t("values.solo_values_help"))}</p>'
+                ),
+                self.values_text,
+                w.HBox(suggestions, layout=w.Layout(flex_flow="row wrap")),
+                self.values_note,
+                title("values.solo_order_title"),
+                w.HTML(f'<p class="elan-muted">{_e(t("values.solo_order_help"))}</p>'),
+                self.order_box,
+                title("values.solo_actions_title"),
+                w.HTML(
+                    f"<ul>{advice}</ul><p><strong>{_e(t('values.action_examples'))}</strong></p><ul>{examples}</ul>"
+                ),
+                self.actions_box,
+                title("values.solo_vision_title"),
+                self.vision_text,
+                w.HTML(f"<h3>{_e(t('values.solo_checklist'))}</h3>"),
+                *check_rows,
+                self.check_summary,
+                title("values.solo_statement_title"),
+                self.purpose_text,
+                self.links,
+                self.preview,
+            ]
+        )
         self._values_changed()
         self._vision_changed()
 
@@ -131,7 +164,9 @@ class SoloView(w.VBox):
 
     def _values_changed(self) -> None:
         self.model.set_values(self.values_text.value)
-        self.values_note.value = f'<p class="elan-error">{_e(self.t("values.solo_too_many"))}</p>' if self.model.dropped else ""
+        self.values_note.value = (
+            f'<p class="elan-error">{_e(self.t("values.solo_too_many"))}</p>' if self.model.dropped else ""
+        )
         self._draw_order()
         self._draw_actions()
         self._statement_changed()
@@ -139,9 +174,15 @@ class SoloView(w.VBox):
     def _draw_order(self) -> None:
         rows = []
         for i, name in enumerate(self.model.order):
-            up = w.Button(description="▲", tooltip=self.t("values.move_up"), disabled=i == 0, layout=w.Layout(width="48px"))
-            down = w.Button(description="▼", tooltip=self.t("values.move_down"), disabled=i == len(self.model.order) - 1,
-                            layout=w.Layout(width="48px"))
+            up = w.Button(
+                description="▲", tooltip=self.t("values.move_up"), disabled=i == 0, layout=w.Layout(width="48px")
+            )
+            down = w.Button(
+                description="▼",
+                tooltip=self.t("values.move_down"),
+                disabled=i == len(self.model.order) - 1,
+                layout=w.Layout(width="48px"),
+            )
             up.on_click(lambda _, i=i: self._move(i, -1))
             down.on_click(lambda _, i=i: self._move(i, +1))
             rows.append(w.HBox([up, down, w.Label(f"{i + 1}. {name}")], layout=w.Layout(align_items="center")))
@@ -157,9 +198,13 @@ class SoloView(w.VBox):
         rows = []
         for name in self.model.order:
             known = self.common.get(duplicate_key(name))
-            field = w.Text(value=self.model.actions.get(name, ""), description=name, style={"description_width": "160px"},
-                           placeholder=content.text(known["action"], self.lang) if known else "",
-                           layout=w.Layout(width="95%"))
+            field = w.Text(
+                value=self.model.actions.get(name, ""),
+                description=name,
+                style={"description_width": "160px"},
+                placeholder=content.text(known["action"], self.lang) if known else "",
+                layout=w.Layout(width="95%"),
+            )
             hint = w.HTML()
 
             def changed(_=None, name=name, field=field, hint=hint):

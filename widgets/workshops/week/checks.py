@@ -27,7 +27,9 @@ def ideas_are_consistent(data: dict) -> list[tuple[tuple, str]]:
     for i, idea in enumerate(data["ideas"]):
         for j, role in enumerate(idea["involves"]):
             if role not in roles:
-                problems.append((("ideas", i, "involves", j), f"unknown role '{role}' (known: {', '.join(sorted(roles))})"))
+                problems.append(
+                    (("ideas", i, "involves", j), f"unknown role '{role}' (known: {', '.join(sorted(roles))})")
+                )
         if idea["cost"]["min"] > idea["cost"]["max"]:
             problems.append((("ideas", i, "cost", "min"), "the lowest cost is above the highest"))
         problems += _duplicates(idea["materials"], ("ideas", i, "materials"), "material")
@@ -49,6 +51,9 @@ def facts_are_consistent(data: dict) -> list[tuple[tuple, str]]:
                 continue
             if given != expected[k]:
                 problems.append(
-                    (("examples", i, name), f"the rule gives {expected[k].isoformat()} for {example['year']}, not {given.isoformat()}")
+                    (
+                        ("examples", i, name),
+                        f"the rule gives {expected[k].isoformat()} for {example['year']}, not {given.isoformat()}",
+                    )
                 )
     return problems

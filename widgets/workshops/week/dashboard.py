@@ -22,15 +22,15 @@ import ipywidgets as w
 import jinja2
 
 from widgets import content
-from widgets.workshops.week import rules as week
+from widgets.core import i18n
 from widgets.core.errors import EngineError, Invalid
 from widgets.core.i18n import Translator
 from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.vote import DotVoteResults
+from widgets.workshops.week import rules as week
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
 from widgets.workshops.week.printables import idea_cards
-from widgets.core import i18n
 
 WORKSHOP = "week"
 IDEAS, VOTE = "week_ideas", "week_vote"
@@ -47,8 +47,9 @@ DOTS_RANGE = (1, 10)
 @functools.cache
 def _html():
     """The dashboard's HTML pieces: the macros of ``templates/week_dashboard.html`` (autoescaped)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     return env.get_template("week_dashboard.html").module
 
 
@@ -76,8 +77,18 @@ def own_recurring(dash) -> bool:
 
 def own_action_card(action_id: str, text: str, freq: str, *, remote: bool = True) -> dict:
     """A recurring action of the group's own, shaped like the content's (first Tuesday, 10:00, 30 minutes)."""
-    return {"id": action_id, "title": text, "freq": freq, "weekday": 1, "nth": 1, "start": "10:00", "minutes": 30,
-            "cost_per_time": 0, "remote": remote, "custom": True}
+    return {
+        "id": action_id,
+        "title": text,
+        "freq": freq,
+        "weekday": 1,
+        "nth": 1,
+        "start": "10:00",
+        "minutes": 30,
+        "cost_per_time": 0,
+        "remote": remote,
+        "custom": True,
+    }
 
 
 def year(dash) -> int:
@@ -133,8 +144,14 @@ def planner(dash) -> WeekPlanner:
             plan = week.Plan.from_dict(dash.stored()["plan"]) if dash.stored().get("plan") else None
         except Invalid:
             plan = None  # a damaged plan: start a new one rather than fail the dashboard
-        dash.data["planner"] = WeekPlanner(dash.lang, year=year(dash), ideas=ideas, plan=plan, choices=choices,
-                                           on_change=lambda p: dash.keep("plan", p.to_dict()))
+        dash.data["planner"] = WeekPlanner(
+            dash.lang,
+            year=year(dash),
+            ideas=ideas,
+            plan=plan,
+            choices=choices,
+            on_change=lambda p: dash.keep("plan", p.to_dict()),
+        )
     return dash.data["planner"]
 
 
@@ -165,20 +182,35 @@ def dates_html(year_: int, lang: str) -> str:
     monday, friday = week.service_week(year_)
     fr_monday, fr_friday = week.french_week(year_)
     facts = {f["id"]: f for f in doc["facts"]}
-    listed = [{"year": int(f["year"]) if f.get("year") else "", "text": content.text(f["text"], lang)}
-              for f in (facts[i] for i in FACTS)]
-    return str(_html().dates(
-        t("week.dates", start=i18n.format_date(monday, "d MMMM", lang), end=i18n.format_date(friday, "d MMMM y", lang)),
-        t("week.french_dates", start=i18n.format_date(fr_monday, "d MMMM", lang),
-          end=i18n.format_date(fr_friday, "d MMMM y", lang)),
-        t("week.rule_title"), content.text(doc["rule"], lang), t("week.facts_title"), listed,
-    ))
+    listed = [
+        {"year": int(f["year"]) if f.get("year") else "", "text": content.text(f["text"], lang)}
+        for f in (facts[i] for i in FACTS)
+    ]
+    return str(
+        _html().dates(
+            t(
+                "week.dates",
+                start=i18n.format_date(monday, "d MMMM", lang),
+                end=i18n.format_date(friday, "d MMMM y", lang),
+            ),
+            t(
+                "week.french_dates",
+                start=i18n.format_date(fr_monday, "d MMMM", lang),
+                end=i18n.format_date(fr_friday, "d MMMM y", lang),
+            ),
+            t("week.rule_title"),
+            content.text(doc["rule"], lang),
+            t("week.facts_title"),
+            listed,
+        )
+    )
 
 
 def build_dates(dash) -> w.Widget:
     box = w.VBox()
-    box.year = w.BoundedIntText(value=year(dash), min=1984, max=2100, description=dash.t("week.year_label"),
-                                layout=w.Layout(width="220px"))
+    box.year = w.BoundedIntText(
+        value=year(dash), min=1984, max=2100, description=dash.t("week.year_label"), layout=w.Layout(width="220px")
+    )
     box.year.add_class("elan-week-year-input")
     box.html = w.HTML(dates_html(year(dash), dash.lang))
 
@@ -205,8 +237,13 @@ def refresh_dates(dash) -> None:
 def ideas_spec(dash) -> dict:
     if dash.code:
         seed_cards(dash)
-    return {"kind": "ideas", "id": IDEAS, "prompt": _texts("week.ideas_prompt"), "max_per_participant": 5,
-            "max_length": 80}
+    return {
+        "kind": "ideas",
+        "id": IDEAS,
+        "prompt": _texts("week.ideas_prompt"),
+        "max_per_participant": 5,
+        "max_length": 80,
+    }
 
 
 def build_ideas(dash) -> w.Widget:
@@ -215,13 +252,23 @@ def build_ideas(dash) -> w.Widget:
     box.empty = w.HTML()
     cards = w.HTML(card_list_html(week.cards(), dash.lang))
     # A session choice: the group's own ideas count as remote-friendly, or on-site only, in the plan's checks.
-    box.remote = w.ToggleButtons(options=[(dash.t("week.own_onsite"), False), (dash.t("week.own_remote"), True)],
-                                 value=own_remote(dash), description=dash.t("week.own_ideas_are"),
-                                 style={"description_width": "initial", "button_width": "auto"})
+    box.remote = w.ToggleButtons(
+        options=[(dash.t("week.own_onsite"), False), (dash.t("week.own_remote"), True)],
+        value=own_remote(dash),
+        description=dash.t("week.own_ideas_are"),
+        style={"description_width": "initial", "button_width": "auto"},
+    )
     box.remote.add_class("elan-week-own-remote")
     box.remote.observe(lambda change: set_own_remote(dash, bool(change["new"])), names="value")
-    box.children = [w.HTML(str(_html().heading(dash.t("week.room_ideas")))), box.remote, box.empty, box.wall,
-                    w.HTML(str(_html().heading(dash.t("week.cards_title")))), w.HTML(print_link(dash.lang)), cards]
+    box.children = [
+        w.HTML(str(_html().heading(dash.t("week.room_ideas")))),
+        box.remote,
+        box.empty,
+        box.wall,
+        w.HTML(str(_html().heading(dash.t("week.cards_title")))),
+        w.HTML(print_link(dash.lang)),
+        cards,
+    ]
     return box
 
 
@@ -246,7 +293,9 @@ def refresh_ideas(dash) -> None:
     # The content's cards are shown with their details below; the wall is the room's own.
     own = [c for c in results.get("cards", []) if not c.get("card")]
     ids = {c["id"] for c in own}
-    box.wall.update({**results, "cards": own, "duplicates": [g for g in results.get("duplicates", []) if set(g) <= ids]})
+    box.wall.update(
+        {**results, "cards": own, "duplicates": [g for g in results.get("duplicates", []) if set(g) <= ids]}
+    )
     box.empty.value = "" if own else str(_html().message(dash.t("week.no_room_ideas")))
     if box.remote.value != own_remote(dash):
         box.remote.value = own_remote(dash)
@@ -270,14 +319,26 @@ def vote_spec(dash) -> dict:
         cards = [c for c in dash.results(IDEAS).get("cards", []) if c["status"] == "visible" and not c["merged_into"]]
         budget = vote_budget(len(cards))
         dash.keep("dots", budget)
-    return {"kind": "dots", "id": VOTE, "source": IDEAS, "budget": int(budget), "stack": False,
-            "prompt": _texts("week.vote_prompt")}
+    return {
+        "kind": "dots",
+        "id": VOTE,
+        "source": IDEAS,
+        "budget": int(budget),
+        "stack": False,
+        "prompt": _texts("week.vote_prompt"),
+    }
 
 
 def build_vote(dash) -> w.Widget:
     budget = int(dash.stored().get("dots") or vote_budget(len(dash.results(IDEAS).get("cards", []))))
-    field = w.BoundedIntText(value=budget, min=DOTS_RANGE[0], max=DOTS_RANGE[1], description=dash.t("week.dots_each"),
-                             style={"description_width": "initial"}, layout=w.Layout(width="240px"))
+    field = w.BoundedIntText(
+        value=budget,
+        min=DOTS_RANGE[0],
+        max=DOTS_RANGE[1],
+        description=dash.t("week.dots_each"),
+        style={"description_width": "initial"},
+        layout=w.Layout(width="240px"),
+    )
     field.add_class("elan-week-dots")
     apply = w.Button(description=dash.t("week.apply"))
     apply.add_class("elan-week-dots-apply")
@@ -310,21 +371,32 @@ def year_spec(dash) -> dict | None:
     """The group proposes recurring actions of its own from phones, when the trainer allows it."""
     if not own_recurring(dash):
         return None
-    return {"kind": "ideas", "id": RECURRING, "prompt": _texts("week.recurring_prompt"), "max_per_participant": 3,
-            "max_length": 80}
+    return {
+        "kind": "ideas",
+        "id": RECURRING,
+        "prompt": _texts("week.recurring_prompt"),
+        "max_per_participant": 3,
+        "max_length": 80,
+    }
 
 
 def build_year(dash) -> w.Widget:
     box = w.VBox()
-    box.allow = w.Checkbox(value=own_recurring(dash), description=dash.t("week.allow_own_recurring"), indent=False,
-                           layout=w.Layout(width="auto"))
+    box.allow = w.Checkbox(
+        value=own_recurring(dash),
+        description=dash.t("week.allow_own_recurring"),
+        indent=False,
+        layout=w.Layout(width="auto"),
+    )
     box.allow.add_class("elan-week-allow-recurring")
     box.allow.observe(lambda change: set_own_recurring(dash, bool(change["new"])), names="value")
     box.wall = CardWall(dash, RECURRING)
-    box.pick = w.Dropdown(description=dash.t("week.own_action"), style={"description_width": "initial"},
-                          layout=w.Layout(width="460px"))
-    box.freq = w.Dropdown(options=[(dash.t(f"week.freq_{f}"), f) for f in week.FREQS], value="monthly",
-                          layout=w.Layout(width="200px"))
+    box.pick = w.Dropdown(
+        description=dash.t("week.own_action"), style={"description_width": "initial"}, layout=w.Layout(width="460px")
+    )
+    box.freq = w.Dropdown(
+        options=[(dash.t(f"week.freq_{f}"), f) for f in week.FREQS], value="monthly", layout=w.Layout(width="200px")
+    )
     add = w.Button(description=dash.t("week.add_own_action"), button_style="primary", layout=w.Layout(width="auto"))
     add.add_class("elan-week-add-own-action")
     add.on_click(lambda _: add_own_action(dash, box.pick.value, box.freq.value) if box.pick.value else None)
@@ -342,8 +414,12 @@ def set_own_recurring(dash, allowed: bool) -> None:
         if spec:
             dash._act(dash.engine.open_activity, spec, phase="year", open=True)
         else:
-            dash._act(dash.engine.open_activity, {"kind": "info", "id": "year", "title": _title("year")},
-                      phase="year", open=False)
+            dash._act(
+                dash.engine.open_activity,
+                {"kind": "info", "id": "year", "title": _title("year")},
+                phase="year",
+                open=False,
+            )
     refresh_year(dash)
 
 
@@ -378,8 +454,11 @@ def refresh_year(dash, box=None) -> None:
     results = dash.results(RECURRING) if dash.code else {}
     box.wall.update(results)
     taken = {a["text"] for a in dash.stored().get("own_actions") or []}
-    offered = [c["text"] for c in results.get("cards", [])
-               if c["status"] == "visible" and not c["merged_into"] and c["text"] not in taken]
+    offered = [
+        c["text"]
+        for c in results.get("cards", [])
+        if c["status"] == "visible" and not c["merged_into"] and c["text"] not in taken
+    ]
     if list(box.pick.options) != offered:
         box.pick.options = offered
         box.pick.value = offered[0] if offered else None
@@ -442,12 +521,15 @@ def demo_plan(dash) -> None:
         **{k: v for k, v in sample.items() if k not in ("placements", "recurring")},
         "currency": content.load("week/ideas")["currency"],
         "placements": [{**p, "idea": own.get(p["idea"], p["idea"])} for p in sample["placements"]],
-        "recurring": [week.recurring_from_card(cards[r["action"]], owner=r.get("owner", "")) for r in sample["recurring"]],
+        "recurring": [
+            week.recurring_from_card(cards[r["action"]], owner=r.get("owner", "")) for r in sample["recurring"]
+        ],
     }
     plan["recurring"] = week.Plan(recurring=plan["recurring"]).to_dict()["recurring"]
     dash.engine.set_data(dash.trainer, dash.code, "plan", week.Plan.from_dict(plan).to_dict())
-    dash.engine.open_activity(dash.trainer, dash.code, {"kind": "info", "id": "plan", "title": _title("plan")},
-                              phase="plan", open=False)
+    dash.engine.open_activity(
+        dash.trainer, dash.code, {"kind": "info", "id": "plan", "title": _title("plan")}, phase="plan", open=False
+    )
     dash.session = dash.engine.session(dash.code)
 
 

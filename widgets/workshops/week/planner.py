@@ -19,25 +19,32 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+from collections.abc import Callable, Mapping
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Mapping
 
 import ipywidgets as w
 from babel.dates import format_time, get_month_names
 
 from widgets import content
-from widgets.workshops.week import rules as week
+from widgets.core import i18n
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
+from widgets.workshops.week import rules as week
 from widgets.workshops.week.export import plan_files
-from widgets.core import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Calendar time zones offered for the .ics (France, Belgium, Switzerland, Québec and Ontario, then UTC).
-TIMEZONES = ("Europe/Paris", "Europe/Brussels", "Europe/Zurich", "America/Toronto", "America/Halifax",
-             "America/Vancouver", "UTC")
+TIMEZONES = (
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Zurich",
+    "America/Toronto",
+    "America/Halifax",
+    "America/Vancouver",
+    "UTC",
+)
 _QUANTITY = re.compile(r"^(?P<name>.*?)\s*(?:[×x*]\s*(?P<qty>\d+(?:[.,]\d+)?))?$", re.IGNORECASE)
 _ROW_WARNINGS = ("big_overlap", "executives_twice", "owner_twice")
 
@@ -105,55 +112,105 @@ def card_list_html(ideas: Mapping[str, dict], lang: str) -> str:
         if "why" not in card:
             continue  # a recurring action or one of the group's own ideas
         cost = card["cost"]
-        cards.append({
-            "id": card["id"], "title": content.text(card["title"], lang), "what": content.text(card["what"], lang),
-            "effort": t(f"week.effort_{card['effort']}"),
-            "cost": t(f"week.cost_per_{cost['per']}", min=week.money(Decimal(str(cost["min"])), currency, lang),
-                      max=week.money(Decimal(str(cost["max"])), currency, lang)),
-            "size": t(f"week.size_{card['size']}"), "big": card["size"] == "big",
-            "remote": card["remote"], "remote_label": t("week.remote_yes" if card["remote"] else "week.remote_no"),
-            "involves": t("week.involves", roles=", ".join(roles.get(r, r) for r in card["involves"])),
-            "origin": t("week.from_organisation")
-            if content.origin("week/ideas", card["id"]) == content.ORGANISATION else "",
-        })
+        cards.append(
+            {
+                "id": card["id"],
+                "title": content.text(card["title"], lang),
+                "what": content.text(card["what"], lang),
+                "effort": t(f"week.effort_{card['effort']}"),
+                "cost": t(
+                    f"week.cost_per_{cost['per']}",
+                    min=week.money(Decimal(str(cost["min"])), currency, lang),
+                    max=week.money(Decimal(str(cost["max"])), currency, lang),
+                ),
+                "size": t(f"week.size_{card['size']}"),
+                "big": card["size"] == "big",
+                "remote": card["remote"],
+                "remote_label": t("week.remote_yes" if card["remote"] else "week.remote_no"),
+                "involves": t("week.involves", roles=", ".join(roles.get(r, r) for r in card["involves"])),
+                "origin": t("week.from_organisation")
+                if content.origin("week/ideas", card["id"]) == content.ORGANISATION
+                else "",
+            }
+        )
     return _render("week_cards.html", cards=cards)
 
 
 class _Row:
     """The widgets of one placement."""
 
-    def __init__(self, planner: "WeekPlanner", index: int):
+    def __init__(self, planner: WeekPlanner, index: int):
         p = planner.plan.placements[index]
         t, lang = planner.t, planner.lang
         days = week.week_days(planner.year)
-        narrow = lambda px: w.Layout(width=px)  # noqa: E731
-        self.title = w.HTML(f"<strong>{html.escape(week.title(p.idea, planner.ideas, lang))}</strong>",
-                            layout=narrow("200px"))
-        self.day = w.Dropdown(options=[(i18n.format_date(d, "EEE d MMM", lang), i) for i, d in enumerate(days)],
-                              value=p.day, layout=narrow("140px"))
-        self.part = w.Dropdown(options=[(t(f"week.part_{part}"), part) for part in week.PARTS], value=p.part,
-                               layout=narrow("140px"))
-        self.start = w.Text(value=p.start.strftime("%H:%M") if p.start else "", placeholder=t("week.start_label"),
-                            continuous_update=False, layout=narrow("80px"))
-        self.end = w.Text(value=p.end.strftime("%H:%M") if p.end else "", placeholder=t("week.end_label"),
-                          continuous_update=False, layout=narrow("80px"))
-        self.owner = w.Text(value=p.owner, placeholder=t("week.owner_label"), tooltip=t("week.owner_label"),
-                            continuous_update=False, layout=narrow("150px"))
-        self.budget = w.BoundedFloatText(value=float(p.budget), min=0, max=10_000_000, step=10,
-                                         description=t("week.budget_label"), style={"description_width": "initial"},
-                                         layout=narrow("160px"))
+        narrow = lambda px: w.Layout(width=px)
+        self.title = w.HTML(
+            f"<strong>{html.escape(week.title(p.idea, planner.ideas, lang))}</strong>", layout=narrow("200px")
+        )
+        self.day = w.Dropdown(
+            options=[(i18n.format_date(d, "EEE d MMM", lang), i) for i, d in enumerate(days)],
+            value=p.day,
+            layout=narrow("140px"),
+        )
+        self.part = w.Dropdown(
+            options=[(t(f"week.part_{part}"), part) for part in week.PARTS], value=p.part, layout=narrow("140px")
+        )
+        self.start = w.Text(
+            value=p.start.strftime("%H:%M") if p.start else "",
+            placeholder=t("week.start_label"),
+            continuous_update=False,
+            layout=narrow("80px"),
+        )
+        self.end = w.Text(
+            value=p.end.strftime("%H:%M") if p.end else "",
+            placeholder=t("week.end_label"),
+            continuous_update=False,
+            layout=narrow("80px"),
+        )
+        self.owner = w.Text(
+            value=p.owner,
+            placeholder=t("week.owner_label"),
+            tooltip=t("week.owner_label"),
+            continuous_update=False,
+            layout=narrow("150px"),
+        )
+        self.budget = w.BoundedFloatText(
+            value=float(p.budget),
+            min=0,
+            max=10_000_000,
+            step=10,
+            description=t("week.budget_label"),
+            style={"description_width": "initial"},
+            layout=narrow("160px"),
+        )
         default = week.placement_materials(dataclasses.replace(p, materials=None), planner.plan, planner.ideas, lang)
-        self.materials = w.Text(value=materials_text(p.materials), continuous_update=False,
-                                placeholder=materials_text(default) or t("week.materials_hint"),
-                                tooltip=t("week.materials_hint"), layout=narrow("250px"))
+        self.materials = w.Text(
+            value=materials_text(p.materials),
+            continuous_update=False,
+            placeholder=materials_text(default) or t("week.materials_hint"),
+            tooltip=t("week.materials_hint"),
+            layout=narrow("250px"),
+        )
         self.remove = w.Button(description=t("week.remove"), layout=narrow("90px"))
         for name in ("day", "part", "start", "end", "owner", "budget", "materials"):
             getattr(self, name).observe(lambda ch, n=name: planner._edit(index, n, ch["new"]), names="value")
         self.remove.on_click(lambda _: planner.remove(index))
-        self.box = w.HBox([self.title, self.day, self.part, self.start, self.end, self.owner, self.budget,
-                           self.materials, self.remove],
-                          layout=w.Layout(flex_flow="row wrap", align_items="center",
-                                          border_bottom="1px solid #d1d5db", padding="4px 0"))
+        self.box = w.HBox(
+            [
+                self.title,
+                self.day,
+                self.part,
+                self.start,
+                self.end,
+                self.owner,
+                self.budget,
+                self.materials,
+                self.remove,
+            ],
+            layout=w.Layout(
+                flex_flow="row wrap", align_items="center", border_bottom="1px solid #d1d5db", padding="4px 0"
+            ),
+        )
         self.box.add_class("elan-week-row")
         self.show_times(p.part)
 
@@ -165,9 +222,17 @@ class _Row:
 class WeekPlanner:
     """One plan, three views: ``week`` (place ideas), ``year_box`` (the other 51 weeks), ``output`` (the files)."""
 
-    def __init__(self, lang: str, *, year: int | None = None, ideas: Mapping[str, dict] | None = None,
-                 plan: week.Plan | None = None, choices: list[tuple[str, str]] | None = None,
-                 on_change: Callable[[week.Plan], None] | None = None, heading: str = ""):
+    def __init__(
+        self,
+        lang: str,
+        *,
+        year: int | None = None,
+        ideas: Mapping[str, dict] | None = None,
+        plan: week.Plan | None = None,
+        choices: list[tuple[str, str]] | None = None,
+        on_change: Callable[[week.Plan], None] | None = None,
+        heading: str = "",
+    ):
         self.lang, self.t = lang, Translator(lang)
         self.year = year or next_week_year()
         self.ideas = dict(ideas or week.cards())
@@ -178,14 +243,26 @@ class WeekPlanner:
 
         # --- the week ---
         self.add_picker = w.Dropdown(description=t("week.idea_label"), layout=w.Layout(width="460px"))
-        self.add_button = w.Button(description=t("week.add_idea"), button_style="primary", layout=w.Layout(width="auto"))
+        self.add_button = w.Button(
+            description=t("week.add_idea"), button_style="primary", layout=w.Layout(width="auto")
+        )
         self.add_picker.add_class("elan-week-add")
         self.add_button.add_class("elan-week-add-button")
         self.add_button.on_click(lambda _: self.add(self.add_picker.value) if self.add_picker.value else None)
-        self.budget = w.Text(placeholder=t("week.no_budget"), description=t("week.plan_budget"),
-                             continuous_update=False, style={"description_width": "initial"}, layout=w.Layout(width="220px"))
-        self.headcount = w.BoundedIntText(min=1, max=100000, description=t("week.headcount"),
-                                          style={"description_width": "initial"}, layout=w.Layout(width="200px"))
+        self.budget = w.Text(
+            placeholder=t("week.no_budget"),
+            description=t("week.plan_budget"),
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="220px"),
+        )
+        self.headcount = w.BoundedIntText(
+            min=1,
+            max=100000,
+            description=t("week.headcount"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="200px"),
+        )
         self.remote_staff = w.Checkbox(description=t("week.remote_staff"), indent=False)
         self.budget.add_class("elan-week-budget")
         for field in (self.budget, self.headcount, self.remote_staff):
@@ -195,8 +272,10 @@ class WeekPlanner:
         self.placement_rows: list[_Row] = []
         self.board = w.HTML()
         self.board.add_class("elan-week-board-view")
-        settings = w.HBox([self.budget, self.headcount, self.remote_staff],
-                          layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        settings = w.HBox(
+            [self.budget, self.headcount, self.remote_staff],
+            layout=w.Layout(flex_flow="row wrap", align_items="center"),
+        )
         adder = w.HBox([self.add_picker, self.add_button], layout=w.Layout(flex_flow="row wrap"))
         self.week = w.VBox([self.board, adder, self.error, self.rows, settings])
 
@@ -206,8 +285,13 @@ class WeekPlanner:
         self.year_box = w.VBox([self.year_html, self.year_rows])
 
         # --- the files ---
-        self.tz = w.Dropdown(options=TIMEZONES, value=TIMEZONES[0], description=t("week.timezone"),
-                             style={"description_width": "initial"}, layout=w.Layout(width="420px"))
+        self.tz = w.Dropdown(
+            options=TIMEZONES,
+            value=TIMEZONES[0],
+            description=t("week.timezone"),
+            style={"description_width": "initial"},
+            layout=w.Layout(width="420px"),
+        )
         self.tz.observe(lambda _: self.redraw_output(), names="value")
         self.links = w.HTML()
         self.preview = w.HTML()
@@ -249,8 +333,11 @@ class WeekPlanner:
     def set_plan(self, plan: week.Plan) -> None:
         """Show another plan (a restarted kernel's, or one another dashboard saved)."""
         self.plan = plan
-        for field, value in ((self.budget, "" if plan.budget is None else week._quantity(plan.budget)),
-                             (self.headcount, plan.headcount), (self.remote_staff, plan.remote_staff)):
+        for field, value in (
+            (self.budget, "" if plan.budget is None else week._quantity(plan.budget)),
+            (self.headcount, plan.headcount),
+            (self.remote_staff, plan.remote_staff),
+        ):
             field.unobserve_all("value")
             field.value = value
             field.observe(lambda _: self._settings_changed(), names="value")
@@ -309,8 +396,11 @@ class WeekPlanner:
         actions = []
         for card, keep, owner, budget in self._year_fields:
             if keep.value:
-                actions.append(week.recurring_from_card(card, owner=" ".join(owner.value.split())[: week.TEXT_MAX],
-                                                        budget=Decimal(str(budget.value))))
+                actions.append(
+                    week.recurring_from_card(
+                        card, owner=" ".join(owner.value.split())[: week.TEXT_MAX], budget=Decimal(str(budget.value))
+                    )
+                )
         self.plan.recurring = actions
         self._changed()
 
@@ -336,19 +426,36 @@ class WeekPlanner:
         self._year_fields, rows = [], []
         for card in self.recurring_cards():
             action = kept.get(card["id"])
-            keep = w.Checkbox(value=action is not None, description=content.text(card["title"], lang), indent=False,
-                              layout=w.Layout(width="420px"))
-            owner = w.Text(value=action.owner if action else "", placeholder=t("week.owner_label"),
-                           continuous_update=False, layout=w.Layout(width="180px"))
-            budget = w.BoundedFloatText(value=float(action.budget if action else card["cost_per_time"]), min=0,
-                                        max=1_000_000, description=t("week.budget_each"),
-                                        style={"description_width": "initial"}, layout=w.Layout(width="260px"))
+            keep = w.Checkbox(
+                value=action is not None,
+                description=content.text(card["title"], lang),
+                indent=False,
+                layout=w.Layout(width="420px"),
+            )
+            owner = w.Text(
+                value=action.owner if action else "",
+                placeholder=t("week.owner_label"),
+                continuous_update=False,
+                layout=w.Layout(width="180px"),
+            )
+            budget = w.BoundedFloatText(
+                value=float(action.budget if action else card["cost_per_time"]),
+                min=0,
+                max=1_000_000,
+                description=t("week.budget_each"),
+                style={"description_width": "initial"},
+                layout=w.Layout(width="260px"),
+            )
             for field in (keep, owner, budget):
                 field.observe(lambda _: self._set_recurring(), names="value")
             keep.add_class("elan-week-keep")
             self._year_fields.append((card, keep, owner, budget))
-            rows.append(w.HBox([keep, w.Label(t(f"week.freq_{card['freq']}"), layout=w.Layout(width="150px")), owner, budget],
-                               layout=w.Layout(flex_flow="row wrap", align_items="center")))
+            rows.append(
+                w.HBox(
+                    [keep, w.Label(t(f"week.freq_{card['freq']}"), layout=w.Layout(width="150px")), owner, budget],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                )
+            )
         self.year_rows.children = rows
 
     def redraw(self) -> None:
@@ -358,14 +465,25 @@ class WeekPlanner:
 
     def redraw_output(self) -> None:
         files = self.files()
-        labels = {"ics": "week.download_ics", "html": "week.download_html", "csv": "week.download_csv",
-                  "materials": "week.download_materials"}
-        self.links.value = _render("week_files.html", title=self.t("week.downloads_title"), files=[
-            {"format": fmt, "href": f.data_uri(), "name": f.name, "label": self.t(labels[fmt])} for fmt, f in files.items()
-        ])
+        labels = {
+            "ics": "week.download_ics",
+            "html": "week.download_html",
+            "csv": "week.download_csv",
+            "materials": "week.download_materials",
+        }
+        self.links.value = _render(
+            "week_files.html",
+            title=self.t("week.downloads_title"),
+            files=[
+                {"format": fmt, "href": f.data_uri(), "name": f.name, "label": self.t(labels[fmt])}
+                for fmt, f in files.items()
+            ],
+        )
         page = files["html"].body.decode("utf-8")
-        self.preview.value = (f'<iframe title="{html.escape(self.t("week.download_html"))}" srcdoc="{html.escape(page)}" '
-                              f'style="width:100%;max-width:900px;height:720px;border:1px solid #9ca3af;background:#fff"></iframe>')
+        self.preview.value = (
+            f'<iframe title="{html.escape(self.t("week.download_html"))}" srcdoc="{html.escape(page)}" '
+            f'style="width:100%;max-width:900px;height:720px;border:1px solid #9ca3af;background:#fff"></iframe>'
+        )
 
     def files(self):
         return plan_files(self.plan, self.ideas, self.year, self.lang, tz=self.tz.value, heading=self.heading)
@@ -378,36 +496,47 @@ class WeekPlanner:
         rows = []
         for part in ("morning", "afternoon"):
             cells = [[] for _ in range(5)]
-            order = sorted(range(len(plan.placements)),
-                           key=lambda i: week.slot(plan.placements[i], plan, self.ideas))
+            order = sorted(range(len(plan.placements)), key=lambda i: week.slot(plan.placements[i], plan, self.ideas))
             for i in order:
                 p = plan.placements[i]
                 start, end = week.slot(p, plan, self.ideas)
                 # A whole-day or midday action shows in both rows, as on the printed plan.
                 if (start < plan.morning[1]) if part == "morning" else (end > plan.morning[1]):
-                    cells[p.day].append({
-                        "idea": p.idea, "title": week.title(p.idea, self.ideas, lang),
-                        "time": f"{format_time(start, 'short', locale=i18n.babel_locale(lang))}–{format_time(end, 'short', locale=i18n.babel_locale(lang))}",
-                        "owner": p.owner, "budget": week.money(p.budget, plan.currency, lang),
-                        "remote": t("week.remote_mark") if week.is_remote(p, self.ideas) else "",
-                        "big": self.ideas.get(p.idea, {}).get("size") == "big", "warn": i in flagged,
-                    })
+                    cells[p.day].append(
+                        {
+                            "idea": p.idea,
+                            "title": week.title(p.idea, self.ideas, lang),
+                            "time": f"{format_time(start, 'short', locale=i18n.babel_locale(lang))}–{format_time(end, 'short', locale=i18n.babel_locale(lang))}",
+                            "owner": p.owner,
+                            "budget": week.money(p.budget, plan.currency, lang),
+                            "remote": t("week.remote_mark") if week.is_remote(p, self.ideas) else "",
+                            "big": self.ideas.get(p.idea, {}).get("size") == "big",
+                            "warn": i in flagged,
+                        }
+                    )
             rows.append({"label": t(f"week.part_{part}"), "cells": cells})
         total = week.budget_total(plan)
         if plan.budget is None:
             total_text = t("week.total_week", total=week.money(total, plan.currency, lang))
         else:
-            total_text = t("week.total_of_budget", total=week.money(total, plan.currency, lang),
-                           budget=week.money(plan.budget, plan.currency, lang))
+            total_text = t(
+                "week.total_of_budget",
+                total=week.money(total, plan.currency, lang),
+                budget=week.money(plan.budget, plan.currency, lang),
+            )
             if total <= plan.budget:
                 total_text += " · " + t("week.left_over", left=week.money(plan.budget - total, plan.currency, lang))
         return _render(
-            "week_board.html", heading=t("week.plan_title", year=self.year),
+            "week_board.html",
+            heading=t("week.plan_title", year=self.year),
             days=[i18n.format_date(d, "EEEE d MMM", lang) for d in week.week_days(self.year)],
-            rows=rows, empty=t("week.empty_week") if not plan.placements else "",
-            total=total_text, over=plan.budget is not None and total > plan.budget,
+            rows=rows,
+            empty=t("week.empty_week") if not plan.placements else "",
+            total=total_text,
+            over=plan.budget is not None and total > plan.budget,
             warnings=[{"kind": c.kind, "message": c.message(lang), "explanation": c.explanation(lang)} for c in found],
-            warnings_title=t("week.conflicts_title"), no_warnings=t("week.no_conflicts"),
+            warnings_title=t("week.conflicts_title"),
+            no_warnings=t("week.no_conflicts"),
         )
 
     def year_table_html(self) -> str:
@@ -422,7 +551,14 @@ class WeekPlanner:
             cells = ["" for _ in range(12)]
             for d in dates:
                 cells[d.month - 1] = (cells[d.month - 1] + " " + str(d.day)).strip()
-            rows.append({"title": week.title(action.action, self.ideas, lang), "owner": action.owner, "cells": cells, "css": ""})
+            rows.append(
+                {"title": week.title(action.action, self.ideas, lang), "owner": action.owner, "cells": cells, "css": ""}
+            )
         total = week.year_budget(self.plan, self.year)
-        return _render("week_year.html", action_title=t("week.action_column"), months=[months[m] for m in range(1, 13)],
-                       rows=rows, total=t("week.year_total", total=week.money(total, self.plan.currency, lang)))
+        return _render(
+            "week_year.html",
+            action_title=t("week.action_column"),
+            months=[months[m] for m in range(1, 13)],
+            rows=rows,
+            total=t("week.year_total", total=week.money(total, self.plan.currency, lang)),
+        )

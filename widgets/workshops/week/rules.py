@@ -28,20 +28,21 @@ import csv
 import io
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time, get_day_names
 from babel.numbers import format_currency
 
 from widgets import content
+from widgets.core import i18n
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
-from widgets.core import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PARTS = ("morning", "afternoon", "day", "time")
@@ -216,7 +217,7 @@ class Plan:
         return plain(asdict(self))
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Plan":
+    def from_dict(cls, data: Any) -> Plan:
         """A plan from :meth:`to_dict`'s form (or a form sent by a page); refuses what is malformed."""
         return _plan_from_dict(data)
 
@@ -249,10 +250,15 @@ def cards() -> dict[str, dict]:
 def recurring_from_card(card: Mapping, **changes) -> Recurring:
     """A :class:`Recurring` with a content action's default day, time and cost."""
     hour, minute = map(int, card["start"].split(":"))
-    values = dict(
-        action=card["id"], freq=card["freq"], weekday=card["weekday"], nth=card["nth"],
-        start=time(hour, minute), minutes=card["minutes"], budget=card["cost_per_time"],
-    )
+    values = {
+        "action": card["id"],
+        "freq": card["freq"],
+        "weekday": card["weekday"],
+        "nth": card["nth"],
+        "start": time(hour, minute),
+        "minutes": card["minutes"],
+        "budget": card["cost_per_time"],
+    }
     values.update(changes)
     return Recurring(**values)
 
@@ -431,7 +437,9 @@ def materials(plan: Plan, ideas: Mapping[str, dict], lang: str) -> tuple[list[Ma
     for placement in plan.placements:
         for item in placement_materials(placement, plan, ideas, lang):
             key = (_fold(item.name), item.unit_cost)
-            line = lines.setdefault(key, {"name": item.name, "quantity": Decimal(0), "unit_cost": item.unit_cost, "ideas": []})
+            line = lines.setdefault(
+                key, {"name": item.name, "quantity": Decimal(0), "unit_cost": item.unit_cost, "ideas": []}
+            )
             line["quantity"] += item.quantity
             name = title(placement.idea, ideas, lang)
             if name not in line["ideas"]:
@@ -453,13 +461,15 @@ def _description(lines: list[str]) -> str:
 def _placement_description(p: Placement, plan: Plan, ideas, lang: str, t: Translator) -> str:
     card = ideas.get(p.idea, {})
     stuff = ", ".join(f"{m.name} × {_quantity(m.quantity)}" for m in placement_materials(p, plan, ideas, lang))
-    return _description([
-        content.text(card["what"], lang) if "what" in card else "",
-        t("week.owner_line", owner=p.owner.strip() or t("week.no_owner")),
-        t("week.budget_line", budget=money(p.budget, plan.currency, lang)),
-        t("week.materials_line", materials=stuff) if stuff else "",
-        t("week.note_line", note=p.note) if p.note else "",
-    ])
+    return _description(
+        [
+            content.text(card["what"], lang) if "what" in card else "",
+            t("week.owner_line", owner=p.owner.strip() or t("week.no_owner")),
+            t("week.budget_line", budget=money(p.budget, plan.currency, lang)),
+            t("week.materials_line", materials=stuff) if stuff else "",
+            t("week.note_line", note=p.note) if p.note else "",
+        ]
+    )
 
 
 def _quantity(value: Decimal) -> str:
@@ -467,7 +477,13 @@ def _quantity(value: Decimal) -> str:
 
 
 def to_ics(
-    plan: Plan, ideas: Mapping[str, dict], year: int, lang: str, tz: str = "Europe/Paris", *, stamp: datetime | None = None
+    plan: Plan,
+    ideas: Mapping[str, dict],
+    year: int,
+    lang: str,
+    tz: str = "Europe/Paris",
+    *,
+    stamp: datetime | None = None,
 ) -> bytes:
     """The week's events and the year's recurring actions (as RRULEs) as an iCalendar file.
 
@@ -528,11 +544,16 @@ def to_ics(
         event.add("dtstart", first)
         event.add("dtend", first + timedelta(minutes=action.minutes))
         event.add("rrule", vRecur(rule))
-        event.add("description", _description([
-            content.text(card["what"], lang) if "what" in card else "",
-            t("week.owner_line", owner=action.owner.strip() or t("week.no_owner")),
-            t("week.budget_each_line", budget=money(action.budget, plan.currency, lang)),
-        ]))
+        event.add(
+            "description",
+            _description(
+                [
+                    content.text(card["what"], lang) if "what" in card else "",
+                    t("week.owner_line", owner=action.owner.strip() or t("week.no_owner")),
+                    t("week.budget_each_line", budget=money(action.budget, plan.currency, lang)),
+                ]
+            ),
+        )
         if action.owner.strip():
             event.add("contact", action.owner.strip())
         event.add("categories", [t("week.ics_category")])
@@ -563,31 +584,48 @@ def csv_rows(plan: Plan, ideas: Mapping[str, dict], year: int, lang: str) -> lis
     t = Translator(lang)
     days = week_days(year)
     rows = []
-    order = sorted(range(len(plan.placements)), key=lambda i: (plan.placements[i].day, slot(plan.placements[i], plan, ideas)))
+    order = sorted(
+        range(len(plan.placements)), key=lambda i: (plan.placements[i].day, slot(plan.placements[i], plan, ideas))
+    )
     for i in order:
         p = plan.placements[i]
         start, end = slot(p, plan, ideas)
         stuff = placement_materials(p, plan, ideas, lang)
-        rows.append({
-            "kind": t("week.kind_week"), "date": days[p.day].isoformat(),
-            "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M"),
-            "activity": title(p.idea, ideas, lang), "owner": p.owner.strip(),
-            "budget": _number(p.budget, lang), "currency": plan.currency,
-            "materials": " | ".join(f"{m.name} × {_quantity(m.quantity)}" for m in stuff),
-            "remote": t("week.yes") if is_remote(p, ideas) else t("week.no"), "note": p.note,
-        })
+        rows.append(
+            {
+                "kind": t("week.kind_week"),
+                "date": days[p.day].isoformat(),
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M"),
+                "activity": title(p.idea, ideas, lang),
+                "owner": p.owner.strip(),
+                "budget": _number(p.budget, lang),
+                "currency": plan.currency,
+                "materials": " | ".join(f"{m.name} × {_quantity(m.quantity)}" for m in stuff),
+                "remote": t("week.yes") if is_remote(p, ideas) else t("week.no"),
+                "note": p.note,
+            }
+        )
     recurrences = []
     for action, dates in year_view(plan, year):
         end = (datetime.combine(date(2000, 1, 1), action.start) + timedelta(minutes=action.minutes)).time()
         card = ideas.get(action.action, {})
         for day in dates:
-            recurrences.append({
-                "kind": t("week.kind_recurring"), "date": day.isoformat(),
-                "start": action.start.strftime("%H:%M"), "end": end.strftime("%H:%M"),
-                "activity": title(action.action, ideas, lang), "owner": action.owner.strip(),
-                "budget": _number(action.budget, lang), "currency": plan.currency, "materials": "",
-                "remote": t("week.yes") if card.get("remote", True) else t("week.no"), "note": "",
-            })
+            recurrences.append(
+                {
+                    "kind": t("week.kind_recurring"),
+                    "date": day.isoformat(),
+                    "start": action.start.strftime("%H:%M"),
+                    "end": end.strftime("%H:%M"),
+                    "activity": title(action.action, ideas, lang),
+                    "owner": action.owner.strip(),
+                    "budget": _number(action.budget, lang),
+                    "currency": plan.currency,
+                    "materials": "",
+                    "remote": t("week.yes") if card.get("remote", True) else t("week.no"),
+                    "note": "",
+                }
+            )
     rows.extend(sorted(recurrences, key=lambda r: (r["date"], r["start"])))
     return rows
 
@@ -619,14 +657,16 @@ def plan_html(plan: Plan, ideas: Mapping[str, dict], year: int, lang: str, *, he
                 start, end = slot(p, plan, ideas)
                 # A whole-day or midday placement shows in both rows.
                 if (start < plan.morning[1]) if part == "morning" else (end > plan.morning[1]):
-                    cell.append({
-                        "title": title(p.idea, ideas, lang),
-                        "time": f"{format_time(start, 'short', locale=i18n.babel_locale(lang))}–{format_time(end, 'short', locale=i18n.babel_locale(lang))}",
-                        "owner": p.owner.strip(),
-                        "budget": money(p.budget, plan.currency, lang),
-                        "remote": is_remote(p, ideas),
-                        "note": p.note,
-                    })
+                    cell.append(
+                        {
+                            "title": title(p.idea, ideas, lang),
+                            "time": f"{format_time(start, 'short', locale=i18n.babel_locale(lang))}–{format_time(end, 'short', locale=i18n.babel_locale(lang))}",
+                            "owner": p.owner.strip(),
+                            "budget": money(p.budget, plan.currency, lang),
+                            "remote": is_remote(p, ideas),
+                            "note": p.note,
+                        }
+                    )
             row.append(cell)
         grid.append({"label": t(f"week.part_{part}"), "cells": row})
     lines, materials_total = materials(plan, ideas, lang)
@@ -647,8 +687,14 @@ def plan_html(plan: Plan, ideas: Mapping[str, dict], year: int, lang: str, *, he
         lang=lang,
         t=t,
         heading=heading or t("week.plan_title", year=year),
-        dates=t("week.dates", start=i18n.format_date(monday, "d MMMM", lang), end=i18n.format_date(friday, "d MMMM y", lang)),
-        french=t("week.french_dates", start=i18n.format_date(fr_monday, "d MMMM", lang), end=i18n.format_date(fr_friday, "d MMMM y", lang)),
+        dates=t(
+            "week.dates", start=i18n.format_date(monday, "d MMMM", lang), end=i18n.format_date(friday, "d MMMM y", lang)
+        ),
+        french=t(
+            "week.french_dates",
+            start=i18n.format_date(fr_monday, "d MMMM", lang),
+            end=i18n.format_date(fr_friday, "d MMMM y", lang),
+        ),
         days=[i18n.format_date(d, "EEEE d", lang) for d in days],
         grid=grid,
         conflicts=[c.message(lang) for c in conflicts(plan, ideas, lang)],
@@ -656,7 +702,12 @@ def plan_html(plan: Plan, ideas: Mapping[str, dict], year: int, lang: str, *, he
         budget=money(plan.budget, plan.currency, lang) if plan.budget is not None else "",
         year_total=money(year_budget(plan, year), plan.currency, lang),
         materials=[
-            {"name": l.name, "quantity": _quantity(l.quantity), "total": money(l.total, plan.currency, lang), "ideas": ", ".join(l.ideas)}
+            {
+                "name": l.name,
+                "quantity": _quantity(l.quantity),
+                "total": money(l.total, plan.currency, lang),
+                "ideas": ", ".join(l.ideas),
+            }
             for l in lines
         ],
         materials_total=money(materials_total, plan.currency, lang),
@@ -706,23 +757,37 @@ def _plan_from_dict(data: Any) -> Plan:
             if not isinstance(stuff, list) or len(stuff) > 50 or not all(isinstance(m, dict) for m in stuff):
                 raise Invalid("core.error_invalid", field="materials")
             stuff = [Material(_text(m.get("name"), "name"), m.get("quantity", 1), m.get("unit_cost", 0)) for m in stuff]
-        placements.append(Placement(
-            idea=_text(raw.get("idea"), "idea"), day=raw.get("day"),
-            part=raw.get("part", "morning"), start=_time(raw.get("start"), "start"), end=_time(raw.get("end"), "end"), owner=_text(raw.get("owner"), "owner"),
-            budget=raw.get("budget") or 0, materials=stuff,
-            remote=raw.get("remote") if isinstance(raw.get("remote"), bool) else None, note=_text(raw.get("note"), "note"),
-        ))
+        placements.append(
+            Placement(
+                idea=_text(raw.get("idea"), "idea"),
+                day=raw.get("day"),
+                part=raw.get("part", "morning"),
+                start=_time(raw.get("start"), "start"),
+                end=_time(raw.get("end"), "end"),
+                owner=_text(raw.get("owner"), "owner"),
+                budget=raw.get("budget") or 0,
+                materials=stuff,
+                remote=raw.get("remote") if isinstance(raw.get("remote"), bool) else None,
+                note=_text(raw.get("note"), "note"),
+            )
+        )
     recurring = []
     for raw in data.get("recurring") or []:
         if not isinstance(raw, dict):
             raise Invalid("core.error_invalid", field="recurring")
-        recurring.append(Recurring(
-            action=_text(raw.get("action"), "action"), freq=raw.get("freq", "monthly"),
-            weekday=raw.get("weekday", 1), nth=raw.get("nth", 1),
-            start=_time(raw.get("start", "10:00"), "start"), minutes=raw.get("minutes", 30),
-            owner=_text(raw.get("owner"), "owner"), budget=raw.get("budget") or 0,
-            start_month=raw.get("start_month", 1),
-        ))
+        recurring.append(
+            Recurring(
+                action=_text(raw.get("action"), "action"),
+                freq=raw.get("freq", "monthly"),
+                weekday=raw.get("weekday", 1),
+                nth=raw.get("nth", 1),
+                start=_time(raw.get("start", "10:00"), "start"),
+                minutes=raw.get("minutes", 30),
+                owner=_text(raw.get("owner"), "owner"),
+                budget=raw.get("budget") or 0,
+                start_month=raw.get("start_month", 1),
+            )
+        )
     hours = {}
     for name in ("morning", "afternoon"):
         if name in data:
@@ -737,8 +802,12 @@ def _plan_from_dict(data: Any) -> Plan:
     if not isinstance(uid, str) or not uid.isalnum() or len(uid) > 40:
         raise Invalid("core.error_invalid", field="uid")
     return Plan(
-        placements=placements, recurring=recurring,
-        budget=data.get("budget"), currency=currency.upper(),
+        placements=placements,
+        recurring=recurring,
+        budget=data.get("budget"),
+        currency=currency.upper(),
         headcount=_int(data.get("headcount", 10), "headcount", 1, 100000),
-        remote_staff=bool(data.get("remote_staff", True)), uid=uid, **hours,
+        remote_staff=bool(data.get("remote_staff", True)),
+        uid=uid,
+        **hours,
     )

@@ -17,12 +17,12 @@ import os
 import ipywidgets as w
 
 from widgets import content
-from widgets.workshops.week import rules as week
 from widgets.core.errors import Invalid
-from widgets.core.text import clean_text, duplicate_key
 from widgets.core.i18n import Translator, pick_language
 from widgets.core.settings import Settings
+from widgets.core.text import clean_text, duplicate_key
 from widgets.ui.trainer import query
+from widgets.workshops.week import rules as week
 from widgets.workshops.week.dashboard import dates_html
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
 
@@ -47,12 +47,16 @@ def example_plan(lang: str) -> tuple[str, week.Plan]:
     """The example's own ideas (one per line) and its plan."""
     sample = content.load("week/demo")
     cards = week.cards()
-    plan = week.Plan.from_dict({
-        **{k: v for k, v in sample["plan"].items() if k not in ("placements", "recurring")},
-        "currency": content.load("week/ideas")["currency"],
-        "placements": sample["plan"]["placements"],
-    })
-    plan.recurring = [week.recurring_from_card(cards[r["action"]], owner=r.get("owner", "")) for r in sample["plan"]["recurring"]]
+    plan = week.Plan.from_dict(
+        {
+            **{k: v for k, v in sample["plan"].items() if k not in ("placements", "recurring")},
+            "currency": content.load("week/ideas")["currency"],
+            "placements": sample["plan"]["placements"],
+        }
+    )
+    plan.recurring = [
+        week.recurring_from_card(cards[r["action"]], owner=r.get("owner", "")) for r in sample["plan"]["recurring"]
+    ]
     return "\n".join(content.text(t, lang) for t in sample["ideas"]), plan
 
 
@@ -64,24 +68,43 @@ class SoloWeek(w.VBox):
         t = self.t
         ideas_text, plan = example_plan(lang)
         self.planner = WeekPlanner(lang, year=next_week_year(), plan=plan)
-        self.year = w.BoundedIntText(value=self.planner.year, min=1984, max=2100, description=t("week.year_label"),
-                                     layout=w.Layout(width="220px"))
+        self.year = w.BoundedIntText(
+            value=self.planner.year,
+            min=1984,
+            max=2100,
+            description=t("week.year_label"),
+            layout=w.Layout(width="220px"),
+        )
         self.dates = w.HTML(dates_html(self.planner.year, lang))
         self.year.observe(lambda ch: self._year(int(ch["new"])), names="value")
-        self.own_ideas = w.Textarea(value=ideas_text, description=t("week.own_ideas"), continuous_update=False,
-                                    style={"description_width": "initial"}, layout=w.Layout(width="95%", height="110px"))
+        self.own_ideas = w.Textarea(
+            value=ideas_text,
+            description=t("week.own_ideas"),
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="95%", height="110px"),
+        )
         self.own_ideas.observe(lambda _: self._ideas(), names="value")
         clear = w.Button(description=t("week.clear_plan"), layout=w.Layout(width="auto"))
         clear.on_click(lambda _: self.planner.set_plan(week.Plan(currency=self.planner.plan.currency)))
-        heading = lambda key: w.HTML(f'<h2 class="elan-title">{html.escape(t(key))}</h2>')  # noqa: E731
-        super().__init__([
-            w.HTML(f'<p class="elan-big">{html.escape(t("week.solo_intro"))}</p>'),
-            self.year, self.dates,
-            heading("week.solo_ideas"), w.HTML(card_list_html(week.cards(), lang)), self.own_ideas,
-            heading("week.solo_week"), self.planner.week, clear,
-            heading("week.solo_year"), self.planner.year_box,
-            heading("week.solo_output"), self.planner.output,
-        ])
+        heading = lambda key: w.HTML(f'<h2 class="elan-title">{html.escape(t(key))}</h2>')
+        super().__init__(
+            [
+                w.HTML(f'<p class="elan-big">{html.escape(t("week.solo_intro"))}</p>'),
+                self.year,
+                self.dates,
+                heading("week.solo_ideas"),
+                w.HTML(card_list_html(week.cards(), lang)),
+                self.own_ideas,
+                heading("week.solo_week"),
+                self.planner.week,
+                clear,
+                heading("week.solo_year"),
+                self.planner.year_box,
+                heading("week.solo_output"),
+                self.planner.output,
+            ]
+        )
         self._ideas()
 
     def _year(self, year: int) -> None:
