@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from ipywidgets.widgets.widget import _instances
 
+from widgets.core.errors import Conflict
 from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.script import Script
@@ -155,3 +157,32 @@ def test_the_phone_remote_asks_the_console_for_the_next_step():
     dash.go(dash.index + sum(steps))
     assert dash.index == 2
     assert dash.engine.remote_view(dash.code, credential)["console"]["title"] == "Step 2"
+
+
+def test_the_console_lists_participants_removes_one_after_confirming_and_locks_the_session():
+    dash, _ = _wall_dashboard()
+    code = dash.code
+    dash._reload()
+    dash._sync_controls()
+    ids = [value for _, value in dash.people.options]
+    assert len(ids) == len(WORDS) and None not in ids
+    assert not dash.remove_button.disabled and not dash.lock_toggle.disabled
+
+    stranger = ids[-1]
+    dash.people.value = stranger
+    dash.remove_button.click()
+    assert dash.engine.participants(dash.trainer, code)[-1]["id"] == stranger, "removed before confirming"
+    dash.confirm_yes.click()
+    remaining = [p["id"] for p in dash.engine.participants(dash.trainer, code)]
+    assert stranger not in remaining and len(remaining) == len(WORDS) - 1
+    assert stranger not in [value for _, value in dash.people.options]
+
+    me, token = dash.engine.join(code, name="Zoé")
+    dash.lock_toggle.value = True
+    assert dash.engine.session(code)["state"].get("locked") is True
+    assert dash.lock_toggle.description == dash.t("console.unlock_session")
+    with pytest.raises(Conflict) as refused:
+        dash.engine.join(code, name="Late")
+    assert refused.value.key == "core.error_session_locked"
+    again, _ = dash.engine.join(code, token=token)
+    assert again["id"] == me["id"]  # those already in come back

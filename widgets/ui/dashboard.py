@@ -154,7 +154,17 @@ class Dashboard(w.VBox):
         self.pair_button = _button(t("console.pair_remote"), cls="elan-pair")
         self.revoke_button = _button(t("console.revoke_remote"), cls="elan-revoke")
         self.remote_view = w.HTML()
-        for widget in (self.input_toggle, self.reveal_toggle, self.join_toggle):
+        # Participants: see who joined, remove a seat taken by a stranger, lock the session.
+        self.people = w.Dropdown(options=[], description=t("console.participants_pick"), layout=w.Layout(width="auto"))
+        self.people.add_class("elan-people")
+        self.remove_button = _button(t("console.remove_participant"), cls="elan-remove")
+        self.lock_toggle = w.ToggleButton(
+            description=t("console.lock_session"), value=False, layout=w.Layout(width="auto")
+        )
+        self.lock_toggle.add_class("elan-lock")
+        self._people_seen: tuple | None = None
+        self._people_names: dict[int, str] = {}
+        for widget in (self.input_toggle, self.reveal_toggle, self.join_toggle, self.lock_toggle):
             widget.add_class("elan-button")
 
         self.script_view = w.HTML()
@@ -180,6 +190,8 @@ class Dashboard(w.VBox):
         self.names_box.observe(self._on_names, names="value")
         self.pair_button.on_click(lambda _: self._pair())
         self.revoke_button.on_click(lambda _: self._revoke())
+        self.remove_button.on_click(lambda _: self._ask_remove())
+        self.lock_toggle.observe(self._on_lock, names="value")
 
         groups = w.HBox(
             [
@@ -195,6 +207,7 @@ class Dashboard(w.VBox):
                 _group(t("console.group_timer"), self.minutes, self.timer_button, self.timer_view),
                 _group(t("console.group_stage"), self.join_toggle, self.present_button, self.names_box),
                 _group(t("console.group_remote"), self.pair_button, self.revoke_button),
+                _group(t("console.group_participants"), self.people, self.remove_button, self.lock_toggle),
             ]
         )
         groups.add_class("elan-groups")
@@ -444,12 +457,15 @@ class Dashboard(w.VBox):
         ):
             widget.disabled = not running
         self.revoke_button.disabled = not (running and state.get("remotes"))
+        self.lock_toggle.disabled = not running
+        self._sync_people(running)
         revealed = bool(spec) and spec["id"] in state.get("revealed", [])
         for toggle, handler, value in (
             (self.input_toggle, self._on_input, bool(state.get("open"))),
             (self.reveal_toggle, self._on_reveal, revealed),
             (self.join_toggle, self._on_join, bool(state.get("stage", {}).get("join", True))),
             (self.names_box, self._on_names, bool(state.get("show_names"))),
+            (self.lock_toggle, self._on_lock, bool(state.get("locked"))),
         ):
             toggle.unobserve(handler, names="value")
             toggle.value = value
@@ -457,6 +473,9 @@ class Dashboard(w.VBox):
         self.input_toggle.description = self.t("core.close_input" if self.input_toggle.value else "core.open_input")
         self.reveal_toggle.description = self.t("core.hide_results" if revealed else "core.reveal")
         self.join_toggle.description = self.t("console.hide_join" if self.join_toggle.value else "console.join_strip")
+        self.lock_toggle.description = self.t(
+            "console.unlock_session" if self.lock_toggle.value else "console.lock_session"
+        )
         timer = state.get("timer")
         running_timer = bool(timer) and timer["ends_at"] > time.time()
         self.timer_button.description = self.t("core.stop_timer" if running_timer else "core.start_timer")
@@ -470,6 +489,51 @@ class Dashboard(w.VBox):
             qr=qr.svg(self._remote_url) if self._remote_url else "",
             paired=len(state.get("remotes", [])),
         )
+
+    def _sync_people(self, running: bool) -> None:
+        """The participants list, read again only when the counts change (a pick in progress stays)."""
+        seen = (self.code, self.counts.get("joined"), self.counts.get("answered"), self.counts.get("connected"))
+        if seen != self._people_seen:
+            self._people_seen = seen
+            people = self._run(self.engine.participants) if self.code else None
+            t = self.t
+            options = [
+                (
+                    t(
+                        "console.participant_label",
+                        name=person["name"] or t("console.participant_n", n=i),
+                        answers=person["answers"] + person["cards"],
+                        away="" if person["connected"] else t("console.participant_away"),
+                    ),
+                    person["id"],
+                )
+                for i, person in enumerate(people if isinstance(people, list) else [], start=1)
+            ]
+            self._people_names = {
+                person["id"]: person["name"] or t("console.participant_n", n=i)
+                for i, person in enumerate(people if isinstance(people, list) else [], start=1)
+            }
+            kept = self.people.value
+            self.people.options = options or [(t("console.no_participant"), None)]
+            self.people.value = kept if kept in dict(options).values() else self.people.options[0][1]
+        has_someone = self.people.value is not None
+        self.people.disabled = not (running and has_someone)
+        self.remove_button.disabled = not (running and has_someone)
+
+    def _ask_remove(self) -> None:
+        participant = self.people.value
+        if participant is None:
+            return
+        name = self._people_names.get(participant, "")
+
+        def remove() -> None:
+            self._people_seen = None  # read the list again after the removal
+            self._act(self.engine.remove_participant, participant)
+
+        self._ask(self.t("console.confirm_remove", name=name), remove)
+
+    def _on_lock(self, change) -> None:
+        self._act(self.engine.set_option, "locked", change["new"])
 
     def _on_pick(self, change) -> None:
         self.go(change["new"])
