@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import string
 from pathlib import Path
 
 import pytest
 import yaml
 
 from widgets import content
-from widgets.core.i18n import Translator
+from widgets.core.i18n import Translator, placeholders
 from widgets.workshops.metrics import formulas as metrics
 from widgets.workshops.metrics.tickets import FIELDS, load_tickets
 
@@ -178,9 +177,8 @@ def _locale(lang: str) -> dict:
 def test_locales_have_the_same_keys_and_placeholders():
     fr, en = _locale("fr"), _locale("en")
     assert fr.keys() == en.keys()
-    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}
     for key in fr:
-        assert fields(fr[key]) == fields(en[key]), key
+        assert placeholders(fr[key]) == placeholders(en[key]), key
 
 
 def test_every_reason_error_and_field_has_its_string():

@@ -79,6 +79,9 @@ def test_linked_values_join_as_rows_without_reference(fresh):
     ]
     engine.set_data(trainer, values, "kept", kept)
     fresh.go(0)
+    # The demo revealed this step already: it comes back closed until the trainer reopens it.
+    assert not engine.session(fresh.code)["state"]["open"]
+    fresh._act(engine.set_input, True)
     said = ws.link_values(fresh, values.lower())
     assert "Écoute <b>vraie</b>" in said
     live = engine.session(fresh.code)["state"]["specs"][ws.VALUES]
