@@ -684,7 +684,7 @@ def refresh_wall(dash) -> None:
     box = dash.widgets_by_phase.get("wall")
     if box is None or not dash.code:
         return
-    t, html = dash.t, _html()
+    t, markup = dash.t, _html()
     stories = story.moderation_queue(dash.engine, dash.trainer, dash.code, CATCHES)
     approved = [s for s in stories if s["status"] == "visible"]
     pending = [s for s in stories if s["status"] == "pending"]
@@ -693,8 +693,8 @@ def refresh_wall(dash) -> None:
         label, color = badges.value_of(item["value"], dash.lang)
         cards.append(dict(item, label=label, color=color, links=badge_links(dash, item)))
     pending_line = t("cases.pending_count", n=len(pending)) if pending else ""
-    _set(box.summary, str(html.wall_summary(t("cases.wall_approved", n=len(approved)), pending_line)))
-    _set(box.wall, str(html.wall(cards, t("cases.wall_empty"))))
+    _set(box.summary, str(markup.wall_summary(t("cases.wall_approved", n=len(approved)), pending_line)))
+    _set(box.wall, str(markup.wall(cards, t("cases.wall_empty"))))
     rows = [_pending_row(dash, box, item, badges.value_of(item["value"], dash.lang)[0]) for item in pending]
     for key in [k for k in box.rows if k not in {item["id"] for item in pending}]:
         close_all(box.rows.pop(key))
