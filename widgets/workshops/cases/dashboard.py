@@ -25,9 +25,11 @@ True
 from __future__ import annotations
 
 import base64
-import html
+import functools
+from pathlib import Path
 
 import ipywidgets as w
+import jinja2
 import plotly.graph_objects as go
 
 from widgets import content
@@ -36,11 +38,13 @@ from widgets.live.exercises import casebook, story
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.results import FONT, choice_bars
+from widgets.ui.templating import close_all
 from widgets.web import badges
 from widgets.workshops.cases import report as cases_report
 from widgets.workshops.cases.report import activity_id, letter, order_of
 
 WORKSHOP = "cases"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 CATCHES = "catches"
 #: The story form's texts, sent to the phones with the activity (the page itself only knows the core strings).
 STORY_LABELS = (
@@ -64,8 +68,17 @@ STORY_LABELS = (
 )
 
 
-def _e(text) -> str:
-    return html.escape(str(text))
+@functools.cache
+def _html():
+    """The dashboard's HTML pieces: the macros of ``templates/dashboard.html`` (autoescaped)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    return env.get_template("dashboard.html").module
+
+
+def _message(text: str, css: str = "elan-big", tag: str = "p") -> str:
+    return str(_html().message(text, css, tag))
 
 
 def _both(key: str, **values) -> dict:
@@ -282,12 +295,15 @@ def play_spec(dash) -> dict | None:
 
 def _case_card(case: dict, t, lang: str) -> str:
     stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
-    return (
-        f'<div class="elan-card elan-cases-card" style="max-width:none">'
-        f'<h3 style="margin:.2em 0">{_e(content.text(case["title"], lang))}</h3>'
-        f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))}</p>'
-        f'<p><span aria-hidden="true">{stars}</span> {_e(t("cases.difficulty_" + str(case["difficulty"])))}'
-        f"{' · ' + _e(t('cases.minutes', n=case['minutes'])) if case.get('minutes') else ''}</p></div>"
+    return str(
+        _html().case_card(
+            content.text(case["title"], lang),
+            t("cases.sector_" + case["sector"]),
+            t("cases.channel_" + case["channel"]),
+            stars,
+            t("cases.difficulty_" + str(case["difficulty"])),
+            t("cases.minutes", n=case["minutes"]) if case.get("minutes") else "",
+        )
     )
 
 
@@ -305,7 +321,7 @@ def build_pick(dash) -> w.Widget:
         cards[-1].add_class(f"elan-case-{case['id']}")
     return w.VBox(
         [
-            w.HTML(f'<p class="elan-big">{_e(dash.t("cases.pick_help"))}</p>'),
+            w.HTML(_message(dash.t("cases.pick_help"))),
             w.HBox(cards, layout=w.Layout(flex_flow="row wrap")),
         ]
     )
@@ -319,50 +335,85 @@ def build_play(dash) -> w.Widget:
     box.head, box.main, box.status, box.feedback, box.ending = (w.HTML() for _ in range(5))
     box.chart, box.radar = Chart(), Chart()
     box.controls = w.HBox(layout=w.Layout(flex_flow="row wrap", align_items="center"))
+    # The controls by key, updated in place at each refresh; a control no longer shown is closed
+    # (else every refresh leaves its buttons alive in the kernel).
+    box.keyed = {}
     box.children = [box.head, box.main, box.status, box.chart, box.feedback, box.controls, box.ending, box.radar]
     return box
 
 
-def _button(text: str, on_click, css: str, style: str = "") -> w.Button:
-    button = w.Button(description=text, button_style=style, layout=w.Layout(width="auto", height="48px"))
-    button.add_class(css)
-    button.on_click(lambda _: on_click())
+def _set(widget: w.Widget, value, name: str = "value") -> None:
+    """Change a trait only when it differs (an equal value would still be sent to the browser)."""
+    if getattr(widget, name) != value:
+        setattr(widget, name, value)
+
+
+def _button(box, text: str, on_click, css: str, style: str = "") -> w.Button:
+    """The play screen's button with class ``css`` (its key), created once; a click runs the latest ``on_click``."""
+    button = box.keyed.get(css)
+    if button is None:
+        button = box.keyed[css] = w.Button(layout=w.Layout(width="auto", height="48px"))
+        button.add_class(css)
+        button.on_click(lambda b: b._elan_action())
+    _set(button, text, "description")
+    _set(button, style, "button_style")
+    button._elan_action = on_click
     return button
+
+
+def _note(box, key: str, text: str, css: str) -> w.HTML:
+    """A line of text among the play screen's controls, kept by ``key`` like the buttons."""
+    note = box.keyed.get(key)
+    if note is None:
+        note = box.keyed[key] = w.HTML()
+    _set(note, _message(text, css, "span"))
+    return note
+
+
+def _show_controls(box, controls: list) -> None:
+    """Show ``controls`` and close the keyed ones that are no longer among them."""
+    kept = {id(c) for c in controls}
+    for key in [k for k, c in box.keyed.items() if id(c) not in kept]:
+        close_all(box.keyed.pop(key))
+    if list(box.controls.children) != controls:
+        box.controls.children = controls
 
 
 def _head_html(case: dict, walked, t, lang: str) -> str:
     stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
-    return (
-        f'<h2 class="elan-title">{_e(content.text(case["title"], lang))}</h2>'
-        f'<p class="elan-counts">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
-        f"{stars} · {_e(t('cases.customer', name=case['customer']['name']))} · "
-        f'<span class="elan-cases-mood">{_e(t("cases.mood_now", mood=t("cases.mood_" + walked.customer)))}</span></p>'
+    return str(
+        _html().head(
+            content.text(case["title"], lang),
+            t("cases.sector_" + case["sector"]),
+            t("cases.channel_" + case["channel"]),
+            stars,
+            t("cases.customer", name=case["customer"]["name"]),
+            t("cases.mood_now", mood=t("cases.mood_" + walked.customer)),
+        )
     )
 
 
-def _responses_html(case: dict, step_id: str, order: list[str], lang: str, counts: dict | None, t) -> str:
+def _response_rows(case: dict, step_id: str, order: list[str], lang: str, counts: dict | None, t) -> list[dict]:
+    """The step's responses in the room's order; counts, the leading mark and feedback once revealed."""
     rows = []
     top = leaders(counts or {})
     for i, response_id in enumerate(order):
         response = casebook.response(case, step_id, response_id)
-        count = (
-            f' <strong class="elan-cases-count">· {_e(t("cases.answered", n=counts.get(response["id"], 0)))}</strong>'
-            if counts is not None
-            else ""
-        )
+        shown = counts is not None
         mark = ""
-        if counts is not None and response["id"] in top:
-            mark = f' <em class="elan-cases-lead">({_e(t("cases.majority" if len(top) == 1 else "cases.tie"))})</em>'
-        feedback = (
-            f'<br><span class="elan-muted elan-cases-feedback">→ {_e(content.text(response["feedback"], lang))}</span>'
-            if counts is not None
-            else ""
-        )
+        if shown and response["id"] in top:
+            mark = t("cases.majority" if len(top) == 1 else "cases.tie")
         rows.append(
-            f'<li data-response="{_e(response["id"])}" style="margin:.4em 0"><strong>{letter(i)}.</strong> '
-            f"{_e(content.text(response['text'], lang))}{count}{mark}{feedback}</li>"
+            {
+                "id": response["id"],
+                "letter": letter(i),
+                "text": content.text(response["text"], lang),
+                "count": t("cases.answered", n=counts.get(response["id"], 0)) if shown else None,
+                "mark": mark,
+                "feedback": content.text(response["feedback"], lang) if shown else None,
+            }
         )
-    return f'<ol class="elan-big elan-cases-responses" style="list-style:none;padding-left:0">{"".join(rows)}</ol>'
+    return rows
 
 
 def refresh_play(dash) -> None:
@@ -372,33 +423,47 @@ def refresh_play(dash) -> None:
     t, lang = dash.t, dash.lang
     case, play = current_case(dash), play_state(dash)
     box.chart.layout.display = box.radar.layout.display = "none"
-    box.status.value = box.feedback.value = box.ending.value = ""
+    _set(box.status, "")
+    _set(box.feedback, "")
     if not case:
-        box.head.value, box.main.value = "", f'<p class="elan-big">{_e(t("cases.no_case"))}</p>'
-        box.controls.children = []
+        _set(box.ending, "")
+        _set(box.head, "")
+        _set(box.main, _message(t("cases.no_case")))
+        _show_controls(box, [])
         return
     walked = casebook.walk(case, play.get("choices", []))
-    box.head.value = _head_html(case, walked, t, lang)
-    back_button = _button(t("cases.back_step"), lambda: back(dash), "elan-cases-back")
+    _set(box.head, _head_html(case, walked, t, lang))
     if not play.get("started"):
-        box.main.value = (
-            f'<h3>{_e(t("cases.context_title"))}</h3><p class="elan-big">{_e(content.text(case["context"], lang))}</p>'
-            f'<p class="elan-big"><strong>{_e(case["customer"]["name"])}</strong> — '
-            f"{_e(content.text(case['customer']['situation'], lang))}</p>"
+        _set(box.ending, "")
+        _set(
+            box.main,
+            str(
+                _html().context(
+                    t("cases.context_title"),
+                    content.text(case["context"], lang),
+                    case["customer"]["name"],
+                    content.text(case["customer"]["situation"], lang),
+                )
+            ),
         )
-        box.controls.children = [
-            _button(t("cases.start_case"), lambda: start_case(dash), "elan-cases-start", "primary")
-        ]
+        _show_controls(
+            box, [_button(box, t("cases.start_case"), lambda: start_case(dash), "elan-cases-start", "primary")]
+        )
         return
+    back_button = _button(box, t("cases.back_step"), lambda: back(dash), "elan-cases-back")
     if walked.done:
-        box.main.value = ""
+        _set(box.main, "")
         _draw_ending(dash, box, case, play, walked)
-        box.controls.children = [
-            back_button,
-            _button(t("cases.play_again"), lambda: choose_case(dash, case["id"]), "elan-cases-again"),
-            _button(t("cases.another_case"), lambda: dash.go(0), "elan-cases-another"),
-        ]
+        _show_controls(
+            box,
+            [
+                back_button,
+                _button(box, t("cases.play_again"), lambda: choose_case(dash, case["id"]), "elan-cases-again"),
+                _button(box, t("cases.another_case"), lambda: dash.go(0), "elan-cases-another"),
+            ],
+        )
         return
+    _set(box.ending, "")
     item = casebook.step(case, walked.current)
     activity = activity_id(case["id"], walked.current, play["run"])
     results = dash.results(activity)
@@ -406,22 +471,27 @@ def refresh_play(dash) -> None:
     n = results.get("answered", 0)
     order = order_of(case, play, walked.current, seed(dash, play))
     counts = {rid: results.get("counts", {}).get(rid, 0) for rid in order}
-    box.main.value = (
-        f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
-        f'<blockquote class="elan-title elan-cases-words" style="font-weight:600;border-left:8px solid #0b5fff;'
-        f'margin:.3em 0;padding:.2em .6em">{_e(content.text(item["situation"], lang))}</blockquote>'
-        + _responses_html(case, walked.current, order, lang, counts if shown else None, t)
+    _set(
+        box.main,
+        str(
+            _html().step(
+                t("cases.step_of", n=len(walked.path) + 1),
+                content.text(item["situation"], lang),
+                _response_rows(case, walked.current, order, lang, counts if shown else None, t),
+            )
+        ),
     )
     labels = {rid: letter(i) for i, rid in enumerate(order)}
     if shown:
         box.chart.layout.display = None
         box.chart.update(choice_bars({"counts": counts}, labels))
-        box.status.value = f'<p class="elan-counts">{_e(t("cases.answered", n=n))}</p>'
+        _set(box.status, _message(t("cases.answered", n=n), "elan-counts"))
         top = leaders(counts)
         controls = [back_button]
         if len(top) == 1:
             controls.append(
                 _button(
+                    box,
                     t("cases.follow_majority", letter=labels[top[0]]),
                     lambda: follow_majority(dash),
                     "elan-cases-majority",
@@ -429,31 +499,31 @@ def refresh_play(dash) -> None:
                 )
             )
         elif top:
-            controls.append(
-                w.HTML(
-                    f'<span class="elan-big elan-cases-tie">'
-                    f"{_e(t('cases.tie_help', letters=', '.join(labels[r] for r in top)))}</span>"
-                )
-            )
+            tie = t("cases.tie_help", letters=", ".join(labels[r] for r in top))
+            controls.append(_note(box, "tie", tie, "elan-big elan-cases-tie"))
         else:
-            controls.append(w.HTML(f'<span class="elan-big">{_e(t("cases.no_majority"))}</span>'))
-        controls.append(w.HTML(f'<span class="elan-muted">{_e(t("cases.explore_help"))}</span>'))
+            controls.append(_note(box, "no-majority", t("cases.no_majority"), "elan-big"))
+        controls.append(_note(box, "explore-help", t("cases.explore_help"), "elan-muted"))
         for rid in order:
             pick = "tie" if len(top) > 1 and rid in top else "trainer"
             controls.append(
                 _button(
+                    box,
                     t("cases.explore", letter=labels[rid]),
                     lambda rid=rid, pick=pick: advance(dash, rid, pick),
                     f"elan-cases-explore-{labels[rid]}",
                 )
             )
-        box.controls.children = controls
+        _show_controls(box, controls)
     else:
-        box.status.value = f'<p class="elan-big elan-cases-hidden">{_e(t("cases.choices_hidden", n=n))}</p>'
-        box.controls.children = [
-            back_button,
-            _button(t("cases.reveal_feedback"), lambda: reveal_step(dash), "elan-cases-reveal", "warning"),
-        ]
+        _set(box.status, _message(t("cases.choices_hidden", n=n), "elan-big elan-cases-hidden"))
+        _show_controls(
+            box,
+            [
+                back_button,
+                _button(box, t("cases.reveal_feedback"), lambda: reveal_step(dash), "elan-cases-reveal", "warning"),
+            ],
+        )
 
 
 def profile_bars(profile: dict[str, float], labels: dict[str, str]) -> go.Figure:
@@ -506,49 +576,33 @@ def _draw_ending(dash, box, case: dict, play: dict, walked) -> None:
     t, lang = dash.t, dash.lang
     counts = room_counts(dash, case, play)
     report = cases_report.run_debrief(case, play, counts, lang)
-    rows = []
-    for row in report["steps"]:
-        chosen = row["chosen"]
-        others = "".join(
-            f'<li data-response="{_e(o["id"])}">{_e(o["letter"])}. {_e(o["text"])} '
-            f'<span class="elan-muted">({o["count"]}/{row["answered"]})</span></li>'
-            for o in row["others"]
-        )
-        turning = (
-            f' <strong class="elan-cases-turning-mark" style="background:#b45309;color:#fff;border-radius:.3em;'
-            f'padding:0 .4em">{_e(t("cases.turning_step"))}</strong>'
-            if row["turning"]
-            else ""
-        )
-        rows.append(
-            f'<li class="{"elan-cases-turning" if row["turning"] else ""}" data-step="{_e(row["id"])}" style="margin:.3em 0">'
-            f"<strong>{_e(t('cases.step_of', n=row['number']))}</strong>{turning} — "
-            f'<span data-response="{_e(chosen["id"])}">{_e(chosen["letter"])}. {_e(chosen["text"])}</span> '
-            f'<em class="elan-muted">({_e(row["how"])} · {chosen["count"]}/{row["answered"]})</em>'
-            f'<ul class="elan-muted elan-cases-not-taken" style="font-size:80%">{others}</ul></li>'
-        )
     end = report["ending"]
-    points = "".join(f"<li>{_e(p['text'])}</li>" for p in report["points"])
-    principles = "".join(f"<li>{_e(t('cases.principle_' + p))}</li>" for p in case["debrief"]["principles"])
-    questions = "".join(f"<li>{_e(q)}</li>" for q in report["questions"] + [t("cases.question_turning")])
-    links = " · ".join(
-        f'<a class="elan-cases-download" data-format="{fmt}" href="{uri}" download="{_e(name)}">'
-        f"{_e(t('cases.download_' + fmt))}</a>"
-        for fmt, (name, uri) in debrief_files(dash).items()
-    )
-    box.ending.value = (
-        f'<h3 class="elan-title">{_e(t("cases.outcome_line", title=end["title"]))} '
-        f'<span class="elan-cases-ending elan-cases-ending-{_e(end["kind"])}">({_e(end["type"])})</span></h3>'
-        f'<p class="elan-big">{_e(end["outcome"])}</p>'
-        f'<p class="elan-counts">{_e(t("cases.mood_now", mood=report["mood"]))}</p>'
-        f'<h3>{_e(t("cases.path_title"))}</h3><ol class="elan-big elan-cases-path" style="list-style:none;padding-left:0">{"".join(rows)}</ol>'
-        f'<h3>{_e(t("cases.questions_title"))}</h3><ul class="elan-big elan-cases-questions">{questions}</ul>'
-        f'<h3>{_e(t("cases.debrief_title"))}</h3><ul class="elan-big">{points}</ul>'
-        f'<p class="elan-big"><strong>{_e(t("cases.principles_title"))}</strong></p><ul class="elan-big">{principles}</ul>'
-        f'<p class="elan-big"><strong>{_e(t("cases.lens_title"))} — {_e(report["lens"]["name"])}</strong><br>{_e(report["lens"]["note"])}</p>'
-        f'<p class="elan-cases-downloads">{_e(t("cases.download_title"))} {links}</p>'
-        f"<h3>{_e(t('cases.profile_title'))}</h3>"
-    )
+    ending = {
+        "outcome_line": t("cases.outcome_line", title=end["title"]),
+        "kind": end["kind"],
+        "type": end["type"],
+        "outcome": end["outcome"],
+        "mood": t("cases.mood_now", mood=report["mood"]),
+        "path_title": t("cases.path_title"),
+        "turning_label": t("cases.turning_step"),
+        "rows": [dict(row, number=t("cases.step_of", n=row["number"])) for row in report["steps"]],
+        "questions_title": t("cases.questions_title"),
+        "questions": report["questions"] + [t("cases.question_turning")],
+        "debrief_title": t("cases.debrief_title"),
+        "points": [p["text"] for p in report["points"]],
+        "principles_title": t("cases.principles_title"),
+        "principles": [t("cases.principle_" + p) for p in case["debrief"]["principles"]],
+        "lens_title": t("cases.lens_title"),
+        "lens_name": report["lens"]["name"],
+        "lens_note": report["lens"]["note"],
+        "download_title": t("cases.download_title"),
+        "links": [
+            {"format": fmt, "uri": uri, "name": name, "label": t("cases.download_" + fmt)}
+            for fmt, (name, uri) in debrief_files(dash).items()
+        ],
+        "profile_title": t("cases.profile_title"),
+    }
+    _set(box.ending, str(_html().ending(ending)))
     box.radar.layout.display = None
     box.radar.update(profile_bars(casebook.room_profile(case, counts), competence_labels(t)))
 
@@ -574,12 +628,15 @@ def build_wall(dash) -> w.Widget:
     box = w.VBox()
     box.summary, box.wall = w.HTML(), w.HTML()
     box.queue = w.VBox()
+    # The pending stories' rows by story id, updated in place; a row leaves (and is closed) once its story is moderated.
+    box.rows = {}
+    box.none_pending = w.HTML()
     moderation = w.Accordion([box.queue])
     moderation.set_title(0, dash.t("cases.moderation"))
     moderation.selected_index = None
     box.moderation = moderation
     box.children = [
-        w.HTML(f'<p class="elan-big">{_e(dash.t("cases.story_prompt"))}</p>'),
+        w.HTML(_message(dash.t("cases.story_prompt"))),
         box.summary,
         box.wall,
         moderation,
@@ -587,59 +644,64 @@ def build_wall(dash) -> w.Widget:
     return box
 
 
-def badge_links(dash, item: dict) -> str:
+def badge_links(dash, item: dict) -> list[dict]:
+    """A story's badge (SVG, PNG) and certificate links; none in demo mode."""
     if dash.viewer.demo or not dash.code:
-        return ""
+        return []
     base = f"{dash.viewer.base_url}elan/api/s/{dash.code}/badge/{item['id']}"
-    links = [
-        (f"{base}.svg?lang={dash.lang}", "cases.story_badge_svg", f'download="badge-{item["id"]}.svg"'),
-        (f"{base}.png?lang={dash.lang}", "cases.story_badge_png", f'download="badge-{item["id"]}.png"'),
-        (f"{base}.html?lang={dash.lang}", "cases.story_certificate", 'target="_blank"'),
+    return [
+        {
+            "href": f"{base}.svg?lang={dash.lang}",
+            "label": dash.t("cases.story_badge_svg"),
+            "download": f"badge-{item['id']}.svg",
+        },
+        {
+            "href": f"{base}.png?lang={dash.lang}",
+            "label": dash.t("cases.story_badge_png"),
+            "download": f"badge-{item['id']}.png",
+        },
+        {"href": f"{base}.html?lang={dash.lang}", "label": dash.t("cases.story_certificate"), "download": ""},
     ]
-    return " · ".join(f'<a href="{_e(href)}" {extra}>{_e(dash.t(key))}</a>' for href, key, extra in links)
+
+
+def _pending_row(dash, box, item: dict, label: str) -> w.HBox:
+    """The moderation row of a pending story, created once and kept while the story waits."""
+    row = box.rows.get(item["id"])
+    if row is None:
+        t = dash.t
+        approve = w.Button(description=t("cases.approve"), button_style="success", layout=w.Layout(width="120px"))
+        approve.add_class("elan-cases-approve")
+        hide = w.Button(description=t("cases.hide"), layout=w.Layout(width="150px"))
+        approve.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "visible"))
+        hide.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "hidden"))
+        text = w.HTML(layout=w.Layout(width="auto"))
+        row = box.rows[item["id"]] = w.HBox([approve, hide, text], layout=w.Layout(align_items="center"))
+    _set(row.children[2], str(_html().pending_story(item["title"], item["colleague"], label, item["story"])))
+    return row
 
 
 def refresh_wall(dash) -> None:
     box = dash.widgets_by_phase.get("wall")
     if box is None or not dash.code:
         return
-    t = dash.t
+    t, markup = dash.t, _html()
     stories = story.moderation_queue(dash.engine, dash.trainer, dash.code, CATCHES)
     approved = [s for s in stories if s["status"] == "visible"]
     pending = [s for s in stories if s["status"] == "pending"]
     cards = []
     for item in approved:
         label, color = badges.value_of(item["value"], dash.lang)
-        cards.append(
-            f'<div class="elan-card elan-cases-catch" data-story="{item["id"]}" style="max-width:34ch;border-color:{_e(color)}">'
-            f'<strong class="elan-big">{_e(item["colleague"])}</strong><br>'
-            f'<span style="background:{_e(color)};color:#fff;border-radius:1em;padding:0 .6em">{_e(label)}</span>'
-            f'<p><strong>{_e(item["title"])}</strong></p><p class="elan-muted">{_e(item["story"])}</p>'
-            f"<p>{badge_links(dash, item)}</p></div>"
-        )
-    box.summary.value = f"<h3>{_e(t('cases.wall_approved', n=len(approved)))}</h3>" + (
-        f'<p class="elan-counts">{_e(t("cases.pending_count", n=len(pending)))}</p>' if pending else ""
-    )
-    box.wall.value = (
-        f'<div class="elan-wall">{"".join(cards)}</div>'
-        if cards
-        else f'<p class="elan-muted elan-big">{_e(t("cases.wall_empty"))}</p>'
-    )
-    rows = []
-    for item in pending:
-        label, _ = badges.value_of(item["value"], dash.lang)
-        approve = w.Button(description=t("cases.approve"), button_style="success", layout=w.Layout(width="120px"))
-        approve.add_class("elan-cases-approve")
-        hide = w.Button(description=t("cases.hide"), layout=w.Layout(width="150px"))
-        approve.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "visible"))
-        hide.on_click(lambda _, i=item["id"]: dash._act(dash.engine.set_item_status, i, "hidden"))
-        text = w.HTML(
-            f"<strong>{_e(item['title'])}</strong> — {_e(item['colleague'])} · {_e(label)}<br>"
-            f'<span class="elan-muted">{_e(item["story"])}</span>',
-            layout=w.Layout(width="auto"),
-        )
-        rows.append(w.HBox([approve, hide, text], layout=w.Layout(align_items="center")))
-    box.queue.children = rows or [w.HTML(f'<p class="elan-muted">{_e(t("cases.wall_none_pending"))}</p>')]
+        cards.append(dict(item, label=label, color=color, links=badge_links(dash, item)))
+    pending_line = t("cases.pending_count", n=len(pending)) if pending else ""
+    _set(box.summary, str(markup.wall_summary(t("cases.wall_approved", n=len(approved)), pending_line)))
+    _set(box.wall, str(markup.wall(cards, t("cases.wall_empty"))))
+    rows = [_pending_row(dash, box, item, badges.value_of(item["value"], dash.lang)[0]) for item in pending]
+    for key in [k for k in box.rows if k not in {item["id"] for item in pending}]:
+        close_all(box.rows.pop(key))
+    _set(box.none_pending, _message(t("cases.wall_none_pending"), "elan-muted"))
+    children = rows or [box.none_pending]
+    if list(box.queue.children) != children:
+        box.queue.children = children
     box.moderation.set_title(0, f"{t('cases.moderation')} — {t('cases.wall_pending', n=len(pending))}")
 
 

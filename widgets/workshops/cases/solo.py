@@ -16,7 +16,7 @@ everything runs on a private in-memory store.
 
 from __future__ import annotations
 
-import html
+import functools
 import os
 import secrets
 from pathlib import Path
@@ -44,8 +44,17 @@ SOLO_PAGE = "voila/render/cases/solo.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _e(text) -> str:
-    return html.escape(str(text))
+@functools.cache
+def _html():
+    """The view's HTML pieces: the macros of ``templates/solo.html`` (autoescaped)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    return env.get_template("solo.html").module
+
+
+def _message(text: str, css: str = "elan-big", tag: str = "p") -> str:
+    return str(_html().message(text, css, tag))
 
 
 def _in_server() -> bool:
@@ -118,7 +127,7 @@ class SoloCases(w.VBox):
         self.identity = w.VBox()
         super().__init__(
             [
-                w.HTML(f'<p class="elan-big">{_e(t("cases.solo_intro"))}</p>'),
+                w.HTML(_message(t("cases.solo_intro"))),
                 self.identity,
                 self.notice,
                 self.picker,
@@ -128,7 +137,7 @@ class SoloCases(w.VBox):
             ]
         )
         if self.engine is None:
-            self.notice.value = f'<p class="elan-muted">{_e(t("cases.solo_no_cohort"))}</p>'
+            self.notice.value = _message(t("cases.solo_no_cohort"), "elan-muted")
         elif demo:
             self.join("")
         else:
@@ -144,7 +153,7 @@ class SoloCases(w.VBox):
             resume.on_click(lambda _: self.resume(self.code_field.value))
             self.identity.children = [
                 w.HBox([self.name, self.join_button], layout=w.Layout(align_items="center")),
-                w.HTML(f'<p class="elan-muted">{_e(t("cases.solo_name_needed"))}</p>'),
+                w.HTML(_message(t("cases.solo_name_needed"), "elan-muted")),
                 w.HBox([self.code_field, resume], layout=w.Layout(align_items="center")),
             ]
             if learner:
@@ -160,16 +169,16 @@ class SoloCases(w.VBox):
         try:
             _, self.token = self.engine.join(self.code, name=name or None)
         except EngineError as exc:
-            self.notice.value = f'<p class="elan-error">{_e(self.t(exc.key, **exc.values))}</p>'
+            self.notice.value = _message(self.t(exc.key, **exc.values), "elan-error")
             return
         if name:
             self.seed = f"{self.code}/{name.strip().casefold()}"
         self.identity.children = (
             [w.HTML(self.learner_html(name))]
             if not self.demo
-            else ([w.HTML(f'<p class="elan-big">{_e(self.t("cases.solo_hello", name=name))}</p>')] if name else [])
+            else ([w.HTML(_message(self.t("cases.solo_hello", name=name)))] if name else [])
         )
-        self.notice.value = f'<p class="elan-muted">{_e(self.t("cases.solo_cohort", code=self.code))}</p>'
+        self.notice.value = _message(self.t("cases.solo_cohort", code=self.code), "elan-muted")
         self.draw_picker()
 
     # --- the learner's own link: progress follows the learner, not the kernel ----------------------
@@ -204,7 +213,7 @@ class SoloCases(w.VBox):
         try:
             state = self.engine.participant_state(self.code, token, touch=False)
         except EngineError:
-            self.notice.value = f'<p class="elan-error">{_e(self.t("learner.unknown_code"))}</p>'
+            self.notice.value = _message(self.t("learner.unknown_code"), "elan-error")
             return False
         self.token = token
         cases = (state.get("view") or {}).get("cases", {})
@@ -213,7 +222,7 @@ class SoloCases(w.VBox):
         if name:
             self.seed = f"{self.code}/{name.strip().casefold()}"  # the same order of answers as on the first device
         self.identity.children = [w.HTML(self.learner_html(name, played=len(self.plays)))]
-        self.notice.value = f'<p class="elan-muted">{_e(self.t("cases.solo_cohort", code=self.code))}</p>'
+        self.notice.value = _message(self.t("cases.solo_cohort", code=self.code), "elan-muted")
         self.draw_picker()
         return True
 
@@ -222,9 +231,9 @@ class SoloCases(w.VBox):
             return
         try:
             self.engine.submit(self.code, self.token, ACTIVITY, {"case": self.case["id"], "choices": self.choices})
-            self.notice.value = f'<p class="elan-counts">{_e(self.t("cases.solo_saved"))}</p>'
+            self.notice.value = _message(self.t("cases.solo_saved"), "elan-counts")
         except EngineError as exc:
-            self.notice.value = f'<p class="elan-error">{_e(self.t(exc.key, **exc.values))}</p>'
+            self.notice.value = _message(self.t(exc.key, **exc.values), "elan-error")
 
     # --- the rules, through casebook ---------------------------------------------------------------
 
@@ -270,7 +279,7 @@ class SoloCases(w.VBox):
         rows = []
         for case in casebook.load_cases():
             stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
-            played = f" · <strong>{_e(t('cases.solo_played'))}</strong>" if self.plays.get(case["id"]) else ""
+            played = t("cases.solo_played") if self.plays.get(case["id"]) else ""
             button = w.Button(description=t("cases.solo_play"), layout=w.Layout(width="110px"))
             button.add_class(f"elan-cases-solo-{case['id']}")
             button.on_click(lambda _, cid=case["id"]: self.start_case(cid))
@@ -279,15 +288,21 @@ class SoloCases(w.VBox):
                     [
                         button,
                         w.HTML(
-                            f'<span class="elan-big">{_e(content.text(case["title"], self.lang))}</span> '
-                            f'<span class="elan-muted">{_e(t("cases.sector_" + case["sector"]))} · {_e(t("cases.channel_" + case["channel"]))} · '
-                            f"{stars}{played}</span>"
+                            str(
+                                _html().picker_row(
+                                    content.text(case["title"], self.lang),
+                                    t("cases.sector_" + case["sector"]),
+                                    t("cases.channel_" + case["channel"]),
+                                    stars,
+                                    played,
+                                )
+                            )
                         ),
                     ],
                     layout=w.Layout(align_items="center"),
                 )
             )
-        self.picker.children = [w.HTML(f'<h2 class="elan-title">{_e(t("cases.solo_pick"))}</h2>')] + rows
+        self.picker.children = [w.HTML(_message(t("cases.solo_pick"), "elan-title", "h2"))] + rows
 
     def _button(self, text: str, action, css: str, style: str = "") -> w.Button:
         button = w.Button(description=text, button_style=style, layout=w.Layout(width="auto", height="48px"))
@@ -297,23 +312,22 @@ class SoloCases(w.VBox):
 
     def draw(self) -> None:
         t, lang, case = self.t, self.lang, self.case
-        x = lambda value: _e(content.text(value, lang))
+        x = lambda value: content.text(value, lang)
         self.chart.layout.display = "none"
         if case is None:
             self.view.value, self.buttons.children = "", []
             return
         self.picker.children = []
         walked = self.walked()
-        head = (
-            f'<h2 class="elan-title">{x(case["title"])}</h2>'
-            f'<p class="elan-counts">{_e(t("cases.customer", name=case["customer"]["name"]))} · '
-            f"{_e(t('cases.mood_now', mood=t('cases.mood_' + walked.customer)))}</p>"
+        head = str(
+            _html().head(
+                x(case["title"]),
+                t("cases.customer", name=case["customer"]["name"]),
+                t("cases.mood_now", mood=t("cases.mood_" + walked.customer)),
+            )
         )
         if not self.started:
-            self.view.value = head + (
-                f'<p class="elan-big">{x(case["context"])}</p>'
-                f'<p class="elan-big">{x(case["customer"]["situation"])}</p>'
-            )
+            self.view.value = head + str(_html().context(x(case["context"]), x(case["customer"]["situation"])))
             self.buttons.children = [
                 self._button(t("cases.start_case"), self.begin, "elan-cases-solo-begin", "primary")
             ]
@@ -321,11 +335,10 @@ class SoloCases(w.VBox):
         if self.pending:
             step_id = walked.path[-1]
             chosen = casebook.response(case, step_id, self.pending)
-            self.view.value = head + (
-                f'<p class="elan-muted">{_e(t("cases.solo_your_choice"))}</p>'
-                f'<p class="elan-big">{x(chosen["text"])}</p>'
-                f"<h3>{_e(t('cases.solo_feedback'))}</h3>"
-                f'<p class="elan-big elan-cases-solo-feedback">{x(chosen["feedback"])}</p>'
+            self.view.value = head + str(
+                _html().feedback(
+                    t("cases.solo_your_choice"), x(chosen["text"]), t("cases.solo_feedback"), x(chosen["feedback"])
+                )
             )
             self.buttons.children = [
                 self._button(t("cases.solo_continue"), self.go_on, "elan-cases-solo-continue", "primary")
@@ -336,16 +349,14 @@ class SoloCases(w.VBox):
             return
         item = casebook.step(case, walked.current)
         order = [casebook.response(case, walked.current, rid) for rid in self.order()]
-        responses = "".join(
-            f'<li style="margin:.4em 0" data-response="{_e(r["id"])}"><strong>{letter(i)}.</strong> {x(r["text"])}</li>'
-            for i, r in enumerate(order)
-        )
-        self.view.value = head + (
-            f'<p class="elan-counts">{_e(t("cases.step_of", n=len(walked.path) + 1))}</p>'
-            f'<blockquote class="elan-big" style="font-weight:600;border-left:6px solid #0b5fff;'
-            f'margin:.3em 0;padding:.2em .6em">{x(item["situation"])}</blockquote>'
-            f"<p>{_e(t('cases.choose_response'))}</p>"
-            f'<ol class="elan-big" style="list-style:none;padding-left:0">{responses}</ol>'
+        responses = [{"id": r["id"], "letter": letter(i), "text": x(r["text"])} for i, r in enumerate(order)]
+        self.view.value = head + str(
+            _html().step(
+                t("cases.step_of", n=len(walked.path) + 1),
+                x(item["situation"]),
+                t("cases.choose_response"),
+                responses,
+            )
         )
         self.buttons.children = [
             self._button(
@@ -360,30 +371,24 @@ class SoloCases(w.VBox):
 
     def _draw_ending(self, head: str, walked: casebook.Walk) -> None:
         t, lang, case = self.t, self.lang, self.case
-        x = lambda value: _e(content.text(value, lang))
+        x = lambda value: content.text(value, lang)
         end = casebook.ending(case, walked.ending)
         scores = casebook.scores(case, self.choices)
         labels = competence_labels(t)
-        table = "".join(
-            f'<tr><th style="text-align:left;padding-right:1em">{_e(labels[c])}</th>'
-            f'<td class="elan-cases-solo-score" data-competence="{c}">{scores[c]}</td></tr>'
-            for c in casebook.COMPETENCES
-        )
         found = {p["ending"] for p in self.plays.get(case["id"], [])}
         turning = casebook.turning_step(case, self.choices)
-        questions = "".join(f"<li>{x(q)}</li>" for q in end["questions"])
-        self.view.value = head + (
-            f'<h3 class="elan-title">{x(end["title"])} <span class="elan-muted">({_e(t("cases.ending_" + end["type"]))})</span></h3>'
-            f'<p class="elan-big">{x(end["outcome"])}</p>'
-            f'<h3>{_e(t("cases.solo_scores"))}</h3><table class="elan-big">{table}</table>'
-            f'<p class="elan-counts elan-cases-solo-endings">{_e(t("cases.solo_endings", n=len(found), total=len(case["endings"])))}</p>'
-            + (
-                f'<p class="elan-big elan-cases-solo-turning">{_e(t("cases.solo_turning", n=turning + 1))}</p>'
-                if turning is not None
-                else ""
-            )
-            + f'<h3>{_e(t("cases.solo_questions"))}</h3><ul class="elan-big">{questions}</ul>'
-        )
+        ending = {
+            "title": x(end["title"]),
+            "type": t("cases.ending_" + end["type"]),
+            "outcome": x(end["outcome"]),
+            "scores_title": t("cases.solo_scores"),
+            "scores": [{"id": c, "label": labels[c], "score": scores[c]} for c in casebook.COMPETENCES],
+            "endings": t("cases.solo_endings", n=len(found), total=len(case["endings"])),
+            "turning": t("cases.solo_turning", n=turning + 1) if turning is not None else "",
+            "questions_title": t("cases.solo_questions"),
+            "questions": [x(q) for q in end["questions"]],
+        }
+        self.view.value = head + str(_html().ending(ending))
         self.chart.layout.display = None
         self.chart.update(profile_bars({c: scores[c] for c in casebook.COMPETENCES}, labels))
         self.buttons.children = [
@@ -473,38 +478,46 @@ class Cohort(w.VBox):
     def refresh(self) -> None:
         t = self.t
         if not self.code:
-            self.head.value = f'<p class="elan-big">{_e(t("cases.cohort_none"))}</p>'
+            self.head.value = _message(t("cases.cohort_none"))
             self.table.value = ""
             self.chart.layout.display = "none"
             return
-        self.head.value = (
-            f'<h2 class="elan-title">{_e(t("cases.cohort_title", code=self.code))}</h2>'
-            f'<p class="elan-big">{_e(t("cases.cohort_link"))} <a class="elan-cases-cohort-link" href="{_e(self.link())}" '
-            f'target="_blank">{_e(self.link())}</a></p>'
+        self.head.value = str(
+            _html().cohort_head(t("cases.cohort_title", code=self.code), t("cases.cohort_link"), self.link())
         )
         rows = cohort_rows(self.engine.results(self.code, ACTIVITY))
         if not rows:
-            self.table.value = f'<p class="elan-muted elan-big">{_e(t("cases.cohort_empty"))}</p>'
+            self.table.value = _message(t("cases.cohort_empty"), "elan-muted elan-big")
             self.chart.layout.display = "none"
             return
         labels = competence_labels(t)
-        head = "".join(f"<th>{_e(labels[c])}</th>" for c in casebook.COMPETENCES)
-
-        def line(name: str, row: dict, css: str = "") -> str:
-            cells = "".join(
-                f"<td>{'–' if row['scores'][c] is None else row['scores'][c]}</td>" for c in casebook.COMPETENCES
-            )
-            counts = f"<td>{row['cases']}</td><td>{row['plays']}</td>" if "cases" in row else "<td></td><td></td>"
-            return f'<tr class="{css}"><td>{_e(name)}</td>{counts}{cells}</tr>'
-
-        body = "".join(line(r["name"] or t("cases.anonymous"), r, "elan-cases-learner") for r in rows)
         average = {"scores": cohort_average(rows)}
-        body += line(t("cases.cohort_average"), average, "elan-cases-average")
-        self.table.value = (
-            f'<table class="elan-big elan-cases-cohort" style="border-collapse:collapse">'
-            f"<tr><th>{_e(t('cases.column_learner'))}</th><th>{_e(t('cases.column_cases'))}</th>"
-            f"<th>{_e(t('cases.column_plays'))}</th>{head}</tr>{body}</table>"
-            f'<p class="elan-muted">{_e(t("cases.cohort_help"))}</p>'
+        lines = [
+            {
+                "css": "elan-cases-learner",
+                "name": r["name"] or t("cases.anonymous"),
+                "cases": r["cases"],
+                "plays": r["plays"],
+                "scores": [r["scores"][c] for c in casebook.COMPETENCES],
+            }
+            for r in rows
+        ]
+        lines.append(
+            {
+                "css": "elan-cases-average",
+                "name": t("cases.cohort_average"),
+                "cases": "",
+                "plays": "",
+                "scores": [average["scores"][c] for c in casebook.COMPETENCES],
+            }
+        )
+        self.table.value = str(
+            _html().cohort_table(
+                [t("cases.column_learner"), t("cases.column_cases"), t("cases.column_plays")],
+                [labels[c] for c in casebook.COMPETENCES],
+                lines,
+                t("cases.cohort_help"),
+            )
         )
         if all(v is not None for v in average["scores"].values()):
             self.chart.layout.display = None
