@@ -56,12 +56,12 @@ def _doc() -> dict:
 
 
 @functools.cache
-def _html():
-    """The dashboard's HTML pieces: the macros of ``templates/dashboard.html`` (autoescaped)."""
+def _html(name: str = "dashboard.html"):
+    """The workshop's HTML pieces: the macros of ``templates/<name>`` (autoescaped); the solo view's are ``solo.html``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
-    return env.get_template("dashboard.html").module
+    return env.get_template(name).module
 
 
 # --- what the session holds -------------------------------------------------------------
