@@ -124,6 +124,7 @@ def test_results_stay_hidden_until_revealed():
     box = dash.widgets_by_phase["vote"]
     assert box.chart.layout.display is None  # the demo revealed the vote
     dash.engine.reveal(dash.trainer, dash.code, values.VOTE, False)
+    dash._reload()  # what the poller does when the session changes: a redraw reads nothing itself
     dash.refresh()
     assert box.chart.layout.display == "none"
     assert "hidden" in box.status.value

@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from widgets.core import qr
 from widgets.core.i18n import Translator
+from widgets.ui.templating import render
 
 
 class JoinPanel(w.HBox):
@@ -36,28 +37,18 @@ class JoinPanel(w.HBox):
         self._shown = (code, url)
         if not code:
             self.qr.value = ""
-            self.text.value = f'<p class="elan-big">{html.escape(self.t("core.no_session"))}</p>'
+            self.text.value = render("join_panel.html", t=self.t, code=None)
             return
         address = url.split("/join/")[0] + "/join"
         if not self.large:
             self.qr.value = ""
             self.qr.layout.width = "0px"
-            self.text.value = (
-                f'<p class="elan-strip">{html.escape(self.t("core.join_at"))} <strong>{html.escape(address)}</strong> '
-                f'{html.escape(self.t("core.with_code"))} <span class="elan-code-small">{html.escape(code)}</span></p>'
-            )
+            self.text.value = render("join_panel.html", t=self.t, code=code, address=address, strip=True)
             return
         self.qr.layout.width = "280px"
         # The SVG is made here from our own address: no participant text in it.
-        self.qr.value = (
-            f'<div role="img" aria-label="{html.escape(self.t("core.qr_alt", url=url))}">{qr.svg(url)}</div>'
-        )
-        self.text.value = (
-            f'<p class="elan-big">{html.escape(self.t("core.join_at"))}</p>'
-            f'<p class="elan-join-url">{html.escape(address)}</p>'
-            f'<p class="elan-big">{html.escape(self.t("core.with_code"))}</p>'
-            f'<p class="elan-code">{html.escape(code)}</p>'
-        )
+        self.qr.value = render("join_qr.html", t=self.t, url=url, svg=qr.svg(url))
+        self.text.value = render("join_panel.html", t=self.t, code=code, address=address, strip=False)
 
     def counts(self, joined: int, connected: int, answered: int) -> None:
         t = self.t

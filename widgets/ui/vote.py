@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
 from widgets.ui.chart import Chart
 from widgets.ui.results import ranking_bars
+from widgets.ui.templating import render
 
 
 class DotVoteResults(w.VBox):
@@ -31,7 +30,6 @@ class DotVoteResults(w.VBox):
         if shown:
             self.chart.update(ranking_bars(results))
             text = self.dash.t(f"{self.area}.voters_count", n=voters)
-            self.status.value = f'<p class="elan-counts">{html.escape(text)}</p>'
         else:
             text = self.dash.t(f"{self.area}.votes_hidden", n=voters)
-            self.status.value = f'<p class="elan-big">{html.escape(text)}</p>'
+        self.status.value = render("vote_status.html", shown=shown, text=text)

@@ -30,6 +30,7 @@ from widgets.ui.board import CardWall
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.results import rating_spread
+from widgets.ui.templating import close_all
 from widgets.ui.vote import DotVoteResults
 from widgets.workshops.values import philosophy
 
@@ -55,12 +56,12 @@ def _doc() -> dict:
 
 
 @functools.cache
-def _html():
-    """The dashboard's HTML pieces: the macros of ``templates/dashboard.html`` (autoescaped)."""
+def _html(name: str = "dashboard.html"):
+    """The workshop's HTML pieces: the macros of ``templates/<name>`` (autoescaped); the solo view's are ``solo.html``."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
-    return env.get_template("dashboard.html").module
+    return env.get_template(name).module
 
 
 # --- what the session holds -------------------------------------------------------------
@@ -357,6 +358,7 @@ def build_keep(dash) -> w.Widget:
     apply.add_class("elan-values-keep-apply")
     apply.on_click(lambda _: set_keep_count(dash, int(box.count.value)))
     settings = w.HBox([box.count, apply], layout=w.Layout(align_items="center", flex_flow="row wrap"))
+    box.keep_rows = {}  # card id -> its row, updated in place by refresh_keep
     box.children = [box.kept, box.tie, settings, box.help, box.rows]
     return box
 
@@ -416,18 +418,43 @@ def refresh_keep(dash) -> None:
         box.tie.value = str(_html().tie(dash.t("values.tie_at_cut"), dash.t("values.tied_cards", cards=names)))
     else:
         box.tie.value = ""
-    rows = []
-    for card in ranking[: n + 7]:
-        inside = card["id"] in ids
-        button = w.Button(
-            description=dash.t("values.drop_value" if inside else "values.keep_value"),
-            button_style="" if inside else "info",
-            layout=w.Layout(width="120px"),
-        )
-        button.on_click(lambda _, c=card["id"], k=not inside: _toggle_kept(dash, c, k))
-        label = w.Label(f"{card['text']} · {dash.t('values.dots_count', n=card['dots'])}")
-        rows.append(w.HBox([button, label], layout=w.Layout(align_items="center")))
-    box.rows.children = rows
+    listed = ranking[: n + 7]
+    rows = [_keep_row(dash, box, card, card["id"] in ids) for card in listed]
+    _drop_rows(box.keep_rows, {card["id"] for card in listed})
+    _set_children(box.rows, rows)
+
+
+def _keep_row(dash, box, card: dict, inside: bool) -> w.HBox:
+    """One ranked card's row, kept across refreshes (keyed by card) and updated in place."""
+    row = box.keep_rows.get(card["id"])
+    if row is None:
+        button = w.Button(layout=w.Layout(width="120px"))
+        row = box.keep_rows[card["id"]] = w.HBox([button, w.Label()], layout=w.Layout(align_items="center"))
+        row._elan_inside = inside
+        button.on_click(lambda _, r=row, c=card["id"]: _toggle_kept(dash, c, not r._elan_inside))
+    button, label = row.children
+    row._elan_inside = inside
+    _set(button, dash.t("values.drop_value" if inside else "values.keep_value"), "description")
+    _set(button, "" if inside else "info", "button_style")
+    _set(label, f"{card['text']} · {dash.t('values.dots_count', n=card['dots'])}")
+    return row
+
+
+def _drop_rows(rows: dict, keep: set) -> None:
+    """Close the rows no longer shown (a replaced widget left open lives on in the kernel)."""
+    for key in [k for k in rows if k not in keep]:
+        close_all(rows.pop(key))
+
+
+def _set(widget: w.Widget, value, name: str = "value") -> None:
+    """Change a trait only when it differs (an equal value would still be sent to the browser)."""
+    if getattr(widget, name) != value:
+        setattr(widget, name, value)
+
+
+def _set_children(box: w.Box, children: list) -> None:
+    if list(box.children) != children:
+        box.children = children
 
 
 # --- 5. action statements -------------------------------------------------------------------------
@@ -482,7 +509,8 @@ def build_action_vote(dash) -> w.Widget:
         box.note.value = str(_html().message(dash.t("values.saved"), "counts"))
 
     save.on_click(on_save)
-    box.picker_by_tag = {}
+    box.picker_by_tag = {}  # kept value id -> its picker, updated in place by refresh_action_vote
+    box.picker_heading = w.HTML(str(_html().heading(dash.t("values.chosen_action"))))
     box.note = w.HTML()  # apart from the live redraws, which would wipe it
     box.children = [box.status, box.grouped, box.pickers, save, box.note]
     return box
@@ -503,24 +531,46 @@ def refresh_action_vote(dash) -> None:
         dots = {c["id"]: c["dots"] for c in ranking}
         box.grouped.value = _grouped_html(dash, values, ranking, dots)
     chosen = chosen_actions(dash)
-    rows, pickers = [], {}
-    for value in values:
-        tag = str(value["id"])
-        options = [c["text"] for c in ranking if str(c.get("tag")) == tag]
-        current = chosen.get(tag, "")
-        if current and current not in options:
-            options.insert(0, current)
-        picker = w.Dropdown(
-            options=[("—", "")] + [(text, text) for text in options],
-            value=current,
+    tags = [str(value["id"]) for value in values]
+    rows = [_action_picker(box, value, ranking, chosen.get(str(value["id"]), "")) for value in values]
+    _drop_rows(box.picker_by_tag, set(tags))
+    _set_children(box.pickers, [box.picker_heading] + rows)
+
+
+def _action_picker(box, value: dict, ranking: list[dict], saved: str) -> w.Dropdown:
+    """A kept value's action-statement picker, kept across refreshes (keyed by value) and updated in place.
+
+    A choice the trainer has made but not saved yet survives a refresh while it is still an option.
+    """
+    tag = str(value["id"])
+    options = [c["text"] for c in ranking if str(c.get("tag")) == tag]
+    if saved and saved not in options:
+        options.insert(0, saved)
+    choices = tuple([("—", "")] + [(text, text) for text in options])
+    picker = box.picker_by_tag.get(tag)
+    if picker is None:
+        picker = box.picker_by_tag[tag] = w.Dropdown(
+            options=choices,
+            value=saved,
             description=value["text"],
             style={"description_width": "180px"},
             layout=w.Layout(width="95%"),
         )
-        pickers[tag] = picker
-        rows.append(picker)
-    box.picker_by_tag = pickers
-    box.pickers.children = [w.HTML(str(_html().heading(dash.t("values.chosen_action"))))] + rows
+        picker._elan_saved = saved
+        return picker
+    # The trainer's unsaved choice stays, unless the saved choice itself changed (saved elsewhere).
+    wanted = picker.value if picker._elan_saved == saved else saved
+    if wanted not in [v for _, v in choices]:
+        wanted = saved
+    if tuple(picker.options) != choices:
+        with picker.hold_sync():
+            picker.options = choices  # this selects the first option: put the choice back
+            picker.value = wanted
+    else:
+        _set(picker, wanted)
+    picker._elan_saved = saved
+    _set(picker, value["text"], "description")
+    return picker
 
 
 # --- 6. vision --------------------------------------------------------------------------------------

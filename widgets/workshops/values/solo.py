@@ -13,7 +13,6 @@ same template and the same exports.
 
 from __future__ import annotations
 
-import html
 import os
 
 import ipywidgets as w
@@ -24,11 +23,12 @@ from widgets.core.settings import Settings
 from widgets.core.text import duplicate_key
 from widgets.ui.trainer import query
 from widgets.workshops.values import philosophy
-from widgets.workshops.values.dashboard import downloads, links_html, statement_html
+from widgets.workshops.values.dashboard import _html, downloads, links_html, statement_html
 
 
-def _e(text) -> str:
-    return html.escape(str(text))
+def _solo():
+    """The solo view's HTML pieces: the macros of ``templates/solo.html`` (autoescaped)."""
+    return _html("solo.html")
 
 
 class SoloStatement:
@@ -92,8 +92,8 @@ class SoloView(w.VBox):
         self.values_note = w.HTML()
         self.order_box = w.VBox()
         self.actions_box = w.VBox()
-        advice = "".join(f"<li>{_e(x(a))}</li>" for a in self.doc["action_hints"]["advice"])
-        examples = "".join(f"<li><em>{_e(x(a))}</em></li>" for a in self.doc["action_hints"]["examples"])
+        advice = [x(a) for a in self.doc["action_hints"]["advice"]]
+        examples = [x(a) for a in self.doc["action_hints"]["examples"]]
         self.vision_text = w.Text(placeholder=t("values.solo_vision_placeholder"), layout=w.Layout(width="95%"))
         self.vision_text.observe(lambda _: self._vision_changed(), names="value")
         self.checks = []
@@ -108,10 +108,7 @@ class SoloView(w.VBox):
                 w.VBox(
                     [
                         box,
-                        w.HTML(
-                            f"<p>{_e(x(criterion['question']))}<br>"
-                            f'<small class="elan-muted">{_e(x(criterion["tip"]))}</small></p>'
-                        ),
+                        w.HTML(str(_solo().criterion(x(criterion["question"]), x(criterion["tip"])))),
                     ]
                 )
             )
@@ -123,28 +120,24 @@ class SoloView(w.VBox):
         self.links, self.preview = w.HTML(), w.HTML()
 
         def title(key: str) -> w.HTML:
-            return w.HTML(f'<h2 class="elan-title">{_e(t(key))}</h2>')
+            return w.HTML(str(_solo().title(t(key))))
 
         super().__init__(
             [
                 title("values.solo_values_title"),
-                w.HTML(
-                    f'<p class="elan-big">{_e(x(self.doc["question"]))}</p><p class="elan-muted">{_e(t("values.solo_values_help"))}</p>'
-                ),
+                w.HTML(str(_solo().question(x(self.doc["question"]), t("values.solo_values_help")))),
                 self.values_text,
                 w.HBox(suggestions, layout=w.Layout(flex_flow="row wrap")),
                 self.values_note,
                 title("values.solo_order_title"),
-                w.HTML(f'<p class="elan-muted">{_e(t("values.solo_order_help"))}</p>'),
+                w.HTML(str(_solo().message(t("values.solo_order_help")))),
                 self.order_box,
                 title("values.solo_actions_title"),
-                w.HTML(
-                    f"<ul>{advice}</ul><p><strong>{_e(t('values.action_examples'))}</strong></p><ul>{examples}</ul>"
-                ),
+                w.HTML(str(_solo().hints(advice, t("values.action_examples"), examples))),
                 self.actions_box,
                 title("values.solo_vision_title"),
                 self.vision_text,
-                w.HTML(f"<h3>{_e(t('values.solo_checklist'))}</h3>"),
+                w.HTML(str(_solo().subtitle(t("values.solo_checklist")))),
                 *check_rows,
                 self.check_summary,
                 title("values.solo_statement_title"),
@@ -165,7 +158,7 @@ class SoloView(w.VBox):
     def _values_changed(self) -> None:
         self.model.set_values(self.values_text.value)
         self.values_note.value = (
-            f'<p class="elan-error">{_e(self.t("values.solo_too_many"))}</p>' if self.model.dropped else ""
+            str(_solo().message(self.t("values.solo_too_many"), "error")) if self.model.dropped else ""
         )
         self._draw_order()
         self._draw_actions()
@@ -210,8 +203,8 @@ class SoloView(w.VBox):
             def changed(_=None, name=name, field=field, hint=hint):
                 self.model.actions[name] = field.value.strip()
                 key = philosophy.check_action_statement(field.value, self.lang)
-                css, text = ("elan-muted", self.t(key)) if key else ("elan-counts", self.t("values.solo_ok"))
-                hint.value = f'<p class="{css}">{_e(text)}</p>' if field.value.strip() else ""
+                kind, text = ("muted", self.t(key)) if key else ("counts", self.t("values.solo_ok"))
+                hint.value = str(_solo().message(text, kind)) if field.value.strip() else ""
                 self._statement_changed()
 
             field.observe(changed, names="value")
@@ -223,7 +216,7 @@ class SoloView(w.VBox):
         self.model.vision = " ".join(self.vision_text.value.split())[:200]
         n, total = sum(box.value for box in self.checks), len(self.checks)
         text = self.t("values.solo_all_checked") if n == total else self.t("values.solo_checked", n=n, total=total)
-        self.check_summary.value = f'<p class="elan-big">{_e(text)}</p>'
+        self.check_summary.value = str(_solo().message(text, "big"))
         self._statement_changed()
 
     def _statement_changed(self) -> None:

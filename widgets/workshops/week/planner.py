@@ -17,7 +17,6 @@ each edit so the owner can keep the plan (the dashboard writes it to the session
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, time
@@ -145,7 +144,8 @@ class _Row:
         days = week.week_days(planner.year)
         narrow = lambda px: w.Layout(width=px)
         self.title = w.HTML(
-            f"<strong>{html.escape(week.title(p.idea, planner.ideas, lang))}</strong>", layout=narrow("200px")
+            _render("week_planner_parts.html", part="row_title", text=week.title(p.idea, planner.ideas, lang)),
+            layout=narrow("200px"),
         )
         self.day = w.Dropdown(
             options=[(i18n.format_date(d, "EEE d MMM", lang), i) for i, d in enumerate(days)],
@@ -372,7 +372,7 @@ class WeekPlanner:
             changed = dataclasses.replace(placement, **{field: value})
         except Invalid as exc:
             key, values = ("week.invalid_time", {}) if field in ("start", "end") else (exc.key, exc.values)
-            self.error.value = f'<p class="elan-error">{html.escape(self.t(key, **values))}</p>'
+            self.error.value = _render("week_planner_parts.html", part="error", text=self.t(key, **values))
             return
         self.error.value = ""
         self.plan.placements[index] = changed
@@ -386,7 +386,7 @@ class WeekPlanner:
             self.plan.budget = week._money(text, "budget") if text else None
             self.error.value = ""
         except Invalid as exc:
-            self.error.value = f'<p class="elan-error">{html.escape(self.t(exc.key, **exc.values))}</p>'
+            self.error.value = _render("week_planner_parts.html", part="error", text=self.t(exc.key, **exc.values))
             return
         self.plan.headcount = int(self.headcount.value)
         self.plan.remote_staff = bool(self.remote_staff.value)
@@ -480,9 +480,8 @@ class WeekPlanner:
             ],
         )
         page = files["html"].body.decode("utf-8")
-        self.preview.value = (
-            f'<iframe title="{html.escape(self.t("week.download_html"))}" srcdoc="{html.escape(page)}" '
-            f'style="width:100%;max-width:900px;height:720px;border:1px solid #9ca3af;background:#fff"></iframe>'
+        self.preview.value = _render(
+            "week_planner_parts.html", part="preview", title=self.t("week.download_html"), page=page
         )
 
     def files(self):

@@ -11,7 +11,6 @@ never empty; "Clear the plan" starts from a blank week.
 
 from __future__ import annotations
 
-import html
 import os
 
 import ipywidgets as w
@@ -23,7 +22,7 @@ from widgets.core.settings import Settings
 from widgets.core.text import clean_text, duplicate_key
 from widgets.ui.trainer import query
 from widgets.workshops.week import rules as week
-from widgets.workshops.week.dashboard import dates_html
+from widgets.workshops.week.dashboard import _html, dates_html
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
 
 OWN_MAX = 20
@@ -87,10 +86,10 @@ class SoloWeek(w.VBox):
         self.own_ideas.observe(lambda _: self._ideas(), names="value")
         clear = w.Button(description=t("week.clear_plan"), layout=w.Layout(width="auto"))
         clear.on_click(lambda _: self.planner.set_plan(week.Plan(currency=self.planner.plan.currency)))
-        heading = lambda key: w.HTML(f'<h2 class="elan-title">{html.escape(t(key))}</h2>')
+        heading = lambda key: w.HTML(str(_html().title(t(key))))
         super().__init__(
             [
-                w.HTML(f'<p class="elan-big">{html.escape(t("week.solo_intro"))}</p>'),
+                w.HTML(str(_html().message(t("week.solo_intro"), "big"))),
                 self.year,
                 self.dates,
                 heading("week.solo_ideas"),
