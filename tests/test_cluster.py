@@ -257,7 +257,7 @@ def _dots(trainer: requests.Session, base: str, code: str) -> dict[int, int]:
 def _expect_dashboard(page, code: str) -> None:
     """The dashboard's widgets rendered (so its kernel answered over the websocket) with the session's counts."""
     body = page.locator("body")
-    expect(page.locator(".widget-button").first).to_be_visible(timeout=KERNEL_WAIT)
+    expect(page.locator(".widget-button:visible").first).to_be_visible(timeout=KERNEL_WAIT)
     expect(body).to_contain_text(code, timeout=WAIT)
     expect(body).to_contain_text(f"{PARTICIPANTS} participants", timeout=WAIT)
     expect(body).to_contain_text(f"{PARTICIPANTS} ont répondu", timeout=WAIT)

@@ -8,7 +8,6 @@ and the tests play that proxy.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -16,6 +15,7 @@ import time
 import pytest
 import requests
 
+from tests.aio import run
 from tests.fixtures_server import ElanServer
 from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
@@ -74,7 +74,7 @@ def test_account_keys_are_checked_off_the_event_loop(tmp_path):
         assert (await ctx.authenticate(key, "10.0.0.1")).name == "carla"
         assert await ctx.authenticate("carla:wrong-secret", "10.0.0.1") is None
 
-    asyncio.run(check())
+    run(check())
     assert len(threads) == 2
     assert all(t is not threading.main_thread() and t.name.startswith("elan-auth") for t in threads)
 

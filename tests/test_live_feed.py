@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
+from tests.aio import run
 from widgets.live.feed import FeedHub
-
-
-def run(coro):
-    """``asyncio.run`` in a thread of its own: the browser tests' Playwright keeps a loop in this one."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 class CountingEngine:
