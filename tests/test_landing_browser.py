@@ -28,7 +28,9 @@ def test_landing_page_renders_and_makes_no_outside_request(elan_server, contexts
     assert "key=" not in page.url
     assert elan_server.key not in page.content()
     assert "key=" not in dashboard_links.first.get_attribute("href")
-    page.get_by_text("Français").click()
+    # The training day that chains the workshops is found from here too.
+    assert "day/trainer.ipynb" in page.locator("a", has_text="Plan and run the day").get_attribute("href")
+    page.get_by_text("Français", exact=True).click()
     page.get_by_text("Nos valeurs de service, votées en direct").wait_for()
     page.get_by_text("English").click()
     page.get_by_text("Our service values, voted live").wait_for()
@@ -42,6 +44,7 @@ def test_landing_without_a_key_offers_no_trainer_dashboard(elan_server, contexts
     page.wait_for_selector(".elan-title", timeout=90_000)
     page.get_by_text("Nos valeurs de service, votées en direct").wait_for()
     assert page.locator("a", has_text="Tableau de bord d’animation").count() == 0
+    assert page.locator("a", has_text="Préparer et animer la journée").count() == 0
     assert page.locator("a", has_text="En autonomie").count() == 4
 
 

@@ -6,6 +6,7 @@ import ipywidgets as w
 
 from widgets import content
 from widgets.core.i18n import Translator
+from widgets.core.languages import LANGUAGES, NAMES
 from widgets.ui.templating import render
 from widgets.ui.trainer import current
 
@@ -14,7 +15,9 @@ def landing(lang: str | None = None) -> w.VBox:
     """The workshops as cards, with a language switch (the browser's language by default)."""
     viewer = current(lang)
     box = w.VBox()
-    switch = w.ToggleButtons(options=[("Français", "fr"), ("English", "en")], value=viewer.lang)
+    switch = w.ToggleButtons(
+        options=[(NAMES[code], code) for code in LANGUAGES], value=viewer.lang, style={"button_width": "auto"}
+    )
 
     switch.add_class("elan-lang-switch")
     intro, cards, join = w.HTML(), w.HTML(), w.HTML()
@@ -41,6 +44,21 @@ def landing(lang: str | None = None) -> w.VBox:
                     "minutes": t("core.landing_minutes", minutes=ws["minutes"]),
                     "group": content.text(ws.get("group"), lang) if ws.get("group") else "",
                     "links": links,
+                }
+            )
+        if viewer.is_trainer:
+            # The day chains the workshops: composed and run from its own trainer page.
+            out.append(
+                {
+                    "id": "day",
+                    "title": t("core.landing_day_title"),
+                    "purpose": t("core.landing_day_purpose"),
+                    "minutes": t("core.landing_day_length"),
+                    "group": "",
+                    "links": [
+                        (f"{base}day/trainer.ipynb?lang={lang}", t("core.landing_open_day")),
+                        (f"{viewer.base_url}guide/{lang}/day", t("core.landing_guide")),
+                    ],
                 }
             )
         # Updated in place: switching languages makes no new widget.
