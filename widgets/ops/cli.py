@@ -122,7 +122,7 @@ def cmd_typography(args) -> int:
 
     roots = [Path(p) for p in args.paths] or writing.default_roots()
     if args.fix:
-        print(f"{writing.fix(roots)} fixes")
+        print(Translator(_settings(args).language)("core.typography_fixed", n=writing.fix(roots)))
     found = writing.check(roots)
     for finding in found:
         print(finding)
