@@ -664,32 +664,8 @@ class Engine:
     def counts(self, code: str) -> dict:
         """Participants joined, connected now, and who answered the current activity."""
         session = self.session(code)
-        p, r = st.participants, st.responses
         with self.store.read() as conn:
-            joined = conn.execute(
-                sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])
-            ).scalar_one()
-            connected = conn.execute(
-                sa.select(sa.func.count())
-                .select_from(p)
-                .where(p.c.session_id == session["id"], p.c.last_seen > st.now() - CONNECTED_WINDOW)
-            ).scalar_one()
-            activity = session["state"].get("activity")
-            answered = 0
-            if activity:
-                answered = conn.execute(
-                    sa.select(sa.func.count(sa.distinct(r.c.participant_id))).where(
-                        r.c.session_id == session["id"], r.c.activity == activity
-                    )
-                ).scalar_one()
-                i = st.items
-                authors = conn.execute(
-                    sa.select(sa.func.count(sa.distinct(i.c.participant_id))).where(
-                        i.c.session_id == session["id"], i.c.activity == activity
-                    )
-                ).scalar_one()
-                answered = max(answered, authors)
-        return {"joined": joined, "connected": connected, "answered": answered}
+            return self._counts(conn, session)
 
     def events_since(self, session_id: int, since: int, *, public_only: bool = False, limit: int = 500) -> list[dict]:
         e = st.events
@@ -789,6 +765,7 @@ class Engine:
         return out
 
     def _counts(self, conn, session: dict) -> dict:
+        """What :meth:`counts` says, inside a read the caller already holds (the stage, the console)."""
         p, r, i = st.participants, st.responses, st.items
         joined = conn.execute(
             sa.select(sa.func.count()).select_from(p).where(p.c.session_id == session["id"])
