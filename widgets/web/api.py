@@ -31,6 +31,10 @@ STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 PLOTLY_JS = Path(__import__("plotly").__file__).resolve().parent / "package_data"
 MAX_BODY = 16 * 1024
+#: A body over MAX_BODY but under this is read and dropped (never kept) so that the client,
+#: still sending, reads its 413: closing a socket with unread data resets it, and the
+#: browser would show a network error instead of the message. Larger ones are cut at once.
+DRAIN_MAX = 256 * 1024
 HEARTBEAT = 15
 #: Live feeds one participant may hold open at once (a phone has one; a few tabs are fine).
 FEEDS_PER_PARTICIPANT = 3
@@ -193,23 +197,29 @@ class BaseHandler(tornado.web.RequestHandler):
 class ApiHandler(BaseHandler):
     """JSON in and out; engine refusals become their status code and a translated message.
 
-    Bodies are read as they arrive and refused past ``MAX_BODY``: a large upload is cut
-    off at 16 KB, never held in memory whole.
+    Bodies are read as they arrive and refused past ``MAX_BODY`` (16 KB): nothing past
+    it is kept in memory; a body far past it (``DRAIN_MAX``) is cut off at once.
     """
 
     def prepare(self):
         self._chunks: list[bytes] = []
         self._size = 0
         length = self.request.headers.get("Content-Length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+        if length is not None and (not length.isdigit() or int(length) > DRAIN_MAX):
             raise tornado.web.HTTPError(413)
-        self.request.connection.set_max_body_size(MAX_BODY)
+        self.request.connection.set_max_body_size(DRAIN_MAX)
 
     def data_received(self, chunk: bytes) -> None:
         self._size += len(chunk)
+        if self._size <= MAX_BODY:
+            self._chunks.append(chunk)
+        else:
+            self._chunks = []  # dropped as it arrives; refused once the request is read
+
+    def refuse_oversize(self) -> None:
+        """413 for a body past ``MAX_BODY`` (every handler that takes a body calls it first)."""
         if self._size > MAX_BODY:
             raise tornado.web.HTTPError(413)
-        self._chunks.append(chunk)
 
     def check_xsrf_cookie(self):
         # Participants authenticate with a token header, trainers with a key header;
@@ -217,9 +227,8 @@ class ApiHandler(BaseHandler):
         return None
 
     def body(self) -> dict:
+        self.refuse_oversize()
         raw = b"".join(self._chunks)
-        if len(raw) > MAX_BODY:
-            raise tornado.web.HTTPError(413)
         try:
             data = json.loads(raw or b"{}")
         except (ValueError, UnicodeDecodeError, RecursionError):
@@ -549,6 +558,7 @@ class ReleaseKernelApi(ApiHandler):
     """A page that closes releases its own kernel: the token in the page proves which one it is."""
 
     async def post(self, kernel_id):
+        self.refuse_oversize()
         token = self.get_query_argument("t", "")
         if not self.ctx.release_tokens.valid(kernel_id, token):
             raise Forbidden("core.error_not_your_kernel")
