@@ -244,7 +244,8 @@ def test_no_request_to_the_json_api_gets_a_500(room):
             finally:
                 http.close()  # that connection is closed: the next request opens a new one
             room.sent += 1
-            assert r is None or r.status_code == 413, (path, r.status_code)
+            # 413, or the route's own refusal (an unknown action is a 404): never a 500.
+            assert r is None or 400 <= r.status_code < 500, (path, r.status_code)
             return
         with http.request(method, url, **kwargs) as r:
             room.sent += 1

@@ -137,6 +137,7 @@ def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(ela
     expect(console.locator(".elan-script")).to_contain_text("Brainstorm", timeout=WAIT)
     expect(ana.locator("#activity textarea, #activity input").first).to_be_visible(timeout=WAIT)
     # Reveal with the keyboard, go on, come back: the revealed step stays closed.
+    expect(_button(console, CORE["reveal"])).to_be_enabled(timeout=WAIT)
     console.keyboard.press("r")
     expect(_button(console, CORE["hide_results"])).to_be_visible(timeout=WAIT)
     console.keyboard.press("ArrowRight")

@@ -351,8 +351,10 @@ class Dashboard(w.VBox):
         if phase.id not in self.widgets_by_phase:
             self.widgets_by_phase[phase.id] = phase.build(self)
         self.body.children = [self.widgets_by_phase[phase.id]]
-        self._draw_script()
+        # Controls first: when the trainer (or a shortcut) sees the new step's script, its
+        # buttons are already enabled for it.
         self._sync_controls()
+        self._draw_script()
         self.refresh()
 
     def refresh(self) -> None:
