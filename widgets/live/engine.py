@@ -651,15 +651,7 @@ class Engine:
 
     def results(self, code: str, activity: str | None = None) -> dict:
         """The aggregate of one activity (the current one by default), for the trainer's view."""
-        session = self.session(code)
-        state = session["state"]
-        activity = activity or state.get("activity")
-        spec = state["specs"].get(activity) if activity else None
-        if spec is None:
-            return {}
-        with self.store.read() as conn:
-            ctx = Context(conn, session, spec, None, self.settings)
-            return kinds.get(spec["kind"]).results(ctx)
+        return self.results_in(self.session(code), activity)
 
     def counts(self, code: str) -> dict:
         """Participants joined, connected now, and who answered the current activity."""
