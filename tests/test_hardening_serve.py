@@ -84,3 +84,44 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(tmp_path):
         assert server.get("/elan/api/health").ok
     finally:
         server.stop()
+
+
+def test_a_room_connecting_while_the_server_is_busy_is_queued_not_dropped(tmp_path):
+    """A whole room scanning the QR code at once: the system queues every connection for the server.
+
+    With Tornado's default backlog (128) the connections beyond it were dropped and retried by
+    the phones' systems a second later, then three: joins took seconds with the server idle.
+    The server is paused here (SIGSTOP) so that nothing is accepted while the room connects.
+    """
+    import selectors
+    import socket
+
+    from tests.fixtures_server import ElanServer
+
+    room = 600
+    server = ElanServer(tmp_path / "data").start()
+    sockets, selector = [], selectors.DefaultSelector()
+    try:
+        os.kill(server.process.pid, signal.SIGSTOP)
+        try:
+            for _ in range(room):
+                sock = socket.socket()
+                sock.setblocking(False)
+                sock.connect_ex(("127.0.0.1", server.port))
+                sockets.append(sock)
+                selector.register(sock, selectors.EVENT_WRITE)
+            connected, deadline = set(), time.monotonic() + 3
+            while len(connected) < room and time.monotonic() < deadline:
+                for key, _ in selector.select(timeout=0.2):
+                    if key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                        connected.add(key.fileobj)
+                    selector.unregister(key.fileobj)
+        finally:
+            os.kill(server.process.pid, signal.SIGCONT)
+            for sock in sockets:
+                sock.close()
+            selector.close()
+        assert len(connected) == room, f"{room - len(connected)} of {room} connections left waiting"
+        assert server.get("/elan/api/health").ok
+    finally:
+        server.stop()

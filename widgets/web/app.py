@@ -60,6 +60,11 @@ HTTP_SERVER = {
     "idle_connection_timeout": 60,
     "body_timeout": 30,
 }
+#: Connections the kernel queues for the server to accept. Tornado's default, 128, overflows
+#: when a room joins at once: the refused phones' connections are retried by their system only
+#: after a second (then three), so joins took 1 to 3 s with the server mostly idle. The kernel
+#: caps it at net.core.somaxconn (4,096 on current Linux).
+LISTEN_BACKLOG = 4096
 #: Query parameters that are credentials: never written to a log line.
 _SECRET_PARAMS = re.compile(r"([?&](?:key|token|learner)=)[^&#]*", re.IGNORECASE)
 
@@ -352,7 +357,11 @@ class ElanVoila(Voila):
     def listen(self):
         # Options of the HTTP server that Voilà does not expose; Application.listen passes them on.
         listen = self.app.listen
-        options = {**HTTP_SERVER, "idle_connection_timeout": self.elan_ctx.settings.idle_connection_seconds}
+        options = {
+            **HTTP_SERVER,
+            "idle_connection_timeout": self.elan_ctx.settings.idle_connection_seconds,
+            "backlog": LISTEN_BACKLOG,
+        }
         self.app.listen = lambda port, address="", **kw: listen(port, address, **{**options, **kw})
         super().listen()
 
