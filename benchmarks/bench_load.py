@@ -30,6 +30,9 @@ from pathlib import Path
 import httpx
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadclient import Connection, Room, read_events  # this folder's light client
+
 ROOT = Path(__file__).resolve().parent.parent
 ELAN = Path(sys.executable).with_name("elan")
 KEY = "bench-trainer-key"
@@ -137,25 +140,17 @@ async def run(args) -> dict:
         {"ELAN_MAX_PARTICIPANTS": str(args.n + 10), "ELAN_FEED_INTERVAL_MS": str(args.feed_interval)},
         cpus=args.server_cpus,
     )
-    if args.client_cpus:
-        os.sched_setaffinity(0, {int(c) for c in args.client_cpus.split(",")})
+    client_cpus = {int(c) for c in args.client_cpus.split(",")} if args.client_cpus else None
+    if client_cpus:
+        os.sched_setaffinity(0, client_cpus)
+    # The phones' processes start while the server does (a spawned Python takes a moment).
+    room = Room(args.client_procs, client_cpus)
     server.wait_ready()
     trainer = {"X-Elan-Key": KEY}
-    limits = httpx.Limits(max_connections=args.n + args.feeds + 50, max_keepalive_connections=args.n + 50)
-    timeout = httpx.Timeout(30, read=None)
     out: dict = {}
+    feed = None
     try:
-        # Feeds get a client of their own: httpx scans its whole connection pool for every
-        # request, so a thousand open streams in the same pool would slow the joins and
-        # votes down on the client side and the figures would measure the client.
-        async with (
-            httpx.AsyncClient(
-                base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False
-            ) as http,
-            httpx.AsyncClient(
-                base_url=server.url + "/elan/api/", limits=limits, timeout=timeout, trust_env=False
-            ) as streams,
-        ):
+        async with httpx.AsyncClient(base_url=server.url + "/elan/api/", timeout=30, trust_env=False) as http:
             code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()[
                 "code"
             ]
@@ -172,123 +167,101 @@ async def run(args) -> dict:
                 json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}},
             )
 
-            sent: dict[int, float] = {}
+            # The trainer's feed, parsed here: every vote is timed to its arrival on it.
             seen: dict[int, float] = {}
-            tasks: list[asyncio.Task] = []
 
             def on_trainer_event(_id, event, data):
-                now = time.perf_counter()
+                now = time.monotonic()
                 for e in json.loads(data).get("events", []):
                     seen.setdefault(e["seq"], now)
 
-            async def feed(params=None, headers=None, on_event=None, ready=None):
-                try:
-                    async with streams.stream("GET", f"s/{code}/feed", params=params, headers=headers) as response:
-                        if ready:
-                            ready.set()
-                        await read_sse(response, on_event)
-                except (httpx.HTTPError, asyncio.CancelledError):
-                    pass
+            feed = Connection("127.0.0.1", server.port)
+            await feed.stream(f"/elan/api/s/{code}/feed", trainer)
+            reading = asyncio.ensure_future(read_events(feed, on_trainer_event))
 
-            trainer_ready = asyncio.Event()
-            tasks.append(asyncio.create_task(feed(headers=trainer, on_event=on_trainer_event, ready=trainer_ready)))
-            await trainer_ready.wait()
+            # The stage, as its page follows the room: woken by its feed, it reads its view
+            # once per wake-up. (seq, time its view was read) for each read.
+            staged: list[tuple[int, float]] = []
+            wake = asyncio.Event()
+            stage_feed = Connection("127.0.0.1", server.port)
+            await stage_feed.stream(f"/elan/api/s/{code}/stage-feed")
+            stage_api = Connection("127.0.0.1", server.port)
 
-            join_latency: list[float] = []
-            join_errors = 0
-            tokens: list[str | None] = [None] * args.n
+            async def follow_stage():
+                while True:
+                    await wake.wait()
+                    wake.clear()
+                    status, body = await stage_api.request("GET", f"/elan/api/s/{code}/stage")
+                    if status == 200:
+                        staged.append((json.loads(body)["session"]["seq"], time.monotonic()))
+
+            reading_stage = asyncio.ensure_future(read_events(stage_feed, lambda *_: wake.set()))
+            following = asyncio.ensure_future(follow_stage())
+
             me = psutil.Process()
-            cpu0, wall0, mine0 = server.cpu_seconds(), time.perf_counter(), sum(me.cpu_times()[:2])
-
-            async def join(i: int):
-                nonlocal join_errors
-                t0 = time.perf_counter()
-                try:
-                    r = await http.post("join", json={"code": code})
-                    r.raise_for_status()
-                except httpx.HTTPError:
-                    join_errors += 1
-                    return
-                join_latency.append(time.perf_counter() - t0)
-                tokens[i] = r.json()["token"]
-                if i < args.feeds:
-                    tasks.append(asyncio.create_task(feed(headers={"X-Elan-Token": tokens[i]})))
-
-            start = time.perf_counter()
+            cpu0, wall0, mine0 = server.cpu_seconds(), time.monotonic(), sum(me.cpu_times()[:2])
+            start = time.monotonic() + 0.5
             cpu_join0 = server.cpu_seconds()
-            joins = []
-            for i in range(args.n):
-                await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
-                joins.append(asyncio.create_task(join(i)))
-            await asyncio.gather(*joins)
-            join_wall = time.perf_counter() - start
+            joined = await room.join(server.url, code, args.n, args.rate, args.feeds, start)
+            join_wall = time.monotonic() - start
             cpu_joins = server.cpu_seconds() - cpu_join0
             await asyncio.sleep(1)  # let the feeds settle before the votes
 
-            vote_latency: list[float] = []
-            vote_errors = 0
-
-            async def vote(i: int):
-                nonlocal vote_errors
-                token = tokens[i]
-                if token is None:
-                    return
-                t0 = time.perf_counter()
-                try:
-                    r = await http.post(
-                        f"s/{code}/submit",
-                        headers={"X-Elan-Token": token},
-                        json={"activity": "vote", "payload": {"item": items[i % len(items)], "dots": 1}},
-                    )
-                    r.raise_for_status()
-                except httpx.HTTPError:
-                    vote_errors += 1
-                    return
-                sent[r.json()["seq"]] = t0
-                vote_latency.append(time.perf_counter() - t0)
-
-            start = time.perf_counter()
+            start = time.monotonic() + 0.5
             cpu_vote0 = server.cpu_seconds()
-            votes = []
-            for i in range(args.n):
-                await asyncio.sleep(max(0.0, start + i / args.rate - time.perf_counter()))
-                votes.append(asyncio.create_task(vote(i)))
-            await asyncio.gather(*votes)
+            voted = await room.vote("vote", items, {"dots": 1}, start)
             cpu_votes = server.cpu_seconds() - cpu_vote0
-            deadline = time.perf_counter() + 15
-            while time.perf_counter() < deadline and not all(seq in seen for seq in sent):
+            sent = voted["sent"]
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not all(seq in seen for seq in sent):
                 await asyncio.sleep(0.1)
-            cpu1, wall1, mine1 = server.cpu_seconds(), time.perf_counter(), sum(me.cpu_times()[:2])
+            cpu1, wall1, mine1 = server.cpu_seconds(), time.monotonic(), sum(me.cpu_times()[:2])
             feed_latency = [seen[seq] - t0 for seq, t0 in sent.items() if seq in seen]
+            stage_latency = []
+            for seq, t0 in sent.items():
+                shown = next((at for last, at in staged if last >= seq), None)
+                if shown is not None:
+                    stage_latency.append(shown - t0)
             health = (await http.get("health")).json()
             results = (await http.get(f"s/{code}/results", params={"activity": "vote"}, headers=trainer)).json()
-            for task in tasks:
+            for task in (reading, reading_stage, following):
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(reading, reading_stage, following, return_exceptions=True)
+            stage_feed.close()
+            stage_api.close()
+            client_cpu = (mine1 - mine0) + joined["cpu"] + voted["cpu"]
 
             out = {
                 "participants": args.n,
                 "rate_per_s": args.rate,
                 "feeds_open": health["listeners"],
                 "joined": results["counts"]["joined"],
-                "join_errors": join_errors,
+                "join_errors": len(joined["errors"]),
                 "join_wall_s": round(join_wall, 2),
-                "join_p50_ms": round(pct(join_latency, 50) * 1000, 1),
-                "join_p95_ms": round(pct(join_latency, 95) * 1000, 1),
+                "join_p50_ms": round(pct(joined["joins"], 50) * 1000, 1),
+                "join_p95_ms": round(pct(joined["joins"], 95) * 1000, 1),
                 "votes_counted": sum(r["dots"] for r in results["results"]["ranking"]),
-                "vote_errors": vote_errors,
-                "vote_post_p50_ms": round(pct(vote_latency, 50) * 1000, 1),
-                "vote_post_p95_ms": round(pct(vote_latency, 95) * 1000, 1),
+                "vote_errors": len(voted["errors"]),
+                "vote_post_p50_ms": round(pct(voted["votes"], 50) * 1000, 1),
+                "vote_post_p95_ms": round(pct(voted["votes"], 95) * 1000, 1),
                 "vote_to_feed_p50_ms": round(pct(feed_latency, 50) * 1000, 1),
                 "vote_to_feed_p95_ms": round(pct(feed_latency, 95) * 1000, 1),
                 "votes_seen_on_feed": len(feed_latency),
+                # To the stage's view read after its feed woke it (what the projector then draws).
+                "vote_to_stage_p50_ms": round(pct(stage_latency, 50) * 1000, 1),
+                "vote_to_stage_p95_ms": round(pct(stage_latency, 95) * 1000, 1),
+                "votes_seen_on_stage": len(stage_latency),
+                # How late the client sent its joins against the schedule: near 0 when the
+                # client is not the bottleneck.
+                "client_lag_p95_ms": round(pct(joined["lags"], 95) * 1000, 1),
                 # CPU time the server spent per join and per vote (feeds included): what a core
                 # buys, whatever else the machine runs; 1000 / ms-per-join is one process's ceiling.
-                "server_cpu_ms_per_join": round(1000 * cpu_joins / max(1, args.n - join_errors), 2),
-                "server_cpu_ms_per_vote": round(1000 * cpu_votes / max(1, args.n - vote_errors), 2),
+                "server_cpu_ms_per_join": round(1000 * cpu_joins / max(1, args.n - len(joined["errors"])), 2),
+                "server_cpu_ms_per_vote": round(1000 * cpu_votes / max(1, args.n - len(voted["errors"])), 2),
                 "load_average_1min": round(os.getloadavg()[0], 1),
                 "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 1),
-                "client_cpu_percent_of_one_core": round(100 * (mine1 - mine0) / (wall1 - wall0), 1),
+                "client_cpu_percent_of_one_core": round(100 * client_cpu / (wall1 - wall0), 1),
+                "client_processes": args.client_procs,
                 "server_peak_rss_mb": round(server.peak_rss / 2**20, 1),
                 "feed_interval_ms": args.feed_interval,
                 "server_cpus": args.server_cpus or "any",
@@ -296,7 +269,14 @@ async def run(args) -> dict:
                 "machine": f"{platform.machine()}, {psutil.cpu_count()} cores, "
                 f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
             }
+            for name in ("joined", "voted"):
+                errors = locals()[name]["errors"]
+                if errors:
+                    print(f"{len(errors)} errors while {name}, first: {errors[0]}", file=sys.stderr)
     finally:
+        if feed is not None:
+            feed.close()
+        await room.close()
         server.stop()
     return out
 
@@ -311,6 +291,7 @@ def main(argv=None) -> int:
     p.add_argument("--timeout", type=float, default=300, help="stop everything after this many seconds")
     p.add_argument("--server-cpus", help="pin the server to these cores (taskset list, e.g. 0)")
     p.add_argument("--client-cpus", help="pin this load client to these cores (e.g. 1)")
+    p.add_argument("--client-procs", type=int, default=2, help="processes playing the phones between them")
     p.add_argument("--json", help="also write the figures to this file")
     args = p.parse_args(argv)
     args.n = max(1, min(args.n, 5000))
