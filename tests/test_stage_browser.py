@@ -200,6 +200,8 @@ def test_phone_remote_pairs_drives_and_stops_once_revoked(elan_server, contexts,
     remote.goto(url)
     expect(remote.locator("#panel")).to_be_visible(timeout=WAIT)
     assert "#" not in remote.url  # the credential left the address bar
+    expect(remote.locator("#next")).to_be_enabled(timeout=WAIT)  # the console is open: steps can change
+    assert remote.locator("#console-note").is_hidden()
     remote.click("#next")
     expect(console.locator(".elan-script")).to_contain_text("Brainstorm", timeout=WAIT)
     expect(remote.locator("#step")).to_contain_text("2", timeout=WAIT)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from ipywidgets.widgets.widget import _instances
 
-from widgets.core.errors import Conflict
+from tests.aio import run
+from widgets.core.errors import Conflict, Forbidden
+from widgets.live import engine as engine_module
 from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.script import Script
@@ -150,6 +155,22 @@ def test_the_phone_remote_asks_the_console_for_the_next_step():
     titles = [{"fr": f"Étape {i}", "en": f"Step {i}"} for i in range(3)]
     dash = Dashboard("values", [Phase(f"s{i}", t) for i, t in enumerate(titles)], lang="en")
     credential = dash.engine.pair_remote(dash.trainer, dash.code)
+    # No console has said it is open yet: a step asked for would never be taken, so it is refused.
+    assert dash.engine.remote_view(dash.code, credential)["console_open"] is False
+    with pytest.raises(Conflict) as refused:
+        dash.engine.remote_action(dash.code, credential, "next")
+    assert refused.value.key == "core.error_console_closed"
+    dash.engine.remote_action(dash.code, credential, "timer", 60)  # what needs no console still works
+
+    async def one_poll():
+        task = asyncio.ensure_future(dash._poll())
+        await asyncio.sleep(0.3)
+        dash.code, code = None, dash.code  # the loop ends with the session
+        await task
+        dash.code = code
+
+    run(one_poll())  # the console's live loop marks it open
+    assert dash.engine.remote_view(dash.code, credential)["console_open"] is True
     dash.engine.remote_action(dash.code, credential, "next")
     dash.engine.remote_action(dash.code, credential, "next")
     steps = [e["data"]["step"] for e in dash.engine.events_since(dash.session["id"], dash.seq) if e["kind"] == "nav"]
@@ -157,6 +178,20 @@ def test_the_phone_remote_asks_the_console_for_the_next_step():
     dash.go(dash.index + sum(steps))
     assert dash.index == 2
     assert dash.engine.remote_view(dash.code, credential)["console"]["title"] == "Step 2"
+
+
+def test_a_console_silent_for_longer_than_the_limit_is_taken_as_closed(monkeypatch):
+    dash = Dashboard("values", [Phase("a", {"fr": "A", "en": "A"}), Phase("b", {"fr": "B", "en": "B"})], lang="en")
+    credential = dash.engine.pair_remote(dash.trainer, dash.code)
+    dash.engine.console_seen(dash.trainer, dash.code)
+    dash.engine.remote_action(dash.code, credential, "next")
+    later = time.time() + dash.engine.CONSOLE_ALIVE_SECONDS + 1
+    monkeypatch.setattr(engine_module.time, "time", lambda: later)
+    assert dash.engine.remote_view(dash.code, credential)["console_open"] is False
+    with pytest.raises(Conflict):
+        dash.engine.remote_action(dash.code, credential, "previous")
+    with pytest.raises(Forbidden):  # only the session's trainer marks its console open
+        dash.engine.console_seen(None, dash.code)
 
 
 def test_the_console_lists_participants_removes_one_after_confirming_and_locks_the_session():

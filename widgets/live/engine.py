@@ -870,17 +870,34 @@ class Engine:
                 "timer": state.get("timer"),
                 "join": bool(state.get("stage", {}).get("join", True)),
                 "console": state.get("data", {}).get("console", {}),
+                "console_open": self._console_open(session),
                 "counts": self._counts(conn, session),
                 "now": time.time(),
             }
+
+    #: A console not heard from for this long is taken as closed: the remote cannot change steps.
+    CONSOLE_ALIVE_SECONDS = 30
+
+    def console_seen(self, trainer, code: str) -> None:
+        """The console is open on this session (written every few seconds, no event: nothing to show)."""
+        with self.store.write() as conn:
+            session = self._locked_session(conn, code)
+            self._require_trainer(trainer, session)
+            state = copy.deepcopy(session["state"])
+            state["console_at"] = time.time()
+            conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(state=state))
+
+    def _console_open(self, session: dict) -> bool:
+        return time.time() - session["state"].get("console_at", 0) < self.CONSOLE_ALIVE_SECONDS
 
     REMOTE_ACTIONS = ("next", "previous", "input", "reveal", "timer", "join")
 
     def remote_action(self, code: str, credential: str, action: str, value: Any = None) -> None:
         """One action from a paired phone, checked against the session's remote credentials.
 
-        ``next``/``previous`` are asked of the console (it knows the workshop's steps);
-        answers, reveal, timer and join strip change the session here.
+        ``next``/``previous`` are asked of the console (it knows the workshop's steps), and
+        refused when no console is open (the step would never change); answers, reveal, timer
+        and join strip change the session here.
         """
         if action not in self.REMOTE_ACTIONS:
             raise Invalid("core.error_invalid", field="action")
@@ -895,6 +912,8 @@ class Engine:
             state = copy.deepcopy(session["state"])
             activity = state.get("activity")
             if action in ("next", "previous"):
+                if not self._console_open(session):
+                    raise Conflict("core.error_console_closed")
                 event, data, public = "nav", {"step": 1 if action == "next" else -1}, False
             elif action == "input":
                 state["open"] = bool(value)

@@ -32,6 +32,8 @@ from widgets.ui.trainer import Viewer, current
 log = logging.getLogger("elan.dashboard")
 #: Seconds between two reads of the counts when nothing happens ('connected' and time change without events).
 COUNTS_EVERY = 10
+#: Seconds between two "console open" marks (the engine takes a console silent for 30 s as closed).
+CONSOLE_BEAT = 10
 
 
 __all__ = ["Dashboard", "Phase"]
@@ -614,8 +616,13 @@ class Dashboard(w.VBox):
     async def _poll(self) -> None:
         interval = self.engine.settings.feed_interval_ms / 1000
         counted = time.monotonic()
+        beat = 0.0
         while self.code:
             try:
+                if time.monotonic() - beat > CONSOLE_BEAT and self.session and self.session["closed_at"] is None:
+                    # The phone remote changes steps through this console: tell it the console is open.
+                    self.engine.console_seen(self.trainer, self.code)
+                    beat = time.monotonic()
                 seq = self.engine.last_seq(self.session["id"])
                 if seq != self.seq:
                     steps = [

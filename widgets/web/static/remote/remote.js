@@ -37,6 +37,13 @@ function show(v) {
   document.getElementById("step").textContent = c.title ? t("step", { n: c.index, total: c.total, title: c.title }) : "";
   document.getElementById("line").textContent = c.line || "";
   document.getElementById("counts").textContent = t("counts", v.counts);
+  // Steps change in the console: without one open, say so instead of sending a step nobody takes.
+  const steps = v.console_open && !v.closed;
+  document.getElementById("prev").disabled = !steps;
+  document.getElementById("next").disabled = !steps;
+  const note = document.getElementById("console-note");
+  note.hidden = v.console_open || v.closed;
+  note.textContent = t("console_closed");
   const input = document.getElementById("input");
   input.textContent = v.open ? t("close_input") : t("open_input");
   input.setAttribute("aria-pressed", String(v.open));
