@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.core.i18n import Translator, locale_files, own_strings, placeholders
+from widgets.core.i18n import Translator, locale_files, own_strings, placeholders, read_locale
 from widgets.core.languages import LANGUAGES, chain
 from widgets.core.settings import Settings
 
@@ -81,6 +81,16 @@ def test_every_language_has_the_same_interface_strings(area):
                 base = Translator(parent[0]).strings
                 assert key in base, f"{lang}: {key} is not a string of {parent[0]}"
                 assert placeholders(value) == placeholders(base[key]), f"{lang}: {key}: placeholders differ"
+
+
+def test_no_translation_file_writes_a_key_twice(tmp_path):
+    for lang in LANGUAGES:
+        for file in locale_files(lang):
+            read_locale(file)  # raises on a repeated key
+    twice = tmp_path / "demo.fr.json"
+    twice.write_text('{"a": "un", "b": "deux", "a": "encore"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="'a' is written twice"):
+        read_locale(twice)
 
 
 def test_bundled_content_validates():

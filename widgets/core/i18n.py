@@ -46,12 +46,26 @@ def locale_files(lang: str) -> list[Path]:
     return sorted(PACKAGE.glob(f"**/locales/*.{lang}.json"), key=lambda p: (p.name, str(p)))
 
 
+def read_locale(file: Path) -> dict[str, str]:
+    """One translation file; a key written twice is an error (the second would hide the first)."""
+
+    def unique(pairs: list[tuple[str, str]]) -> dict[str, str]:
+        out = {}
+        for key, value in pairs:
+            if key in out:
+                raise ValueError(f"{file}: the key {key!r} is written twice")
+            out[key] = value
+        return out
+
+    return json.loads(file.read_text(encoding="utf-8"), object_pairs_hook=unique)
+
+
 def own_strings(lang: str) -> dict[str, str]:
     """Only the strings written for ``lang`` itself (for a variant: its differences), keyed ``area.key``."""
     out: dict[str, str] = {}
     for file in locale_files(lang):
         area = file.name.split(".")[0]
-        for key, value in json.loads(file.read_text(encoding="utf-8")).items():
+        for key, value in read_locale(file).items():
             out[f"{area}.{key}"] = value
     return out
 
