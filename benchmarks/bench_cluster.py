@@ -10,8 +10,8 @@ feed, each places one dot; a trainer feed times every vote to its event), agains
   one process, so most votes cross processes before they reach it.
 
 For each set-up the participant count climbs through ``--steps`` and stops at the
-first step that misses a target (join p95 < 1 s, vote-to-feed p95 < 1 s, every vote
-counted). CPU is the sum over the server processes (percent of one core); memory
+first step that misses a target (join p95 < 1 s, vote-to-feed and vote-to-stage p95
+< 1 s, every vote counted). CPU is the sum over the server processes (percent of one core); memory
 is the sum of each process's peak resident memory (kernels included).
 
     .venv/bin/python benchmarks/bench_cluster.py                          # steps 500,1000,2000 at 100/s
@@ -40,13 +40,13 @@ import psutil
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from bench_load import KEY, Server, free_port, pct, read_sse  # noqa: E402  (the load benchmark's clients)
+from bench_load import Server, free_port, prepare, room_load  # noqa: E402  (the load benchmark's parts)
+from loadclient import Room  # noqa: E402
 
 from tests.fixtures_pg import PgServer, _bindir  # noqa: E402  (the tests' throwaway PostgreSQL)
 from widgets.ops.deploy import nginx_config  # noqa: E402
 
 NGINX = "/usr/sbin/nginx"
-TARGET_S = 1.0
 
 
 class Nginx:
@@ -84,128 +84,14 @@ class Nginx:
         self.process.wait(10)
 
 
-async def load(front: str, trainer_url: str, n: int, rate: float, cpu) -> dict:
-    """The load of bench_load.py against ``front`` (participants) and ``trainer_url`` (the trainer's feed)."""
-    trainer = {"X-Elan-Key": KEY}
-    limits = httpx.Limits(max_connections=2 * n + 50, max_keepalive_connections=n + 50)
-    timeout = httpx.Timeout(30, read=None)
-    # Participants' feeds on a client of their own, as in bench_load.py: httpx scans its whole
-    # pool for every request, and a pool full of open streams would slow the joins client-side.
-    async with (
-        httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as http,
-        httpx.AsyncClient(base_url=front + "/elan/api/", limits=limits, timeout=timeout, trust_env=False) as streams,
-        httpx.AsyncClient(base_url=trainer_url + "/elan/api/", timeout=timeout, trust_env=False) as own,
-    ):
-        code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()["code"]
-        await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
-        items = [
-            (
-                await http.post(
-                    f"s/{code}/trainer/add-item", headers=trainer, json={"activity": "ideas", "text": f"Idée {k}"}
-                )
-            ).json()["result"]
-            for k in range(10)
-        ]
-        await http.post(
-            f"s/{code}/trainer/open",
-            headers=trainer,
-            json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}},
-        )
-        sent: dict[int, float] = {}
-        seen: dict[int, float] = {}
-        tasks: list[asyncio.Task] = []
-        processes: dict[str, int] = {}
-
-        def on_trainer_event(_id, _event, data):
-            now = time.perf_counter()
-            for e in json.loads(data).get("events", []):
-                seen.setdefault(e["seq"], now)
-
-        async def feed(client, params=None, headers=None, on_event=None, ready=None):
-            try:
-                async with client.stream("GET", f"s/{code}/feed", params=params, headers=headers) as response:
-                    if ready:
-                        ready.set()
-                    await read_sse(response, on_event)
-            except (httpx.HTTPError, asyncio.CancelledError):
-                pass
-
-        ready = asyncio.Event()
-        tasks.append(asyncio.create_task(feed(own, headers=trainer, on_event=on_trainer_event, ready=ready)))
-        await ready.wait()
-        joins_ms, tokens, errors = [], [None] * n, {"join": 0, "vote": 0}
-        cpu0, wall0 = cpu(), time.perf_counter()
-
-        async def join(i):
-            t0 = time.perf_counter()
-            try:
-                r = await http.post("join", json={"code": code})
-                r.raise_for_status()
-            except httpx.HTTPError:
-                errors["join"] += 1
-                return
-            joins_ms.append(time.perf_counter() - t0)
-            process = r.headers.get("X-Elan-Process", "?")
-            processes[process] = processes.get(process, 0) + 1
-            tokens[i] = r.json()["token"]
-            tasks.append(asyncio.create_task(feed(streams, headers={"X-Elan-Token": tokens[i]})))
-
-        async def vote(i):
-            if tokens[i] is None:
-                return
-            t0 = time.perf_counter()
-            try:
-                r = await http.post(
-                    f"s/{code}/submit",
-                    headers={"X-Elan-Token": tokens[i]},
-                    json={"activity": "vote", "payload": {"item": items[i % len(items)], "dots": 1}},
-                )
-                r.raise_for_status()
-            except httpx.HTTPError:
-                errors["vote"] += 1
-                return
-            sent[r.json()["seq"]] = t0
-
-        join_wall = 0.0
-        for phase in (join, vote):
-            start, running = time.perf_counter(), []
-            for i in range(n):
-                await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-                running.append(asyncio.create_task(phase(i)))
-            await asyncio.gather(*running)
-            if phase is join:
-                join_wall = time.perf_counter() - start
-                await asyncio.sleep(1)
-        deadline = time.perf_counter() + 15
-        while time.perf_counter() < deadline and not all(seq in seen for seq in sent):
-            await asyncio.sleep(0.1)
-        cpu1, wall1 = cpu(), time.perf_counter()
-        to_feed = [seen[s] - t0 for s, t0 in sent.items() if s in seen]
-        results = (await http.get(f"s/{code}/results", params={"activity": "vote"}, headers=trainer)).json()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    counted = sum(r["dots"] for r in results["results"]["ranking"])
-    return {
-        "participants": n,
-        "joined": results["counts"]["joined"],
-        "join_wall_s": round(join_wall, 1),
-        "join_p50_ms": round(pct(joins_ms, 50) * 1000),
-        "join_p95_ms": round(pct(joins_ms, 95) * 1000),
-        "vote_to_feed_p50_ms": round(pct(to_feed, 50) * 1000),
-        "vote_to_feed_p95_ms": round(pct(to_feed, 95) * 1000),
-        "votes_counted": counted,
-        "errors": errors,
-        "joins_per_process": sorted(processes.values(), reverse=True),
-        "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0)),
-        "ok": bool(
-            errors == {"join": 0, "vote": 0}
-            and counted == n
-            and to_feed
-            and pct(joins_ms, 95) < TARGET_S
-            and pct(to_feed, 95) < TARGET_S
-        ),
-    }
+async def load(front: str, trainer_url: str, n: int, rate: float, cpu, procs: int) -> dict:
+    """The load of bench_load.py against ``front`` (participants) and ``trainer_url`` (the trainer's feed, the stage)."""
+    room = Room(procs)
+    try:
+        code, items = await prepare(front, 10)
+        return await room_load(room, front, trainer_url, code, items, argparse.Namespace(n=n, rate=rate, feeds=n), cpu)
+    finally:
+        await room.close()
 
 
 def run_setup(setup: str, n: int, args, pg: PgServer | None) -> dict:
@@ -236,7 +122,9 @@ def run_setup(setup: str, n: int, args, pg: PgServer | None) -> dict:
         def cpu():
             return sum(s.cpu_seconds() for s in servers) + (proxy.cpu_seconds() if proxy else 0.0)
 
-        out = asyncio.run(asyncio.wait_for(load(front, servers[0].url, n, args.rate, cpu), args.timeout))
+        out = asyncio.run(
+            asyncio.wait_for(load(front, servers[0].url, n, args.rate, cpu, args.client_procs), args.timeout)
+        )
         out["server_peak_rss_mb"] = round(sum(s.peak_rss for s in servers) / 2**20)
         return {"setup": setup, **out}
     except TimeoutError:
@@ -255,6 +143,7 @@ def main(argv=None) -> int:
     p.add_argument("--rate", type=float, default=100, help="joins (then votes) per second")
     p.add_argument("--feed-interval", type=int, default=250, help="the servers' feed poll interval, ms")
     p.add_argument("--timeout", type=float, default=240, help="stop a step after this many seconds")
+    p.add_argument("--client-procs", type=int, default=2, help="processes playing the phones between them")
     p.add_argument("--json", help="also write every step's figures to this file")
     args = p.parse_args(argv)
     setups = [s for s in args.setups.split(",") if s in ("sqlite-1", "pg-1", "pg-3")]

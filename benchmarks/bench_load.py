@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import psutil
@@ -36,6 +37,8 @@ from loadclient import Connection, Room, read_events  # this folder's light clie
 ROOT = Path(__file__).resolve().parent.parent
 ELAN = Path(sys.executable).with_name("elan")
 KEY = "bench-trainer-key"
+#: The targets: join p95 and vote-to-stage p95 under a second.
+TARGET_S = 1.0
 
 
 def free_port() -> int:
@@ -133,6 +136,143 @@ async def read_sse(response: httpx.Response, on_event=None):
             fields[name] = value
 
 
+async def prepare(base_url: str, cards: int) -> tuple[str, list]:
+    """A values session with ``cards`` ideas and a dot vote open on them: its code and the cards' ids."""
+    trainer = {"X-Elan-Key": KEY}
+    async with httpx.AsyncClient(base_url=base_url + "/elan/api/", timeout=30, trust_env=False) as http:
+        code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()["code"]
+        await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
+        items = []
+        for n in range(cards):
+            r = await http.post(
+                f"s/{code}/trainer/add-item", headers=trainer, json={"activity": "ideas", "text": f"Idée {n}"}
+            )
+            items.append(r.json()["result"])
+        await http.post(
+            f"s/{code}/trainer/open",
+            headers=trainer,
+            json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}},
+        )
+    return code, items
+
+
+async def room_load(room: Room, front: str, trainer_url: str, code: str, items: list, args, server_cpu) -> dict:
+    """Phones join ``front`` at the rate, then vote; the trainer's feed and the stage (on ``trainer_url``) time them.
+
+    ``server_cpu()`` is the CPU time of the server side (processes, proxy) so far.
+    """
+    trainer = {"X-Elan-Key": KEY}
+    host = urlsplit(trainer_url)
+    seen: dict[int, float] = {}  # event number -> when the trainer's feed had it
+
+    def on_trainer_event(_id, event, data):
+        now = time.monotonic()
+        for e in json.loads(data).get("events", []):
+            seen.setdefault(e["seq"], now)
+
+    feed = Connection(host.hostname, host.port)
+    await feed.stream(f"/elan/api/s/{code}/feed", trainer)
+    reading = asyncio.ensure_future(read_events(feed, on_trainer_event))
+
+    # The stage, as its page follows the room: woken by its feed, it reads its view
+    # once per wake-up. (seq, time its view was read) for each read.
+    staged: list[tuple[int, float]] = []
+    wake = asyncio.Event()
+    stage_feed = Connection(host.hostname, host.port)
+    await stage_feed.stream(f"/elan/api/s/{code}/stage-feed")
+    stage_api = Connection(host.hostname, host.port)
+
+    async def follow_stage():
+        while True:
+            await wake.wait()
+            wake.clear()
+            status, body = await stage_api.request("GET", f"/elan/api/s/{code}/stage")
+            if status == 200:
+                staged.append((json.loads(body)["session"]["seq"], time.monotonic()))
+
+    reading_stage = asyncio.ensure_future(read_events(stage_feed, lambda *_: wake.set()))
+    following = asyncio.ensure_future(follow_stage())
+    me = psutil.Process()
+    try:
+        cpu0, wall0, mine0 = server_cpu(), time.monotonic(), sum(me.cpu_times()[:2])
+        start = time.monotonic() + 0.5
+        joined = await room.join(front, code, args.n, args.rate, args.feeds, start)
+        join_wall = time.monotonic() - start
+        cpu_joins = server_cpu() - cpu0
+        await asyncio.sleep(1)  # let the feeds settle before the votes
+
+        start = time.monotonic() + 0.5
+        cpu_vote0 = server_cpu()
+        voted = await room.vote("vote", items, {"dots": 1}, start)
+        cpu_votes = server_cpu() - cpu_vote0
+        sent = voted["sent"]
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not all(seq in seen for seq in sent):
+            await asyncio.sleep(0.1)
+        cpu1, wall1, mine1 = server_cpu(), time.monotonic(), sum(me.cpu_times()[:2])
+    finally:
+        for task in (reading, reading_stage, following):
+            task.cancel()
+        await asyncio.gather(reading, reading_stage, following, return_exceptions=True)
+        for conn in (feed, stage_feed, stage_api):
+            conn.close()
+    feed_latency = [seen[seq] - t0 for seq, t0 in sent.items() if seq in seen]
+    stage_latency = []
+    for seq, t0 in sent.items():
+        shown = next((at for last, at in staged if last >= seq), None)
+        if shown is not None:
+            stage_latency.append(shown - t0)
+    async with httpx.AsyncClient(base_url=trainer_url + "/elan/api/", timeout=30, trust_env=False) as http:
+        health = (await http.get("health")).json()
+        results = (await http.get(f"s/{code}/results", params={"activity": "vote"}, headers=trainer)).json()
+    for name, part in (("joining", joined), ("voting", voted)):
+        if part["errors"]:
+            print(f"{len(part['errors'])} errors while {name}, first: {part['errors'][0]}", file=sys.stderr)
+    client_cpu = (mine1 - mine0) + joined["cpu"] + voted["cpu"]
+    counted = sum(r["dots"] for r in results["results"]["ranking"])
+    return {
+        "participants": args.n,
+        "rate_per_s": args.rate,
+        "feeds_open": health["listeners"],
+        "joined": results["counts"]["joined"],
+        "join_errors": len(joined["errors"]),
+        "join_wall_s": round(join_wall, 2),
+        "join_p50_ms": round(pct(joined["joins"], 50) * 1000, 1),
+        "join_p95_ms": round(pct(joined["joins"], 95) * 1000, 1),
+        "votes_counted": counted,
+        "vote_errors": len(voted["errors"]),
+        "vote_post_p50_ms": round(pct(voted["votes"], 50) * 1000, 1),
+        "vote_post_p95_ms": round(pct(voted["votes"], 95) * 1000, 1),
+        "vote_to_feed_p50_ms": round(pct(feed_latency, 50) * 1000, 1),
+        "vote_to_feed_p95_ms": round(pct(feed_latency, 95) * 1000, 1),
+        "votes_seen_on_feed": len(feed_latency),
+        # To the stage's view read after its feed woke it (what the projector then draws).
+        "vote_to_stage_p50_ms": round(pct(stage_latency, 50) * 1000, 1),
+        "vote_to_stage_p95_ms": round(pct(stage_latency, 95) * 1000, 1),
+        "votes_seen_on_stage": len(stage_latency),
+        "joins_per_process": sorted(joined["processes"].values(), reverse=True),
+        # How late the client sent its joins against the schedule: near 0 when the
+        # client is not the bottleneck.
+        "client_lag_p95_ms": round(pct(joined["lags"], 95) * 1000, 1),
+        # CPU time the server spent per join and per vote (feeds included): what a core
+        # buys, whatever else the machine runs; 1000 / ms-per-join is one process's ceiling.
+        "server_cpu_ms_per_join": round(1000 * cpu_joins / max(1, args.n - len(joined["errors"])), 2),
+        "server_cpu_ms_per_vote": round(1000 * cpu_votes / max(1, args.n - len(voted["errors"])), 2),
+        "load_average_1min": round(os.getloadavg()[0], 1),
+        "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 1),
+        "client_cpu_percent_of_one_core": round(100 * client_cpu / (wall1 - wall0), 1),
+        "client_processes": len(room.pipes),
+        "ok": bool(
+            not joined["errors"]
+            and not voted["errors"]
+            and counted == args.n
+            and pct(joined["joins"], 95) < TARGET_S
+            and pct(stage_latency, 95) < TARGET_S
+            and pct(feed_latency, 95) < TARGET_S
+        ),
+    }
+
+
 async def run(args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix="elan-bench-"))
     server = Server(
@@ -145,123 +285,12 @@ async def run(args) -> dict:
         os.sched_setaffinity(0, client_cpus)
     # The phones' processes start while the server does (a spawned Python takes a moment).
     room = Room(args.client_procs, client_cpus)
-    server.wait_ready()
-    trainer = {"X-Elan-Key": KEY}
-    out: dict = {}
-    feed = None
     try:
-        async with httpx.AsyncClient(base_url=server.url + "/elan/api/", timeout=30, trust_env=False) as http:
-            code = (await http.post("sessions", json={"workshop": "values", "lang": "fr"}, headers=trainer)).json()[
-                "code"
-            ]
-            await http.post(f"s/{code}/trainer/open", headers=trainer, json={"spec": {"kind": "ideas", "id": "ideas"}})
-            items = []
-            for n in range(args.cards):
-                r = await http.post(
-                    f"s/{code}/trainer/add-item", headers=trainer, json={"activity": "ideas", "text": f"Idée {n}"}
-                )
-                items.append(r.json()["result"])
-            await http.post(
-                f"s/{code}/trainer/open",
-                headers=trainer,
-                json={"spec": {"kind": "dots", "id": "vote", "source": "ideas", "budget": 3}},
-            )
-
-            # The trainer's feed, parsed here: every vote is timed to its arrival on it.
-            seen: dict[int, float] = {}
-
-            def on_trainer_event(_id, event, data):
-                now = time.monotonic()
-                for e in json.loads(data).get("events", []):
-                    seen.setdefault(e["seq"], now)
-
-            feed = Connection("127.0.0.1", server.port)
-            await feed.stream(f"/elan/api/s/{code}/feed", trainer)
-            reading = asyncio.ensure_future(read_events(feed, on_trainer_event))
-
-            # The stage, as its page follows the room: woken by its feed, it reads its view
-            # once per wake-up. (seq, time its view was read) for each read.
-            staged: list[tuple[int, float]] = []
-            wake = asyncio.Event()
-            stage_feed = Connection("127.0.0.1", server.port)
-            await stage_feed.stream(f"/elan/api/s/{code}/stage-feed")
-            stage_api = Connection("127.0.0.1", server.port)
-
-            async def follow_stage():
-                while True:
-                    await wake.wait()
-                    wake.clear()
-                    status, body = await stage_api.request("GET", f"/elan/api/s/{code}/stage")
-                    if status == 200:
-                        staged.append((json.loads(body)["session"]["seq"], time.monotonic()))
-
-            reading_stage = asyncio.ensure_future(read_events(stage_feed, lambda *_: wake.set()))
-            following = asyncio.ensure_future(follow_stage())
-
-            me = psutil.Process()
-            cpu0, wall0, mine0 = server.cpu_seconds(), time.monotonic(), sum(me.cpu_times()[:2])
-            start = time.monotonic() + 0.5
-            cpu_join0 = server.cpu_seconds()
-            joined = await room.join(server.url, code, args.n, args.rate, args.feeds, start)
-            join_wall = time.monotonic() - start
-            cpu_joins = server.cpu_seconds() - cpu_join0
-            await asyncio.sleep(1)  # let the feeds settle before the votes
-
-            start = time.monotonic() + 0.5
-            cpu_vote0 = server.cpu_seconds()
-            voted = await room.vote("vote", items, {"dots": 1}, start)
-            cpu_votes = server.cpu_seconds() - cpu_vote0
-            sent = voted["sent"]
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline and not all(seq in seen for seq in sent):
-                await asyncio.sleep(0.1)
-            cpu1, wall1, mine1 = server.cpu_seconds(), time.monotonic(), sum(me.cpu_times()[:2])
-            feed_latency = [seen[seq] - t0 for seq, t0 in sent.items() if seq in seen]
-            stage_latency = []
-            for seq, t0 in sent.items():
-                shown = next((at for last, at in staged if last >= seq), None)
-                if shown is not None:
-                    stage_latency.append(shown - t0)
-            health = (await http.get("health")).json()
-            results = (await http.get(f"s/{code}/results", params={"activity": "vote"}, headers=trainer)).json()
-            for task in (reading, reading_stage, following):
-                task.cancel()
-            await asyncio.gather(reading, reading_stage, following, return_exceptions=True)
-            stage_feed.close()
-            stage_api.close()
-            client_cpu = (mine1 - mine0) + joined["cpu"] + voted["cpu"]
-
-            out = {
-                "participants": args.n,
-                "rate_per_s": args.rate,
-                "feeds_open": health["listeners"],
-                "joined": results["counts"]["joined"],
-                "join_errors": len(joined["errors"]),
-                "join_wall_s": round(join_wall, 2),
-                "join_p50_ms": round(pct(joined["joins"], 50) * 1000, 1),
-                "join_p95_ms": round(pct(joined["joins"], 95) * 1000, 1),
-                "votes_counted": sum(r["dots"] for r in results["results"]["ranking"]),
-                "vote_errors": len(voted["errors"]),
-                "vote_post_p50_ms": round(pct(voted["votes"], 50) * 1000, 1),
-                "vote_post_p95_ms": round(pct(voted["votes"], 95) * 1000, 1),
-                "vote_to_feed_p50_ms": round(pct(feed_latency, 50) * 1000, 1),
-                "vote_to_feed_p95_ms": round(pct(feed_latency, 95) * 1000, 1),
-                "votes_seen_on_feed": len(feed_latency),
-                # To the stage's view read after its feed woke it (what the projector then draws).
-                "vote_to_stage_p50_ms": round(pct(stage_latency, 50) * 1000, 1),
-                "vote_to_stage_p95_ms": round(pct(stage_latency, 95) * 1000, 1),
-                "votes_seen_on_stage": len(stage_latency),
-                # How late the client sent its joins against the schedule: near 0 when the
-                # client is not the bottleneck.
-                "client_lag_p95_ms": round(pct(joined["lags"], 95) * 1000, 1),
-                # CPU time the server spent per join and per vote (feeds included): what a core
-                # buys, whatever else the machine runs; 1000 / ms-per-join is one process's ceiling.
-                "server_cpu_ms_per_join": round(1000 * cpu_joins / max(1, args.n - len(joined["errors"])), 2),
-                "server_cpu_ms_per_vote": round(1000 * cpu_votes / max(1, args.n - len(voted["errors"])), 2),
-                "load_average_1min": round(os.getloadavg()[0], 1),
-                "server_cpu_percent_of_one_core": round(100 * (cpu1 - cpu0) / (wall1 - wall0), 1),
-                "client_cpu_percent_of_one_core": round(100 * client_cpu / (wall1 - wall0), 1),
-                "client_processes": args.client_procs,
+        server.wait_ready()
+        code, items = await prepare(server.url, args.cards)
+        out = await room_load(room, server.url, server.url, code, items, args, server.cpu_seconds)
+        out.update(
+            {
                 "server_peak_rss_mb": round(server.peak_rss / 2**20, 1),
                 "feed_interval_ms": args.feed_interval,
                 "server_cpus": args.server_cpus or "any",
@@ -269,13 +298,8 @@ async def run(args) -> dict:
                 "machine": f"{platform.machine()}, {psutil.cpu_count()} cores, "
                 f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}",
             }
-            for name in ("joined", "voted"):
-                errors = locals()[name]["errors"]
-                if errors:
-                    print(f"{len(errors)} errors while {name}, first: {errors[0]}", file=sys.stderr)
+        )
     finally:
-        if feed is not None:
-            feed.close()
         await room.close()
         server.stop()
     return out

@@ -31,6 +31,7 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.head: dict = {}  # the last answer's headers
 
     async def open(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
@@ -51,6 +52,7 @@ class Connection:
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + data)
         status, head = await read_head(self.reader)
+        self.head = head
         if head.get("transfer-encoding") == "chunked":
             chunks = []
             while chunk := await read_chunk(self.reader):
@@ -138,6 +140,7 @@ async def _phones(pipe, job: dict) -> None:
     feed_conns: list[Connection] = []
     tokens: dict[int, str] = {}
     joins, lags, errors = [], [], []
+    processes: dict[str, int] = {}
 
     async def join(i: int, due: float) -> None:
         lags.append(time.monotonic() - due)
@@ -150,6 +153,8 @@ async def _phones(pipe, job: dict) -> None:
             errors.append(str(error))
             return
         joins.append(time.monotonic() - t0)
+        process = conns[i].head.get("x-elan-process", "?")  # behind nginx: which process answered
+        processes[process] = processes.get(process, 0) + 1
         tokens[i] = json.loads(body)["token"]
         if i < job["feeds"]:
             feed = Connection(url.hostname, url.port)
@@ -168,7 +173,7 @@ async def _phones(pipe, job: dict) -> None:
         await asyncio.sleep(max(0.0, due - time.monotonic()))
         tasks.append(asyncio.ensure_future(join(i, due)))
     await asyncio.gather(*tasks)
-    pipe.send({"joins": joins, "lags": lags, "errors": errors, "cpu": cpu_seconds() - cpu0})
+    pipe.send({"joins": joins, "lags": lags, "errors": errors, "processes": processes, "cpu": cpu_seconds() - cpu0})
 
     order = await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
     votes, sent, vote_errors = [], {}, []
@@ -239,6 +244,7 @@ class Room:
             "joins": [x for p in parts for x in p["joins"]],
             "lags": [x for p in parts for x in p["lags"]],
             "errors": [x for p in parts for x in p["errors"]],
+            "processes": {k: sum(p["processes"].get(k, 0) for p in parts) for p0 in parts for k in p0["processes"]},
             "cpu": sum(p["cpu"] for p in parts),
         }
 
