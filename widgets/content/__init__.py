@@ -24,6 +24,7 @@ import importlib
 import json
 import os
 import pkgutil
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from typing import Any
 import yaml
 
 from widgets.core.languages import LANGUAGES, REQUIRED, chain
+from widgets.core.messages import Message
 from widgets.core.paths import DATASETS, PACKAGE
 
 # jsonschema imports the optional rfc3987_syntax when it is installed (1.4 s spent building
@@ -69,17 +71,30 @@ def content_dir() -> Path:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a content file: where, which field, and what."""
+    """One thing wrong in a content file: where, which field, and what.
+
+    ``message`` is a :class:`~widgets.core.messages.Message`: ``str(problem)`` writes it in the
+    configured language, ``problem.render(lang)`` in the reader's; file, line and field stay
+    as they are in every language.
+    """
 
     file: str
     line: int
     field: str
-    message: str
+    message: Message
 
-    def __str__(self) -> str:
+    def text(self, lang: str | None = None) -> str:
+        """The message alone, in ``lang`` (default: the configured language)."""
+        return self.message.render(lang) if isinstance(self.message, Message) else str(self.message)
+
+    def render(self, lang: str | None = None) -> str:
+        """``file:line: [field] message``, the message in ``lang``."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         field = f" [{self.field}]" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        return f"{where}:{field} {self.text(lang)}"
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 class ContentError(ValueError):
@@ -154,15 +169,16 @@ def read_yaml(path: Path) -> tuple[Any, dict]:
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError([Problem(display, 0, "", f"not UTF-8 text ({exc.reason})")]) from None
+        raise ContentError([Problem(display, 0, "", Message("content_checks.not_utf8", reason=exc.reason))]) from None
     try:
         data = yaml.load(raw, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise ContentError([Problem(display, line, "", f"YAML syntax error: {exc.problem or exc.context}")]) from None
+        detail = exc.problem or exc.context  # PyYAML's own words, passed on as they are
+        raise ContentError([Problem(display, line, "", Message("content_checks.yaml_syntax", detail=detail))]) from None
     if data is None:
-        raise ContentError([Problem(display, 1, "", "the file is empty")])
+        raise ContentError([Problem(display, 1, "", Message("content_checks.empty_file"))])
     return data, Lines(raw)
 
 
@@ -226,7 +242,12 @@ _CHECKS: dict[str, list[Callable]] = {}
 
 
 def check(kind: str):
-    """Register ``func(data) -> list[(path_tuple, message)]`` as an extra check for a kind."""
+    """Register ``func(data) -> list[(path_tuple, Message)]`` as an extra check for a kind.
+
+    A check returns :class:`~widgets.core.messages.Message` objects (a key of the
+    translation files and its values), never a sentence: the reader's language is
+    only known when the problem is shown.
+    """
 
     def register(func):
         _CHECKS.setdefault(kind, []).append(func)
@@ -247,20 +268,20 @@ def _load_checks() -> None:
             importlib.import_module(f"widgets.workshops.{info.name}.checks")
 
 
-def problems_at(data: Any, partial: bool = False) -> list[tuple[tuple, str]]:
-    """Every problem of one parsed document as ``(field path, message)``; ``partial``: a layer over the kit's file."""
+def problems_at(data: Any, partial: bool = False) -> list[tuple[tuple, Message]]:
+    """Every problem of one parsed document as ``(field path, Message)``; ``partial``: a layer over the kit's file."""
     if not isinstance(data, dict):
-        return [((), "a content file must be a mapping that starts with 'kind:'")]
+        return [((), Message("content_checks.not_mapping"))]
     kind = data.get("kind")
     if not isinstance(kind, str):
-        return [(("kind",), "missing 'kind:' naming what the file holds")]
+        return [(("kind",), Message("content_checks.missing_kind"))]
     validator = _validator(kind, partial)
     if validator is None:
         known = ", ".join(sorted(p.name.removesuffix(".schema.json") for p in schema_dir().glob("*.schema.json")))
-        return [(("kind",), f"unknown kind '{kind}' (known: {known})")]
+        return [(("kind",), Message("content_checks.unknown_kind", kind=kind, known=known))]
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        path, message = tuple(error.absolute_path), error.message
+        path, message = tuple(error.absolute_path), schema_message(error)
         if error.validator == "required":
             missing = [
                 name
@@ -269,22 +290,76 @@ def problems_at(data: Any, partial: bool = False) -> list[tuple[tuple, str]]:
             ]
             name = missing[0] if missing else ""
             path = path + (name,) if name else path
-            message = f"missing translation '{name}'" if name in LANGUAGES else f"missing required field '{name}'"
-        elif error.validator == "additionalProperties":
-            message = error.message.replace("Additional properties are not allowed", "unknown field")
         problems.append((path, message))
     if problems or partial:
         return problems
     _load_checks()
     for func in _CHECKS.get(kind, []):
-        problems.extend((tuple(path), message) for path, message in func(data))
+        for path, message in func(data):
+            if not isinstance(message, Message):
+                # A programming error, not a content one: every check's message is a key to translate.
+                raise TypeError(f"{func.__module__}.{func.__name__} returned {message!r}, not a Message")
+            problems.append((tuple(path), message))
     return problems
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as messages quote it (short: a whole mapping would drown the message)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+#: JSON Schema's type names -> the key that says them in words.
+_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
+
+
+def schema_message(error) -> Message:
+    """A JSON Schema error as a message of the kit's own (jsonschema writes English only)."""
+    rule, value, expected = error.validator, error.instance, error.validator_value
+    if rule == "required":
+        missing = [n for n in expected if not isinstance(value, dict) or n not in value]
+        name = missing[0] if missing else ""
+        if name in LANGUAGES:
+            return Message("content_checks.missing_translation", lang=name)
+        return Message("content_checks.missing_field", name=name)
+    if rule == "additionalProperties" and isinstance(value, dict):
+        known = set(error.schema.get("properties", {}))
+        patterns = list(error.schema.get("patternProperties", {}))
+        extra = [k for k in value if k not in known and not any(re.search(p, str(k)) for p in patterns)]
+        names = ", ".join(f"'{k}'" for k in extra)
+        return Message("content_checks.unknown_field", n=len(extra), names=names)
+    if rule == "type":
+        types = [expected] if isinstance(expected, str) else list(expected)
+        words = [Message(f"content_checks.type_{t}") if t in _TYPES else t for t in types]
+        return Message("content_checks.wrong_type", value=_shown(value), expected=words)
+    simple = {
+        "enum": lambda: {"options": ", ".join(map(_shown, expected))},
+        "const": lambda: {"expected": _shown(expected)},
+        "pattern": lambda: {"pattern": expected},
+        "minItems": lambda: {"n": expected, "found": len(value)},
+        "maxItems": lambda: {"n": expected, "found": len(value)},
+        "minLength": lambda: {"n": expected},
+        "maxLength": lambda: {"n": expected, "found": len(value)},
+        "minimum": lambda: {"limit": expected},
+        "maximum": lambda: {"limit": expected},
+        "exclusiveMinimum": lambda: {"limit": expected},
+        "exclusiveMaximum": lambda: {"limit": expected},
+        "uniqueItems": dict,
+        "minProperties": dict,
+        "anyOf": dict,
+        "oneOf": dict,
+        "not": dict,
+    }
+    if rule in simple:
+        return Message(f"content_checks.schema_{rule}", value=_shown(value), **simple[rule]())
+    # A rule no schema of the kit uses yet: its name and jsonschema's own words, as a value.
+    return Message("content_checks.schema_other", rule=str(rule), detail=error.message)
 
 
 def validate_data(data: Any, lines: dict, display: str, partial: bool = False) -> list[Problem]:
     """Every problem of one parsed content document (``partial``: a layer, checked for its own fields only)."""
     if not isinstance(data, dict):
-        return [Problem(display, 1, "", "a content file must be a mapping that starts with 'kind:'")]
+        return [Problem(display, 1, "", Message("content_checks.not_mapping"))]
     return [
         Problem(display, _line_for(lines, path), _field(path), message) for path, message in problems_at(data, partial)
     ]
@@ -424,7 +499,7 @@ def _layer_problems(kit: Path, org: Path, hide: frozenset) -> tuple[Any, list[Pr
         return None, problems
     base = load_file(kit)
     if layer["kind"] != base["kind"]:
-        message = f"the kit's file of this name holds '{base['kind']}': a file that replaces it must too"
+        message = Message("content_checks.layer_kind", kind=base["kind"])
         return None, [Problem(display, _line_for(lines, ("kind",)), "kind", message)]
     merged, where = merge(_without(base, hide), layer)
     problems = []
@@ -434,7 +509,7 @@ def _layer_problems(kit: Path, org: Path, hide: frozenset) -> tuple[Any, list[Pr
                 path = where[path[:n]] + path[n:]
                 break
         else:
-            message += " (after merging with the kit's file)"
+            message = Message("content_checks.after_merge", message=message)
         problems.append(Problem(display, _line_for(lines, path), _field(path), message))
     return merged, problems
 
@@ -537,7 +612,7 @@ def validate_organisation(root: Path) -> list[Problem]:
     root = Path(root).expanduser().resolve()
     if _inside_kit(root):
         return [
-            Problem(str(root), 0, "", "this folder is inside the kit: an upgrade would replace it; keep it elsewhere")
+            Problem(str(root), 0, "", Message("content_checks.inside_kit"))
         ]
     problems = []
     org_file = _file(root, ORGANISATION_FILE.removesuffix(".yaml"))
@@ -572,7 +647,7 @@ def validate_organisation(root: Path) -> list[Problem]:
         if key in ids:
             file = _file(root, ids[key])
             lines = read_yaml(file)[1]
-            message = f"id '{key[1]}' is already the kit's {name}.yaml: name the file {name}.yaml to replace it, or pick another id"
+            message = Message("content_checks.kit_id", id=key[1], name=name)
             problems.append(Problem(_display(file), _line_for(lines, ("id",)), "id", message))
     return problems
 
@@ -592,13 +667,13 @@ def _hide_problems(org_file: Path) -> list[Problem]:
         else:
             problems.append(
                 Problem(
-                    display, _line_for(lines, ("hide", key)), f"hide.{key}", f"the kit has no file or folder '{key}'"
+                    display, _line_for(lines, ("hide", key)), f"hide.{key}", Message("content_checks.hide_unknown", key=key)
                 )
             )
             continue
         for i, item in enumerate(ids):
             if item not in known:
-                message = f"the kit's '{key}' has no '{item}' (it has: {', '.join(sorted(known))})"
+                message = Message("content_checks.hide_no_item", key=key, item=item, known=", ".join(sorted(known)))
                 problems.append(Problem(display, _line_for(lines, ("hide", key, i)), f"hide.{key}[{i}]", message))
     return problems
 

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from ruamel.yaml import YAML
 
 from widgets import content
+from widgets.core.messages import Message, render
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,35 @@ JSON = ":json"
 
 @dataclass
 class SheetProblem:
-    """One thing wrong in a workbook: the sheet, the row, the column, and what."""
+    """One thing wrong in a workbook: the sheet, the row, the column, and what.
+
+    ``message`` (and a missing column's name) are :class:`~widgets.core.messages.Message`
+    objects: ``str(problem)`` writes them in the configured language, ``render(lang)`` in the reader's.
+    """
 
     workbook: str
     sheet: str
     row: int
-    column: str
-    message: str
+    column: str | Message
+    message: Message
+
+    def render(self, lang: str | None = None) -> str:
+        """``workbook: sheet 's', row n, column C 'header': message``, in ``lang``."""
+        if self.row and self.column:
+            key = "sheets.where_cell"
+        elif self.row:
+            key = "sheets.where_row"
+        elif self.column:
+            key = "sheets.where_column"
+        else:
+            key = "sheets.where_sheet"
+        if not self.sheet:
+            return f"{self.workbook}: {render(self.message, lang)}"
+        where = Message(key, sheet=self.sheet, row=self.row, column=self.column).render(lang)
+        return f"{self.workbook}: {where} {render(self.message, lang)}"
 
     def __str__(self) -> str:
-        where = f"{self.workbook}: sheet '{self.sheet}'"
-        if self.row:
-            where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}"
+        return self.render()
 
 
 class SheetError(ValueError):
@@ -202,14 +217,14 @@ class Reading:
     columns: dict[str, list[str]] = field(default_factory=dict)
     problems: list[SheetProblem] = field(default_factory=list)
 
-    def problem(self, sheet: str, row: int, column: str, message: str) -> None:
+    def problem(self, sheet: str, row: int, column: str | Message, message: Message) -> None:
         self.problems.append(SheetProblem(self.workbook, sheet, row, column, message))
 
-    def column_name(self, sheet: str, header: str) -> str:
+    def column_name(self, sheet: str, header: str) -> str | Message:
         headers = self.columns.get(sheet, [])
         if header in headers:
             return f"{get_column_letter(headers.index(header) + 1)} '{header}'"
-        return f"'{header}' (missing: add it)"
+        return Message("sheets.column_missing", header=header)
 
 
 def _path(header: str) -> tuple[tuple, bool]:
@@ -256,24 +271,24 @@ def _item(reading: Reading, sheet: str, r: int, row: dict, skip: set[str]) -> tu
         if header in skip:
             continue
         if not header:
-            reading.problem(sheet, r, "", "a value sits in a column with no name in row 1")
+            reading.problem(sheet, r, "", Message("sheets.no_header"))
             continue
         try:
             path, is_json = _path(header)
         except ValueError:
-            reading.problem(sheet, r, reading.column_name(sheet, header), "this column name is not a field path")
+            reading.problem(sheet, r, reading.column_name(sheet, header), Message("sheets.not_a_path"))
             continue
         if is_json:
             try:
                 value = json.loads(value) if isinstance(value, str) else value
             except json.JSONDecodeError as exc:
                 column = reading.column_name(sheet, header)
-                reading.problem(sheet, r, column, f"not a JSON value ({exc.msg}, character {exc.pos + 1})")
+                reading.problem(sheet, r, column, Message("sheets.not_json", detail=exc.msg, at=exc.pos + 1))
                 continue
         try:
             _put(item, path, value)
         except (AttributeError, TypeError, IndexError):
-            reading.problem(sheet, r, reading.column_name(sheet, header), "this column clashes with another one")
+            reading.problem(sheet, r, reading.column_name(sheet, header), Message("sheets.clash"))
             continue
         where[path] = (sheet, r, header)
     return item, where
@@ -286,7 +301,7 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
     try:
         book = openpyxl.load_workbook(path, read_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:  # what openpyxl raises for a non-workbook
-        reading.problem("", 0, "", f"not an XLSX workbook ({exc})")
+        reading.problem("", 0, "", Message("sheets.not_xlsx", detail=str(exc)))
         return reading
     sheets = {}
     for sheet in book.worksheets:
@@ -297,13 +312,11 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
     if kind is None:
         kind = next((k for k, spec in KINDS.items() if _holds(sheets, spec)), "")
     if kind not in KINDS:
-        reading.problem(
-            "", 0, "", "cannot tell which content this workbook holds: export one with 'elan content export'"
-        )
+        reading.problem("", 0, "", Message("sheets.unknown_kind"))
         return reading
     spec = KINDS[kind]
     if spec.first_sheet not in sheets:
-        reading.problem(spec.first_sheet, 0, "", "this sheet is missing")
+        reading.problem(spec.first_sheet, 0, "", Message("sheets.sheet_missing"))
         return reading
     # The first sheet: one row per document.
     for r, row in sheets[spec.first_sheet]:
@@ -312,12 +325,12 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
         if not name and spec.folder and isinstance(doc.get("id"), str):
             name = f"{spec.folder}/{doc['id']}"
         if not name:
-            reading.problem(
-                spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), "which file: this cell is empty"
-            )
+            reading.problem(spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), Message("sheets.no_file"))
             continue
         if name in reading.docs:
-            reading.problem(spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), f"'{name}' has two rows")
+            reading.problem(
+                spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), Message("sheets.two_rows", name=name)
+            )
             continue
         reading.docs[name] = doc
         reading.cells[name] = {(): (spec.first_sheet, r, ""), **where}
@@ -339,7 +352,7 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
             pending.remove(title)
             progress = True
     for title in pending:
-        reading.problem(title, 1, "B", "this sheet's rows belong to no sheet of this workbook")
+        reading.problem(title, 1, "B", Message("sheets.orphan_sheet"))
     return reading
 
 
@@ -353,9 +366,9 @@ def _read_items(reading: Reading, title: str, rows: list, parent_column: str | N
         if name not in reading.docs:
             column = reading.column_name(title, FILE)
             message = (
-                f"no row of sheet '{next(iter(parents))}' is for file '{name}'"
+                Message("sheets.no_parent_file", sheet=next(iter(parents)), name=name)
                 if name
-                else "which file: this cell is empty"
+                else Message("sheets.no_file")
             )
             reading.problem(title, r, column, message)
             continue
@@ -366,7 +379,8 @@ def _read_items(reading: Reading, title: str, rows: list, parent_column: str | N
             found = _find_item(doc, parent_sheet, parent_id)
             if found is None:
                 column = reading.column_name(title, parent_column)
-                reading.problem(title, r, column, f"no row of sheet '{parent_sheet}' has id '{parent_id}' in '{name}'")
+                message = Message("sheets.no_parent_id", sheet=parent_sheet, id=parent_id, name=name)
+                reading.problem(title, r, column, message)
                 continue
             base = found
         item, where = _item(reading, title, r, row, {FILE, parent_column})
@@ -415,19 +429,19 @@ def check(reading: Reading) -> list[SheetProblem]:
     for name in reading.docs:
         if name in documents:
             sheet, r, _ = reading.cells[name][()]
-            message = f"the organisation hides '{name}' (organisation.yaml): delete this row, or stop hiding it"
+            message = Message("sheets.hidden", name=name)
             problems.append(SheetProblem(reading.workbook, sheet, r, reading.column_name(sheet, FILE), message))
     ids: dict[str, str] = {}
     for name, doc in reading.docs.items():
         if "id" in doc and doc.get("kind") == "case":
             if doc["id"] in ids:
                 sheet, r, _ = reading.cells[name][()]
-                problems.append(SheetProblem(reading.workbook, sheet, r, "", f"id '{doc['id']}' is used twice"))
+                problems.append(SheetProblem(reading.workbook, sheet, r, "", Message("sheets.id_twice", id=doc["id"])))
             ids[doc["id"]] = name
     return problems
 
 
-def _locate(reading: Reading, cells: dict, path: tuple, message: str) -> SheetProblem:
+def _locate(reading: Reading, cells: dict, path: tuple, message: Message) -> SheetProblem:
     for n in range(len(path), -1, -1):
         if path[:n] in cells:
             sheet, r, header = cells[path[:n]]

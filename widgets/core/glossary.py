@@ -26,6 +26,7 @@ import yaml
 from widgets.core import typography
 from widgets.core.languages import chain
 from widgets.core.paths import DATASETS
+from widgets.core.messages import Message
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,14 @@ def fallback_of(lang: str) -> str | None:
 class Finding:
     file: str
     line: int
-    message: str
+    message: Message
+
+    def render(self, lang: str | None = None) -> str:
+        """``file:line: [glossary] message``, the message in ``lang`` (default: the configured language)."""
+        return f"{self.file}:{self.line}: [glossary] {self.message.render(lang)}"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: [glossary] {self.message}"
+        return self.render()
 
 
 def check_file(path: Path, display: str | None = None, folder: Path | None = None) -> list[Finding]:
@@ -150,7 +155,9 @@ def check_file(path: Path, display: str | None = None, folder: Path | None = Non
                     Finding(
                         display,
                         line,
-                        f"'{word}' is not the {span.lang} word: write '{use}' (glossary {Path(glossary.file).name})",
+                        Message(
+                            "writing.glossary_word", word=word, lang=span.lang, use=use, file=Path(glossary.file).name
+                        ),
                     )
                 )
         # A text with no variant of its own is shown to each variant through its glossary: check that too.
@@ -163,8 +170,7 @@ def check_file(path: Path, display: str | None = None, folder: Path | None = Non
                     Finding(
                         display,
                         line,
-                        f"'{word}' would be shown to {lang} readers: add a {lang} "
-                        f"variant of this text, or a phrase to {Path(variant.file).name}",
+                        Message("writing.glossary_variant", word=word, lang=lang, file=Path(variant.file).name),
                     )
                 )
     return found

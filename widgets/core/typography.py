@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from widgets.core.messages import Message
+
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 _HOLE = "\ue000"  # stands for a protected span (code, URL, placeholder) while rules run
@@ -49,8 +51,8 @@ class Edit:
     new: str
     rule: str
 
-    def describe(self, text: str) -> str:
-        """The fix in words, with the few characters around it: ``write 'Note⍽:' not 'Note :'``."""
+    def describe(self, text: str) -> Message:
+        """The fix in words, with the few characters around it: ``write 'Note⍽:', not 'Note :'``."""
         start = self.offset
         while start > 0 and self.offset - start < 16 and not text[start - 1].isspace():
             start -= 1
@@ -67,21 +69,22 @@ class Edit:
             stop = text.find("\n", end, stop) if "\n" in text[end:stop] else stop
         before = text[start:stop]
         after = text[start : self.offset] + self.new + text[end:stop]
-        return f"{MESSAGES[self.rule]}: write {_show(after)}, not {_show(before)}"
+        return Message("writing.fix", rule=Message(MESSAGES[self.rule]), after=_show(after), before=_show(before))
 
 
+#: Each rule's explanation: a key of the translation files (``widgets/core/locales/writing.<lang>.json``).
 MESSAGES = {
-    "space-before": "a no-break space goes before : ; ! ? »",
-    "missing-space": "a no-break space is missing before : ; ! ?",
-    "colon-space": "a colon takes a full no-break space (U+00A0), not a narrow one",
-    "guillemet-space": "a no-break space goes inside « »",
-    "nested-quotes": "quotes inside « » are “ ”",
-    "apostrophe": "the apostrophe is curly (’)",
-    "straight-quotes": "French quotes are « » with no-break spaces",
-    "first": "the first of a month is written 1er",
-    "ordinal": "ordinals are written 1re, 2e, 3e",
-    "percent-fr": "a no-break space goes before % and currency signs",
-    "percent-en": "English writes no space before %",
+    "space-before": "writing.space_before",
+    "missing-space": "writing.missing_space",
+    "colon-space": "writing.colon_space",
+    "guillemet-space": "writing.guillemet_space",
+    "nested-quotes": "writing.nested_quotes",
+    "apostrophe": "writing.apostrophe",
+    "straight-quotes": "writing.straight_quotes",
+    "first": "writing.first",
+    "ordinal": "writing.ordinal",
+    "percent-fr": "writing.percent_fr",
+    "percent-en": "writing.percent_en",
 }
 
 
@@ -246,10 +249,14 @@ class Finding:
 
     file: str
     line: int
-    message: str
+    message: Message
+
+    def render(self, lang: str | None = None) -> str:
+        """``file:line: [typography] message``, the message in ``lang`` (default: the configured language)."""
+        return f"{self.file}:{self.line}: [typography] {self.message.render(lang)}"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: [typography] {self.message}"
+        return self.render()
 
 
 def _line_at(raw: str, offset: int) -> int:

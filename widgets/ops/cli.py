@@ -47,6 +47,13 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=trait.help)
 
 
+def _add_lang_flag(parser: argparse.ArgumentParser) -> None:
+    # The same setting as --language (ELAN_LANGUAGE), under the short name the other commands use.
+    parser.add_argument(
+        "--lang", dest="language", choices=LANGUAGES, default=None, help="language of the messages (default: --language)"
+    )
+
+
 def cmd_serve(args) -> int:
     from widgets import content
     from widgets.web.app import serve
@@ -55,7 +62,7 @@ def cmd_serve(args) -> int:
     organisation = content.organisation_dir()
     # Said at start, not discovered by a room: the organisation's content is checked as it is layered.
     for problem in content.validate_organisation(organisation) if organisation else []:
-        print(problem, file=sys.stderr)
+        print(problem.render(settings.language), file=sys.stderr)
     try:
         serve(settings)
     except KeyboardInterrupt:
@@ -74,20 +81,20 @@ def cmd_validate(args) -> int:
     problems, files = [], 0
     if organisation and not args.paths:
         if not organisation.is_dir():
-            print(f"{organisation}: no such folder", file=sys.stderr)
+            print(t("core.no_such_folder", path=organisation), file=sys.stderr)
             return 2
         roots, files = [], len(content.content_files(organisation))
         problems = content.validate_organisation(organisation)
     for root in roots:
         if not root.exists():
-            print(f"{root}: no such file or folder", file=sys.stderr)
+            print(t("core.no_such_path", path=root), file=sys.stderr)
             return 2
         files += len(content.content_files(root))
         problems.extend(content.validate_tree(root))
     # French typography and the glossaries, in the content, the guide and the interface strings.
     problems.extend(writing.check(roots if args.paths else writing.default_roots()))
     for problem in problems:
-        print(problem)
+        print(problem.render(t.lang))
     if problems:
         print(t("core.validate_problems", n=len(problems)), file=sys.stderr)
         return 1
@@ -121,11 +128,12 @@ def cmd_typography(args) -> int:
     from widgets.content import writing
 
     roots = [Path(p) for p in args.paths] or writing.default_roots()
+    t = Translator(_settings(args).language)
     if args.fix:
-        print(Translator(_settings(args).language)("core.typography_fixed", n=writing.fix(roots)))
+        print(t("core.typography_fixed", n=writing.fix(roots)))
     found = writing.check(roots)
     for finding in found:
-        print(finding)
+        print(finding.render(t.lang))
     return 1 if found else 0
 
 
@@ -261,12 +269,15 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check content files; print file, line and field of each problem")
     p.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
+    _add_lang_flag(p)
     _add_setting_flags(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("typography", help="report, or with --fix apply, French typography and glossary fixes")
     p.add_argument("paths", nargs="*", help="files or folders (default: content, guide and interface strings)")
     p.add_argument("--fix", action="store_true", help="rewrite the files in place (safe and idempotent)")
+    _add_lang_flag(p)
+    p.add_argument("--language", dest="language", choices=LANGUAGES, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_typography)
 
     p = sub.add_parser("cases", help="every path of every case, its ending and scores, and what the checks flag")
@@ -278,6 +289,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("export", "import", "list"))
     p.add_argument("kind", nargs="?", help="what to export: cases, ideas or examples")
     p.add_argument("file", nargs="?", help="the .xlsx workbook")
+    _add_lang_flag(p)
     _add_setting_flags(p)
     p.set_defaults(func=cmd_content)
 

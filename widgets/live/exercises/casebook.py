@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from widgets import content
+from widgets.core.messages import Message
 
 COMPETENCES = ("empathy", "ownership", "resolution", "speed")
 #: The customer's mood, from best to worst; a response moves it one notch at most.
@@ -74,7 +75,7 @@ def load_cases(folder: str | None = None) -> list[dict]:
     for i, case in enumerate(cases):
         if case["id"] in seen:
             raise content.ContentError(
-                [content.Problem(folder or "cases", 0, "id", f"case '{case['id']}' is defined in two files")]
+                [content.Problem(folder or "cases", 0, "id", Message("content_checks.case_twice", id=case["id"]))]
             )
         seen[case["id"]] = i
     return cases

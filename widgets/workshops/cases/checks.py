@@ -11,6 +11,7 @@ by ``elan cases`` and the content tests without refusing the case.
 from __future__ import annotations
 
 from widgets import content
+from widgets.core.messages import Message
 from widgets.live.exercises import casebook
 
 MIN_STEPS, MAX_STEPS = 3, 5
@@ -27,7 +28,7 @@ def _duplicates(items: list[dict], where: tuple, label) -> list[tuple]:
             problems.append(
                 (
                     where + (i, "id"),
-                    f"{label(item)}: id '{item['id']}' is used twice (first at position {seen[item['id']] + 1})",
+                    Message("cases_checks.id_twice", where=label(item), id=item["id"], first=seen[item["id"]] + 1),
                 )
             )
         else:
@@ -73,50 +74,57 @@ def _paths(steps: dict[str, dict], start: str):
 @content.check("case")
 def check_case(data: dict) -> list[tuple]:
     """Ids unique, branches that exist and end, every step reachable, 3-5 steps and 3-4 responses."""
-    name = f"case '{data['id']}'"
+    case = data["id"]
     steps_list, endings_list = data["steps"], data["endings"]
-    problems = _duplicates(steps_list, ("steps",), lambda s: f"{name}, step '{s['id']}'")
-    problems += _duplicates(endings_list, ("endings",), lambda e: f"{name}, ending '{e['id']}'")
+    problems = _duplicates(steps_list, ("steps",), lambda s: Message("cases_checks.step", case=case, step=s["id"]))
+    problems += _duplicates(
+        endings_list, ("endings",), lambda e: Message("cases_checks.ending", case=case, ending=e["id"])
+    )
     step_ids = {s["id"] for s in steps_list}
     for i, ending in enumerate(endings_list):
         if ending["id"] in step_ids:
             problems.append(
                 (
                     ("endings", i, "id"),
-                    f"{name}, ending '{ending['id']}': a step has the same id, so 'next' would be ambiguous",
+                    Message("cases_checks.ending_is_step", case=case, ending=ending["id"]),
                 )
             )
 
     endings = {e["id"] for e in endings_list}
     decisions_list = data.get("decisions", [])
     decisions = {d["id"]: d for d in decisions_list}
-    problems += _duplicates(decisions_list, ("decisions",), lambda d: f"{name}, decision '{d['id']}'")
+    problems += _duplicates(
+        decisions_list, ("decisions",), lambda d: Message("cases_checks.decision", case=case, decision=d["id"])
+    )
     for di, item in enumerate(decisions_list):
-        where = f"{name}, decision '{item['id']}'"
+        where = Message("cases_checks.decision", case=case, decision=item["id"])
         if item["id"] in step_ids or item["id"] in endings:
-            problems.append(
-                (("decisions", di, "id"), f"{where}: a step or an ending has the same id, so 'next' would be ambiguous")
-            )
+            problems.append((("decisions", di, "id"), Message("cases_checks.decision_ambiguous", where=where)))
         problems += _decision_problems(data, item, di, where, endings)
     steps = {s["id"]: s for s in steps_list}
     for si, step in enumerate(steps_list):
-        where = f"{name}, step '{step['id']}'"
+        where = Message("cases_checks.step", case=case, step=step["id"])
         responses = step["responses"]
         if not MIN_RESPONSES <= len(responses) <= MAX_RESPONSES:
             problems.append(
                 (
                     ("steps", si, "responses"),
-                    f"{where}: has {len(responses)} responses; a step offers {MIN_RESPONSES} or {MAX_RESPONSES}",
+                    Message(
+                        "cases_checks.response_count", where=where, n=len(responses), low=MIN_RESPONSES, high=MAX_RESPONSES
+                    ),
                 )
             )
-        problems += _duplicates(responses, ("steps", si, "responses"), lambda r: f"{where}, response '{r['id']}'")
+
+        def response_label(r, step_id=step["id"]):
+            return Message("cases_checks.response", case=case, step=step_id, response=r["id"])
+
+        problems += _duplicates(responses, ("steps", si, "responses"), response_label)
         for ri, response in enumerate(responses):
             if response["next"] not in steps and response["next"] not in endings and response["next"] not in decisions:
                 problems.append(
                     (
                         ("steps", si, "responses", ri, "next"),
-                        f"{where}, response '{response['id']}': next '{response['next']}' is neither a step, an ending "
-                        "nor a decision of this case",
+                        Message("cases_checks.next_unknown", where=response_label(response), next=response["next"]),
                     )
                 )
     if problems:
@@ -136,13 +144,13 @@ def check_case(data: dict) -> list[tuple]:
             problems.append(
                 (
                     ("steps", si, "id"),
-                    f"{name}, step '{step['id']}': no response leads to this step (the case starts at '{start}')",
+                    Message("cases_checks.step_unreached", case=case, step=step["id"], start=start),
                 )
             )
     for di, item in enumerate(decisions_list):
         if item["id"] not in reached:
             problems.append(
-                (("decisions", di, "id"), f"{name}, decision '{item['id']}': no response leads to this decision")
+                (("decisions", di, "id"), Message("cases_checks.decision_unreached", case=case, decision=item["id"]))
             )
 
     cycle = _first_cycle(steps, start)
@@ -153,7 +161,11 @@ def check_case(data: dict) -> list[tuple]:
         problems.append(
             (
                 ("steps", si, "responses", ri, "next"),
-                f"{name}, step '{step_id}', response '{response['id']}': next '{response['next']}' goes back to an earlier step; every path must move on to an ending",
+                Message(
+                    "cases_checks.cycle",
+                    where=Message("cases_checks.response", case=case, step=step_id, response=response["id"]),
+                    next=response["next"],
+                ),
             )
         )
         return problems
@@ -163,7 +175,7 @@ def check_case(data: dict) -> list[tuple]:
     reported: set[tuple] = set()
     for count, path in enumerate(_paths(steps, start)):
         if count >= MAX_PATHS:
-            problems.append((("steps",), f"{name}: more than {MAX_PATHS} paths; split it into several cases"))
+            problems.append((("steps",), Message("cases_checks.too_many_paths", case=case, n=MAX_PATHS)))
             break
         if MIN_STEPS <= len(path) <= MAX_STEPS:
             continue
@@ -173,19 +185,23 @@ def check_case(data: dict) -> list[tuple]:
         if len(path) < MIN_STEPS:
             # Too short: the response that ends the path too early is what to change.
             key, field = path[-1], ("steps", index[last_step], "responses", last_ri, "next")
-            what = f"step '{last_step}', response '{steps[last_step]['responses'][last_ri]['id']}'"
+            what = Message(
+                "cases_checks.response", case=case, step=last_step, response=steps[last_step]["responses"][last_ri]["id"]
+            )
         else:
             # Too long: the first step beyond the limit is what to cut.
             extra = path[MAX_STEPS][0]
             key, field = (extra, -1), ("steps", index[extra], "id")
-            what = f"step '{extra}'"
+            what = Message("cases_checks.step", case=case, step=extra)
         if key in reported:
             continue
         reported.add(key)
         problems.append(
             (
                 field,
-                f"{name}, {what}: the path {route} has {len(path)} steps; every path needs {MIN_STEPS} to {MAX_STEPS}",
+                Message(
+                    "cases_checks.path_length", where=what, route=route, n=len(path), low=MIN_STEPS, high=MAX_STEPS
+                ),
             )
         )
 
@@ -196,13 +212,13 @@ def check_case(data: dict) -> list[tuple]:
             problems.append(
                 (
                     ("debrief", "points", pi, "principle"),
-                    f"{name}, debrief point {pi + 1}: principle '{point['principle']}' is not in debrief.principles",
+                    Message("cases_checks.principle_unlisted", case=case, point=pi + 1, principle=point["principle"]),
                 )
             )
     return problems
 
 
-def _decision_problems(data: dict, item: dict, di: int, where: str, endings: set[str]) -> list[tuple]:
+def _decision_problems(data: dict, item: dict, di: int, where: Message, endings: set[str]) -> list[tuple]:
     """A decision's rules: endings that exist, facts learnt somewhere, responses that exist, the default last."""
     learnt = {fact for s in data["steps"] for r in s["responses"] for fact in r.get("learns", [])}
     response_ids = {r["id"] for s in data["steps"] for r in s["responses"]}
@@ -213,22 +229,20 @@ def _decision_problems(data: dict, item: dict, di: int, where: str, endings: set
         last = ri == len(rules) - 1
         if rule["ending"] not in endings:
             problems.append(
-                (here + ("ending",), f"{where}, rule {ri + 1}: ending '{rule['ending']}' is not an ending of this case")
+                (here + ("ending",), Message("cases_checks.rule_ending", where=where, rule=ri + 1, ending=rule["ending"]))
             )
         if last and "when" in rule:
             problems.append(
                 (
                     here + ("when",),
-                    f"{where}, rule {ri + 1}: the last rule is the default and has no 'when'; "
-                    "add a last rule with an ending only",
+                    Message("cases_checks.rule_last_when", where=where, rule=ri + 1),
                 )
             )
         if not last and "when" not in rule:
             problems.append(
                 (
                     here,
-                    f"{where}, rule {ri + 1}: only the last rule may have no 'when' (the rules after it "
-                    "could never apply)",
+                    Message("cases_checks.rule_no_when", where=where, rule=ri + 1),
                 )
             )
         when = rule.get("when", {})
@@ -238,14 +252,16 @@ def _decision_problems(data: dict, item: dict, di: int, where: str, endings: set
                     problems.append(
                         (
                             here + ("when", key),
-                            f"{where}, rule {ri + 1}: fact '{fact}' is learnt by no "
-                            "response (add learns: [{fact}] to the response that teaches it)".replace("{fact}", fact),
+                            Message("cases_checks.fact_unlearnt", where=where, rule=ri + 1, fact=fact),
                         )
                     )
         for response_id in when.get("chose", []):
             if response_id not in response_ids:
                 problems.append(
-                    (here + ("when", "chose"), f"{where}, rule {ri + 1}: no step offers a response '{response_id}'")
+                    (
+                        here + ("when", "chose"),
+                        Message("cases_checks.rule_response", where=where, rule=ri + 1, response=response_id),
+                    )
                 )
     return problems
 
@@ -269,7 +285,7 @@ def _explore(data: dict, start: str):
 
 def _outcome_problems(data: dict, start: str) -> list[tuple]:
     """Every ending reached and every decision rule applied on at least one path."""
-    name = f"case '{data['id']}'"
+    case = data["id"]
     ended, fired = set(), set()
     for walked in _explore(data, start):
         ended.add(walked.ending)
@@ -278,15 +294,16 @@ def _outcome_problems(data: dict, start: str) -> list[tuple]:
     problems = []
     for ei, ending in enumerate(data["endings"]):
         if ending["id"] not in ended:
-            problems.append((("endings", ei, "id"), f"{name}, ending '{ending['id']}': no path leads to this ending"))
+            problems.append((("endings", ei, "id"), Message("cases_checks.ending_unreached", case=case, ending=ending["id"])))
     for di, item in enumerate(data.get("decisions", [])):
         for ri, rule in enumerate(item["rules"]):
             if (item["id"], ri) not in fired:
                 problems.append(
                     (
                         ("decisions", di, "rules", ri),
-                        f"{name}, decision '{item['id']}', rule {ri + 1} "
-                        f"(ending '{rule['ending']}'): no path makes this rule apply",
+                        Message(
+                            "cases_checks.rule_never", case=case, decision=item["id"], rule=ri + 1, ending=rule["ending"]
+                        ),
                     )
                 )
     return problems
@@ -306,7 +323,7 @@ def case_warnings(data: dict) -> list[tuple]:
       ending follows from the last answer alone, so "which step decided it?" always
       has the same answer.
     """
-    name = f"case '{data['id']}'"
+    name = Message("cases_checks.case", case=data["id"])
     out = []
     judged = []
     for si, item in enumerate(data["steps"]):
@@ -322,15 +339,14 @@ def case_warnings(data: dict) -> list[tuple]:
             out.append(
                 (
                     ("steps",),
-                    f"{name}: the best response is at position {positions.pop() + 1} of every step; "
-                    "vary where it stands in the file",
+                    Message("cases_checks.best_same_position", where=name, position=positions.pop() + 1),
                 )
             )
         if all(longest for _, _, longest in judged):
             out.append(
                 (
                     ("steps",),
-                    f"{name}: the best response is the longest at every step; write responses of comparable length",
+                    Message("cases_checks.best_longest", where=name),
                 )
             )
     start = data["steps"][0]["id"]
@@ -341,8 +357,7 @@ def case_warnings(data: dict) -> list[tuple]:
         out.append(
             (
                 ("endings",),
-                f"{name}: every ending follows from the last response alone; let a decision read "
-                "the path (mood, facts learnt, earlier choices)",
+                Message("cases_checks.last_response_decides", where=name),
             )
         )
     return out

@@ -28,13 +28,13 @@ def _folder(content_dir: Path | None) -> Path:
     return root / "cases" if (root / "cases").is_dir() else root
 
 
-def case_entry(file: Path) -> dict:
-    """One case file: problems, warnings and, when it is playable, every path."""
+def case_entry(file: Path, lang: str | None = None) -> dict:
+    """One case file: problems, warnings and, when it is playable, every path (messages in ``lang``)."""
     problems = content.validate_file(file)
     entry: dict = {
         "file": str(file),
         "id": None,
-        "problems": [{"line": p.line, "field": p.field, "message": p.message} for p in problems],
+        "problems": [{"line": p.line, "field": p.field, "message": p.text(lang)} for p in problems],
         "warnings": [],
         "paths": [],
     }
@@ -55,7 +55,7 @@ def case_entry(file: Path) -> dict:
         {
             "line": content._line_for(lines, tuple(path)),
             "field": content._field(path),
-            "message": message,
+            "message": message.render(lang),
             "where": display,
         }
         for path, message in checks.case_warnings(data)
@@ -88,10 +88,10 @@ def case_entry(file: Path) -> dict:
     return entry
 
 
-def cases_report(content_dir: Path | None) -> dict:
+def cases_report(content_dir: Path | None, lang: str | None = None) -> dict:
     """Every case file below the folder, as :func:`case_entry` describes it; counts of problems and warnings."""
     folder = _folder(content_dir)
-    entries = [case_entry(file) for file in content.content_files(folder)]
+    entries = [case_entry(file, lang) for file in content.content_files(folder)]
     entries = [e for e in entries if not e.get("skipped")]
     return {
         "folder": str(folder),
@@ -107,7 +107,7 @@ def run(content_dir: Path | None, as_json: bool, t) -> int:
     if not folder.exists():
         print(t("cases.tool_no_folder", folder=folder), file=sys.stderr)
         return 2
-    report = cases_report(content_dir)
+    report = cases_report(content_dir, t.lang)
     if as_json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from widgets import content
+from widgets.core.messages import Message
 from widgets.core.text import duplicate_key
 from widgets.workshops.values.philosophy import check_action_statement
 
@@ -12,22 +13,22 @@ from widgets.workshops.values.philosophy import check_action_statement
 SECTIONS = ("purpose", "vision", "values", "actions")
 
 
-def _unique_ids(items: list[dict], where: str) -> list[tuple[tuple, str]]:
+def _unique_ids(items: list[dict], where: str) -> list[tuple[tuple, Message]]:
     counts = Counter(item["id"] for item in items)
     return [
-        ((where, i, "id"), f"id '{item['id']}' is used {counts[item['id']]} times; ids must be unique")
+        ((where, i, "id"), Message("values_checks.id_repeated", id=item["id"], n=counts[item["id"]]))
         for i, item in enumerate(items)
         if counts[item["id"]] > 1
     ]
 
 
 @content.check("philosophy-examples")
-def check_examples(data: dict) -> list[tuple[tuple, str]]:
+def check_examples(data: dict) -> list[tuple[tuple, Message]]:
     return _unique_ids(data["screens"], "screens")
 
 
 @content.check("values-brainstorm")
-def check_brainstorm(data: dict) -> list[tuple[tuple, str]]:
+def check_brainstorm(data: dict) -> list[tuple[tuple, Message]]:
     problems = []
     for where in ("values", "criteria", "cliches"):
         problems += _unique_ids(data[where], where)
@@ -36,7 +37,7 @@ def check_brainstorm(data: dict) -> list[tuple[tuple, str]]:
         problems.append(
             (
                 ("template", "sections"),
-                f"sections must be {', '.join(SECTIONS)}, in this order (found: {', '.join(ids) or 'none'})",
+                Message("values_checks.sections", sections=", ".join(SECTIONS), found=", ".join(ids) or "-"),
             )
         )
     # The examples the kit shows must pass the kit's own hint, in their language.
@@ -52,7 +53,7 @@ def check_brainstorm(data: dict) -> list[tuple[tuple, str]]:
                 problems.append(
                     (
                         (*path, lang),
-                        f"this example does not pass its own advice ({hint}): start with a first-person word or a listed verb",
+                        Message("values_checks.example_fails_hint", hint=Message(hint)),
                     )
                 )
     # A phrase that folds to nothing would flag every card as a cliché.
@@ -63,7 +64,7 @@ def check_brainstorm(data: dict) -> list[tuple[tuple, str]]:
                     problems.append(
                         (
                             ("cliches", i, "phrases", lang, j),
-                            f"'{phrase}' has only small words; it would match every card",
+                            Message("values_checks.small_words", phrase=phrase),
                         )
                     )
     return problems
