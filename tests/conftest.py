@@ -1,8 +1,20 @@
 """Shared fixtures. Fixture modules of each area are registered here."""
 
+import pytest
+
+from widgets.core import messages
+
 pytest_plugins = [
     "tests.fixtures_store",
     "tests.fixtures_pg",
     "tests.fixtures_server",
     "tests.fixtures_browser",
 ]
+
+
+@pytest.fixture
+def english_messages():
+    """Check messages written in English, for the tests that read their words (French is tested on its own)."""
+    messages.use_language("en")
+    yield
+    messages.use_language(None)

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from widgets import content
+from widgets.core.typography import NBSP as NB
 from widgets.live.exercises import casebook
 
 KIT_CASE = content.BUNDLED / "cases" / "billing-double-charge.yaml"
@@ -116,10 +117,15 @@ def test_validate_names_file_line_and_field_of_a_broken_organisation_case(org, t
     at = next(i for i, line in enumerate(lines) if line.strip().startswith("en: A late delivery at Acme"))
     del lines[at]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = elan("validate", "--content-dir", str(org), cwd=tmp_path)
+    result = elan("validate", "--content-dir", str(org), "--lang", "en", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     title_line = next(i for i, line in enumerate(lines, 1) if line.startswith("title:"))
     assert f"acme-late-delivery.yaml:{title_line}: [title.en] missing translation 'en'" in result.stdout
+    # The same problem for a French administrator: same file, line and field, French words.
+    french = elan("validate", "--content-dir", str(org), "--lang", "fr", cwd=tmp_path)
+    assert french.returncode == 1
+    assert f"acme-late-delivery.yaml:{title_line}: [title.en] traduction manquante «{NB}en{NB}»" in french.stdout
+    assert "missing" not in french.stdout
 
 
 def test_validate_maps_a_merged_file_problem_to_the_organisation_line(org, tmp_path):
@@ -130,7 +136,7 @@ def test_validate_maps_a_merged_file_problem_to_the_organisation_line(org, tmp_p
         "    source: {fr: s, en: s}\n  - id: acme\n    type: figure\n    figure: {fr: 9 sur 10, en: 9 in 10}\n"
         "    source: {fr: s, en: s}\n",
     )
-    result = elan("validate", cwd=tmp_path, env_dir=org)
+    result = elan("validate", "--lang", "en", cwd=tmp_path, env_dir=org)
     assert result.returncode == 1
     assert "examples.yaml:9: [screens[1].claim] missing required field 'claim'" in result.stdout
 
@@ -138,18 +144,26 @@ def test_validate_maps_a_merged_file_problem_to_the_organisation_line(org, tmp_p
 def test_validate_reports_a_misspelt_hidden_case_and_a_clashing_id(org, tmp_path):
     write(org / "organisation.yaml", "kind: organisation\nhide:\n  cases: [wrong-advise-fine]\n")
     write(org / "cases" / "my-billing.yaml", own_case("billing-double-charge"))
-    problems = [str(p) for p in content.validate_organisation(org)]
+    found = content.validate_organisation(org)
+    problems = [p.render("en") for p in found]
     assert any(
         "organisation.yaml:3: [hide.cases[0]] the kit's 'cases' has no 'wrong-advise-fine'" in p for p in problems
     )
     assert any(
         "my-billing.yaml:" in p and "[id] id 'billing-double-charge' is already the kit's" in p for p in problems
     )
+    french = [p.render("fr") for p in found]
+    assert any(
+        f"organisation.yaml:3: [hide.cases[0]] «{NB}cases{NB}» du kit n’a pas de «{NB}wrong-advise-fine{NB}»" in p
+        for p in french
+    )
+    assert any("my-billing.yaml:" in p and f"[id] l’id «{NB}billing-double-charge{NB}» est déjà" in p for p in french)
 
 
 def test_a_folder_inside_the_kit_is_refused(tmp_path):
     problems = content.validate_organisation(content.BUNDLED / "cases")
-    assert "an upgrade would replace it" in problems[0].message
+    assert "an upgrade would replace it" in problems[0].text("en")
+    assert "une mise à jour le remplacerait" in problems[0].text("fr")
 
 
 def _snapshot(root: Path) -> dict:

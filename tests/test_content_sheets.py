@@ -12,6 +12,7 @@ import pytest
 
 from widgets import content
 from widgets.content import sheets
+from widgets.core.typography import NBSP as NB
 from widgets.live.exercises import casebook
 
 
@@ -123,7 +124,8 @@ def test_a_malformed_row_is_reported_by_sheet_row_and_column_and_nothing_is_writ
     stray.value = "no-such-step"
     book.save(path)
     reading = sheets.read_workbook(path)
-    problems = [str(p) for p in sheets.check(reading)]
+    found = sheets.check(reading)
+    problems = [p.render("en") for p in found]
     letter = feedback.column_letter
     assert (
         f"cases.xlsx: sheet 'responses', row {feedback.row}, column {letter} 'feedback.en': missing translation 'en'"
@@ -133,13 +135,24 @@ def test_a_malformed_row_is_reported_by_sheet_row_and_column_and_nothing_is_writ
         p.startswith(
             f"cases.xlsx: sheet 'responses', row {effect.row}, column {effect.column_letter} 'effects.empathy':"
         )
-        and "'a lot' is not of type 'integer'" in p
+        and "'a lot' is not a whole number (integer)" in p
         for p in problems
     ), problems
     assert (
         f"cases.xlsx: sheet 'responses', row {stray.row}, column {stray.column_letter} 'step': "
         f"no row of sheet 'steps' has id 'no-such-step' in '{stray_file}'"
     ) in problems
+    # In French: the same sheet, row and column, French words around them.
+    french = [p.render("fr") for p in found]
+    assert (
+        f"cases.xlsx: feuille «{NB}responses{NB}», ligne {feedback.row}, colonne {letter} 'feedback.en'{NB}: "
+        f"traduction manquante «{NB}en{NB}»"
+    ) in french, french
+    assert any(
+        p.startswith(f"cases.xlsx: feuille «{NB}responses{NB}», ligne {effect.row}, colonne {effect.column_letter}")
+        and "'a lot' n’est pas un nombre entier (integer)" in p
+        for p in french
+    ), french
     result = subprocess.run(
         [sys.executable, "-m", "widgets.ops.cli", "content", "import", str(path), "--language", "en"],
         check=False,
@@ -150,6 +163,18 @@ def test_a_malformed_row_is_reported_by_sheet_row_and_column_and_nothing_is_writ
     )
     assert result.returncode == 1
     assert "Nothing was written." in result.stderr
+    assert f"sheet 'responses', row {feedback.row}, column {letter} 'feedback.en': missing translation" in result.stdout
+    french = subprocess.run(
+        [sys.executable, "-m", "widgets.ops.cli", "content", "import", str(path), "--lang", "fr"],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=os.environ,
+    )
+    assert french.returncode == 1 and "Rien n’a été écrit." in french.stderr
+    assert f"colonne {letter} 'feedback.en'{NB}: traduction manquante" in french.stdout
+    assert "missing translation" not in french.stdout
     assert list(org.rglob("*")) == []
 
 
@@ -172,7 +197,7 @@ def test_a_bad_json_cell_and_an_unknown_file_are_named(tmp_path):
     orphan = cell(book, "roles", "file", {"id": "managers"})
     orphan.value = "week/idea"
     book.save(path)
-    problems = [str(p) for p in sheets.check(sheets.read_workbook(path))]
+    problems = [p.render("en") for p in sheets.check(sheets.read_workbook(path))]
     assert any(
         p.startswith(
             f"ideas.xlsx: sheet 'ideas', row {involves.row}, column {involves.column_letter} 'involves:json': not a JSON"

@@ -16,6 +16,7 @@ from widgets import content
 from widgets.core.i18n import Translator, locale_files, own_strings, placeholders, read_locale
 from widgets.core.languages import LANGUAGES, chain
 from widgets.core.settings import Settings
+from widgets.core.typography import NBSP as NB
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,20 +110,46 @@ def test_validate_names_file_line_and_field_of_a_missing_key(tmp_path):
         "    minutes: '30'\n    dashboard: demo.ipynb\n    guide: demo.md\n",
         encoding="utf-8",
     )
-    result = _elan("validate", str(bad), cwd=tmp_path)
+    result = _elan("validate", str(bad), "--lang", "en", cwd=tmp_path)
     assert result.returncode == 1
     assert "workshops.yaml:4:" in result.stdout
     assert "workshops[0].title.en" in result.stdout
     assert "missing translation 'en'" in result.stdout
 
 
+def test_validate_speaks_french_with_the_same_file_line_and_field(tmp_path):
+    bad = tmp_path / "workshops.yaml"
+    bad.write_text(
+        "kind: workshops\nworkshops:\n  - id: demo\n    title:\n      fr: Démo\n    purpose: {fr: a, en: b}\n"
+        "    minutes: 30\n    dashboard: demo.ipynb\n    guide: demo.md\n",
+        encoding="utf-8",
+    )
+    french = _elan("validate", str(bad), "--lang", "fr", cwd=tmp_path)
+    english = _elan("validate", str(bad), "--lang", "en", cwd=tmp_path)
+    assert french.returncode == english.returncode == 1
+    fr_lines, en_lines = french.stdout.splitlines(), english.stdout.splitlines()
+    assert len(fr_lines) == len(en_lines) == 2
+    # Same place and field in both languages, the words in the reader's language.
+    where = [line.split("] ")[0] + "]" for line in en_lines]
+    assert [line.split("] ")[0] + "]" for line in fr_lines] == where
+    assert "workshops.yaml:4: [workshops[0].title.en]" in where
+    assert f"workshops.yaml:4: [workshops[0].title.en] traduction manquante «{NB}en{NB}»" in fr_lines
+    assert any(
+        line == "workshops.yaml:7: [workshops[0].minutes] 30 n’est pas un texte (string)" for line in fr_lines
+    )
+    assert "Problèmes trouvés dans les fichiers de contenu" in french.stderr
+    assert "missing" not in french.stdout and "traduction" not in english.stdout
+
+
 def test_validate_names_file_and_line_of_a_yaml_syntax_error(tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("kind: workshops\nworkshops:\n  - id: demo\n    title: [unclosed\n", encoding="utf-8")
-    result = _elan("validate", str(bad), cwd=tmp_path)
+    result = _elan("validate", str(bad), "--lang", "en", cwd=tmp_path)
     assert result.returncode == 1
     assert re.search(r"broken\.yaml:\d+:", result.stdout)
     assert "YAML syntax error" in result.stdout
+    french = _elan("validate", str(bad), "--lang", "fr", cwd=tmp_path)
+    assert re.search(rf"broken\.yaml:\d+: erreur de syntaxe YAML{NB}: ", french.stdout)
 
 
 def test_validate_accepts_the_bundled_content(tmp_path):
@@ -133,7 +160,7 @@ def test_validate_accepts_the_bundled_content(tmp_path):
 def test_validate_refuses_an_unknown_kind(tmp_path):
     bad = tmp_path / "x.yaml"
     bad.write_text("kind: nothing\n", encoding="utf-8")
-    result = _elan("validate", str(bad), cwd=tmp_path)
+    result = _elan("validate", str(bad), "--lang", "en", cwd=tmp_path)
     assert result.returncode == 1 and "unknown kind 'nothing'" in result.stdout
 
 

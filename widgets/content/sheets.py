@@ -567,7 +567,7 @@ def command(args, t) -> int:
     reading = read_workbook(Path(args.file))
     problems = check(reading)
     for problem in problems:
-        print(problem)
+        print(problem.render(t.lang))
     if problems:
         print(t("content.problems", n=len(problems)), file=sys.stderr)
         return 1

@@ -3,8 +3,9 @@
 A check does not write a sentence: it returns ``Message("cases_checks.next_unknown", case=..., ...)``,
 a key of the translation files (``widgets/**/locales/<area>.<lang>.json``) and the values that
 fill it. The sentence is written when the message is shown, in the reader's language:
-``message.render("en")`` for one language, ``str(message)`` for the configured one
-(``ELAN_LANGUAGE``, else the kit's first language). User-supplied values (ids, field and file
+``message.render("en")`` for one language, ``str(message)`` for this process's reader: the
+page's language in a dashboard's kernel (:func:`use_language`, called when the page starts),
+else the configured one (``ELAN_LANGUAGE``, else the kit's first language). User-supplied values (ids, field and file
 names) are never translated; a value that is itself a message is rendered in the same language,
 and a list of values is written joined with commas.
 
@@ -21,6 +22,22 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The language of the one page a dashboard kernel serves, once the page has said it.
+_reader: str | None = None
+
+
+def use_language(lang: str | None) -> None:
+    """Say who reads this process's messages: a Voilà kernel serves one page, in one language."""
+    global _reader
+    _reader = lang
+
+
+def reader_language() -> str:
+    """The language ``str(message)`` writes in: the page's, else the configured one."""
+    from widgets.core.i18n import pick_language
+
+    return pick_language(_reader)
+
 
 class Message:
     """An interface string's key and the values it is formatted with; rendered on demand."""
@@ -35,9 +52,9 @@ class Message:
         """The message in ``lang`` (default: the configured language)."""
         # Imported here: the translator reads the glossaries, which read the typography rules,
         # and those rules' own findings are messages.
-        from widgets.core.i18n import Translator, pick_language
+        from widgets.core.i18n import Translator
 
-        lang = lang or pick_language()
+        lang = lang or reader_language()
         values = {name: render(value, lang) for name, value in self.values.items()}
         return Translator(lang)(self.key, **values)
 

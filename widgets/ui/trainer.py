@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from widgets.core.i18n import pick_language
+from widgets.core.messages import use_language
 from widgets.core.settings import Settings
 from widgets.live.engine import Engine, Trainer
 from widgets.live.store import Store
@@ -57,6 +58,8 @@ def current(lang: str | None = None) -> Viewer:
     lang = pick_language(lang, q.get("lang"), os.environ.get("HTTP_ACCEPT_LANGUAGE"), default=settings.language)
     key = os.environ.get("ELAN_PAGE_KEY", "")
     in_server = "VOILA_BASE_URL" in os.environ or "VOILA_SERVER_URL" in os.environ
+    if in_server:
+        use_language(lang)  # this kernel serves this page: check messages shown inline follow its language
     if in_server and (key or settings.trusted_user_header):
         engine = Engine.from_settings(settings)
         header = (
