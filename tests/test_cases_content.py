@@ -10,8 +10,11 @@ import pytest
 import yaml
 
 from widgets import content
+from widgets.core.typography import NBSP as NB
 from widgets.live.exercises import casebook
 from widgets.workshops.cases import checks
+
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 CASES = sorted((content.BUNDLED / "cases").glob("*.yaml"))
 SOURCE = content.BUNDLED / "cases" / "billing-double-charge.yaml"
@@ -199,8 +202,14 @@ def test_a_dangling_next_is_refused_naming_case_step_field_file_and_line(tmp_pat
     assert problem.file.endswith("billing-double-charge.yaml")
     assert problem.line == line_of(file, "next: nowhere")
     assert problem.field == "steps[2].responses[1].next"
-    assert "case 'billing-double-charge'" in problem.message and "step 'check'" in problem.message
-    assert "'nowhere'" in problem.message and "billing-double-charge.yaml:" in str(problem)
+    assert "case 'billing-double-charge'" in problem.text() and "step 'check'" in problem.text()
+    assert "'nowhere'" in problem.text() and "billing-double-charge.yaml:" in str(problem)
+    # A French trainer reads the same problem in French, at the same file, line and field.
+    assert problem.render("fr") == (
+        f"{problem.file}:{problem.line}: [steps[2].responses[1].next] cas «{NB}billing-double-charge{NB}», "
+        f"étape «{NB}check{NB}», réponse «{NB}{case['steps'][2]['responses'][1]['id']}{NB}»{NB}: "
+        f"next «{NB}nowhere{NB}» n’est ni une étape, ni une fin, ni une décision de ce cas"
+    )
 
 
 def test_a_missing_english_translation_is_refused_with_its_field_and_line(tmp_path, case):
@@ -211,7 +220,7 @@ def test_a_missing_english_translation_is_refused_with_its_field_and_line(tmp_pa
     # The file is named for the case; the field names the step and the response by position.
     assert Path(problem.file).stem == "billing-double-charge"
     assert problem.field == "steps[1].responses[0].feedback.en"
-    assert "missing translation 'en'" in problem.message
+    assert "missing translation 'en'" in problem.text()
     fr_line = line_of(file, needle)
     assert problem.line in (fr_line - 1, fr_line)
 
@@ -223,20 +232,20 @@ def test_an_unreachable_step_is_refused(tmp_path, case):
     [problem] = content.validate_file(file)
     assert problem.field == "steps[1].id"
     assert problem.line == line_of(file, "id: pushback")
-    assert "step 'pushback'" in problem.message and "no response leads" in problem.message
-    assert "case 'billing-double-charge'" in problem.message
+    assert "step 'pushback'" in problem.text() and "no response leads" in problem.text()
+    assert "case 'billing-double-charge'" in problem.text()
 
 
 def test_a_loop_is_refused_at_the_response_that_closes_it(tmp_path, case):
     case["steps"][2]["responses"][2]["next"] = "opening"
     problems = content.validate_file(write(tmp_path, case))
-    assert any(p.field == "steps[2].responses[2].next" and "goes back" in p.message for p in problems)
+    assert any(p.field == "steps[2].responses[2].next" and "goes back" in p.text() for p in problems)
 
 
 def test_a_path_too_short_is_refused(tmp_path, case):
     case["steps"][0]["responses"][0]["next"] = "closing"
     problems = content.validate_file(write(tmp_path, case))
-    assert any("has 2 steps" in p.message and "step 'closing'" in p.message for p in problems)
+    assert any("has 2 steps" in p.text() and "step 'closing'" in p.text() for p in problems)
 
 
 def test_a_path_too_long_is_refused():
@@ -256,14 +265,14 @@ def test_a_path_too_long_is_refused():
         "debrief": {"principles": [], "points": []},
     }
     problems = checks.check_case(data)
-    assert [(path, "has 6 steps" in message) for path, message in problems] == [(("steps", 5, "id"), True)]
+    assert [(path, "has 6 steps" in str(message)) for path, message in problems] == [(("steps", 5, "id"), True)]
 
 
 def test_too_few_or_too_many_responses_are_refused(tmp_path, case):
     case["steps"][0]["responses"] = case["steps"][0]["responses"][:2]
     case["steps"][3]["responses"] += [dict(case["steps"][3]["responses"][0], id=f"extra-{i}") for i in range(2)]
     problems = content.validate_file(write(tmp_path, case))
-    fields = {p.field: p.message for p in problems}
+    fields = {p.field: p.text() for p in problems}
     assert "has 2 responses" in fields["steps[0].responses"] and "step 'opening'" in fields["steps[0].responses"]
     assert "has 5 responses" in fields["steps[3].responses"]
 
@@ -272,7 +281,7 @@ def test_duplicate_ids_are_refused(tmp_path, case):
     next(r for r in case["steps"][2]["responses"] if r["id"] != "refund-now")["id"] = "refund-now"
     case["endings"][1]["id"] = "loyal"
     problems = content.validate_file(write(tmp_path, case))
-    messages = " ".join(p.message for p in problems)
+    messages = " ".join(p.text() for p in problems)
     assert "response 'refund-now': id 'refund-now' is used twice" in messages
     assert "ending 'loyal': id 'loyal' is used twice" in messages
 

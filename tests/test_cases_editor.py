@@ -10,7 +10,8 @@ from widgets.workshops.cases.editor import CaseEditor, branches, missing_transla
 
 
 @pytest.fixture
-def editor():
+def editor(english_messages):
+    # An English page: in a dashboard's kernel the page's language is the messages' (widgets.ui.trainer.current).
     return CaseEditor("en", casebook.get_case("billing-double-charge"))
 
 

@@ -15,8 +15,8 @@ from widgets.ops.cli import main
 SOURCE = content.BUNDLED / "cases" / "billing-double-charge.yaml"
 
 
-def run(capsys, *args) -> tuple[int, dict]:
-    code = main(["cases", "--json", *args])
+def run(capsys, *args, lang="en") -> tuple[int, dict]:
+    code = main(["cases", "--json", "--lang", lang, *args])
     return code, json.loads(capsys.readouterr().out)
 
 
@@ -53,6 +53,10 @@ def test_a_broken_case_is_flagged_with_file_line_and_field_and_fails(tmp_path, c
     assert (
         problem["field"] == "steps[1].responses[0].next" and problem["line"] > 0 and "'nowhere'" in problem["message"]
     )
+    code, french = run(capsys, "--content-dir", str(tmp_path), lang="fr")
+    [same] = french["cases"][0]["problems"]
+    assert (same["field"], same["line"]) == (problem["field"], problem["line"])
+    assert "next «\u00a0nowhere\u00a0» n’est ni une étape" in same["message"]
 
 
 def test_a_case_that_teaches_pick_a_is_warned_about(tmp_path, capsys):

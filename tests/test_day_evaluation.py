@@ -10,6 +10,8 @@ from widgets.core.errors import Conflict, Invalid
 from widgets.web import export
 from widgets.workshops.day import evaluation as ev
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def _trainer(engine):
     return engine.authenticate("test-key")

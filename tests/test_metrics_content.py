@@ -14,6 +14,8 @@ from widgets.core.i18n import Translator, placeholders
 from widgets.workshops.metrics import formulas as metrics
 from widgets.workshops.metrics.tickets import FIELDS, load_tickets
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 FOLDER = content.BUNDLED / "metrics"
 TICKETS = content.BUNDLED / "tickets"
 SEED_TABLE = {

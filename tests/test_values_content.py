@@ -11,6 +11,8 @@ import yaml
 from widgets import content
 from widgets.core.i18n import Translator, placeholders
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 VALUES = content.BUNDLED / "values"
 
 

@@ -115,8 +115,8 @@ def broken_copy(tmp_path, name, change):
     return file
 
 
-def messages(file):
-    return [(p.field, p.message, p.line) for p in validate_file(file)]
+def messages(file, lang="en"):
+    return [(p.field, p.text(lang), p.line) for p in validate_file(file)]
 
 
 def test_missing_translation_names_the_field(tmp_path):
@@ -154,6 +154,9 @@ def test_an_example_week_that_contradicts_the_rule(tmp_path):
     file = broken_copy(tmp_path, "week.yaml", lambda d: d["examples"][1].update(monday="2023-10-09"))
     assert [p[:2] for p in messages(file)] == [
         ("examples[1].monday", "the rule gives 2023-10-02 for 2023, not 2023-10-09")
+    ]
+    assert [p[:2] for p in messages(file, "fr")] == [
+        ("examples[1].monday", "la règle donne 2023-10-02 pour 2023, pas 2023-10-09")
     ]
 
 

@@ -40,7 +40,11 @@ def test_a_wrong_space_is_reported_with_file_and_line(tmp_path):
     )
     found = typography.check_file(bad, "values.yaml")
     assert [(f.file, f.line) for f in found] == [("values.yaml", 9)]
-    assert "no-break space" in found[0].message and f"Résultats{NB}:".replace(NB, "⍽") in found[0].message
+    english, french = found[0].message.render("en"), found[0].message.render("fr")
+    assert "no-break space" in english and f"Résultats{NB}:".replace(NB, "⍽") in english
+    # The same finding for a French reader: the rule and the fix in French, the same line.
+    assert french.startswith("une espace insécable précède") and "écrivez '" in french and "Résultats⍽:" in french
+    assert found[0].render("fr").startswith("values.yaml:9: [typography] une espace insécable")
 
 
 def test_a_straight_apostrophe_is_reported_with_file_and_line(tmp_path):
@@ -48,8 +52,9 @@ def test_a_straight_apostrophe_is_reported_with_file_and_line(tmp_path):
     chapter.parent.mkdir()
     chapter.write_text("# Titre\n\nUn texte juste.\n\nL'écoute d’abord.\n", encoding="utf-8")
     found = typography.check_file(chapter, "fr/values.md")
-    assert [(f.line, "curly" in f.message) for f in found] == [(5, True)]
-    assert "L’écoute" in found[0].message
+    assert [(f.line, "curly" in f.message.render("en")) for f in found] == [(5, True)]
+    assert "L’écoute" in found[0].message.render("en")
+    assert found[0].message.render("fr").startswith("l’apostrophe est courbe")
 
 
 def test_a_term_of_the_other_variant_is_reported_with_file_and_line(tmp_path):
@@ -58,10 +63,12 @@ def test_a_term_of_the_other_variant_is_reported_with_file_and_line(tmp_path):
     strings.write_text('{\n  "a": "Bonjour",\n  "b": "Écrivez-nous par courriel."\n}\n', encoding="utf-8")
     found = glossary.check_file(strings, "demo.fr.json")
     assert [(f.file, f.line) for f in found] == [("demo.fr.json", 3)]
-    assert "'courriel'" in found[0].message and "'e-mail'" in found[0].message
+    english = found[0].message.render("en")
+    assert "'courriel'" in english and "'e-mail'" in english
+    assert f"«{NB}courriel{NB}» n’est pas le mot de fr" in found[0].message.render("fr")
     québec = tmp_path / "locales" / "demo.fr-CA.json"
     québec.write_text('{\n  "b": "Écrivez-nous par e-mail."\n}\n', encoding="utf-8")
-    assert [(f.line, "'courriel'" in f.message) for f in glossary.check_file(québec)] == [(2, True)]
+    assert [(f.line, "'courriel'" in f.message.render("en")) for f in glossary.check_file(québec)] == [(2, True)]
 
 
 def test_elan_validate_reports_typography_and_glossary_with_file_and_line(tmp_path):
@@ -71,10 +78,14 @@ def test_elan_validate_reports_typography_and_glossary_with_file_and_line(tmp_pa
         'sample:\n  fr: "Envoyez un courriel !"\n  en: Send an email!\n',
         encoding="utf-8",
     )
-    result = _elan("validate", str(bad), cwd=tmp_path)
+    result = _elan("validate", str(bad), "--lang", "en", cwd=tmp_path)
     assert result.returncode == 1
     assert "demo.yaml:7: [typography]" in result.stdout
     assert "demo.yaml:7: [glossary] 'courriel'" in result.stdout
+    french = _elan("typography", str(bad), "--lang", "fr", cwd=tmp_path)
+    assert french.returncode == 1
+    assert "demo.yaml:7: [typography] une espace insécable" in french.stdout
+    assert f"demo.yaml:7: [glossary] «{NB}courriel{NB}»" in french.stdout
 
 
 @pytest.mark.parametrize(

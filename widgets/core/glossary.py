@@ -25,8 +25,8 @@ import yaml
 
 from widgets.core import typography
 from widgets.core.languages import chain
-from widgets.core.paths import DATASETS
 from widgets.core.messages import Message
+from widgets.core.paths import DATASETS
 
 
 @dataclass(frozen=True)

@@ -250,7 +250,7 @@ def cmd_upgrade(args) -> int:
 def _cases(args) -> int:
     from widgets.workshops.cases.writer import run
 
-    return run(args.content_dir, args.json, Translator(Settings().language))
+    return run(args.content_dir, args.json, Translator(args.language or Settings().language))
 
 
 def cmd_metrics(args) -> int:
@@ -283,6 +283,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("cases", help="every path of every case, its ending and scores, and what the checks flag")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--content-dir", type=Path, help="a content folder (default: the configured one)")
+    _add_lang_flag(p)
     p.set_defaults(func=_cases)
 
     p = sub.add_parser("content", help="the organisation's content as a spreadsheet: export, import, list")
