@@ -257,11 +257,14 @@ def test_decision_checks_name_the_rule_and_the_field():
     bad = _tiny()
     bad["decisions"][0]["rules"][0]["when"]["knows"] = ["oxygen"]
     [(path, message)] = checks.check_case(bad)
-    assert path == ("decisions", 0, "rules", 0, "when", "knows") and "fact 'oxygen' is learnt by no response" in message
+    assert path == ("decisions", 0, "rules", 0, "when", "knows")
+    assert "fact 'oxygen' is learnt by no response" in message.render("en")
     bad = _tiny()
     bad["decisions"][0]["rules"][-1]["when"] = {"mood": ["calm"]}
     problems = checks.check_case(bad)
-    assert any(p == ("decisions", 0, "rules", 3, "when") and "last rule is the default" in m for p, m in problems)
+    assert any(
+        p == ("decisions", 0, "rules", 3, "when") and "last rule is the default" in m.render("en") for p, m in problems
+    )
     bad = _tiny()
     bad["decisions"][0]["rules"].insert(1, {"when": {"chose": ["ask"], "knows": ["need"]}, "ending": "lost"})
     problems = checks.check_case(bad)
@@ -269,11 +272,13 @@ def test_decision_checks_name_the_rule_and_the_field():
     bad["decisions"][0]["rules"].insert(1, {"when": {"knows": ["need"]}, "ending": "lost"})
     bad["decisions"][0]["rules"].insert(1, {"when": {"chose": ["ask"]}, "ending": "lost"})
     problems = checks.check_case(bad)
-    assert any(p == ("decisions", 0, "rules", 2) and "no path makes this rule apply" in m for p, m in problems)
+    assert any(
+        p == ("decisions", 0, "rules", 2) and "no path makes this rule apply" in m.render("en") for p, m in problems
+    )
     bad = _tiny()
     bad["steps"][2]["responses"][0]["next"] = "nowhere"
     [(path, message)] = checks.check_case(bad)
-    assert "neither a step, an ending nor a decision" in message
+    assert "neither a step, an ending nor a decision" in message.render("en")
 
 
 def test_warnings_for_a_case_that_teaches_pick_a():
@@ -283,21 +288,21 @@ def test_warnings_for_a_case_that_teaches_pick_a():
     last = case["steps"][2]["responses"]
     last.insert(0, last.pop(1))  # 'follow', the best there, first: now the best is first at every step
     last[0]["text"] = {"fr": "a longer text than the others", "en": "a longer text than the others"}
-    messages = [m for _, m in checks.case_warnings(case)]
+    messages = [m.render("en") for _, m in checks.case_warnings(case)]
     assert any("position 1 of every step" in m for m in messages)
     assert not any("the longest at every step" in m for m in messages)  # only one step has the best the longest
     assert not any("last response alone" in m for m in messages)
     for item in case["steps"]:
         item["responses"][0]["text"] = {"fr": "the longest of all, by far", "en": "the longest of all, by far"}
-    assert any("the longest at every step" in m for _, m in checks.case_warnings(case))
+    assert any("the longest at every step" in m.render("en") for _, m in checks.case_warnings(case))
     flat = _tiny()
     flat["steps"][2]["responses"][0]["next"] = "kept"
     flat["steps"][2]["responses"][1]["next"] = "fragile"
     flat["decisions"] = []
-    assert any("last response alone" in m for _, m in checks.case_warnings(flat))
+    assert any("last response alone" in m.render("en") for _, m in checks.case_warnings(flat))
     shuffled = copy.deepcopy(case)
     shuffled["steps"][1]["responses"].reverse()
-    assert not any("position" in m for _, m in checks.case_warnings(shuffled))
+    assert not any("position" in m.render("en") for _, m in checks.case_warnings(shuffled))
 
 
 def test_the_shown_order_is_a_permutation_stable_for_a_seed_and_varies_between_seeds(case):

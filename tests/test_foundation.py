@@ -134,9 +134,7 @@ def test_validate_speaks_french_with_the_same_file_line_and_field(tmp_path):
     assert [line.split("] ")[0] + "]" for line in fr_lines] == where
     assert "workshops.yaml:4: [workshops[0].title.en]" in where
     assert f"workshops.yaml:4: [workshops[0].title.en] traduction manquante «{NB}en{NB}»" in fr_lines
-    assert any(
-        line == "workshops.yaml:7: [workshops[0].minutes] 30 n’est pas un texte (string)" for line in fr_lines
-    )
+    assert any(line == "workshops.yaml:7: [workshops[0].minutes] 30 n’est pas un texte (string)" for line in fr_lines)
     assert "Problèmes trouvés dans les fichiers de contenu" in french.stderr
     assert "missing" not in french.stdout and "traduction" not in english.stdout
 

@@ -611,9 +611,7 @@ def validate_organisation(root: Path) -> list[Problem]:
     """Every problem of an organisation's content folder, each file checked as it is layered over the kit's."""
     root = Path(root).expanduser().resolve()
     if _inside_kit(root):
-        return [
-            Problem(str(root), 0, "", Message("content_checks.inside_kit"))
-        ]
+        return [Problem(str(root), 0, "", Message("content_checks.inside_kit"))]
     problems = []
     org_file = _file(root, ORGANISATION_FILE.removesuffix(".yaml"))
     documents, items = frozenset(), {}
@@ -667,7 +665,10 @@ def _hide_problems(org_file: Path) -> list[Problem]:
         else:
             problems.append(
                 Problem(
-                    display, _line_for(lines, ("hide", key)), f"hide.{key}", Message("content_checks.hide_unknown", key=key)
+                    display,
+                    _line_for(lines, ("hide", key)),
+                    f"hide.{key}",
+                    Message("content_checks.hide_unknown", key=key),
                 )
             )
             continue

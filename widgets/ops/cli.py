@@ -50,7 +50,11 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
 def _add_lang_flag(parser: argparse.ArgumentParser) -> None:
     # The same setting as --language (ELAN_LANGUAGE), under the short name the other commands use.
     parser.add_argument(
-        "--lang", dest="language", choices=LANGUAGES, default=None, help="language of the messages (default: --language)"
+        "--lang",
+        dest="language",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the messages (default: --language)",
     )
 
 

@@ -110,7 +110,11 @@ def check_case(data: dict) -> list[tuple]:
                 (
                     ("steps", si, "responses"),
                     Message(
-                        "cases_checks.response_count", where=where, n=len(responses), low=MIN_RESPONSES, high=MAX_RESPONSES
+                        "cases_checks.response_count",
+                        where=where,
+                        n=len(responses),
+                        low=MIN_RESPONSES,
+                        high=MAX_RESPONSES,
                     ),
                 )
             )
@@ -186,7 +190,10 @@ def check_case(data: dict) -> list[tuple]:
             # Too short: the response that ends the path too early is what to change.
             key, field = path[-1], ("steps", index[last_step], "responses", last_ri, "next")
             what = Message(
-                "cases_checks.response", case=case, step=last_step, response=steps[last_step]["responses"][last_ri]["id"]
+                "cases_checks.response",
+                case=case,
+                step=last_step,
+                response=steps[last_step]["responses"][last_ri]["id"],
             )
         else:
             # Too long: the first step beyond the limit is what to cut.
@@ -229,7 +236,10 @@ def _decision_problems(data: dict, item: dict, di: int, where: Message, endings:
         last = ri == len(rules) - 1
         if rule["ending"] not in endings:
             problems.append(
-                (here + ("ending",), Message("cases_checks.rule_ending", where=where, rule=ri + 1, ending=rule["ending"]))
+                (
+                    here + ("ending",),
+                    Message("cases_checks.rule_ending", where=where, rule=ri + 1, ending=rule["ending"]),
+                )
             )
         if last and "when" in rule:
             problems.append(
@@ -294,7 +304,9 @@ def _outcome_problems(data: dict, start: str) -> list[tuple]:
     problems = []
     for ei, ending in enumerate(data["endings"]):
         if ending["id"] not in ended:
-            problems.append((("endings", ei, "id"), Message("cases_checks.ending_unreached", case=case, ending=ending["id"])))
+            problems.append(
+                (("endings", ei, "id"), Message("cases_checks.ending_unreached", case=case, ending=ending["id"]))
+            )
     for di, item in enumerate(data.get("decisions", [])):
         for ri, rule in enumerate(item["rules"]):
             if (item["id"], ri) not in fired:
@@ -302,7 +314,11 @@ def _outcome_problems(data: dict, start: str) -> list[tuple]:
                     (
                         ("decisions", di, "rules", ri),
                         Message(
-                            "cases_checks.rule_never", case=case, decision=item["id"], rule=ri + 1, ending=rule["ending"]
+                            "cases_checks.rule_never",
+                            case=case,
+                            decision=item["id"],
+                            rule=ri + 1,
+                            ending=rule["ending"],
                         ),
                     )
                 )
