@@ -309,8 +309,27 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-#: JSON Schema's type names -> the key that says them in words.
-_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
+#: JSON Schema's type names, each said in words by ``content_checks.type_<name>``.
+SCHEMA_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
+#: The schema rules with a message of their own (``content_checks.schema_<rule>``); any other is said generically.
+SCHEMA_RULES = (
+    "enum",
+    "const",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "uniqueItems",
+    "minProperties",
+    "anyOf",
+    "oneOf",
+    "not",
+)
 
 
 def schema_message(error) -> Message:
@@ -330,7 +349,7 @@ def schema_message(error) -> Message:
         return Message("content_checks.unknown_field", n=len(extra), names=names)
     if rule == "type":
         types = [expected] if isinstance(expected, str) else list(expected)
-        words = [Message(f"content_checks.type_{t}") if t in _TYPES else t for t in types]
+        words = [Message(f"content_checks.type_{t}") if t in SCHEMA_TYPES else t for t in types]
         return Message("content_checks.wrong_type", value=_shown(value), expected=words)
     simple = {
         "enum": lambda: {"options": ", ".join(map(_shown, expected))},
@@ -350,7 +369,7 @@ def schema_message(error) -> Message:
         "oneOf": dict,
         "not": dict,
     }
-    if rule in simple:
+    if rule in SCHEMA_RULES:
         return Message(f"content_checks.schema_{rule}", value=_shown(value), **simple[rule]())
     # A rule no schema of the kit uses yet: its name and jsonschema's own words, as a value.
     return Message("content_checks.schema_other", rule=str(rule), detail=error.message)
