@@ -104,6 +104,10 @@ class ContentError(ValueError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __str__(self) -> str:
+        # Written when read, so the problems come out in the reader's language of that moment.
+        return "\n".join(str(p) for p in self.problems)
+
 
 # --- YAML with line numbers -------------------------------------------------
 
@@ -369,6 +373,8 @@ def schema_message(error) -> Message:
         "oneOf": dict,
         "not": dict,
     }
+    if rule == "minLength" and value == "":
+        return Message("content_checks.empty_text")
     if rule in SCHEMA_RULES:
         return Message(f"content_checks.schema_{rule}", value=_shown(value), **simple[rule]())
     # A rule no schema of the kit uses yet: its name and jsonschema's own words, as a value.
