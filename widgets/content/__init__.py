@@ -258,7 +258,7 @@ def problems_at(data: Any, partial: bool = False) -> list[tuple[tuple, str]]:
     if validator is None:
         known = ", ".join(sorted(p.name.removesuffix(".schema.json") for p in schema_dir().glob("*.schema.json")))
         return [(("kind",), f"unknown kind '{kind}' (known: {known})")]
-    problems = []
+    problems, reported = [], {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path, message = tuple(error.absolute_path), error.message
         if partial and error.validator == "required" and not any(isinstance(p, int) for p in path):
@@ -269,7 +269,10 @@ def problems_at(data: Any, partial: bool = False) -> list[tuple[tuple, str]]:
                 for name in error.validator_value
                 if not isinstance(error.instance, dict) or name not in error.instance
             ]
-            name = missing[0] if missing else ""
+            # One error per missing field, each carrying the whole list: the n-th error names the n-th one.
+            nth = reported.setdefault(path, 0)
+            reported[path] += 1
+            name = missing[nth] if nth < len(missing) else (missing[0] if missing else "")
             path = path + (name,) if name else path
             message = f"missing translation '{name}'" if name in LANGUAGES else f"missing required field '{name}'"
         elif error.validator == "additionalProperties":
