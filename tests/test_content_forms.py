@@ -175,6 +175,7 @@ def test_a_matching_item_is_replaced_and_hidden_within_its_round(org):
     forms.act("replace", "speed")
     forms.texts[("name", "en")].value = "Speed, the Acme way"
     forms.list_picker.value = ("teams", "items")
+    assert "elan-forms-row-design" in {c for r in forms.rows.children for c in r._dom_classes}
     forms.act("hide", "design")
     # The teams round offers a metric only the design team links: hidden, the round's check says so.
     assert [(p["field"], p["text"]) for p in forms.problems()] == [

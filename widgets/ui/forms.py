@@ -81,18 +81,24 @@ class ContentForms(w.VBox):
             value=name,
             description=t("forms.document"),
             style={"description_width": "initial"},
+            layout=w.Layout(width="34em"),
         )
         self.document.add_class("elan-forms-document")
         self.document.observe(lambda ch: self.open_document(ch["new"]), names="value")
-        self.list_picker = w.Dropdown(description=t("forms.list"), style={"description_width": "initial"})
+        self.list_picker = w.Dropdown(
+            description=t("forms.list"), style={"description_width": "initial"}, layout=w.Layout(width="24em")
+        )
         self.list_picker.add_class("elan-forms-list-picker")
-        self.list_picker.observe(lambda ch: self.pick_list(ch["new"]) if ch["new"] else None, names="value")
+        self.list_picker.observe(self._list_picked, names="value")
+        self._quiet = False  # True while the picker's options are set again (a new document)
         self.rows = w.VBox()
         self.rows.add_class("elan-forms-rows")
-        self.new_id = w.Text(placeholder=t("forms.new_id"), description=t("forms.new_id_label"))
+        self.new_id = w.Text(
+            placeholder=t("forms.new_id"), description=t("forms.new_id_label"), layout=w.Layout(width="22em")
+        )
         self.new_id.add_class("elan-forms-new-id")
         self.new_id.style.description_width = "initial"
-        add = w.Button(description=t("forms.add"))
+        add = w.Button(description=t("forms.add"), layout=w.Layout(width="auto"))
         add.add_class("elan-forms-add")
         add.on_click(lambda _: self.add(self.new_id.value))
         self.form = w.VBox()
@@ -100,7 +106,7 @@ class ContentForms(w.VBox):
         self.checks, self.message = w.HTML(), w.HTML()
         self.checks.add_class("elan-forms-checks")
         self.message.add_class("elan-forms-message")
-        self.save_button = w.Button(description=t("forms.save"), button_style="primary")
+        self.save_button = w.Button(description=t("forms.save"), button_style="primary", layout=w.Layout(width="auto"))
         self.save_button.add_class("elan-forms-save")
         self.save_button.on_click(lambda _: self.save())
         listing = w.VBox(
@@ -120,13 +126,14 @@ class ContentForms(w.VBox):
             ]
         )
         side.add_class("elan-forms-side")
-        main = w.VBox([listing, self.form])
+        # The list on the left; on the right the checks and saving, then the item's form, so both stay in view.
+        main = w.VBox([side, self.form])
         main.add_class("elan-forms-main")
         super().__init__(
             [
                 w.HTML(render("forms.html", part="intro", t=t, folder=str(content.organisation_dir() or ""))),
                 w.HBox([self.document, self.list_picker]),
-                w.HBox([main, side]),
+                w.HBox([listing, main]),
             ]
         )
         self.add_class("elan-forms")
@@ -141,14 +148,18 @@ class ContentForms(w.VBox):
         self.form.children = []
         paths = self.doc.lists()
         options = [(self.t(f"forms.list_{key('_'.join(p))}"), p) for p in paths]
-        self.list_picker.unobserve_all("value")
-        self.list_picker.options = options
         self.path = FIRST_LIST.get(name) if FIRST_LIST.get(name) in paths else paths[0]
+        self._quiet = True
+        self.list_picker.options = options
         self.list_picker.value = self.path
-        self.list_picker.observe(lambda ch: self.pick_list(ch["new"]) if ch["new"] else None, names="value")
+        self._quiet = False
         self.list_picker.layout.display = "" if len(paths) > 1 else "none"
         self.draw_rows()
         self.refresh()
+
+    def _list_picked(self, change) -> None:
+        if not self._quiet and change["new"]:
+            self.pick_list(change["new"])
 
     def pick_list(self, path: tuple) -> None:
         self.path, self.editing, self.working = path, None, None
@@ -163,6 +174,7 @@ class ContentForms(w.VBox):
 
     def draw_rows(self) -> None:
         t, rows = self.t, []
+        self.row_labels = {}
         for item, where in self.doc.rows(self.path):
             actions = {
                 layers.KIT: ("replace", "hide"),
@@ -176,23 +188,25 @@ class ContentForms(w.VBox):
                 button.add_class(f"elan-forms-{action}")
                 button.on_click(lambda _, a=action, i=item["id"]: self.act(a, i))
                 buttons.append(button)
-            text = w.HTML(
-                render(
-                    "forms.html",
-                    part="row",
-                    label=self.label(item),
-                    item_id=item["id"],
-                    origin=where,
-                    origin_label=t(f"forms.origin_{where}"),
-                    editing=item["id"] == self.editing,
-                )
-            )
+            text = self.row_labels[item["id"]] = w.HTML()
+            text.value = self._row_html(item, where)
             row = w.HBox([text, w.HBox(buttons)])
             row.add_class("elan-forms-row")
             row.add_class(f"elan-forms-row-{item['id']}")
             row.add_class(f"elan-forms-origin-{where}")
             rows.append(row)
         self.rows.children = rows
+
+    def _row_html(self, item: dict, where: str) -> str:
+        return render(
+            "forms.html",
+            part="row",
+            label=self.label(item),
+            item_id=item["id"],
+            origin=where,
+            origin_label=self.t(f"forms.origin_{where}"),
+            editing=item["id"] == self.editing,
+        )
 
     def act(self, action: str, item_id: str) -> None:
         """What a row's button does: replace, hide, restore, remove a kit or organisation item, or edit it."""
@@ -280,7 +294,7 @@ class ContentForms(w.VBox):
             return self._watch(field, path, lambda v: v)
         kind_of = prop.get("type")
         if kind_of == "boolean":
-            field = w.Checkbox(value=bool(value), description=label, indent=False)
+            field = w.Checkbox(value=bool(value), description=label, indent=False, layout=w.Layout(width="auto"))
             return self._watch(field, path, bool)
         if kind_of in ("integer", "number"):
             cls = w.IntText if kind_of == "integer" else w.FloatText
@@ -367,6 +381,9 @@ class ContentForms(w.VBox):
         if item.get("id") != self.editing:
             self.editing = item.get("id")
             self.draw_rows()
+        elif self.editing in self.row_labels:
+            where = self.doc.origins()[self.path][self.editing]
+            self.row_labels[self.editing].value = self._row_html(item, where)
         missing = half_written(self.working)
         for path, area in self.texts.items():
             if path in missing:
@@ -408,7 +425,7 @@ class ContentForms(w.VBox):
                 self.edit(editing)
                 self.draw_rows()
         self.message.value = render(
-            "forms.html", part="message", kind="counts", text=t("forms.saved", paths=", ".join(map(str, written)))
+            "forms.html", part="message", kind="forms-saved", text=t("forms.saved", paths=", ".join(map(str, written)))
         )
         return written
 
