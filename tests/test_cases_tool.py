@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 
 from widgets import content
-from widgets.live.exercises import casebook
 from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
+from widgets.live.exercises import casebook
 from widgets.ops.cli import main
 
 SOURCE = content.BUNDLED / "cases" / "billing-double-charge.yaml"

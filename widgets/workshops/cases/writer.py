@@ -27,7 +27,6 @@ from widgets import content
 from widgets.live.exercises import casebook
 from widgets.workshops.cases import checks
 
-
 #: Where a case comes from: the kit's, an organisation's own, or an organisation's in place of the kit's.
 KIT, ORGANISATION, REPLACED = "kit", "organisation", "replaced"
 
