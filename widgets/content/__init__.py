@@ -564,6 +564,30 @@ def origin(name: str, item_id: str | None = None) -> str:
     return ORGANISATION if item_id in _ids(layer) else KIT
 
 
+def organisation_ids(name: str) -> frozenset:
+    """The ids of a document's items that are the organisation's (added or replacing the kit's); read once per change."""
+    org = _file(organisation_dir(), name.strip("/"))
+    if org is None:
+        return frozenset()
+    return _organisation_ids(str(org), _stamp(org), _file(BUNDLED, name.strip("/")) is not None)
+
+
+@functools.lru_cache(maxsize=64)
+def _organisation_ids(org: str, stamp: float, in_kit: bool) -> frozenset:
+    layer, _ = read_yaml(Path(org))
+    return frozenset(_ids(layer))
+
+
+def origins_by_id(folder: str) -> dict[str, str]:
+    """Where each document of a folder that is one item (a case) comes from, by its id (not its file name)."""
+    out = {}
+    for name in names(folder):
+        doc = load(name)
+        if isinstance(doc, dict) and "id" in doc:
+            out[doc["id"]] = origin(name)
+    return out
+
+
 def inventory() -> list[tuple[str, str | None, str]]:
     """Every document and item of the merged content as ``(name, item id or None, origin)``."""
     out = []
