@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
 from tests.fixtures_server import ElanServer
+from widgets import content
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +104,20 @@ def test_a_trainer_adds_an_idea_replaces_and_hides_examples_and_the_room_gets_th
     again.locator(".elan-forms-document select").select_option(label="Customer Service Week: the celebration ideas")
     expect(row(again, "acme-quiz").locator(".elan-forms-origin")).to_have_text("organisation", timeout=WAIT)
     expect(row(again, "acme-quiz")).to_contain_text("Acme quiz (title)")
+
+
+def test_the_cases_dashboard_shows_the_organisation_s_case_with_a_badge(server, contexts):
+    srv, org = server
+    case = yaml.safe_load((content.BUNDLED / "cases" / "billing-double-charge.yaml").read_text(encoding="utf-8"))
+    case["id"] = "acme-late-delivery"
+    case["title"] = {"fr": "Livraison en retard chez Acme", "en": "A late delivery at Acme"}
+    (org / "cases").mkdir()
+    (org / "cases" / "acme-late-delivery.yaml").write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    code = srv.create_session("cases", "en")
+    page = contexts(viewport={"width": 1440, "height": 900}, locale="en-GB").new_page()
+    page.goto(f"{srv.url}/voila/render/cases/trainer.ipynb?key={srv.key}&code={code}&lang=en")
+    mine = page.locator(".elan-case-acme-late-delivery")
+    expect(mine.locator(".elan-origin-organisation")).to_have_text("Your organisation’s case", timeout=KERNEL_WAIT)
+    expect(page.locator(".elan-case-billing-double-charge .elan-origin")).to_have_count(0)
+    mine.scroll_into_view_if_needed()
+    screenshot(page, "cases-pick-origin.png")
