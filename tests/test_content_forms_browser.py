@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.fixtures_browser import screenshot
 from tests.fixtures_server import ElanServer
+from tests.test_participant_browser import _axe
 from widgets import content
 
 pytestmark = pytest.mark.browser
@@ -104,6 +105,18 @@ def test_a_trainer_adds_an_idea_replaces_and_hides_examples_and_the_room_gets_th
     again.locator(".elan-forms-document select").select_option(label="Customer Service Week: the celebration ideas")
     expect(row(again, "acme-quiz").locator(".elan-forms-origin")).to_have_text("organisation", timeout=WAIT)
     expect(row(again, "acme-quiz")).to_contain_text("Acme quiz (title)")
+    row(again, "acme-quiz").locator(".elan-forms-edit").click()
+    expect(field(again, "title", "en")).to_have_value("Acme quiz (title)", timeout=WAIT)
+    assert _axe(again) == []
+    # On a smaller screen: the same list and form, the missing translation in view.
+    small = contexts(viewport={"width": 1280, "height": 720}).new_page()
+    open_forms(small, srv, lang="en")
+    small.locator(".elan-forms-document select").select_option(label="Customer Service Week: the celebration ideas")
+    row(small, "acme-quiz").locator(".elan-forms-edit").click()
+    field(small, "why", "en").fill("")
+    expect(small.locator(".elan-forms-why-en.elan-editor-missing")).to_be_visible(timeout=WAIT)
+    screenshot(small, "content-forms-1280.png")
+    assert _axe(small) == []
 
 
 def test_the_cases_dashboard_shows_the_organisation_s_case_with_a_badge(server, contexts):
