@@ -168,8 +168,12 @@ class ContentForms(w.VBox):
 
     def label(self, item: dict) -> str:
         for name in NAMING:
-            if isinstance(item.get(name), dict):
-                return content.text(item[name], self.lang) if self.lang in item[name] else str(item[name])
+            value = item.get(name)
+            if isinstance(value, dict):
+                try:
+                    return content.text(value, self.lang) or item["id"]
+                except KeyError:  # a new item's name written in the other language only, so far
+                    return next((v for v in value.values() if v), item["id"])
         return item["id"]
 
     def draw_rows(self) -> None:
