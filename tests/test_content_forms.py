@@ -220,3 +220,43 @@ def test_the_kit_folder_itself_is_refused_as_the_organisation_s(monkeypatch):
     doc = layers.Layered("week/ideas", root=content.BUNDLED)
     with pytest.raises(layers.NoFolder):
         doc.save()
+
+
+def test_a_broken_organisation_file_is_named_and_nothing_is_changed(org):
+    (org / "week").mkdir()
+    broken = "kind: week-ideas\nideas:\n  - id: acme-quiz\n    title: [unclosed\n"
+    (org / "week" / "ideas.yaml").write_text(broken, encoding="utf-8")
+    forms = ContentForms("en", "week/ideas")
+    assert forms.doc is None and forms.rows.children == ()
+    assert "does not read" in forms.checks.value and "ideas.yaml:" in forms.checks.value
+    assert "YAML syntax error" in forms.checks.value
+    assert forms.save_button.disabled and forms.save() is None
+    forms.add("other")
+    assert (org / "week" / "ideas.yaml").read_text(encoding="utf-8") == broken
+    forms.document.value = "values/examples"  # the other documents still open
+    assert forms.doc is not None and forms.rows.children
+
+
+def find(widget, cls: str):
+    """The widget with a class below ``widget`` (the form's own buttons, clicked as a trainer would)."""
+    if cls in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find(child, cls)
+        if found is not None:
+            return found
+    return None
+
+
+def test_a_list_of_texts_gets_an_entry_and_loses_one(org):
+    forms = ContentForms("en", "values/examples")
+    forms.act("replace", "disney")
+    points = len(forms.working["points"])
+    find(forms.form, "elan-forms-points-add").click()
+    forms.texts[("points", points, "fr")].value = "Un point d’Acme."
+    assert "missing translation 'en'" in " ".join(p["text"] for p in forms.problems())
+    forms.texts[("points", points, "en")].value = "An Acme point."
+    find(forms.form, "elan-forms-points-remove-0").click()
+    assert forms.problems() == [] and forms.save()
+    disney = next(s for s in content.load("values/examples")["screens"] if s["id"] == "disney")
+    assert len(disney["points"]) == points and disney["points"][-1]["en"] == "An Acme point."

@@ -143,9 +143,16 @@ class ContentForms(w.VBox):
 
     def open_document(self, name: str) -> None:
         """Open a document as the organisation has it now (read again from its folder)."""
-        self.doc = layers.Layered(name)
         self.editing, self.working = None, None
         self.form.children = []
+        try:
+            self.doc = layers.Layered(name)
+        except content.ContentError as exc:
+            # The organisation's file (or its organisation.yaml) does not load: say where, change nothing.
+            self.doc, self.rows.children = None, []
+            self.checks.value = render("forms.html", part="broken", t=self.t, problems=[str(p) for p in exc.problems])
+            self.save_button.disabled = True
+            return
         paths = self.doc.lists()
         options = [(self.t(f"forms.list_{key('_'.join(p))}"), p) for p in paths]
         self.path = FIRST_LIST.get(name) if FIRST_LIST.get(name) in paths else paths[0]
@@ -233,6 +240,8 @@ class ContentForms(w.VBox):
 
     def add(self, item_id: str) -> None:
         """A new item of the organisation's, with an id that is not taken."""
+        if self.doc is None:
+            return
         item_id = item_id.strip()
         taken = {item["id"] for item, _ in self.doc.rows(self.path)}
         if not ID.match(item_id) or item_id in taken:
@@ -411,7 +420,7 @@ class ContentForms(w.VBox):
     def save(self) -> list | None:
         """Write the organisation's layer and what it hides; refused while a problem remains."""
         t = self.t
-        if self.problems():
+        if self.doc is None or self.problems():
             self.message.value = render("forms.html", part="message", kind="error", text=t("forms.fix_first"))
             return None
         try:
