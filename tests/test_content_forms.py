@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -260,3 +261,29 @@ def test_a_list_of_texts_gets_an_entry_and_loses_one(org):
     assert forms.problems() == [] and forms.save()
     disney = next(s for s in content.load("values/examples")["screens"] if s["id"] == "disney")
     assert len(disney["points"]) == points and disney["points"][-1]["en"] == "An Acme point."
+
+
+def test_an_upgrade_of_the_kit_keeps_what_the_forms_saved(org, tmp_path, monkeypatch):
+    forms = ContentForms("en", "week/ideas")
+    forms.add("acme-quiz")
+    fill_idea(forms)
+    forms.act("hide", "dress-up-day")
+    forms.save()
+    before = {p: p.read_bytes() for p in org.rglob("*") if p.is_file()}
+    # The new release: the kit's ideas gain one; the package's datasets/ is replaced by it.
+    kit = tmp_path / "new-release" / "datasets"
+    shutil.copytree(content.BUNDLED, kit)
+    ideas = yaml.safe_load((kit / "week" / "ideas.yaml").read_text(encoding="utf-8"))
+    ideas["ideas"].append(dict(ideas["ideas"][0], id="new-in-this-release"))
+    (kit / "week" / "ideas.yaml").write_text(yaml.safe_dump(ideas, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(content, "BUNDLED", kit)
+    again = ContentForms("en", "week/ideas")
+    origins = again.doc.origins()[("ideas",)]
+    assert (origins["acme-quiz"], origins["dress-up-day"], origins["new-in-this-release"]) == (
+        "organisation",
+        "hidden",
+        "kit",
+    )
+    merged = [i["id"] for i in content.load("week/ideas")["ideas"]]
+    assert "new-in-this-release" in merged and "acme-quiz" in merged and "dress-up-day" not in merged
+    assert {p: p.read_bytes() for p in org.rglob("*") if p.is_file()} == before
