@@ -287,3 +287,28 @@ def test_an_upgrade_of_the_kit_keeps_what_the_forms_saved(org, tmp_path, monkeyp
     merged = [i["id"] for i in content.load("week/ideas")["ideas"]]
     assert "new-in-this-release" in merged and "acme-quiz" in merged and "dress-up-day" not in merged
     assert {p: p.read_bytes() for p in org.rglob("*") if p.is_file()} == before
+
+
+def test_a_screen_s_form_offers_the_fields_of_its_kind(org):
+    forms = ContentForms("en", "values/examples")
+    forms.add("acme-figure")
+    assert ("vision", "en") in forms.texts and ("figure", "en") not in forms.texts
+    assert "missing required field 'organisation'" in [p["text"] for p in forms.problems()]
+    find(forms.form, "elan-forms-type").value = "figure"
+    assert ("figure", "en") in forms.texts and ("vision", "en") not in forms.texts
+    for name, fr, en in (("figure", "9 sur 10", "9 in 10"), ("claim", "Nos clients", "Our customers")):
+        forms.texts[(name, "fr")].value, forms.texts[(name, "en")].value = fr, en
+    forms.texts[("source", "fr")].value, forms.texts[("source", "en")].value = "Acme, 2026", "Acme, 2026"
+    assert forms.problems() == [] and forms.save()
+    figure = content.load("values/examples")["screens"][-1]
+    assert figure == {
+        "id": "acme-figure",
+        "type": "figure",
+        "figure": {"fr": "9 sur 10", "en": "9 in 10"},
+        "claim": {"fr": "Nos clients", "en": "Our customers"},
+        "source": {"fr": "Acme, 2026", "en": "Acme, 2026"},
+    }
+    # A matching value takes a statement; a team, its activities.
+    matching = ContentForms("en", "metrics/matching")
+    matching.act("replace", "speed")
+    assert ("statement", "en") in matching.texts and ("activities", "en") not in matching.texts

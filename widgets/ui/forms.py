@@ -65,6 +65,30 @@ def _texts(node: Any, path: tuple):
             yield from _texts(v, path + (i,))
 
 
+def not_for(schema: dict, item: dict) -> set[str]:
+    """The fields an item of this kind does not take, from its schema's alternatives.
+
+    An example screen takes no figure, a figure screen no vision (``allOf``/``if``/``then``);
+    a value of the matching has a statement, a team its activities (``oneOf``). A field
+    that is filled is always shown, so that a change of kind loses nothing unseen.
+
+    >>> not_for({"oneOf": [{"required": ["statement"]}, {"required": ["activities"]}]}, {"statement": {"fr": "x"}})
+    {'activities'}
+    """
+    out: set[str] = set()
+    filled = {k for k, v in item.items() if v not in (None, "", [], {})}
+    alternatives = [set(a.get("required", [])) for a in schema.get("oneOf", [])]
+    chosen = [a for a in alternatives if a & filled]
+    if chosen:
+        out |= set().union(*alternatives) - set().union(*chosen)
+    for rule in schema.get("allOf", []):
+        when = rule.get("if", {}).get("properties", {})
+        if when and all(item.get(k) == v.get("const") for k, v in when.items()):
+            for alternative in rule.get("then", {}).get("not", {}).get("anyOf", []):
+                out |= set(alternative.get("required", []))
+    return out
+
+
 class ContentForms(w.VBox):
     """Edit one document's items through the organisation's layer; check as you type; save into its folder."""
 
@@ -286,9 +310,12 @@ class ContentForms(w.VBox):
     def _fields(self, path: tuple, schema: dict) -> list[w.Widget]:
         out = []
         node = _get(self.working, path)
+        skip = not_for(schema, layers.tidy(node, schema, self.doc.kind) or {})
         for name, prop in schema.get("properties", {}).items():
             if name not in node:
                 node[name] = layers.blank(prop, self.doc.kind)
+            if name in skip and not layers.tidy(node[name], prop, self.doc.kind):
+                continue  # a field this kind of item does not take, left empty: not offered
             out.append(self._field(path + (name,), name, prop))
         return out
 
@@ -342,7 +369,7 @@ class ContentForms(w.VBox):
             area = w.Textarea(
                 value=node.get(lang, ""),
                 placeholder=self.t(f"forms.lang_{lang}"),
-                rows=2,
+                rows=max(2, min(8, len(node.get(lang, "")) // 48 + 1)),
                 continuous_update=True,
                 layout=w.Layout(width="50%"),
             )
@@ -355,7 +382,9 @@ class ContentForms(w.VBox):
     def _list(self, path: tuple, label: str, items: dict) -> w.Widget:
         children = [w.HTML(render("forms.html", part="label", text=label))]
         for i, _ in enumerate(_get(self.working, path)):
-            remove = w.Button(description=self.t("forms.remove_entry"), layout=w.Layout(width="auto"))
+            remove = w.Button(
+                description=self.t("forms.remove_entry"), layout=w.Layout(width="auto", align_self="flex-start")
+            )
             remove.add_class(f"{self._css(path)}-remove-{i}")
             remove.on_click(lambda _, i=i: self.remove_entry(path, i))
             if items.get("text"):
@@ -385,6 +414,9 @@ class ContentForms(w.VBox):
     def set(self, path: tuple, value: Any) -> None:
         """Change one field of the item and check the document again."""
         _get(self.working, path[:-1])[path[-1]] = value
+        if path == ("type",):
+            self.build()  # another kind of screen takes other fields
+            return
         self.changed()
 
     def changed(self) -> None:
