@@ -369,7 +369,7 @@ class ContentForms(w.VBox):
             area = w.Textarea(
                 value=node.get(lang, ""),
                 placeholder=self.t(f"forms.lang_{lang}"),
-                rows=max(2, min(8, len(node.get(lang, "")) // 48 + 1)),
+                rows=max(2, min(8, len(node.get(lang, "")) // 36 + 1)),
                 continuous_update=True,
                 layout=w.Layout(width="50%"),
             )
@@ -388,12 +388,12 @@ class ContentForms(w.VBox):
             remove.add_class(f"{self._css(path)}-remove-{i}")
             remove.on_click(lambda _, i=i: self.remove_entry(path, i))
             if items.get("text"):
-                entry = w.HBox([self._pair(path + (i,), f"{i + 1}."), remove])
+                entry = w.VBox([self._pair(path + (i,), f"{i + 1}."), remove])
             else:
                 entry = w.VBox([*self._fields(path + (i,), items), remove])
             entry.add_class("elan-forms-entry")
             children.append(entry)
-        more = w.Button(description=self.t("forms.add_entry"), layout=w.Layout(width="auto"))
+        more = w.Button(description=self.t("forms.add_entry"), layout=w.Layout(width="auto", align_self="flex-start"))
         more.add_class(f"{self._css(path)}-add")
         more.on_click(lambda _: self.add_entry(path, items))
         children.append(more)
