@@ -217,6 +217,16 @@ def test_without_an_organisation_folder_nothing_is_written(monkeypatch):
     assert kit_hashes() == before
 
 
+def test_hiding_only_writes_organisation_yaml_and_no_empty_layer(org):
+    forms = ContentForms("en", "values/examples")
+    forms.act("hide", "nintendo")
+    assert forms.save() and sorted(p.name for p in org.rglob("*.yaml")) == ["organisation.yaml"]
+    assert content.origin("values/examples") == content.KIT  # the document is still the kit's, one item hidden
+    forms.act("restore", "nintendo")
+    assert forms.save() == [org / "organisation.yaml"] and "hide" not in (org / "organisation.yaml").read_text()
+    assert forms.save() == [] and "Nothing to save" in forms.message.value
+
+
 def test_the_kit_folder_itself_is_refused_as_the_organisation_s(monkeypatch):
     doc = layers.Layered("week/ideas", root=content.BUNDLED)
     with pytest.raises(layers.NoFolder):

@@ -268,7 +268,9 @@ class Layered:
             raise content.ContentError(
                 [content.Problem(self.name, 0, content.field_name(path), message) for path, message in problems]
             )
-        written = [saving.write(target, self._layer())]
+        layer = self._layer()
+        # Nothing of the organisation's in this document, and no file of its own yet: none is made.
+        written = [saving.write(target, layer)] if target.exists() or len(layer) > 1 else []
         org_file = content._file(self.root, "organisation") or self.root / content.ORGANISATION_FILE
         before = content.hidden(self.root)[1].get(self.name, frozenset())
         if set(before) != self.hidden:

@@ -470,7 +470,10 @@ class ContentForms(w.VBox):
                 self.edit(editing)
                 self.draw_rows()
         self.message.value = render(
-            "forms.html", part="message", kind="forms-saved", text=t("forms.saved", paths=", ".join(map(str, written)))
+            "forms.html",
+            part="message",
+            kind="forms-saved",
+            text=t("forms.saved", paths=", ".join(map(str, written))) if written else t("forms.nothing_to_save"),
         )
         return written
 
