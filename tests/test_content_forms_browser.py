@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 import yaml
 from playwright.sync_api import expect
@@ -19,11 +23,12 @@ WAIT = 15_000
 
 @pytest.fixture
 def server(tmp_path):
-    org = tmp_path / "acme-contenu"
-    org.mkdir()
+    # A short folder name, as an organisation would have: the screenshots show it.
+    org = Path(tempfile.mkdtemp(prefix="acme-contenu-"))
     running = ElanServer(tmp_path / "data", env={"ELAN_CONTENT_DIR": str(org)}).start()
     yield running, org
     running.stop()
+    shutil.rmtree(org)
 
 
 def field(page, *path, kind="textarea"):
