@@ -23,10 +23,9 @@ from typing import Any
 
 import ipywidgets as w
 import jinja2
-from ruamel.yaml import YAML
 
 from widgets import content
-from widgets.content.sheets import update_in_place
+from widgets.content import saving
 from widgets.core.i18n import Translator
 from widgets.live.exercises import casebook
 from widgets.ui.trainer import current
@@ -483,16 +482,7 @@ class CaseEditor(w.VBox):
         if self.problems():
             self.message.value = str(_html().message(self.t("editor.fix_first"), "error"))
             return None
-        target = root / "cases" / f"{self.case['id']}.yaml"
-        yaml = YAML()
-        yaml.width, yaml.allow_unicode = 4096, True
-        yaml.indent(mapping=2, sequence=4, offset=2)
-        data = (
-            update_in_place(yaml.load(target.read_text(encoding="utf-8")), self.case) if target.exists() else self.case
-        )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8") as fh:
-            yaml.dump(data, fh)
+        target = saving.write(root / "cases" / f"{self.case['id']}.yaml", self.case)
         self.message.value = str(_html().message(self.t("editor.saved", path=str(target)), "counts"))
         return target
 
