@@ -638,14 +638,14 @@ class Engine:
                     .values(last_seen=st.now())
                 )
 
-    def participant_id(self, code: str, token: str) -> int:
+    def participant_feed(self, code: str, token: str) -> tuple[int, int]:
+        """(session id, participant id) for a phone's live feed: one read, no session state decoded."""
         with self.store.read() as conn:
-            session = _row(
-                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
-            )
-            if session is None:
+            s = st.sessions
+            session_id = conn.execute(sa.select(s.c.id).where(s.c.code == codes.normalize_code(code))).scalar()
+            if session_id is None:
                 raise NotFound("core.error_unknown_code")
-            return self._participant(conn, session, token)["id"]
+            return session_id, self._participant(conn, {"id": session_id}, token)["id"]
 
     # --- reading for dashboards ----------------------------------------------------------
 
