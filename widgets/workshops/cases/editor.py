@@ -186,11 +186,11 @@ class CaseEditor(w.VBox):
         self.checks, self.graph, self.message = w.HTML(), w.HTML(), w.HTML()
         self.checks.add_class("elan-editor-checks")
         self.graph.add_class("elan-editor-graph")
-        self.save_button = w.Button(description=t("editor.save"), button_style="primary")
+        self.save_button = w.Button(description=t("editor.save"), button_style="primary", layout=w.Layout(width="auto"))
         self.save_button.add_class("elan-editor-save")
         self.save_button.on_click(lambda _: self.save())
         # Try the case as a learner plays it alone (feedback after each answer, scores at the end), unsaved.
-        self.try_button = w.Button(description=t("editor.try"))
+        self.try_button = w.Button(description=t("editor.try"), layout=w.Layout(width="auto"))
         self.try_button.add_class("elan-editor-try")
         self.try_button.on_click(lambda _: self.try_it())
         self.player = w.VBox()
@@ -198,27 +198,26 @@ class CaseEditor(w.VBox):
         # The preview: the real phone page and the real stage, on a throwaway preview session.
         self.screen = w.Dropdown(description=t("editor.preview_screen"), style={"description_width": "initial"})
         self.screen.add_class("elan-editor-screen")
-        self.preview_button = w.Button(description=t("editor.preview"), icon="eye")
+        self.preview_button = w.Button(description=t("editor.preview"), icon="eye", layout=w.Layout(width="auto"))
         self.preview_button.add_class("elan-editor-preview-button")
         self.preview_button.on_click(lambda _: self.show_preview())
         self.frames = w.HTML()
         self.frames.add_class("elan-editor-frames")
         self.preview = w.VBox(
             [
-                w.HTML(str(_html().heading(t("editor.preview")))),
+                w.HBox([w.HTML(str(_html().heading(t("editor.preview")))), self.screen, self.preview_button]),
                 w.HTML(str(_html().help(t("editor.preview_help")))),
-                w.HBox([self.screen, self.preview_button]),
                 self.frames,
             ]
         )
         self.preview.add_class("elan-editor-preview")
+        checks = w.HBox([w.HTML(str(_html().heading(t("editor.checks")))), self.save_button, self.try_button])
         side = w.VBox(
             [
                 w.HTML(str(_html().heading(t("editor.branches")))),
                 self.graph,
-                w.HTML(str(_html().heading(t("editor.checks")))),
+                checks,
                 self.checks,
-                w.HBox([self.save_button, self.try_button]),
                 self.message,
                 self.preview,
                 self.player,
