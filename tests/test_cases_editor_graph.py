@@ -334,3 +334,16 @@ def test_the_phone_page_of_a_preview_joins_by_itself_and_may_be_framed_by_the_ki
     # Listed nowhere: the trainer's sessions are the real ones.
     listed = elan_server.api("GET", "sessions", headers=elan_server.trainer_headers).json()["sessions"]
     assert real in [s["code"] for s in listed] and preview not in [s["code"] for s in listed]
+
+
+def test_an_edge_that_skips_columns_runs_under_their_boxes_not_through_them():
+    case = casebook.get_case("parcel-not-received")  # a response of the last step goes straight to an ending
+    drawn = layout(case, "en")
+    long = [e for e in drawn["edges"] if _node(drawn, e["target"])["column"] - _node(drawn, e["source"])["column"] > 1]
+    assert long
+    for edge in long:
+        first, last = _node(drawn, edge["source"])["column"], _node(drawn, edge["target"])["column"]
+        lane = float(re.search(r"L[\d.]+,([\d.]+)", edge["d"]).group(1))
+        skipped = [n for n in drawn["nodes"] if first < n["column"] < last]
+        assert lane > max(n["y"] + n["h"] for n in skipped)
+        assert lane < drawn["height"]

@@ -26,9 +26,9 @@ from string import ascii_uppercase
 from widgets import content
 
 #: Box sizes and gaps, in SVG units (pixels at scale 1).
-NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 156, 58, 64, 18, 12
+NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 146, 58, 52, 18, 12
 #: Characters of a text kept in a box (the whole text is in the box's <title>).
-LABEL_CHARS = 22
+LABEL_CHARS = 20
 
 
 def branches(case: dict) -> dict:
@@ -241,13 +241,28 @@ def layout(case: dict, lang: str) -> dict:
                 h=NODE_H,
             )
     by_key = {n["key"]: n for n in nodes}
+    height = MARGIN * 2 + tallest * (NODE_H + GAP_Y) - GAP_Y
+    lanes = {"bottom": height}
 
     edges = []
+
+    def route(x1: float, y1: float, x2: float, y2: float, first: int, last: int) -> str:
+        """A curve from (x1, y1) to (x2, y2); past the boxes of the columns it skips, by a lane under them."""
+        skipped = [n for n in nodes if first < n["column"] < last]
+        if not skipped:
+            bend = max(30.0, abs(x2 - x1) / 2)
+            return f"M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+        lane = max(n["y"] + n["h"] for n in skipped) + GAP_Y / 2
+        lanes["bottom"] = max(lanes["bottom"], lane + MARGIN)
+        a, b = x1 + GAP_X / 2, x2 - GAP_X / 2
+        return (
+            f"M{x1:.0f},{y1:.0f} C{a:.0f},{y1:.0f} {a:.0f},{lane:.0f} {a + GAP_X / 2:.0f},{lane:.0f} "
+            f"L{b - GAP_X / 2:.0f},{lane:.0f} C{b:.0f},{lane:.0f} {b:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+        )
 
     def edge(source: dict, target: dict, port: float, label: str, title: str, *, dead=False, loop=False, rule=False):
         x1, y1 = source["x"] + source["w"], source["y"] + port
         x2, y2 = target["x"], target["y"] + target["h"] / 2
-        bend = max(30.0, abs(x2 - x1) / 2)
         edges.append(
             {
                 "source": source["key"],
@@ -257,7 +272,7 @@ def layout(case: dict, lang: str) -> dict:
                 "dead": dead,
                 "loop": loop,
                 "rule": rule,
-                "d": f"M{x1:.0f},{y1:.0f} C{x1 + bend:.0f},{y1:.0f} {x2 - bend:.0f},{y2:.0f} {x2:.0f},{y2:.0f}",
+                "d": route(x1, y1, x2, y2, source["column"], target["column"]),
                 "lx": x1 + 4,
                 "ly": y1 - 3,
             }
@@ -294,8 +309,8 @@ def layout(case: dict, lang: str) -> dict:
                 )
 
     width = MARGIN * 2 + (max(columns, default=0) + 1) * (NODE_W + GAP_X) - GAP_X
-    height = MARGIN * 2 + tallest * (NODE_H + GAP_Y) - GAP_Y
-    return {"nodes": nodes, "edges": edges, "width": width, "height": max(height, NODE_H), "found": found}
+    height = round(max(height, lanes["bottom"], NODE_H))
+    return {"nodes": nodes, "edges": edges, "width": width, "height": height, "found": found}
 
 
 def overlapping(nodes: list[dict]) -> list[tuple[str, str]]:
