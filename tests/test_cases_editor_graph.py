@@ -308,6 +308,18 @@ def test_purge_removes_idle_previews_whatever_the_retention(engine, viewer):
         engine.session(other)
 
 
+def test_a_step_with_one_response_is_not_previewed_and_the_editor_says_why(engine, viewer):
+    editor = CaseEditor("en", casebook.get_case("billing-double-charge"), viewer=viewer)
+    while len(editor.case["steps"][0]["responses"]) > 1:
+        editor.remove_response(0, 0)
+    editor.screen.value = "step:0"
+    assert editor.show_preview() is None
+    assert "at least two responses" in editor.frames.value
+    editor.screen.value = "context"
+    code = editor.show_preview()
+    assert engine.session(code)["state"]["specs"][engine.session(code)["state"]["activity"]]["kind"] == "info"
+
+
 def test_without_the_server_the_preview_says_what_it_needs():
     editor = CaseEditor("en", casebook.get_case("billing-double-charge"))
     assert editor.show_preview() is None

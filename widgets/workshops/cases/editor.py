@@ -404,6 +404,10 @@ class CaseEditor(w.VBox):
             return None
         engine, trainer = viewer.engine, viewer.trainer
         screen = self.screen.value or "context"
+        kind, _, index = screen.partition(":")
+        if kind in ("step", "reveal") and len(self.case["steps"][int(index)]["responses"]) < 2:
+            self.frames.value = str(_html().message(t("editor.preview_too_few"), "error"))
+            return None
         try:
             if self.preview_code is not None:
                 try:
