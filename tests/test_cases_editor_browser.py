@@ -165,8 +165,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     expect(stage_frame.locator("#prompt")).to_have_text("« Toujours pas de colis ? » (étape 1)", timeout=WAIT)
     assert preview_code in page.locator(".elan-editor-stage iframe").get_attribute("src")
     page.evaluate("window.scrollTo(0, 0)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "editor-preview-1440.png"))
+    screenshot(page, "editor-preview.png", guide=True)
     # The side column scrolls on its own: the phone and the stage in full beside the form.
     page.locator(".elan-editor-frames").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "editor-preview-frames-1440.png"))
