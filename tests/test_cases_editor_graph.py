@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.test_selfhosting import FR, elan
 from widgets.core.errors import Conflict, Forbidden, NotFound
 from widgets.core.settings import Settings
 from widgets.live import accounts, privacy
@@ -359,3 +360,20 @@ def test_an_edge_that_skips_columns_runs_under_their_boxes_not_through_them():
         skipped = [n for n in drawn["nodes"] if first < n["column"] < last]
         assert lane > max(n["y"] + n["h"] for n in skipped)
         assert lane < drawn["height"]
+
+
+def test_the_purge_command_says_how_many_previews_it_removed(tmp_path):
+    engine = Engine.from_settings(Settings(data_dir=str(tmp_path), trainer_key="test-key"))
+    code = engine.open_preview(engine.authenticate("test-key"), "cases", "fr")["code"]
+    then = st.now() - 2 * privacy.DAY
+    with engine.store.write() as conn:
+        sid = engine.session(code)["id"]
+        conn.execute(st.sessions.update().where(st.sessions.c.id == sid).values(created_at=then))
+        conn.execute(st.events.update().where(st.events.c.session_id == sid).values(created_at=then))
+    engine.store.dispose()
+    done = elan("purge", data_dir=tmp_path)
+    assert done.stdout.strip().splitlines() == [
+        FR("core.purged", sessions=0, names=0),
+        FR("core.purged_previews", n=1),
+    ]
+    assert FR("core.purged_previews", n=1) == "1 séance d’aperçu de l’éditeur de cas supprimée."
