@@ -127,18 +127,18 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     expect(page.locator(".elan-editor-remove-response-0-3")).to_be_visible(timeout=WAIT)
     dead = page.locator(".elan-editor-graph .elan-editor-dead-end")
     expect(dead).to_have_count(1, timeout=WAIT)
-    expect(dead).to_contain_text(EDITOR["graph_dead"])
+    expect(dead).to_contain_text(EDITOR["graph_dead"], timeout=WAIT)
     assert EDITOR["graph_no_target"] in dead.locator("title").text_content()
-    expect(page.locator(".elan-editor-save")).to_be_disabled()
+    expect(page.locator(".elan-editor-save")).to_be_disabled(timeout=WAIT)
     page.locator(".elan-editor-remove-response-0-3").click()
     expect(page.locator(".elan-editor-remove-response-0-3")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-dead-end")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-ok")).to_be_visible(timeout=WAIT)
     # The graph: three steps in three columns, then the two endings; 9 responses drawn as labelled edges.
     graph = page.locator(".elan-editor-graph svg")
-    expect(graph.locator(".elan-graph-step")).to_have_count(3)
-    expect(graph.locator(".elan-graph-ending")).to_have_count(2)
-    expect(graph.locator(".elan-graph-edge")).to_have_count(9)
+    expect(graph.locator(".elan-graph-step")).to_have_count(3, timeout=WAIT)
+    expect(graph.locator(".elan-graph-ending")).to_have_count(2, timeout=WAIT)
+    expect(graph.locator(".elan-graph-edge")).to_have_count(9, timeout=WAIT)
     xs = [float(graph.locator(f'.elan-graph-step[data-id="{name}"] rect').get_attribute("x")) for name in STEPS[:2]]
     assert xs[0] < xs[1]
 
@@ -150,7 +150,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     page.locator(".elan-editor-preview-button").click()
     phone_frame = page.frame_locator(".elan-editor-phone iframe")
     expect(phone_frame.locator("#activity .prompt")).to_have_text("« Où est mon colis ? » (étape 1)", timeout=WAIT)
-    expect(phone_frame.locator("button.option")).to_have_count(3)
+    expect(phone_frame.locator("button.option")).to_have_count(3, timeout=WAIT)
     stage_frame = page.frame_locator(".elan-editor-stage iframe")
     expect(stage_frame.locator("#prompt")).to_have_text("« Où est mon colis ? » (étape 1)", timeout=WAIT)
     stage_src = page.locator(".elan-editor-stage iframe").get_attribute("src")
