@@ -21,6 +21,7 @@ from widgets.core.errors import EngineError, Forbidden, Invalid, NotFound, RateL
 from widgets.core.i18n import Translator, catalog, pick_language
 from widgets.core.languages import LANGUAGES, NAMES, chain
 from widgets.core.paths import GUIDE
+from widgets.live.engine import PREVIEW
 from widgets.live.exercises import story
 from widgets.live.feed import FeedHub
 from widgets.web import badges, export, guard
@@ -42,6 +43,8 @@ FEEDS_PER_PARTICIPANT = 3
 PROCESS_HEADER = "X-Elan-Process"
 #: The trainer's credential after the printed address was opened once (HttpOnly, SameSite=Strict).
 TRAINER_COOKIE = "elan_trainer"
+#: Who may frame the participant page: nobody, except the editor's preview of a preview session.
+NO_FRAMING, PREVIEW_FRAMING = "'none'", "'self'"
 #: How deep a request's JSON may nest (the kit's own requests nest three levels at most).
 MAX_DEPTH = 16
 
@@ -606,22 +609,24 @@ class JoinPage(BaseHandler):
         lang = self.language()
         if self.get_argument("lang", None) in LANGUAGES:
             self.set_cookie("elan_lang", lang, expires_days=365, samesite="Lax")
-        status, error = 200, None
+        status, error, preview = 200, None, False
         if code:
             client = guard.client_address(self.request)
             try:
                 self.ctx.check_codes(client)
-                await self.ctx.run_sync(self.ctx.engine.session, code)
+                session = await self.ctx.run_sync(self.ctx.engine.session, code)
+                preview = session["mode"] == PREVIEW
             except EngineError as exc:
                 status, error = exc.status, exc.key
                 if isinstance(exc, NotFound):
                     self.ctx.failed_codes.add(client)
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
+        # A preview session's page is shown inside the case editor (same origin); a real one, framed nowhere.
         self.set_header(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+            f"connect-src 'self'; base-uri 'none'; frame-ancestors {PREVIEW_FRAMING if preview else NO_FRAMING}",
         )
         t = Translator(lang)
         self.render(
@@ -635,6 +640,7 @@ class JoinPage(BaseHandler):
             static=self.ctx.settings.base_url + "elan/static/",
             api=self.ctx.settings.base_url + "elan/api/",
             base=self.ctx.settings.base_url,
+            preview=preview,
         )
 
     def get_template_path(self):
