@@ -67,12 +67,12 @@ def test_a_removed_ending_leaves_dead_ends_and_the_case_can_be_tried_once_fixed(
     editor.remove("endings", len(editor.case["endings"]) - 1)
     assert branches(editor.case)["dead_ends"] and editor.save_button.disabled and editor.try_button.disabled
     editor.try_it()
-    assert editor.preview.children == ()
+    assert editor.player.children == ()
     editor.case["endings"].append(casebook.get_case("billing-double-charge")["endings"][-1])
     editor.build()
     assert editor.problems() == [] and ending in {e["id"] for e in editor.case["endings"]}
     editor.try_it()
-    [player] = editor.preview.children
+    [player] = editor.player.children
     player.begin()
     first = casebook.step(editor.case, player.walked().current)["responses"][0]
     player.answer(first["id"])

@@ -1,4 +1,5 @@
-"""A trainer writes a case in the editor (Voilà), fixes what it flags, saves it, and plays it live with two phones."""
+"""A trainer writes a case in the editor (Voilà), fixes what it flags, previews it on the real phone page and
+stage, saves it, and plays it live with two phones."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from tests.fixtures_browser import screenshot
+from tests.fixtures_browser import ARTIFACTS, screenshot
 from tests.fixtures_server import ElanServer
-from tests.test_participant_browser import join
+from tests.test_participant_browser import _axe, join
 from widgets.core.i18n import Translator
 
 pytestmark = pytest.mark.browser
@@ -16,7 +17,8 @@ pytestmark = pytest.mark.browser
 EDITOR = Translator("fr").area("editor")
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
 WAIT = 15_000
-#: Three steps (the kit's cases need three to five on every path), three answers each, two endings.
+#: Three steps (the case checks, as ``elan validate``, need three to five on every path), three answers each,
+#: two endings.
 STEPS = ["accueil", "verification", "solution"]
 
 
@@ -118,13 +120,63 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     expect(page.locator(".elan-editor-dead-end")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-missing")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-ok")).to_be_visible(timeout=WAIT)
+
+    # A fourth response added to the first step: where it leads is not chosen yet, so the graph draws a
+    # dead end (a box of its own, marked in words); removed again, the dead end goes.
+    page.locator(".elan-editor-add-response-0").click()
+    expect(page.locator(".elan-editor-remove-response-0-3")).to_be_visible(timeout=WAIT)
+    dead = page.locator(".elan-editor-graph .elan-editor-dead-end")
+    expect(dead).to_have_count(1, timeout=WAIT)
+    expect(dead).to_contain_text(EDITOR["graph_dead"], timeout=WAIT)
+    assert EDITOR["graph_no_target"] in dead.locator("title").text_content()
+    expect(page.locator(".elan-editor-save")).to_be_disabled(timeout=WAIT)
+    page.locator(".elan-editor-remove-response-0-3").click()
+    expect(page.locator(".elan-editor-remove-response-0-3")).to_have_count(0, timeout=WAIT)
+    expect(page.locator(".elan-editor-dead-end")).to_have_count(0, timeout=WAIT)
+    expect(page.locator(".elan-editor-ok")).to_be_visible(timeout=WAIT)
+    # The graph: three steps in three columns, then the two endings; 9 responses drawn as labelled edges.
+    graph = page.locator(".elan-editor-graph svg")
+    expect(graph.locator(".elan-graph-step")).to_have_count(3, timeout=WAIT)
+    expect(graph.locator(".elan-graph-ending")).to_have_count(2, timeout=WAIT)
+    expect(graph.locator(".elan-graph-edge")).to_have_count(9, timeout=WAIT)
+    xs = [float(graph.locator(f'.elan-graph-step[data-id="{name}"] rect').get_attribute("x")) for name in STEPS[:2]]
+    assert xs[0] < xs[1]
+
+    # The preview: the real phone page (375 px) and the real stage, on a preview session nobody else sees.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.locator(".elan-editor-screen select").select_option(
+        label=Translator("fr")("editor.preview_step", n=1, id=STEPS[0])
+    )
+    page.locator(".elan-editor-preview-button").click()
+    phone_frame = page.frame_locator(".elan-editor-phone iframe")
+    expect(phone_frame.locator("#activity .prompt")).to_have_text("« Où est mon colis ? » (étape 1)", timeout=WAIT)
+    expect(phone_frame.locator("button.option")).to_have_count(3, timeout=WAIT)
+    stage_frame = page.frame_locator(".elan-editor-stage iframe")
+    expect(stage_frame.locator("#prompt")).to_have_text("« Où est mon colis ? » (étape 1)", timeout=WAIT)
+    stage_src = page.locator(".elan-editor-stage iframe").get_attribute("src")
+    assert "key" not in stage_src and "token" not in stage_src and "/stage/" in stage_src
+    assert page.locator(".elan-editor-phone iframe").bounding_box()["width"] == pytest.approx(375 + 4, abs=1)
+    preview_code = stage_src.split("/stage/")[1].split("?")[0]
+    assert srv.api("GET", f"s/{preview_code}/stage").json()["session"]["code"] == preview_code
+    # Edited, then previewed again: the same session, the pages reloaded with the new words.
+    field(page, "steps", 0, "situation", "fr").fill("« Toujours pas de colis ? » (étape 1)")
+    page.locator(".elan-editor-preview-button").click()
+    expect(phone_frame.locator("#activity .prompt")).to_have_text("« Toujours pas de colis ? » (étape 1)", timeout=WAIT)
+    expect(stage_frame.locator("#prompt")).to_have_text("« Toujours pas de colis ? » (étape 1)", timeout=WAIT)
+    assert preview_code in page.locator(".elan-editor-stage iframe").get_attribute("src")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "editor-preview.png", guide=True)
+    # The side column scrolls on its own: the phone and the stage in full beside the form.
+    page.locator(".elan-editor-frames").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "editor-preview-frames-1440.png"))
+    assert _axe(page) == []
     # Tried as a learner would play it, before saving.
     page.locator(".elan-editor-try").click()
-    page.locator(".elan-editor-preview .elan-cases-solo-begin").click(timeout=WAIT)
-    page.locator(".elan-editor-preview .elan-cases-solo-answer-A").click(timeout=WAIT)
+    page.locator(".elan-editor-player .elan-cases-solo-begin").click(timeout=WAIT)
+    page.locator(".elan-editor-player .elan-cases-solo-answer-A").click(timeout=WAIT)
     # The player shows the answers in a shuffled order: whichever came first, its explanation follows.
-    expect(page.locator(".elan-editor-preview .elan-cases-solo-feedback")).to_contain_text("Pourquoi la réponse")
-    page.locator(".elan-editor-preview").scroll_into_view_if_needed()
+    expect(page.locator(".elan-editor-player .elan-cases-solo-feedback")).to_contain_text("Pourquoi la réponse")
+    page.locator(".elan-editor-player").scroll_into_view_if_needed()
     screenshot(page, "editor-try.png")
     page.locator(".elan-editor-save").click()
     saved = org / "cases" / "acme-colis.yaml"
@@ -132,6 +184,8 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     case = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert [s["id"] for s in case["steps"]] == ["accueil", "verification", "conclusion"]
     assert case["steps"][1]["situation"]["en"] == "“Where is my parcel?” (step 2)"
+    assert case["steps"][0]["situation"]["fr"] == "« Toujours pas de colis ? » (étape 1)"
+    assert [len(s["responses"]) for s in case["steps"]] == [3, 3, 3]
 
     # Played live: the cases dashboard offers it, two phones answer each step, the room reaches an ending.
     code = srv.create_session("cases", "fr")

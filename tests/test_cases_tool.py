@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 
 import yaml
 
 from widgets import content
+from widgets.core.i18n import Translator
+from widgets.core.settings import Settings
 from widgets.live.exercises import casebook
 from widgets.ops.cli import main
 
@@ -47,7 +50,8 @@ def test_a_broken_case_is_flagged_with_file_line_and_field_and_fails(tmp_path, c
     data = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
     data["steps"][1]["responses"][0]["next"] = "nowhere"
     code, report = run(capsys, "--content-dir", str(_folder(tmp_path, data)))
-    [entry] = report["cases"]
+    [entry] = [c for c in report["cases"] if c["origin"] != "kit"]
+    assert entry["origin"] == "replaced" and entry["file"] == str(tmp_path / "cases" / "billing-double-charge.yaml")
     assert code == 1 and entry["paths"] == []
     [problem] = entry["problems"]
     assert (
@@ -70,7 +74,38 @@ def test_a_case_that_teaches_pick_a_is_warned_about(tmp_path, capsys):
             if response["next"] == "closing-outcome":
                 response["next"] = "loyal"
     code, report = run(capsys, "--content-dir", str(_folder(tmp_path, flat)))
-    [entry] = report["cases"]
+    [entry] = [c for c in report["cases"] if c["id"] == flat["id"]]
     messages = " ".join(w["message"] for w in entry["warnings"])
     assert code == 0 and "position 1 of every step" in messages and "last response alone" in messages
     assert all(w["field"] for w in entry["warnings"]) and entry["paths"]
+
+
+def test_an_organisation_folder_is_read_merged_with_the_kit_s_cases_as_the_server_reads_it(tmp_path, capsys):
+    own = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
+    own["id"] = "acme-late-delivery"
+    _folder(tmp_path, own)
+    (tmp_path / "organisation.yaml").write_text(
+        "kind: organisation\nhide:\n  cases: [wrong-advice-fine]\n", encoding="utf-8"
+    )
+    code, report = run(capsys, "--content-dir", str(tmp_path))
+    origins = {c["id"]: c["origin"] for c in report["cases"]}
+    kit = {c["id"] for c in casebook.load_cases()}
+    assert code == 0 and report["problems"] == 0
+    assert origins["acme-late-delivery"] == "organisation"
+    assert "wrong-advice-fine" not in origins  # hidden by the organisation, as in a room
+    assert set(origins) == kit - {"wrong-advice-fine"} | {"acme-late-delivery"}
+    assert {origins[i] for i in kit - {"wrong-advice-fine"}} == {"kit"}
+    assert "ELAN_CONTENT_DIR" not in os.environ or os.environ["ELAN_CONTENT_DIR"] != str(tmp_path)
+    # The lines for people say where each case comes from, in the language set.
+    code = main(["cases", "--content-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    t = Translator(Settings().language)
+    assert f"acme-late-delivery ({t('cases.tool_origin_organisation')})" in out
+    assert f"billing-double-charge ({t('cases.tool_origin_kit')})" in out
+    assert "wrong-advice-fine" not in out
+
+
+def test_a_missing_folder_is_named(tmp_path, capsys):
+    assert main(["cases", "--content-dir", str(tmp_path / "nothing")]) == 2
+    assert str(tmp_path / "nothing") in capsys.readouterr().err

@@ -30,6 +30,10 @@ def test_landing_page_renders_and_makes_no_outside_request(elan_server, contexts
     assert "key=" not in dashboard_links.first.get_attribute("href")
     # The training day that chains the workshops is found from here too.
     assert "day/trainer.ipynb" in page.locator("a", has_text="Plan and run the day").get_attribute("href")
+    # The organisation's own content: the case editor and the content forms, side by side on one card.
+    own = page.locator("#ws-own-content").locator("xpath=..")
+    assert "cases/editor.ipynb" in own.locator("a", has_text="Case editor").get_attribute("href")
+    assert "content/editor.ipynb" in own.locator("a", has_text="Examples, ideas and metrics").get_attribute("href")
     page.get_by_text("Français", exact=True).click()
     page.get_by_text("Nos valeurs de service, votées en direct").wait_for()
     page.get_by_text("English").click()
@@ -45,6 +49,8 @@ def test_landing_without_a_key_offers_no_trainer_dashboard(elan_server, contexts
     page.get_by_text("Nos valeurs de service, votées en direct").wait_for()
     assert page.locator("a", has_text="Tableau de bord d’animation").count() == 0
     assert page.locator("a", has_text="Préparer et animer la journée").count() == 0
+    assert page.locator("a", has_text="Éditeur de cas").count() == 0
+    assert page.locator("a", has_text="Exemples, idées et indicateurs").count() == 0
     assert page.locator("a", has_text="En autonomie").count() == 4
 
 

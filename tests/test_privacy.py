@@ -63,7 +63,7 @@ def test_purge_removes_old_sessions_and_everything_in_them(engine, trainer):
     kept = {t.name: _rows(engine, t, recent_id) for t in tables}
 
     counts = privacy.purge(engine.store, 365)
-    assert counts == {"sessions": 1, "names": 0, **expected}
+    assert counts == {"sessions": 1, "names": 0, "previews": 0, **expected}
     with pytest.raises(NotFound):
         engine.session(old)
     assert {t.name: _rows(engine, t, old_id) for t in tables} == dict.fromkeys(kept, 0)

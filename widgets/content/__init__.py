@@ -283,17 +283,23 @@ def problems_at(data: Any, partial: bool = False) -> list[tuple[tuple, Message]]
     if validator is None:
         known = ", ".join(sorted(p.name.removesuffix(".schema.json") for p in schema_dir().glob("*.schema.json")))
         return [(("kind",), Message("content_checks.unknown_kind", kind=kind, known=known))]
-    problems = []
+    problems, reported = [], {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path, message = tuple(error.absolute_path), schema_message(error)
+        if partial and error.validator == "required" and not any(isinstance(p, int) for p in path):
+            continue  # a layer may leave out any field outside an item: the merged document is checked whole
         if error.validator == "required":
             missing = [
                 name
                 for name in error.validator_value
                 if not isinstance(error.instance, dict) or name not in error.instance
             ]
-            name = missing[0] if missing else ""
+            # One error per missing field, each carrying the whole list: the n-th error names the n-th one.
+            nth = reported.setdefault(path, 0)
+            reported[path] += 1
+            name = missing[nth] if nth < len(missing) else (missing[0] if missing else "")
             path = path + (name,) if name else path
+            message = _required(name)
         problems.append((path, message))
     if problems or partial:
         return problems
@@ -336,15 +342,18 @@ SCHEMA_RULES = (
 )
 
 
+def _required(name: str) -> Message:
+    if name in LANGUAGES:
+        return Message("content_checks.missing_translation", lang=name)
+    return Message("content_checks.missing_field", name=name)
+
+
 def schema_message(error) -> Message:
     """A JSON Schema error as a message of the kit's own (jsonschema writes English only)."""
     rule, value, expected = error.validator, error.instance, error.validator_value
     if rule == "required":
         missing = [n for n in expected if not isinstance(value, dict) or n not in value]
-        name = missing[0] if missing else ""
-        if name in LANGUAGES:
-            return Message("content_checks.missing_translation", lang=name)
-        return Message("content_checks.missing_field", name=name)
+        return _required(missing[0] if missing else "")
     if rule == "additionalProperties" and isinstance(value, dict):
         known = set(error.schema.get("properties", {}))
         patterns = list(error.schema.get("patternProperties", {}))
@@ -452,6 +461,35 @@ def _keyed(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(i, dict) and "id" in i for i in value)
 
 
+def _nested(value: Any) -> bool:
+    """A part of a document that holds fields of its own (a matching round), not a text nor an item."""
+    return isinstance(value, dict) and "id" not in value and not _is_text(value)
+
+
+def item_lists(doc: Any, path: tuple = ()) -> list[tuple[tuple, list]]:
+    """Every list of items with ids in a document, with its path: ``screens``, ``ideas``, ``values.items``...
+
+    Items are looked for at the top level and in parts that hold fields of their own (a
+    matching round), not inside items (an idea's materials belong to the idea).
+
+    >>> [path for path, _ in item_lists({"kind": "k", "values": {"items": [{"id": "a"}]}, "roles": [{"id": "r"}]})]
+    [('values', 'items'), ('roles',)]
+    """
+    out = []
+    if not isinstance(doc, dict) or ("id" in doc and not path):
+        return out
+    for key, value in doc.items():
+        if _keyed(value):
+            out.append((path + (key,), value))
+        elif _nested(value):
+            out.extend(item_lists(value, path + (key,)))
+    return out
+
+
+def _ids(doc: Any) -> set:
+    return {item["id"] for _, items in item_lists(doc) for item in items}
+
+
 def organisation(root: Path | None = None) -> dict:
     """The organisation's ``organisation.yaml`` (its name, what it hides), or ``{}`` when it has none."""
     file = _file(root or organisation_dir(), ORGANISATION_FILE.removesuffix(".yaml"))
@@ -470,11 +508,19 @@ def hidden(root: Path | None = None) -> tuple[frozenset, dict]:
     return frozenset(documents), items
 
 
-def _without(doc: dict, ids: frozenset) -> dict:
-    """A document without the items whose id is hidden (in every list of items with ids)."""
-    if not ids or "id" in doc:
+def _without(doc: dict, ids: frozenset, nested: bool = False) -> dict:
+    """A document without the items whose id is hidden (in every list of items with ids, rounds included)."""
+    if not ids or ("id" in doc and not nested):
         return doc
-    return {key: [i for i in value if i["id"] not in ids] if _keyed(value) else value for key, value in doc.items()}
+    out = {}
+    for key, value in doc.items():
+        if _keyed(value):
+            out[key] = [i for i in value if i["id"] not in ids]
+        elif _nested(value):
+            out[key] = _without(value, ids, True)
+        else:
+            out[key] = value
+    return out
 
 
 def merge(kit: dict, layer: dict) -> tuple[dict, dict]:
@@ -482,8 +528,9 @@ def merge(kit: dict, layer: dict) -> tuple[dict, dict]:
 
     A document that is one item (it has an ``id``: a case) is replaced whole. Otherwise a
     list of items with ids is merged item by item (same id: replaced; new id: added at the
-    end) and any other field of the layer replaces the kit's. The second value maps a merged
-    path to its path in the layer, to report a problem at the layer's own line.
+    end), a part that holds fields of its own (a matching round) is merged the same way,
+    field by field, and any other field of the layer replaces the kit's. The second value
+    maps a merged path to its path in the layer, to report a problem at the layer's own line.
 
     >>> merged, where = merge({"kind": "k", "ideas": [{"id": "a"}, {"id": "b"}]}, {"kind": "k", "ideas": [{"id": "b", "x": 1}]})
     >>> merged["ideas"], where
@@ -491,10 +538,15 @@ def merge(kit: dict, layer: dict) -> tuple[dict, dict]:
     """
     if "id" in kit or "id" in layer:
         return layer, {(): ()}
+    return _merge_fields(kit, layer, ())
+
+
+def _merge_fields(kit: dict, layer: dict, at: tuple) -> tuple[dict, dict]:
     merged, where = dict(kit), {}
     for key, value in layer.items():
-        if key == "kind":
+        if key == "kind" and not at:
             continue
+        here = at + (key,)
         if _keyed(value) and _keyed(merged.get(key)):
             out = list(merged[key])
             index = {item["id"]: i for i, item in enumerate(out)}
@@ -504,11 +556,14 @@ def merge(kit: dict, layer: dict) -> tuple[dict, dict]:
                     out.append(item)
                 else:
                     out[i] = item
-                where[(key, i)] = (key, j)
+                where[here + (i,)] = here + (j,)
             merged[key] = out
+        elif _nested(value) and _nested(merged.get(key)):
+            merged[key], inner = _merge_fields(merged[key], value, here)
+            where.update(inner)
         else:
             merged[key] = value
-            where[(key,)] = (key,)
+            where[here] = here
     return merged, where
 
 
@@ -610,8 +665,31 @@ def origin(name: str, item_id: str | None = None) -> str:
     layer, _ = read_yaml(org)
     if "id" in layer:
         return ORGANISATION
-    ids = {i["id"] for value in layer.values() if _keyed(value) for i in value}
-    return ORGANISATION if item_id in ids else KIT
+    return ORGANISATION if item_id in _ids(layer) else KIT
+
+
+def organisation_ids(name: str) -> frozenset:
+    """The ids of a document's items that are the organisation's (added or replacing the kit's); read once per change."""
+    org = _file(organisation_dir(), name.strip("/"))
+    if org is None:
+        return frozenset()
+    return _organisation_ids(str(org), _stamp(org), _file(BUNDLED, name.strip("/")) is not None)
+
+
+@functools.lru_cache(maxsize=64)
+def _organisation_ids(org: str, stamp: float, in_kit: bool) -> frozenset:
+    layer, _ = read_yaml(Path(org))
+    return frozenset(_ids(layer))
+
+
+def origins_by_id(folder: str) -> dict[str, str]:
+    """Where each document of a folder that is one item (a case) comes from, by its id (not its file name)."""
+    out = {}
+    for name in names(folder):
+        doc = load(name)
+        if isinstance(doc, dict) and "id" in doc:
+            out[doc["id"]] = origin(name)
+    return out
 
 
 def inventory() -> list[tuple[str, str | None, str]]:
@@ -620,10 +698,8 @@ def inventory() -> list[tuple[str, str | None, str]]:
     for name in names():
         doc = load(name)
         out.append((name, None, origin(name)))
-        if "id" not in doc:
-            for value in doc.values():
-                if _keyed(value):
-                    out.extend((name, item["id"], origin(name, item["id"])) for item in value)
+        for _, items in item_lists(doc):
+            out.extend((name, item["id"], origin(name, item["id"])) for item in items)
     return out
 
 
@@ -683,8 +759,7 @@ def _hide_problems(org_file: Path) -> list[Problem]:
         name = key.strip("/")
         kit = _file(BUNDLED, name)
         if kit is not None:
-            doc = load_file(kit)
-            known = {i["id"] for value in doc.values() if _keyed(value) for i in value}
+            known = _ids(load_file(kit))
         elif (BUNDLED / name).is_dir():
             known = {f.relative_to(BUNDLED / name).with_suffix("").as_posix() for f in content_files(BUNDLED / name)}
         else:

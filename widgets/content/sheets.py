@@ -27,9 +27,9 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from ruamel.yaml import YAML
 
 from widgets import content
+from widgets.content import saving
 from widgets.core.messages import Message, render
 
 
@@ -465,31 +465,11 @@ class Outcome:
     kept: list[str] = field(default_factory=list)
 
 
-def _yaml():
-    yaml = YAML()  # round trip: an organisation's comments and key order survive an import
-    yaml.width = 4096
-    yaml.allow_unicode = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-def _update(node: Any, new: Any) -> Any:
-    """``new`` written over ``node`` in place where their shapes agree, so comments on what is unchanged stay."""
-    if isinstance(node, dict) and isinstance(new, dict):
-        for key in [k for k in node if k not in new]:
-            del node[key]
-        for key, value in new.items():
-            node[key] = _update(node[key], value) if key in node else value
-        return node
-    if isinstance(node, list) and isinstance(new, list) and len(node) == len(new):
-        for i, value in enumerate(new):
-            node[i] = _update(node[i], value)
-        return node
-    return new
-
-
-#: Public name for other writers of an organisation's YAML (the case editor).
-update_in_place = _update
+# The organisation's YAML is written through ``saving``: one round-trip writer for every tool.
+_yaml = saving.round_trip
+_update = saving.update_in_place
+#: Kept for writers that imported it from here.
+update_in_place = saving.update_in_place
 
 
 def _layer(current: dict, doc: dict, layer: dict, outcome: Outcome, name: str) -> dict:

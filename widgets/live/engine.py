@@ -42,6 +42,9 @@ CONNECTED_WINDOW = 75
 #: How often a participant's ``last_seen`` is written at most (a write per page poll would be waste).
 SEEN_EVERY = 20
 NAME_MAX = 40
+#: A session's ``mode`` for a throwaway preview (the case editor's): listed nowhere, never
+#: resumed by a dashboard, removed by ``elan purge`` once idle for a day (see ``privacy.purge``).
+PREVIEW = privacy.PREVIEW_MODE
 
 
 def _as_id(value: Any, field: str) -> int:
@@ -171,6 +174,22 @@ class Engine:
                 continue  # the code was taken: draw another
         raise Conflict("core.error_try_again")
 
+    def open_preview(self, trainer: Trainer | None, workshop: str, lang: str, *, title: str = "") -> dict:
+        """A throwaway session to preview content as the phones and the stage show it (the case editor's).
+
+        It is an ordinary session for the pages (join, state, stage), marked ``PREVIEW``:
+        :meth:`sessions_of` never lists it (no dashboard resumes it, no count includes it),
+        and ``elan purge`` removes it once idle for a day.
+        """
+        return self.create_session(trainer, workshop, lang, title=title, mode=PREVIEW)
+
+    def discard_preview(self, trainer: Trainer | None, code: str) -> None:
+        """Remove a preview session and everything in it; refused for a real session or another trainer's."""
+        session = self.trainer_session(trainer, code)
+        if session["mode"] != PREVIEW:
+            raise Conflict("core.error_not_preview")
+        privacy.delete_sessions(self.store, [session["id"]])
+
     def session(self, code: str) -> dict:
         """The session with this join code (any case, spaces ignored); raises NotFound."""
         code = codes.normalize_code(code)
@@ -181,9 +200,9 @@ class Engine:
         return row
 
     def sessions_of(self, trainer: Trainer, *, workshop: str | None = None, include_closed: bool = False) -> list[dict]:
-        """Sessions a trainer may drive, newest first (to resume one after a restart)."""
+        """Sessions a trainer may drive, newest first (to resume one after a restart); previews are not sessions."""
         s = st.sessions
-        query = sa.select(s).order_by(s.c.created_at.desc(), s.c.id.desc())
+        query = sa.select(s).where(s.c.mode != PREVIEW).order_by(s.c.created_at.desc(), s.c.id.desc())
         if workshop:
             query = query.where(s.c.workshop == workshop)
         if not include_closed:
@@ -638,14 +657,14 @@ class Engine:
                     .values(last_seen=st.now())
                 )
 
-    def participant_id(self, code: str, token: str) -> int:
+    def participant_feed(self, code: str, token: str) -> tuple[int, int]:
+        """(session id, participant id) for a phone's live feed: one read, no session state decoded."""
         with self.store.read() as conn:
-            session = _row(
-                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
-            )
-            if session is None:
+            s = st.sessions
+            session_id = conn.execute(sa.select(s.c.id).where(s.c.code == codes.normalize_code(code))).scalar()
+            if session_id is None:
                 raise NotFound("core.error_unknown_code")
-            return self._participant(conn, session, token)["id"]
+            return session_id, self._participant(conn, {"id": session_id}, token)["id"]
 
     # --- reading for dashboards ----------------------------------------------------------
 

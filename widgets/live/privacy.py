@@ -8,7 +8,7 @@ one transaction, which also appends an event so open dashboards refresh.
 
 >>> from widgets.live.store import Store
 >>> purge(Store("sqlite://"), 365)
-{'sessions': 0, 'participants': 0, 'items': 0, 'responses': 0, 'events': 0, 'names': 0}
+{'sessions': 0, 'participants': 0, 'items': 0, 'responses': 0, 'events': 0, 'names': 0, 'previews': 0}
 """
 
 from __future__ import annotations
@@ -22,11 +22,16 @@ from widgets.core.errors import Invalid, NotFound
 from widgets.live import store as st
 
 DAY = 86400
+#: A preview session (``Engine.open_preview``) idle for this many days is removed at every purge,
+#: whatever the retention period: it never held a real room's answers.
+PREVIEW_DAYS = 1
+#: The session mode of a preview (``widgets.live.engine.PREVIEW``; the engine imports this module).
+PREVIEW_MODE = "preview"
 _CHUNK = 500  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 
 
 def _counts(**values: int) -> dict[str, int]:
-    out = dict.fromkeys(("sessions", "participants", "items", "responses", "events", "names"), 0)
+    out = dict.fromkeys(("sessions", "participants", "items", "responses", "events", "names", "previews"), 0)
     out.update(values)
     return out
 
@@ -101,7 +106,9 @@ def purge(store, older_than_days: float, *, names_only: bool = False, now: float
     With ``names_only``, the sessions stay and only their names go (see
     :func:`anonymize_session`); ``names`` counts the names dropped.
     """
-    ids = old_sessions(store, older_than_days, now=now)
+    previews = old_previews(store, now=now)
+    ids = [sid for sid in old_sessions(store, older_than_days, now=now) if sid not in previews]
+    gone = delete_sessions(store, previews, scrub=False)
     if names_only:
         with store.read() as conn:
             rows = (
@@ -117,7 +124,22 @@ def purge(store, older_than_days: float, *, names_only: bool = False, now: float
             )
         names = sum(anonymize_session(store, code, unlink_devices=True)["names"] for code in rows)
         store.scrub()  # the write-ahead log held the erased texts
-        return _counts(sessions=len(rows), names=names)
+        return _counts(sessions=len(rows), names=names, previews=gone["sessions"])
+    removed = delete_sessions(store, ids)
+    removed["previews"] = gone["sessions"]
+    return removed
+
+
+def old_previews(store, *, now: float | None = None) -> list[int]:
+    """Ids of preview sessions idle for ``PREVIEW_DAYS`` (removed at every purge, whatever the retention)."""
+    idle = set(old_sessions(store, PREVIEW_DAYS, now=now))
+    with store.read() as conn:
+        previews = conn.execute(sa.select(st.sessions.c.id).where(st.sessions.c.mode == PREVIEW_MODE)).scalars().all()
+    return [sid for sid in previews if sid in idle]
+
+
+def delete_sessions(store, ids: list[int], *, scrub: bool = True) -> dict[str, int]:
+    """Remove sessions with everything in them; returns what was removed, by table."""
     removed = _counts()
     tables = {"participants": st.participants, "items": st.items, "responses": st.responses, "events": st.events}
     with store.write() as conn:
@@ -128,7 +150,8 @@ def purge(store, older_than_days: float, *, names_only: bool = False, now: float
                 ).scalar_one()
             # The rest follows by ON DELETE CASCADE (SQLite: foreign keys are switched on per connection).
             removed["sessions"] += conn.execute(st.sessions.delete().where(st.sessions.c.id.in_(chunk))).rowcount
-    store.scrub()  # the write-ahead log held the erased texts
+    if scrub:
+        store.scrub()  # the write-ahead log held the erased texts
     return removed
 
 

@@ -200,7 +200,10 @@ def cmd_purge(args) -> int:
     counts = privacy.purge(_engine(settings).store, days, names_only=args.names_only)
     # Names only: the sessions stay, so the message says how many were anonymised, not removed.
     message = "core.purged_names" if args.names_only else "core.purged"
-    print(Translator(settings.language)(message, sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
+    t = Translator(settings.language)
+    print(t(message, sessions=counts.get("sessions", 0), names=counts.get("names", 0)))
+    if counts.get("previews"):
+        print(t("core.purged_previews", n=counts["previews"]))
     return 0
 
 

@@ -61,6 +61,21 @@ def landing(lang: str | None = None) -> w.VBox:
                     ],
                 }
             )
+            # The organisation's own content, without YAML: the case editor and the content forms side by side.
+            out.append(
+                {
+                    "id": "own-content",
+                    "title": t("core.landing_own_title"),
+                    "purpose": t("core.landing_own_purpose"),
+                    "minutes": t("core.landing_own_length"),
+                    "group": "",
+                    "links": [
+                        (f"{base}cases/editor.ipynb?lang={lang}", t("core.landing_open_case_editor")),
+                        (f"{base}content/editor.ipynb?lang={lang}", t("core.landing_open_content_forms")),
+                        (f"{viewer.base_url}guide/{lang}/own-cases", t("core.landing_guide")),
+                    ],
+                }
+            )
         # Updated in place: switching languages makes no new widget.
         intro.value = render("landing_intro.html", t=t)
         cards.value = render("landing_cards.html", cards=out, lang=lang)

@@ -21,6 +21,7 @@ from widgets.core.errors import EngineError, Forbidden, Invalid, NotFound, RateL
 from widgets.core.i18n import Translator, catalog, pick_language
 from widgets.core.languages import LANGUAGES, NAMES, chain
 from widgets.core.paths import GUIDE
+from widgets.live.engine import PREVIEW
 from widgets.live.exercises import story
 from widgets.live.feed import FeedHub
 from widgets.web import badges, export, guard
@@ -42,6 +43,8 @@ FEEDS_PER_PARTICIPANT = 3
 PROCESS_HEADER = "X-Elan-Process"
 #: The trainer's credential after the printed address was opened once (HttpOnly, SameSite=Strict).
 TRAINER_COOKIE = "elan_trainer"
+#: Who may frame the participant page: nobody, except the editor's preview of a preview session.
+NO_FRAMING, PREVIEW_FRAMING = "'none'", "'self'"
 #: How deep a request's JSON may nest (the kit's own requests nest three levels at most).
 MAX_DEPTH = 16
 
@@ -346,10 +349,12 @@ class FeedApi(ApiHandler):
         participant_id = None
         if trainer_view:
             trainer = await self.trainer()
-            session = await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code)
+            session_id = (await self.ctx.run_sync(self.ctx.engine.trainer_session, trainer, code))["id"]
         else:
-            session = await self.ctx.run_sync(self.ctx.engine.session, code)
-            participant_id = await self.ctx.run_sync(self.ctx.engine.participant_id, code, self.token(code))
+            # One read for a phone's feed (three thousand open in the same ten seconds at a room's start).
+            session_id, participant_id = await self.ctx.run_sync(
+                self.ctx.engine.participant_feed, code, self.token(code)
+            )
         since = self.request.headers.get("Last-Event-ID") or self.get_argument("since", "0")
         try:
             since = min(max(0, int(since)), 2**62)
@@ -363,7 +368,7 @@ class FeedApi(ApiHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Accel-Buffering", "no")  # nginx must not buffer the stream
-        queue = await self.ctx.hub.subscribe(session["id"], public_only=not trainer_view)
+        queue = await self.ctx.hub.subscribe(session_id, public_only=not trainer_view)
         self._closed = False
         if participant_id:
             self.ctx.hub.seen(participant_id)
@@ -375,13 +380,13 @@ class FeedApi(ApiHandler):
             if trainer_view or since:
                 # What this page missed while away (participants only need what they can see).
                 backlog = await self.ctx.run_sync(
-                    self.ctx.engine.events_since, session["id"], since, public_only=not trainer_view
+                    self.ctx.engine.events_since, session_id, since, public_only=not trainer_view
                 )
                 await self._send(backlog, trainer_view, since)
                 since = backlog[-1]["seq"] if backlog else since
             else:
                 # A page opening its feed has just read its state: nothing to replay.
-                since = self.ctx.hub.seq(session["id"])
+                since = self.ctx.hub.seq(session_id)
             while not self._closed:
                 try:
                     events = await asyncio.wait_for(queue.get(), HEARTBEAT)
@@ -398,7 +403,7 @@ class FeedApi(ApiHandler):
         except StreamClosedError:
             pass
         finally:
-            self.ctx.hub.unsubscribe(session["id"], queue)
+            self.ctx.hub.unsubscribe(session_id, queue)
 
     def on_finish(self):
         pid = getattr(self, "_feed_of", None)
@@ -604,22 +609,24 @@ class JoinPage(BaseHandler):
         lang = self.language()
         if self.get_argument("lang", None) in LANGUAGES:
             self.set_cookie("elan_lang", lang, expires_days=365, samesite="Lax")
-        status, error = 200, None
+        status, error, preview = 200, None, False
         if code:
             client = guard.client_address(self.request)
             try:
                 self.ctx.check_codes(client)
-                await self.ctx.run_sync(self.ctx.engine.session, code)
+                session = await self.ctx.run_sync(self.ctx.engine.session, code)
+                preview = session["mode"] == PREVIEW
             except EngineError as exc:
                 status, error = exc.status, exc.key
                 if isinstance(exc, NotFound):
                     self.ctx.failed_codes.add(client)
         self.set_status(status)
         self.set_header("Cache-Control", "no-store")
+        # A preview session's page is shown inside the case editor (same origin); a real one, framed nowhere.
         self.set_header(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+            f"connect-src 'self'; base-uri 'none'; frame-ancestors {PREVIEW_FRAMING if preview else NO_FRAMING}",
         )
         t = Translator(lang)
         self.render(
@@ -633,6 +640,7 @@ class JoinPage(BaseHandler):
             static=self.ctx.settings.base_url + "elan/static/",
             api=self.ctx.settings.base_url + "elan/api/",
             base=self.ctx.settings.base_url,
+            preview=preview,
         )
 
     def get_template_path(self):

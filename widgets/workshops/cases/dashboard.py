@@ -293,7 +293,7 @@ def play_spec(dash) -> dict | None:
 # --- 1. pick a case ----------------------------------------------------------------------------
 
 
-def _case_card(case: dict, t, lang: str) -> str:
+def _case_card(case: dict, t, lang: str, origin: str = content.KIT) -> str:
     stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
     return str(
         _html().case_card(
@@ -303,12 +303,16 @@ def _case_card(case: dict, t, lang: str) -> str:
             stars,
             t("cases.difficulty_" + str(case["difficulty"])),
             t("cases.minutes", n=case["minutes"]) if case.get("minutes") else "",
+            origin,
+            # The organisation's own cases (added, or in place of the kit's) carry a badge; the kit's do not.
+            t("cases.from_organisation") if origin == content.ORGANISATION else "",
         )
     )
 
 
 def build_pick(dash) -> w.Widget:
     cards = []
+    origins = content.origins_by_id("cases")
     for case in casebook.load_cases():
         button = w.Button(
             description=dash.t("cases.pick_button"), button_style="primary", layout=w.Layout(width="auto")
@@ -316,7 +320,10 @@ def build_pick(dash) -> w.Widget:
         button.add_class("elan-cases-pick")
         button.on_click(lambda _, cid=case["id"]: choose_case(dash, cid))
         cards.append(
-            w.VBox([w.HTML(_case_card(case, dash.t, dash.lang)), button], layout=w.Layout(width="370px", margin="4px"))
+            w.VBox(
+                [w.HTML(_case_card(case, dash.t, dash.lang, origins.get(case["id"], content.KIT))), button],
+                layout=w.Layout(width="370px", margin="4px"),
+            )
         )
         cards[-1].add_class(f"elan-case-{case['id']}")
     return w.VBox(

@@ -1,6 +1,9 @@
 """``elan cases``: what a case writer needs to see, every complete path of every case, with what the checks flag.
 
-For each case file of a content folder: its problems (what makes it unplayable,
+The cases are those a room would get: the kit's, with an organisation's folder
+(``--content-dir``) layered over them as the server does (its cases added, the kit's it
+replaces replaced, the ones it hides left out); each case says where it comes from.
+For each case file: its problems (what makes it unplayable,
 as ``elan validate`` reports them: file, line, field), its warnings (the best
 response always at the same place or always the longest, endings that follow from
 the last response alone), and, when it is playable, every complete path with its
@@ -13,26 +16,55 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from widgets import content
 from widgets.live.exercises import casebook
 from widgets.workshops.cases import checks
 
-
-def _folder(content_dir: Path | None) -> Path:
-    """The cases folder: ``DIR/cases`` when it exists (an organisation's content folder), else ``DIR`` itself."""
-    root = Path(content_dir) if content_dir else content.content_dir()
-    return root / "cases" if (root / "cases").is_dir() else root
+#: Where a case comes from: the kit's, an organisation's own, or an organisation's in place of the kit's.
+KIT, ORGANISATION, REPLACED = "kit", "organisation", "replaced"
 
 
-def case_entry(file: Path, lang: str | None = None) -> dict:
-    """One case file: problems, warnings and, when it is playable, every path (messages in ``lang``)."""
+@contextlib.contextmanager
+def organisation(content_dir: Path | None) -> Iterator[None]:
+    """The organisation's folder in use while the report is made (as ``elan serve --content-dir`` sets it)."""
+    before = os.environ.get("ELAN_CONTENT_DIR")
+    if content_dir:
+        os.environ["ELAN_CONTENT_DIR"] = str(Path(content_dir).expanduser().resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("ELAN_CONTENT_DIR", None)
+        else:
+            os.environ["ELAN_CONTENT_DIR"] = before
+
+
+def case_files() -> list[tuple[Path, str]]:
+    """Every case document of the merged content, hidden ones left out: its file and where it comes from."""
+    org = content.organisation_dir()
+    out = []
+    for name in content.names("cases"):
+        mine, kit = content._file(org, name), content._file(content.BUNDLED, name)
+        out.append((mine or kit, KIT if mine is None else (REPLACED if kit else ORGANISATION)))
+    return out
+
+
+def case_entry(file: Path, origin: str = KIT, lang: str | None = None) -> dict:
+    """One case file: where it comes from, its problems, warnings and, when it is playable, every path.
+
+    Messages are written in ``lang`` (default: the configured language).
+    """
     problems = content.validate_file(file)
     entry: dict = {
         "file": str(file),
+        "origin": origin,
         "id": None,
         "problems": [{"line": p.line, "field": p.field, "message": p.text(lang)} for p in problems],
         "warnings": [],
@@ -89,12 +121,13 @@ def case_entry(file: Path, lang: str | None = None) -> dict:
 
 
 def cases_report(content_dir: Path | None, lang: str | None = None) -> dict:
-    """Every case file below the folder, as :func:`case_entry` describes it; counts of problems and warnings."""
-    folder = _folder(content_dir)
-    entries = [case_entry(file, lang) for file in content.content_files(folder)]
+    """Every case of the kit with the organisation's folder over it, as :func:`case_entry` describes it; counts."""
+    with organisation(content_dir):
+        org = content.organisation_dir()
+        entries = [case_entry(file, origin, lang) for file, origin in case_files()]
     entries = [e for e in entries if not e.get("skipped")]
     return {
-        "folder": str(folder),
+        "folder": str(org or content.BUNDLED / "cases"),
         "cases": entries,
         "problems": sum(len(e["problems"]) for e in entries),
         "warnings": sum(len(e["warnings"]) for e in entries),
@@ -103,11 +136,14 @@ def cases_report(content_dir: Path | None, lang: str | None = None) -> dict:
 
 def run(content_dir: Path | None, as_json: bool, t) -> int:
     """The command: JSON on stdout (``--json``) or one line per case; exit status 1 when a case has a problem."""
-    folder = _folder(content_dir)
-    if not folder.exists():
-        print(t("cases.tool_no_folder", folder=folder), file=sys.stderr)
+    if content_dir and not Path(content_dir).is_dir():
+        print(t("cases.tool_no_folder", folder=content_dir), file=sys.stderr)
         return 2
-    report = cases_report(content_dir, t.lang)
+    try:
+        report = cases_report(content_dir, t.lang)
+    except content.ContentError as exc:  # the organisation's organisation.yaml (what it hides) does not load
+        print("\n".join(p.render(t.lang) for p in exc.problems), file=sys.stderr)
+        return 1
     if as_json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -117,6 +153,7 @@ def run(content_dir: Path | None, as_json: bool, t) -> int:
                 t(
                     "cases.tool_line",
                     id=entry["id"] or entry["file"],
+                    origin=t(f"cases.tool_origin_{entry['origin']}"),
                     paths=len(entry["paths"]),
                     problems=len(entry["problems"]),
                     warnings=len(entry["warnings"]),

@@ -125,13 +125,20 @@ def session_ideas(dash) -> tuple[dict, list[tuple[str, str]]]:
     dots = {r["id"]: r["dots"] for r in dash.results(VOTE).get("ranking", [])}
     visible = [c for c in cards if c["status"] == "visible" and not c["merged_into"]]
     visible.sort(key=lambda c: -dots.get(c["id"], 0))
+    # The organisation's own ideas say so where the trainer picks them for the plan.
+    mine = content.organisation_ids("week/ideas")
+
+    def name(i: str) -> str:
+        title = week.title(i, ideas, dash.lang)
+        return dash.t("week.idea_from_organisation", title=title) if i in mine else title
+
     choices = []
     for card in visible:
-        name = week.title(idea_id(card), ideas, dash.lang)
-        label = dash.t("week.dots_label", title=name, n=dots[card["id"]]) if dots.get(card["id"]) else name
+        label = name(idea_id(card))
+        label = dash.t("week.dots_label", title=label, n=dots[card["id"]]) if dots.get(card["id"]) else label
         choices.append((label, idea_id(card)))
     if not choices:
-        choices = [(week.title(i, ideas, dash.lang), i) for i, c in ideas.items() if "why" in c]
+        choices = [(name(i), i) for i, c in ideas.items() if "why" in c]
     return ideas, choices
 
 

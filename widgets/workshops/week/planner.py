@@ -106,6 +106,7 @@ def card_list_html(ideas: Mapping[str, dict], lang: str) -> str:
     t = Translator(lang)
     roles = {r["id"]: content.text(r["name"], lang) for r in content.load("week/ideas")["roles"]}
     currency = content.load("week/ideas")["currency"]
+    mine = content.organisation_ids("week/ideas")
     cards = []
     for card in ideas.values():
         if "why" not in card:
@@ -127,9 +128,7 @@ def card_list_html(ideas: Mapping[str, dict], lang: str) -> str:
                 "remote": card["remote"],
                 "remote_label": t("week.remote_yes" if card["remote"] else "week.remote_no"),
                 "involves": t("week.involves", roles=", ".join(roles.get(r, r) for r in card["involves"])),
-                "origin": t("week.from_organisation")
-                if content.origin("week/ideas", card["id"]) == content.ORGANISATION
-                else "",
+                "origin": t("week.from_organisation") if card["id"] in mine else "",
             }
         )
     return _render("week_cards.html", cards=cards)

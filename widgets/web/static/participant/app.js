@@ -245,7 +245,8 @@ function replace(node) {
 
 // Coming back (reload, QR code scanned again): the same identity, straight in.
 const code = normalizeCode(body.dataset.code);
-if (code && localStorage.getItem(`elan:${code}:token`)) {
+if (code && (localStorage.getItem(`elan:${code}:token`) || body.dataset.preview === "1")) {
+  // A preview session (the case editor's): the page joins by itself, as one participant with no name.
   start(code, "");
 } else if (code && !form.querySelector(".error")) {
   form.name.focus();
