@@ -18,6 +18,9 @@ from widgets.ui.trainer import Viewer
 from widgets.workshops.cases.editor import CaseEditor, branches, next_response_id
 from widgets.workshops.cases.graph import NODE_H, layout, overlapping
 
+# The checks' texts are read in English (the forms' and editor's pages here are English).
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def _node(drawn: dict, key: str) -> dict:
     return next(n for n in drawn["nodes"] if n["key"] == key)
@@ -147,7 +150,7 @@ def test_a_step_keeps_its_last_response(editor):
     editor.remove_response(0, 0)
     assert len(editor.case["steps"][0]["responses"]) == 1
     # The checks say why one is not enough (3 or 4), with elan validate's own words.
-    assert "has 1 responses; a step offers 3 or 4" in editor.checks.value
+    assert "has 1 response; a step offers 3 or 4" in editor.checks.value
 
 
 def test_response_ids_stay_unique_after_removals_in_the_middle():

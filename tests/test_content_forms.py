@@ -15,6 +15,9 @@ from widgets import content
 from widgets.content import layers
 from widgets.ui.forms import ContentForms, half_written
 
+# The checks' texts are read in English (the forms' and editor's pages here are English).
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def org(tmp_path, monkeypatch):
@@ -86,7 +89,7 @@ def validate_output(org, tmp_path, layer: dict) -> str:
     target.write_text(yaml.safe_dump(layer, allow_unicode=True), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "ELAN_CONTENT_DIR"}
     result = subprocess.run(
-        [sys.executable, "-m", "widgets.ops.cli", "validate", "--content-dir", str(org)],
+        [sys.executable, "-m", "widgets.ops.cli", "validate", "--content-dir", str(org), "--lang", "en"],
         capture_output=True,
         text=True,
         env=env,
@@ -104,7 +107,7 @@ def test_a_broken_entry_is_flagged_with_validate_s_message_and_not_saved(org, tm
     fill_idea(forms)
     # A role no one has: the week's own check (not the schema) flags it.
     forms.set(("involves",), ["nobody"])
-    shown = [(p["item"], p["field"], p["text"]) for p in forms.problems()]
+    shown = [(p["item"], p["field"], str(p["text"])) for p in forms.problems()]
     assert [(item, field) for item, field, _ in shown] == [("acme-quiz", "ideas[10].involves[0]")]
     assert shown[0][2].startswith("unknown role 'nobody' (known: all-staff, ")
     assert "unknown role &#39;nobody&#39;" in forms.checks.value
@@ -118,7 +121,7 @@ def test_a_broken_entry_is_flagged_with_validate_s_message_and_not_saved(org, tm
     assert ("why", "en") in half_written(forms.working)
     assert "elan-editor-missing" in forms.texts[("why", "en")]._dom_classes
     assert "elan-editor-missing" not in forms.texts[("why", "fr")]._dom_classes
-    shown = [(p["item"], p["field"], p["text"]) for p in forms.problems()]
+    shown = [(p["item"], p["field"], str(p["text"])) for p in forms.problems()]
     assert shown == [("acme-quiz", "ideas[10].why.en", "missing translation 'en'")]
     assert "[ideas[0].why.en] missing translation 'en'" in validate_output(org, tmp_path, forms.doc._layer())
     assert forms.save() is None and not (org / "week" / "ideas.yaml").exists()
@@ -179,7 +182,7 @@ def test_a_matching_item_is_replaced_and_hidden_within_its_round(org):
     assert "elan-forms-row-design" in {c for r in forms.rows.children for c in r._dom_classes}
     forms.act("hide", "design")
     # The teams round offers a metric only the design team links: hidden, the round's check says so.
-    assert [(p["field"], p["text"]) for p in forms.problems()] == [
+    assert [(p["field"], str(p["text"])) for p in forms.problems()] == [
         ("teams.metrics[6]", "'REPEAT' is offered but neither linked nor listed under unmatched with a reason")
     ]
     assert forms.save() is None and not (org / "metrics").exists()
@@ -265,7 +268,7 @@ def test_a_list_of_texts_gets_an_entry_and_loses_one(org):
     points = len(forms.working["points"])
     find(forms.form, "elan-forms-points-add").click()
     forms.texts[("points", points, "fr")].value = "Un point d’Acme."
-    assert "missing translation 'en'" in " ".join(p["text"] for p in forms.problems())
+    assert "missing translation 'en'" in " ".join(str(p["text"]) for p in forms.problems())
     forms.texts[("points", points, "en")].value = "An Acme point."
     find(forms.form, "elan-forms-points-remove-0").click()
     assert forms.problems() == [] and forms.save()
@@ -303,7 +306,7 @@ def test_a_screen_s_form_offers_the_fields_of_its_kind(org):
     forms = ContentForms("en", "values/examples")
     forms.add("acme-figure")
     assert ("vision", "en") in forms.texts and ("figure", "en") not in forms.texts
-    assert "missing required field 'organisation'" in [p["text"] for p in forms.problems()]
+    assert "missing required field 'organisation'" in [str(p["text"]) for p in forms.problems()]
     find(forms.form, "elan-forms-type").value = "figure"
     assert ("figure", "en") in forms.texts and ("vision", "en") not in forms.texts
     for name, fr, en in (("figure", "9 sur 10", "9 in 10"), ("claim", "Nos clients", "Our customers")):
