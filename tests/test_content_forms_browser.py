@@ -78,13 +78,15 @@ def test_a_trainer_adds_an_idea_replaces_and_hides_examples_and_the_room_gets_th
     involves.press("Enter")
     expect(page.locator(".elan-forms-why-en.elan-editor-missing")).to_be_visible(timeout=WAIT)
     expect(page.locator(".elan-forms-checks")).to_contain_text("ideas[10].why.en", timeout=WAIT)
-    expect(page.locator(".elan-forms-checks")).to_contain_text("missing translation 'en'")
+    # The page is French: so are the checks (the same messages as elan validate --lang fr).
+    expect(page.locator(".elan-forms-checks")).to_contain_text("traduction manquante")
     expect(page.locator(".elan-forms-save")).to_be_disabled()
     screenshot(page, "content-forms-flagged.png")
     field(page, "why", "en").fill("Acme quiz (why)")
     expect(page.locator(".elan-forms-why-en.elan-editor-missing")).to_have_count(0, timeout=WAIT)
     # The schema is content now; the week's own check names the unknown role, as elan validate does.
-    expect(page.locator(".elan-forms-checks")).to_contain_text("unknown role 'personne'", timeout=WAIT)
+    expect(page.locator(".elan-forms-checks")).to_contain_text("rôle inconnu", timeout=WAIT)
+    expect(page.locator(".elan-forms-checks")).to_contain_text("personne")
     expect(page.locator(".elan-forms-save")).to_be_disabled()
     assert not (org / "week" / "ideas.yaml").exists()
     involves.fill("all-staff, front-line")
