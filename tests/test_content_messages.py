@@ -239,3 +239,17 @@ def test_a_spreadsheet_problem_reads_in_french_with_the_same_sheet_row_and_colum
         == "x.xlsx: sheet 'ideas', row 3, column 'id' (missing: add it): which file: this cell is empty"
     )
     assert "(absente" in missing.render("fr")
+
+
+def test_a_refused_typography_fix_names_the_file_in_the_reader_s_language(tmp_path):
+    from widgets.core.typography import FixRefused
+
+    refused = FixRefused(tmp_path / "values.yaml", "writing.fix_structure")
+    assert isinstance(refused, ValueError)
+    assert (
+        refused.render("en")
+        == f"{tmp_path / 'values.yaml'}: a typography fix would change the file's structure; fix it by hand"
+    )
+    assert refused.render("fr").endswith(
+        f"values.yaml: une correction typographique changerait la structure du fichier{NBSP}; corrigez-le à la main"
+    )

@@ -373,11 +373,25 @@ def _edits(path: Path, raw: str) -> list[Edit]:
 _JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?')
 
 
+class FixRefused(ValueError):
+    """A file the fixes would damage: left as it is; ``message`` says why, in the reader's language."""
+
+    def __init__(self, path: Path, key: str):
+        self.path, self.message = path, Message(key)
+        super().__init__(f"{path}: {key}")
+
+    def render(self, lang: str | None = None) -> str:
+        return f"{self.path}: {self.message.render(lang)}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 def fix_file(path: Path) -> int:
     """Apply every fix to one file in place (only when the result still parses to the same structure).
 
-    Returns the number of fixes made. Raises ``ValueError`` (file named) when a fix would change
-    anything but the French texts' typography.
+    Returns the number of fixes made. Raises :class:`FixRefused` (a ``ValueError``, file named) when a
+    fix would change anything but the French texts' typography.
     """
     raw = path.read_text(encoding="utf-8")
     total = 0
@@ -389,7 +403,7 @@ def fix_file(path: Path) -> int:
         _same_structure(path, raw, new)
         raw, total = new, total + len(edits)
     else:
-        raise ValueError(f"{path}: the typography fixes do not settle")
+        raise FixRefused(path, "writing.fix_unsettled")
     if total:
         path.write_text(raw, encoding="utf-8")
     return total
@@ -405,7 +419,7 @@ def _same_structure(path: Path, old: str, new: str) -> None:
     else:
         return
     if _shape(before) != _shape(after):
-        raise ValueError(f"{path}: a typography fix would change the file's structure; fix it by hand")
+        raise FixRefused(path, "writing.fix_structure")
 
 
 _TYPO_CHARS = re.compile(rf"[ \t{NBSP}{NNBSP}'’«»“”\"]|1er|1re|(?<=\d)e\b")

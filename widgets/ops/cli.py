@@ -134,7 +134,13 @@ def cmd_typography(args) -> int:
     roots = [Path(p) for p in args.paths] or writing.default_roots()
     t = Translator(_settings(args).language)
     if args.fix:
-        print(t("core.typography_fixed", n=writing.fix(roots)))
+        from widgets.core.typography import FixRefused
+
+        try:
+            print(t("core.typography_fixed", n=writing.fix(roots)))
+        except FixRefused as exc:
+            print(exc.render(t.lang), file=sys.stderr)
+            return 1
     found = writing.check(roots)
     for finding in found:
         print(finding.render(t.lang))
