@@ -253,3 +253,13 @@ def test_a_refused_typography_fix_names_the_file_in_the_reader_s_language(tmp_pa
     assert refused.render("fr").endswith(
         f"values.yaml: une correction typographique changerait la structure du fichier{NBSP}; corrigez-le à la main"
     )
+
+
+@pytest.mark.parametrize("command", ["validate", "typography", "content", "cases"])
+def test_each_content_command_offers_lang_in_its_help(command, capsys):
+    from widgets.ops.cli import main
+
+    with pytest.raises(SystemExit) as exit:
+        main([command, "--help"])
+    assert exit.value.code == 0  # a setting's help with a % sign once made --help crash
+    assert "--lang {fr,fr-CA,en}" in capsys.readouterr().out
