@@ -44,7 +44,9 @@ def _add_setting_flags(parser: argparse.ArgumentParser) -> None:
         if name not in SETTING_FLAGS:
             continue
         kind = int if isinstance(trait, Int) else str
-        parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=trait.help.replace("%", "%%"))
+        parser.add_argument(
+            "--" + name.replace("_", "-"), dest=name, type=kind, default=None, help=trait.help.replace("%", "%%")
+        )
 
 
 def _add_lang_flag(parser: argparse.ArgumentParser) -> None:
