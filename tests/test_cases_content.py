@@ -243,9 +243,20 @@ def test_a_loop_is_refused_at_the_response_that_closes_it(tmp_path, case):
 
 
 def test_a_path_too_short_is_refused(tmp_path, case):
-    case["steps"][0]["responses"][0]["next"] = "closing"
+    case["steps"][0]["responses"][0]["next"] = "resolved"  # the first answer ends the case
     problems = content.validate_file(write(tmp_path, case))
-    assert any("has 2 steps" in p.text() and "step 'closing'" in p.text() for p in problems)
+    assert any("has 1 step;" in p.text() and "step 'opening'" in p.text() for p in problems)
+
+
+def test_a_two_step_path_is_a_case_an_organisation_may_write(tmp_path, case):
+    case["steps"][0]["responses"][0]["next"] = "closing"
+    assert not any("steps;" in p.text() for p in content.validate_file(write(tmp_path, case)))
+
+
+def test_the_kit_s_own_cases_have_three_to_five_steps_on_every_path():
+    for kit_case in casebook.load_cases():
+        lengths = {len(walk.path) for walk in _paths(kit_case)}
+        assert min(lengths) >= 3 and max(lengths) <= 5, (kit_case["id"], sorted(lengths))
 
 
 def test_a_path_too_long_is_refused():

@@ -17,9 +17,11 @@ pytestmark = pytest.mark.browser
 EDITOR = Translator("fr").area("editor")
 KERNEL_WAIT = 90_000  # ms: a Voilà kernel starting on a busy machine (not a measured target)
 WAIT = 15_000
-#: Three steps (the case checks, as ``elan validate``, need three to five on every path), three answers each,
+#: Two steps (the least a case may have on every path; the kit's own have three to five), three answers each,
 #: two endings.
-STEPS = ["accueil", "verification", "solution"]
+STEPS = ["accueil", "solution"]
+#: The steps once the dead end is fixed (the last one renamed on the way).
+SAVED = ["accueil", "conclusion"]
 
 
 @pytest.fixture
@@ -60,8 +62,8 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
         "Cliente fidèle, colis attendu depuis dix jours.",
         "A loyal customer, waiting ten days for a parcel.",
     )
-    # Three steps: the first is there, two more are added, each renamed.
-    for _ in range(2):
+    # Two steps: the first is there, one more is added, each renamed.
+    for _ in range(1):
         count = page.locator(".elan-editor-response").count()
         page.locator(".elan-editor-add-step").click()
         expect(page.locator(".elan-editor-response")).to_have_count(count + 3, timeout=WAIT)
@@ -71,7 +73,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
         box.press("Enter")
         # The form is drawn again with the new id (the choices of "Then" change): wait for it before typing on.
         expect(page.locator(".elan-editor-heading", has_text=f"({name})")).to_be_visible(timeout=WAIT)
-    for si in range(3):
+    for si in range(2):
         # The English of the second step's situation is left out on purpose: the editor flags it.
         write(
             page,
@@ -85,7 +87,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
             write(page, base + ("feedback",), f"Pourquoi la réponse {ri + 1}", f"Why answer {ri + 1}")
             field(page, *base, "effects", "empathy", kind="input").fill(str(1 - ri))
             field(page, *base, "effects", "empathy", kind="input").press("Enter")
-            target = STEPS[si + 1] if si < 2 else ("ending-1" if ri < 2 else "ending-2")
+            target = STEPS[si + 1] if si < 1 else ("ending-1" if ri < 2 else "ending-2")
             field(page, *base, "next", kind="select").select_option(target)
     for ei in range(2):
         write(page, ("endings", ei, "title"), f"Fin {ei + 1}", f"Ending {ei + 1}")
@@ -106,7 +108,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     expect(page.locator(".elan-editor-checks")).to_contain_text("steps[1].situation.en", timeout=WAIT)
     expect(page.locator(".elan-editor-save")).to_be_disabled()
     # A dead end: the last step renamed after the answers pointed to it.
-    last = field(page, "steps", 2, "id", kind="input")
+    last = field(page, "steps", 1, "id", kind="input")
     last.fill("conclusion")
     last.press("Enter")
     expect(page.locator(".elan-editor-heading", has_text="(conclusion)")).to_be_visible(timeout=WAIT)
@@ -116,7 +118,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     # Both fixed: the translation written, the answers pointed at the renamed step.
     field(page, "steps", 1, "situation", "en").fill("“Where is my parcel?” (step 2)")
     for ri in range(3):
-        field(page, "steps", 1, "responses", ri, "next", kind="select").select_option("conclusion")
+        field(page, "steps", 0, "responses", ri, "next", kind="select").select_option("conclusion")
     expect(page.locator(".elan-editor-dead-end")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-missing")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-ok")).to_be_visible(timeout=WAIT)
@@ -134,12 +136,12 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     expect(page.locator(".elan-editor-remove-response-0-3")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-dead-end")).to_have_count(0, timeout=WAIT)
     expect(page.locator(".elan-editor-ok")).to_be_visible(timeout=WAIT)
-    # The graph: three steps in three columns, then the two endings; 9 responses drawn as labelled edges.
+    # The graph: two steps in two columns, then the two endings; 6 responses drawn as labelled edges.
     graph = page.locator(".elan-editor-graph svg")
-    expect(graph.locator(".elan-graph-step")).to_have_count(3, timeout=WAIT)
+    expect(graph.locator(".elan-graph-step")).to_have_count(2, timeout=WAIT)
     expect(graph.locator(".elan-graph-ending")).to_have_count(2, timeout=WAIT)
-    expect(graph.locator(".elan-graph-edge")).to_have_count(9, timeout=WAIT)
-    xs = [float(graph.locator(f'.elan-graph-step[data-id="{name}"] rect').get_attribute("x")) for name in STEPS[:2]]
+    expect(graph.locator(".elan-graph-edge")).to_have_count(6, timeout=WAIT)
+    xs = [float(graph.locator(f'.elan-graph-step[data-id="{name}"] rect').get_attribute("x")) for name in SAVED]
     assert xs[0] < xs[1]
 
     # The preview: the real phone page (375 px) and the real stage, on a preview session nobody else sees.
@@ -182,10 +184,10 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     saved = org / "cases" / "acme-colis.yaml"
     expect(page.locator(".elan-counts", has_text=str(saved))).to_be_visible(timeout=WAIT)
     case = yaml.safe_load(saved.read_text(encoding="utf-8"))
-    assert [s["id"] for s in case["steps"]] == ["accueil", "verification", "conclusion"]
+    assert [s["id"] for s in case["steps"]] == SAVED
     assert case["steps"][1]["situation"]["en"] == "“Where is my parcel?” (step 2)"
     assert case["steps"][0]["situation"]["fr"] == "« Toujours pas de colis ? » (étape 1)"
-    assert [len(s["responses"]) for s in case["steps"]] == [3, 3, 3]
+    assert [len(s["responses"]) for s in case["steps"]] == [3, 3]
 
     # Played live: the cases dashboard offers it, two phones answer each step, the room reaches an ending.
     code = srv.create_session("cases", "fr")
@@ -208,7 +210,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
         trainer.locator(".elan-cases-reveal").click()
         expect(phones[0].locator(".feedback").first).to_be_visible(timeout=WAIT)
         trainer.locator(".elan-cases-majority").click()
-    expect(trainer.locator(".elan-cases-path > li")).to_have_count(3, timeout=WAIT)
+    expect(trainer.locator(".elan-cases-path > li")).to_have_count(2, timeout=WAIT)
     expect(trainer.locator(".elan-cases-questions li").first).to_contain_text("Qu’auriez-vous fait ? (1)")
     screenshot(trainer, "editor-case-played.png")
-    assert srv.results(code)["state"]["data"]["case"]["choices"] == ["a", "a", "a"]
+    assert srv.results(code)["state"]["data"]["case"]["choices"] == ["a", "a"]

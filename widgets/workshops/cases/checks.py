@@ -14,7 +14,10 @@ from widgets import content
 from widgets.core.messages import Message
 from widgets.live.exercises import casebook
 
-MIN_STEPS, MAX_STEPS = 3, 5
+#: Steps on every path. Two is the least a case needs (an answer, then what it leads to):
+#: an organisation may write short cases for new hires. The kit's own cases have three to
+#: five, an editorial rule kept by ``tests/test_cases_content.py``.
+MIN_STEPS, MAX_STEPS = 2, 5
 MIN_RESPONSES, MAX_RESPONSES = 3, 4
 #: A case is small; beyond this many paths an author has built a maze, not a case.
 MAX_PATHS = 2000
