@@ -18,3 +18,12 @@ def english_messages():
     messages.use_language("en")
     yield
     messages.use_language(None)
+
+
+@pytest.fixture
+def org(tmp_path, monkeypatch):
+    """An organisation's content folder, empty, that the kit reads over its own (``ELAN_CONTENT_DIR``)."""
+    root = tmp_path / "acme-content"
+    root.mkdir()
+    monkeypatch.setenv("ELAN_CONTENT_DIR", str(root))
+    return root

@@ -19,14 +19,6 @@ from widgets.ui.forms import ContentForms, half_written
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-@pytest.fixture
-def org(tmp_path, monkeypatch):
-    root = tmp_path / "acme-content"
-    root.mkdir()
-    monkeypatch.setenv("ELAN_CONTENT_DIR", str(root))
-    return root
-
-
 def kit_hashes() -> dict:
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in content.content_files(content.BUNDLED)}
 

@@ -33,14 +33,6 @@ def own_case(case_id: str = "acme-late-delivery") -> dict:
     return case
 
 
-@pytest.fixture
-def org(tmp_path, monkeypatch):
-    root = tmp_path / "acme-content"
-    root.mkdir()
-    monkeypatch.setenv("ELAN_CONTENT_DIR", str(root))
-    return root
-
-
 def elan(*args, cwd, env_dir=None):
     env = {k: v for k, v in os.environ.items() if k != "ELAN_CONTENT_DIR"}
     if env_dir:

@@ -16,14 +16,6 @@ from widgets.core.typography import NBSP as NB
 from widgets.live.exercises import casebook
 
 
-@pytest.fixture
-def org(tmp_path, monkeypatch):
-    root = tmp_path / "acme-content"
-    root.mkdir()
-    monkeypatch.setenv("ELAN_CONTENT_DIR", str(root))
-    return root
-
-
 def cell(book, sheet: str, header: str, row_matches: dict):
     """The cell of a column in the first row whose given columns hold the given values."""
     ws = book[sheet]
