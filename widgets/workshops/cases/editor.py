@@ -225,7 +225,8 @@ class CaseEditor(w.VBox):
         side.add_class("elan-editor-side")
         body = w.HBox([self.form, side])
         body.add_class("elan-editor-body")
-        super().__init__([w.HBox([self.picker, new]), body])
+        title = w.HTML(str(_html().heading(t("editor.page_title"), level=1)))
+        super().__init__([title, w.HBox([self.picker, new]), body])
         self.add_class("elan-editor")
         self.build()
 
