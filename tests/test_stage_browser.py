@@ -262,3 +262,35 @@ def test_unknown_codes_are_404_and_remote_api_needs_a_credential(elan_server):
     )
     view = elan_server.api("GET", f"s/{code}/stage").json()
     assert view["join"] is True and "remotes" not in str(view) and elan_server.key not in str(view)
+
+
+def _luminance(css_colour: str) -> float:
+    """Relative luminance (WCAG) of an ``rgb(...)``/``rgba(...)`` colour."""
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css_colour)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_trainer_pages_follow_a_laptop_in_dark_mode(elan_server, contexts):
+    """A dark laptop: the page goes dark as a whole (not the kit's dark boxes on Jupyter's white page),
+    labels and the script read light on dark, and axe finds no serious or critical violation."""
+    code = elan_server.create_session("values", "en")
+    console = _console(contexts, elan_server, code, color_scheme="dark")
+    page = contexts(viewport={"width": 1440, "height": 900}, locale="en-GB", color_scheme="dark").new_page()
+    pages = [(console, ".elan-script-body")]
+    for notebook, marker in (("cases/editor.ipynb", ".elan-editor-graph"), ("content/editor.ipynb", ".elan-forms")):
+        tab = page if notebook.startswith("cases") else page.context.new_page()
+        tab.goto(f"{elan_server.url}/voila/render/{notebook}?key={elan_server.key}&lang=en")
+        expect(tab.locator(marker).first).to_be_visible(timeout=KERNEL_WAIT)
+        pages.append((tab, marker))
+    for tab, marker in pages:
+        body = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        cells = tab.evaluate("getComputedStyle(document.querySelector('#rendered_cells')).backgroundColor")
+        text = tab.locator(marker).first.evaluate("n => getComputedStyle(n).color")
+        assert _luminance(body) < 0.05 and (cells == "rgba(0, 0, 0, 0)" or _luminance(cells) < 0.05), (body, cells)
+        assert _luminance(text) > 0.5, f"{marker}: text {text} on a dark page"
+        label = tab.locator(".widget-label").first
+        if label.count():
+            assert _luminance(label.evaluate("n => getComputedStyle(n).color")) > 0.5
+        assert _axe(tab) == [], marker
+    screenshot(console, "console-dark.png")
