@@ -294,3 +294,29 @@ def test_trainer_pages_follow_a_laptop_in_dark_mode(elan_server, contexts):
             assert _luminance(label.evaluate("n => getComputedStyle(n).color")) > 0.5
         assert _axe(tab) == [], marker
     screenshot(console, "console-dark.png")
+
+
+def test_the_remote_says_when_no_console_is_open_and_the_rest_still_works(elan_server, phone):
+    from widgets.core.settings import Settings
+    from widgets.live.accounts import Trainer
+    from widgets.live.engine import Engine
+    from widgets.live.store import Store
+
+    code = elan_server.create_session("values", "fr")
+    elan_server.trainer(code, "open", spec={"kind": "ideas", "id": "ideas"})
+    settings = Settings(data_dir=str(elan_server.data_dir), trainer_key=elan_server.key)
+    engine = Engine(Store(settings.effective_database_url()), settings)
+    try:
+        credential = engine.pair_remote(Trainer(None), code)  # paired, then the console was closed
+    finally:
+        engine.store.dispose()
+    remote = phone(locale="fr-FR")
+    remote.goto(f"{elan_server.url}/remote/{code}#{credential}")
+    expect(remote.locator("#panel")).to_be_visible(timeout=WAIT)
+    expect(remote.locator("#console-note")).to_have_text(Translator("fr")("remote.console_closed"), timeout=WAIT)
+    expect(remote.locator("#next")).to_be_disabled()
+    expect(remote.locator("#prev")).to_be_disabled()
+    remote.click("#timer")  # what needs no console works from the phone
+    expect(remote.locator("#timer-left")).to_have_text(re.compile(r"^[45]:\d\d$"), timeout=WAIT)
+    assert elan_server.results(code)["state"]["timer"]["seconds"] == 300
+    assert _axe(remote) == []
