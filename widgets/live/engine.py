@@ -192,12 +192,8 @@ class Engine:
 
     def session(self, code: str) -> dict:
         """The session with this join code (any case, spaces ignored); raises NotFound."""
-        code = codes.normalize_code(code)
         with self.store.read() as conn:
-            row = _row(conn.execute(sa.select(st.sessions).where(st.sessions.c.code == code)).first())
-        if row is None:
-            raise NotFound("core.error_unknown_code")
-        return row
+            return self._session_in(conn, code)
 
     def sessions_of(self, trainer: Trainer, *, workshop: str | None = None, include_closed: bool = False) -> list[dict]:
         """Sessions a trainer may drive, newest first (to resume one after a restart); previews are not sessions."""
@@ -212,14 +208,18 @@ class Engine:
         with self.store.read() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
-    def _locked_session(self, conn, code: str) -> dict:
-        # FOR UPDATE serialises writes to one session on PostgreSQL, so event numbers
-        # are given in commit order; SQLite's BEGIN IMMEDIATE already serialises.
-        code = codes.normalize_code(code)
-        row = _row(conn.execute(sa.select(st.sessions).where(st.sessions.c.code == code).with_for_update()).first())
+    def _session_in(self, conn, code: str, *, lock: bool = False) -> dict:
+        """The session with this join code, read in ``conn``; raises NotFound."""
+        query = sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))
+        row = _row(conn.execute(query.with_for_update() if lock else query).first())
         if row is None:
             raise NotFound("core.error_unknown_code")
         return row
+
+    def _locked_session(self, conn, code: str) -> dict:
+        # FOR UPDATE serialises writes to one session on PostgreSQL, so event numbers
+        # are given in commit order; SQLite's BEGIN IMMEDIATE already serialises.
+        return self._session_in(conn, code, lock=True)
 
     def _append_events(self, conn, session: dict, events: list[tuple[str, dict, bool]]) -> int:
         seq = session["event_seq"]
@@ -489,11 +489,7 @@ class Engine:
         ``connected``, and how many cards and answers each sent (to spot a seat taken by nobody)."""
         p, i, r = st.participants, st.items, st.responses
         with self.store.read() as conn:
-            session = _row(
-                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
-            )
-            if session is None:
-                raise NotFound("core.error_unknown_code")
+            session = self._session_in(conn, code)
             self._require_trainer(trainer, session)
             cards = dict(
                 conn.execute(
@@ -602,11 +598,7 @@ class Engine:
         (the server batches those writes, see :meth:`touch_many`).
         """
         with self.store.read() as conn:
-            session = _row(
-                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
-            )
-            if session is None:
-                raise NotFound("core.error_unknown_code")
+            session = self._session_in(conn, code)
             participant = self._participant(conn, session, token)
             state = session["state"]
             spec = state["specs"].get(state["activity"]) if state.get("activity") else None
@@ -742,11 +734,7 @@ class Engine:
         whose point is to be seen as they come (a brainstorm's wall).
         """
         with self.store.read() as conn:
-            session = _row(
-                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
-            )
-            if session is None:
-                raise NotFound("core.error_unknown_code")
+            session = self._session_in(conn, code)
             state = session["state"]
             spec = state["specs"].get(state["activity"]) if state.get("activity") else None
             revealed = bool(spec) and spec["id"] in state.get("revealed", [])
@@ -805,11 +793,7 @@ class Engine:
     def console_view(self, trainer, code: str) -> dict:
         """One read for a console redraw: the session row, the counts, and the events since."""
         with self.store.read() as conn:
-            session = _row(
-                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
-            )
-            if session is None:
-                raise NotFound("core.error_unknown_code")
+            session = self._session_in(conn, code)
             self._require_trainer(trainer, session)
             return {"session": session, "counts": self._counts(conn, session)}
 
@@ -869,11 +853,7 @@ class Engine:
     def remote_view(self, code: str, credential: str) -> dict:
         """What the trainer's phone shows: the step, answers and reveal state, timer, counts, the script's next line."""
         with self.store.read() as conn:
-            session = _row(
-                conn.execute(sa.select(st.sessions).where(st.sessions.c.code == codes.normalize_code(code))).first()
-            )
-            if session is None:
-                raise NotFound("core.error_unknown_code")
+            session = self._session_in(conn, code)
             if not self._remote_allowed(session, credential):
                 raise Forbidden("core.error_not_trainer")
             state = session["state"]
