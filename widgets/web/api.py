@@ -196,6 +196,20 @@ class BaseHandler(tornado.web.RequestHandler):
         self.finish({"error": key, "message": t(key, field=self._reason), "status": status_code})
 
 
+class KitPage(BaseHandler):
+    """An HTML page of the kit (not the JSON API): its templates, and an engine refusal (an
+    unknown code) answered with its status rather than as a server error."""
+
+    def get_template_path(self):
+        return str(TEMPLATES)
+
+    def _handle_request_exception(self, e):
+        if isinstance(e, EngineError):
+            self.send_error(e.status)
+            return
+        super()._handle_request_exception(e)
+
+
 @tornado.web.stream_request_body
 class ApiHandler(BaseHandler):
     """JSON in and out; engine refusals become their status code and a translated message.
@@ -587,7 +601,7 @@ class HealthApi(BaseHandler):
         self.finish({"ok": True, "listeners": self.ctx.hub.listener_count, "feeds": self.ctx.hub.feed_count})
 
 
-class QrHandler(BaseHandler):
+class QrHandler(KitPage):
     async def get(self, code):
         code = codes.normalize_code(code)
         await self.ctx.run_sync(self.ctx.engine.session, code)  # unknown code: 404
@@ -595,14 +609,8 @@ class QrHandler(BaseHandler):
         self.set_header("Cache-Control", "public, max-age=3600")
         self.finish(qr.svg(self.ctx.join_url(code)))
 
-    def _handle_request_exception(self, e):
-        if isinstance(e, EngineError):
-            self.send_error(e.status)
-            return
-        super()._handle_request_exception(e)
 
-
-class JoinPage(BaseHandler):
+class JoinPage(KitPage):
     """The participant page: one light HTML file, its strings inlined, its code in static modules."""
 
     async def get(self, code=None):
@@ -643,11 +651,8 @@ class JoinPage(BaseHandler):
             preview=preview,
         )
 
-    def get_template_path(self):
-        return str(TEMPLATES)
 
-
-class GuideHandler(BaseHandler):
+class GuideHandler(KitPage):
     """The facilitator guide, rendered from its Markdown files, readable and printable."""
 
     async def get(self, lang, name):
@@ -668,11 +673,8 @@ class GuideHandler(BaseHandler):
         body = body.replace('.md"', '"').replace('src="../img/', f'src="{self.ctx.settings.base_url}guide/img/')
         self.render("guide.html", lang=lang, body=body, static=self.ctx.settings.base_url + "elan/static/")
 
-    def get_template_path(self):
-        return str(TEMPLATES)
 
-
-class PrivacyHandler(BaseHandler):
+class PrivacyHandler(KitPage):
     """The organisation's privacy notice (``Settings.privacy_notice``), linked from the join page."""
 
     async def get(self, lang=None):
@@ -700,9 +702,6 @@ class PrivacyHandler(BaseHandler):
             static=self.ctx.settings.base_url + "elan/static/",
             base=self.ctx.settings.base_url,
         )
-
-    def get_template_path(self):
-        return str(TEMPLATES)
 
 
 class StaticHandler(tornado.web.StaticFileHandler):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 
-from widgets.core.errors import EngineError, Invalid
+from widgets.core.errors import Invalid
 from widgets.core.i18n import LANGUAGES, Translator
-from widgets.web.api import TEMPLATES, ApiHandler, BaseHandler, Context
+from widgets.web.api import ApiHandler, Context, KitPage
 from widgets.web.stage import CSP
 
 
-class RemotePage(BaseHandler):
+class RemotePage(KitPage):
     async def get(self, code):
         session = await self.ctx.run_sync(self.ctx.engine.session, code)
         lang = self.get_argument("lang", None)
@@ -32,15 +32,6 @@ class RemotePage(BaseHandler):
             static=self.ctx.settings.base_url + "elan/static/",
             api=self.ctx.settings.base_url + "elan/api/",
         )
-
-    def get_template_path(self):
-        return str(TEMPLATES)
-
-    def _handle_request_exception(self, e):
-        if isinstance(e, EngineError):  # an unknown code: its status, not a server error
-            self.send_error(e.status)
-            return
-        super()._handle_request_exception(e)
 
 
 class RemoteApi(ApiHandler):

@@ -11,9 +11,8 @@ import json
 
 from tornado.iostream import StreamClosedError
 
-from widgets.core.errors import EngineError
 from widgets.core.i18n import LANGUAGES, Translator
-from widgets.web.api import HEARTBEAT, TEMPLATES, ApiHandler, BaseHandler, Context
+from widgets.web.api import HEARTBEAT, ApiHandler, Context, KitPage
 
 #: Strict policy: the stage runs its own module and reads its own API, nothing else.
 CSP = (
@@ -22,7 +21,7 @@ CSP = (
 )
 
 
-class StagePage(BaseHandler):
+class StagePage(KitPage):
     """``/stage/<code>``: the projector's page. ``?theme=dark`` for a dim room, ``?lang=`` to force a language."""
 
     async def get(self, code):
@@ -47,15 +46,6 @@ class StagePage(BaseHandler):
             api=self.ctx.settings.base_url + "elan/api/",
             qr=self.ctx.settings.base_url + f"elan/qr/{session['code']}.svg",
         )
-
-    def get_template_path(self):
-        return str(TEMPLATES)
-
-    def _handle_request_exception(self, e):
-        if isinstance(e, EngineError):
-            self.send_error(e.status)
-            return
-        super()._handle_request_exception(e)
 
 
 class StageApi(ApiHandler):
