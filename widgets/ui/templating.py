@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import ipywidgets as w
@@ -13,6 +14,15 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+@functools.cache
+def macros(folder: Path, name: str):
+    """The macros of ``folder/name`` (a workshop's HTML pieces), autoescaped, loaded once."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    return env.get_template(name).module
 
 
 def render(name: str, **values) -> str:

@@ -25,11 +25,9 @@ True
 from __future__ import annotations
 
 import base64
-import functools
 from pathlib import Path
 
 import ipywidgets as w
-import jinja2
 import plotly.graph_objects as go
 
 from widgets import content
@@ -38,7 +36,7 @@ from widgets.live.exercises import casebook, story
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.results import FONT, choice_bars
-from widgets.ui.templating import close_all
+from widgets.ui.templating import close_all, macros
 from widgets.web import badges
 from widgets.workshops.cases import report as cases_report
 from widgets.workshops.cases.report import activity_id, letter, order_of
@@ -68,13 +66,9 @@ STORY_LABELS = (
 )
 
 
-@functools.cache
 def _html():
     """The dashboard's HTML pieces: the macros of ``templates/dashboard.html`` (autoescaped)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
-    return env.get_template("dashboard.html").module
+    return macros(TEMPLATES, "dashboard.html")
 
 
 def _message(text: str, css: str = "elan-big", tag: str = "p") -> str:

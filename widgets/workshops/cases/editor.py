@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
-import jinja2
 
 from widgets import content
 from widgets.content import saving
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.live.exercises import casebook
+from widgets.ui.templating import macros
 from widgets.ui.trainer import Viewer, current
 from widgets.workshops.cases.dashboard import step_spec
 from widgets.workshops.cases.graph import branches, layout  # noqa: F401  (branches: re-exported, the doctest uses it)
@@ -117,12 +117,8 @@ def missing_translations(case: dict) -> list[tuple]:
     return out
 
 
-@functools.cache
 def _html():
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
-    return env.get_template("editor.html").module
+    return macros(TEMPLATES, "editor.html")
 
 
 def _get(node: Any, path: tuple) -> Any:

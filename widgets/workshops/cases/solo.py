@@ -16,7 +16,6 @@ everything runs on a private in-memory store.
 
 from __future__ import annotations
 
-import functools
 import os
 import secrets
 from pathlib import Path
@@ -34,6 +33,7 @@ from widgets.live.exercises import casebook
 from widgets.live.exercises.caseplay import cohort_average, learner_summary
 from widgets.live.store import Store
 from widgets.ui.chart import Chart
+from widgets.ui.templating import macros
 from widgets.ui.trainer import current, query
 from widgets.workshops.cases.dashboard import competence_labels, profile_bars
 from widgets.workshops.cases.report import letter
@@ -44,13 +44,9 @@ SOLO_PAGE = "voila/render/cases/solo.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@functools.cache
 def _html():
     """The view's HTML pieces: the macros of ``templates/solo.html`` (autoescaped)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
-    return env.get_template("solo.html").module
+    return macros(TEMPLATES, "solo.html")
 
 
 def _message(text: str, css: str = "elan-big", tag: str = "p") -> str:

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 from pathlib import Path
 
 import ipywidgets as w
-import jinja2
 
 from widgets import content
 from widgets.core.errors import EngineError, Invalid
@@ -30,7 +28,7 @@ from widgets.ui.board import CardWall
 from widgets.ui.chart import Chart
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.results import rating_spread
-from widgets.ui.templating import close_all
+from widgets.ui.templating import close_all, macros
 from widgets.ui.vote import DotVoteResults
 from widgets.workshops.values import philosophy
 
@@ -55,13 +53,9 @@ def _doc() -> dict:
     return content.load(philosophy.CONTENT)
 
 
-@functools.cache
 def _html(name: str = "dashboard.html"):
     """The workshop's HTML pieces: the macros of ``templates/<name>`` (autoescaped); the solo view's are ``solo.html``."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
-    return env.get_template(name).module
+    return macros(TEMPLATES, name)
 
 
 # --- what the session holds -------------------------------------------------------------

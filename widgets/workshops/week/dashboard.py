@@ -14,12 +14,10 @@ resumes where the session was.
 from __future__ import annotations
 
 import base64
-import functools
 import re
 from pathlib import Path
 
 import ipywidgets as w
-import jinja2
 
 from widgets import content
 from widgets.core import i18n
@@ -27,6 +25,7 @@ from widgets.core.errors import EngineError, Invalid
 from widgets.core.i18n import Translator
 from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
+from widgets.ui.templating import macros
 from widgets.ui.vote import DotVoteResults
 from widgets.workshops.week import rules as week
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
@@ -44,13 +43,9 @@ RECURRING = "week_recurring"
 DOTS_RANGE = (1, 10)
 
 
-@functools.cache
 def _html():
     """The dashboard's HTML pieces: the macros of ``templates/week_dashboard.html`` (autoescaped)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
-    return env.get_template("week_dashboard.html").module
+    return macros(TEMPLATES, "week_dashboard.html")
 
 
 def _texts(key: str) -> dict:
