@@ -78,3 +78,22 @@ def test_a_removed_ending_leaves_dead_ends_and_the_case_can_be_tried_once_fixed(
     player.answer(first["id"])
     assert first["feedback"]["en"][:20] in player.view.value  # the expert's explanation, as a learner reads it
     assert player.token is None
+
+
+def open_widgets() -> int:
+    # ipywidgets' own registry of the widgets still open (in a kernel, each is a model in the browser too).
+    from ipywidgets.widgets.widget import _instances
+
+    return len(_instances)
+
+
+def test_drawing_the_form_again_closes_the_widgets_it_replaces(editor):
+    before = editor.form.children
+    editor.add_response(0)
+    assert all(part.comm is None and part.layout.comm is None for part in before)
+    # An hour of editing draws the form hundreds of times: what is open stays what is shown.
+    open_after_one = open_widgets()
+    for _ in range(5):
+        editor.add_response(0)
+        editor.remove_response(0, len(editor.case["steps"][0]["responses"]) - 1)
+    assert open_widgets() == open_after_one

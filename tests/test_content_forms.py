@@ -317,3 +317,21 @@ def test_a_screen_s_form_offers_the_fields_of_its_kind(org):
     matching = ContentForms("en", "metrics/matching")
     matching.act("replace", "speed")
     assert ("statement", "en") in matching.texts and ("activities", "en") not in matching.texts
+
+
+def test_the_rows_and_form_drawn_again_close_the_widgets_they_replace(org):
+    from ipywidgets.widgets.widget import _instances  # ipywidgets' registry of the widgets still open
+
+    examples = ContentForms("en", "values/examples")
+    examples.act("replace", "disney")
+    rows, form = examples.rows.children, examples.form.children
+    examples.act("hide", "nintendo")
+    assert all(part.comm is None for part in rows)
+    examples.act("edit", "disney")
+    assert all(part.comm is None for part in form)
+    shown = len(_instances)
+    for _ in range(3):
+        examples.act("restore", "nintendo")
+        examples.act("hide", "nintendo")
+        examples.act("edit", "disney")
+    assert len(_instances) == shown

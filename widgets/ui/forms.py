@@ -19,7 +19,7 @@ import ipywidgets as w
 from widgets import content
 from widgets.content import layers
 from widgets.core.i18n import Translator
-from widgets.ui.templating import render
+from widgets.ui.templating import render, replace_children
 from widgets.ui.trainer import current
 
 #: The documents the forms edit, in the order the picker offers them.
@@ -168,12 +168,13 @@ class ContentForms(w.VBox):
     def open_document(self, name: str) -> None:
         """Open a document as the organisation has it now (read again from its folder)."""
         self.editing, self.working = None, None
-        self.form.children = []
+        replace_children(self.form, [])
         try:
             self.doc = layers.Layered(name)
         except content.ContentError as exc:
             # The organisation's file (or its organisation.yaml) does not load: say where, change nothing.
-            self.doc, self.rows.children = None, []
+            self.doc = None
+            replace_children(self.rows, [])
             self.checks.value = render("forms.html", part="broken", t=self.t, problems=[str(p) for p in exc.problems])
             self.save_button.disabled = True
             return
@@ -194,7 +195,7 @@ class ContentForms(w.VBox):
 
     def pick_list(self, path: tuple) -> None:
         self.path, self.editing, self.working = path, None, None
-        self.form.children = []
+        replace_children(self.form, [])
         self.draw_rows()
 
     def label(self, item: dict) -> str:
@@ -230,7 +231,7 @@ class ContentForms(w.VBox):
             row.add_class(f"elan-forms-row-{item['id']}")
             row.add_class(f"elan-forms-origin-{where}")
             rows.append(row)
-        self.rows.children = rows
+        replace_children(self.rows, rows)
 
     def _row_html(self, item: dict, where: str) -> str:
         return render(
@@ -257,7 +258,8 @@ class ContentForms(w.VBox):
         if action in ("replace", "edit"):
             self.edit(item_id)
         elif self.editing == item_id:
-            self.editing, self.working, self.form.children = None, None, []
+            self.editing, self.working = None, None
+            replace_children(self.form, [])
         self.message.value = ""
         self.draw_rows()
         self.refresh()
@@ -298,7 +300,7 @@ class ContentForms(w.VBox):
         self.texts = {}
         parts = [w.HTML(render("forms.html", part="heading", text=t("forms.editing", id=self.editing)))]
         parts += self._fields((), schema)
-        self.form.children = parts
+        replace_children(self.form, parts)
         self.changed()
 
     def _label(self, name: str) -> str:

@@ -30,8 +30,50 @@ def render(name: str, **values) -> str:
     return _TEMPLATES.get_template(name).render(**values)
 
 
-def close_all(widget: w.Widget) -> None:
-    """Close a widget and everything inside it (a replaced widget left open lives on in the kernel)."""
-    for child in getattr(widget, "children", ()):
-        close_all(child)
+def _parts(widget: w.Widget):
+    """What a widget is made of, each a widget of its own in the browser: its children, layout and style."""
+    yield from getattr(widget, "children", ())
+    for name in ("layout", "style"):
+        part = getattr(widget, name, None)
+        if isinstance(part, w.Widget):
+            yield part
+
+
+def close_all(widget: w.Widget, keep: frozenset[int] = frozenset()) -> None:
+    """Close a widget and what it is made of, except the widgets whose ``id`` is in ``keep``.
+
+    A replaced widget left open lives on in the kernel and in the browser's widget manager: a form drawn
+    again at each change would pile up hundreds of them a minute. A layout or style given to several
+    widgets must not be closed with one of them: the kit builds each where it is used.
+    """
+    if id(widget) in keep:
+        return
+    for part in list(_parts(widget)):
+        close_all(part, keep)
     widget.close()
+
+
+def replace_children(box: w.Box, children: list) -> None:
+    """Show ``children`` in ``box`` and close what it showed before, unless it is shown again.
+
+    Only for boxes whose children are made anew at each drawing: a widget closed here cannot be shown again.
+
+    >>> box = w.VBox([w.HTML("old")])
+    >>> old, kept = box.children[0], w.HTML("kept")
+    >>> replace_children(box, [kept])
+    >>> old.comm is None, old.layout.comm is None, kept.comm is not None
+    (True, True, True)
+    """
+    children = list(children)
+    old = list(box.children)
+    if old == children:
+        return
+    box.children = children
+    shown, stack = set(), list(children)
+    while stack:
+        widget = stack.pop()
+        if id(widget) not in shown:
+            shown.add(id(widget))
+            stack.extend(_parts(widget))
+    for widget in old:
+        close_all(widget, frozenset(shown))

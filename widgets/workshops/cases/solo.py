@@ -33,7 +33,7 @@ from widgets.live.exercises import casebook
 from widgets.live.exercises.caseplay import cohort_average, learner_summary
 from widgets.live.store import Store
 from widgets.ui.chart import Chart
-from widgets.ui.templating import macros
+from widgets.ui.templating import macros, replace_children
 from widgets.ui.trainer import current, query
 from widgets.workshops.cases.dashboard import competence_labels, profile_bars
 from widgets.workshops.cases.report import letter
@@ -298,7 +298,7 @@ class SoloCases(w.VBox):
                     layout=w.Layout(align_items="center"),
                 )
             )
-        self.picker.children = [w.HTML(_message(t("cases.solo_pick"), "elan-title", "h2"))] + rows
+        replace_children(self.picker, [w.HTML(_message(t("cases.solo_pick"), "elan-title", "h2")), *rows])
 
     def _button(self, text: str, action, css: str, style: str = "") -> w.Button:
         button = w.Button(description=text, button_style=style, layout=w.Layout(width="auto", height="48px"))
@@ -311,9 +311,10 @@ class SoloCases(w.VBox):
         x = lambda value: content.text(value, lang)
         self.chart.layout.display = "none"
         if case is None:
-            self.view.value, self.buttons.children = "", []
+            self.view.value = ""
+            replace_children(self.buttons, [])
             return
-        self.picker.children = []
+        replace_children(self.picker, [])
         walked = self.walked()
         head = str(
             _html().head(
@@ -324,9 +325,8 @@ class SoloCases(w.VBox):
         )
         if not self.started:
             self.view.value = head + str(_html().context(x(case["context"]), x(case["customer"]["situation"])))
-            self.buttons.children = [
-                self._button(t("cases.start_case"), self.begin, "elan-cases-solo-begin", "primary")
-            ]
+            begin = self._button(t("cases.start_case"), self.begin, "elan-cases-solo-begin", "primary")
+            replace_children(self.buttons, [begin])
             return
         if self.pending:
             step_id = walked.path[-1]
@@ -336,9 +336,8 @@ class SoloCases(w.VBox):
                     t("cases.solo_your_choice"), x(chosen["text"]), t("cases.solo_feedback"), x(chosen["feedback"])
                 )
             )
-            self.buttons.children = [
-                self._button(t("cases.solo_continue"), self.go_on, "elan-cases-solo-continue", "primary")
-            ]
+            go_on = self._button(t("cases.solo_continue"), self.go_on, "elan-cases-solo-continue", "primary")
+            replace_children(self.buttons, [go_on])
             return
         if walked.done:
             self._draw_ending(head, walked)
@@ -354,12 +353,15 @@ class SoloCases(w.VBox):
                 responses,
             )
         )
-        self.buttons.children = [
-            self._button(
-                letter(i), lambda rid=r["id"]: self.answer(rid), f"elan-cases-solo-answer-{letter(i)}", "primary"
-            )
-            for i, r in enumerate(order)
-        ]
+        replace_children(
+            self.buttons,
+            [
+                self._button(
+                    letter(i), lambda rid=r["id"]: self.answer(rid), f"elan-cases-solo-answer-{letter(i)}", "primary"
+                )
+                for i, r in enumerate(order)
+            ],
+        )
         for button, r in zip(self.buttons.children, order):
             button.add_class(
                 f"elan-cases-solo-response-{r['id']}"
@@ -387,12 +389,15 @@ class SoloCases(w.VBox):
         self.view.value = head + str(_html().ending(ending))
         self.chart.layout.display = None
         self.chart.update(profile_bars({c: scores[c] for c in casebook.COMPETENCES}, labels))
-        self.buttons.children = [
-            self._button(
-                t("cases.solo_replay"), lambda: self.start_case(case["id"]), "elan-cases-solo-replay", "primary"
-            ),
-            self._button(t("cases.solo_other"), self.pick_again, "elan-cases-solo-other"),
-        ]
+        replace_children(
+            self.buttons,
+            [
+                self._button(
+                    t("cases.solo_replay"), lambda: self.start_case(case["id"]), "elan-cases-solo-replay", "primary"
+                ),
+                self._button(t("cases.solo_other"), self.pick_again, "elan-cases-solo-other"),
+            ],
+        )
 
     def pick_again(self) -> None:
         self.case = None

@@ -26,6 +26,7 @@ from widgets import content
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.ui.join_panel import JoinPanel
+from widgets.ui.templating import replace_children
 from widgets.ui.trainer import Viewer, current
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
@@ -394,19 +395,10 @@ class DayDashboard(w.VBox):
                 absent.on_click(lambda _, h=sheet["halfday"]["id"], p=row["participant_id"]: self.mark(h, p, "absent"))
                 label = w.HTML(self._render("dash_sheet_row.html", row=row))
                 rows.append(w.HBox([label, present, absent], layout=w.Layout(align_items="center")))
-        self._replace(self.attendance, rows)
-        self._replace(self.cloud, self._cloud_rows())
+        replace_children(self.attendance, rows)
+        replace_children(self.cloud, self._cloud_rows())
         day = att.day_info(session["state"].get("data", {}))
         self.downloads.value = self._render("dash_downloads.html", halfdays=att.halfdays(day), **self._links())
-
-    @staticmethod
-    def _replace(box: w.Box, rows: list) -> None:
-        old = list(box.children)
-        box.children = rows
-        for widget in old:  # replaced widgets are closed, not leaked
-            for child in getattr(widget, "children", ()):
-                child.close()
-            widget.close()
 
     def _cloud_rows(self) -> list:
         words = openers.trainer_words(self.engine, self.code)

@@ -21,6 +21,7 @@ from widgets import content
 from widgets.core.i18n import Translator, pick_language
 from widgets.core.settings import Settings
 from widgets.core.text import duplicate_key
+from widgets.ui.templating import replace_children
 from widgets.ui.trainer import query
 from widgets.workshops.values import philosophy
 from widgets.workshops.values.dashboard import _html, downloads, links_html, statement_html
@@ -179,7 +180,7 @@ class SoloView(w.VBox):
             up.on_click(lambda _, i=i: self._move(i, -1))
             down.on_click(lambda _, i=i: self._move(i, +1))
             rows.append(w.HBox([up, down, w.Label(f"{i + 1}. {name}")], layout=w.Layout(align_items="center")))
-        self.order_box.children = rows
+        replace_children(self.order_box, rows)
 
     def _move(self, index: int, step: int) -> None:
         self.model.move(index, step)
@@ -210,7 +211,7 @@ class SoloView(w.VBox):
             field.observe(changed, names="value")
             changed()
             rows.append(w.VBox([field, hint]))
-        self.actions_box.children = rows
+        replace_children(self.actions_box, rows)
 
     def _vision_changed(self) -> None:
         self.model.vision = " ".join(self.vision_text.value.split())[:200]

@@ -30,6 +30,7 @@ from widgets import content
 from widgets.core import i18n
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
+from widgets.ui.templating import replace_children
 from widgets.workshops.week import rules as week
 from widgets.workshops.week.export import plan_files
 
@@ -417,7 +418,7 @@ class WeekPlanner:
 
     def _build_rows(self) -> None:
         self.placement_rows = [_Row(self, i) for i in range(len(self.plan.placements))]
-        self.rows.children = [row.box for row in self.placement_rows]
+        replace_children(self.rows, [row.box for row in self.placement_rows])
 
     def _build_year_rows(self) -> None:
         t, lang = self.t, self.lang
@@ -455,7 +456,7 @@ class WeekPlanner:
                     layout=w.Layout(flex_flow="row wrap", align_items="center"),
                 )
             )
-        self.year_rows.children = rows
+        replace_children(self.year_rows, rows)
 
     def redraw(self) -> None:
         self.board.value = self.board_html()
