@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -72,15 +73,35 @@ def _loopback_only(context, seen: list[str]) -> None:
     context.route("**/*", route)
 
 
+def _report(page, refused: list[str]) -> None:
+    """Print what a page says went wrong (pytest shows it with a failed test): script errors, console errors,
+    and websockets that closed (a widget's message sent then is lost). What the kit's own security policy
+    refused is kept in ``refused``: a page of the kit asking for what its policy forbids is a bug."""
+    name = lambda: page.url.split("?")[0]
+
+    def console(msg) -> None:
+        if msg.type == "error":
+            print(f"[console error] {name()}: {msg.text}")
+            blocked = re.search(r"'([^']*)' violates the following Content Security Policy", msg.text)
+            # Something from elsewhere refused is the policy at work (a test may try it on purpose).
+            if blocked and (urlsplit(blocked[1]).hostname in (None, "127.0.0.1")):
+                refused.append(f"{name()}: {msg.text}")
+
+    page.on("pageerror", lambda error: print(f"[page error] {name()}: {error}"))
+    page.on("console", console)
+    page.on("websocket", lambda ws: ws.on("close", lambda _: print(f"[websocket closed] {name()}: {ws.url}")))
+
+
 @pytest.fixture
 def contexts(browser):
     """Makes browser contexts (``phone=True`` for a 375 px touch phone); checks none went off loopback."""
-    made, outside = [], []
+    made, outside, refused = [], [], []
 
     def make(*, phone: bool = False, locale: str = "fr-FR", **kw):
         options = {**(PHONE if phone else {"viewport": {"width": 1024, "height": 800}}), "locale": locale, **kw}
         context = browser.new_context(**options)
         _loopback_only(context, outside)
+        context.on("page", lambda page: _report(page, refused))
         made.append(context)
         return context
 
@@ -89,6 +110,7 @@ def contexts(browser):
     for context in made:
         context.close()
     assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not refused, f"the kit's security policy refused: {refused}"
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ TRAINER_COOKIE = api.TRAINER_COOKIE
 #: The landing page's notebook: public whatever ``solo_access`` says (it links to the rest).
 LANDING = "index.ipynb"
 NOTICE_CSP = (
-    "default-src 'none'; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'; "
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
 #: Voilà pages: their own scripts and styles (inline ones too: Voilà's template has them), the
