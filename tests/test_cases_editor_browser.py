@@ -3,6 +3,8 @@ stage, saves it, and plays it live with two phones."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import yaml
 from playwright.sync_api import expect
@@ -127,6 +129,7 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     # dead end (a box of its own, marked in words); removed again, the dead end goes.
     page.locator(".elan-editor-add-response-0").click()
     expect(page.locator(".elan-editor-remove-response-0-3")).to_be_visible(timeout=WAIT)
+    expect(page.locator(".elan-editor-remove-response-0-4")).to_have_count(0)  # one click, one response
     dead = page.locator(".elan-editor-graph .elan-editor-dead-end")
     expect(dead).to_have_count(1, timeout=WAIT)
     expect(dead).to_contain_text(EDITOR["graph_dead"], timeout=WAIT)
@@ -188,6 +191,12 @@ def test_a_trainer_writes_a_case_fixes_what_is_flagged_saves_and_plays_it_with_t
     assert case["steps"][1]["situation"]["en"] == "“Where is my parcel?” (step 2)"
     assert case["steps"][0]["situation"]["fr"] == "« Toujours pas de colis ? » (étape 1)"
     assert [len(s["responses"]) for s in case["steps"]] == [3, 3]
+    # The editor's tab closed: its kernel is released, and the preview session goes with it.
+    page.close()
+    gone = time.monotonic() + KERNEL_WAIT / 1000
+    while srv.api("GET", f"s/{preview_code}/stage").status_code != 404:
+        assert time.monotonic() < gone, "the preview session outlived the editor's tab"
+        time.sleep(0.5)
 
     # Played live: the cases dashboard offers it, two phones answer each step, the room reaches an ending.
     code = srv.create_session("cases", "fr")

@@ -380,3 +380,20 @@ def test_the_purge_command_says_how_many_previews_it_removed(tmp_path):
         FR("core.purged_previews", n=1),
     ]
     assert FR("core.purged_previews", n=1) == "1 séance d’aperçu de l’éditeur de cas supprimée."
+
+
+def test_the_preview_goes_when_the_kernel_stops(engine, viewer, monkeypatch):
+    # What the kernel runs as it stops (the tab released it, or it was culled); the browser test closes a tab.
+    editor = CaseEditor("en", casebook.get_case("billing-double-charge"), viewer=viewer)
+    code = editor.show_preview()
+    editor._preview_ends_at_exit()
+    with pytest.raises(NotFound):
+        engine.session(code)
+    # The store gone first (a server stopping): the kernel still stops; `elan purge` takes the preview later.
+    code = editor.show_preview()
+
+    def gone(*_):
+        raise OSError("the database is gone")
+
+    monkeypatch.setattr(engine, "discard_preview", gone)
+    editor._preview_ends_at_exit()  # raises nothing

@@ -19,6 +19,8 @@ there (a round-trip YAML writer).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import copy
 import functools
 import json
@@ -32,7 +34,7 @@ from widgets.content import saving
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.live.exercises import casebook
-from widgets.ui.templating import macros
+from widgets.ui.templating import macros, replace_children
 from widgets.ui.trainer import Viewer, current
 from widgets.workshops.cases.dashboard import step_spec
 from widgets.workshops.cases.graph import branches, layout  # noqa: F401  (branches: re-exported, the doctest uses it)
@@ -343,7 +345,7 @@ class CaseEditor(w.VBox):
 
     def try_it(self) -> None:
         """Play the case as written now, in the self-paced player (nothing is saved)."""
-        self.player.children = []
+        replace_children(self.player, [])
         if self.problems():
             self.message.value = str(_html().message(self.t("editor.fix_first"), "error"))
             return
@@ -352,7 +354,7 @@ class CaseEditor(w.VBox):
         player.token = None  # a try is not a learner's play: nothing goes to a cohort, and none is named
         player.notice.value, player.identity.children = "", []
         player.draw()
-        self.player.children = [player]
+        replace_children(self.player, [player])
 
     # --- the preview -------------------------------------------------------------------------
 
@@ -416,6 +418,9 @@ class CaseEditor(w.VBox):
                 title = content.text(self.case["title"], self.lang) or self.case["id"]
                 self.preview_code = engine.open_preview(trainer, "cases", self.lang, title=title)["code"]
                 engine.set_stage(trainer, self.preview_code, join=False)
+                # The tab closed (Voilà stops its kernel) or the kernel culled: the preview goes with it.
+                atexit.unregister(self._preview_ends_at_exit)
+                atexit.register(self._preview_ends_at_exit)
             self.preview_count += 1
             spec, revealed = self.preview_spec(screen, self.preview_code, self.preview_count)
             engine.open_activity(trainer, self.preview_code, spec, phase="play", open=not revealed)
@@ -438,14 +443,20 @@ class CaseEditor(w.VBox):
         return code
 
     def discard_preview(self) -> None:
-        """Delete the preview session now (it would otherwise go at the next ``elan purge``)."""
-        if self.preview_code and self.viewer is not None and not self.viewer.demo:
-            try:
-                self.viewer.engine.discard_preview(self.viewer.trainer, self.preview_code)
-            except EngineError:
-                pass  # already gone
-        self.preview_code = None
+        """Delete the preview session now (when the kernel stops, or at the next ``elan purge``, otherwise)."""
+        self._preview_ends()
         self.frames.value = ""
+
+    def _preview_ends_at_exit(self) -> None:
+        # The store may have gone first (a server stopping): then ``elan purge`` removes the preview.
+        with contextlib.suppress(Exception):
+            self._preview_ends()
+
+    def _preview_ends(self) -> None:
+        if self.preview_code and self.viewer is not None and not self.viewer.demo:
+            with contextlib.suppress(EngineError):  # already gone
+                self.viewer.engine.discard_preview(self.viewer.trainer, self.preview_code)
+        self.preview_code = None
 
     # --- the form ----------------------------------------------------------------------------
 
@@ -741,7 +752,7 @@ class CaseEditor(w.VBox):
             )
         )
         parts.append(self._pair(("debrief", "points", 0, "text"), t("editor.point")))
-        self.form.children = parts
+        replace_children(self.form, parts)
         screens = self.screens()
         keep = self.screen.value if self.screen.value in [v for _, v in screens] else None
         self.screen.options = screens
