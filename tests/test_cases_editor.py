@@ -97,3 +97,20 @@ def test_drawing_the_form_again_closes_the_widgets_it_replaces(editor):
         editor.add_response(0)
         editor.remove_response(0, len(editor.case["steps"][0]["responses"]) - 1)
     assert open_widgets() == open_after_one
+
+
+def test_quebec_texts_are_offered_kept_in_sight_and_never_written_empty(editor):
+    path = ("steps", 0, "situation")
+    assert path + ("fr-CA",) not in editor.texts  # a France-only organisation does not see them
+    editor.variants.value = True
+    editor.texts[path + ("fr-CA",)].value = "Le client vous écrit un courriel."
+    assert editor.problems() == []  # the other Québec texts may stay empty: they read the French
+    assert content.text(editor.case["steps"][0]["situation"], "fr-CA") == "Le client vous écrit un courriel."
+    editor.texts[path + ("fr-CA",)].value = "Le client vous écrit."
+    # Opened again without asking: the case has a Québec text, so they are all shown.
+    again = CaseEditor("en", editor.case)
+    assert again.variants.value and again.texts[path + ("fr-CA",)].value == "Le client vous écrit."
+    # Emptied: the Québec text goes, the French is read again (never an empty text for a Québec room).
+    again.texts[path + ("fr-CA",)].value = " "
+    assert "fr-CA" not in again.case["steps"][0]["situation"]
+    assert again.problems() == []

@@ -335,3 +335,26 @@ def test_the_rows_and_form_drawn_again_close_the_widgets_they_replace(org):
         examples.act("hide", "nintendo")
         examples.act("edit", "disney")
     assert len(_instances) == shown
+
+
+def test_quebec_texts_are_shown_when_asked_or_when_an_item_has_some_and_never_required(org):
+    ideas = ContentForms("en", "week/ideas")
+    ideas.add("acme-quiz")
+    fill_idea(ideas)
+    assert ("title", "fr-CA") not in ideas.texts  # a France-only organisation does not see them
+    ideas.variants.value = True
+    ideas.texts[("title", "fr-CA")].value = "Quiz Acme : le courriel du lundi"
+    assert ideas.problems() == [] and half_written(ideas.working) == set()  # the others may stay empty
+    assert ideas.save()
+    saved = yaml.safe_load((org / "week" / "ideas.yaml").read_text(encoding="utf-8"))["ideas"][0]
+    assert saved["title"]["fr-CA"] == "Quiz Acme : le courriel du lundi"
+    assert "fr-CA" not in saved["what"]  # left empty: not written, the French is read
+    assert content.text(content.load("week/ideas")["ideas"][-1]["title"], "fr-CA") == "Quiz Acme : le courriel du lundi"
+
+    # Opened again by someone who did not ask for them: the item has one, so they are shown.
+    again = ContentForms("en", "week/ideas")
+    again.act("edit", "acme-quiz")
+    assert again.variants.value
+    assert again.texts[("title", "fr-CA")].value == "Quiz Acme : le courriel du lundi"
+    # A Québec trainer's page shows them from the start.
+    assert ContentForms("fr-CA", "week/ideas").variants.value

@@ -114,6 +114,13 @@ def test_a_trainer_adds_an_idea_replaces_and_hides_examples_and_the_room_gets_th
     expect(row(again, "acme-quiz")).to_contain_text("Acme quiz (title)")
     row(again, "acme-quiz").locator(".elan-forms-edit").click()
     expect(field(again, "title", "en")).to_have_value("Acme quiz (title)", timeout=WAIT)
+    # The Québec texts, asked for: a third box beside each pair, which may stay empty.
+    assert field(again, "title", "fr-CA").count() == 0
+    again.locator(".elan-forms-variants input").check()
+    field(again, "title", "fr-CA").fill("Quiz Acme (titre du Québec)")
+    expect(field(again, "what", "fr-CA")).to_have_value("")
+    expect(again.locator(".elan-forms-ok")).to_be_visible(timeout=WAIT)
+    screenshot(again, "content-forms-quebec.png")
     assert _axe(again) == []
     # On a smaller screen: the same list and form, the missing translation in view.
     small = contexts(viewport={"width": 1280, "height": 720}).new_page()

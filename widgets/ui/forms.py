@@ -18,6 +18,7 @@ import ipywidgets as w
 
 from widgets import content
 from widgets.content import layers
+from widgets.core import i18n
 from widgets.core.i18n import Translator
 from widgets.ui.templating import render, replace_children
 from widgets.ui.trainer import current
@@ -27,6 +28,8 @@ DOCUMENTS = ("values/examples", "week/ideas", "metrics/matching")
 #: The list a document opens on, when it is not its first (the ideas, before the roles they name).
 FIRST_LIST = {"week/ideas": ("ideas",)}
 LANGS = ("fr", "en")
+#: The languages a text may also have, each read from another when it has none (``fr-CA`` from ``fr``).
+VARIANTS = tuple(lang for lang in i18n.LANGUAGES if lang not in LANGS)
 #: The field that names an item in the list, the first one it has.
 NAMING = ("name", "title", "organisation", "figure")
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -47,6 +50,7 @@ def half_written(node: Any, path: tuple = ()) -> set[tuple]:
     """The paths (``("what", "en")``) of the texts written in one language but not the other."""
     out = set()
     for where, text in _texts(node, path):
+        # A variant (fr-CA) is never required: left empty, it reads its fallback.
         filled = [lang for lang in LANGS if str(text.get(lang, "")).strip()]
         if filled and len(filled) < len(LANGS):
             out.update(where + (lang,) for lang in LANGS if lang not in filled)
@@ -55,7 +59,7 @@ def half_written(node: Any, path: tuple = ()) -> set[tuple]:
 
 def _texts(node: Any, path: tuple):
     if isinstance(node, dict):
-        if node and set(node) <= set(LANGS) and all(isinstance(v, str) for v in node.values()):
+        if node and set(node) <= set(i18n.LANGUAGES) and all(isinstance(v, str) for v in node.values()):
             yield path, node
             return
         for k, v in node.items():
@@ -127,6 +131,12 @@ class ContentForms(w.VBox):
         add.on_click(lambda _: self.add(self.new_id.value))
         self.form = w.VBox()
         self.form.add_class("elan-forms-form")
+        # The Québec texts (fr-CA), for an organisation that writes its own: shown on request, or when there are some.
+        self.variants = w.Checkbox(
+            value=lang in VARIANTS, description=t("forms.show_variants"), indent=False, layout=w.Layout(width="auto")
+        )
+        self.variants.add_class("elan-forms-variants")
+        self.variants.observe(lambda _: self.working is not None and not self._quiet and self.build(), names="value")
         self.checks, self.message = w.HTML(), w.HTML()
         self.checks.add_class("elan-forms-checks")
         self.message.add_class("elan-forms-message")
@@ -151,7 +161,7 @@ class ContentForms(w.VBox):
         )
         side.add_class("elan-forms-side")
         # The list on the left; on the right the checks and saving, then the item's form, so both stay in view.
-        main = w.VBox([side, self.form])
+        main = w.VBox([side, self.variants, self.form])
         main.add_class("elan-forms-main")
         super().__init__(
             [
@@ -299,6 +309,10 @@ class ContentForms(w.VBox):
         schema = layers.item_schema(kind, self.path)
         self.texts = {}
         parts = [w.HTML(render("forms.html", part="heading", text=t("forms.editing", id=self.editing)))]
+        if any(text.get(lang) for _, text in _texts(self.working, ()) for lang in VARIANTS):
+            self._quiet = True  # the item has Québec texts: they are shown, never kept out of sight
+            self.variants.value = True
+            self._quiet = False
         parts += self._fields((), schema)
         replace_children(self.form, parts)
         self.changed()
@@ -366,14 +380,15 @@ class ContentForms(w.VBox):
 
     def _pair(self, path: tuple, label: str) -> w.Widget:
         boxes = []
-        for lang in LANGS:
-            node = _get(self.working, path)
+        node = _get(self.working, path)
+        langs = LANGS + (VARIANTS if self.variants.value else ())
+        for lang in langs:
             area = w.Textarea(
                 value=node.get(lang, ""),
-                placeholder=self.t(f"forms.lang_{lang}"),
+                placeholder=self.t(f"forms.lang_{lang.replace('-', '_')}"),
                 rows=max(2, min(8, len(node.get(lang, "")) // 36 + 1)),
                 continuous_update=True,
-                layout=w.Layout(width="50%"),
+                layout=w.Layout(width=f"{100 // len(langs)}%"),
             )
             area.add_class(self._css(path + (lang,)))
             area.observe(lambda ch, p=path + (lang,): self.set(p, ch["new"]), names="value")

@@ -34,6 +34,7 @@ from widgets.content import saving
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.live.exercises import casebook
+from widgets.ui.forms import VARIANTS
 from widgets.ui.templating import macros, replace_children
 from widgets.ui.trainer import Viewer, current
 from widgets.workshops.cases.dashboard import step_spec
@@ -178,6 +179,13 @@ class CaseEditor(w.VBox):
         self.picker.observe(lambda ch: self.open_case(ch["new"]) if ch["new"] else None, names="value")
         new = w.Button(description=t("editor.new"))
         new.on_click(lambda _: self.open_case(None))
+        # The Québec texts (fr-CA): shown on request, on a Québec page, or when the case has some.
+        self.variants = w.Checkbox(
+            value=lang in VARIANTS, description=t("forms.show_variants"), indent=False, layout=w.Layout(width="auto")
+        )
+        self.variants.add_class("elan-editor-variants")
+        self._quiet = False
+        self.variants.observe(lambda _: self._quiet or self.build(), names="value")
         self.form = w.VBox()
         self.form.add_class("elan-editor-form")
         self.checks, self.graph, self.message = w.HTML(), w.HTML(), w.HTML()
@@ -224,7 +232,7 @@ class CaseEditor(w.VBox):
         body = w.HBox([self.form, side])
         body.add_class("elan-editor-body")
         title = w.HTML(str(_html().heading(t("editor.page_title"), level=1)))
-        super().__init__([title, w.HBox([self.picker, new]), body])
+        super().__init__([title, w.HBox([self.picker, new, self.variants]), body])
         self.add_class("elan-editor")
         self.build()
 
@@ -232,7 +240,10 @@ class CaseEditor(w.VBox):
 
     def set(self, path: tuple, value: Any) -> None:
         """Change one field of the case and check it again."""
-        _get(self.case, path[:-1])[path[-1]] = value
+        if path[-1] in VARIANTS and not value.strip():
+            _get(self.case, path[:-1]).pop(path[-1], None)  # a Québec text left empty: the French is read
+        else:
+            _get(self.case, path[:-1])[path[-1]] = value
         self.refresh()
 
     def open_case(self, case_id: str | None) -> None:
@@ -476,13 +487,14 @@ class CaseEditor(w.VBox):
 
     def _pair(self, path: tuple, label: str, rows: int = 2) -> w.Widget:
         boxes = []
-        for lang in LANGS:
+        langs = LANGS + (VARIANTS if self.variants.value else ())
+        for lang in langs:
             area = w.Textarea(
                 value=_get(self.case, path).get(lang, ""),
-                placeholder=self.t(f"editor.lang_{lang}"),
+                placeholder=self.t(f"forms.lang_{lang.replace('-', '_')}"),
                 rows=rows,
                 continuous_update=True,
-                layout=w.Layout(width="48%"),
+                layout=w.Layout(width=f"{96 // len(langs)}%"),
             )
             area.add_class(self._css(path + (lang,)))
             area.observe(lambda ch, p=path + (lang,): self.set(p, ch["new"]), names="value")
@@ -658,6 +670,10 @@ class CaseEditor(w.VBox):
         """Draw the whole form again (after a step, response, ending, decision or rule is added or removed)."""
         t, c = self.t, self.case
         self.texts = {}
+        if not self.variants.value and any(text.get(v) for _, text in content.texts(c) for v in VARIANTS):
+            self._quiet = True  # the case has Québec texts: they are shown, never kept out of sight
+            self.variants.value = True
+            self._quiet = False
         endings = [e["id"] for e in c["endings"]]
         targets = [s["id"] for s in c["steps"]] + endings + [d["id"] for d in c.get("decisions", []) or []]
         parts = [
