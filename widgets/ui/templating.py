@@ -54,14 +54,19 @@ def close_all(widget: w.Widget, keep: frozenset[int] = frozenset()) -> None:
 
 
 def replace_children(box: w.Box, children: list) -> None:
-    """Show ``children`` in ``box`` and close what it showed before, unless it is shown again.
+    """Show ``children`` in ``box``; what it showed before is closed at the next replacement, unless shown again.
 
     Only for boxes whose children are made anew at each drawing: a widget closed here cannot be shown again.
+    Closing waits one drawing: a click on a button the browser still shows, sent just as the kernel drew the
+    box again, reaches its handler instead of a closed widget (it would be lost, unseen).
 
-    >>> box = w.VBox([w.HTML("old")])
-    >>> old, kept = box.children[0], w.HTML("kept")
+    >>> box = w.VBox([w.HTML("first")])
+    >>> first, kept = box.children[0], w.HTML("kept")
     >>> replace_children(box, [kept])
-    >>> old.comm is None, old.layout.comm is None, kept.comm is not None
+    >>> first.comm is not None  # retired, still answering a late click
+    True
+    >>> replace_children(box, [kept, w.HTML("third")])
+    >>> first.comm is None, first.layout.comm is None, kept.comm is not None
     (True, True, True)
     """
     children = list(children)
@@ -75,5 +80,7 @@ def replace_children(box: w.Box, children: list) -> None:
         if id(widget) not in shown:
             shown.add(id(widget))
             stack.extend(_parts(widget))
-    for widget in old:
-        close_all(widget, frozenset(shown))
+    keep = frozenset(shown)
+    for widget in getattr(box, "_elan_retired", ()):
+        close_all(widget, keep)
+    box._elan_retired = [widget for widget in old if id(widget) not in keep]
