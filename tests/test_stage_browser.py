@@ -294,6 +294,8 @@ def test_trainer_pages_follow_a_laptop_in_dark_mode(elan_server, contexts):
             assert _luminance(label.evaluate("n => getComputedStyle(n).color")) > 0.5
         assert _axe(tab) == [], marker
     screenshot(console, "console-dark.png")
+    screenshot(pages[1][0], "editor-dark.png")
+    screenshot(pages[2][0], "content-forms-dark.png")
 
 
 def test_the_remote_says_when_no_console_is_open_and_the_rest_still_works(elan_server, phone):

@@ -385,16 +385,20 @@ class ContentForms(w.VBox):
         for lang in langs:
             area = w.Textarea(
                 value=node.get(lang, ""),
-                placeholder=self.t(f"forms.lang_{lang.replace('-', '_')}"),
+                description=self.t(f"forms.caption_{lang.replace('-', '_')}"),
+                placeholder=self.t("forms.variant_empty") if lang in VARIANTS else "",
                 rows=max(2, min(8, len(node.get(lang, "")) // 36 + 1)),
                 continuous_update=True,
                 layout=w.Layout(width=f"{100 // len(langs)}%"),
+                style={"description_width": "initial"},
             )
             area.add_class(self._css(path + (lang,)))
             area.observe(lambda ch, p=path + (lang,): self.set(p, ch["new"]), names="value")
             self.texts[path + (lang,)] = area
             boxes.append(area)
-        return w.VBox([w.HTML(render("forms.html", part="label", text=label)), w.HBox(boxes)])
+        pair = w.HBox(boxes)
+        pair.add_class("elan-text-pair")  # each box captioned with its language, above it
+        return w.VBox([w.HTML(render("forms.html", part="label", text=label)), pair])
 
     def _list(self, path: tuple, label: str, items: dict) -> w.Widget:
         children = [w.HTML(render("forms.html", part="label", text=label))]

@@ -491,16 +491,20 @@ class CaseEditor(w.VBox):
         for lang in langs:
             area = w.Textarea(
                 value=_get(self.case, path).get(lang, ""),
-                placeholder=self.t(f"forms.lang_{lang.replace('-', '_')}"),
+                description=self.t(f"forms.caption_{lang.replace('-', '_')}"),
+                placeholder=self.t("forms.variant_empty") if lang in VARIANTS else "",
                 rows=rows,
                 continuous_update=True,
                 layout=w.Layout(width=f"{96 // len(langs)}%"),
+                style={"description_width": "initial"},
             )
             area.add_class(self._css(path + (lang,)))
             area.observe(lambda ch, p=path + (lang,): self.set(p, ch["new"]), names="value")
             self.texts[path + (lang,)] = area
             boxes.append(area)
-        return w.VBox([w.HTML(str(_html().label(label))), w.HBox(boxes)])
+        pair = w.HBox(boxes)
+        pair.add_class("elan-text-pair")  # each box captioned with its language, above it
+        return w.VBox([w.HTML(str(_html().label(label))), pair])
 
     def _text(self, path: tuple, label: str) -> w.Widget:
         is_id = path[-1] == "id"
