@@ -296,3 +296,19 @@ def test_durations_switch_to_business_hours(lab):
     lab.clock.value = False
     email = Translator("fr")("metrics.channel_email")  # the channel's label, whatever the glossary's word
     assert business[email] < clock[email] / 2  # e-mail waits over nights and weekends
+
+
+def test_each_file_s_mapping_closes_the_last_one_and_keeps_the_preview():
+    lab = MetricsLab("en")
+    data = _export({"ticket_id": "Dossier"})
+    lab.read_export(data, "first.csv")
+    first = lab.mapping["ticket_id"]
+    lab.read_export(data, "second.csv")
+    lab.read_export(data, "third.csv")  # the first file's form, kept one drawing for a late click, is closed
+    assert first.comm is None and first.layout.comm is None
+    assert lab.preview.comm is not None and lab.apply_button.comm is not None
+    lab.use_tickets(sample_tickets(), sample=True)  # back to the sample: the mapping goes away
+    lab.read_export(data, "fourth.csv")
+    assert lab.preview in lab.mapping_box.children and lab.preview.comm is not None
+    lab.set_mapping({"ticket_id": "Dossier"})
+    assert lab.apply_mapping(), lab.errors.value

@@ -53,10 +53,11 @@ def close_all(widget: w.Widget, keep: frozenset[int] = frozenset()) -> None:
     widget.close()
 
 
-def replace_children(box: w.Box, children: list) -> None:
+def replace_children(box: w.Box, children: list, *, kept: tuple = ()) -> None:
     """Show ``children`` in ``box``; what it showed before is closed at the next replacement, unless shown again.
 
-    Only for boxes whose children are made anew at each drawing: a widget closed here cannot be shown again.
+    For boxes whose children are made anew at each drawing: a widget closed here cannot be shown again, so the
+    widgets the box shows now and then (a preview, a button) are named in ``kept`` and never closed.
     Closing waits one drawing: a click on a button the browser still shows, sent just as the kernel drew the
     box again, reaches its handler instead of a closed widget (it would be lost, unseen).
 
@@ -74,7 +75,7 @@ def replace_children(box: w.Box, children: list) -> None:
     if old == children:
         return
     box.children = children
-    shown, stack = set(), list(children)
+    shown, stack = set(), [*children, *kept]
     while stack:
         widget = stack.pop()
         if id(widget) not in shown:

@@ -30,6 +30,7 @@ from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
 from widgets.ui.chart import Chart, label
 from widgets.ui.results import ACCENT, FONT
+from widgets.ui.templating import replace_children
 from widgets.workshops.metrics import formulas as metrics
 from widgets.workshops.metrics.markup import render
 from widgets.workshops.metrics.report import duration_unit, figure_notes, show_value
@@ -318,6 +319,8 @@ class MetricsLab(w.VBox):
             layout=w.Layout(width="auto", align_self="flex-start"),
         )
         self.apply_button.on_click(lambda _: self.apply_mapping())
+        # Shown under each file's mapping, kept from one file to the next (the mapping itself is drawn anew).
+        self._mapping_kept = (self.preview, self.apply_button)
         self.errors = w.HTML()
         self.skipped = w.HTML()
         self.summary = w.HTML()
@@ -378,7 +381,7 @@ class MetricsLab(w.VBox):
         )
         self.source.value = render("lab_source.html", where=where, loaded=loaded)
         if sample:
-            self.mapping_box.children = []
+            replace_children(self.mapping_box, [], kept=self._mapping_kept)
             self.errors.value = ""
             self.skipped.value = ""
             self.result = None
@@ -419,7 +422,7 @@ class MetricsLab(w.VBox):
             self.raw = read_export(data, progress=self._progress)
         except TicketImportError as exc:
             self.raw = None
-            self.mapping_box.children = []
+            replace_children(self.mapping_box, [], kept=self._mapping_kept)
             self.show_errors(exc)
             self._done()
             return
@@ -461,12 +464,8 @@ class MetricsLab(w.VBox):
             name=filename,
             help=self.t("metrics.mapping_help"),
         )
-        self.mapping_box.children = [
-            w.HTML(title),
-            w.GridBox(rows, layout=w.Layout(grid_template_columns="repeat(auto-fill, 780px)")),
-            self.preview,
-            self.apply_button,
-        ]
+        grid = w.GridBox(rows, layout=w.Layout(grid_template_columns="repeat(auto-fill, 780px)"))
+        replace_children(self.mapping_box, [w.HTML(title), grid, *self._mapping_kept], kept=self._mapping_kept)
         self.refresh_preview()
 
     def _column_changed(self, name: str, *, refresh: bool = True) -> None:
