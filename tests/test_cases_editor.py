@@ -114,6 +114,10 @@ def test_quebec_texts_are_offered_kept_in_sight_and_never_written_empty(editor):
     again = CaseEditor("en", editor.case)
     assert again.variants.value and again.texts[path + ("fr-CA",)].value == "Le client vous écrit."
     # Emptied: the Québec text goes, the French is read again (never an empty text for a Québec room).
+    assert again.variants.disabled  # held on while the case has one, and says so
     again.texts[path + ("fr-CA",)].value = " "
     assert "fr-CA" not in again.case["steps"][0]["situation"]
+    assert not again.variants.disabled
+    again.variants.value = False  # the trainer's choice again: the boxes go
+    assert path + ("fr-CA",) not in again.texts
     assert again.problems() == []

@@ -359,5 +359,9 @@ def test_quebec_texts_are_shown_when_asked_or_when_an_item_has_some_and_never_re
     again.act("edit", "acme-quiz")
     assert again.variants.value
     assert again.texts[("title", "fr-CA")].value == "Quiz Acme : le courriel du lundi"
+    # Held on while there are some, saying why (a click that did nothing would say nothing); emptied, free again.
+    assert again.variants.disabled and "empty them all" in again.variants.description
+    again.texts[("title", "fr-CA")].value = ""
+    assert not again.variants.disabled and again.variants.description.startswith("Also write")
     # A Québec trainer's page shows them from the start.
     assert ContentForms("fr-CA", "week/ideas").variants.value

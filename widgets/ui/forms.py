@@ -93,6 +93,51 @@ def not_for(schema: dict, item: dict) -> set[str]:
     return out
 
 
+def variants_toggle(t: Translator, lang: str, redraw) -> w.Checkbox:
+    """The checkbox that adds the Québec boxes (fr-CA) to every text; on by default on a Québec page."""
+    toggle = w.Checkbox(
+        value=lang in VARIANTS, description=t("forms.show_variants"), indent=False, layout=w.Layout(width="auto")
+    )
+    # Held on by follow_variants (disabled): the change it makes draws nothing, the form is being drawn.
+    toggle.observe(lambda _: toggle.disabled or redraw(), names="value")
+    return toggle
+
+
+def follow_variants(toggle: w.Checkbox, t: Translator, document: Any) -> None:
+    """A document with Québec texts shows them: the toggle is held on and says why (and how to hide them)."""
+    present = any(text.get(lang) for _, text in _texts(document, ()) for lang in VARIANTS)
+    toggle.disabled = present
+    toggle.value = toggle.value or present
+    toggle.description = t("forms.variants_present" if present else "forms.show_variants")
+
+
+def text_boxes(
+    t: Translator, node: dict, langs: tuple, *, width: int, rows: int | None = None
+) -> dict[str, w.Textarea]:
+    """One box per language of a text, captioned with it; a Québec box says what empty does.
+
+    ``rows``: the boxes' height; by default it grows with each box's text (2 to 8 lines).
+    """
+    return {
+        lang: w.Textarea(
+            value=node.get(lang, ""),
+            description=t(f"forms.caption_{lang.replace('-', '_')}"),
+            placeholder=t("forms.variant_empty") if lang in VARIANTS else "",
+            rows=rows or max(2, min(8, len(node.get(lang, "")) // 36 + 1)),
+            continuous_update=True,
+            layout=w.Layout(width=f"{width // len(langs)}%"),
+            style={"description_width": "initial"},
+        )
+        for lang in langs
+    }
+
+
+def text_row(boxes) -> w.HBox:
+    row = w.HBox(list(boxes))
+    row.add_class("elan-text-pair")  # each box captioned with its language, above it
+    return row
+
+
 class ContentForms(w.VBox):
     """Edit one document's items through the organisation's layer; check as you type; save into its folder."""
 
@@ -132,11 +177,8 @@ class ContentForms(w.VBox):
         self.form = w.VBox()
         self.form.add_class("elan-forms-form")
         # The Québec texts (fr-CA), for an organisation that writes its own: shown on request, or when there are some.
-        self.variants = w.Checkbox(
-            value=lang in VARIANTS, description=t("forms.show_variants"), indent=False, layout=w.Layout(width="auto")
-        )
+        self.variants = variants_toggle(t, lang, lambda: self.working is not None and self.build())
         self.variants.add_class("elan-forms-variants")
-        self.variants.observe(lambda _: self.working is not None and not self._quiet and self.build(), names="value")
         self.checks, self.message = w.HTML(), w.HTML()
         self.checks.add_class("elan-forms-checks")
         self.message.add_class("elan-forms-message")
@@ -309,10 +351,7 @@ class ContentForms(w.VBox):
         schema = layers.item_schema(kind, self.path)
         self.texts = {}
         parts = [w.HTML(render("forms.html", part="heading", text=t("forms.editing", id=self.editing)))]
-        if any(text.get(lang) for _, text in _texts(self.working, ()) for lang in VARIANTS):
-            self._quiet = True  # the item has Québec texts: they are shown, never kept out of sight
-            self.variants.value = True
-            self._quiet = False
+        follow_variants(self.variants, t, self.working)
         parts += self._fields((), schema)
         replace_children(self.form, parts)
         self.changed()
@@ -379,26 +418,14 @@ class ContentForms(w.VBox):
         return field
 
     def _pair(self, path: tuple, label: str) -> w.Widget:
-        boxes = []
         node = _get(self.working, path)
         langs = LANGS + (VARIANTS if self.variants.value else ())
-        for lang in langs:
-            area = w.Textarea(
-                value=node.get(lang, ""),
-                description=self.t(f"forms.caption_{lang.replace('-', '_')}"),
-                placeholder=self.t("forms.variant_empty") if lang in VARIANTS else "",
-                rows=max(2, min(8, len(node.get(lang, "")) // 36 + 1)),
-                continuous_update=True,
-                layout=w.Layout(width=f"{100 // len(langs)}%"),
-                style={"description_width": "initial"},
-            )
+        boxes = text_boxes(self.t, node, langs, width=100)
+        for lang, area in boxes.items():
             area.add_class(self._css(path + (lang,)))
             area.observe(lambda ch, p=path + (lang,): self.set(p, ch["new"]), names="value")
             self.texts[path + (lang,)] = area
-            boxes.append(area)
-        pair = w.HBox(boxes)
-        pair.add_class("elan-text-pair")  # each box captioned with its language, above it
-        return w.VBox([w.HTML(render("forms.html", part="label", text=label)), pair])
+        return w.VBox([w.HTML(render("forms.html", part="label", text=label)), text_row(boxes.values())])
 
     def _list(self, path: tuple, label: str, items: dict) -> w.Widget:
         children = [w.HTML(render("forms.html", part="label", text=label))]
@@ -450,6 +477,7 @@ class ContentForms(w.VBox):
         elif self.editing in self.row_labels:
             where = self.doc.origins()[self.path][self.editing]
             self.row_labels[self.editing].value = self._row_html(item, where)
+        follow_variants(self.variants, self.t, self.working)
         missing = half_written(self.working)
         for path, area in self.texts.items():
             if path in missing:

@@ -34,7 +34,7 @@ from widgets.content import saving
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.live.exercises import casebook
-from widgets.ui.forms import VARIANTS
+from widgets.ui.forms import VARIANTS, follow_variants, text_boxes, text_row, variants_toggle
 from widgets.ui.templating import macros, replace_children
 from widgets.ui.trainer import Viewer, current
 from widgets.workshops.cases.dashboard import step_spec
@@ -180,12 +180,8 @@ class CaseEditor(w.VBox):
         new = w.Button(description=t("editor.new"))
         new.on_click(lambda _: self.open_case(None))
         # The Québec texts (fr-CA): shown on request, on a Québec page, or when the case has some.
-        self.variants = w.Checkbox(
-            value=lang in VARIANTS, description=t("forms.show_variants"), indent=False, layout=w.Layout(width="auto")
-        )
+        self.variants = variants_toggle(t, lang, lambda: self.build())
         self.variants.add_class("elan-editor-variants")
-        self._quiet = False
-        self.variants.observe(lambda _: self._quiet or self.build(), names="value")
         self.form = w.VBox()
         self.form.add_class("elan-editor-form")
         self.checks, self.graph, self.message = w.HTML(), w.HTML(), w.HTML()
@@ -486,25 +482,13 @@ class CaseEditor(w.VBox):
         return "elan-editor-" + "-".join(str(p) for p in path)
 
     def _pair(self, path: tuple, label: str, rows: int = 2) -> w.Widget:
-        boxes = []
         langs = LANGS + (VARIANTS if self.variants.value else ())
-        for lang in langs:
-            area = w.Textarea(
-                value=_get(self.case, path).get(lang, ""),
-                description=self.t(f"forms.caption_{lang.replace('-', '_')}"),
-                placeholder=self.t("forms.variant_empty") if lang in VARIANTS else "",
-                rows=rows,
-                continuous_update=True,
-                layout=w.Layout(width=f"{96 // len(langs)}%"),
-                style={"description_width": "initial"},
-            )
+        boxes = text_boxes(self.t, _get(self.case, path), langs, rows=rows, width=96)
+        for lang, area in boxes.items():
             area.add_class(self._css(path + (lang,)))
             area.observe(lambda ch, p=path + (lang,): self.set(p, ch["new"]), names="value")
             self.texts[path + (lang,)] = area
-            boxes.append(area)
-        pair = w.HBox(boxes)
-        pair.add_class("elan-text-pair")  # each box captioned with its language, above it
-        return w.VBox([w.HTML(str(_html().label(label))), pair])
+        return w.VBox([w.HTML(str(_html().label(label))), text_row(boxes.values())])
 
     def _text(self, path: tuple, label: str) -> w.Widget:
         is_id = path[-1] == "id"
@@ -674,10 +658,7 @@ class CaseEditor(w.VBox):
         """Draw the whole form again (after a step, response, ending, decision or rule is added or removed)."""
         t, c = self.t, self.case
         self.texts = {}
-        if not self.variants.value and any(text.get(v) for _, text in content.texts(c) for v in VARIANTS):
-            self._quiet = True  # the case has Québec texts: they are shown, never kept out of sight
-            self.variants.value = True
-            self._quiet = False
+        follow_variants(self.variants, t, c)
         endings = [e["id"] for e in c["endings"]]
         targets = [s["id"] for s in c["steps"]] + endings + [d["id"] for d in c.get("decisions", []) or []]
         parts = [
@@ -794,6 +775,7 @@ class CaseEditor(w.VBox):
         return out
 
     def refresh(self) -> None:
+        follow_variants(self.variants, self.t, self.case)
         # The debrief's principles are those its points name: one list to keep, not two.
         self.case["debrief"]["principles"] = sorted({p["principle"] for p in self.case["debrief"]["points"]})
         missing = set(missing_translations(self.case))
