@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import os
 import re
@@ -31,13 +30,12 @@ from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import Settings
 from widgets.live.engine import Engine
 from widgets.web import api, documents, guard, remote, stage
+from widgets.web.notebooks import LANDING, Catalogue
 
 log = logging.getLogger("elan.serve")
 SHARE = Path(__file__).resolve().parent / "share"
 PAGES = jinja2.Environment(loader=jinja2.FileSystemLoader(api.TEMPLATES), autoescape=True)
 TRAINER_COOKIE = api.TRAINER_COOKIE
-#: The landing page's notebook: public whatever ``solo_access`` says (it links to the rest).
-LANDING = "index.ipynb"
 NOTICE_CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
@@ -187,10 +185,14 @@ class PageHandler(TornadoVoilaHandler):
         if self._finished:
             return
         ctx = self.ctx
-        path = self.path_args[0] if self.path_args else ""
-        role = notebook_role(Path(self.settings["contents_manager"].root_dir) / path)
-        if role is None:
-            return  # not a notebook Voilà can render: its own answer (404, a file)
+        # Deny by default: only a notebook of the kit's list, however the address spells it;
+        # Voilà then renders the listed name (get() receives it), never the visitor's spelling.
+        notebook = self.settings["elan_notebooks"].find(self.path_args[0] if self.path_args else "")
+        if notebook is None:
+            self._notice(404, "core.not_found_title", "core.not_found_text")
+            return
+        self.path_args = [notebook.path]
+        role = notebook.role
         client = guard.client_address(self.request)
         try:
             if self.get_query_argument("key", None) is not None:
@@ -207,7 +209,7 @@ class PageHandler(TornadoVoilaHandler):
             self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
             return
         if trainer is None:
-            solo = path.strip("/") != LANDING
+            solo = not notebook.landing
             if solo and ctx.settings.solo_access == "sign-in" and not ctx.signed_in(self.request):
                 self._notice(403, "core.sign_in_title", "core.sign_in_needed")
                 return
@@ -282,29 +284,6 @@ class KernelInfoHandler(KernelHandler):
 HIDDEN = (TornadoVoilaTreeHandler, VoilaContentsHandler, VoilaShutdownKernelHandler)
 
 
-def notebook_role(path: Path) -> str | None:
-    """``trainer`` or ``public`` for a notebook, None for anything else (read once per change of the file)."""
-    if path.suffix != ".ipynb":
-        return None
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    cached = _ROLES.get(path)
-    if cached and cached[0] == stat.st_mtime_ns:
-        return cached[1]
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError):
-        return None
-    role = "trainer" if (meta.get("elan") or {}).get("role") == "trainer" else "public"
-    _ROLES[path] = (stat.st_mtime_ns, role)
-    return role
-
-
-_ROLES: dict[Path, tuple[int, str]] = {}
-
-
 class ElanVoila(Voila):
     """Voilà with the kit's settings, its page gate, and the participant handlers in front of its own."""
 
@@ -316,6 +295,7 @@ class ElanVoila(Voila):
         settings = super().init_settings()
         settings["transforms"] = [tornado.web.GZipContentEncoding, HardenedHeaders]
         settings["elan_ctx"] = self.elan_ctx
+        settings["elan_notebooks"] = Catalogue(Path(self.root_dir))
         settings["log_function"] = log_request
         settings["xsrf_cookie_kwargs"] = {"samesite": "Strict", "httponly": False}
         self.kernel_manager.budget = self.elan_ctx.kernels
