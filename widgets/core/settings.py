@@ -18,6 +18,10 @@ from widgets.core.paths import GUIDE
 ENV_PREFIX = "ELAN_"
 
 
+#: Settings that are credentials: never passed on to a kernel's environment.
+SECRET_SETTINGS = ("trainer_key",)
+
+
 class Settings(Configurable):
     """Settings of an Élan server, its kernels and its command-line tools.
 
@@ -207,9 +211,15 @@ class Settings(Configurable):
         return key
 
     def to_environ(self) -> dict[str, str]:
-        """The settings as ``ELAN_*`` variables, for the kernels the server starts."""
+        """The settings as ``ELAN_*`` variables, for the kernels the server starts.
+
+        Never the trainer key: a public page's kernel must hold no credential, and a trainer
+        page's kernel gets only its page's sign-in (``ELAN_PAGE_KEY``).
+        """
         out = {}
         for name in self.class_traits(config=True):
+            if name in SECRET_SETTINGS:
+                continue
             value = getattr(self, name)
             if name == "data_dir":
                 value = str(self.data_path)

@@ -83,8 +83,11 @@ def add(store, name: str, secret: str | None = None, *, is_admin: bool = False) 
 
 
 def remove(store, name: str) -> bool:
-    """Delete an account; its sessions stay, and only an administrator can drive them then."""
+    """Delete an account and its sign-ins (at once, in every process); its sessions stay, and
+    only an administrator can drive them then."""
     with store.write() as conn:
+        ids = sa.select(st.trainers.c.id).where(st.trainers.c.name == name).scalar_subquery()
+        conn.execute(st.trainer_logins.delete().where(st.trainer_logins.c.trainer_id == ids))
         return bool(conn.execute(st.trainers.delete().where(st.trainers.c.name == name)).rowcount)
 
 
@@ -115,3 +118,71 @@ def trusted(store, name: str):
     with store.read() as conn:
         row = conn.execute(sa.select(st.trainers).where(st.trainers.c.name == name)).first()
     return Trainer(name=row.name, is_admin=bool(row.is_admin)) if row is not None else None
+
+
+# --- sign-ins: what the trainer cookie and a trainer page's kernel hold --------------------
+
+#: A sign-in's id starts with this, so a key and a sign-in are never taken for one another.
+LOGIN_PREFIX = "elan-s1."
+#: How long a sign-in lasts (a training day and its evening, then the printed address again).
+LOGIN_SECONDS = 24 * 3600
+
+
+def _login_hash(login_id: str) -> str:
+    return hashlib.sha256(login_id.encode("utf-8")).hexdigest()
+
+
+def is_login(value) -> bool:
+    return isinstance(value, str) and value.startswith(LOGIN_PREFIX) and len(value) < 200
+
+
+def open_login(store, trainer: Trainer, *, seconds: float = LOGIN_SECONDS) -> str:
+    """A new sign-in for ``trainer``: a random id, of which only the hash is stored."""
+    login_id = LOGIN_PREFIX + secrets.token_urlsafe(32)
+    trainer_id = None
+    now = st.now()
+    with store.write() as conn:
+        if trainer.name is not None:
+            trainer_id = conn.execute(sa.select(st.trainers.c.id).where(st.trainers.c.name == trainer.name)).scalar()
+            if trainer_id is None:
+                raise AccountError("core.error_not_trainer")
+        # Expired sign-ins go as new ones come: the table holds only live ones (and a few).
+        conn.execute(st.trainer_logins.delete().where(st.trainer_logins.c.expires_at < now))
+        conn.execute(
+            st.trainer_logins.insert().values(
+                id_hash=_login_hash(login_id),
+                trainer_id=trainer_id,
+                is_admin=trainer.is_admin,
+                created_at=now,
+                expires_at=now + seconds,
+            )
+        )
+    return login_id
+
+
+def login_trainer(store, login_id) -> Trainer | None:
+    """The trainer of a live sign-in, read from the store at each call (a removed account's are gone)."""
+    if not is_login(login_id):
+        return None
+    logins, trainers = st.trainer_logins, st.trainers
+    query = (
+        sa.select(logins.c.trainer_id, logins.c.is_admin, trainers.c.name, trainers.c.is_admin.label("account_admin"))
+        .select_from(logins.outerjoin(trainers, trainers.c.id == logins.c.trainer_id))
+        .where(logins.c.id_hash == _login_hash(login_id), logins.c.expires_at > st.now())
+    )
+    with store.read() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        return None
+    if row.trainer_id is None:
+        return Trainer(name=None, is_admin=True)  # the shared key's sign-in
+    if row.name is None:
+        return None  # its account is gone
+    return Trainer(name=row.name, is_admin=bool(row.account_admin))
+
+
+def close_login(store, login_id) -> None:
+    """Sign out: the id is worth nothing from now on, in every process."""
+    if is_login(login_id):
+        with store.write() as conn:
+            conn.execute(st.trainer_logins.delete().where(st.trainer_logins.c.id_hash == _login_hash(login_id)))

@@ -104,12 +104,25 @@ class Engine:
             return accounts.trusted(self.store, trusted_user)
         if not key or not isinstance(key, str):
             return None
+        if accounts.is_login(key):
+            return accounts.login_trainer(self.store, key)
         shared = self.settings.ensure_trainer_key()
         if hmac.compare_digest(key.encode(), shared.encode()):
             return Trainer(name=None, is_admin=True)
         if ":" in key:
             return accounts.verify(self.store, key)
         return None
+
+    def open_login(self, trainer: Trainer) -> str:
+        """A sign-in for a trainer the server checked: what the cookie and the page's kernel hold."""
+        return accounts.open_login(self.store, trainer)
+
+    def page_trainer(self, credential: str | None) -> Trainer | None:
+        """The trainer of a page's sign-in, and nothing else: a kernel never checks a raw key."""
+        return accounts.login_trainer(self.store, credential)
+
+    def close_login(self, credential: str | None) -> None:
+        accounts.close_login(self.store, credential)
 
     # --- who may do what: every caller (dashboard, HTTP API, command line, remote) asks here ---
 

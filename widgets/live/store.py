@@ -35,6 +35,7 @@ from widgets.live.tables import (  # noqa: F401  (re-exported: callers write ``s
     responses,
     schema_meta,
     sessions,
+    trainer_logins,
     trainers,
 )
 

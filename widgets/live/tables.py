@@ -95,6 +95,21 @@ events = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
-#: Columns and indexes added after version 1 say so with ``info={"since": n}``; the
-#: migrations build each older schema from that, so the tables are declared once.
-SCHEMA_VERSION = 2
+#: Since version 3: trainers' sign-ins. The trainer cookie (and a trainer page's kernel) holds
+#: a random id whose hash is the key here: shared by every process on the store, expiring,
+#: and gone with its account (the foreign key removes them when the account is removed).
+trainer_logins = sa.Table(
+    "trainer_logins",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("trainer_id", sa.Integer, sa.ForeignKey("trainers.id", ondelete="CASCADE"), nullable=True),
+    sa.Column("is_admin", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+    info={"since": 3},
+)
+
+#: Columns and indexes added after version 1 say so with ``info={"since": n}`` (a whole
+#: table, on the table); the migrations build each older schema from that, so the tables
+#: are declared once.
+SCHEMA_VERSION = 3

@@ -21,7 +21,7 @@ from widgets.content import layers
 from widgets.core import i18n
 from widgets.core.i18n import Translator
 from widgets.ui.templating import render, replace_children
-from widgets.ui.trainer import current
+from widgets.ui.trainer import current, page_may_write
 
 #: The documents the forms edit, in the order the picker offers them.
 DOCUMENTS = ("values/examples", "week/ideas", "metrics/matching")
@@ -501,6 +501,9 @@ class ContentForms(w.VBox):
     def save(self) -> list | None:
         """Write the organisation's layer and what it hides; refused while a problem remains."""
         t = self.t
+        if not page_may_write():  # checked here, at the write: a page shown to a stranger saves nothing
+            self.message.value = render("forms.html", part="message", kind="error", text=t("core.error_not_trainer"))
+            return None
         if self.doc is None or self.problems():
             self.message.value = render("forms.html", part="message", kind="error", text=t("forms.fix_first"))
             return None

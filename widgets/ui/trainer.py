@@ -1,9 +1,13 @@
 """Who is looking at a dashboard: the trainer credential the server gave this kernel, and the engine.
 
 The server checks the trainer's cookie (or trusted proxy header) before the kernel
-starts and hands the verified credential to the kernel as ``ELAN_PAGE_KEY``; the key
-never travels in the page's address or links. Every action is checked again by the engine. Without a key (nbval, JupyterLab), a dashboard runs in demo mode on
-an in-memory store filled with sample answers.
+starts and hands the kernel the page's sign-in as ``ELAN_PAGE_KEY``: a random id the
+store knows, never the trainer key (no kernel has that in its environment), never in
+the page's address or links. The kernel trusts that sign-in and nothing else (not a
+proxy header, not a key), and every write checks it again (:func:`page_may_write`),
+besides the engine's own check of each session action. Without a sign-in (a public
+page, nbval, JupyterLab), a dashboard runs in demo mode on an in-memory store filled
+with sample answers.
 """
 
 from __future__ import annotations
@@ -57,17 +61,12 @@ def current(lang: str | None = None) -> Viewer:
     settings = Settings()
     lang = pick_language(lang, q.get("lang"), os.environ.get("HTTP_ACCEPT_LANGUAGE"), default=settings.language)
     key = os.environ.get("ELAN_PAGE_KEY", "")
-    in_server = "VOILA_BASE_URL" in os.environ or "VOILA_SERVER_URL" in os.environ
+    in_server = _in_server()
     if in_server:
         use_language(lang)  # this kernel serves this page: check messages shown inline follow its language
-    if in_server and (key or settings.trusted_user_header):
+    if in_server and key:
         engine = Engine.from_settings(settings)
-        header = (
-            os.environ.get("HTTP_" + settings.trusted_user_header.upper().replace("-", "_"))
-            if settings.trusted_user_header
-            else None
-        )
-        trainer = engine.authenticate(key, trusted_user=header)
+        trainer = engine.page_trainer(key)
         if trainer is not None:
             return Viewer(
                 engine, trainer, key, lang, False, q.get("code"), settings.base_url, settings.public_url or ""
@@ -76,3 +75,22 @@ def current(lang: str | None = None) -> Viewer:
     demo_settings = Settings(trainer_key="demo", data_dir=settings.data_dir)
     engine = Engine(Store("sqlite://"), demo_settings)
     return Viewer(engine, engine.authenticate("demo"), "", lang, True, None, settings.base_url, "http://localhost:8866")
+
+
+def _in_server() -> bool:
+    return "VOILA_BASE_URL" in os.environ or "VOILA_SERVER_URL" in os.environ
+
+
+def page_may_write() -> bool:
+    """Whether this kernel may write the organisation's content: its page was opened by a trainer.
+
+    Checked at each save, against the store (a sign-in closed or an account removed since
+    the page opened refuses it), whatever the page showed. Outside the server (JupyterLab,
+    the tests) the person running the notebook owns the files.
+    """
+    if not _in_server():
+        return True
+    key = os.environ.get("ELAN_PAGE_KEY", "")
+    if not key:
+        return False
+    return Engine.from_settings(Settings()).page_trainer(key) is not None

@@ -21,6 +21,7 @@ from widgets.core.errors import EngineError, Forbidden, Invalid, NotFound, RateL
 from widgets.core.i18n import Translator, catalog, pick_language
 from widgets.core.languages import LANGUAGES, NAMES, chain
 from widgets.core.paths import GUIDE
+from widgets.live import accounts
 from widgets.live.engine import PREVIEW
 from widgets.live.exercises import story
 from widgets.live.feed import FeedHub
@@ -76,7 +77,7 @@ def token_cookie(code: str) -> str:
     return "elan_t_" + codes.normalize_code(code)
 
 
-#: Seconds a right trainer key is remembered (an account key is not checked again meanwhile).
+#: Seconds a right account key is remembered (its scrypt is not computed again meanwhile).
 ACCEPTED_FOR = 300
 
 
@@ -110,10 +111,13 @@ class Context:
         return base + "join" + (f"/{quote(code)}" if code else "")
 
     async def authenticate(self, key, client: str, *, trusted: str | None = None):
-        """The trainer a key (or a trusted proxy's name) belongs to, or None; never on the event loop.
+        """The trainer a key, a sign-in (``accounts.LOGIN_PREFIX``) or a trusted proxy's name
+        belongs to, or None; never on the event loop.
 
-        An account key (``name:secret``) costs a scrypt (about 80 ms): those run on two
-        threads of their own, a right one is remembered for a few minutes, and past
+        A sign-in is read from the store at each request (closing it, or removing its
+        account, bites at once in every process). An account key (``name:secret``) costs
+        a scrypt (about 80 ms): those run on two threads of their own, a right one is
+        remembered for a few minutes (its account is read again each time), and past
         ``failed_keys_per_minute`` wrong ones an address gets no more checks for a while
         (a password cannot be guessed at speed). The shared key is a long random string
         compared in constant time: checking it costs nothing, so it is never refused
@@ -123,11 +127,16 @@ class Context:
             return None
         if not isinstance(key, str) and not trusted:
             return None
+        if not trusted and accounts.is_login(key):
+            return await self.run_sync(self.engine.page_trainer, key)
         account = not trusted and ":" in key
         digest = hashlib.sha256(f"{key}\0{trusted}".encode()).hexdigest()
         known = self._accepted.get(digest)
         if known and known[0] > time.monotonic():
-            return known[1]
+            if known[1].name is None or await self.run_sync(accounts.trusted, self.engine.store, known[1].name):
+                return known[1]
+            self._accepted.pop(digest, None)
+            return None  # the account was removed meanwhile
         if account and not self.failed_keys.allowed(client):
             raise RateLimited("core.error_too_many_attempts")
         loop = asyncio.get_running_loop()
@@ -141,7 +150,6 @@ class Context:
             return None
         if len(self._accepted) > 1000:
             self._accepted.clear()
-        # Not checked again for a few minutes: removing an account takes that long to bite.
         self._accepted[digest] = (time.monotonic() + ACCEPTED_FOR, trainer)
         return trainer
 
@@ -154,12 +162,40 @@ class Context:
         header = self.settings.trusted_user_header
         return request.headers.get(header) if header else None
 
+    def cookie_login(self, handler) -> str:
+        """The sign-in the trainer cookie holds; anything else there (an old raw key) counts for nothing."""
+        value = handler.get_cookie(TRAINER_COOKIE) or ""
+        return value if accounts.is_login(value) else ""
+
     async def page_trainer(self, handler, client: str):
-        """The trainer viewing a page (trainer cookie or trusted proxy), and the credential for its kernel."""
-        key = handler.get_cookie(TRAINER_COOKIE)
+        """The trainer viewing a page (trainer cookie or trusted proxy), and the sign-in for its kernel.
+
+        The kernel gets the cookie's sign-in, or a new one for a trainer the proxy named:
+        never a key, never the proxy's header (a kernel cannot tell who sent that).
+        """
+        login = self.cookie_login(handler)
         trusted = self.trusted_user(handler.request)
-        trainer = await self.authenticate(key, client, trusted=trusted)
-        return trainer, (key if trainer is not None and key else "")
+        if login:
+            trainer = await self.authenticate(login, client)
+            if trainer is not None:
+                return trainer, login
+        trainer = await self.authenticate(None, client, trusted=trusted) if trusted else None
+        if trainer is None:
+            return None, ""
+        return trainer, await self.run_sync(self.engine.open_login, trainer)
+
+    async def sign_in(self, handler, trainer) -> None:
+        """Set the trainer cookie to a new sign-in (never the key, never ``name:secret``)."""
+        login = await self.run_sync(self.engine.open_login, trainer)
+        handler.set_cookie(
+            TRAINER_COOKIE,
+            login,
+            path=self.settings.base_url,
+            httponly=True,
+            samesite="Strict",
+            secure=self.is_https(handler.request),
+            expires_days=accounts.LOGIN_SECONDS / 86400,
+        )
 
     def signed_in(self, request) -> bool:
         """A visitor a trusted proxy signed in (``solo_access = sign-in``)."""
@@ -283,7 +319,7 @@ class ApiHandler(BaseHandler):
         if key is None and self.request.method == "GET":
             # Only reads ride on the cookie: a change always names its key in a header,
             # which another site's page cannot send.
-            key = self.get_cookie(TRAINER_COOKIE)
+            key = self.ctx.cookie_login(self)
         trainer = await self.ctx.authenticate(key, self.client(), trusted=self.ctx.trusted_user(self.request))
         if trainer is None:
             raise Forbidden("core.error_not_trainer")
@@ -465,6 +501,7 @@ class SessionsApi(ApiHandler):
     async def get(self):
         trainer = await self.trainer()
         rows = await self.ctx.run_sync(self.ctx.engine.sessions_of, trainer)
+        self.set_header("Cache-Control", "no-store")
         self.finish(
             {"sessions": [{"code": r["code"], "workshop": r["workshop"], "created_at": r["created_at"]} for r in rows]}
         )
@@ -521,6 +558,7 @@ class ResultsApi(ApiHandler):
         activity = self.get_argument("activity", None)
         results = await self.ctx.run_sync(self.ctx.engine.results, code, activity)
         counts = await self.ctx.run_sync(self.ctx.engine.counts, code)
+        self.set_header("Cache-Control", "no-store")
         self.finish({"results": results, "counts": counts, "state": session["state"], "seq": session["event_seq"]})
 
 
@@ -538,6 +576,7 @@ class ExportApi(ApiHandler):
         # In the session's language unless the trainer asks for another (?lang=en).
         body = await self.ctx.run_sync(export.render, self.ctx.engine, code, fmt, self.get_argument("lang", None))
         self.set_header("Content-Type", self.TYPES[fmt])
+        self.set_header("Cache-Control", "no-store")  # names and answers: never kept by a proxy or the browser
         self.set_header("Content-Disposition", f'attachment; filename="elan-{session["code"]}.{fmt}"')
         self.finish(body)
 

@@ -27,7 +27,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator, pick_language
 from widgets.core.paths import WORKSHOPS
-from widgets.core.settings import Settings
+from widgets.core.settings import ENV_PREFIX, SECRET_SETTINGS, Settings
 from widgets.live.engine import Engine
 from widgets.web import api, documents, guard, remote, stage
 from widgets.web.notebooks import LANDING, Catalogue
@@ -232,15 +232,7 @@ class PageHandler(TornadoVoilaHandler):
         if trainer is None:
             self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
             return
-        self.set_cookie(
-            TRAINER_COOKIE,
-            key,
-            path=self.ctx.settings.base_url,
-            httponly=True,
-            samesite="Strict",
-            secure=self.ctx.is_https(self.request),
-            expires_days=1,
-        )
+        await self.ctx.sign_in(self, trainer)
         query = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True) if k != "key"]
         clean = self.request.path + ("?" + urlencode(query) if query else "")
         # A page that moves on by itself, not a 302: after a redirect from a link in another
@@ -269,6 +261,33 @@ class PageHandler(TornadoVoilaHandler):
             lang=lang, title=t(title), text=t(text), t=t, static=self.ctx.settings.base_url + "elan/static/", **values
         )
         self.finish(page)
+
+
+class LandingRedirect(tornado.web.RequestHandler):
+    """The kit's root: on to the landing page, its query kept (a printed ``?key=`` is exchanged there).
+
+    A 303 that no browser or proxy keeps: a permanent redirect would be cached with the key in it.
+    """
+
+    def get(self):
+        target = self.settings["elan_ctx"].settings.base_url + "voila/render/" + LANDING
+        self.set_header("Cache-Control", "no-store")
+        self.redirect(target + ("?" + self.request.query if self.request.query else ""), status=303)
+
+
+class LogoutHandler(api.BaseHandler):
+    """Sign out: the cookie's sign-in is closed in the store (every process), the cookie cleared."""
+
+    async def get(self):
+        await self.ctx.run_sync(self.ctx.engine.close_login, self.ctx.cookie_login(self))
+        self.clear_cookie(TRAINER_COOKIE, path=self.ctx.settings.base_url)
+        self.set_header("Cache-Control", "no-store")
+        self.redirect(self.ctx.settings.base_url + "voila/render/" + LANDING, status=303)
+
+    post = get
+
+    def check_xsrf_cookie(self):
+        return None  # signing out grants nothing to whoever asks it
 
 
 class KernelInfoHandler(KernelHandler):
@@ -313,6 +332,8 @@ class ElanVoila(Voila):
                 continue  # a listing of the notebooks, or a way to stop anyone's kernel
             if handler is TornadoVoilaHandler:
                 route = (pattern, PageHandler, *route[2:])
+            elif pattern.endswith("/logout"):
+                route = (pattern, LogoutHandler, {"ctx": self.elan_ctx})
             elif handler is KernelHandler:
                 route = (pattern, KernelInfoHandler, *route[2:])
             elif handler is TemplateStaticFileHandler:
@@ -325,11 +346,7 @@ class ElanVoila(Voila):
             + documents.handlers(self.elan_ctx, self.base_url)
             + extra
             + [
-                (
-                    self.base_url.rstrip("/") + "/?",
-                    tornado.web.RedirectHandler,
-                    {"url": self.base_url + "voila/render/" + LANDING},
-                ),
+                (self.base_url.rstrip("/") + "/?", LandingRedirect),
             ]
             + voila
         )
@@ -425,6 +442,8 @@ def serve(settings: Settings) -> None:
     engine = Engine.from_settings(settings)
     # Kernels inherit this environment: they find the same store, key and addresses.
     os.environ.update(settings.to_environ())
+    for name in SECRET_SETTINGS:  # set in the environment by whoever started the server: not passed on
+        os.environ.pop(ENV_PREFIX + name.upper(), None)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE), os.environ.get("JUPYTER_PATH")]))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     app = ElanVoila(config=voila_config(settings, engine))

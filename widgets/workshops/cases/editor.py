@@ -36,7 +36,7 @@ from widgets.core.i18n import Translator
 from widgets.live.exercises import casebook
 from widgets.ui.forms import VARIANTS, follow_variants, text_boxes, text_row, variants_toggle
 from widgets.ui.templating import macros, replace_children
-from widgets.ui.trainer import Viewer, current
+from widgets.ui.trainer import Viewer, current, page_may_write
 from widgets.workshops.cases.dashboard import step_spec
 from widgets.workshops.cases.graph import branches, layout  # noqa: F401  (branches: re-exported, the doctest uses it)
 from widgets.workshops.cases.solo import SoloCases
@@ -798,6 +798,9 @@ class CaseEditor(w.VBox):
 
     def save(self) -> Path | None:
         """Write the case to ``<organisation folder>/cases/<id>.yaml``; refused while a problem remains."""
+        if not page_may_write():  # checked here, at the write: a page shown to a stranger saves nothing
+            self.message.value = str(_html().message(self.t("core.error_not_trainer"), "error"))
+            return None
         root = content.organisation_dir()
         if root is None:
             self.message.value = str(_html().message(self.t("editor.no_folder"), "error"))
