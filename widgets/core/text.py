@@ -15,7 +15,7 @@ from widgets.core.errors import Invalid
 
 # Control and bidirectional-override characters are removed; the zero-width joiner (U+200D)
 # and non-joiner (U+200C) stay: emoji such as 👩🏽‍💻 and some scripts are built with them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Phones type several apostrophes: straight, curly, the modifier letter, the backtick.
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})

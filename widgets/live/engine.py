@@ -773,7 +773,9 @@ class Engine:
             if spec and (revealed or spec["kind"] in LIVE_ON_STAGE):
                 ctx = Context(conn, session, spec, None, self.settings)
                 results = kinds.get(spec["kind"]).results(ctx)
-                out["results"] = _stage_results(results, bool(state.get("show_names")))
+                # A closed session's stage stays open on some screen: no names on it any more.
+                named = bool(state.get("show_names")) and session["closed_at"] is None
+                out["results"] = _stage_results(results, named)
         return out
 
     def _counts(self, conn, session: dict) -> dict:

@@ -207,9 +207,35 @@ class Context:
         return request.protocol == "https" or (behind_proxy and request.headers.get("X-Forwarded-Proto") == "https")
 
 
+#: How a session code appears in a route: the server marks every route holding it (``takes_code``).
+CODE_ROUTE = r"([A-Za-z0-9-]{1,32})"
+
+
 class BaseHandler(tornado.web.RequestHandler):
-    def initialize(self, ctx: Context):
+    def initialize(self, ctx: Context, takes_code: bool = False):
         self.ctx = ctx
+        #: The route's first argument is a session code: guessing codes here is throttled like at /join.
+        self.takes_code = takes_code
+
+    def refuse_code_guessing(self) -> None:
+        """Before anything is read: an address past its unknown codes is refused (every route with a code)."""
+        if self.takes_code:
+            self.ctx.check_codes(guard.client_address(self.request))
+
+    def count_unknown_code(self, e: Exception) -> None:
+        if self.takes_code and isinstance(e, NotFound) and e.key == "core.error_unknown_code":
+            self.ctx.failed_codes.add(guard.client_address(self.request))
+
+    def prepare(self):
+        self.refuse_code_guessing()
+
+    def _handle_request_exception(self, e):
+        # An engine refusal (an unknown code, too many tries) is answered with its status, never as a 500.
+        self.count_unknown_code(e)
+        if isinstance(e, EngineError):
+            self.send_error(e.status)
+            return
+        super()._handle_request_exception(e)
 
     def set_default_headers(self):
         self.set_header("X-Content-Type-Options", "nosniff")
@@ -239,12 +265,6 @@ class KitPage(BaseHandler):
     def get_template_path(self):
         return str(TEMPLATES)
 
-    def _handle_request_exception(self, e):
-        if isinstance(e, EngineError):
-            self.send_error(e.status)
-            return
-        super()._handle_request_exception(e)
-
 
 @tornado.web.stream_request_body
 class ApiHandler(BaseHandler):
@@ -254,7 +274,10 @@ class ApiHandler(BaseHandler):
     it is kept in memory; a body far past it (``DRAIN_MAX``) is cut off at once.
     """
 
+    max_body = MAX_BODY
+
     def prepare(self):
+        self.refuse_code_guessing()
         self._chunks: list[bytes] = []
         self._size = 0
         length = self.request.headers.get("Content-Length")
@@ -264,14 +287,14 @@ class ApiHandler(BaseHandler):
 
     def data_received(self, chunk: bytes) -> None:
         self._size += len(chunk)
-        if self._size <= MAX_BODY:
+        if self._size <= self.max_body:
             self._chunks.append(chunk)
         else:
             self._chunks = []  # dropped as it arrives; refused once the request is read
 
     def refuse_oversize(self) -> None:
-        """413 for a body past ``MAX_BODY`` (every handler that takes a body calls it first)."""
-        if self._size > MAX_BODY:
+        """413 for a body past ``max_body`` (every handler that takes a body calls it first)."""
+        if self._size > self.max_body:
             raise tornado.web.HTTPError(413)
 
     def check_xsrf_cookie(self):
@@ -340,6 +363,7 @@ class ApiHandler(BaseHandler):
         super().log_exception(typ, value, tb)
 
     def _handle_request_exception(self, e):
+        self.count_unknown_code(e)
         if isinstance(e, EngineError):
             if not self._finished:
                 self.send_error_json(e)
@@ -356,16 +380,24 @@ class JoinApi(ApiHandler):
         if not isinstance(code, str):
             raise Invalid("core.error_invalid", field="code")
         self.ctx.check_codes(client)
-        newcomer = self.ctx.joins.allowed(client)
+        # The place is taken before the store is asked (and given back if it was not used): two
+        # joins at once can no longer both see the thirtieth place free.
+        newcomer = self.ctx.joins.hit(client)
         try:
             participant, token = await self.ctx.run_sync(
                 self.ctx.engine.join, code, name=data.get("name"), token=data.get("token"), newcomer_allowed=newcomer
             )
         except NotFound:
             self.ctx.failed_codes.add(client)
+            if newcomer:
+                self.ctx.joins.undo(client)
             raise
-        if token != data.get("token"):
-            self.ctx.joins.add(client)
+        except Exception:
+            if newcomer:
+                self.ctx.joins.undo(client)
+            raise
+        if newcomer and token == data.get("token"):
+            self.ctx.joins.undo(client)  # a phone coming back takes no new place
         self.set_token_cookie(codes.normalize_code(code), token)
         self.finish({"token": token, "participant": {"id": participant["id"], "name": participant["name"]}})
 
@@ -378,7 +410,14 @@ class StateApi(ApiHandler):
         self.finish(state)
 
 
+#: A submission's body: a signature of ``signin.MAX_POINTS`` (5,000) points, as the page sends
+#: them (``[0.123,0.456],`` is 14 bytes), with room for its strokes.
+SUBMIT_BODY = 96 * 1024
+
+
 class SubmitApi(ApiHandler):
+    max_body = SUBMIT_BODY
+
     async def post(self, code):
         data = self.body()
         activity = data.get("activity")
@@ -652,6 +691,9 @@ class QrHandler(KitPage):
 class JoinPage(KitPage):
     """The participant page: one light HTML file, its strings inlined, its code in static modules."""
 
+    def refuse_code_guessing(self) -> None:
+        pass  # checked in get(): a refused code is shown on the page itself, in the visitor's language
+
     async def get(self, code=None):
         lang = self.language()
         if self.get_argument("lang", None) in LANGUAGES:
@@ -751,7 +793,7 @@ class StaticHandler(tornado.web.StaticFileHandler):
 
 def handlers(ctx: Context, base_url: str) -> list:
     b = base_url
-    code = r"([A-Za-z0-9-]{1,32})"
+    code = CODE_ROUTE
     return [
         (rf"{b}join/?", JoinPage, {"ctx": ctx}),
         (rf"{b}join/{code}/?", JoinPage, {"ctx": ctx}),

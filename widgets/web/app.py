@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 import jinja2
 import tornado.ioloop
 import tornado.log
+import tornado.routing
 import tornado.web
 from jupyter_server.services.kernels.handlers import KernelHandler
 from traitlets.config import Config
@@ -30,7 +31,7 @@ from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import ENV_PREFIX, SECRET_SETTINGS, Settings
 from widgets.live.engine import Engine
 from widgets.web import api, documents, guard, remote, stage
-from widgets.web.notebooks import LANDING, Catalogue
+from widgets.web.notebooks import LANDING, Catalogue, canonical_parts
 
 log = logging.getLogger("elan.serve")
 SHARE = Path(__file__).resolve().parent / "share"
@@ -290,6 +291,20 @@ class LogoutHandler(api.BaseHandler):
         return None  # signing out grants nothing to whoever asks it
 
 
+class TemplateFiles(TemplateStaticFileHandler):
+    """A template's static files: only ``<template>/static/<file>`` once decoded and normalised.
+
+    Voilà's handler splits the decoded path and asserts its shape: ``elan/static/%2f`` or
+    ``..%2f`` made that a 500. Anything else is a 404 here.
+    """
+
+    def parse_url_path(self, path):
+        parts = canonical_parts(path)
+        if parts is None or len(parts) < 3 or parts[1] != "static" or not re.fullmatch(r"[\w-]+", parts[0]):
+            raise tornado.web.HTTPError(404)
+        return super().parse_url_path("/".join(parts))
+
+
 class KernelInfoHandler(KernelHandler):
     """Voilà's kernel resource, without DELETE: a page releases its own kernel through the kit's
     release endpoint, which needs the page's token; nobody stops a kernel by knowing its id."""
@@ -338,13 +353,12 @@ class ElanVoila(Voila):
                 route = (pattern, KernelInfoHandler, *route[2:])
             elif handler is TemplateStaticFileHandler:
                 # Only a template's static files; the template sources themselves are not served.
-                route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), handler, *route[2:])
+                route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), TemplateFiles, *route[2:])
             voila.append(route)
         extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
+        kit = api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + extra
         return (
-            api.handlers(self.elan_ctx, self.base_url)
-            + documents.handlers(self.elan_ctx, self.base_url)
-            + extra
+            [with_code_throttle(route) for route in kit]
             + [
                 (self.base_url.rstrip("/") + "/?", LandingRedirect),
             ]
@@ -352,6 +366,9 @@ class ElanVoila(Voila):
         )
 
     def listen(self):
+        # (Voilà builds its Application in start(), just before listening.) Before every route,
+        # Voilà's too: an address with a NUL or bytes that are not UTF-8 gets a 400.
+        self.app.default_router.rules.insert(0, tornado.routing.Rule(guard.MalformedMatcher(), guard.RefuseMalformed))
         # Options of the HTTP server that Voilà does not expose; Application.listen passes them on.
         listen = self.app.listen
         options = {
@@ -367,6 +384,16 @@ class ElanVoila(Voila):
         # Ctrl-C stops the server like SIGTERM does: kernels shut down, files removed.
         # (Voilà handles only SIGTERM; a shell's background job even ignores SIGINT.)
         signal.signal(signal.SIGINT, self._handle_signal_stop)
+
+
+def with_code_throttle(route: tuple) -> tuple:
+    """A kit route whose address holds a session code, marked so: unknown codes tried there count
+    against the address and past the limit it is refused, on every such route (stage, QR, state,
+    remote, API), whatever its handler remembers to do."""
+    pattern, handler, *rest = route
+    if api.CODE_ROUTE in pattern and rest and "ctx" in rest[0]:
+        return (pattern, handler, {**rest[0], "takes_code": True}, *rest[1:])
+    return route
 
 
 def no_maths(base_url: str):

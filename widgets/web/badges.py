@@ -98,7 +98,7 @@ def wrap(text: str, size: int, *, bold: bool = False, width: float = TEXT_WIDTH,
 
 
 #: Control characters are not allowed in XML; bidi overrides could make a name read backwards.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def clean(text: str) -> str:

@@ -26,13 +26,62 @@ import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import unquote_to_bytes
 
+import tornado.routing
+import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
 #: Memory a kernel of a public page holds, for sizing the global cap (measured: 110-140 MB).
 KERNEL_BYTES = 150 * 1024 * 1024
 #: Share of the machine's memory public pages may take when ``public_kernels`` is 0 (automatic).
 PUBLIC_SHARE = 0.4
+
+
+def malformed(request) -> bool:
+    """An address no handler should see: a NUL, or bytes that are not UTF-8, in its path or query.
+
+    Such a request used to reach handlers that failed on it (a 500), or failed again while
+    writing their error (the connection then stayed open, unanswered).
+
+    >>> from tornado.httputil import HTTPServerRequest as R
+    >>> [malformed(R(uri=u)) for u in ("/join?lang=fr", "/s?lang=%FF", "/a%00b", "/x?q=%C3%A9")]
+    [False, True, True, False]
+    """
+    try:
+        path = unquote_to_bytes(request.path or "").decode("utf-8")
+        query = [(k.decode("utf-8"), v.decode("utf-8")) for k, v in _query_bytes(request.query or "")]
+    except UnicodeDecodeError:
+        return True
+    return "\x00" in path or any("\x00" in k or "\x00" in v for k, v in query)
+
+
+def _query_bytes(query: str) -> list[tuple[bytes, bytes]]:
+    out = []
+    for part in query.split("&"):
+        name, _, value = part.partition("=")
+        out.append((unquote_to_bytes(name.replace("+", " ")), unquote_to_bytes(value.replace("+", " "))))
+    return out
+
+
+class MalformedMatcher(tornado.routing.Matcher):
+    """Matches the requests :func:`malformed` refuses (a rule ahead of every other route)."""
+
+    def match(self, request):
+        return {} if malformed(request) else None
+
+
+class RefuseMalformed(tornado.web.RequestHandler):
+    """400 at once, reading nothing from the request (it is the request that is broken)."""
+
+    def prepare(self):
+        self.set_status(400)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish("400: Bad Request\n")
+
+    def check_xsrf_cookie(self):
+        return None
 
 
 def client_address(request) -> str:
@@ -88,6 +137,12 @@ class Throttle:
             return False
         self.add(key, now=now)
         return True
+
+    def undo(self, key: str) -> None:
+        """Give back the latest event counted for ``key`` (it turned out not to be one)."""
+        hits = self._hits.get(key)
+        if hits:
+            hits.pop()
 
     def retry_after(self, key: str, *, now: float | None = None) -> int:
         """Seconds until one more event is allowed."""

@@ -40,6 +40,8 @@ def moderate(engine, trainer, code: str, body: dict) -> dict:
     if trainer is None or not trainer.may_drive(session):
         raise Forbidden("core.error_not_trainer")
     activity, key, status = body.get("activity", WORDCLOUD), body.get("key"), body.get("status")
+    if not isinstance(activity, str):
+        raise Invalid("core.error_invalid", field="activity")
     spec = session["state"].get("specs", {}).get(activity)
     if not spec or spec.get("kind") != "cloud":
         raise Invalid("core.error_invalid", field="activity")
