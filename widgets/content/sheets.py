@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import sys
 import zipfile
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from widgets import content
 from widgets.content import saving
+from widgets.core.archives import ArchiveTooLarge, check_zip
 from widgets.core.messages import Message, render
 
 
@@ -299,6 +301,11 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
     path = Path(path)
     reading = Reading(path.name)
     try:
+        check_zip(path)  # before openpyxl unpacks anything: a few megabytes can hold gigabytes of XML
+    except ArchiveTooLarge as exc:
+        reading.problem("", 0, "", exc.message())
+        return reading
+    try:
         book = openpyxl.load_workbook(path, read_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:  # what openpyxl raises for a non-workbook
         reading.problem("", 0, "", Message("sheets.not_xlsx", detail=str(exc)))
@@ -326,6 +333,10 @@ def read_workbook(path: Path, kind: str | None = None) -> Reading:
             name = f"{spec.folder}/{doc['id']}"
         if not name:
             reading.problem(spec.first_sheet, r, reading.column_name(spec.first_sheet, FILE), Message("sheets.no_file"))
+            continue
+        if not content_name(name):
+            column = reading.column_name(spec.first_sheet, FILE)
+            reading.problem(spec.first_sheet, r, column, Message("sheets.file_outside", name=name))
             continue
         if name in reading.docs:
             reading.problem(
@@ -496,11 +507,36 @@ def _layer(current: dict, doc: dict, layer: dict, outcome: Outcome, name: str) -
     return layer
 
 
+def content_name(name: str) -> bool:
+    """Whether a ``file`` cell names a document inside the content folder (``week/ideas``).
+
+    >>> [content_name(n) for n in ("week/ideas", "../x", "/abs/x", "cases/..", "c:x", "a\\b", "cases//x")]
+    [True, False, False, False, False, False, False]
+    """
+    parts = name.split("/")
+    return (
+        bool(name)
+        and all(_NAME_PART.fullmatch(p) for p in parts)
+        and all(p not in (".", "..") for p in parts)
+        and len(name) <= 200
+    )
+
+
+_NAME_PART = re.compile(r"[\w][\w.-]*")
+
+
 def import_reading(reading: Reading, root: Path) -> Outcome:
-    """Write what a checked workbook changes into the organisation's folder; the kit's own files are never written."""
+    """Write what a checked workbook changes into the organisation's folder; the kit's own files are never written.
+
+    A document whose name would leave the folder (``../x``, ``/abs/x``) is refused before anything is
+    written (:func:`content_name` already flagged it as a problem of its row)."""
     root = Path(root).resolve()
     outcome = Outcome()
     yaml = _yaml()
+    for name in reading.docs:
+        target = (root / f"{name}.yaml").resolve()
+        if not content_name(name) or not target.is_relative_to(root):
+            raise ValueError(f"{name!r} leaves the content folder")
     for name, doc in reading.docs.items():
         try:
             current = content.load(name)

@@ -36,6 +36,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from widgets.core.archives import check_zip
 from widgets.core.i18n import Translator, pick_language
 
 
@@ -637,6 +638,7 @@ def read_export(
     if data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm")):
         progress(0.0, "reading")
         try:
+            check_zip(data)  # a few megabytes can unpack to gigabytes of XML: refused before reading
             raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds; the person needs one message
             raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
