@@ -293,6 +293,11 @@ class Engine:
         self._change_state(trainer, code, lambda s: s.update(open=bool(open)) or {"open": bool(open)}, "input")
 
     def reveal(self, trainer, code: str, activity: str, revealed: bool = True) -> None:
+        """Show (or hide) an activity's results; showing those of the current step closes its answers.
+
+        Bars that move under the room's eyes after the reveal teach nothing: answers reopen only
+        by an explicit :meth:`set_input`, which the console and the remote offer.
+        """
         _require(activity, str, "activity")
         _require(revealed, bool, "revealed")
 
@@ -300,8 +305,10 @@ class Engine:
             shown = [a for a in state["revealed"] if a != activity]
             if revealed:
                 shown.append(activity)
+                if state.get("activity") == activity:
+                    state["open"] = False
             state["revealed"] = shown
-            return {"activity": activity, "revealed": revealed}
+            return {"activity": activity, "revealed": revealed, "open": bool(state.get("open"))}
 
         self._change_state(trainer, code, change, "reveal")
 
@@ -923,7 +930,10 @@ class Engine:
                     raise Conflict("core.error_invalid", field="activity")
                 shown = [a for a in state["revealed"] if a != activity]
                 state["revealed"] = shown + ([activity] if value else [])
-                event, data, public = "reveal", {"activity": activity, "revealed": bool(value)}, True
+                if value:
+                    state["open"] = False  # as Engine.reveal: the revealed answers stop moving
+                event, data = "reveal", {"activity": activity, "revealed": bool(value), "open": bool(state["open"])}
+                public = True
             elif action == "timer":
                 state["timer"] = {"ends_at": time.time() + value, "seconds": value} if value else None
                 event, data, public = "timer", state["timer"] or {}, True

@@ -14,7 +14,8 @@ export function svg(tag, attrs = {}, ...children) {
 
 // Labelled bars, the label above its bar on as many lines as it needs; a tie is said as a tie.
 // rows: [{id, label, value, shown?, mark?}]; `previous` (a Map) makes a changed bar pulse.
-export function bars(rows, h, { tie = true, max = null } = {}) {
+// `item: false` keeps the bars when the screen is full (a profile that must stay whole).
+export function bars(rows, h, { tie = true, max = null, item = true } = {}) {
   const top = max ?? Math.max(0, ...rows.map((r) => r.value ?? 0));
   const best = Math.max(0, ...rows.map((r) => r.value ?? 0));
   const leaders = rows.filter((r) => r.value === best && best > 0);
@@ -29,7 +30,7 @@ export function bars(rows, h, { tie = true, max = null } = {}) {
     const tied = tie && leaders.length > 1 && row.value === best;
     const bar = el("span", { class: "bar", "aria-hidden": "true" });
     bar.style.width = top ? `${(100 * (row.value ?? 0)) / top}%` : "0";
-    out.push(el("div", { class: `row item${changed ? " changed" : ""}${tied ? " tied" : ""}${row.mark ? " marked" : ""}` },
+    out.push(el("div", { class: `row${item ? " item" : ""}${changed ? " changed" : ""}${tied ? " tied" : ""}${row.mark ? " marked" : ""}` },
       el("span", { class: "label", text: row.label }),
       el("span", { class: "value", text: row.shown ?? String(row.value ?? "–") }), bar));
   }

@@ -62,11 +62,10 @@ async function render(v) {
   else if (v.open) { state.className = "state open"; state.textContent = t("answers_open"); }
   else { state.className = "state closed"; state.textContent = t("answers_closed"); }
   document.getElementById("counts").textContent = t("counts", v.counts);
-  // The join panel while nobody is in; once people are, a strip (the trainer may hide it).
-  const join = document.getElementById("join");
-  join.hidden = !v.join;
-  join.classList.toggle("strip", v.join && v.counts.joined > 0);
-  body.classList.toggle("with-panel", v.join && v.counts.joined === 0);
+  // The join panel while nobody is in; once people are, it folds to a strip in the footer
+  // (the trainer may hide that too, leaving the footer's one line).
+  document.getElementById("join").hidden = !(v.join && v.counts.joined === 0);
+  body.classList.toggle("strip", v.join && v.counts.joined > 0);
   const title = step && step.title && step.prompt ? tx(step.title, lang) : "";
   document.getElementById("kicker").textContent = title;
   document.getElementById("prompt").textContent = step ? tx(step.prompt || step.title, lang) : t("waiting");
@@ -85,7 +84,7 @@ async function render(v) {
   results.dataset.kind = step ? step.kind : "";
   body.classList.toggle("has-results", Boolean(step && step.results));
   previous = seen;
-  fit(document.getElementById("main"), t);
+  fit(document.getElementById("step"), t);
   tick();
 }
 

@@ -19,6 +19,6 @@ export function draw(view, h) {
   const profile = (card.profile || []).map((p) => ({ id: p.label, label: h.t(p.label), value: p.value, shown: `${p.value}` }));
   out.push(el("div", { class: "ending" },
     el("section", {}, el("h2", { text: h.t("path") }), path),
-    el("section", { class: "profile" }, el("h2", { text: h.t("profile") }), bars(profile, h, { tie: false, max: 100 }))));
+    el("section", { class: "profile" }, el("h2", { text: h.t("profile") }), bars(profile, h, { tie: false, max: 100, item: false }))));
   return out;
 }

@@ -1,20 +1,18 @@
-// A knowledge check: per question the share right (and the gain since the start of the day),
-// the options as bars with the right one marked.
-import { bars, el } from "../draw.js";
+// A knowledge check, one bar per question: the share of the room right, and the gain since the
+// start of the day when the same questions were asked then. The options' detail stays on the console.
+import { bars } from "../draw.js";
 
 export function draw(view, h) {
   if (!view.results) return [h.answered()];
-  const out = [];
-  view.results.questions.forEach((q, i) => {
-    const right = q.correct === null ? "–" : h.t("quiz_right", { n: q.correct });
+  const rows = view.results.questions.map((q, i) => {
     const gain = q.before !== null && q.before !== undefined && q.correct !== null
       ? h.t("quiz_gain", { before: q.before, after: q.correct }) : "";
-    const rows = q.options.map((o, j) => ({ id: `q${i}-${j}`, label: `${o.right ? "✓ " : ""}${h.tx(o.label)}`,
-      value: o.value, mark: o.right }));
-    out.push(el("section", { class: "item question" },
-      el("h2", { text: h.tx(q.label) }),
-      el("p", { class: "gain", text: [right, gain].filter(Boolean).join(" · ") }),
-      bars(rows, h, { tie: false })));
+    return {
+      id: `q${i}`,
+      label: gain ? `${h.tx(q.label)} · ${gain}` : h.tx(q.label),
+      value: q.correct ?? 0,
+      shown: q.correct === null ? "–" : `${q.correct}\u202f%`,
+    };
   });
-  return [el("div", { class: "questions" }, out)];
+  return bars(rows, h, { tie: false, max: 100 });
 }

@@ -3,5 +3,5 @@ import { figure } from "../draw.js";
 
 export function draw(view, h) {
   const r = view.results || { signed: 0, participants: 0 };
-  return [figure(h.t("signed", { n: r.signed, m: r.participants }), h.t("signed_caption"), "signed")];
+  return [figure(h.t("signed", { n: r.signed, m: r.participants }), "", "signed")];
 }

@@ -1,5 +1,6 @@
-// The training's evaluation: NPS as a gauge with its split, CSAT with the average, each other
-// scale (a workshop's usefulness) as a bar of its average; comments counted, never shown.
+// The training's evaluation: on the left CSAT (with the average) and NPS as a gauge with its split;
+// on the right each other scale (a workshop's usefulness) as a bar of its average; comments counted,
+// never shown. The figures always stay; the bars give way first when the screen is full.
 import { el, figure, number, svg } from "../draw.js";
 
 function gauge(value) {
@@ -13,28 +14,41 @@ function gauge(value) {
     svg("circle", { class: "gauge-hub", cx: 100, cy: 100, r: 6 }));
 }
 
+function split(q) {
+  const bar = el("span", { class: "split", "aria-hidden": "true" });
+  for (const part of ["detractors", "passives", "promoters"]) {
+    const piece = el("span", { class: `split-${part}` });
+    piece.style.width = `${q[part]}%`;
+    bar.append(piece);
+  }
+  return bar;
+}
+
 export function draw(view, h) {
   if (!view.results) return [h.answered()];
-  const top = el("div", { class: "figures" });
-  const rest = [];
+  const figures = el("div", { class: "figures" });
+  const rest = el("div", { class: "scales" });
+  let csatShown = false;
   for (const q of view.results.questions) {
     if (q.type === "nps") {
       const score = q.nps === null ? "–" : `${q.nps > 0 ? "+" : ""}${q.nps}`;
-      top.append(el("div", { class: "item nps" }, q.nps === null ? null : gauge(q.nps),
-        figure(`${h.t("nps")} ${score}`, h.t("nps_split", q)),
-        el("span", { class: "caption", text: h.tx(q.label) })));
-    } else if (q.type === "scale" && top.childElementCount < 2 && q.max === 5 && !rest.length) {
-      top.append(el("div", { class: "item csat" },
+      figures.append(el("div", { class: "nps" },
+        el("div", { class: "nps-head" }, q.nps === null ? null : gauge(q.nps), figure(score, h.t("nps"))),
+        q.nps === null ? null : split(q),
+        el("span", { class: "caption", text: h.t("nps_split", q) })));
+    } else if (q.type === "scale" && !csatShown && q.max === 5) {
+      csatShown = true;
+      figures.append(el("div", { class: "csat" },
         figure(q.csat === null ? "–" : h.t("csat", { n: q.csat }), h.t("mean_of", { mean: number(q.mean, h.lang), max: q.max })),
         el("span", { class: "caption", text: h.tx(q.label) })));
     } else if (q.type === "scale") {
       const bar = el("span", { class: "bar", "aria-hidden": "true" });
       bar.style.width = q.mean === null ? "0" : `${(100 * (q.mean - q.min)) / (q.max - q.min)}%`;
-      rest.push(el("div", { class: "row item" }, el("span", { class: "label", text: h.tx(q.label) }),
+      rest.append(el("div", { class: "row item" }, el("span", { class: "label", text: h.tx(q.label) }),
         el("span", { class: "value", text: h.t("mean_of", { mean: number(q.mean, h.lang), max: q.max }) }), bar));
     } else {
-      rest.push(el("p", { class: "item note", text: `${h.tx(q.label)} · ${h.t("comments_n", { n: q.n })}` }));
+      rest.append(el("p", { class: "item note", text: `${h.tx(q.label)} · ${h.t("comments_n", { n: q.n })}` }));
     }
   }
-  return [top, ...rest];
+  return [el("div", { class: "survey" }, figures, rest)];
 }
