@@ -114,6 +114,10 @@ def test_a_click_reads_the_session_once_and_the_poller_does_not_redraw_it_again(
 def test_going_back_to_a_revealed_step_keeps_its_answers_closed():
     dash, _ = _wall_dashboard()
     dash.reveal_toggle.value = True
+    # Revealing closes the answers (the bars stop moving); the console says so and offers to reopen.
+    assert dash.session["state"]["open"] is False
+    assert dash.input_toggle.description == dash.t("core.open_input")
+    dash.input_toggle.value = True
     assert dash.session["state"]["open"] is True
     dash.go(0, force=True)  # the same step shown again, as after ◀ then ▶
     assert dash.session["state"]["open"] is False

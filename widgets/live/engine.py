@@ -306,6 +306,11 @@ class Engine:
         self._change_state(trainer, code, lambda s: s.update(open=bool(open)) or {"open": bool(open)}, "input")
 
     def reveal(self, trainer, code: str, activity: str, revealed: bool = True) -> None:
+        """Show (or hide) an activity's results; showing those of the current step closes its answers.
+
+        Bars that move under the room's eyes after the reveal teach nothing: answers reopen only
+        by an explicit :meth:`set_input`, which the console and the remote offer.
+        """
         _require(activity, str, "activity")
         _require(revealed, bool, "revealed")
 
@@ -313,8 +318,10 @@ class Engine:
             shown = [a for a in state["revealed"] if a != activity]
             if revealed:
                 shown.append(activity)
+                if state.get("activity") == activity:
+                    state["open"] = False
             state["revealed"] = shown
-            return {"activity": activity, "revealed": revealed}
+            return {"activity": activity, "revealed": revealed, "open": bool(state.get("open"))}
 
         self._change_state(trainer, code, change, "reveal")
 
@@ -742,9 +749,9 @@ class Engine:
     def stage_view(self, code: str) -> dict:
         """What the projector shows now (JSON): public by design, the room sees it.
 
-        No trainer data, no participant names unless the trainer shows them, no hidden
-        card; results once revealed (before that, how many answered), except the kinds
-        whose point is to be seen as they come (a brainstorm's wall).
+        The step itself is its kind's :class:`~widgets.live.kinds.PublicView` (``view``): the
+        one source the stage, the console's preview and the remote draw. Around it: whether
+        answers are open, the timer, the counts, the join strip. No trainer data here.
         """
         with self.store.read() as conn:
             session = self._session_in(conn, code)
@@ -752,7 +759,11 @@ class Engine:
             spec = state["specs"].get(state["activity"]) if state.get("activity") else None
             revealed = bool(spec) and spec["id"] in state.get("revealed", [])
             counts = self._counts(conn, session)
-            out = {
+            joined = counts["joined"]
+            view = None
+            if spec:
+                view = kinds.get(spec["kind"]).public(Context(conn, session, spec, None, self.settings)).as_json()
+            return {
                 "session": {
                     "code": session["code"],
                     "workshop": session["workshop"],
@@ -763,20 +774,15 @@ class Engine:
                 },
                 "phase": state.get("phase"),
                 "activity": _public_spec(spec, revealed),
+                "view": view,
                 "open": bool(state.get("open")) and session["closed_at"] is None,
                 "revealed": revealed,
                 "timer": state.get("timer"),
-                "join": bool(state.get("stage", {}).get("join", True)) or counts["joined"] == 0,
+                # The trainer's choice; with nobody in yet the room needs the way in whatever it is.
+                "join": bool(state.get("stage", {}).get("join", True)) or joined == 0,
                 "counts": counts,
                 "now": time.time(),
             }
-            if spec and (revealed or spec["kind"] in LIVE_ON_STAGE):
-                ctx = Context(conn, session, spec, None, self.settings)
-                results = kinds.get(spec["kind"]).results(ctx)
-                # A closed session's stage stays open on some screen: no names on it any more.
-                named = bool(state.get("show_names")) and session["closed_at"] is None
-                out["results"] = _stage_results(results, named)
-        return out
 
     def _counts(self, conn, session: dict) -> dict:
         """What :meth:`counts` says, inside a read the caller already holds (the stage, the console)."""
@@ -937,7 +943,10 @@ class Engine:
                     raise Conflict("core.error_invalid", field="activity")
                 shown = [a for a in state["revealed"] if a != activity]
                 state["revealed"] = shown + ([activity] if value else [])
-                event, data, public = "reveal", {"activity": activity, "revealed": bool(value)}, True
+                if value:
+                    state["open"] = False  # as Engine.reveal: the revealed answers stop moving
+                event, data = "reveal", {"activity": activity, "revealed": bool(value), "open": bool(state["open"])}
+                public = True
             elif action == "timer":
                 state["timer"] = {"ends_at": time.time() + value, "seconds": value} if value else None
                 event, data, public = "timer", state["timer"] or {}, True
@@ -946,20 +955,3 @@ class Engine:
                 event, data, public = "stage", {"join": bool(value)}, True
             conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(state=state))
             self._append_events(conn, session, [(event, data, public)])
-
-
-#: Kinds the stage shows as answers arrive; every other kind waits for the trainer's reveal.
-LIVE_ON_STAGE = frozenset({"ideas"})
-
-
-def _stage_results(results: dict, show_names: bool) -> dict:
-    """Results as the stage shows them: no hidden or merged card, names only when the trainer shows them."""
-    out = copy.deepcopy(results)
-    if "cards" in out:
-        out["cards"] = [c for c in out["cards"] if c.get("status") == "visible" and not c.get("merged_into")]
-        out.pop("duplicates", None)
-    for row in out.get("cards", []) + out.get("learners", []):
-        if not show_names:
-            row.pop("author", None)
-            row.pop("name", None)
-    return out

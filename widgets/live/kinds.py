@@ -7,7 +7,13 @@ An exercise kind (ideas, dots, choice, match, rate, ...) is a class with:
 * ``check_spec(spec)``: refuses an activity description that cannot work;
 * ``submit(ctx, payload)``: the participant's action, checked against the rules;
 * ``view(ctx)``: what one participant's page needs (JSON);
-* ``results(ctx)``: the aggregate the dashboard shows (JSON).
+* ``results(ctx)``: the aggregate the dashboard shows (JSON);
+* ``public(ctx)``: the step as the room sees it, a :class:`PublicView` that the stage,
+  the console's preview (the stage in a frame) and the remote all read: one source.
+  A kind usually writes only ``projection(ctx)`` (its results as the room may see
+  them: labels from the spec, no hidden card, names only when shown) and, when the
+  room sees something before any answer, ``shown(ctx)``. The stage draws a view with
+  ``widgets/web/static/stage/kinds/<view.kind>.js`` (see ``docs/stage.md``).
 
 The rules themselves (what is valid, how it counts) are plain functions in the
 kind's module, tested without a store; ``submit`` only reads and writes through
@@ -20,7 +26,7 @@ name without importing any of them; a workshop may register a kind of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -55,9 +61,11 @@ class Context:
 
     @property
     def show_names(self) -> bool:
-        """Names on the projector: asked for, and never in an anonymous session (whatever came first)."""
+        """Names on the projector: asked for, never in an anonymous session (whatever came first), and
+        never once the session is closed (its stage may stay open on some screen)."""
         state = self.session["state"]
-        return bool(state.get("show_names")) and not state.get("anonymous")
+        closed = self.session.get("closed_at") is not None
+        return bool(state.get("show_names")) and not state.get("anonymous") and not closed
 
     # --- reading ----------------------------------------------------------
 
@@ -157,12 +165,35 @@ class Context:
         self.events.append((kind, data, public))
 
 
+@dataclass(frozen=True)
+class PublicView:
+    """One step as the room sees it: public by design (the projector), JSON once :meth:`as_json`.
+
+    ``kind`` names the stage renderer (``static/stage/kinds/<kind>.js``); ``title`` and
+    ``prompt`` are content texts (``{fr, en}`` maps) or None; ``shown`` is what the room
+    sees before any answer (a case's title, a plan); ``results`` the room's answers as
+    the room may see them, or None while they are not revealed. Labels travel as content
+    maps or translation keys, never as ids for the page to show.
+    """
+
+    kind: str
+    title: Any = None
+    prompt: Any = None
+    shown: dict = field(default_factory=dict)
+    results: dict | None = None
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
 class Exercise:
     """Base of the exercise kinds; see the module docstring."""
 
     kind: ClassVar[str] = ""
     #: Texts this kind receives from participants (the engine rate-limits them).
     sends_text: ClassVar[bool] = False
+    #: The room sees the results as they come (a brainstorm's wall, a word cloud), not only once revealed.
+    live_on_stage: ClassVar[bool] = False
 
     def check_spec(self, spec: dict) -> None:
         if not isinstance(spec.get("id"), str) or not spec["id"] or len(spec["id"]) > 80:
@@ -175,6 +206,25 @@ class Exercise:
         return {}
 
     def results(self, ctx: Context) -> dict:
+        return {}
+
+    def public(self, ctx: Context) -> PublicView:
+        """The step as the room sees it; results only once revealed (or as they come, ``live_on_stage``)."""
+        shown = ctx.revealed or self.live_on_stage
+        return PublicView(
+            self.kind,
+            ctx.spec.get("title"),
+            ctx.spec.get("prompt"),
+            self.shown(ctx),
+            self.projection(ctx) if shown else None,
+        )
+
+    def shown(self, ctx: Context) -> dict:
+        """What the room sees of the step before any answer (JSON); nothing by default."""
+        return {}
+
+    def projection(self, ctx: Context) -> dict:
+        """The results as the room may see them (JSON): no names unless shown, labels not ids."""
         return {}
 
 

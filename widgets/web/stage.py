@@ -21,6 +21,19 @@ CSP = (
 )
 
 
+#: Other areas' strings a stage renderer names (``area.key``): a case's competences and ending types.
+BORROWED = ("cases.competence_", "cases.ending_")
+
+
+def stage_strings(t: Translator) -> dict[str, str]:
+    """The strings the stage's renderers use, keyed ``area.key``: the stage's own and the few borrowed."""
+    out = {f"stage.{key}": text for key, text in t.area("stage").items()}
+    for prefix in BORROWED:
+        area = prefix.split(".", 1)[0]
+        out.update({f"{area}.{k}": v for k, v in t.area(area).items() if f"{area}.{k}".startswith(prefix)})
+    return out
+
+
 class StagePage(KitPage):
     """``/stage/<code>``: the projector's page. ``?theme=dark`` for a dim room, ``?lang=`` to force a language."""
 
@@ -41,7 +54,7 @@ class StagePage(KitPage):
             code=session["code"],
             join=self.ctx.join_url(),
             join_code=self.ctx.join_url(session["code"]),
-            strings=json.dumps(t.area("stage"), ensure_ascii=False).replace("</", "<\\/"),
+            strings=json.dumps(stage_strings(t), ensure_ascii=False).replace("</", "<\\/"),
             static=self.ctx.settings.base_url + "elan/static/",
             api=self.ctx.settings.base_url + "elan/api/",
             qr=self.ctx.settings.base_url + f"elan/qr/{session['code']}.svg",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from widgets.live.exercises.caseend import CaseEnd
 from widgets.live.exercises.caseplay import CasePlay
 from widgets.live.exercises.choice import Choice
 from widgets.live.exercises.cloud import Cloud
@@ -26,6 +27,7 @@ for _kind in (
     Rate(),
     Story(),
     CasePlay(),
+    CaseEnd(),
     Survey(),
     Quiz(),
     SignIn(),
@@ -35,6 +37,7 @@ for _kind in (
     register(_kind)
 
 __all__ = [
+    "CaseEnd",
     "CasePlay",
     "Choice",
     "Cloud",

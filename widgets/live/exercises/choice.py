@@ -52,3 +52,12 @@ class Choice(Exercise):
         order = [o["id"] for o in ctx.spec["options"]]
         counts = count([(r["value"],) for r in ctx.responses()], order)
         return {"counts": counts, "answered": sum(counts.values()), "majority": majority(counts, order)}
+
+    def shown(self, ctx: Context) -> dict:
+        """The options the room reads before answering (a case step's responses, lettered)."""
+        return {"options": [{"id": o["id"], "label": o["label"]} for o in ctx.spec["options"]]}
+
+    def projection(self, ctx: Context) -> dict:
+        counts = self.results(ctx)["counts"]
+        rows = [{"id": o["id"], "label": o["label"], "value": counts[o["id"]]} for o in ctx.spec["options"]]
+        return {"rows": rows, "answered": sum(counts.values())}

@@ -44,6 +44,7 @@ class Cloud(Exercise):
 
     kind = "cloud"
     sends_text = True
+    live_on_stage = True  # a cloud grows as the room writes
 
     def submit(self, ctx: Context, payload: dict) -> dict:
         text = clean_text(payload.get("text"), int(ctx.spec.get("max_length") or 30))
@@ -70,3 +71,8 @@ class Cloud(Exercise):
             "pending": sum(1 for c in cards if c["status"] == "pending"),
             "authors": len({c["participant_id"] for c in cards if c["participant_id"]}),
         }
+
+    def projection(self, ctx: Context) -> dict:
+        """Approved words folded (variants merged), most frequent first, with their count: the cloud's sizes."""
+        out = self.results(ctx)
+        return {"words": [{"text": w["text"], "count": w["count"]} for w in out["words"]], "authors": out["authors"]}

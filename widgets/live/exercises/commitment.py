@@ -32,3 +32,8 @@ class Commitment(Exercise):
 
     def results(self, ctx: Context) -> dict:
         return {"cards": len(ctx.responses())}
+
+    def projection(self, ctx: Context) -> dict:
+        """How many made a commitment; the texts only when the trainer shows names (never who wrote which)."""
+        texts = [r["value"] for r in ctx.responses()]
+        return {"made": len(texts), "texts": texts if ctx.show_names else None}

@@ -139,3 +139,9 @@ class Dots(Exercise):
             if c["id"] not in totals and canonical.get(c["id"]) == c["id"]
         ]
         return {"ranking": ranking + unvoted, "voters": len({v[0] for v in votes}), "budget": ctx.spec["budget"]}
+
+    def projection(self, ctx: Context) -> dict:
+        """The ranking as bars: each card's text and dots, most first (cards with no dot too)."""
+        out = self.results(ctx)
+        rows = [{"id": r["id"], "label": r["text"], "value": r["dots"]} for r in out["ranking"]]
+        return {"rows": rows, "voters": out["voters"], "budget": out["budget"]}

@@ -16,6 +16,7 @@ class Ideas(Exercise):
 
     kind = "ideas"
     sends_text = True
+    live_on_stage = True  # the wall is the point of a brainstorm
 
     def submit(self, ctx: Context, payload: dict) -> dict:
         max_length = int(ctx.spec.get("max_length") or ctx.settings.max_text_length)
@@ -64,3 +65,19 @@ class Ideas(Exercise):
             "duplicates": duplicate_groups(visible),
             "authors": len({c["participant_id"] for c in cards if c["participant_id"]}),
         }
+
+    def projection(self, ctx: Context) -> dict:
+        """The wall: visible cards only (merged ones count in the card they joined), names only when shown."""
+        names = ctx.participant_names() if ctx.show_names else {}
+        tags = {t["id"]: t["label"] for t in ctx.spec.get("tags") or []}
+        cards = [
+            {
+                "id": c["id"],
+                "text": c["text"],
+                "author": names.get(c["participant_id"]),
+                "tag": tags.get(c["data"].get("tag")),
+            }
+            for c in ctx.items()
+            if not c["merged_into"]
+        ]
+        return {"cards": cards}

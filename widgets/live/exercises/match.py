@@ -117,3 +117,26 @@ class Match(Exercise):
         out = heat([(r["key"], r["value"]) for r in ctx.responses()], rows, columns)
         out["participants"] = len({r["participant_id"] for r in ctx.responses()})
         return out
+
+    def projection(self, ctx: Context) -> dict:
+        """Per row, the share of the room that ticked each column, with the rows' and columns' own labels."""
+        out = self.results(ctx)
+        reference = ctx.spec.get("reference") or {}
+        label = lambda item: {"label": item.get("label", ""), "name": item.get("name")}
+        columns = {c["id"]: label(c) for c in ctx.spec["columns"]}
+        rows = []
+        for row in ctx.spec["rows"]:
+            n = out["answered"][row["id"]]
+            cells = [
+                {
+                    **columns[col],
+                    "count": count,
+                    "share": round(100 * count / n) if n else 0,
+                    "reference": col in reference.get(row["id"], []),
+                }
+                for col, count in out["counts"][row["id"]].items()
+            ]
+            cells = [c for c in cells if c["count"] or c["reference"]]
+            cells.sort(key=lambda c: -c["count"])
+            rows.append({**label(row), "answered": n, "cells": cells})
+        return {"rows": rows, "participants": out["participants"]}

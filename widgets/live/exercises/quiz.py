@@ -61,3 +61,37 @@ class Quiz(Exercise):
                 {"id": q["id"], "counts": counts[q["id"]], "n": n, "correct": round(100 * right / n) if n else None}
             )
         return {"questions": out, "respondents": len({r["participant_id"] for r in ctx.responses()})}
+
+    def projection(self, ctx: Context) -> dict:
+        """Per question, the bars of each option (the right one marked) and the share right; the gain
+        over the session's earlier quiz on the same questions (the start-of-day check), if there was one."""
+        out = self.results(ctx)
+        key = ctx.spec.get("answer") or {}
+        before = self._earlier(ctx)
+        questions = []
+        for q, r in zip(ctx.spec["questions"], out["questions"]):
+            options = [
+                {"label": o["label"], "value": r["counts"][o["id"]], "right": key.get(q["id"]) == o["id"]}
+                for o in q["options"]
+            ]
+            questions.append(
+                {
+                    "label": q["label"],
+                    "options": options,
+                    "correct": r["correct"],
+                    "n": r["n"],
+                    "before": before.get(q["id"]),
+                }
+            )
+        return {"questions": questions, "respondents": out["respondents"]}
+
+    def _earlier(self, ctx: Context) -> dict:
+        """Share right per question in the quiz opened before this one with the same questions (else nothing)."""
+        ids = [q["id"] for q in ctx.spec["questions"]]
+        for spec in ctx.session["state"].get("specs", {}).values():
+            if spec["id"] == ctx.activity:
+                return {}
+            if spec.get("kind") == self.kind and [q["id"] for q in spec.get("questions", [])] == ids:
+                earlier = Context(ctx.conn, ctx.session, spec, None, ctx.settings)
+                return {q["id"]: q["correct"] for q in self.results(earlier)["questions"]}
+        return {}

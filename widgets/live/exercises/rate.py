@@ -73,3 +73,21 @@ class Rate(Exercise):
             entry["overall"] = round(sum(means) / len(means), 2) if means else None
             out.append(entry)
         return {"targets": out, "raters": len({r["participant_id"] for r in ctx.responses()})}
+
+    def projection(self, ctx: Context) -> dict:
+        """Each target's mean per criterion (one target: a profile per criterion), best overall first."""
+        out = self.results(ctx)
+        criteria = {c["id"]: c["label"] for c in ctx.spec["criteria"]}
+        targets = [
+            {
+                "label": t.get("label") or t.get("text") or "",
+                "overall": t["overall"],
+                "criteria": [
+                    {"label": criteria[cid], "mean": c["mean"], "spread": c["spread"], "n": c["n"]}
+                    for cid, c in t["criteria"].items()
+                ],
+            }
+            for t in out["targets"]
+        ]
+        targets.sort(key=lambda t: -(t["overall"] or 0))
+        return {"targets": targets, "scale": list(ctx.spec.get("scale", [1, 5])), "raters": out["raters"]}

@@ -56,6 +56,7 @@ class SignIn(Exercise):
 
     kind = "signin"
     sends_text = True
+    live_on_stage = True  # the room waits for the count to be full; it holds no name
 
     def check_spec(self, spec: dict) -> None:
         super().check_spec(spec)
@@ -85,3 +86,7 @@ class SignIn(Exercise):
     def results(self, ctx: Context) -> dict:
         # Counts only: names and signatures are for the trainer's sheet, never the phones.
         return {"signed": len(ctx.responses()), "participants": len(ctx.participant_names())}
+
+    def projection(self, ctx: Context) -> dict:
+        """How many signed, out of how many joined: never a name or a signature."""
+        return self.results(ctx)

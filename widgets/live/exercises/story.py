@@ -110,6 +110,21 @@ class Story(Exercise):
             "hidden": sum(1 for i in items if i["status"] == "hidden"),
         }
 
+    def projection(self, ctx: Context) -> dict:
+        """The wall of approved stories; the colleague's name only when the trainer shows names."""
+        values = {v["id"]: v["label"] for v in ctx.spec["values"]}
+        stories = [
+            {
+                "id": s["id"],
+                "title": s["title"],
+                "story": s["story"],
+                "value": values.get(s["value"]),
+                "colleague": s["colleague"] if ctx.show_names else None,
+            }
+            for s in map(public_story, ctx.items())
+        ]
+        return {"stories": stories}
+
 
 def _items(engine, code: str, activity: str | None, where) -> list[dict]:
     session = engine.session(code)

@@ -87,3 +87,54 @@ class Survey(Exercise):
             else:
                 out.append({"id": q["id"], "type": "text", "n": len(answers)})
         return {"questions": out, "respondents": len({r["participant_id"] for r in ctx.responses()})}
+
+    def projection(self, ctx: Context) -> dict:
+        """Each scale question as the room reads it: a 0-10 scale as NPS (its gauge and split),
+        a 1-5 scale as CSAT (share of 4 and 5) with its mean; comments counted, never shown."""
+        out = self.results(ctx)
+        questions = []
+        for q, r in zip(ctx.spec["questions"], out["questions"]):
+            if q["type"] != "scale":
+                questions.append({"type": "text", "label": q["label"], "n": r["n"]})
+                continue
+            entry = {
+                "label": q["label"],
+                "n": r["n"],
+                "mean": r["mean"],
+                "counts": r["counts"],
+                "min": q["min"],
+                "max": q["max"],
+            }
+            if (q["min"], q["max"]) == (0, 10):
+                questions.append({**entry, "type": "nps", **nps(r["scores"])})
+            else:
+                questions.append({**entry, "type": "scale", "csat": csat(r["scores"], q["max"])})
+        return {"questions": questions, "respondents": out["respondents"]}
+
+
+def nps(scores: list[int]) -> dict:
+    """Net promoter score from 0-10 answers: % promoters (9-10) minus % detractors (0-6), with the split.
+
+    >>> nps([10, 9, 8, 3])
+    {'nps': 25, 'promoters': 50, 'passives': 25, 'detractors': 25}
+    """
+    if not scores:
+        return {"nps": None, "promoters": 0, "passives": 0, "detractors": 0}
+    share = lambda n: round(100 * n / len(scores))
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    return {
+        "nps": share(promoters - detractors),
+        "promoters": share(promoters),
+        "passives": share(len(scores) - promoters - detractors),
+        "detractors": share(detractors),
+    }
+
+
+def csat(scores: list[int], top: int) -> int | None:
+    """CSAT: the share of satisfied answers, the two top points of the scale.
+
+    >>> csat([5, 4, 3, 1], 5)
+    50
+    """
+    return round(100 * sum(1 for s in scores if s >= top - 1) / len(scores)) if scores else None

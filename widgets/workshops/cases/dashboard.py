@@ -271,8 +271,7 @@ def play_spec(dash) -> dict | None:
         return _info(case, case["title"], case["context"])
     walked = casebook.walk(case, play["choices"])
     if walked.done:
-        end = casebook.ending(case, walked.ending)
-        return {**_info(case, end["title"], end["outcome"]), "id": f"{case['id']}#end:{play['run']}"}
+        return ending_spec(dash, case, play, walked)
     spec_id = activity_id(case["id"], walked.current, play["run"])
     revealed = bool(dash.code) and spec_id in dash.engine.session(dash.code)["state"].get("revealed", [])
     return step_spec(
@@ -282,6 +281,28 @@ def play_spec(dash) -> dict | None:
         revealed=revealed,
         order=order_of(case, play, walked.current, seed(dash, play)),
     )
+
+
+def ending_spec(dash, case: dict, play: dict, walked: casebook.Walk) -> dict:
+    """The ending card (kind ``caseend``): the phones read its title and outcome, the projector the whole card."""
+    end = casebook.ending(case, walked.ending)
+    steps = [
+        {
+            "step": step_id,
+            "activity": activity_id(case["id"], step_id, play["run"]),
+            "order": order_of(case, play, step_id, seed(dash, play)),
+        }
+        for step_id in walked.path
+    ]
+    return {
+        "kind": "caseend",
+        "id": f"{case['id']}#end:{play['run']}",
+        "title": end["title"],
+        "prompt": end["outcome"],
+        "case": case["id"],
+        "choices": list(walked.choices),
+        "steps": steps,
+    }
 
 
 # --- 1. pick a case ----------------------------------------------------------------------------

@@ -1,19 +1,31 @@
 // The stage: reads what the projector shows from the API and follows the change feed.
+// The step is drawn by its kind's renderer (kinds/<kind>.js, `draw(view, h)` -> nodes), from the
+// kind's public view: the same view the console's preview and the remote read.
 // Every text goes in with textContent (participants' cards are data, never markup).
 import { el, format, tx } from "../participant/dom.js";
+import { fit } from "./fit.js";
 
 const body = document.body;
 const code = body.dataset.code;
 const api = body.dataset.api;
 const lang = body.dataset.lang;
 const strings = JSON.parse(document.getElementById("stage-strings").textContent);
-const t = (key, values) => format(strings[key] ?? key, values);
+// "key" is the stage's own string; "area.key" another area's (a case's competences, an ending's type).
+const t = (key, values) => format(strings[key.includes(".") ? key : `stage.${key}`] ?? key, values, lang);
 
 let view = null;
 let clockOffset = 0;
 let loading = false;
 let again = false;
 let previous = new Map();
+const renderers = new Map();
+
+// A kind's renderer, loaded once; a kind with none (or a name that is not one) is drawn as text only.
+async function renderer(kind) {
+  if (!/^[a-z][a-z0-9_-]{0,40}$/.test(kind || "")) return null;
+  if (!renderers.has(kind)) renderers.set(kind, import(`./kinds/${kind}.js`).catch(() => null));
+  return renderers.get(kind);
+}
 
 async function load() {
   if (loading) { again = true; return; }
@@ -25,7 +37,7 @@ async function load() {
       if (!response.ok) throw new Error(String(response.status));
       view = await response.json();
       clockOffset = view.now * 1000 - Date.now();
-      render(view);
+      await render(view);
     } while (again);
     setLive(true);
   } catch (err) {
@@ -41,75 +53,39 @@ function setLive(ok) {
   live.textContent = ok ? "" : t("offline");
 }
 
-function render(v) {
+async function render(v) {
   document.documentElement.lang = lang;
+  const step = v.view;
   const state = document.getElementById("phase-state");
   if (v.session.closed) { state.className = "state ended"; state.textContent = t("ended"); }
-  else if (!v.activity || v.activity.kind === "info") { state.className = "state closed"; state.textContent = ""; }
+  else if (!step || step.kind === "info" || step.kind === "caseend") { state.className = "state closed"; state.textContent = ""; }
   else if (v.open) { state.className = "state open"; state.textContent = t("answers_open"); }
   else { state.className = "state closed"; state.textContent = t("answers_closed"); }
   document.getElementById("counts").textContent = t("counts", v.counts);
-  document.getElementById("join").hidden = !v.join;
-  const activity = v.activity;
-  document.getElementById("prompt").textContent = activity ? tx(activity.prompt || activity.title, lang) : t("waiting");
-  const note = document.getElementById("note");
-  note.textContent = "";
+  // The join panel while nobody is in; once people are, it folds to a strip in the footer
+  // (the trainer may hide that too, leaving the footer's one line).
+  document.getElementById("join").hidden = !(v.join && v.counts.joined === 0);
+  body.classList.toggle("strip", v.join && v.counts.joined > 0);
+  const title = step && step.title && step.prompt ? tx(step.title, lang) : "";
+  document.getElementById("kicker").textContent = title;
+  document.getElementById("prompt").textContent = step ? tx(step.prompt || step.title, lang) : t("waiting");
   const results = document.getElementById("results");
-  if (v.results) {
-    results.replaceChildren(...drawResults(activity, v.results));
-  } else {
-    results.replaceChildren();
-    if (activity && activity.kind !== "info") note.textContent = t("answered", { n: v.counts.answered });
-  }
+  const seen = new Map();
+  const h = {
+    t, lang, previous, seen,
+    tx: (value) => tx(value, lang),
+    answered: () => el("p", { class: "note", text: t("answered", { n: v.counts.answered }) }),
+  };
+  const module = step ? await renderer(step.kind) : null;
+  let nodes = [];
+  if (module) nodes = module.draw(step, h);
+  else if (step && step.kind !== "info") nodes = [h.answered()];
+  results.replaceChildren(...nodes.filter(Boolean));
+  results.dataset.kind = step ? step.kind : "";
+  body.classList.toggle("has-results", Boolean(step && step.results));
+  previous = seen;
+  fit(document.getElementById("step"), t);
   tick();
-}
-
-function drawResults(activity, results) {
-  if (results.cards) return [wall(results.cards)];
-  if (results.ranking) return bars(results.ranking.map((r) => ({ id: `r${r.id}`, label: r.text, value: r.dots })));
-  if (results.counts) {
-    const labels = Object.fromEntries((activity.options || []).map((o) => [o.id, tx(o.label, lang)]));
-    return bars(Object.entries(results.counts).map(([id, n]) => ({ id: `c${id}`, label: labels[id] ?? id, value: n })));
-  }
-  if (results.targets) {
-    return bars(results.targets.map((r) => ({ id: `t${r.id}`, label: tx(r.text ?? r.label ?? r.title ?? r.id, lang),
-      value: r.overall ?? 0, shown: r.overall === null ? "–" : String(r.overall) })));
-  }
-  return [el("p", { class: "note", text: t("answered", { n: view.counts.answered }) })];
-}
-
-function wall(cards) {
-  const seen = previous;
-  previous = new Map();
-  const list = el("ul", { class: "wall", "aria-label": t("cards") });
-  for (const card of cards) {
-    previous.set(`w${card.id}`, 1);
-    list.append(el("li", { class: seen.size && !seen.has(`w${card.id}`) ? "new" : "" },
-      card.text, card.author ? el("small", { text: card.author }) : null));
-  }
-  return list;
-}
-
-function bars(rows) {
-  const top = Math.max(0, ...rows.map((r) => r.value));
-  const leaders = rows.filter((r) => r.value === top && top > 0);
-  const out = [];
-  if (leaders.length > 1) {
-    out.push(el("p", { class: "tie", text: t("tie", { n: leaders.length, labels: leaders.map((r) => r.label).join(" · ") }) }));
-  }
-  const seen = previous;
-  previous = new Map();
-  for (const row of rows) {
-    previous.set(row.id, row.value);
-    const changed = seen.has(row.id) && seen.get(row.id) !== row.value;
-    const tied = leaders.length > 1 && row.value === top;
-    const bar = el("span", { class: "bar", "aria-hidden": "true" });
-    bar.style.width = top ? `${(100 * row.value) / top}%` : "0";
-    out.push(el("div", { class: `row${changed ? " changed" : ""}${tied ? " tied" : ""}` },
-      el("span", { class: "label", text: row.label }),
-      el("span", { class: "value", text: row.shown ?? String(row.value) }), bar));
-  }
-  return out;
 }
 
 function tick() {
@@ -129,6 +105,11 @@ function follow() {
   feed.addEventListener("error", () => setLive(false));
 }
 
+let resizing = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => view && render(view), 150);
+});
 setInterval(tick, 1000);
 load();
 follow();
