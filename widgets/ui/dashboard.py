@@ -261,9 +261,10 @@ class Dashboard(w.VBox):
         ids = [p.id for p in self.phases]
         self.index = ids.index(phase_id) if phase_id in ids else 0
         self._remote_url = ""
-        if self.session["state"].get("activity") is None and self.session["closed_at"] is None and not self.viewer.demo:
-            # A session made elsewhere (the API, another tool) has nothing open yet:
-            # open this step for the phones instead of leaving them waiting.
+        elsewhere = self.session["state"].get("activity") is None or phase_id not in ids
+        if elsewhere and self.session["closed_at"] is None and not self.viewer.demo:
+            # A session made elsewhere (the API, another tool) has nothing of this workshop open yet,
+            # or a training day's session reached this workshop: open this step for the phones.
             self.go(self.index, force=True)
         if not self.viewer.demo:
             base = self.viewer.base_url
@@ -631,7 +632,9 @@ class Dashboard(w.VBox):
                         if e["kind"] == "nav"
                     ]
                     self._reload()
-                    if steps:  # the phone remote asked for the next or previous step
+                    # The phone remote asked for the next or previous step: this console's to take only
+                    # while the session shows one of its steps (a training day's break is the day's).
+                    if steps and self.session["state"].get("phase") in {p.id for p in self.phases}:
                         self.go(self.index + sum(steps))
                     else:
                         self._sync_controls()

@@ -1,6 +1,10 @@
 // The stage: reads what the projector shows from the API and follows the change feed.
 // Every text goes in with textContent (participants' cards are data, never markup).
 import { el, format, tx } from "../participant/dom.js";
+import * as pause from "./kinds/pause.js";
+
+// Kinds that draw their whole step on the stage (title, then their own nodes).
+const OWN = { pause };
 
 const body = document.body;
 const code = body.dataset.code;
@@ -51,11 +55,15 @@ function render(v) {
   document.getElementById("counts").textContent = t("counts", v.counts);
   document.getElementById("join").hidden = !v.join;
   const activity = v.activity;
-  document.getElementById("prompt").textContent = activity ? tx(activity.prompt || activity.title, lang) : t("waiting");
+  const own = activity && OWN[activity.kind];
+  document.getElementById("prompt").textContent = own ? tx(activity.title, lang)
+    : activity ? tx(activity.prompt || activity.title, lang) : t("waiting");
   const note = document.getElementById("note");
   note.textContent = "";
   const results = document.getElementById("results");
-  if (v.results) {
+  if (own) {
+    results.replaceChildren(...own.render({ activity, view: v, lang, t }));
+  } else if (v.results) {
     results.replaceChildren(...drawResults(activity, v.results));
   } else {
     results.replaceChildren();
@@ -120,6 +128,7 @@ function tick() {
   node.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
   node.className = left === 0 ? "timer done" : "timer";
   node.setAttribute("aria-label", t("timer_left", { time: node.textContent }));
+  for (const clock of document.querySelectorAll("[data-clock]")) clock.textContent = node.textContent;
 }
 
 function follow() {
