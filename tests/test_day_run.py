@@ -46,7 +46,7 @@ def test_a_break_closes_answers_and_shows_the_break_screen(engine):
         assert view["activity"]["kind"] == "pause" and view["open"] is False
         assert view["activity"]["title"]["fr"] == "Pause" and view["activity"]["title"]["en"] == "Break"
         assert view["activity"]["resume"]["fr"].startswith("Reprise à ")
-        assert view["activity"]["prompt"]["fr"] == "Ensuite : Nos valeurs de service, votées en direct"
+        assert view["activity"]["prompt"]["fr"] == "Ensuite\u00a0: Nos valeurs de service, votées en direct"
         # The countdown: the break's 15 minutes.
         assert view["timer"]["seconds"] == 15 * 60
     assert stage["session"]["code"] == phone["session"]["code"] == code  # one code, one stage
@@ -103,3 +103,24 @@ def test_only_the_trainer_ends_the_day(engine):
     _, code, _ = _day(engine)
     with pytest.raises(Forbidden):
         run.end_day(engine, None, code)
+
+
+def test_the_phone_remote_drives_the_day(engine):
+    """The remote's next reaches the day's console (a nav event) and shows the item and what follows."""
+    trainer, code, _ = _day(engine)
+    credential = engine.pair_remote(trainer, code)
+    run.goto(engine, trainer, code, {"index": 1})
+    view = engine.remote_view(code, credential)
+    assert view["console"] == {
+        "index": 2,
+        "total": 5,
+        "title": "Pause",
+        "line": "Élément suivant\u00a0: Nos valeurs de service, votées en direct",
+    }
+    assert view["timer"]["seconds"] == 15 * 60 and not view["open"]
+    engine.console_seen(trainer, code)
+    seq = engine.session(code)["event_seq"]
+    engine.remote_action(code, credential, "next")
+    assert [e["data"] for e in engine.events_since(engine.session(code)["id"], seq) if e["kind"] == "nav"] == [
+        {"step": 1}
+    ]

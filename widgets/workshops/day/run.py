@@ -142,6 +142,24 @@ def title_spec(item: ag.Item, index: int) -> dict:
     }
 
 
+def remote_note(agenda: ag.Agenda, index: int | None, lang: str) -> dict:
+    """What the phone remote shows of the day: the item as "step n of N" and, as its line, what comes next."""
+    t = Translator(lang)
+    slots = agenda.schedule()
+    if index is None:
+        return {"index": len(slots), "total": len(slots), "title": t("day.end_title"), "line": ""}
+    position = next((n for n, slot in enumerate(slots, start=1) if slot.index == index), 0)
+    item = agenda.items[index]
+    after = _next_of(agenda, index)
+    line = t("day.next_is", title=ag.item_title(after.kind, after.ref, lang)) if after else t("day.end_day")
+    return {
+        "index": position,
+        "total": len(slots),
+        "title": ag.item_title(item.kind, item.ref, lang),
+        "line": line,
+    }
+
+
 def _zone(day: dict) -> ZoneInfo:
     return ZoneInfo(day.get("timezone") or "Europe/Paris")
 
@@ -169,6 +187,7 @@ def goto(engine, trainer, code: str, body: dict) -> dict:
     progress = dict(data.get("progress") or {})
     progress[str(index)] = time.time()
     engine.set_data(trainer, code, "progress", progress, public=False)
+    engine.set_data(trainer, code, "console", remote_note(agenda, index, session["lang"]), public=False)
     if data.get("ended_at"):
         engine.set_data(trainer, code, "ended_at", None, public=False)  # the trainer went back into the day
     item = agenda.items[index]
@@ -196,9 +215,14 @@ def end_day(engine, trainer, code: str) -> dict:
     The session stays open so the trainer can still validate attendance lines and hand
     out documents; closing it is the trainer's last, separate act.
     """
-    _require(engine, trainer, code)
-    if engine.session(code)["state"].get("timer"):
+    session = _require(engine, trainer, code)
+    data = session["state"].get("data", {})
+    if not data.get("agenda"):
+        raise Invalid("day.error_agenda")
+    if session["state"].get("timer"):
         engine.stop_timer(trainer, code)
+    agenda = ag.Agenda.from_dict(data["agenda"])
+    engine.set_data(trainer, code, "console", remote_note(agenda, None, session["lang"]), public=False)
     spec = {
         "kind": "info",
         "id": "day-end",
