@@ -138,7 +138,6 @@ def title_spec(item: ag.Item, index: int) -> dict:
         "kind": "info",
         "id": f"agenda-{index}-{item.ref}",
         "title": _titles(item),
-        "prompt": {lang: ag.item_objective(item.kind, item.ref, lang) for lang in LANGUAGES},
     }
 
 
