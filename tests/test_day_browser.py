@@ -400,3 +400,33 @@ def test_the_break_screen_on_the_stage(elan_server, contexts, theme):
             assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 28
             assert _axe(page) == []
         screenshot(page, f"day-break-stage-{width}-{theme}.png")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_day_console_says_what_comes_next_above_the_fold(elan_server, contexts, theme):
+    """At 1280x800 the next item's button names it and is in view; it moves the phone; a break closes answers."""
+    server = elan_server
+    code = server.create_session("day", "fr", title="Accueil client")
+    _day_action(server, code, "setup", dates=[dt.date.today().isoformat()], agenda=DAY_ON_ONE_CODE)
+    phone = contexts(phone=True).new_page()
+    join(phone, server, code, name="Zoé")
+    trainer = contexts(viewport={"width": 1280, "height": 800}, color_scheme=theme).new_page()
+    trainer.goto(f"{server.url}/voila/render/day/trainer.ipynb?key={server.key}&code={code}&lang=fr")
+    next_button = trainer.locator(".elan-day-next")
+    expect(next_button).to_have_text(
+        "Élément suivant\u00a0: Ouverture\u00a0: un mot pour un service remarquable", timeout=60_000
+    )
+    next_button.click()
+    expect(trainer.locator(".elan-day-now")).to_contain_text("En cours\u00a0: Ouverture", timeout=WAIT)
+    expect(phone.locator("#cloud-word")).to_be_visible(timeout=WAIT)
+    expect(next_button).to_have_text("Élément suivant\u00a0: Pause", timeout=WAIT)
+    expect(trainer.locator(".elan-day-now")).to_contain_text("Fin prévue")
+    box = next_button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800, box  # above the fold
+    expect(trainer.get_by_role("button", name="Fermer les réponses")).to_be_enabled()
+    path = screenshot(trainer, f"day-console-1280x800-{theme}.png")
+    trainer.screenshot(path=str(path.with_name(f"day-console-fold-{theme}.png")))  # what the laptop shows unscrolled
+    next_button.click()
+    expect(phone.locator(".pause-resume")).to_be_visible(timeout=WAIT)
+    expect(trainer.get_by_role("button", name="Ouvrir les réponses")).to_be_disabled(timeout=WAIT)
+    assert server.state(code, token_of(phone, code))["open"] is False

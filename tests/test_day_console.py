@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 
 import pytest
 
@@ -122,3 +123,22 @@ def test_a_workshop_opens_its_first_step_on_the_days_session_and_leaves_breaks_t
     assert engine.session(day.code)["state"]["phase"] == "agenda-3"
     day._follow_remote()
     assert run.status(engine, day.code)["ended"] and engine.session(day.code)["state"]["activity"] == "day-end"
+
+
+def test_lateness_and_the_projected_end_are_redrawn_every_minute_without_an_event(day, monkeypatch):
+    day.next_button.click()  # the opener, planned for 7 minutes
+    started = time.time()
+    shown = []
+    for minutes in (10, 11):
+        monkeypatch.setattr(time, "time", lambda m=minutes: started + m * 60)
+        seq = day.engine.session(day.code)["event_seq"]
+        day.refresh()  # what the poller calls: no event since, only the clock moved
+        assert day.engine.session(day.code)["event_seq"] == seq
+        state = run.status(day.engine, day.code)
+        late = state["late"]
+        text = (
+            day.t("day.behind", n=late) if late > 0 else day.t("day.ahead", n=-late) if late else day.t("day.on_time")
+        )
+        assert text in day.now.value and state["projected_end"] in day.now.value
+        shown.append((late, state["projected_end"]))
+    assert shown[1][0] == shown[0][0] + 1 and shown[0][1] != shown[1][1]

@@ -117,7 +117,6 @@ class DayDashboard(w.VBox):
 
         self.join_panel = JoinPanel(self.lang)
         self.now = w.HTML()
-        self.now.add_class("elan-day-now")
         self.status = w.HTML()
         # What comes next is the console's first control: above the fold, and it says what it opens.
         self.next_button = w.Button(
