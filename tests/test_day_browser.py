@@ -339,9 +339,7 @@ def test_phones_and_the_stage_follow_the_day_on_one_code_without_reloading(elan_
     for page in phones:
         expect(page.locator("#activity h1")).to_have_text("Pause", timeout=WAIT)
         expect(page.locator(".pause-resume")).to_contain_text("Reprise à", timeout=WAIT)
-        expect(page.locator("#activity .prompt")).to_have_text(
-            "Ensuite\u00a0: Nos valeurs de service, votées en direct"
-        )
+        expect(page.locator(".pause-next")).to_have_text("Ensuite\u00a0: Nos valeurs de service, votées en direct")
         expect(page.locator("#activity .timer")).to_contain_text("14:", timeout=WAIT)
         expect(page.locator("#cloud-word")).to_have_count(0)
     expect(stage.locator("#prompt")).to_have_text("Pause", timeout=WAIT)

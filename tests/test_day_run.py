@@ -46,7 +46,7 @@ def test_a_break_closes_answers_and_shows_the_break_screen(engine):
         assert view["activity"]["kind"] == "pause" and view["open"] is False
         assert view["activity"]["title"]["fr"] == "Pause" and view["activity"]["title"]["en"] == "Break"
         assert view["activity"]["resume"]["fr"].startswith("Reprise à ")
-        assert view["activity"]["prompt"]["fr"] == "Ensuite\u00a0: Nos valeurs de service, votées en direct"
+        assert view["activity"]["next"]["fr"] == "Ensuite\u00a0: Nos valeurs de service, votées en direct"
         # The countdown: the break's 15 minutes.
         assert view["timer"]["seconds"] == 15 * 60
     assert stage["session"]["code"] == phone["session"]["code"] == code  # one code, one stage
@@ -60,7 +60,7 @@ def test_lunch_says_what_follows_and_its_countdown(engine):
     run.goto(engine, trainer, code, {"index": 3})
     view = engine.participant_state(code, token)
     assert view["activity"]["title"]["fr"] == "Déjeuner" and view["timer"]["seconds"] == 60 * 60
-    assert "Clôture" in view["activity"]["prompt"]["fr"]
+    assert "Clôture" in view["activity"]["next"]["fr"]
     # The next item stops the break's countdown and opens its activity, answers open.
     run.goto(engine, trainer, code, {"index": 4})
     view = engine.participant_state(code, token)

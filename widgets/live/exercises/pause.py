@@ -2,14 +2,16 @@
 
 The spec carries its texts as ``{lang: text}`` maps (the day writes them from its
 translation files): ``title`` (Break, Lunch), ``resume`` (back at 10:45) and, when
-something follows, ``prompt`` (what comes next). The countdown is the session's timer.
+something follows, ``next``. The countdown is the session's timer. The stage draws it
+with ``static/stage/kinds/pause.js`` from :meth:`Pause.shown`, the phone with
+``static/participant/kinds/pause.js``.
 """
 
 from __future__ import annotations
 
 from widgets.live.kinds import Context, Exercise, require
 
-TEXTS = ("title", "resume", "prompt")
+TEXTS = ("title", "resume", "next")
 
 
 class Pause(Exercise):
@@ -26,3 +28,7 @@ class Pause(Exercise):
 
     def view(self, ctx: Context) -> dict:
         return {}
+
+    def shown(self, ctx: Context) -> dict:
+        """What the room sees of a break: when it comes back and what is next (nothing to answer, no results)."""
+        return {"resume": ctx.spec.get("resume"), "next": ctx.spec.get("next")}

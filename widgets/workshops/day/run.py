@@ -127,7 +127,7 @@ def break_spec(agenda: ag.Agenda, index: int, resume_at: dt.datetime) -> dict:
     }
     after = _next_of(agenda, index)
     if after is not None:
-        spec["prompt"] = _texts("day.break_next", next=lambda lang: ag.item_title(after.kind, after.ref, lang))
+        spec["next"] = _texts("day.break_next", next=lambda lang: ag.item_title(after.kind, after.ref, lang))
     return spec
 
 

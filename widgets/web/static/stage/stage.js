@@ -3,7 +3,8 @@
 import { el, format, tx } from "../participant/dom.js";
 import * as pause from "./kinds/pause.js";
 
-// Kinds that draw their whole step on the stage (title, then their own nodes).
+// Kinds drawn by a renderer of their own (kinds/<kind>.js, `draw(view, h)` -> nodes), from the
+// step as the room sees it: its title, prompt and what it shows before any answer.
 const OWN = { pause };
 
 const body = document.body;
@@ -62,7 +63,9 @@ function render(v) {
   note.textContent = "";
   const results = document.getElementById("results");
   if (own) {
-    results.replaceChildren(...own.render({ activity, view: v, lang, t }));
+    const shown = { resume: activity.resume, next: activity.next };
+    const step = { kind: activity.kind, title: activity.title, prompt: activity.prompt, shown, results: null };
+    results.replaceChildren(...own.draw(step, { t, lang, tx: (value) => tx(value, lang) }));
   } else if (v.results) {
     results.replaceChildren(...drawResults(activity, v.results));
   } else {
