@@ -428,3 +428,20 @@ def test_the_day_console_says_what_comes_next_above_the_fold(elan_server, contex
     expect(phone.locator(".pause-resume")).to_be_visible(timeout=WAIT)
     expect(trainer.get_by_role("button", name="Ouvrir les réponses")).to_be_disabled(timeout=WAIT)
     assert server.state(code, token_of(phone, code))["open"] is False
+    if theme == "dark":
+        return
+    # The phone remote drives the day as it drives a workshop: its "next" opens the day's next item.
+    trainer.get_by_role("button", name="Appairer un téléphone télécommande").click()
+    link = trainer.locator("a.elan-remote-link")
+    expect(link).to_be_visible(timeout=WAIT)
+    remote = contexts(phone=True).new_page()
+    remote.goto(link.get_attribute("href"))
+    expect(remote.locator("#step")).to_contain_text("Pause", timeout=WAIT)
+    expect(remote.locator("#line")).to_have_text("Élément suivant\u00a0: Nos valeurs de service, votées en direct")
+    expect(remote.locator("#next")).to_be_enabled(timeout=WAIT)
+    remote.click("#next")
+    expect(phone.locator("#activity h1")).to_have_text("Nos valeurs de service, votées en direct", timeout=WAIT)
+    expect(trainer.locator(".elan-day-now")).to_contain_text("En cours\u00a0: Nos valeurs", timeout=WAIT)
+    expect(remote.locator("#step")).to_contain_text("Nos valeurs", timeout=WAIT)
+    assert _axe(remote) == []
+    screenshot(remote, "day-remote-phone.png")

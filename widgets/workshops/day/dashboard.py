@@ -1,11 +1,16 @@
 """The trainer's screen for a training day: compose the programme, start the day, run it, validate attendance.
 
-One session carries the day (one join code). Composing: the day's facts and the
-agenda (a sample to start from, items moved, added, removed, minutes set by hand),
-with the programme's times, end and slack recomputed at every change. Running: the
-join panel, the agenda with the current item and how far ahead or behind the plan
-the day is, a link to each workshop's own screen on the same session, the
-attendance lines to validate, and the documents to download.
+One session carries the day (one join code, one stage address). Composing: the day's facts
+and the agenda (a sample to start from, items moved, added, removed, minutes set by hand),
+with the programme's times, end and slack recomputed at every change. Running: what is on
+now, how far ahead or behind the plan the day is and when it will end at this pace (redrawn
+every minute), and first of all the button that opens what comes next and says what it is.
+Each item opens on the day's session, so phones and the stage follow with no reload: an
+activity opens for answers, a workshop shows its title until its own console (linked, on the
+same session) opens its first step, a break closes answers and shows its countdown. The day's
+activities get the answers, results and join-strip controls a workshop's console has, and a
+phone remote; after the last item the day ends (a closing screen), then the console says what
+the trainer does next (attendance lines, documents) before closing the session.
 
 >>> dash = day_dashboard("en")          # no trainer key: demo mode, on a private in-memory store
 >>> dash.code is not None and "d1-am" in dash.html_attendance()
