@@ -142,3 +142,19 @@ def test_lateness_and_the_projected_end_are_redrawn_every_minute_without_an_even
         assert text in day.now.value and state["projected_end"] in day.now.value
         shown.append((late, state["projected_end"]))
     assert shown[1][0] == shown[0][0] + 1 and shown[0][1] != shown[1][1]
+
+
+def test_next_on_the_remote_at_a_workshops_last_step_moves_the_day_on(day):
+    """Every workshop ends on the five-practices step; there, the remote's next is the day's."""
+    engine = day.engine
+    for _ in range(3):
+        day.next_button.click()  # the values workshop
+    console = Dashboard(values.WORKSHOP, values.phases(), viewer=day.viewer)
+    console.go(len(console.phases) - 1)
+    credential = engine.pair_remote(day.trainer, day.code)
+    engine.console_seen(day.trainer, day.code)
+    before = console.index
+    engine.remote_action(day.code, credential, "next")
+    day._follow_remote()
+    assert run.status(engine, day.code)["current"] == 3
+    assert engine.session(day.code)["state"]["activity"] == "commitment" and console.index == before

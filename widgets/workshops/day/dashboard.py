@@ -32,6 +32,7 @@ from widgets import content
 from widgets.core import qr
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
+from widgets.ui import practices
 from widgets.ui.join_panel import JoinPanel
 from widgets.ui.templating import render, replace_children
 from widgets.ui.trainer import Viewer, current
@@ -46,6 +47,8 @@ POLL_SECONDS = 2.0
 CONSOLE_BEAT = 10
 #: The phases the day's console owns; any other is a workshop's step, which its own console moves.
 DAY_PHASES = ("agenda-", "day-end")
+#: Every workshop ends on the five-practices step: a remote's "next" there leaves the workshop for the day's next item.
+LAST_WORKSHOP_PHASES = frozenset(phase.id for phase in practices.phases())
 #: Each workshop's trainer page, opened on the day's session with ``&code=``.
 DASHBOARDS = {ws["id"]: ws["dashboard"] for ws in content.load("workshops")["workshops"]}
 
@@ -657,7 +660,8 @@ class DayDashboard(w.VBox):
             e["data"].get("step", 0) for e in self.engine.events_since(session["id"], self.seq) if e["kind"] == "nav"
         )
         phase = session["state"].get("phase") or "agenda-"
-        if not steps or not phase.startswith(DAY_PHASES):
+        ends_workshop = steps > 0 and phase in LAST_WORKSHOP_PHASES
+        if not steps or not (phase.startswith(DAY_PHASES) or ends_workshop):
             return
         if steps > 0:
             self.goto_next()
