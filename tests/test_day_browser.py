@@ -445,3 +445,18 @@ def test_the_day_console_says_what_comes_next_above_the_fold(elan_server, contex
     expect(remote.locator("#step")).to_contain_text("Nos valeurs", timeout=WAIT)
     assert _axe(remote) == []
     screenshot(remote, "day-remote-phone.png")
+    # The end of the day: a closing screen on the phone; the console says what the trainer does next.
+    expect(next_button).to_have_text("Élément suivant\u00a0: Clôture\u00a0: ce que je ferai autrement lundi")
+    next_button.click()
+    expect(next_button).to_have_text("Terminer la journée", timeout=WAIT)
+    next_button.click()
+    expect(phone.locator("#activity h1")).to_have_text("Fin de la journée", timeout=WAIT)
+    expect(trainer.locator(".elan-day-after")).to_contain_text("Et maintenant", timeout=WAIT)
+    expect(next_button).to_be_disabled()
+    trainer.get_by_role("button", name="Clôturer la session").first.click()
+    expect(trainer.locator(".elan-confirm-text")).to_contain_text(code, timeout=WAIT)
+    expect(trainer.locator(".elan-confirm-yes")).to_be_in_viewport()
+    screenshot(trainer, "day-console-end.png")
+    trainer.locator(".elan-confirm-yes").click()
+    expect(trainer.locator(".elan-day-now")).to_contain_text("Session clôturée", timeout=WAIT)
+    assert server.state(code, token_of(phone, code))["session"]["closed"] is True

@@ -504,7 +504,7 @@ class DayDashboard(w.VBox):
         self.now.value = self._render(
             "dash_now.html",
             state=state,
-            current=title(current) if current else "",
+            current=self.t("day.end_title") if state.get("ended") else title(current) if current else "",
             link=workshop_links.get(state.get("current")),
             closed=closed,
         )
