@@ -107,6 +107,8 @@ def test_a_workshop_opens_its_first_step_on_the_days_session_and_leaves_breaks_t
     assert console.code == day.code  # the link carries the day's code: the same session, the same phones
     state = engine.session(day.code)["state"]
     assert state["phase"] == console.phases[0].id and state["activity"] != "agenda-2-values"
+    # The day's console ends the day: the workshop's console offers neither "End" nor "New session" on it.
+    assert console.close_button.layout.display == "none" and console.new_button.layout.display == "none"
     # The day's next item is a day's phase again: the workshop's console leaves a remote's "next" to the day.
     day.next_button.click()
     credential = engine.pair_remote(day.trainer, day.code)

@@ -441,9 +441,12 @@ class Dashboard(w.VBox):
         session = self.session
         running = bool(session) and session["closed_at"] is None
         ended = bool(session) and session["closed_at"] is not None
+        # On a training day's session the day's console starts and ends it: a workshop's "End"
+        # or "New session" would strand the day's phones.
+        own = bool(session) and session["workshop"] == self.workshop
         _show(self.start_button, not session)
-        _show(self.new_button, bool(session))
-        _show(self.close_button, running)
+        _show(self.new_button, own)
+        _show(self.close_button, running and own)
         _show(self.reopen_button, ended)
         self.prev_button.disabled = self.index == 0
         self.next_button.disabled = self.index == len(self.phases) - 1
