@@ -398,6 +398,12 @@ def test_the_break_screen_on_the_stage(elan_server, contexts, theme):
             assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 28
             assert _axe(page) == []
         screenshot(page, f"day-break-stage-{width}-{theme}.png")
+    phone = contexts(phone=True, color_scheme=theme).new_page()
+    join(phone, server, code, name="Yann")
+    expect(phone.locator(".pause-resume")).to_contain_text("Reprise à", timeout=WAIT)
+    expect(phone.locator(".pause-next")).to_have_text("Ensuite\u00a0: Réclamations — études de cas")
+    assert _axe(phone) == []
+    screenshot(phone, f"day-break-phone-{theme}.png")
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
