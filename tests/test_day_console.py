@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 import time
 
 import pytest
@@ -160,3 +161,32 @@ def test_next_on_the_remote_at_a_workshops_last_step_moves_the_day_on(day):
     day._follow_remote()
     assert run.status(engine, day.code)["current"] == 3
     assert engine.session(day.code)["state"]["activity"] == "commitment" and console.index == before
+
+
+@pytest.mark.parametrize("workshop", ["values", "metrics", "cases", "week"])
+def test_every_workshop_plays_on_the_days_session_and_its_console_outlives_the_workshop(sqlite_engine, workshop):
+    """Each workshop's console opens its steps on the day's session; left open as the day moves on, it keeps going."""
+    module = importlib.import_module(f"widgets.workshops.{workshop}.dashboard")
+    trainer = sqlite_engine.authenticate("test-key")
+    code = sqlite_engine.create_session(trainer, "day", "fr", title="Accueil")["code"]
+    agenda = {
+        "start": "09:00",
+        "items": [{"kind": "workshop", "ref": workshop}, {"kind": "break", "ref": "break"}],
+    }
+    run.setup(sqlite_engine, trainer, code, {"dates": [dt.date.today().isoformat()], "agenda": agenda})
+    viewer = Viewer(sqlite_engine, trainer, "test-key", "fr", False, code, "/", "http://localhost")
+    day = DayDashboard(viewer=viewer)
+    _, token = sqlite_engine.join(code, name="Zoé")
+    day.next_button.click()
+    console = Dashboard(module.WORKSHOP, module.phases(), viewer=viewer)
+    for index in range(len(console.phases)):
+        console.go(index)
+        phone = sqlite_engine.participant_state(code, token)
+        assert phone["session"]["phase"] == console.phases[index].id and phone["session"]["code"] == code
+        assert console.message.value == "", (index, console.message.value)
+    day.next_button.click()  # the break, while the workshop's console is still open
+    console._reload()
+    console._sync_controls()
+    console.refresh()
+    assert console.message.value == ""
+    assert sqlite_engine.participant_state(code, token)["activity"]["kind"] == "pause"
