@@ -104,6 +104,10 @@ def test_a_workshop_opens_its_first_step_on_the_days_session_and_leaves_breaks_t
     day.next_button.click()
     day.next_button.click()  # the values workshop: its title on the phones
     assert engine.session(day.code)["state"]["phase"] == "agenda-2"
+    # Another workshop's console opened early (to prepare) does not take the room.
+    metrics_module = importlib.import_module("widgets.workshops.metrics.dashboard")
+    early = Dashboard(metrics_module.WORKSHOP, metrics_module.phases(), viewer=day.viewer)
+    assert early.code == day.code and engine.session(day.code)["state"]["phase"] == "agenda-2"
     console = Dashboard(values.WORKSHOP, values.phases(), viewer=day.viewer)
     assert console.code == day.code  # the link carries the day's code: the same session, the same phones
     state = engine.session(day.code)["state"]

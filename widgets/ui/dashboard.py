@@ -261,10 +261,13 @@ class Dashboard(w.VBox):
         ids = [p.id for p in self.phases]
         self.index = ids.index(phase_id) if phase_id in ids else 0
         self._remote_url = ""
-        elsewhere = self.session["state"].get("activity") is None or phase_id not in ids
+        state = self.session["state"]
+        shown = state.get("specs", {}).get(state.get("activity") or "") or {}
+        # A session made elsewhere (the API, another tool) has nothing open yet, or a training
+        # day reached this workshop (its title card names it): open this step for the phones.
+        # A day on another item keeps it: opening this console early must not take the room.
+        elsewhere = state.get("activity") is None or (phase_id not in ids and shown.get("workshop") == self.workshop)
         if elsewhere and self.session["closed_at"] is None and not self.viewer.demo:
-            # A session made elsewhere (the API, another tool) has nothing of this workshop open yet,
-            # or a training day's session reached this workshop: open this step for the phones.
             self.go(self.index, force=True)
         if not self.viewer.demo:
             base = self.viewer.base_url

@@ -134,11 +134,10 @@ def break_spec(agenda: ag.Agenda, index: int, resume_at: dt.datetime) -> dict:
 def title_spec(item: ag.Item, index: int) -> dict:
     """A title screen: a workshop as it begins (until its console opens its first step on this session), or an
     item with nothing for the phones to do."""
-    return {
-        "kind": "info",
-        "id": f"agenda-{index}-{item.ref}",
-        "title": _titles(item),
-    }
+    spec = {"kind": "info", "id": f"agenda-{index}-{item.ref}", "title": _titles(item)}
+    if item.kind == "workshop":
+        spec["workshop"] = item.ref  # the workshop's console, opened now, takes over from this card
+    return spec
 
 
 def remote_note(agenda: ag.Agenda, index: int | None, lang: str) -> dict:
