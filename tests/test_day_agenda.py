@@ -108,3 +108,48 @@ def test_where_the_day_stands():
     # The workshop began at 09:15 instead of 09:05 and has run 80 minutes of its 68: 10 + 12 minutes late.
     state = ag.where_we_are(agenda, {"0": nine, "1": nine + 15 * 60}, nine + 95 * 60, day)
     assert state["current"] == 1 and state["late"] == 22 and state["next"] is None
+
+
+def test_lateness_and_the_projected_end_follow_the_clock():
+    """Recomputed from ``now``: each minute an item overruns adds one to the lateness and to the projected end."""
+    agenda = ag.Agenda.from_dict(
+        {
+            "start": "09:00",
+            "items": [
+                {"kind": "activity", "ref": "signin"},
+                {"kind": "workshop", "ref": "values", "minutes": 60},
+                {"kind": "break", "ref": "break"},
+            ],
+        }
+    )
+    day = dt.date(2026, 12, 1)
+    nine = dt.datetime(2026, 12, 1, 9, 0).timestamp()
+    before = ag.where_we_are(agenda, {}, nine, day)
+    assert before["planned_end"] == "10:20" and before["next"] == 0
+    # The workshop began at 09:05 as planned; 112 minutes in (52 over), then one minute more.
+    started = {"0": nine, "1": nine + 5 * 60}
+    at_52 = ag.where_we_are(agenda, started, nine + (5 + 112) * 60, day)
+    at_53 = ag.where_we_are(agenda, started, nine + (5 + 113) * 60, day)
+    assert (at_52["late"], at_53["late"]) == (52, 53)
+    assert (at_52["planned_end"], at_52["projected_end"], at_53["projected_end"]) == ("10:20", "11:12", "11:13")
+    assert at_53["next"] == 2
+    # Ahead of plan: the projected end comes earlier.
+    early = ag.where_we_are(agenda, {"0": nine - 10 * 60}, nine - 8 * 60, day)
+    assert early["late"] == -10 and early["projected_end"] == "10:10"
+
+
+def test_the_projected_end_is_the_current_days():
+    agenda = ag.Agenda.from_dict(
+        {
+            "start": "09:00",
+            "items": [
+                {"kind": "workshop", "ref": "values", "minutes": 60},
+                {"kind": "overnight", "start": "08:30"},
+                {"kind": "workshop", "ref": "metrics", "minutes": 90},
+            ],
+        }
+    )
+    day = dt.date(2026, 12, 1)
+    second = dt.datetime(2026, 12, 2, 8, 40).timestamp()
+    state = ag.where_we_are(agenda, {"2": second}, second + 60, day)
+    assert state["late"] == 10 and (state["planned_end"], state["projected_end"]) == ("10:00", "10:10")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,180 @@ def test_opener_and_closer_on_a_phone(elan_server, contexts, scheme):
     )
     report = server.get(f"/elan/api/s/{code}/export.csv", headers=server.trainer_headers).text
     assert "On Monday I restate" in report and "Ana" not in report.split("Commitments for Monday", 1)[1]
+
+
+DAY_ON_ONE_CODE = {
+    "start": "09:00",
+    "end": "12:30",
+    "items": [
+        {"kind": "activity", "ref": "wordcloud"},
+        {"kind": "break", "ref": "break"},
+        {"kind": "workshop", "ref": "values"},
+        {"kind": "activity", "ref": "commitment"},
+    ],
+}
+
+
+def _fits(page) -> bool:
+    """The page does not scroll (the stage fits its screen)."""
+    return page.evaluate(
+        "document.scrollingElement.scrollHeight <= innerHeight + 1 && document.scrollingElement.scrollWidth <= innerWidth + 1"
+    )
+
+
+def test_phones_and_the_stage_follow_the_day_on_one_code_without_reloading(elan_server, contexts):
+    """A sample day: two phones join once; each item, the break and the end reach them and the stage live."""
+    server = elan_server
+    code = server.create_session("day", "fr", title="Accueil client")
+    _day_action(server, code, "setup", dates=[dt.date.today().isoformat()], agenda=DAY_ON_ONE_CODE)
+    phones = []
+    for name in ("Zoé", "Yann"):
+        page = contexts(phone=True).new_page()
+        join(page, server, code, name=name)
+        page.evaluate("window.elanSamePage = true")  # gone if the page were ever reloaded
+        phones.append(page)
+    stage = contexts(viewport={"width": 1280, "height": 720}).new_page()
+    stage.goto(f"{server.url}/stage/{code}")
+    stage.evaluate("window.elanSamePage = true")
+
+    # The opener: both phones get the word cloud; a word sent.
+    _day_action(server, code, "goto", index=0)
+    for page in phones:
+        expect(page.locator("#cloud-word")).to_be_visible(timeout=WAIT)
+    phones[0].fill("#cloud-word", "Écoute")
+    phones[0].click("#activity form button[type=submit]")
+    expect(phones[0].locator("ul.mine li")).to_have_text("Écoute", timeout=WAIT)
+    expect(stage.locator("#phase-state")).to_have_text("Réponses ouvertes", timeout=WAIT)
+
+    # The break: answers closed, the break screen with its countdown and what is next, on phones and stage.
+    _day_action(server, code, "goto", index=1)
+    for page in phones:
+        expect(page.locator("#activity h1")).to_have_text("Pause", timeout=WAIT)
+        expect(page.locator(".pause-resume")).to_contain_text("Reprise à", timeout=WAIT)
+        expect(page.locator(".pause-next")).to_have_text("Ensuite\u00a0: Nos valeurs de service, votées en direct")
+        expect(page.locator("#activity .timer")).to_contain_text("14:", timeout=WAIT)
+        expect(page.locator("#cloud-word")).to_have_count(0)
+    expect(stage.locator("#prompt")).to_have_text("Pause", timeout=WAIT)
+    expect(stage.locator(".pause-clock")).to_have_text(re.compile(r"^1[45]:\d\d$"), timeout=WAIT)
+    expect(stage.locator(".pause-next")).to_have_text("Ensuite\u00a0: Nos valeurs de service, votées en direct")
+    expect(stage.locator("#phase-state")).to_have_text("Réponses fermées")
+    assert _fits(stage)
+    assert _axe(phones[1]) == []
+    screenshot(phones[1], "day-break-phone.png")
+    r = server.api(
+        "POST",
+        f"s/{code}/submit",
+        json={"activity": "wordcloud", "payload": {"text": "Sourire"}},
+        headers={"X-Elan-Token": token_of(phones[1], code)},
+    )
+    assert r.status_code == 409, r.text  # closed under the break, whatever the page shows
+
+    # The workshop: its title on the phones until its console opens its first step on this session.
+    _day_action(server, code, "goto", index=2)
+    for page in phones:
+        expect(page.locator("#activity h1")).to_have_text("Nos valeurs de service, votées en direct", timeout=WAIT)
+    expect(stage.locator("#prompt")).to_have_text("Nos valeurs de service, votées en direct", timeout=WAIT)
+    expect(stage.locator(".pause-clock")).to_have_count(0)
+
+    # The closer, then the end of the day.
+    _day_action(server, code, "goto", index=3)
+    for page in phones:
+        expect(page.locator("#commitment-text")).to_be_visible(timeout=WAIT)
+    _day_action(server, code, "end")
+    for page in phones:
+        expect(page.locator("#activity h1")).to_have_text("Fin de la journée", timeout=WAIT)
+        expect(page.locator("#commitment-text")).to_have_count(0)
+    expect(stage.locator("#prompt")).to_have_text("Merci pour votre participation et bon retour\u00a0!", timeout=WAIT)
+    for page in [*phones, stage]:
+        assert page.evaluate("window.elanSamePage === true")  # followed live, never reloaded
+        assert page.evaluate("location.pathname").endswith(code)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_break_screen_on_the_stage(elan_server, contexts, theme):
+    """The break fills the projector at 1280x720 and 1920x1080, light and dark, without scrolling."""
+    server = elan_server
+    code = server.create_session("day", "fr", title="Accueil client")
+    agenda = {**DAY_ON_ONE_CODE, "items": [{"kind": "break", "ref": "lunch"}, {"kind": "workshop", "ref": "cases"}]}
+    _day_action(server, code, "setup", dates=[dt.date.today().isoformat()], agenda=agenda)
+    server.join(code, name="Zoé")
+    _day_action(server, code, "goto", index=0)
+    for width, height in ((1280, 720), (1920, 1080)):
+        page = contexts(viewport={"width": width, "height": height}, color_scheme=theme).new_page()
+        page.goto(f"{server.url}/stage/{code}?theme={theme}")
+        expect(page.locator(".pause-clock")).to_have_text(re.compile(r"^(60:00|59:\d\d)$"), timeout=WAIT)
+        expect(page.locator("#prompt")).to_have_text("Déjeuner")
+        expect(page.locator(".pause-resume")).to_contain_text("Reprise à")
+        assert _fits(page)
+        if width == 1280:
+            assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 28
+            assert _axe(page) == []
+        screenshot(page, f"day-break-stage-{width}-{theme}.png")
+    phone = contexts(phone=True, color_scheme=theme).new_page()
+    join(phone, server, code, name="Yann")
+    expect(phone.locator(".pause-resume")).to_contain_text("Reprise à", timeout=WAIT)
+    expect(phone.locator(".pause-next")).to_have_text("Ensuite\u00a0: Réclamations — études de cas")
+    assert _axe(phone) == []
+    screenshot(phone, f"day-break-phone-{theme}.png")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_day_console_says_what_comes_next_above_the_fold(elan_server, contexts, theme):
+    """At 1280x800 the next item's button names it and is in view; it moves the phone; a break closes answers."""
+    server = elan_server
+    code = server.create_session("day", "fr", title="Accueil client")
+    _day_action(server, code, "setup", dates=[dt.date.today().isoformat()], agenda=DAY_ON_ONE_CODE)
+    phone = contexts(phone=True).new_page()
+    join(phone, server, code, name="Zoé")
+    trainer = contexts(viewport={"width": 1280, "height": 800}, color_scheme=theme).new_page()
+    trainer.goto(f"{server.url}/voila/render/day/trainer.ipynb?key={server.key}&code={code}&lang=fr")
+    next_button = trainer.locator(".elan-day-next")
+    expect(next_button).to_have_text(
+        "Élément suivant\u00a0: Ouverture\u00a0: un mot pour un service remarquable", timeout=60_000
+    )
+    next_button.click()
+    expect(trainer.locator(".elan-day-now")).to_contain_text("En cours\u00a0: Ouverture", timeout=WAIT)
+    expect(phone.locator("#cloud-word")).to_be_visible(timeout=WAIT)
+    expect(next_button).to_have_text("Élément suivant\u00a0: Pause", timeout=WAIT)
+    expect(trainer.locator(".elan-day-now")).to_contain_text("Fin prévue")
+    box = next_button.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800, box  # above the fold
+    expect(trainer.get_by_role("button", name="Fermer les réponses")).to_be_enabled()
+    path = screenshot(trainer, f"day-console-1280x800-{theme}.png")
+    trainer.screenshot(path=str(path.with_name(f"day-console-fold-{theme}.png")))  # what the laptop shows unscrolled
+    next_button.click()
+    expect(phone.locator(".pause-resume")).to_be_visible(timeout=WAIT)
+    expect(trainer.get_by_role("button", name="Ouvrir les réponses")).to_be_disabled(timeout=WAIT)
+    assert server.state(code, token_of(phone, code))["open"] is False
+    if theme == "dark":
+        return
+    # The phone remote drives the day as it drives a workshop: its "next" opens the day's next item.
+    trainer.get_by_role("button", name="Appairer un téléphone télécommande").click()
+    link = trainer.locator("a.elan-remote-link")
+    expect(link).to_be_visible(timeout=WAIT)
+    remote = contexts(phone=True).new_page()
+    remote.goto(link.get_attribute("href"))
+    expect(remote.locator("#step")).to_contain_text("Pause", timeout=WAIT)
+    expect(remote.locator("#line")).to_have_text("Élément suivant\u00a0: Nos valeurs de service, votées en direct")
+    expect(remote.locator("#next")).to_be_enabled(timeout=WAIT)
+    remote.click("#next")
+    expect(phone.locator("#activity h1")).to_have_text("Nos valeurs de service, votées en direct", timeout=WAIT)
+    expect(trainer.locator(".elan-day-now")).to_contain_text("En cours\u00a0: Nos valeurs", timeout=WAIT)
+    expect(remote.locator("#step")).to_contain_text("Nos valeurs", timeout=WAIT)
+    assert _axe(remote) == []
+    screenshot(remote, "day-remote-phone.png")
+    # The end of the day: a closing screen on the phone; the console says what the trainer does next.
+    expect(next_button).to_have_text("Élément suivant\u00a0: Clôture\u00a0: ce que je ferai autrement lundi")
+    next_button.click()
+    expect(next_button).to_have_text("Terminer la journée", timeout=WAIT)
+    next_button.click()
+    expect(phone.locator("#activity h1")).to_have_text("Fin de la journée", timeout=WAIT)
+    expect(trainer.locator(".elan-day-after")).to_contain_text("Et maintenant", timeout=WAIT)
+    expect(next_button).to_be_disabled()
+    trainer.get_by_role("button", name="Clôturer la session").first.click()
+    expect(trainer.locator(".elan-confirm-text")).to_contain_text(code, timeout=WAIT)
+    expect(trainer.locator(".elan-confirm-yes")).to_be_in_viewport()
+    screenshot(trainer, "day-console-end.png")
+    trainer.locator(".elan-confirm-yes").click()
+    expect(trainer.locator(".elan-day-now")).to_contain_text("Session clôturée", timeout=WAIT)
+    assert server.state(code, token_of(phone, code))["session"]["closed"] is True

@@ -261,9 +261,13 @@ class Dashboard(w.VBox):
         ids = [p.id for p in self.phases]
         self.index = ids.index(phase_id) if phase_id in ids else 0
         self._remote_url = ""
-        if self.session["state"].get("activity") is None and self.session["closed_at"] is None and not self.viewer.demo:
-            # A session made elsewhere (the API, another tool) has nothing open yet:
-            # open this step for the phones instead of leaving them waiting.
+        state = self.session["state"]
+        shown = state.get("specs", {}).get(state.get("activity") or "") or {}
+        # A session made elsewhere (the API, another tool) has nothing open yet, or a training
+        # day reached this workshop (its title card names it): open this step for the phones.
+        # A day on another item keeps it: opening this console early must not take the room.
+        elsewhere = state.get("activity") is None or (phase_id not in ids and shown.get("workshop") == self.workshop)
+        if elsewhere and self.session["closed_at"] is None and not self.viewer.demo:
             self.go(self.index, force=True)
         if not self.viewer.demo:
             base = self.viewer.base_url
@@ -440,9 +444,12 @@ class Dashboard(w.VBox):
         session = self.session
         running = bool(session) and session["closed_at"] is None
         ended = bool(session) and session["closed_at"] is not None
+        # On a training day's session the day's console starts and ends it: a workshop's "End"
+        # or "New session" would strand the day's phones.
+        own = bool(session) and session["workshop"] == self.workshop
         _show(self.start_button, not session)
-        _show(self.new_button, bool(session))
-        _show(self.close_button, running)
+        _show(self.new_button, own)
+        _show(self.close_button, running and own)
         _show(self.reopen_button, ended)
         self.prev_button.disabled = self.index == 0
         self.next_button.disabled = self.index == len(self.phases) - 1
@@ -631,7 +638,9 @@ class Dashboard(w.VBox):
                         if e["kind"] == "nav"
                     ]
                     self._reload()
-                    if steps:  # the phone remote asked for the next or previous step
+                    # The phone remote asked for the next or previous step: this console's to take only
+                    # while the session shows one of its steps (a training day's break is the day's).
+                    if steps and self.session["state"].get("phase") in {p.id for p in self.phases}:
                         self.go(self.index + sum(steps))
                     else:
                         self._sync_controls()

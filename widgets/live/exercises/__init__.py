@@ -11,6 +11,7 @@ from widgets.live.exercises.dots import Dots
 from widgets.live.exercises.ideas import Ideas
 from widgets.live.exercises.info import Info
 from widgets.live.exercises.match import Match
+from widgets.live.exercises.pause import Pause
 from widgets.live.exercises.quiz import Quiz
 from widgets.live.exercises.rate import Rate
 from widgets.live.exercises.signin import SignIn
@@ -33,6 +34,7 @@ for _kind in (
     SignIn(),
     Cloud(),
     Commitment(),
+    Pause(),
 ):
     register(_kind)
 
@@ -46,6 +48,7 @@ __all__ = [
     "Ideas",
     "Info",
     "Match",
+    "Pause",
     "Quiz",
     "Rate",
     "SignIn",

@@ -237,7 +237,12 @@ def where_we_are(agenda: Agenda, started: dict, now: float, first_day: dt.date, 
     slots = agenda.schedule(first_day)
     begun = [(int(i), at) for i, at in started.items() if str(i).isdigit()]
     if not begun:
-        return {"current": None, "late": 0, "next": slots[0].index if slots else None}
+        return {
+            "current": None,
+            "late": 0,
+            "next": slots[0].index if slots else None,
+            "planned_end": max(s.end for s in slots if s.day == 0).strftime("%H:%M") if slots else None,
+        }
     index, at = max(begun, key=lambda pair: pair[1])
     slot = next((s for s in slots if s.index == index), None)
     if slot is None:
@@ -246,12 +251,17 @@ def where_we_are(agenda: Agenda, started: dict, now: float, first_day: dt.date, 
     began_late = (at - slot.start.replace(tzinfo=tz).timestamp()) / 60
     overrun = max(0.0, (now - at) / 60 - slot.item.planned)
     later = [s.index for s in slots if s.index > index]
+    late = round(began_late + overrun)
+    # The day ends when its last item does, moved by what the room is behind (or ahead) now.
+    day_end = max(s.end for s in slots if s.day == slot.day)
     return {
         "current": index,
-        "late": round(began_late + overrun),
+        "late": late,
         "next": later[0] if later else None,
         "elapsed": round((now - at) / 60),
         "planned": slot.item.planned,
+        "planned_end": day_end.strftime("%H:%M"),
+        "projected_end": (day_end + dt.timedelta(minutes=late)).strftime("%H:%M"),
     }
 
 

@@ -1,11 +1,16 @@
 """The trainer's screen for a training day: compose the programme, start the day, run it, validate attendance.
 
-One session carries the day (one join code). Composing: the day's facts and the
-agenda (a sample to start from, items moved, added, removed, minutes set by hand),
-with the programme's times, end and slack recomputed at every change. Running: the
-join panel, the agenda with the current item and how far ahead or behind the plan
-the day is, a link to each workshop's own screen on the same session, the
-attendance lines to validate, and the documents to download.
+One session carries the day (one join code, one stage address). Composing: the day's facts
+and the agenda (a sample to start from, items moved, added, removed, minutes set by hand),
+with the programme's times, end and slack recomputed at every change. Running: what is on
+now, how far ahead or behind the plan the day is and when it will end at this pace (redrawn
+every minute), and first of all the button that opens what comes next and says what it is.
+Each item opens on the day's session, so phones and the stage follow with no reload: an
+activity opens for answers, a workshop shows its title until its own console (linked, on the
+same session) opens its first step, a break closes answers and shows its countdown. The day's
+activities get the answers, results and join-strip controls a workshop's console has, and a
+phone remote; after the last item the day ends (a closing screen), then the console says what
+the trainer does next (attendance lines, documents) before closing the session.
 
 >>> dash = day_dashboard("en")          # no trainer key: demo mode, on a private in-memory store
 >>> dash.code is not None and "d1-am" in dash.html_attendance()
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,10 +29,12 @@ import ipywidgets as w
 import jinja2
 
 from widgets import content
+from widgets.core import qr
 from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
+from widgets.ui import practices
 from widgets.ui.join_panel import JoinPanel
-from widgets.ui.templating import replace_children
+from widgets.ui.templating import render, replace_children
 from widgets.ui.trainer import Viewer, current
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
@@ -35,6 +43,12 @@ from widgets.workshops.day import openers, run
 WORKSHOP = "day"
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 POLL_SECONDS = 2.0
+#: Seconds between two "console open" marks (the engine takes a console silent for 30 s as closed).
+CONSOLE_BEAT = 10
+#: The phases the day's console owns; any other is a workshop's step, which its own console moves.
+DAY_PHASES = ("agenda-", "day-end")
+#: Every workshop ends on the five-practices step: a remote's "next" there leaves the workshop for the day's next item.
+LAST_WORKSHOP_PHASES = frozenset(phase.id for phase in practices.phases())
 #: Each workshop's trainer page, opened on the day's session with ``&code=``.
 DASHBOARDS = {ws["id"]: ws["dashboard"] for ws in content.load("workshops")["workshops"]}
 
@@ -58,6 +72,7 @@ class DayDashboard(w.VBox):
         self.trainer = self.viewer.trainer
         self.code: str | None = None
         self.seq = -1
+        self._syncing = False  # set while the console's toggles follow the session (no action then)
         self._task: asyncio.Task | None = None
         self.env = jinja2.Environment(loader=LOADER, autoescape=True)
         t = self.t
@@ -109,24 +124,64 @@ class DayDashboard(w.VBox):
         )
 
         self.join_panel = JoinPanel(self.lang)
+        self.now = w.HTML()
         self.status = w.HTML()
+        # What comes next is the console's first control: above the fold, and it says what it opens.
         self.next_button = w.Button(
             description=t("day.next_item"), button_style="primary", layout=w.Layout(width="auto")
         )
+        self.next_button.add_class("elan-day-next")
         self.goto_button = w.Button(description=t("day.goto_item"), layout=w.Layout(width="auto"))
+        # The day's activities get the controls a workshop's console has (the engine checks each).
+        self.input_toggle = w.ToggleButton(description=t("core.open_input"), layout=w.Layout(width="auto"))
+        self.input_toggle.add_class("elan-k-input")
+        self.reveal_toggle = w.ToggleButton(description=t("core.reveal"), layout=w.Layout(width="auto"))
+        self.reveal_toggle.add_class("elan-k-reveal")
+        self.join_toggle = w.ToggleButton(description=t("console.join_strip"), layout=w.Layout(width="auto"))
+        self.join_toggle.add_class("elan-k-join")
+        self.stage_link = w.HTML()
+        self.pair_button = w.Button(description=t("console.pair_remote"), layout=w.Layout(width="auto"))
+        self.remote_view = w.HTML()
+        self._remote_url = ""
+        self.controls = w.HBox(
+            [self.input_toggle, self.reveal_toggle, self.join_toggle, self.stage_link, self.pair_button],
+            layout=w.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        # The end of the day: what the trainer does next, and closing the session (confirmed).
+        self.after = w.HTML()
+        self.close_button = w.Button(
+            description=t("day.close_session"), button_style="danger", layout=w.Layout(width="auto")
+        )
+        self.reopen_button = w.Button(description=t("day.reopen_session"), layout=w.Layout(width="auto"))
+        self.confirm_text = w.HTML()
+        self.confirm_yes = w.Button(
+            description=t("day.close_session"), button_style="danger", layout=w.Layout(width="auto")
+        )
+        self.confirm_yes.add_class("elan-confirm-yes")
+        self.confirm_no = w.Button(description=t("console.cancel"), layout=w.Layout(width="auto"))
+        self.confirm_bar = w.HBox([self.confirm_text, self.confirm_yes, self.confirm_no])
+        self.confirm_bar.layout.display = "none"
+        self.end_box = w.VBox([self.after, w.HBox([self.close_button, self.reopen_button]), self.confirm_bar])
+        self.end_box.layout.display = "none"
         self.attendance = w.VBox()
         self.cloud = w.VBox()
         self.downloads = w.HTML()
         self.running = w.VBox(
             [
+                self.now,
+                w.HBox([self.next_button, self.goto_button], layout=w.Layout(flex_flow="row wrap")),
+                self.controls,
+                self.end_box,
                 self.join_panel,
+                self.remote_view,
                 self.status,
-                w.HBox([self.next_button, self.goto_button]),
                 self.cloud,
                 self.attendance,
                 self.downloads,
             ]
         )
+        self._minute = -1
+        self._beat = 0.0
 
         self.sample.observe(self._on_sample, names="value")
         self.start.observe(lambda _: self._retime(), names="value")
@@ -140,6 +195,14 @@ class DayDashboard(w.VBox):
         self.save_day.on_click(lambda _: self.save())
         self.next_button.on_click(lambda _: self.goto_next())
         self.goto_button.on_click(lambda _: self.goto(self.items.index))
+        self.input_toggle.observe(lambda c: self._act(self.engine.set_input, c["new"]), names="value")
+        self.reveal_toggle.observe(lambda c: self.reveal(c["new"]), names="value")
+        self.join_toggle.observe(lambda c: self._act(self.engine.set_stage, join=c["new"]), names="value")
+        self.pair_button.on_click(lambda _: self.pair())
+        self.close_button.on_click(lambda _: self._ask_close())
+        self.confirm_yes.on_click(lambda _: self.close_day())
+        self.confirm_no.on_click(lambda _: self._ask_close(False))
+        self.reopen_button.on_click(lambda _: self._act(self.engine.reopen_session))
         super().__init__([self.heading, self.message, self.running, self.compose])
         self.running.layout.display = "none"
         self._show_items()
@@ -311,11 +374,80 @@ class DayDashboard(w.VBox):
         self.refresh(force=True)
 
     def goto_next(self) -> None:
-        state = run.status(self.engine, self.code) if self.code else {}
+        """Open what comes next; after the last item, end the day."""
+        if self.code is None:
+            return
+        state = run.status(self.engine, self.code)
+        if state.get("ended"):
+            return
         nxt = state.get("next")
         if nxt is not None:
             self.items.index = nxt
             self.goto(nxt)
+        elif state.get("current") is not None:
+            self.end_day()
+
+    def goto_previous(self) -> None:
+        state = run.status(self.engine, self.code) if self.code else {}
+        current = state.get("current")
+        earlier = [s.index for s in self.agenda.schedule() if current is not None and s.index < current]
+        if earlier:
+            self.items.index = earlier[-1]
+            self.goto(earlier[-1])
+
+    def end_day(self) -> None:
+        """Close the day's answers and put the closing screen up; the session stays open for the paperwork."""
+        try:
+            run.end_day(self.engine, self.trainer, self.code)
+        except EngineError as exc:
+            self._error(exc)
+        self.refresh(force=True)
+
+    def reveal(self, shown: bool) -> None:
+        """Show or hide the current activity's results; shown, its answers close (no answer moves under them)."""
+        if self._syncing or self.code is None:
+            return
+        activity = self.engine.session(self.code)["state"].get("activity")
+        if not activity:
+            return
+        try:
+            if shown:
+                self.engine.set_input(self.trainer, self.code, False)
+            self.engine.reveal(self.trainer, self.code, activity, shown)
+        except EngineError as exc:
+            self._error(exc)
+        self.refresh(force=True)
+
+    def pair(self) -> None:
+        if self.code is None:
+            return
+        try:
+            credential = self.engine.pair_remote(self.trainer, self.code)
+        except EngineError as exc:
+            self._error(exc)
+            return
+        self._remote_url = self.viewer.remote_url(self.code, credential)
+        self.refresh(force=True)
+
+    def _ask_close(self, ask: bool = True) -> None:
+        joined = self.engine.counts(self.code)["joined"] if ask and self.code else 0
+        text = self.t("day.confirm_close", code=self.code, n=joined) if ask else ""
+        self.confirm_text.value = self._render("dash_confirm.html", text=text) if ask else ""
+        self.confirm_bar.layout.display = "" if ask else "none"
+
+    def close_day(self) -> None:
+        self._ask_close(False)
+        self._act(self.engine.close_session)
+
+    def _act(self, method, *args, **kwargs) -> None:
+        """A trainer action on the day's session (the engine checks the right to it), then one redraw."""
+        if self._syncing or self.code is None:
+            return
+        try:
+            method(self.trainer, self.code, *args, **kwargs)
+        except EngineError as exc:
+            self._error(exc)
+        self.refresh(force=True)
 
     def mark(self, halfday: str, participant: int, status: str) -> None:
         try:
@@ -344,12 +476,15 @@ class DayDashboard(w.VBox):
         return {"base": base, "q": q, "amp": f"&{key}" if key else ""}
 
     def refresh(self, *, force: bool = False) -> None:
+        """Redraw on a change in the session, and every minute (lateness and the projected end move with the clock)."""
         if self.code is None:
             return
         session = self.engine.session(self.code)
-        if not force and session["event_seq"] == self.seq:
+        minute = int(time.time() // 60)
+        if not force and session["event_seq"] == self.seq and minute == self._minute:
             return
         self.seq = session["event_seq"]
+        self._minute = minute
         state = run.status(self.engine, self.code)
         slots = self.agenda.schedule()
         workshop_links = {}
@@ -360,12 +495,36 @@ class DayDashboard(w.VBox):
                 workshop_links[slot.index] = f"{voila}{DASHBOARDS[slot.item.ref]}?{key}&code={quote(self.code)}"
         counts = self.engine.counts(self.code)
         self.join_panel.counts(counts["joined"], counts["connected"], counts["answered"])
+        if counts["joined"] and self.join_panel.large:
+            self.join_panel.set_large(False)  # people are in: the console's room goes to what comes next
+        closed = session["closed_at"] is not None
+        title = lambda item: ag.item_title(item.kind, item.ref, self.lang)
+        items = {slot.index: slot.item for slot in slots}
+        current = items.get(state.get("current"))
+        self.now.value = self._render(
+            "dash_now.html",
+            state=state,
+            current=self.t("day.end_title") if state.get("ended") else title(current) if current else "",
+            link=workshop_links.get(state.get("current")),
+            closed=closed,
+        )
+        upcoming = items.get(state.get("next"))
+        if upcoming is not None:
+            self.next_button.description = self.t("day.next_is", title=title(upcoming))
+        else:
+            self.next_button.description = self.t(
+                "day.end_day" if state.get("current") is not None else "day.next_item"
+            )
+        self.next_button.disabled = closed or bool(state.get("ended"))
+        self.goto_button.disabled = closed
+        self._sync_controls(session, closed)
+        self._draw_end(state, session, closed)
         self.status.value = self._render(
             "dash_status.html",
             slots=slots,
             state=state,
             links=workshop_links,
-            title=lambda item: ag.item_title(item.kind, item.ref, self.lang),
+            title=title,
         )
         rows = []
         for sheet in self._sheets():
@@ -399,6 +558,45 @@ class DayDashboard(w.VBox):
         replace_children(self.cloud, self._cloud_rows())
         day = att.day_info(session["state"].get("data", {}))
         self.downloads.value = self._render("dash_downloads.html", halfdays=att.halfdays(day), **self._links())
+
+    def _sync_controls(self, session: dict, closed: bool) -> None:
+        """The toggles say the session's state; they act only when the trainer changes them."""
+        state = session["state"]
+        spec = state.get("specs", {}).get(state.get("activity")) if state.get("activity") else None
+        answerable = not closed and spec is not None and spec.get("kind") not in ("info", "pause")
+        revealed = bool(spec) and spec["id"] in state.get("revealed", [])
+        self._syncing = True
+        try:
+            self.input_toggle.value = bool(state.get("open")) and not closed
+            self.reveal_toggle.value = revealed
+            self.join_toggle.value = bool(state.get("stage", {}).get("join", True))
+        finally:
+            self._syncing = False
+        self.input_toggle.disabled = self.reveal_toggle.disabled = not answerable
+        self.join_toggle.disabled = self.pair_button.disabled = closed
+        self.input_toggle.description = self.t("core.close_input" if self.input_toggle.value else "core.open_input")
+        self.reveal_toggle.description = self.t("core.hide_results" if revealed else "core.reveal")
+        self.join_toggle.description = self.t("console.hide_join" if self.join_toggle.value else "console.join_strip")
+        self.stage_link.value = self._render("dash_stage_link.html", stage=self.viewer.base_url + f"stage/{self.code}")
+        if not state.get("remotes"):
+            self._remote_url = ""
+        self.remote_view.value = render(
+            "console_remote.html",
+            t=self.t,
+            url=self._remote_url,
+            qr=qr.svg(self._remote_url) if self._remote_url else "",
+            paired=len(state.get("remotes", [])),
+        )
+
+    def _draw_end(self, state: dict, session: dict, closed: bool) -> None:
+        """Once the day is over: what the trainer does next, then closing the session (or reopening it)."""
+        self.end_box.layout.display = "" if state.get("ended") or closed else "none"
+        if not (state.get("ended") or closed):
+            return
+        pending = sum(1 for sheet in self._sheets() for row in sheet["rows"] if row["status"] == "pending")
+        self.after.value = self._render("dash_after.html", pending=pending, closed=closed)
+        self.close_button.layout.display = "none" if closed else ""
+        self.reopen_button.layout.display = "" if closed else "none"
 
     def _cloud_rows(self) -> list:
         words = openers.trainer_words(self.engine, self.code)
@@ -439,10 +637,36 @@ class DayDashboard(w.VBox):
     async def _poll(self) -> None:
         while self.code is not None:
             try:
+                self._follow_remote()
                 self.refresh()
             except EngineError:
                 pass
             await asyncio.sleep(POLL_SECONDS)
+
+    def _follow_remote(self) -> None:
+        """Say the console is open, and take the phone remote's next/previous while the day is on one of its items.
+
+        During a workshop the phases are that workshop's, and its own console moves them.
+        """
+        session = self.engine.session(self.code)
+        if session["closed_at"] is not None:
+            return
+        if time.monotonic() - self._beat > CONSOLE_BEAT:
+            self.engine.console_seen(self.trainer, self.code)
+            self._beat = time.monotonic()
+        if session["event_seq"] == self.seq:
+            return
+        steps = sum(
+            e["data"].get("step", 0) for e in self.engine.events_since(session["id"], self.seq) if e["kind"] == "nav"
+        )
+        phase = session["state"].get("phase") or "agenda-"
+        ends_workshop = steps > 0 and phase in LAST_WORKSHOP_PHASES
+        if not steps or not (phase.startswith(DAY_PHASES) or ends_workshop):
+            return
+        if steps > 0:
+            self.goto_next()
+        else:
+            self.goto_previous()
 
 
 def day_dashboard(lang: str | None = None) -> DayDashboard:

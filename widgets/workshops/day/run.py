@@ -23,6 +23,7 @@ import markupsafe
 from widgets import content
 from widgets.core.errors import Forbidden, Invalid
 from widgets.core.i18n import Translator
+from widgets.core.languages import LANGUAGES
 from widgets.web.export import Source, register_action, register_document
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
@@ -98,22 +99,136 @@ def activity_spec(item: ag.Item, day: dict, agenda: ag.Agenda, index: int) -> di
     return None
 
 
+def _texts(key: str, **values) -> dict:
+    """One interface string in every language, for a spec the phones and the stage read in theirs."""
+    return {
+        lang: Translator(lang)(key, **{k: v(lang) if callable(v) else v for k, v in values.items()})
+        for lang in LANGUAGES
+    }
+
+
+def _titles(item: ag.Item) -> dict:
+    return {lang: ag.item_title(item.kind, item.ref, lang) for lang in LANGUAGES}
+
+
+def _next_of(agenda: ag.Agenda, index: int) -> ag.Item | None:
+    later = [slot.item for slot in agenda.schedule() if slot.index > index]
+    return later[0] if later else None
+
+
+def break_spec(agenda: ag.Agenda, index: int, resume_at: dt.datetime) -> dict:
+    """A break's screen: answers closed, when the room comes back (``resume_at``, the room's clock) and what is next."""
+    item = agenda.items[index]
+    spec = {
+        "kind": "pause",
+        "id": f"agenda-{index}-{item.ref}",
+        "title": _titles(item),
+        "resume": _texts("day.break_resume", time=resume_at.strftime("%H:%M")),
+    }
+    after = _next_of(agenda, index)
+    if after is not None:
+        spec["next"] = _texts("day.break_next", next=lambda lang: ag.item_title(after.kind, after.ref, lang))
+    return spec
+
+
+def title_spec(item: ag.Item, index: int) -> dict:
+    """A title screen: a workshop as it begins (until its console opens its first step on this session), or an
+    item with nothing for the phones to do."""
+    spec = {"kind": "info", "id": f"agenda-{index}-{item.ref}", "title": _titles(item)}
+    if item.kind == "workshop":
+        spec["workshop"] = item.ref  # the workshop's console, opened now, takes over from this card
+    return spec
+
+
+def remote_note(agenda: ag.Agenda, index: int | None, lang: str) -> dict:
+    """What the phone remote shows of the day: the item as "step n of N" and, as its line, what comes next."""
+    t = Translator(lang)
+    slots = agenda.schedule()
+    if index is None:
+        return {"index": len(slots), "total": len(slots), "title": t("day.end_title"), "line": ""}
+    position = next((n for n, slot in enumerate(slots, start=1) if slot.index == index), 0)
+    item = agenda.items[index]
+    after = _next_of(agenda, index)
+    line = t("day.next_is", title=ag.item_title(after.kind, after.ref, lang)) if after else t("day.end_day")
+    return {
+        "index": position,
+        "total": len(slots),
+        "title": ag.item_title(item.kind, item.ref, lang),
+        "line": line,
+    }
+
+
+def _zone(day: dict) -> ZoneInfo:
+    return ZoneInfo(day.get("timezone") or "Europe/Paris")
+
+
 def goto(engine, trainer, code: str, body: dict) -> dict:
-    """Move the day to agenda item ``index``: note when, and open its activity on the phones if it has one."""
+    """Move the day to agenda item ``index``, on the day's one session: phones and stage follow.
+
+    An activity opens on the phones; a workshop shows its title until its console opens
+    its first step; a break closes answers and shows when the room comes back, with a
+    countdown and what is next.
+    """
     session = _require(engine, trainer, code)
     data = session["state"].get("data", {})
     if not data.get("agenda"):
         raise Invalid("day.error_agenda")
     agenda = ag.Agenda.from_dict(data["agenda"])
     index = body.get("index")
-    if not isinstance(index, int) or not 0 <= index < len(agenda.items) or agenda.items[index].kind == "overnight":
+    if (
+        isinstance(index, bool)
+        or not isinstance(index, int)
+        or not 0 <= index < len(agenda.items)
+        or agenda.items[index].kind == "overnight"
+    ):
         raise Invalid("core.error_invalid", field="index")
     progress = dict(data.get("progress") or {})
     progress[str(index)] = time.time()
     engine.set_data(trainer, code, "progress", progress, public=False)
-    spec = activity_spec(agenda.items[index], att.day_info(data), agenda, index)
-    if spec is not None:
-        engine.open_activity(trainer, code, spec, phase=f"agenda-{index}")
+    engine.set_data(trainer, code, "console", remote_note(agenda, index, session["lang"]), public=False)
+    if data.get("ended_at"):
+        engine.set_data(trainer, code, "ended_at", None, public=False)  # the trainer went back into the day
+    item = agenda.items[index]
+    day = att.day_info(data)
+    phase = f"agenda-{index}"
+    if session["state"].get("timer"):
+        engine.stop_timer(trainer, code)  # a countdown belongs to the item that started it
+    if item.kind == "break":
+        minutes = item.planned
+        resume_at = dt.datetime.now(_zone(day)) + dt.timedelta(minutes=minutes)
+        engine.show_step(trainer, code, break_spec(agenda, index, resume_at), phase=phase, open=False)
+        engine.start_timer(trainer, code, minutes * 60)
+    else:
+        spec = activity_spec(item, day, agenda, index)
+        if spec is not None:
+            engine.open_activity(trainer, code, spec, phase=phase)
+        else:  # the last item's answers must not stay open under a screen that moved on
+            engine.show_step(trainer, code, title_spec(item, index), phase=phase, open=False)
+    return status(engine, code)
+
+
+def end_day(engine, trainer, code: str) -> dict:
+    """End the day on its session: answers closed, a closing screen on the phones and the stage.
+
+    The session stays open so the trainer can still validate attendance lines and hand
+    out documents; closing it is the trainer's last, separate act.
+    """
+    session = _require(engine, trainer, code)
+    data = session["state"].get("data", {})
+    if not data.get("agenda"):
+        raise Invalid("day.error_agenda")
+    if session["state"].get("timer"):
+        engine.stop_timer(trainer, code)
+    agenda = ag.Agenda.from_dict(data["agenda"])
+    engine.set_data(trainer, code, "console", remote_note(agenda, None, session["lang"]), public=False)
+    spec = {
+        "kind": "info",
+        "id": "day-end",
+        "title": _texts("day.end_title"),
+        "prompt": _texts("day.end_prompt"),
+    }
+    engine.show_step(trainer, code, spec, phase="day-end", open=False)
+    engine.set_data(trainer, code, "ended_at", time.time(), public=False)
     return status(engine, code)
 
 
@@ -127,7 +242,9 @@ def status(engine, code: str) -> dict:
     day = att.day_info(data)
     dates = day.get("dates") or []
     first = dt.date.fromisoformat(dates[0]) if dates else dt.date.today()
-    return ag.where_we_are(agenda, data.get("progress") or {}, time.time(), first, ZoneInfo(day["timezone"]))
+    out = ag.where_we_are(agenda, data.get("progress") or {}, time.time(), first, _zone(day))
+    out["ended"] = bool(data.get("ended_at"))
+    return out
 
 
 @register_action("setup")
@@ -148,6 +265,11 @@ def _attendance_action(engine, trainer, code, body):
     return att.mark(
         engine, trainer, code, str(body.get("halfday", "")), participant, str(body.get("status", "")), body.get("name")
     )
+
+
+@register_action("end")
+def _end_action(engine, trainer, code, body):
+    return end_day(engine, trainer, code)
 
 
 @register_action("moderate")

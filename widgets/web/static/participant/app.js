@@ -188,7 +188,7 @@ async function render() {
   }
   if (activity.title) section.append(el("h1", { text: tx(activity.title, lang) }));
   if (activity.prompt) section.append(el("p", { class: "prompt", text: tx(activity.prompt, lang) }));
-  if (!s.open && kind !== "info") section.append(el("p", { class: "notice", text: t("input_closed") }));
+  if (!s.open && kind !== "info" && kind !== "pause") section.append(el("p", { class: "notice", text: t("input_closed") }));
   const holder = el("div", { class: "kind" });
   section.append(holder);
   replace(section);

@@ -96,6 +96,7 @@ function tick() {
   node.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
   node.className = left === 0 ? "timer done" : "timer";
   node.setAttribute("aria-label", t("timer_left", { time: node.textContent }));
+  for (const clock of document.querySelectorAll("[data-clock]")) clock.textContent = node.textContent;
 }
 
 function follow() {
