@@ -379,6 +379,9 @@ class DayDashboard(w.VBox):
                 )
             )
             for row in sheet["rows"]:
+                if row["participant_id"] is None:  # expected, never joined: absent, nothing to validate
+                    rows.append(w.HTML(self._render("dash_sheet_row.html", row=row)))
+                    continue
                 present = w.Button(
                     description=self.t("day.validate"),
                     layout=w.Layout(width="auto"),
