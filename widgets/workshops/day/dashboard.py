@@ -31,6 +31,7 @@ from widgets.ui.trainer import Viewer, current
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
 from widgets.workshops.day import openers, run
+from widgets.workshops.day.paperwork_panel import PaperworkPanel
 
 WORKSHOP = "day"
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
@@ -115,6 +116,7 @@ class DayDashboard(w.VBox):
         )
         self.goto_button = w.Button(description=t("day.goto_item"), layout=w.Layout(width="auto"))
         self.attendance = w.VBox()
+        self.paperwork = PaperworkPanel(self.engine, self.trainer, t, self._error, lambda: self.refresh(force=True))
         self.cloud = w.VBox()
         self.downloads = w.HTML()
         self.running = w.VBox(
@@ -123,6 +125,7 @@ class DayDashboard(w.VBox):
                 self.status,
                 w.HBox([self.next_button, self.goto_button]),
                 self.cloud,
+                self.paperwork,
                 self.attendance,
                 self.downloads,
             ]
@@ -274,6 +277,7 @@ class DayDashboard(w.VBox):
         except EngineError as exc:
             self._error(exc)
             return
+        self.paperwork.show()  # the half-days to sign follow the agenda
         self.refresh(force=True)
 
     def attach(self, code: str) -> None:
@@ -293,6 +297,10 @@ class DayDashboard(w.VBox):
         if day.get("dates"):
             self.date.value = dt.date.fromisoformat(day["dates"][0])
         self.join_panel.show(code, self.viewer.join_url(code))
+        anonymous = bool(self.engine.session(code)["state"].get("anonymous"))
+        self.paperwork.layout.display = "none" if anonymous else ""
+        if not anonymous:
+            self.paperwork.attach(code)
         self.running.layout.display = ""
         self.start_day.layout.display = "none"
         self._show_items()
