@@ -47,6 +47,14 @@ def test_roster_and_trainer_signature_from_the_console(elan_server, contexts, wi
     expect(trainer.locator("h3 + p").filter(has_text="Présents")).to_contain_text("absents\u00a0: 3", timeout=WAIT)
     screenshot(trainer, f"day-paperwork-{width}.png")
 
+    trainer.get_by_label("SIRET").fill("73282932000074")
+    trainer.get_by_label("Tarif").fill("450 € HT par personne")
+    trainer.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(trainer.get_by_text("Enregistré.")).to_be_visible(timeout=WAIT)
+    programme = server.get(f"/elan/api/s/{code}/doc/programme.html", headers=server.trainer_headers)
+    assert "450 € HT par personne" in programme.text and "Accessibilité" in programme.text
+    screenshot(trainer, f"day-paperwork-facts-{width}.png")
+
     sheet = server.get(f"/elan/api/s/{code}/doc/attendance.html?halfday=d1-am", headers=server.trainer_headers)
     assert sheet.status_code == 200
     for name in ("Zoé Duval", "Yann Le Gall", "Sarah Cohen", "Banque Rhône"):

@@ -305,3 +305,30 @@ def test_an_anonymous_session_takes_no_roster(engine):
     engine.set_option(trainer, code, "anonymous", True)
     with pytest.raises(Conflict):
         roster.set_roster(engine, trainer, code, [{"first": "Zoé"}])
+
+
+def test_the_programme_states_what_a_programme_must(engine):
+    trainer, code = _day(engine)
+    paperwork.save(
+        engine, trainer, code, {"programme": {"price": "450 € HT par personne", "lead_time": "Sous 7 jours"}}
+    )
+    with pytest.raises(Invalid):
+        paperwork.save(engine, trainer, code, {"programme": {"colour": "bleu"}})
+    html = run.programme_html(engine, code)
+    text = _pdf_text(html)
+    for piece in (
+        "Prérequis",
+        "Public",
+        "Objectifs",
+        "Méthodes pédagogiques",
+        "Évaluation des acquis",
+        "Accessibilité",
+        "référent handicap",
+        "Délai d’accès",
+        "Sous 7 jours",
+        "Tarif",
+        "450 € HT par personne",
+    ):
+        assert piece in html and piece in text, piece
+    sent = export.ACTIONS["trainer-sign"](engine, trainer, code, {"halfday": "d1-am", "strokes": SIGNATURE})
+    assert sent == {"halfday": "d1-am", "name": "Aline Martin"}

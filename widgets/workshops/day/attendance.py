@@ -35,7 +35,7 @@ from widgets.core.text import clean_text
 from widgets.live import store as st
 from widgets.live.exercises.signin import clean_strokes
 from widgets.live.privacy import register_scrubber
-from widgets.web.export import Section, Source, Table, register_section
+from widgets.web.export import Section, Source, Table, register_action, register_section
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import roster as rs
 
@@ -404,3 +404,8 @@ def attendance_section(source: Source) -> list[Section]:
         return []
     html = source.render(LOADER, "report_attendance.html", summary=summary)  # counts include the absent expected
     return [Section("attendance", t("day.section_attendance"), html, tables, order=70)]
+
+
+@register_action("trainer-sign")
+def _trainer_sign_action(engine, trainer, code, body):
+    return sign_as_trainer(engine, trainer, code, str(body.get("halfday", "")), body.get("strokes"), body.get("name"))

@@ -7,16 +7,20 @@ lines typed or pasted ("first name; last name; employer") or a spreadsheet
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import ipywidgets as w
 import jinja2
 
+from widgets import content
 from widgets.core.errors import EngineError, Invalid
 from widgets.workshops.day import attendance as att
+from widgets.workshops.day import paperwork
 from widgets.workshops.day import roster as rs
 from widgets.workshops.day.signature_pad import SignaturePad
 
+PROGRAMME = content.load("day/programme")
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 
 
@@ -64,6 +68,34 @@ class PaperworkPanel(w.VBox):
         self.pad = SignaturePad(label=t("day.trainer_signature"), clear_label=t("day.clear"))
         self.sign = w.Button(description=t("day.trainer_sign"), button_style="primary", layout=w.Layout(width="auto"))
         self.sign_status = w.HTML()
+        # The organisation's facts for the certificat de réalisation, and the programme's fields.
+        self.facts = {
+            name: w.Text(
+                description=t(f"day.facts_{name}"), style={"description_width": "12em"}, layout=w.Layout(width="40em")
+            )
+            for name in ("declaration", "siret", "signatory")
+        }
+        self.nature = w.Dropdown(
+            description=t("day.realisation_nature_short"),
+            options=[(content.text(label, self.lang), key) for key, label in PROGRAMME["natures"].items()],
+            style={"description_width": "12em"},
+            layout=w.Layout(width="40em"),
+        )
+        self.stamp = w.FileUpload(
+            accept=".png,.jpg,.jpeg", multiple=False, description=t("day.facts_stamp"), layout=w.Layout(width="auto")
+        )
+        self.fields = {
+            key: w.Textarea(
+                description=content.text(spec["label"], self.lang),
+                style={"description_width": "12em"},
+                layout=w.Layout(width="40em", height="4em"),
+            )
+            for key, spec in PROGRAMME["fields"].items()
+        }
+        self.facts_save = w.Button(description=t("day.facts_save"), layout=w.Layout(width="auto"))
+        self.facts_status = w.HTML()
+        self.facts_save.on_click(lambda _: self.save_facts())
+        self.stamp.observe(lambda _: self.save_stamp(), names="value")
         self.roster_save.on_click(lambda _: self.save_roster())
         self.roster_file.observe(lambda _: self.import_roster(), names="value")
         self.sign.on_click(lambda _: self.sign_halfday())
@@ -78,6 +110,12 @@ class PaperworkPanel(w.VBox):
                 self.pad,
                 w.HBox([self.sign]),
                 self.sign_status,
+                w.HTML(self._render("dash_paperwork_head.html", part="facts")),
+                *self.facts.values(),
+                self.nature,
+                *self.fields.values(),
+                w.HBox([self.facts_save, self.stamp]),
+                self.facts_status,
             ]
         )
 
@@ -88,7 +126,41 @@ class PaperworkPanel(w.VBox):
         self.code = code
         data = self.engine.session(code)["state"].get("data", {})
         self.roster_text.value = lines_of(rs.roster(data))
+        facts = paperwork.facts(data)
+        for name, box in self.facts.items():
+            box.value = facts.get(name, "")
+        self.nature.value = facts.get("nature") or "formation"
+        for field in paperwork.programme_fields(data, self.lang):
+            self.fields[field["key"]].value = field["text"]
         self.show()
+
+    def save_facts(self) -> None:
+        body = {name: box.value for name, box in self.facts.items()}
+        body["nature"] = self.nature.value
+        body["programme"] = {key: box.value for key, box in self.fields.items()}
+        try:
+            paperwork.save(self.engine, self.trainer, self.code, body)
+        except EngineError as exc:
+            self._error(exc)
+            return
+        self.facts_status.value = self._render("dash_paperwork_status.html", saved=True)
+
+    def save_stamp(self) -> None:
+        files = self.stamp.value
+        if not files:
+            return
+        name, raw = files[0]["name"].lower(), bytes(files[0]["content"])
+        kind = "image/png" if name.endswith(".png") else "image/jpeg"
+        try:
+            paperwork.save(
+                self.engine, self.trainer, self.code, {"stamp": f"data:{kind};base64,{base64.b64encode(raw).decode()}"}
+            )
+        except EngineError as exc:
+            self._error(exc)
+        else:
+            self.facts_status.value = self._render("dash_paperwork_status.html", saved=True)
+        finally:
+            self.stamp.value = ()
 
     def show(self) -> None:
         """Counts, half-days and signatures as they stand (the agenda may have changed the half-days)."""
