@@ -67,7 +67,7 @@ class SignIn(Exercise):
             raise Conflict("day.error_anonymous_attendance")
         halfday = ctx.spec["halfday"]["id"]
         marked = (ctx.session["state"].get("data", {}).get("attendance") or {}).get(halfday) or {}
-        if (marked.get(str(ctx.participant["id"])) or {}).get("status") in ("present", "absent"):
+        if (marked.get(str(ctx.participant["id"])) or {}).get("status") in ("present", "late", "absent"):
             raise Conflict("day.error_already_validated")
         name = clean_text(payload.get("name"), NAME_MAX)
         strokes = clean_strokes(payload.get("strokes"))
@@ -79,9 +79,22 @@ class SignIn(Exercise):
         mine = ctx.my_responses().get("signature")
         return {
             "signed": bool(mine),
-            "name": mine["name"] if mine else (ctx.participant or {}).get("name") or "",
+            "name": mine["name"] if mine else self._earlier_name(ctx) or (ctx.participant or {}).get("name") or "",
             "anonymous": bool(ctx.session["state"].get("anonymous")),
         }
+
+    def _earlier_name(self, ctx: Context) -> str:
+        """The name this participant signed an earlier half-day with: the afternoon reuses the morning's."""
+        if not ctx.participant:
+            return ""
+        specs = ctx.session["state"].get("specs", {})
+        for activity, spec in specs.items():
+            if spec.get("kind") != "signin" or activity == ctx.activity:
+                continue
+            for row in ctx.responses(activity, ctx.participant["id"]):
+                if row["key"] == "signature" and row["value"].get("name"):
+                    return row["value"]["name"]
+        return ""
 
     def results(self, ctx: Context) -> dict:
         # Counts only: names and signatures are for the trainer's sheet, never the phones.

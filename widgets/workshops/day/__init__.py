@@ -4,4 +4,4 @@ Importing this package registers the day's report sections, documents and traine
 actions with :mod:`widgets.web.export` (``elan serve`` and ``elan export`` import it).
 """
 
-from widgets.workshops.day import attendance, evaluation, run, sections  # noqa: F401  (registrations)
+from widgets.workshops.day import attendance, evaluation, paperwork, realisation, roster, run, sections  # noqa: F401

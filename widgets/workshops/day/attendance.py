@@ -19,6 +19,7 @@ only where names are kept: an anonymous session has none.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,11 +33,18 @@ from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound
 from widgets.core.i18n import Translator
 from widgets.core.text import clean_text
 from widgets.live import store as st
+from widgets.live.exercises.signin import clean_strokes
 from widgets.live.privacy import register_scrubber
-from widgets.web.export import Section, Source, Table, register_section
+from widgets.web.export import Section, Source, Table, register_action, register_section
+from widgets.workshops.day import agenda as ag
+from widgets.workshops.day import roster as rs
 
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
-STATUSES = ("pending", "present", "absent")
+STATUSES = ("pending", "present", "late", "absent")
+#: Signed this long after the half-day began (and after the first signatures): late, with the time.
+LATE_AFTER = dt.timedelta(minutes=10)
+#: A signature this long before the start or after the end of its half-day is flagged on the sheet.
+SIGN_MARGIN = dt.timedelta(minutes=30)
 PAD_RATIO = 2.5  # the signature pad is 2.5 times wider than tall, on the phone and on the sheet
 
 
@@ -75,8 +83,19 @@ def signature_path(strokes: list, width: float, height: float) -> str:
     return "".join(parts)
 
 
-def mark(engine, trainer, code: str, halfday: str, participant_id: int, status: str, name: str | None = None) -> dict:
-    """The trainer validates (``present``), marks ``absent`` or reopens (``pending``) one line; may correct the name."""
+def mark(
+    engine,
+    trainer,
+    code: str,
+    halfday: str,
+    participant_id: int,
+    status: str,
+    name: str | None = None,
+    arrival: str | None = None,
+) -> dict:
+    """The trainer validates (``present``, ``late`` at ``arrival``), marks ``absent`` or reopens (``pending``) one line.
+
+    The trainer may also correct the name."""
     session = engine.session(code)
     if trainer is None or not trainer.may_drive(session):
         raise Forbidden("core.error_not_trainer")
@@ -90,6 +109,11 @@ def mark(engine, trainer, code: str, halfday: str, participant_id: int, status: 
     if participant_id not in ids:
         raise NotFound("core.error_not_participant")
     entry = {"status": status}
+    if status == "late" and arrival is not None:
+        try:
+            entry["time"] = dt.time.fromisoformat(str(arrival)).strftime("%H:%M")
+        except ValueError:
+            raise Invalid("core.error_invalid", field="time") from None
     if name is not None:
         entry["name"] = clean_text(name, 80)
     attendance = dict(session["state"].get("data", {}).get("attendance") or {})
@@ -124,52 +148,175 @@ def _signatures(engine, session: dict, activity: str) -> dict[int, dict]:
         return {row.participant_id: row.value for row in rows}
 
 
+def halfday_minutes(data: dict) -> dict[str, int]:
+    """Each half-day's training time as the programme gives it: its items' minutes, breaks left out.
+
+    A certificate's hours are the sum of the half-days attended, so a morning of
+    09:30-12:05 with a 15-minute break counts 2 h 20, whatever the afternoon lasts.
+    """
+    if not data.get("agenda"):
+        return {}
+    agenda = ag.Agenda.from_dict(data["agenda"])
+    parts = ag.halves(agenda)
+    out: dict[str, int] = {}
+    for slot in agenda.schedule():
+        key = parts.get(slot.index)
+        if key is None:
+            continue
+        out.setdefault(key, 0)
+        if slot.item.kind != "break":
+            out[key] += slot.item.planned
+    return out
+
+
+def _all_signatures(engine, session: dict, ids: list[str]) -> dict[str, dict[int, dict]]:
+    return {hid: _signatures(engine, session, f"signin-{hid}") for hid in ids}
+
+
+def _clock(at: float, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.fromtimestamp(at, zone)
+
+
+def _window(halfday: dict, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime] | None:
+    try:
+        date = dt.date.fromisoformat(halfday.get("date") or "")
+        start = dt.datetime.combine(date, dt.time.fromisoformat(halfday["start"]), zone)
+        end = dt.datetime.combine(date, dt.time.fromisoformat(halfday["end"]), zone)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return start, end
+
+
+def people(engine, session: dict) -> list[dict]:
+    """Everyone expected on every half-day: the roster (matched or not), then whoever else signed or was marked.
+
+    Each is ``{participant_id, roster, name, names}``: ``name`` is the one every sheet
+    prints (the roster's, else the trainer's correction, else the first signature's,
+    so the afternoon reuses the morning's), ``names`` what they signed with.
+    """
+    data = session["state"].get("data", {})
+    day = day_info(data)
+    ids = [h["id"] for h in halfdays(day)]
+    signed = _all_signatures(engine, session, ids)
+    marks = data.get("attendance") or {}
+    joined = _participants(engine, session)
+    signed_names: dict[int, list[str]] = {}
+    for hid in ids:
+        for pid, value in signed[hid].items():
+            signed_names.setdefault(pid, []).append(value.get("name") or "")
+    entries = rs.roster(data)
+    links = rs.matched(entries, joined, signed_names)
+    by_key = {entry["key"]: pid for pid, entry in links.items()}
+    out = []
+    for entry in entries:
+        pid = by_key.get(entry["key"])
+        out.append({"participant_id": pid, "roster": entry, "name": rs.full_name(entry)})
+    for n, person in enumerate(joined, 1):
+        pid = person["id"]
+        if pid in links:
+            continue
+        corrected = [(marks.get(hid) or {}).get(str(pid), {}).get("name") for hid in ids]
+        took_part = pid in signed_names or any(str(pid) in (marks.get(hid) or {}) for hid in ids)
+        if not took_part:
+            continue  # joined, never signed, never marked: a phone, not a learner
+        name = next((c for c in corrected if c), None) or next(
+            (x for x in signed_names.get(pid, []) if x), person["name"] or f"P{n}"
+        )
+        out.append({"participant_id": pid, "roster": None, "name": name})
+    return out
+
+
 def sheet(engine, code: str, halfday_id: str, lang: str | None = None) -> dict:
-    """Everything the attendance sheet of one half-day shows."""
+    """Everything the attendance sheet of one half-day shows: everyone expected, present, late or absent."""
     session = engine.session(code)
     if session["state"].get("anonymous"):
         raise Conflict("day.error_anonymous_attendance")
     lang = lang or session["lang"]
     t = Translator(lang)
-    day = day_info(session["state"].get("data", {}))
+    data = session["state"].get("data", {})
+    day = day_info(data)
     halfday = next((h for h in halfdays(day) if h["id"] == halfday_id), None)
     if halfday is None:
         raise NotFound("day.error_unknown_halfday", halfday=halfday_id)
     signed = _signatures(engine, session, f"signin-{halfday_id}")
-    marks = (session["state"].get("data", {}).get("attendance") or {}).get(halfday_id) or {}
+    marks = (data.get("attendance") or {}).get(halfday_id) or {}
     zone = ZoneInfo(day.get("timezone") or "Europe/Paris")
+    window = _window(halfday, zone)
+    first_signed = min((v["at"] for v in signed.values()), default=None)
     rows = []
-    for n, person in enumerate(_participants(engine, session), 1):
-        signature = signed.get(person["id"])
-        decided = marks.get(str(person["id"])) or {}
-        if not signature and not decided:
-            continue  # joined, never signed, not marked: not on this half-day's sheet
-        status = decided.get("status") or "pending"
-        name = decided.get("name") or (signature or {}).get("name") or person["name"] or f"P{n}"
-        time = dt.datetime.fromtimestamp(signature["at"], zone).strftime("%H:%M") if signature else ""
+    for n, person in enumerate(people(engine, session), 1):
+        pid = person["participant_id"]
+        signature = signed.get(pid) if pid is not None else None
+        decided = (marks.get(str(pid)) or {}) if pid is not None else {}
+        status = decided.get("status") or ("pending" if signature else "absent")
+        name = person["name"] if person["roster"] else decided.get("name") or person["name"]
+        at = _clock(signature["at"], zone) if signature else None
+        signed_at = at.strftime("%H:%M") if at else ""
+        arrival = decided.get("time") or ""
+        if status in ("present", "pending") and at and window and first_signed is not None:
+            # Late: signed well after both the half-day's start and the first signatures (the sheet going round).
+            begun = max(window[0], _clock(first_signed, zone))
+            if at - begun > LATE_AFTER:
+                arrival = signed_at
+                if status == "present":
+                    status = "late"
+        outside = bool(at and window and not (window[0] - SIGN_MARGIN <= at <= window[1] + SIGN_MARGIN))
+        label = t(f"day.attendance_{status}")
+        if status == "late" and arrival:
+            label = t("day.attendance_late_at", time=arrival)
         rows.append(
             {
-                "participant_id": person["id"],
+                "participant_id": pid,
                 "number": f"P{n}",
                 "name": name,
-                "time": time,
+                "time": signed_at,
+                "arrival": arrival,
                 "signature": signature_path(signature["strokes"], 100 * PAD_RATIO, 100)
                 if signature and status != "absent"
                 else "",
                 "status": status,
-                "status_label": t(f"day.attendance_{status}"),
+                "status_label": label,
+                "outside": outside,
                 "corrected": bool(decided.get("name")) and decided.get("name") != (signature or {}).get("name"),
+                "org": (person["roster"] or {}).get("org", ""),
             }
         )
     rows.sort(key=lambda r: r["name"].casefold())
+    trainer_sig = (data.get("trainer_signatures") or {}).get(halfday_id)
     return {
         "day": day,
         "halfday": halfday,
+        "minutes": halfday_minutes(data).get(halfday_id, 0),
         "rows": rows,
         "session": session,
         "lang": lang,
         "counts": {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES},
+        "outside": sum(1 for r in rows if r["outside"]),
+        "trainer_signature": {
+            "name": trainer_sig.get("name", ""),
+            "time": _clock(trainer_sig["at"], zone).strftime("%d/%m/%Y %H:%M"),
+            "path": signature_path(trainer_sig["strokes"], 100 * PAD_RATIO, 100),
+        }
+        if trainer_sig
+        else None,
     }
+
+
+def sign_as_trainer(engine, trainer, code: str, halfday: str, strokes, name: str | None = None) -> dict:
+    """The trainer signs one half-day's sheet on the device (strokes as a participant's), replacing a former one."""
+    session = engine.session(code)
+    if trainer is None or not trainer.may_drive(session):
+        raise Forbidden("core.error_not_trainer")
+    if session["state"].get("anonymous"):
+        raise Conflict("day.error_anonymous_attendance")
+    data = session["state"].get("data", {})
+    if halfday not in {h["id"] for h in halfdays(day_info(data))}:
+        raise NotFound("day.error_unknown_halfday", halfday=halfday)
+    signatures = dict(data.get("trainer_signatures") or {})
+    signer = clean_text(name, 80) if isinstance(name, str) and name.strip() else day_info(data).get("trainer", "")
+    signatures[halfday] = {"name": signer, "strokes": clean_strokes(strokes), "at": time.time()}
+    engine.set_data(trainer, code, "trainer_signatures", signatures, public=False)
+    return {"halfday": halfday, "name": signer}
 
 
 def sheet_html(engine, code: str, halfday_id: str | None = None, lang: str | None = None) -> str:
@@ -183,8 +330,18 @@ def sheet_html(engine, code: str, halfday_id: str | None = None, lang: str | Non
     lang = sheets[0]["lang"]
     env = jinja2.Environment(loader=LOADER, autoescape=True)
     return env.get_template("attendance.html").render(
-        lang=lang, t=Translator(lang), sheets=sheets, ratio=PAD_RATIO, format_date=lambda iso: long_date(iso, lang)
+        lang=lang,
+        t=Translator(lang),
+        sheets=sheets,
+        ratio=PAD_RATIO,
+        format_date=lambda iso: long_date(iso, lang),
+        hours=hours_text,
     )
+
+
+def hours_text(minutes: int) -> str:
+    """Hours and minutes with no-break spaces (``2 h 20``), the way both languages print a training's length."""
+    return f"{minutes // 60}\u00a0h\u00a0{minutes % 60:02d}"
 
 
 def long_date(iso: str, lang: str) -> str:
@@ -236,14 +393,19 @@ def attendance_section(source: Source) -> list[Section]:
                 t("day.attendance_of", halfday=label),
                 [
                     ("name", t("report.col_name")),
+                    ("org", t("day.col_org")),
                     ("time", t("day.col_signed_at")),
                     ("status_label", t("report.col_status")),
-                    ("participant_id", t("day.col_participant_id")),
                 ],
                 found["rows"],
             )
         )
     if not tables:
         return []
-    html = source.render(LOADER, "report_attendance.html", summary=summary)
+    html = source.render(LOADER, "report_attendance.html", summary=summary)  # counts include the absent expected
     return [Section("attendance", t("day.section_attendance"), html, tables, order=70)]
+
+
+@register_action("trainer-sign")
+def _trainer_sign_action(engine, trainer, code, body):
+    return sign_as_trainer(engine, trainer, code, str(body.get("halfday", "")), body.get("strokes"), body.get("name"))

@@ -22,6 +22,8 @@ from widgets.workshops.day import evaluation as ev
 
 #: Short activities whose objective is part of what the training teaches (sign-in, quizzes, evaluation are not).
 TEACHING_ACTIVITIES = ("wordcloud", "commitment")
+#: The statuses that count as attended: validated present, or validated present after arriving late.
+ATTENDED = ("present", "late")
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 
 
@@ -32,6 +34,16 @@ def duration_text(minutes: int, lang: str) -> str:
     ('6 h 45', '1 h 30')
     """
     return f"{minutes // 60}\u00a0h\u00a0{minutes % 60:02d}"
+
+
+def hours_decimal(minutes: int, lang: str) -> str:
+    """Hours as a number, the way the certificat de réalisation's "durée de ... heures" asks (comma in French).
+
+    >>> hours_decimal(140, "fr"), hours_decimal(90, "en")
+    ('2,33', '1.5')
+    """
+    text = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang.startswith("fr") else text
 
 
 def certificates(engine, code: str, participant_id: int | None = None, lang: str | None = None) -> list[dict]:
@@ -53,27 +65,40 @@ def certificates(engine, code: str, participant_id: int | None = None, lang: str
                 text = ag.item_objective(item.kind, item.ref, lang)
                 if text and text not in objectives:
                     objectives.append(text)
+    minutes_of = att.halfday_minutes(data)
+    total_minutes = sum(minutes_of.get(h["id"], 0) for h in all_halfdays) or minutes
     people: dict[int, dict] = {}
     for halfday in all_halfdays:
         for row in att.sheet(engine, code, halfday["id"], lang)["rows"]:
-            person = people.setdefault(row["participant_id"], {"name": row["name"], "present": 0})
-            if row["status"] == "present":
+            if row["participant_id"] is None:
+                continue  # expected, never came: no certificate
+            person = people.setdefault(
+                row["participant_id"], {"name": row["name"], "present": 0, "minutes": 0, "dates": [], "org": row["org"]}
+            )
+            if row["status"] in ATTENDED:
                 person["present"] += 1
+                person["minutes"] += minutes_of.get(halfday["id"], 0)
                 person["name"] = row["name"]
+                if halfday.get("date") and halfday["date"] not in person["dates"]:
+                    person["dates"].append(halfday["date"])
     quiz = _quiz_scores(engine, session)
     out = []
     for pid, person in sorted(people.items(), key=lambda kv: kv[1]["name"].casefold()):
         if person["present"] == 0 or (participant_id is not None and pid != participant_id):
             continue
-        share = person["present"] / len(all_halfdays) if all_halfdays else 0
         out.append(
             {
                 "participant_id": pid,
                 "name": person["name"],
+                "org": person["org"],
                 "present": person["present"],
                 "halfdays": len(all_halfdays),
-                "duration": duration_text(minutes, lang),
-                "attended": duration_text(round(minutes * share), lang),
+                "minutes": person["minutes"],
+                "duration": duration_text(total_minutes, lang),
+                "attended": duration_text(person["minutes"], lang),
+                "hours_decimal": hours_decimal(person["minutes"], lang),
+                "first": min(person["dates"]) if person["dates"] else "",
+                "last": max(person["dates"]) if person["dates"] else "",
                 "objectives": objectives,
                 "quiz": quiz.get(pid),
             }
@@ -95,7 +120,8 @@ def _quiz_scores(engine, session: dict) -> dict[int, dict]:
         source = Source(engine, session, session["lang"], True, [])
         for pid, answers in ev.by_participant(source.responses(activity)).items():
             right, total = score(answers, key)
-            out.setdefault(pid, {"total": total})[stage] = right
+            if total:  # an unanswered quiz scores nothing, and a certificate never says so
+                out.setdefault(pid, {"total": total})[stage] = right
     return out
 
 

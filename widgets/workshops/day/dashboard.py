@@ -39,6 +39,7 @@ from widgets.ui.trainer import Viewer, current
 from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
 from widgets.workshops.day import openers, run
+from widgets.workshops.day.paperwork_panel import PaperworkPanel
 
 WORKSHOP = "day"
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
@@ -164,6 +165,7 @@ class DayDashboard(w.VBox):
         self.end_box = w.VBox([self.after, w.HBox([self.close_button, self.reopen_button]), self.confirm_bar])
         self.end_box.layout.display = "none"
         self.attendance = w.VBox()
+        self.paperwork = PaperworkPanel(self.engine, self.trainer, t, self._error, lambda: self.refresh(force=True))
         self.cloud = w.VBox()
         self.downloads = w.HTML()
         self.running = w.VBox(
@@ -176,6 +178,7 @@ class DayDashboard(w.VBox):
                 self.remote_view,
                 self.status,
                 self.cloud,
+                self.paperwork,
                 self.attendance,
                 self.downloads,
             ]
@@ -337,6 +340,7 @@ class DayDashboard(w.VBox):
         except EngineError as exc:
             self._error(exc)
             return
+        self.paperwork.show()  # the half-days to sign follow the agenda
         self.refresh(force=True)
 
     def attach(self, code: str) -> None:
@@ -356,6 +360,10 @@ class DayDashboard(w.VBox):
         if day.get("dates"):
             self.date.value = dt.date.fromisoformat(day["dates"][0])
         self.join_panel.show(code, self.viewer.join_url(code))
+        anonymous = bool(self.engine.session(code)["state"].get("anonymous"))
+        self.paperwork.layout.display = "none" if anonymous else ""
+        if not anonymous:
+            self.paperwork.attach(code)
         self.running.layout.display = ""
         self.start_day.layout.display = "none"
         self._show_items()
@@ -538,6 +546,9 @@ class DayDashboard(w.VBox):
                 )
             )
             for row in sheet["rows"]:
+                if row["participant_id"] is None:  # expected, never joined: absent, nothing to validate
+                    rows.append(w.HTML(self._render("dash_sheet_row.html", row=row)))
+                    continue
                 present = w.Button(
                     description=self.t("day.validate"),
                     layout=w.Layout(width="auto"),

@@ -29,7 +29,7 @@ from widgets.workshops.day import agenda as ag
 from widgets.workshops.day import attendance as att
 from widgets.workshops.day import certificates as cert
 from widgets.workshops.day import evaluation as ev
-from widgets.workshops.day import openers
+from widgets.workshops.day import openers, paperwork
 
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 DAY_FIELDS = ("title", "organisation", "trainer", "place", "timezone")
@@ -292,6 +292,7 @@ def programme_html(engine, code: str, lang: str | None = None) -> str:
         day=day,
         session=session,
         p=ag.programme(agenda, day, lang),
+        fields=paperwork.programme_fields(data, lang),
         duration=cert.duration_text(agenda.teaching_minutes(), lang),
         format_date=lambda iso: att.long_date(iso, lang),
     )

@@ -1,0 +1,63 @@
+"""The day console's paperwork in Chromium: the roster typed in, the trainer signing a half-day on the screen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.fixtures_browser import screenshot
+
+pytestmark = pytest.mark.browser
+WAIT = 15_000
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
+def test_roster_and_trainer_signature_from_the_console(elan_server, contexts, width, height):
+    server = elan_server
+    for found in server.api("GET", "sessions", headers=server.trainer_headers).json()["sessions"]:
+        if found["workshop"] == "day":
+            server.trainer(found["code"], "close")
+    trainer = contexts(viewport={"width": width, "height": height}).new_page()
+    trainer.goto(f"{server.url}/voila/render/day/trainer.ipynb?key={server.key}&lang=fr")
+    start = trainer.get_by_role("button", name="Démarrer la journée")
+    expect(start).to_be_visible(timeout=60_000)
+    trainer.get_by_label("Formateur ou formatrice").fill("Aline Martin")
+    start.click()
+    code_box = trainer.locator(".elan-code")
+    expect(code_box).to_be_visible(timeout=WAIT)
+    code = code_box.inner_text().strip()
+
+    trainer.get_by_label("Liste").fill("Zoé;Duval;Banque Rhône\nYann;Le Gall\nSarah;Cohen;Mutuelle Ouest")
+    trainer.get_by_role("button", name="Enregistrer la liste").click()
+    expect(trainer.get_by_text("3 personnes attendues.")).to_be_visible(timeout=WAIT)
+
+    pad = trainer.locator(".elan-signature-pad canvas")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    trainer.mouse.move(x + 0.1 * w, y + 0.6 * h)
+    trainer.mouse.down()
+    for i in range(1, 12):
+        trainer.mouse.move(x + (0.1 + 0.07 * i) * w, y + (0.6 - 0.3 * (i % 2)) * h)
+    trainer.mouse.up()
+    trainer.get_by_role("button", name="Signer la feuille de cette demi-journée").click()
+    expect(trainer.locator("li").filter(has_text=re.compile(r"— signée$"))).to_be_visible(timeout=WAIT)
+    expect(trainer.locator("h3 + p").filter(has_text="Présents")).to_contain_text("absents\u00a0: 3", timeout=WAIT)
+    screenshot(trainer, f"day-paperwork-{width}.png")
+
+    trainer.get_by_label("SIRET").fill("73282932000074")
+    trainer.get_by_label("Tarif").fill("450 € HT par personne")
+    trainer.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(trainer.get_by_text("Enregistré.")).to_be_visible(timeout=WAIT)
+    programme = server.get(f"/elan/api/s/{code}/doc/programme.html", headers=server.trainer_headers)
+    assert "450 € HT par personne" in programme.text and "Accessibilité" in programme.text
+    screenshot(trainer, f"day-paperwork-facts-{width}.png")
+
+    sheet = server.get(f"/elan/api/s/{code}/doc/attendance.html?halfday=d1-am", headers=server.trainer_headers)
+    assert sheet.status_code == 200
+    for name in ("Zoé Duval", "Yann Le Gall", "Sarah Cohen", "Banque Rhône"):
+        assert name in sheet.text, name
+    assert sheet.text.count('data-status="absent"') == 3  # expected, nobody signed yet
+    assert 'class="trainer-sig"' in sheet.text and "Signé par Aline Martin" in sheet.text
