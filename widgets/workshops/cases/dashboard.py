@@ -758,14 +758,34 @@ def demo_play(dash) -> None:
 # --- the dashboard -------------------------------------------------------------------------------------
 
 
+def guide_step(dash) -> int:
+    """The guide's step for the case phase: 2 while the case is read, 3 during its steps, 4 at its ending."""
+    case, play = current_case(dash), play_state(dash)
+    if not case or not play.get("started"):
+        return 2
+    return 4 if casebook.walk(case, play.get("choices", [])).done else 3
+
+
+def case_steps(dash) -> int:
+    """How many steps the case chosen asks on its longest path (the guide times each one); 3 before a choice."""
+    case = current_case(dash)
+    return max(len(path.path) for path in casebook.all_paths(case)) if case else 3
+
+
 def phases() -> list[Phase]:
-    """The workshop's screens, in the order the trainer runs them."""
+    """The workshop's screens, in the order the trainer runs them, each at its step of the guide's script."""
     return [
-        Phase("pick", _both("cases.phase_pick"), build=build_pick),
+        Phase("pick", _both("cases.phase_pick"), build=build_pick, guide=1),
         Phase(
-            "play", _both("cases.phase_play"), spec=play_spec, build=build_play, refresh=refresh_play, demo=demo_play
+            "play",
+            _both("cases.phase_play"),
+            spec=play_spec,
+            build=build_play,
+            refresh=refresh_play,
+            demo=demo_play,
+            guide=guide_step,
         ),
-        Phase("wall", _both("cases.phase_wall"), spec=story_spec, build=build_wall, refresh=refresh_wall),
+        Phase("wall", _both("cases.phase_wall"), spec=story_spec, build=build_wall, refresh=refresh_wall, guide=5),
     ]
 
 
@@ -773,4 +793,4 @@ def trainer_dashboard(lang: str | None = None) -> Dashboard:
     """The case studies dashboard (demo mode with a case played by sample answers when opened without a trainer key)."""
     workshops = content.load("workshops")["workshops"]
     title = next(ws["title"] for ws in workshops if ws["id"] == WORKSHOP)
-    return Dashboard(WORKSHOP, phases(), lang=lang, title=title)
+    return Dashboard(WORKSHOP, phases(), lang=lang, title=title, per_step=case_steps)
