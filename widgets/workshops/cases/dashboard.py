@@ -307,7 +307,10 @@ def _case_card(case: dict, t, lang: str, origin: str = content.KIT) -> str:
 def build_pick(dash) -> w.Widget:
     cards = []
     origins = content.origins_by_id("cases")
-    for case in casebook.load_cases():
+    cases = casebook.load_cases()
+    # A case whose facts hold only in France is not offered to a Québec session; the trainer is told which and why.
+    left_out = [case for case in cases if not casebook.offered(case, dash.lang)]
+    for case in (case for case in cases if casebook.offered(case, dash.lang)):
         button = w.Button(
             description=dash.t("cases.pick_button"), button_style="primary", layout=w.Layout(width="auto")
         )
@@ -320,10 +323,19 @@ def build_pick(dash) -> w.Widget:
             )
         )
         cards[-1].add_class(f"elan-case-{case['id']}")
+    notes = [
+        dash.t(
+            "cases.left_out_case",
+            title=content.text(case["title"], dash.lang),
+            why=content.text(case.get("left_out_note") or {"fr": "", "en": ""}, dash.lang),
+        )
+        for case in left_out
+    ]
     return w.VBox(
         [
             w.HTML(_message(dash.t("cases.pick_help"))),
             w.HBox(cards, layout=w.Layout(flex_flow="row wrap")),
+            w.HTML(str(_html().left_out(dash.t("cases.left_out", n=len(left_out)), notes)) if left_out else ""),
         ]
     )
 
@@ -713,7 +725,7 @@ _DEMO_PICKS = [0, 1, 0, 0, 2, 0, 1]
 
 
 def demo_play(dash) -> None:
-    case = min(casebook.load_cases(), key=lambda c: c["difficulty"])
+    case = min((c for c in casebook.load_cases() if casebook.offered(c, dash.lang)), key=lambda c: c["difficulty"])
     tokens = [dash.engine.join(dash.code)[1] for _ in _DEMO_PICKS]
     dash.engine.set_data(
         dash.trainer,
