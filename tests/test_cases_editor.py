@@ -102,7 +102,10 @@ def test_drawing_the_form_again_closes_the_widgets_it_replaces(editor):
     assert open_widgets() == open_after_one
 
 
-def test_quebec_texts_are_offered_kept_in_sight_and_never_written_empty(editor):
+def test_quebec_texts_are_offered_kept_in_sight_and_never_written_empty(english_messages):
+    # A case with no Québec text of its own (the billing case has its amounts in dollars for fr-CA).
+    editor = CaseEditor("en", casebook.get_case("shop-return-partly-wrong"))
+    assert not any("fr-CA" in path for path in editor.texts)
     path = ("steps", 0, "situation")
     assert path + ("fr-CA",) not in editor.texts  # a France-only organisation does not see them
     editor.variants.value = True

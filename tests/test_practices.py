@@ -6,6 +6,7 @@ import pytest
 
 from widgets import content
 from widgets.core.errors import Invalid
+from widgets.core.paths import GUIDE
 from widgets.ui import practices
 from widgets.workshops.cases import dashboard as cases
 from widgets.workshops.week import dashboard as week
@@ -45,7 +46,7 @@ def test_any_workshop_opens_it_each_person_rates_the_team_and_the_room_sees_its_
     profile = practices.profile(dash.results(practices.ACTIVITY))
     assert profile["people"] == {"n": 3, "mean": 3.0, "spread": 0.82}
     assert box.chart.layout.display is None
-    assert "Débriefing" in box.text.value and "Prêts toute l’année" in box.text.value
+    assert "Débriefing" in box.text.value and "Une préparation olympique" in box.text.value  # seed 004’s fifth practice
     revealed = engine.participant_state(code, tokens[1])
     assert revealed["revealed"] and revealed["results"]["targets"][0]["criteria"]["ahead"]["mean"] == 3.0
 
@@ -56,3 +57,12 @@ def test_a_blank_or_off_scale_rating_is_refused():
     token = dash.engine.join(dash.code, name=None)[1]
     with pytest.raises(Invalid):
         dash.engine.submit(dash.code, token, practices.ACTIVITY, {"target": "team", "criterion": "people", "score": 9})
+
+
+def test_the_fifth_practice_is_the_seed_s_olympic_preparation_with_its_figures():
+    doc = content.load("practices/self-assessment")
+    fifth = doc["practices"][4]
+    assert fifth["label"]["fr"] == "Une préparation olympique" and "Olympic" in fifth["label"]["en"]
+    # 18 of 24 prepare specifically; 3 neither prepare nor inform their teams, "the study is all year".
+    assert "Dix-huit" in doc["notes"]["fr"] and "ne préparent ni n’informent" in doc["notes"]["fr"]
+    assert "préviennent même pas" not in (GUIDE / "fr" / "practices.md").read_text(encoding="utf-8")

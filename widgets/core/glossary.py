@@ -116,7 +116,8 @@ def localize(text: str, lang: str, folder: Path | None = None) -> str:
     Cached: every participant's state carries the activity's texts, the same few texts many times.
     """
     glossary = glossaries(folder).get(lang)
-    return glossary.apply(text) if glossary else text
+    # The variant's words, then its typography (the OQLF's spaces for fr-CA).
+    return typography.regional(glossary.apply(text) if glossary else text, lang)
 
 
 def fallback_of(lang: str) -> str | None:

@@ -3,7 +3,8 @@
 A French text takes a no-break space before ``: ; ! ?`` and inside « », a curly
 apostrophe (’), "1er" for the first of a month, and no straight double quotes.
 Without the no-break space a phone wraps the colon or the closing » alone onto
-the next line. English texts take no space before ``%``.
+the next line. English texts take no space before ``%``. Québec French (``fr-CA``) follows
+the OQLF: a narrow no-break space (U+202F) before ``; ! ?``, a full one before the colon.
 
 The same scan both reports and fixes, so ``elan validate`` and ``elan typography --fix``
 always agree. It only touches prose: never code (Markdown code spans and blocks),
@@ -17,6 +18,8 @@ True
 'lundi 1er octobre'
 >>> fix_text("68 % of calls", "en")
 '68% of calls'
+>>> fix_text("Pourquoi ? Voici : tout !", "fr-CA") == "Pourquoi\u202f? Voici\u00a0: tout\u202f!"
+True
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ MESSAGES = {
     "ordinal": "writing.ordinal",
     "percent-fr": "writing.percent_fr",
     "percent-en": "writing.percent_en",
+    "quebec-space": "writing.quebec_space",
 }
 
 
@@ -152,6 +156,11 @@ _FR_RULES: list[tuple[str, re.Pattern, object]] = [
     # a narrow no-break space (U+202F) before % and currency is fine too; a plain one or none is not
     ("percent-fr", re.compile(rf"(?<=\d){_SP}?(?=[%€$](?:[\s.,;:!?)»]|$))"), NBSP),
 ]
+#: Rules a regional variant adds to its language's (run after them, on what they leave).
+_REGIONAL_RULES: dict[str, list[tuple[str, re.Pattern, object]]] = {
+    # The OQLF: "une espace fine insécable, ou aucune espace" before ; ! ? (the kit writes the fine one).
+    "fr-CA": [("quebec-space", re.compile(rf"{NBSP}(?=[;!?])"), NNBSP)],
+}
 _EN_RULES: list[tuple[str, re.Pattern, object]] = [
     ("percent-en", re.compile(rf"(?<=\d)[ {NBSP}{NNBSP}](?=%)"), ""),
 ]
@@ -193,7 +202,17 @@ def scan(text: str, lang: str, protect: re.Pattern = _PLAIN, quotes: bool = True
         for m in pattern.finditer(masked):
             new = repl(m) if callable(repl) else repl
             add(m.start(), m.end(), new, name)
+    for name, pattern, repl in _REGIONAL_RULES.get(lang, []):
+        for m in pattern.finditer(masked):
+            add(m.start(), m.end(), repl, name)
     return sorted(edits, key=lambda e: (e.offset, e.length))
+
+
+def regional(text: str, lang: str) -> str:
+    """A text of the base language with ``lang``'s own spacing (``fr`` read as ``fr-CA``); nothing else changed."""
+    for _name, pattern, repl in _REGIONAL_RULES.get(lang, []):
+        text = pattern.sub(repl, text)
+    return text
 
 
 def _nested(masked: str) -> list[tuple[int, int, str]]:

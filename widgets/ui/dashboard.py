@@ -25,7 +25,7 @@ from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator
 from widgets.ui import practices
 from widgets.ui.phase import Phase
-from widgets.ui.script import Script
+from widgets.ui.script import Script, Step
 from widgets.ui.templating import render
 from widgets.ui.trainer import Viewer, current
 
@@ -55,6 +55,12 @@ def _group(title: str, *children: w.Widget) -> w.VBox:
     return box
 
 
+def _minutes(steps: tuple[Step, ...]) -> int | None:
+    """The planned minutes of the guide steps shown together (None when the guide gives none)."""
+    given = [step.minutes for step in steps if step.minutes is not None]
+    return sum(given) if given else None
+
+
 def _show(widget: w.Widget, visible: bool) -> None:
     widget.layout.display = None if visible else "none"
 
@@ -75,6 +81,7 @@ class Dashboard(w.VBox):
         lang: str | None = None,
         viewer: Viewer | None = None,
         title: dict | None = None,
+        per_step: Callable[[Dashboard], int] | None = None,
     ):
         self.viewer = viewer or current(lang)
         self.lang = self.viewer.lang
@@ -93,6 +100,10 @@ class Dashboard(w.VBox):
         self.widgets_by_phase: dict[str, w.Widget] = {}
         self.data: dict[str, Any] = {}  # what phases keep between redraws
         self.script = Script.load(workshop, self.lang)
+        self._scripts = {workshop: self.script}  # by chapter: the five practices have their own
+        # How many steps the guide's "per step" timing is played (a case's longest path), for the planned total.
+        self._per_step = per_step
+        self._script_key: tuple | None = None
         self._task: asyncio.Task | None = None
         self._pending: Callable | None = None
         self._step_started = time.time()
@@ -337,7 +348,8 @@ class Dashboard(w.VBox):
 
     def _console_note(self) -> dict:
         """What the phone remote shows of the console: the step and the script's next line."""
-        step = self.script.step(self.guide_step())
+        steps = self.guide_steps()[1]
+        step = steps[-1] if steps else None
         return {
             "index": self.index + 1,
             "total": len(self.phases),
@@ -345,8 +357,23 @@ class Dashboard(w.VBox):
             "line": step.next_line() if step else "",
         }
 
-    def guide_step(self) -> int:
-        return self.phase.guide or min(self.index + 1, len(self.script.steps))
+    def script_of(self, phase: Phase) -> Script:
+        """The guide chapter a phase's script is in, in the console's language (through its fallbacks)."""
+        chapter = phase.chapter or self.workshop
+        if chapter not in self._scripts:
+            self._scripts[chapter] = Script.load(chapter, self.lang)
+        return self._scripts[chapter]
+
+    def guide_steps(self) -> tuple[Script, tuple[Step, ...]]:
+        """The chapter and the steps of its script that the phase shown now is at."""
+        script = self.script_of(self.phase)
+        numbers = self.phase.guide_steps(self) or (min(self.index + 1, len(script.steps)),)
+        return script, tuple(step for number in numbers if (step := script.step(number)))
+
+    def planned_minutes(self) -> int | None:
+        """The workshop's planned minutes from its chapter, a case's steps counted as played."""
+        per_step = self._per_step(self) if self._per_step else 1
+        return self.script.planned(per_step=per_step) or None
 
     def show_phase(self) -> None:
         phase = self.phase
@@ -368,6 +395,7 @@ class Dashboard(w.VBox):
         self._redrawing = True
         try:
             self.phase.refresh(self)
+            self._draw_script()  # a phase may move on in the guide without changing (a case read, played, ended)
             self._draw_status()
         except Exception as exc:  # a dashboard must keep running; say what failed
             log.exception("refresh failed")
@@ -376,21 +404,33 @@ class Dashboard(w.VBox):
             self._redrawing = False
 
     def _draw_script(self) -> None:
-        number = self.guide_step()
-        step = self.script.step(number)
-        last = number == len(self.script.steps)
+        script, steps = self.guide_steps()
+        key = (self.index, script.workshop, tuple(step.number for step in steps), self.activity_id())
+        if key == self._script_key:
+            return
+        moved_within = self._script_key is not None and self._script_key[0] == self.index
+        self._script_key = key
+        if moved_within:
+            # The same phase at another guide step or activity (a case's next step): its clock
+            # starts again and the phone remote reads the new line (``go`` does both for a new phase).
+            self._step_started = time.time()
+            if self.session and self.session["closed_at"] is None:
+                self._run(self.engine.set_data, "console", self._console_note(), public=False)
+        numbers = [step.number for step in steps]
         self.script_view.value = render(
             "console_script.html",
             t=self.t,
-            step=step,
-            number=number,
-            total=len(self.script.steps),
-            debrief=self.script.debrief_html if last else "",
+            steps=steps,
+            first=numbers[0] if numbers else 0,
+            last=numbers[-1] if numbers else 0,
+            total=len(script.steps),
+            minutes=_minutes(steps),
+            debrief=script.debrief_html if script.debrief_step in numbers else "",
         )
 
     def _draw_status(self) -> None:
         session = self.session
-        step = self.script.step(self.guide_step())
+        steps = self.guide_steps()[1]
         spent_step = int((time.time() - self._step_started) // 60)
         spent_all = int((time.time() - session["created_at"]) // 60) if session else 0
         state = "none" if not session else ("ended" if session["closed_at"] is not None else "running")
@@ -401,9 +441,9 @@ class Dashboard(w.VBox):
             state=state,
             counts=self.counts,
             step_minutes=spent_step,
-            step_plan=step.minutes if step else None,
+            step_plan=_minutes(steps),
             all_minutes=spent_all,
-            all_plan=self.script.planned_minutes or None,
+            all_plan=self.planned_minutes(),
             demo=self.viewer.demo,
         )
 

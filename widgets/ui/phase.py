@@ -17,8 +17,11 @@ class Phase:
     ``title`` is a ``{fr, en}`` map; ``spec(dash)`` returns the activity participants
     see (or None: they wait); ``build(dash)`` returns the trainer's widget for this
     step; ``refresh(dash)`` redraws it from the store; ``demo(dash)`` fills sample
-    answers in demo mode. ``guide`` is the number of the facilitator guide's script
-    step this phase belongs to (by default, the phase's own position).
+    answers in demo mode. ``guide`` says which steps of the facilitator guide's script
+    this phase shows: a step number, several (a teaching step and the exercise it opens),
+    or ``guide(dash)`` returning either when it depends on where the phase stands (a case
+    read, played, ended); by default the phase's own position. ``chapter`` names the
+    guide chapter those steps are in when it is not the workshop's (the five practices).
     """
 
     def __init__(
@@ -31,16 +34,25 @@ class Phase:
         refresh: Callable | None = None,
         demo: Callable | None = None,
         open: bool = True,
-        guide: int | None = None,
+        guide: int | tuple[int, ...] | Callable | None = None,
+        chapter: str | None = None,
     ):
         self.id = id
         self.title = title
         self._spec, self._build, self._refresh, self._demo = spec, build, refresh, demo
         self.open = open
         self.guide = guide
+        self.chapter = chapter
 
     def spec(self, dash: Dashboard) -> dict | None:
         return self._spec(dash) if self._spec else None
+
+    def guide_steps(self, dash: Dashboard) -> tuple[int, ...]:
+        """The guide's step numbers this phase shows now (empty: its position decides)."""
+        found = self.guide(dash) if callable(self.guide) else self.guide
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, int) else tuple(found)
 
     def build(self, dash: Dashboard) -> w.Widget:
         return self._build(dash) if self._build else w.HTML("")

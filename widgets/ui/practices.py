@@ -138,4 +138,19 @@ def _refresh(dash) -> None:
 def phases() -> list[Phase]:
     """The self-assessment as one dashboard step: rate with the answers hidden, reveal the profile, debrief."""
     doc = content.load(CONTENT)
-    return [Phase(ACTIVITY, doc["title"], spec=lambda dash: activity(dash.lang), build=_build, refresh=_refresh)]
+    return [
+        Phase(
+            ACTIVITY,
+            doc["title"],
+            spec=lambda dash: activity(dash.lang),
+            build=_build,
+            refresh=_refresh,
+            chapter="practices",
+            guide=guide_steps,
+        )
+    ]
+
+
+def guide_steps(dash) -> tuple[int, int]:
+    """The practices chapter's steps: teach and rate (1-2) until the profile is shown, then read and debrief (3-4)."""
+    return (3, 4) if dash.code and dash.is_revealed(ACTIVITY) else (1, 2)

@@ -3,13 +3,20 @@
 A chapter (``facilitator_guide/<lang>/<workshop>.md``, see ``facilitator_guide/FORMAT.md``)
 has a script section whose steps are ``### N. Title (M min ...)`` headings, and a
 debrief section. The console shows the step of the current phase, its planned minutes
-and the debrief questions at the last step.
+and the debrief questions at the step that holds the debrief (else the last).
+
+A regional variant writes only the chapters that differ (``fr-CA/FALLBACK.md``): the others
+are read from its fallback (``languages.chain``) in the variant's words, as the guide's pages do.
 
 >>> script = Script.load("values", "en")
 >>> script.steps[1].title
 '2. Brainstorm (10 min: 5 to write, 5 to group)'
 >>> script.steps[1].minutes, script.planned_minutes >= 60
 (10, True)
+>>> Script.load("cases", "fr-CA").source
+'fr'
+>>> Script.load("cases", "en").planned(per_step=4) - Script.load("cases", "en").planned(per_step=3)
+5
 """
 
 from __future__ import annotations
@@ -21,16 +28,23 @@ from pathlib import Path
 
 import mistune
 
+from widgets.core import glossary
+from widgets.core.languages import chain
 from widgets.core.paths import GUIDE
 
-_MINUTES = re.compile(r"\((\d+)\s*min")
+#: A step's minutes, the lower figure of a range ("5 to 8 min"), as the day's agenda counts them.
+_MINUTES = re.compile(r"\((\d+)(?:\s*(?:to|à|-)\s*\d+)?\s*min")
 _DEBRIEF = re.compile(r"d[ée]brief", re.IGNORECASE)
+#: A step timed "per step" (the cases chapter) is played once per step of the case.
+_PER_STEP = re.compile(r"\b(per step|par étape)\b")
 
 
 @dataclass
 class Step:
+    number: int
     title: str
     minutes: int | None
+    per_step: bool = False
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -53,10 +67,21 @@ class Script:
     lang: str
     steps: list[Step]
     debrief: list[str]
+    source: str = ""  # the language whose chapter was read (``fr`` for a fr-CA chapter the guide does not write)
 
     @property
     def planned_minutes(self) -> int:
-        return sum(step.minutes or 0 for step in self.steps)
+        return self.planned()
+
+    def planned(self, per_step: int = 1) -> int:
+        """The chapter's minutes, a step timed "per step" counted ``per_step`` times (a case's steps)."""
+        return sum((step.minutes or 0) * (per_step if step.per_step else 1) for step in self.steps)
+
+    @property
+    def debrief_step(self) -> int:
+        """The step during which the debrief questions are asked: the one named for it, else the last."""
+        named = [step.number for step in self.steps if _DEBRIEF.search(step.title)]
+        return named[-1] if named else len(self.steps)
 
     @property
     def debrief_html(self) -> str:
@@ -68,12 +93,19 @@ class Script:
 
     @classmethod
     def load(cls, workshop: str, lang: str, root: Path = GUIDE) -> Script:
-        file = root / lang / f"{workshop}.md"
-        return _parse(workshop, lang, file.read_text(encoding="utf-8") if file.is_file() else "")
+        """The chapter in ``lang``, else in its fallback put in ``lang``'s words; no steps when none is written."""
+        for code in chain(lang):
+            file = root / code / f"{workshop}.md"
+            if file.is_file():
+                text = file.read_text(encoding="utf-8")
+                if code != lang:
+                    text = glossary.localize(text, lang)  # the fallback chapter in the variant's words
+                return _parse(workshop, lang, text, code)
+        return _parse(workshop, lang, "", "")
 
 
-@functools.lru_cache(maxsize=16)
-def _parse(workshop: str, lang: str, text: str) -> Script:
+@functools.lru_cache(maxsize=32)
+def _parse(workshop: str, lang: str, text: str, source: str) -> Script:
     steps: list[Step] = []
     debrief: list[str] = []
     section = None  # "script", "debrief" or None
@@ -85,14 +117,15 @@ def _parse(workshop: str, lang: str, text: str) -> Script:
             section = "script"
             title = line[4:].strip()
             found = _MINUTES.search(title)
-            steps.append(Step(title, int(found.group(1)) if found else None))
+            minutes = int(found.group(1)) if found else None
+            steps.append(Step(len(steps) + 1, title, minutes, bool(_PER_STEP.search(title))))
             continue
         if section == "script" and steps:
             if not line.startswith("!["):  # the guide's screenshots stay in the guide
                 steps[-1].lines.append(line)
         elif section == "debrief":
             debrief.append(line)
-    return Script(workshop, lang, steps, debrief)
+    return Script(workshop, lang, steps, debrief, source)
 
 
 def _markdown(text: str) -> str:

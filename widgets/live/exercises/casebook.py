@@ -81,6 +81,15 @@ def load_cases(folder: str | None = None) -> list[dict]:
     return cases
 
 
+def offered(case: dict, lang: str) -> bool:
+    """Whether a session in ``lang`` plays ``case``: a case whose facts hold only in France lists the others.
+
+    >>> offered({"offered_in": ["fr", "en"]}, "fr-CA"), offered({}, "fr-CA")
+    (False, True)
+    """
+    return lang in case.get("offered_in", [lang])
+
+
 def get_case(case_id: str, folder: str | None = None) -> dict:
     """One case by its id; ``KeyError`` if there is none."""
     # An id is a slug (the schema says so); anything else never becomes a file path.

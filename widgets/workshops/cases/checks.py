@@ -4,11 +4,16 @@ Each message names the case, the step and, where it matters, the response; the
 path returned with it lets the loader add the file, the line and the field.
 :func:`check_case` finds what makes a case unplayable (refused on load);
 :func:`case_warnings` finds what makes it teach badly (the best response always
-first or always the longest, endings that do not depend on the path), reported
-by ``elan cases`` and the content tests without refusing the case.
+first or always the longest, endings that do not depend on the path or contradict it,
+a response that does not resolve scoring "once and done"), reported by ``elan cases``
+and the content tests without refusing the case; :func:`length_bias` measures, over a
+whole set of cases, how often the best response is simply the longest.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 from widgets import content
 from widgets.core.messages import Message
@@ -368,10 +373,40 @@ def case_warnings(data: dict) -> list[tuple]:
                     Message("cases_checks.best_longest", where=name),
                 )
             )
+    for si, item in enumerate(data["steps"]):
+        for ri, response in enumerate(item["responses"]):
+            effects = response["effects"]
+            # "Once and done" is the right answer the first time: a fast answer that does not resolve earns nothing.
+            if effects["speed"] > 0 and effects["resolution"] <= 0:
+                where = Message("cases_checks.response", case=data["id"], step=item["id"], response=response["id"])
+                out.append(
+                    (
+                        ("steps", si, "responses", ri, "effects", "speed"),
+                        Message("cases_checks.speed_unresolved", where=where, speed=effects["speed"]),
+                    )
+                )
     start = data["steps"][0]["id"]
     by_last: dict[tuple[str, str], set[str]] = {}
+    requires = {e["id"]: (ei, e["requires"]) for ei, e in enumerate(data["endings"]) if e.get("requires")}
+    contradicted: set[str] = set()
     for walked in _explore(data, start):
         by_last.setdefault((walked.path[-1], walked.choices[-1]), set()).add(walked.ending)
+        if walked.ending in requires and walked.ending not in contradicted:
+            ei, needs = requires[walked.ending]
+            chose = set(walked.choices)
+            if (needs.get("chose") and not chose & set(needs["chose"])) or chose & set(needs.get("not_chose", [])):
+                contradicted.add(walked.ending)  # one path is enough to show it; the author fixes the rule
+                out.append(
+                    (
+                        ("endings", ei, "requires"),
+                        Message(
+                            "cases_checks.ending_contradicts",
+                            where=name,
+                            ending=walked.ending,
+                            path=" → ".join(walked.choices),
+                        ),
+                    )
+                )
     if by_last and all(len(endings) == 1 for endings in by_last.values()):
         out.append(
             (
@@ -380,3 +415,45 @@ def case_warnings(data: dict) -> list[tuple]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class LengthBias:
+    """How often the best response of a step is also its longest text, over a set of cases, in one language."""
+
+    lang: str
+    longest: int  # steps where the best response is the longest
+    steps: int  # steps with a best response
+    chance: float  # what chance alone would give (one in three for three responses)
+
+    @property
+    def flagged(self) -> bool:
+        """More than chance by two standard deviations: a room can learn to pick the longest."""
+        if self.steps < 6:
+            return False
+        p = self.chance / self.steps
+        return self.longest > self.chance + 2 * math.sqrt(self.steps * p * (1 - p))
+
+
+def length_bias(cases: list[dict], lang: str) -> LengthBias:
+    """The best response (highest sum of effects) against the longest text, step by step, in ``lang``.
+
+    >>> step = {"responses": [
+    ...     {"id": "a", "text": {"en": "Yes."}, "effects": {"empathy": 2, "ownership": 2, "resolution": 2, "speed": 0}},
+    ...     {"id": "b", "text": {"en": "Well, maybe."}, "effects": {"empathy": 0, "ownership": 0, "resolution": 0, "speed": 0}},
+    ...     {"id": "c", "text": {"en": "No."}, "effects": {"empathy": 0, "ownership": 0, "resolution": 0, "speed": 0}}]}
+    >>> length_bias([{"steps": [step]}], "en")
+    LengthBias(lang='en', longest=0, steps=1, chance=0.3333333333333333)
+    """
+    longest = steps = 0
+    chance = 0.0
+    for case in cases:
+        for item in case["steps"]:
+            best = casebook.best_response(item)
+            if best is None:
+                continue
+            steps += 1
+            chance += 1 / len(item["responses"])
+            sizes = {r["id"]: len(content.text(r["text"], lang)) for r in item["responses"]}
+            longest += max(sizes, key=sizes.get) == best
+    return LengthBias(lang, longest, steps, chance)

@@ -328,7 +328,10 @@ def _case_card(case: dict, t, lang: str, origin: str = content.KIT) -> str:
 def build_pick(dash) -> w.Widget:
     cards = []
     origins = content.origins_by_id("cases")
-    for case in casebook.load_cases():
+    cases = casebook.load_cases()
+    # A case whose facts hold only in France is not offered to a Québec session; the trainer is told which and why.
+    left_out = [case for case in cases if not casebook.offered(case, dash.lang)]
+    for case in (case for case in cases if casebook.offered(case, dash.lang)):
         button = w.Button(
             description=dash.t("cases.pick_button"), button_style="primary", layout=w.Layout(width="auto")
         )
@@ -341,10 +344,19 @@ def build_pick(dash) -> w.Widget:
             )
         )
         cards[-1].add_class(f"elan-case-{case['id']}")
+    notes = [
+        dash.t(
+            "cases.left_out_case",
+            title=content.text(case["title"], dash.lang),
+            why=content.text(case.get("left_out_note") or {"fr": "", "en": ""}, dash.lang),
+        )
+        for case in left_out
+    ]
     return w.VBox(
         [
             w.HTML(_message(dash.t("cases.pick_help"))),
             w.HBox(cards, layout=w.Layout(flex_flow="row wrap")),
+            w.HTML(str(_html().left_out(dash.t("cases.left_out", n=len(left_out)), notes)) if left_out else ""),
         ]
     )
 
@@ -734,7 +746,7 @@ _DEMO_PICKS = [0, 1, 0, 0, 2, 0, 1]
 
 
 def demo_play(dash) -> None:
-    case = min(casebook.load_cases(), key=lambda c: c["difficulty"])
+    case = min((c for c in casebook.load_cases() if casebook.offered(c, dash.lang)), key=lambda c: c["difficulty"])
     tokens = [dash.engine.join(dash.code)[1] for _ in _DEMO_PICKS]
     dash.engine.set_data(
         dash.trainer,
@@ -779,14 +791,34 @@ def demo_play(dash) -> None:
 # --- the dashboard -------------------------------------------------------------------------------------
 
 
+def guide_step(dash) -> int:
+    """The guide's step for the case phase: 2 while the case is read, 3 during its steps, 4 at its ending."""
+    case, play = current_case(dash), play_state(dash)
+    if not case or not play.get("started"):
+        return 2
+    return 4 if casebook.walk(case, play.get("choices", [])).done else 3
+
+
+def case_steps(dash) -> int:
+    """How many steps the case chosen asks on its longest path (the guide times each one); 3 before a choice."""
+    case = current_case(dash)
+    return max(len(path.path) for path in casebook.all_paths(case)) if case else 3
+
+
 def phases() -> list[Phase]:
-    """The workshop's screens, in the order the trainer runs them."""
+    """The workshop's screens, in the order the trainer runs them, each at its step of the guide's script."""
     return [
-        Phase("pick", _both("cases.phase_pick"), build=build_pick),
+        Phase("pick", _both("cases.phase_pick"), build=build_pick, guide=1),
         Phase(
-            "play", _both("cases.phase_play"), spec=play_spec, build=build_play, refresh=refresh_play, demo=demo_play
+            "play",
+            _both("cases.phase_play"),
+            spec=play_spec,
+            build=build_play,
+            refresh=refresh_play,
+            demo=demo_play,
+            guide=guide_step,
         ),
-        Phase("wall", _both("cases.phase_wall"), spec=story_spec, build=build_wall, refresh=refresh_wall),
+        Phase("wall", _both("cases.phase_wall"), spec=story_spec, build=build_wall, refresh=refresh_wall, guide=5),
     ]
 
 
@@ -794,4 +826,4 @@ def trainer_dashboard(lang: str | None = None) -> Dashboard:
     """The case studies dashboard (demo mode with a case played by sample answers when opened without a trainer key)."""
     workshops = content.load("workshops")["workshops"]
     title = next(ws["title"] for ws in workshops if ws["id"] == WORKSHOP)
-    return Dashboard(WORKSHOP, phases(), lang=lang, title=title)
+    return Dashboard(WORKSHOP, phases(), lang=lang, title=title, per_step=case_steps)

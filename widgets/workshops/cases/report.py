@@ -140,10 +140,17 @@ def run_debrief(case: dict, play: dict, counts: dict[str, dict[str, int]], lang:
             for p in case["debrief"]["points"]
         ],
         "lens": {"name": t("cases.lens_" + lens["model"]), "note": x(lens["note"])},
-        "notes": x(case["notes"]["text"]) if case.get("notes") else "",
-        "quebec": x(case["notes"]["quebec"]) if case.get("notes", {}).get("quebec") else "",
+        **_notes(case.get("notes") or {}, x, t("cases.notes_edition")),
         "sources": list(case.get("notes", {}).get("sources", [])),
     }
+
+
+def _notes(notes: dict, x, edition: str) -> dict:
+    """The trainer's notes: France's law then Québec's, or for the Québec edition Québec's first, France's as a comparison."""
+    here, quebec = (x(notes["text"]) if notes.get("text") else ""), (x(notes["quebec"]) if notes.get("quebec") else "")
+    if edition == "quebec" and quebec:
+        return {"notes": quebec, "quebec": "", "france": here}
+    return {"notes": here, "quebec": quebec, "france": ""}
 
 
 def session_runs(engine, code: str) -> list[dict]:

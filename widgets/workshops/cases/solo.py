@@ -273,7 +273,7 @@ class SoloCases(w.VBox):
     def draw_picker(self) -> None:
         t = self.t
         rows = []
-        for case in casebook.load_cases():
+        for case in (c for c in casebook.load_cases() if casebook.offered(c, self.lang)):
             stars = "●" * case["difficulty"] + "○" * (3 - case["difficulty"])
             played = t("cases.solo_played") if self.plays.get(case["id"]) else ""
             button = w.Button(description=t("cases.solo_play"), layout=w.Layout(width="110px"))

@@ -21,9 +21,11 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 from widgets import content
+from widgets.core.languages import REQUIRED
 from widgets.live.exercises import casebook
 from widgets.workshops.cases import checks
 
@@ -125,12 +127,18 @@ def cases_report(content_dir: Path | None, lang: str | None = None) -> dict:
     with organisation(content_dir):
         org = content.organisation_dir()
         entries = [case_entry(file, origin, lang) for file, origin in case_files()]
+        try:
+            playable = casebook.load_cases()
+        except content.ContentError:  # a case with problems: they are listed above, the bias waits for them
+            playable = []
     entries = [e for e in entries if not e.get("skipped")]
+    biases = [checks.length_bias(playable, code) for code in REQUIRED] if playable else []
     return {
         "folder": str(org or content.BUNDLED / "cases"),
         "cases": entries,
         "problems": sum(len(e["problems"]) for e in entries),
-        "warnings": sum(len(e["warnings"]) for e in entries),
+        "warnings": sum(len(e["warnings"]) for e in entries) + sum(b.flagged for b in biases),
+        "length_bias": [{**asdict(b), "chance": round(b.chance, 1), "flagged": b.flagged} for b in biases],
     }
 
 
@@ -161,4 +169,7 @@ def run(content_dir: Path | None, as_json: bool, t) -> int:
             )
             for item in entry["problems"] + entry["warnings"]:
                 print(f"  {entry['file']}:{item['line']}: [{item['field']}] {item['message']}")
+        for bias in report["length_bias"]:
+            line = t("cases_checks.length_bias", **{**bias, "chance": round(bias["chance"])})
+            print(t("cases_checks.length_bias_flagged", line=line) if bias["flagged"] else line)
     return 1 if report["problems"] else 0

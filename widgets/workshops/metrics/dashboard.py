@@ -374,10 +374,35 @@ def _title(phase_id: str) -> dict:
 def phases() -> list[Phase]:
     """The workshop's steps, in the order the trainer runs them."""
     return [
-        Phase("match", _title("match"), spec=values_spec, build=build_match, refresh=refresh_match, demo=demo_values),
-        Phase("compare", _title("compare"), spec=values_spec, build=build_compare, refresh=refresh_compare, open=False),
-        Phase("teams", _title("teams"), spec=teams_spec, build=build_teams, refresh=refresh_teams, demo=demo_teams),
-        Phase("lab", _title("lab"), build=build_lab),
+        # The teaching step opens the matching, and the debrief closes the lab: each shown with its phase.
+        Phase(
+            "match",
+            _title("match"),
+            spec=values_spec,
+            build=build_match,
+            refresh=refresh_match,
+            demo=demo_values,
+            guide=(1, 2),
+        ),
+        Phase(
+            "compare",
+            _title("compare"),
+            spec=values_spec,
+            build=build_compare,
+            refresh=refresh_compare,
+            open=False,
+            guide=3,
+        ),
+        Phase(
+            "teams",
+            _title("teams"),
+            spec=teams_spec,
+            build=build_teams,
+            refresh=refresh_teams,
+            demo=demo_teams,
+            guide=4,
+        ),
+        Phase("lab", _title("lab"), build=build_lab, guide=(5, 6)),
     ]
 
 

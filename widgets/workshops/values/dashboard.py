@@ -892,7 +892,7 @@ def _title(phase_id: str) -> dict:
 def phases() -> list[Phase]:
     """The workshop's screens, in the order the trainer runs them."""
     return [
-        Phase("why", content.load(EXAMPLES)["title"], build=build_why),
+        Phase("why", content.load(EXAMPLES)["title"], build=build_why, guide=1),
         Phase(
             "brainstorm",
             _title("brainstorm"),
@@ -900,9 +900,10 @@ def phases() -> list[Phase]:
             build=build_brainstorm,
             refresh=refresh_brainstorm,
             demo=demo_brainstorm,
+            guide=2,
         ),
-        Phase("vote", _title("vote"), spec=vote_spec, build=build_vote, refresh=refresh_vote, demo=demo_vote),
-        Phase("keep", _title("keep"), build=build_keep, refresh=refresh_keep),
+        Phase("vote", _title("vote"), spec=vote_spec, build=build_vote, refresh=refresh_vote, demo=demo_vote, guide=3),
+        Phase("keep", _title("keep"), build=build_keep, refresh=refresh_keep, guide=4),
         Phase(
             "actions",
             _title("actions"),
@@ -910,6 +911,7 @@ def phases() -> list[Phase]:
             build=build_actions,
             refresh=refresh_actions,
             demo=demo_actions,
+            guide=5,
         ),
         Phase(
             "action_vote",
@@ -918,14 +920,27 @@ def phases() -> list[Phase]:
             build=build_action_vote,
             refresh=refresh_action_vote,
             demo=demo_action_vote,
+            guide=5,  # the guide times proposing and voting as one step
         ),
         Phase(
-            "vision", _title("vision"), spec=vision_spec, build=build_vision, refresh=refresh_vision, demo=demo_vision
+            "vision",
+            _title("vision"),
+            spec=vision_spec,
+            build=build_vision,
+            refresh=refresh_vision,
+            demo=demo_vision,
+            guide=6,
         ),
         Phase(
-            "vision_rate", _title("vision_rate"), spec=rate_spec, build=build_rate, refresh=refresh_rate, demo=demo_rate
+            "vision_rate",
+            _title("vision_rate"),
+            spec=rate_spec,
+            build=build_rate,
+            refresh=refresh_rate,
+            demo=demo_rate,
+            guide=6,
         ),
-        Phase("output", _title("output"), build=build_output, refresh=refresh_output),
+        Phase("output", _title("output"), build=build_output, refresh=refresh_output, guide=7),
     ]
 
 
