@@ -209,13 +209,13 @@ def test_an_export_without_a_customer_column_loads_and_says_what_it_cannot_compu
     assert "0.0 %" not in row
 
 
-def test_a_malformed_row_is_skipped_with_its_line_and_can_be_downloaded():
+def test_a_malformed_value_is_left_out_with_its_line_and_can_be_downloaded():
     lab = MetricsLab("fr")
     df = pd.read_csv(sample_path(), dtype=str, keep_default_na=False).head(5)
     df.loc[2, "csat"] = "excellent"
     lab.read_export(df.to_csv(index=False).encode("utf-8"), "export.csv")
     assert lab.apply_mapping(), lab.errors.value
-    assert len(lab.tickets) == 4
+    assert len(lab.tickets) == 5 and lab.tickets["csat"].isna().sum() == df["csat"].eq("").sum() + 1
     assert 'data-line="4"' in lab.skipped.value and "excellent" in lab.skipped.value and "csat" in lab.skipped.value
     href = lab.skipped.value.split('href="')[1].split('"')[0]
     download = base64.b64decode(href.split(",", 1)[1]).decode("utf-8-sig")

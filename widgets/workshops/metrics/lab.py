@@ -234,22 +234,34 @@ def summary_rows(
 
 
 def skipped_html(result: TicketImport, lang: str, t: Translator) -> str:
-    """How many rows were set aside, the first ones with their line and reason, and all of them to download."""
+    """How many rows were set aside, and values left out, the first ones with their line and reason, all to download."""
     n = len(result.skipped)
     total = format_decimal(result.rows, "#,##0", locale=i18n.babel_locale(lang))
-    if not n:
-        return render("lab_skipped.html", summary=t("metrics.skipped_none", total=total), lines=[], href="")
+    notes = [note.text(lang) for note in result.notes]
+    if not n and not result.left_out:
+        return render(
+            "lab_skipped.html", summary=t("metrics.skipped_none", total=total), lines=[], href="", notes=notes
+        )
     data = result.skipped_csv(lang).encode("utf-8-sig")  # the BOM makes Excel read the accents right
-    return render(
-        "lab_skipped.html",
-        summary=t(
+    listed = sorted(result.skipped + result.left_out, key=lambda s: s.line)
+    summary = (
+        t(
             "metrics.skipped_summary_one" if n == 1 else "metrics.skipped_summary",
             n=format_decimal(n, "#,##0", locale=i18n.babel_locale(lang)),
             total=total,
-        ),
-        lines=[{"line": s.line, "text": s.message(lang)} for s in result.skipped[:MAX_SHOWN]],
-        more=t("metrics.skipped_more", n=format_decimal(n - MAX_SHOWN, "#,##0", locale=i18n.babel_locale(lang)))
-        if n > MAX_SHOWN
+        )
+        if n
+        else t("metrics.skipped_none", total=total)
+    )
+    return render(
+        "lab_skipped.html",
+        summary=summary,
+        notes=notes,
+        lines=[{"line": s.line, "text": s.message(lang)} for s in listed[:MAX_SHOWN]],
+        more=t(
+            "metrics.skipped_more", n=format_decimal(len(listed) - MAX_SHOWN, "#,##0", locale=i18n.babel_locale(lang))
+        )
+        if len(listed) > MAX_SHOWN
         else "",
         href="data:text/csv;base64," + base64.b64encode(data).decode("ascii"),
         download=t("metrics.skipped_download"),

@@ -104,13 +104,18 @@ def show_value(value: float, unit: str, lang: str, t: Translator, *, scale_unit:
 
 
 def report_data(
-    source, mapping: dict[str, str] | None = None, units: dict[str, str] | None = None, *, lang: str = "en"
+    source,
+    mapping: dict[str, str] | None = None,
+    units: dict[str, str] | None = None,
+    *,
+    lang: str = "en",
+    dayfirst: bool | None = None,
 ) -> dict:
-    """What ``elan metrics --json`` prints: rows, skipped rows, and every metric of the catalogue."""
+    """What ``elan metrics --json`` prints: rows, skipped rows, values left out, notes, and every metric."""
     t = Translator(lang)
     raw = read_export(source)
     chosen = {**guess_mapping(raw.frame.columns), **(mapping or {})}
-    result = import_tickets(raw, {k: v for k, v in chosen.items() if v}, units or {})
+    result = import_tickets(raw, {k: v for k, v in chosen.items() if v}, units or {}, dayfirst=dayfirst)
     out_metrics = {}
     for metric, spec in catalogue().items():
         fig = metrics.figure(result.tickets, metric)
@@ -131,10 +136,27 @@ def report_data(
     return {
         "rows": result.rows,
         "skipped": [{"line": s.line, "reason": s.text(lang)} for s in result.skipped],
+        "left_out": [{"line": s.line, "reason": s.text(lang)} for s in result.left_out],
+        "notes": [note.text(lang) for note in result.notes],
+        "dates": _dates(result.dates, t),
         "metrics": out_metrics,
         "mapping": result.mapping,
         "units": {name: guess.unit for name, guess in result.units.items()},
     }
+
+
+def _dates(dates, t: Translator) -> dict | None:
+    """How day/month dates were read, and what settled it, in words."""
+    if dates is None:
+        return None
+    order = t(f"metrics.dates_{dates.order}")
+    if dates.source == "file":
+        text = t("metrics.report_dates", order=order, line=dates.line, value=dates.value, column=dates.column)
+    elif dates.source == "chosen":
+        text = t("metrics.report_dates_chosen", order=order)
+    else:
+        text = ""  # said in the notes
+    return {"order": dates.order, "source": dates.source, "text": text}
 
 
 def _value(entry: dict, lang: str, t: Translator) -> str:
@@ -151,6 +173,9 @@ def report_text(data: dict, lang: str) -> str:
             read=format_decimal(data["rows"] - len(data["skipped"]), "#,##0", locale=i18n.babel_locale(lang)),
         )
     ]
+    lines += data.get("notes", [])
+    if data.get("dates") and data["dates"]["text"]:
+        lines.append(data["dates"]["text"])
     for metric, entry in data["metrics"].items():
         name, abbr = content.text(cat[metric]["name"], lang), content.text(cat[metric]["abbr"], lang)
         name = name if abbr in name else f"{name} ({abbr})"
@@ -169,11 +194,16 @@ def report_text(data: dict, lang: str) -> str:
             t("metrics.report_skipped", n=format_decimal(len(data["skipped"]), "#,##0", locale=i18n.babel_locale(lang)))
         )
         lines += [t("metrics.skipped_line", line=s["line"], reason=s["reason"]) for s in data["skipped"]]
+    if data.get("left_out"):
+        lines.append("")
+        n = format_decimal(len(data["left_out"]), "#,##0", locale=i18n.babel_locale(lang))
+        lines.append(t("metrics.report_left_out", n=n))
+        lines += [t("metrics.skipped_line", line=s["line"], reason=s["reason"]) for s in data["left_out"]]
     return "\n".join(lines)
 
 
 def main(args) -> int:
-    """Run ``elan metrics`` with parsed arguments (``file``, ``map``, ``unit``, ``json``, ``lang``)."""
+    """Run ``elan metrics`` with parsed arguments (``file``, ``map``, ``unit``, ``json``, ``lang``, ``dayfirst``)."""
     lang = args.lang or "en"
     try:
         mapping, units = pairs(args.map, "--map"), pairs(args.unit, "--unit")
@@ -185,7 +215,7 @@ def main(args) -> int:
         print(Translator(lang)("metrics.report_no_file", path=str(path)), file=sys.stderr)
         return 2
     try:
-        data = report_data(path, mapping, units, lang=lang)
+        data = report_data(path, mapping, units, lang=lang, dayfirst=getattr(args, "dayfirst", None))
     except TicketImportError as exc:
         print("\n".join(exc.messages(lang)), file=sys.stderr)
         return 1

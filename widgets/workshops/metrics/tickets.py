@@ -506,6 +506,7 @@ class RawExport:
     short: np.ndarray | None = None  # per row: how many cells the line really had, when fewer than the header's
     maybe_empty: frozenset[str] | None = None  # text columns that may hold NaN (None: any may)
     decimal: str = "."  # the file's decimal mark, to show numbers as the file wrote them
+    notes: list[ImportProblem] = field(default_factory=list)  # a title row, a report footer, formulas with no value
 
 
 @dataclass
@@ -518,6 +519,9 @@ class TicketImport:
     units: dict[str, UnitGuess]
     columns: list[str]
     rows: int  # ticket rows in the file, skipped ones included
+    left_out: list[SkippedRow] = field(default_factory=list)  # rows kept with a value that did not fit left out
+    dates: DateOrder | None = None  # how day/month dates were read
+    notes: list[ImportProblem] = field(default_factory=list)  # what the person should know about the whole file
 
     def skipped_csv(self, lang: str) -> str:
         """The skipped rows as they were in the file, with their line and reason first, to fix and load again."""
@@ -525,7 +529,7 @@ class TicketImport:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";" if lang == "fr" else ",")
         writer.writerow([t("metrics.skipped_column_line"), t("metrics.skipped_column_reason"), *self.columns])
-        for row in self.skipped:
+        for row in sorted(self.skipped + self.left_out, key=lambda s: s.line):
             writer.writerow([row.line, row.text(lang), *row.cells])
         return out.getvalue()
 
@@ -896,8 +900,12 @@ def _numbers(s: pd.Series) -> pd.Series:
     return out
 
 
-def _parse_time(s: pd.Series) -> pd.Series:
-    """Dates and times in the one format that reads the most of them (day-first before month-first)."""
+def _parse_time(s: pd.Series, order: str = "day") -> pd.Series:
+    """Dates and times in the one format that reads the most of them, among those of the file's date ``order``.
+
+    ``order`` ("day" or "month") is decided from every time column of the file by
+    ``date_order``: a sample of the first rows cannot tell 01/02 from 02/01.
+    """
     # Plain Python objects: pandas 3.1 parses them several times faster than its string dtype.
     cells = s.to_numpy(dtype=object, copy=True)
     empty = cells == ""
@@ -908,7 +916,8 @@ def _parse_time(s: pd.Series) -> pd.Series:
     sample = filled.iloc[:500]
     aware = sample.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any()
     best, best_count = _TIME_FORMATS[0], -1
-    for fmt in _TIME_FORMATS:
+    against = "%m" if order == "day" else "%d"
+    for fmt in (f for f in _TIME_FORMATS if not f.startswith(against)):
         count = pd.to_datetime(sample, format=fmt, errors="coerce", utc=aware).notna().sum()
         if count > best_count:
             best, best_count = fmt, count
@@ -921,10 +930,11 @@ def _parse_time(s: pd.Series) -> pd.Series:
     return out
 
 
-#: Day-first layouts read digit by digit: (format, length, positions of day, month, year, hour, minute, second).
+#: Zero-padded layouts read digit by digit: format -> (length, separator, month first).
 _DAY_FIRST = {
-    f"%d{sep}%m{sep}%Y{rest}": (length, sep)
+    f"{first}{sep}{second}{sep}%Y{rest}": (length, sep, first == "%m")
     for sep in "/.-"
+    for first, second in (("%d", "%m"), ("%m", "%d"))
     for rest, length in (("", 10), (" %H:%M", 16), (" %H:%M:%S", 19))
 }
 
@@ -939,7 +949,7 @@ def _day_first(cells: np.ndarray, fmt: str) -> np.ndarray | None:
     """
     if fmt not in _DAY_FIRST:
         return None
-    length, sep = _DAY_FIRST[fmt]
+    length, sep, month_first = _DAY_FIRST[fmt]
     filled = np.flatnonzero(cells != None)  # noqa: E711 (an element-wise comparison)
     try:
         raw = cells[filled].astype(f"S{length + 1}")  # one byte more: a longer cell must not pass as truncated
@@ -967,6 +977,8 @@ def _day_first(cells: np.ndarray, fmt: str) -> np.ndarray | None:
     if length == 19:
         ok &= b[:, 16] == 58
     day, month, year = number(0, 1), number(3, 4), number(6, 7, 8, 9)
+    if month_first:
+        day, month = month, day
     hour = number(11, 12) if length >= 16 else 0
     minute = number(14, 15) if length >= 16 else 0
     second = number(17, 18) if length == 19 else 0
@@ -1010,7 +1022,7 @@ def _key(s: pd.Series) -> pd.Series:
     )
 
 
-def _parse(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
+def _parse(s: pd.Series, spec: Field, unit: str, order: str = "day") -> tuple[pd.Series, pd.Series]:
     """The values, and the cells that hold no value though they are not empty ("offered" surveys).
 
     Each distinct cell is parsed once: a yes/no column of a million rows has two, a
@@ -1018,19 +1030,19 @@ def _parse(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
     """
     sample = s.iloc[:5000]
     if len(s) > 5000 and sample.nunique() > 0.5 * len(sample):
-        return _parse_cells(s, spec, unit)  # mostly distinct (dates to the second): factorising gains nothing
+        return _parse_cells(s, spec, unit, order)  # mostly distinct (dates to the second): factorising gains nothing
     codes, uniques = pd.factorize(s)
-    values, none = _parse_cells(pd.Series(uniques, dtype=s.dtype), spec, unit)
+    values, none = _parse_cells(pd.Series(uniques, dtype=s.dtype), spec, unit, order)
     return (
         pd.Series(values.to_numpy()[codes], index=s.index, dtype=values.dtype),
         pd.Series(none.to_numpy()[codes], index=s.index),
     )
 
 
-def _parse_cells(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
+def _parse_cells(s: pd.Series, spec: Field, unit: str, order: str = "day") -> tuple[pd.Series, pd.Series]:
     none = pd.Series(False, index=s.index)
     if spec.kind == "time":
-        return _parse_time(s), none
+        return _parse_time(s, order), none
     if spec.kind == "duration":
         return _duration(s, unit), none
     if spec.kind == "flag":
@@ -1053,12 +1065,75 @@ def _parse_cells(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Se
     return values, none
 
 
+@dataclass(frozen=True)
+class DateOrder:
+    """Whether the file writes dates day-first or month-first, and what settled it.
+
+    ``source`` is ``file`` (a value over 12 in the first or second place: ``column``,
+    ``line``, ``value`` name it), ``chosen`` (the person said) or ``ambiguous`` (no value
+    tells: read in ``order``, the kit's default, and said so).
+    """
+
+    order: str  # "day" or "month"
+    source: str
+    column: str = ""
+    line: int = 0
+    value: str = ""
+
+
+_DAY_MONTH = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}"
+
+
+def date_order(raw: RawExport, columns: Iterable[str], dayfirst: bool | None = None) -> DateOrder | None:
+    """The date order of the whole export, from every cell of its time ``columns``; None when no date is d/m or m/d.
+
+    Only the first ten characters of a cell hold its date, and an export spans few
+    distinct days: those are read, once each. A first number over 12 settles day-first,
+    a second one over 12 month-first; when cells say both, the order most of them show
+    wins (the others are then unreadable values, each reported).
+    """
+    evidence: dict[str, list[tuple[int, str, str]]] = {"day": [], "month": []}
+    any_pair = False
+    for column in columns:
+        cells = raw.frame[column]
+        if pd.api.types.is_numeric_dtype(cells):
+            continue
+        heads = cells.astype(str).str.slice(0, 10)
+        codes, uniques = pd.factorize(heads)
+        parts = pd.Series(uniques, dtype=str).str.extract(_DAY_MONTH)
+        first, second = pd.to_numeric(parts[0], errors="coerce"), pd.to_numeric(parts[1], errors="coerce")
+        any_pair |= bool(first.notna().any())
+        for order, hit in (("day", (first > 12) & (second <= 12)), ("month", (second > 12) & (first <= 12))):
+            found = np.flatnonzero(hit.to_numpy())
+            if found.size:
+                row = int(np.flatnonzero(np.isin(codes, found))[0])
+                evidence[order].append((int(found.size), column, row))
+    if dayfirst is not None:
+        return DateOrder("day" if dayfirst else "month", "chosen")
+    if not any_pair:
+        return None
+    days, months = (sum(n for n, _, _ in evidence[o]) for o in ("day", "month"))
+    if not days and not months:
+        return DateOrder("day", "ambiguous")
+    order = "day" if days >= months else "month"
+    _, column, row = evidence[order][0]
+    return DateOrder(order, "file", column, int(raw.lines[row]), str(raw.frame[column].iloc[row]))
+
+
 class _Rows:
-    """The rows to set aside, each with every reason found for it."""
+    """The rows to set aside and the values to leave out, each with every reason found for it.
+
+    A value that does not fit its column (a "n/a" duration, a satisfaction of 9 on 1-5)
+    is left out of the metrics that need it, and the ticket still counts in the others;
+    a row is set aside only when the ticket itself is unknown (no id or creation date,
+    a line cut short, a second copy of a ticket).
+    """
 
     def __init__(self, n: int):
         self.bad = np.zeros(n, dtype=bool)
         self.reasons: list[tuple[np.ndarray, Callable[[int], ImportProblem]]] = []
+        self.dropped: dict[str, np.ndarray] = {}  # field -> rows whose value is left out
+        self.value_reasons: list[tuple[np.ndarray, Callable[[int], ImportProblem]]] = []
 
     def add(self, mask: np.ndarray, make: Callable[[int], ImportProblem]) -> None:
         mask = np.asarray(mask, dtype=bool)
@@ -1066,17 +1141,47 @@ class _Rows:
             self.bad |= mask
             self.reasons.append((np.flatnonzero(mask), make))
 
-    def skipped(self, raw: RawExport) -> list[SkippedRow]:
+    def values(self, name: str) -> _Values:
+        """The same ``add``, for the values of field ``name`` only."""
+        return _Values(self, name)
+
+    def drop(self, name: str, mask: np.ndarray, make: Callable[[int], ImportProblem]) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.dropped[name] = self.dropped.get(name, np.zeros(len(mask), dtype=bool)) | mask
+            self.value_reasons.append((np.flatnonzero(mask), make))
+
+    def _listed(self, raw: RawExport, reasons, keep) -> list[SkippedRow]:
         found: dict[int, list[ImportProblem]] = {}
-        for rows, make in self.reasons:
+        for rows, make in reasons:
             for i in rows.tolist():
-                found.setdefault(i, []).append(make(i))
+                if keep(i):
+                    found.setdefault(i, []).append(make(i))
         order = sorted(found)
         values = raw.frame.iloc[order].to_numpy() if order else []
         return [
             SkippedRow(int(raw.lines[i]), tuple(found[i]), tuple("" if pd.isna(v) else str(v) for v in cells))
             for i, cells in zip(order, values)
         ]
+
+    def skipped(self, raw: RawExport) -> list[SkippedRow]:
+        """The rows set aside, with the values of theirs that did not fit either."""
+        bad = self.bad
+        return self._listed(raw, self.reasons + self.value_reasons, lambda i: bad[i])
+
+    def left_out(self, raw: RawExport) -> list[SkippedRow]:
+        """The rows kept with one value or more left out, and why."""
+        bad = self.bad
+        return self._listed(raw, self.value_reasons, lambda i: not bad[i])
+
+
+@dataclass
+class _Values:
+    rows: _Rows
+    name: str
+
+    def add(self, mask: np.ndarray, make: Callable[[int], ImportProblem]) -> None:
+        self.rows.drop(self.name, mask, make)
 
 
 def import_tickets(
@@ -1085,6 +1190,7 @@ def import_tickets(
     units: dict[str, str] | None = None,
     *,
     sheet: str | int = 0,
+    dayfirst: bool | None = None,
     progress: Progress = _no_progress,
 ) -> TicketImport:
     """The export as a ticket table in the kit's fields, and the rows it set aside, ready for ``widgets.workshops.metrics.formulas``.
@@ -1092,10 +1198,12 @@ def import_tickets(
     ``source`` is a path, the bytes of an upload, a file object or an export already
     read; ``mapping`` is ``{kit field: their column}`` (default: ``guess_mapping``);
     ``units`` is ``{duration field: "seconds" | "minutes" | "hours" | ...}`` (default:
-    ``guess_units``). Durations are stored in seconds. Rows with a value that does not
-    fit are skipped and listed with their own line and reason; unmapped fields are left
-    out; ids and labels become categories (fast grouping). Raises ``TicketImportError``
-    only when the file cannot be read or a required column is missing.
+    ``guess_units``); ``dayfirst`` says how 01/02 reads (default: decided from the whole
+    file, see ``date_order``). Durations are stored in seconds. A value that does not fit
+    is left out (``left_out``), a row without a usable id or creation date is skipped
+    (``skipped``), each with its own line and reason; unmapped fields are left out; ids
+    and labels become categories (fast grouping). Raises ``TicketImportError`` only when
+    the file cannot be read or a required column is missing.
     """
     if isinstance(source, RawExport):
         raw = source
@@ -1118,16 +1226,19 @@ def import_tickets(
             raw.short >= 0,
             lambda r: ImportProblem("error_too_few_fields", {"width": width, "found": int(raw.short[r])}),
         )
+    dates = date_order(raw, [c for n, c in mapping.items() if BY_NAME[n].kind == "time"], dayfirst)
     mapped = list(mapping.items())
     for step, (name, column) in enumerate(mapped):
         progress(0.55 + 0.4 * step / max(1, len(mapped)), "parsing")
         spec, column_values = BY_NAME[name], frame[column]
+        # A value that does not fit is left out; the ticket goes only when it is a required one.
+        target = rows if spec.required else rows.values(name)
         unit = chosen[name].unit if name in chosen else "seconds"
         if pd.api.types.is_numeric_dtype(column_values) and spec.kind in _NUMERIC_KINDS:
             # Read as numbers by the CSV reader already: empty cells are NaN, nothing is malformed.
             values = column_values.astype("float64") * (UNITS[unit] if spec.kind == "duration" else 1.0)
             cells = column_values
-            values = _numeric_checks(rows, values, spec, column, cells)
+            values = _numeric_checks(target, values, spec, column, cells)
             out[name] = values
             continue
         cells = _as_text(column_values, raw.maybe_empty is None or column in raw.maybe_empty)
@@ -1142,22 +1253,30 @@ def import_tickets(
         if spec.kind in ("id", "text"):
             out[name] = cells  # "" is no value: the categories below leave it out
             continue
-        values, no_answer = _parse(cells, spec, unit)
+        values, no_answer = _parse(cells, spec, unit, dates.order if dates else "day")
         bad = ~empty & values.isna().to_numpy() & ~no_answer.to_numpy()
-        rows.add(
+        target.add(
             bad,
             lambda r, column=column, kind=spec.kind, cells=cells: ImportProblem(
                 "error_bad_value", {"column": column, "value": cells.iloc[r], "expected": _EXPECTED[kind]}
             ),
         )
         if spec.kind in _NUMERIC_KINDS:
-            values = _numeric_checks(rows, values, spec, column, cells, bad)
+            values = _numeric_checks(target, values, spec, column, cells, bad)
         out[name] = values
     table = pd.DataFrame(out, index=frame.index)
-    _consistency_problems(rows, table, mapping, raw.lines)
+    _early_replies(rows, table, mapping)
+    _leave_out(table, rows.dropped)
+    _duplicates(rows, table, mapping, raw.lines)
     skipped = sorted(raw.broken + rows.skipped(raw), key=lambda s: s.line)
+    left_out = rows.left_out(raw)
     if rows.bad.any():
         table = table[~rows.bad].reset_index(drop=True)
+    notes = list(raw.notes)
+    if dates and dates.source == "ambiguous":
+        notes.append(ImportProblem("note_dates_ambiguous"))
+    if left_out:
+        notes.append(ImportProblem("note_values_left_out", {"n": len(left_out)}))
     progress(1.0, "done")
     return TicketImport(
         _typed(table),
@@ -1166,6 +1285,9 @@ def import_tickets(
         {k: v for k, v in chosen.items() if k in mapping},
         [str(c) for c in frame.columns],
         len(frame) + len(raw.broken),
+        left_out,
+        dates,
+        notes,
     )
 
 
@@ -1181,11 +1303,10 @@ def load_tickets(
     Raises ``TicketImportError`` listing the first problems, each with its line.
     """
     result = import_tickets(source, mapping, units, sheet=sheet)
-    if result.skipped:
-        problems = [
-            ImportProblem("error_row", {"line": s.line, "reason": s.problems[0]}) for s in result.skipped[:MAX_SHOWN]
-        ]
-        raise TicketImportError(problems, more=max(0, len(result.skipped) - MAX_SHOWN))
+    wrong = sorted(result.skipped + result.left_out, key=lambda s: s.line)
+    if wrong:
+        problems = [ImportProblem("error_row", {"line": s.line, "reason": s.problems[0]}) for s in wrong[:MAX_SHOWN]]
+        raise TicketImportError(problems, more=max(0, len(wrong) - MAX_SHOWN))
     return result.tickets
 
 
@@ -1258,31 +1379,50 @@ def _show(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _consistency_problems(rows: _Rows, table: pd.DataFrame, mapping: dict[str, str], lines: np.ndarray) -> None:
-    # A row already set aside is not "the first" of a ticket: its clean copy further down is kept.
-    ids = table["ticket_id"].where(~rows.bad) if rows.bad.any() else table["ticket_id"]
-    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
-    if repeated.any():
-        first_at = {}
-        for i in np.flatnonzero(ids.notna().to_numpy() & ~repeated).tolist():
-            first_at[ids.iloc[i]] = i
-        rows.add(
-            repeated,
-            lambda r: ImportProblem(
-                "error_duplicate_id",
-                {"column": mapping["ticket_id"], "value": ids.iloc[r], "first": int(lines[first_at[ids.iloc[r]]])},
-            ),
-        )
+def _early_replies(rows: _Rows, table: pd.DataFrame, mapping: dict[str, str]) -> None:
     for name in ("first_response_at", "resolved_at"):
         if name in table:
             # A reply before the ticket exists usually means two columns in different time zones.
             early = (table[name] < table["created_at"]).to_numpy()
-            rows.add(
+            rows.drop(
+                name,
                 early,
                 lambda r, name=name: ImportProblem(
                     "error_before_creation", {"column": mapping[name], "created": mapping["created_at"]}
                 ),
             )
+
+
+def _leave_out(table: pd.DataFrame, dropped: dict[str, np.ndarray]) -> None:
+    for name, mask in dropped.items():
+        column = table[name]
+        if column.dtype == bool or str(column.dtype) == "boolean":
+            table[name] = column.astype("boolean").mask(mask)
+        else:
+            table[name] = column.mask(mask)
+
+
+def _duplicates(rows: _Rows, table: pd.DataFrame, mapping: dict[str, str], lines: np.ndarray) -> None:
+    """Of the rows of one ticket, the most complete is kept (the first of equals); the others name its line."""
+    ids = table["ticket_id"].where(~rows.bad) if rows.bad.any() else table["ticket_id"]
+    ids = ids.where(ids != "")
+    repeated = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if not repeated.any():
+        return
+    filled = pd.DataFrame(
+        {n: (table[n] != "") if table[n].dtype == str or table[n].dtype == object else table[n].notna() for n in table}
+    )
+    candidates = pd.DataFrame({"id": ids, "score": filled.sum(axis=1), "at": np.arange(len(table))})[repeated]
+    best = candidates.sort_values(["score", "at"], ascending=[False, True], kind="stable").drop_duplicates("id")
+    kept_at = dict(zip(best["id"], best["at"]))
+    loser = repeated & ~np.isin(np.arange(len(table)), best["at"].to_numpy())
+    rows.add(
+        loser,
+        lambda r: ImportProblem(
+            "error_duplicate_kept",
+            {"column": mapping["ticket_id"], "value": ids.iloc[r], "kept": int(lines[kept_at[ids.iloc[r]]])},
+        ),
+    )
 
 
 def _categories(s: pd.Series) -> pd.Categorical:
