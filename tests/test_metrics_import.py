@@ -527,3 +527,62 @@ def test_dates_that_disagree_follow_most_of_them_and_the_others_are_each_reporte
     result = import_tickets(io.BytesIO(("id,created\n" + "\n".join(rows) + "\n").encode()))
     assert result.dates.order == "day"
     assert [(s.line, s.problems[0].key) for s in result.skipped] == [(7, "error_bad_value")]
+
+
+# --- French wordings, written units, duplicates ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Délai 1re réponse (min)", "first_response_seconds"),
+        ("Délai de 1ère réponse (h)", "first_response_seconds"),
+        ("Délai de réponse", "first_response_seconds"),
+        ("Temps de première réponse", "first_response_seconds"),
+        ("Temps de traitement (min)", "handle_seconds"),
+        ("Résolu le", "resolved_at"),
+        ("Fermé le", "resolved_at"),
+        ("Date de 1re réponse", "first_response_at"),
+    ],
+)
+def test_common_french_wordings_are_recognised(header, field):
+    mapping = guess_mapping(["N° ticket", "Date de création", header])
+    assert mapping.get(field) == header
+
+
+def test_durations_are_read_with_their_written_unit_first_then_the_columns():
+    text = (
+        "id;created;Délai 1re réponse (h)\n"
+        "1;2024-01-02 10:00;01:05\n2;2024-01-02 10:00;45 min\n3;2024-01-02 10:00;1h05\n"
+        "4;2024-01-02 10:00;1 h 30\n5;2024-01-02 10:00;1,5\n6;2024-01-02 10:00;bientôt\n"
+    )
+    result = import_tickets(io.BytesIO(text.encode()))
+    seconds = result.tickets["first_response_seconds"].tolist()
+    assert seconds[:5] == [65 * 60, 45 * 60, 65 * 60, 90 * 60, 90 * 60]
+    # The unreadable one loses its value, not its ticket, and is named with its line.
+    assert len(result.tickets) == 6 and pd.isna(seconds[5])
+    assert [(s.line, s.problems[0].values["value"]) for s in result.left_out] == [(7, "bientôt")]
+    assert result.notes[-1].key == "note_values_left_out"
+
+
+def test_of_two_rows_of_one_ticket_the_complete_one_is_kept_and_both_lines_are_named():
+    text = (
+        "ticket_id,created_at,handle time (min),csat\n"
+        "7,2024-01-02 10:00,n/a,\n"  # line 2: malformed and incomplete
+        "8,2024-01-02 10:30,4,5\n"
+        "7,2024-01-02 10:00,6,4\n"  # line 4: the same ticket, complete
+    )
+    result = import_tickets(io.BytesIO(text.encode()))
+    row = result.tickets.set_index("ticket_id").loc["7"]
+    assert row["handle_seconds"] == 360 and row["csat"] == 4
+    assert [(s.line, s.problems[0].key) for s in result.skipped][0] == (2, "error_duplicate_kept")
+    message = result.skipped[0].message("en")
+    assert message.startswith("Line 2:") and "line 4" in message and "n/a" in message
+
+
+def test_freshdesk_and_french_survey_labels_are_ratings():
+    labels = ["Awesome", "Just Okay", "Not Good", "Extremely Happy", "Très satisfait", "Plutôt insatisfait", "Good"]
+    rows = "".join(f"{i},2024-01-02 10:00,{label}\n" for i, label in enumerate(labels))
+    result = import_tickets(io.BytesIO(f"Ticket ID,Created time,Survey results\n{rows}".encode()))
+    assert result.left_out == [] and result.skipped == []
+    assert result.tickets["csat"].tolist() == [5, 3, 1, 5, 5, 2, 5]

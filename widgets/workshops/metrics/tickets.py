@@ -88,6 +88,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ticket_id": (
         "ticket_id",
         "ticket_number",
+        "ticket_reference_id",
+        "no_dossier",
+        "numero_dossier",
+        "identifiant_ticket",
         "ticket_no",
         "no_ticket",
         "numero_ticket",
@@ -135,6 +139,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "created_at",
         "created_time",
         "created_date",
+        "created_datetime",
+        "opened_datetime",
         "creation_date",
         "create_date",
         "date_time_opened",
@@ -142,6 +148,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "created",
         "date_creation",
         "date_heure_creation",
+        "date_heure_ouverture",
+        "cree",
         "cree_le",
         "creation",
         "opened_at",
@@ -159,6 +167,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "first_reply_at",
         "first_responded_at",
         "first_response_date",
+        "first_agent_reply_date",
+        "first_message_datetime",
+        "date_heure_premiere_reponse",
+        "repondu_le",
         "first_reply_date",
         "date_premiere_reponse",
         "premiere_reponse_le",
@@ -173,6 +185,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "frt",
         "delai_premiere_reponse",
         "temps_premiere_reponse",
+        "delai_reponse",
+        "temps_reponse",
+        "duree_reponse",
+        "response_time",
+        "reply_time",
         "duree_premiere_reponse",
         "premiere_reponse",
         "dpr",
@@ -184,6 +201,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "resolved_time",
         "closed_time",
         "ticket_closed_time",
+        "closed_datetime",
+        "resolved_datetime",
         "date_time_closed",
         "resolution_date",
         "close_date",
@@ -193,6 +212,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "closed",
         "date_resolution",
         "resolu_le",
+        "resolu",
+        "ferme_le",
+        "date_heure_resolution",
+        "date_heure_cloture",
         "date_cloture",
         "cloture_le",
         "date_fermeture",
@@ -207,6 +230,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "temps_resolution",
         "duree_resolution",
         "delai_resolution",
+        "duree_totale_resolution",
     ),
     "status": ("status", "ticket_status", "case_status", "statut", "etat", "state", "resolution_status"),
     "channel": (
@@ -226,6 +250,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "agent",
         "assignee",
         "assigned_to",
+        "assignee_user",
+        "assignee_user_email",
+        "assignee_name",
         "ticket_owner",
         "case_owner",
         "owner",
@@ -294,6 +321,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "satisfaction_score",
         "satisfaction_rating",
         "customer_satisfaction",
+        "satisfaction_survey_score",
+        "survey_score",
+        "csat_rating",
         "survey_results",
         "happiness_rating",
         "satisfaction",
@@ -400,6 +430,32 @@ _RESOLVED = {
 }
 #: Satisfaction given in words (Zendesk good/bad, Zoho's happiness rating, Freshdesk's survey), on the 1-5 scale.
 _RATING_WORDS = {
+    "goodwithcomment": 5,  # Zendesk's older survey states
+    "good_with_comment": 5,
+    "badwithcomment": 1,
+    "bad_with_comment": 1,
+    "extremely_happy": 5,  # Freshdesk's survey scales
+    "very_happy": 5,
+    "extremely_satisfied": 5,
+    "very_satisfied": 5,
+    "just_okay": 3,
+    "neither_satisfied_nor_dissatisfied": 3,
+    "extremely_unhappy": 1,
+    "very_unhappy": 1,
+    "extremely_dissatisfied": 1,
+    "very_dissatisfied": 1,
+    "tres_satisfait": 5,  # French survey labels
+    "tres_satisfaite": 5,
+    "plutot_satisfait": 4,
+    "plutot_satisfaite": 4,
+    "satisfaite": 5,
+    "ni_satisfait_ni_insatisfait": 3,
+    "peu_satisfait": 2,
+    "plutot_insatisfait": 2,
+    "pas_satisfait": 1,
+    "pas_du_tout_satisfait": 1,
+    "tres_insatisfait": 1,
+    "insatisfaite": 1,
     "good": 5,
     "great": 5,
     "awesome": 5,
@@ -781,10 +837,14 @@ def _cells_as_text(s: pd.Series) -> pd.Series:
 # --- mapping -------------------------------------------------------------------------------
 
 
+#: "1re réponse", "1ère réponse" and "première réponse" are one name.
+_ORDINALS = {"1re": "premiere", "1ere": "premiere", "1er": "premier", "1st": "first"}
+
+
 def _words(name: str) -> list[str]:
     name = str(name).lower().replace("n°", "no ").replace("nº", "no ")
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return [w for w in re.split(r"[^a-z0-9]+", plain) if w]
+    return [_ORDINALS.get(w, w) for w in re.split(r"[^a-z0-9]+", plain) if w]
 
 
 def _normal(name: str) -> str:
@@ -996,18 +1056,54 @@ def _day_first(cells: np.ndarray, fmt: str) -> np.ndarray | None:
     return out
 
 
+#: A duration written with its units: "45 min", "1h05", "1 h 30", "2 j 3 h", "90 s", "1.5 hrs".
+_WRITTEN = re.compile(
+    r"^(?:(?P<d>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?:j|d|jours?|days?)\s*)?"
+    r"(?:(?P<h>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?:h|hr|hrs|hours?|heures?)\s*)?"
+    r"(?:(?P<m>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?P<mu>mn|mins?|minutes?|m)?\s*)?"
+    r"(?:(?P<s>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?:s|secs?|seconds?|secondes?)\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _written(cell: str) -> float:
+    """Seconds in a duration that says its units, NaN for anything else (a bare "45" has no unit here)."""
+    match = _WRITTEN.match(cell.strip())
+    if not match or not any(match.group(g) for g in "dhms"):
+        return np.nan
+    if match.group("m") and not match.group("mu") and not match.group("h"):
+        return np.nan  # minutes need their unit unless they follow hours ("1h05")
+    seconds = 0.0
+    for group, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if match.group(group):
+            seconds += float(match.group(group).replace(",", ".")) * size
+    return seconds
+
+
 def _duration(s: pd.Series, unit: str) -> pd.Series:
-    """Seconds from "7,5" in ``unit`` or from a clock "0:07:30" / "7:30" (always hours:minutes:seconds)."""
+    """Seconds from a duration that says its unit ("45 min", "1h05"), a clock, or a number in ``unit``.
+
+    A clock of three parts is hours:minutes:seconds; of two, hours:minutes in a column
+    of hours or days ("01:05" is 65 minutes) and minutes:seconds in one of seconds or
+    minutes ("7:30" is seven and a half minutes).
+    """
     out = _numbers(s) * UNITS[unit]
     clocky = out.isna() & s.str.contains(":", regex=False)
     if clocky.any():
-        clock = s[clocky].str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
-        seconds = (
-            clock[0].astype(float).fillna(0) * 3600
-            + clock[1].astype(float) * 60
-            + clock[2].str.replace(",", ".", regex=False).astype(float)
+        clock = s[clocky].str.strip().str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
+        three = clock[0].notna()
+        big = UNITS[unit] >= 3600
+        first, second = clock[1].astype(float), clock[2].str.replace(",", ".", regex=False).astype(float)
+        seconds = np.where(
+            three,
+            clock[0].astype(float).fillna(0) * 3600 + first * 60 + second,
+            first * 3600 + second * 60 if big else first * 60 + second,
         )
         out[clocky] = seconds
+    rest = out.isna() & (s != "")
+    worded = rest & s.where(rest, "").str.contains(r"[A-Za-z]", regex=True) if rest.any() else rest
+    if worded.any():
+        out[worded] = s[worded].map(_written).astype("float64")
     return out
 
 
