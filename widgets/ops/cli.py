@@ -327,6 +327,7 @@ def parser() -> argparse.ArgumentParser:
     order = p.add_mutually_exclusive_group()
     order.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None, help="01/02 is 1 February")
     order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="01/02 is January 2")
+    p.add_argument("--header-row", type=int, metavar="N", help="a spreadsheet's header is on row N (default: found)")
     p.add_argument("--lang", choices=LANGUAGES)
     p.set_defaults(func=cmd_metrics)
 

@@ -39,9 +39,11 @@ from widgets.workshops.metrics.tickets import (
     FIELDS,
     MAX_SHOWN,
     UNITS,
+    ImportProblem,
     RawExport,
     TicketImport,
     TicketImportError,
+    date_order,
     guess_mapping,
     guess_units,
     import_tickets,
@@ -331,8 +333,29 @@ class MetricsLab(w.VBox):
             layout=w.Layout(width="auto", align_self="flex-start"),
         )
         self.apply_button.on_click(lambda _: self.apply_mapping())
+        # 01/02: the file decides when a date over 12 tells, else the person does (the note says which).
+        self.date_order = w.Dropdown(
+            options=[
+                (t("metrics.date_order_auto"), ""),
+                (t("metrics.dates_day"), "day"),
+                (t("metrics.dates_month"), "month"),
+            ],
+            value="",
+            description=t("metrics.date_order_label"),
+            style={"description_width": "auto"},
+        )
+        self.date_order.observe(lambda _: self.refresh_preview(), names="value")
+        self.date_note = w.HTML()
+        # A spreadsheet with a title above its header: the row is found, or the person names it (0 = find it).
+        self.header_row = w.BoundedIntText(
+            value=0, min=0, max=1000, description=t("metrics.header_row_label"), style={"description_width": "auto"}
+        )
+        self.header_row.observe(lambda _: self._reread(), names="value")
+        self._last_file: tuple[bytes, str] | None = None
+        self.header_row.layout.display = "none"
+        read_options = w.HBox([self.date_order, self.header_row], layout=w.Layout(flex_flow="row wrap"))
         # Shown under each file's mapping, kept from one file to the next (the mapping itself is drawn anew).
-        self._mapping_kept = (self.preview, self.apply_button)
+        self._mapping_kept = (read_options, self.date_note, self.preview, self.apply_button)
         self.errors = w.HTML()
         self.skipped = w.HTML()
         self.summary = w.HTML()
@@ -430,8 +453,18 @@ class MetricsLab(w.VBox):
 
     def read_export(self, data: bytes, filename: str = "") -> None:
         """Read an export's columns and propose a mapping with a preview; the person checks it, then applies it."""
+        self._last_file = (data, filename)
+        # Only a spreadsheet has rows above its header to skip (a CSV's header is its first line).
+        self.header_row.layout.display = None if data[:4] == b"PK\x03\x04" else "none"
         try:
-            self.raw = read_export(data, progress=self._progress)
+            try:
+                self.raw = read_export(data, progress=self._progress, header_row=self.header_row.value or None)
+            except (ValueError, UnicodeError, LookupError, OSError) as exc:
+                if isinstance(exc, TicketImportError):
+                    raise
+                # A file no check foresaw: one sentence, and the progress bar goes away.
+                detail = str(exc) or type(exc).__name__
+                raise TicketImportError([ImportProblem("error_unreadable", {"detail": detail})]) from None
         except TicketImportError as exc:
             self.raw = None
             replace_children(self.mapping_box, [], kept=self._mapping_kept)
@@ -480,6 +513,30 @@ class MetricsLab(w.VBox):
         replace_children(self.mapping_box, [w.HTML(title), grid, *self._mapping_kept], kept=self._mapping_kept)
         self.refresh_preview()
 
+    def _reread(self) -> None:
+        if self._last_file is not None:
+            self.read_export(*self._last_file)
+
+    def dayfirst(self) -> bool | None:
+        """The date order the person chose, None when the file decides."""
+        return {"day": True, "month": False}.get(self.date_order.value)
+
+    def _dates_html(self, mapping: dict[str, str]) -> tuple[str, bool | None]:
+        """What settles day/month order in the whole file, in words, and the order to read the preview in."""
+        columns = [c for n, c in mapping.items() if BY_NAME[n].kind == "time"]
+        dates = date_order(self.raw, columns, self.dayfirst())
+        if dates is None:
+            return "", None
+        t = self.t
+        order = t(f"metrics.dates_{dates.order}")
+        if dates.source == "file":
+            text = t("metrics.report_dates", order=order, line=dates.line, value=dates.value, column=dates.column)
+        elif dates.source == "chosen":
+            text = t("metrics.report_dates_chosen", order=order)
+        else:
+            text = ImportProblem("note_dates_ambiguous").text(self.lang)
+        return render("lab_note.html", text=text, warn=dates.source == "ambiguous"), dates.order == "day"
+
     def _column_changed(self, name: str, *, refresh: bool = True) -> None:
         """A duration's unit follows its column: re-guessed from the new column's name."""
         if name in self.units and self.raw is not None:
@@ -509,7 +566,8 @@ class MetricsLab(w.VBox):
         mapping, units = self.chosen()
         head = RawExport(self.raw.frame.head(50), self.raw.lines[:50])
         try:
-            read = import_tickets(head, mapping, units).tickets
+            self.date_note.value, dayfirst = self._dates_html(mapping) if "created_at" in mapping else ("", None)
+            read = import_tickets(head, mapping, units, dayfirst=dayfirst).tickets
         except TicketImportError as exc:
             self.preview.value = render("lab_errors.html", messages=exc.messages(lang))
             return
@@ -549,7 +607,7 @@ class MetricsLab(w.VBox):
             return False
         mapping, units = self.chosen()
         try:
-            result = import_tickets(self.raw, mapping, units, progress=self._progress)
+            result = import_tickets(self.raw, mapping, units, dayfirst=self.dayfirst(), progress=self._progress)
         except TicketImportError as exc:
             self.show_errors(exc)
             self._done()

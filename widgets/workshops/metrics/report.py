@@ -23,6 +23,7 @@ import math
 import sys
 from pathlib import Path
 
+import pandas as pd
 from babel.numbers import format_decimal
 
 from widgets import content
@@ -71,6 +72,27 @@ def figure_notes(fig: metrics.Figure, t: Translator, hours: metrics.BusinessHour
             notes.append(t("metrics.fcr_scope_all"))
     if fig.metric in ("FRT", "TTR") and detail.get("clock"):
         notes.append(t(f"metrics.clock_{detail['clock']}", start=f"{hours.start:g} h", end=f"{hours.end:g} h"))
+    if fig.metric == "CRR" and detail.get("partial_days") is not None:
+        period = t(f"metrics.period_{detail.get('period', 'quarter')}")
+        if detail.get("partial_skipped") is not None:
+            notes.append(
+                t(
+                    "metrics.crr_partial_skipped",
+                    period=period,
+                    start=f"{pd.Timestamp(detail['partial_skipped']):%Y-%m-%d}",
+                    days=detail["partial_days"],
+                    full=f"{pd.Timestamp(detail['period_start']):%Y-%m-%d}",
+                )
+            )
+        else:
+            notes.append(
+                t(
+                    "metrics.crr_partial",
+                    period=period,
+                    start=f"{pd.Timestamp(detail['period_start']):%Y-%m-%d}",
+                    days=detail["partial_days"],
+                )
+            )
     if fig.metric == "AHT" and detail.get("contacts") == "assumed_one":
         notes.append(t("metrics.aht_contacts_assumed_one"))
     return notes
@@ -110,10 +132,11 @@ def report_data(
     *,
     lang: str = "en",
     dayfirst: bool | None = None,
+    header_row: int | None = None,
 ) -> dict:
     """What ``elan metrics --json`` prints: rows, skipped rows, values left out, notes, and every metric."""
     t = Translator(lang)
-    raw = read_export(source)
+    raw = read_export(source, header_row=header_row)
     chosen = {**guess_mapping(raw.frame.columns), **(mapping or {})}
     result = import_tickets(raw, {k: v for k, v in chosen.items() if v}, units or {}, dayfirst=dayfirst)
     out_metrics = {}
@@ -215,9 +238,20 @@ def main(args) -> int:
         print(Translator(lang)("metrics.report_no_file", path=str(path)), file=sys.stderr)
         return 2
     try:
-        data = report_data(path, mapping, units, lang=lang, dayfirst=getattr(args, "dayfirst", None))
+        data = report_data(
+            path,
+            mapping,
+            units,
+            lang=lang,
+            dayfirst=getattr(args, "dayfirst", None),
+            header_row=getattr(args, "header_row", None),
+        )
     except TicketImportError as exc:
         print("\n".join(exc.messages(lang)), file=sys.stderr)
+        return 1
+    except (ValueError, UnicodeError, OSError, LookupError) as exc:
+        # A file no check foresaw still gets one sentence, never a traceback.
+        print(Translator(lang)("metrics.error_unreadable", detail=str(exc) or type(exc).__name__), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -630,8 +630,10 @@ def _delimiter(text: str) -> str:
         if not rows:
             continue
         width = len(rows[0])
-        filled = [r for r in rows[1:] if r]
-        steady = sum(len(r) == width for r in filled) >= 0.5 * max(1, len(filled))
+        # One-cell lines (a report's footer, a note) say nothing about a separator that splits the header.
+        filled = [r for r in rows[1:] if len(r) > 1 or (r and width == 1)]
+        # A header alone (no row yet) is steady: its separator is the one that splits it.
+        steady = not filled or sum(len(r) == width for r in filled) >= 0.5 * len(filled)
         if width > best_width and steady:
             best, best_width = candidate, width
     return best
@@ -679,11 +681,115 @@ def _layout(data: bytes, text: str, delimiter: str, *, exact: bool = False) -> t
     return np.asarray(lines), np.asarray(fields)
 
 
+#: Leading bytes of files people rename .csv by mistake.
+_MAGIC = (
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x1f\x8b", "gzip"),
+    (b"%PDF", "pdf"),
+)
+
+
+def _not_a_table(data: bytes) -> str | None:
+    """What the bytes look like when they cannot be a CSV or XLSX export ("png", "binary"...), else None."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"PK\x03\x04":
+        return None if b"xl/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
+    head = data[:8192]
+    if not head:
+        return None
+    # Text has no NUL and few control characters; random bytes have one in eight or so.
+    controls = sum(head.count(bytes([c])) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+    return "binary" if b"\0" in head or controls > len(head) // 100 else None
+
+
+def _read_xlsx(data: bytes, sheet: str | int, header_row: int | None, progress: Progress) -> RawExport:
+    """A workbook's sheet as text cells, its header row found under a title, formulas with no value said."""
+    progress(0.0, "reading")
+    try:
+        raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, dtype=object, engine="openpyxl", header=None)
+    except Exception as exc:  # openpyxl raises many kinds; the person needs one message
+        raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
+    progress(0.5, "reading")
+    cells = raw.apply(_cells_as_text) if len(raw) else raw.astype(str)
+    notes = []
+    at = (header_row - 1) if header_row else find_header_row(cells)
+    if at >= len(cells):
+        raise TicketImportError([ImportProblem("error_empty_file")])
+    if at and not header_row:
+        notes.append(ImportProblem("note_header_row", {"row": at + 1}))
+    header = [str(c).strip() or f"#{i + 1}" for i, c in enumerate(cells.iloc[at])]
+    frame = cells.iloc[at + 1 :].copy()
+    frame.columns = _unique(header)
+    # Spreadsheet rows: the header is row at + 1; rows with nothing in them are not tickets.
+    keep = (frame != "").any(axis=1).to_numpy()
+    lines = np.arange(at + 2, at + 2 + len(frame))[keep]
+    frame = frame[keep].reset_index(drop=True)
+    if frame.empty:
+        raise TicketImportError([ImportProblem("error_header_only", {"columns": ", ".join(header)})])
+    missing = _formulas_without_value(data, sheet)
+    if missing:
+        notes.append(ImportProblem("note_formulas_without_value", {"n": len(missing), "cell": missing[0]}))
+    return RawExport(frame, lines, notes=notes)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
+    return out
+
+
+def find_header_row(cells: pd.DataFrame, look: int = 30) -> int:
+    """The row (from 0) that names the columns: the first that maps a ticket id and a creation date, else the widest.
+
+    A report's title ("Tickets — March 2024") and a blank row above the header are common in spreadsheets.
+    """
+    head = cells.iloc[:look]
+    widths = (head != "").sum(axis=1).to_numpy()
+    for i in range(len(head)):
+        mapping = guess_mapping(head.iloc[i].tolist())
+        if all(name in mapping for name in REQUIRED):
+            return i
+    return int(np.argmax(widths)) if len(widths) else 0
+
+
+_SHEET = re.compile(rb'<sheet [^>]*?r:id="([^"]+)"')
+_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)\s*(?:<v\s*/>)?\s*</c>')
+
+
+def _formulas_without_value(data: bytes, sheet: str | int) -> list[str]:
+    """Cells of the sheet that hold a formula but no saved result (written by a program, never opened in Excel)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            workbook = book.read("xl/workbook.xml")
+            rels = book.read("xl/_rels/workbook.xml.rels")
+            ids = _SHEET.findall(workbook)
+            names = re.findall(rb'<sheet [^>]*?name="([^"]+)"', workbook)
+            index = sheet if isinstance(sheet, int) else [n.decode() for n in names].index(sheet)
+            target = re.search(rb'Id="' + re.escape(ids[index]) + rb'"[^>]*?Target="([^"]+)"', rels)
+            if target is None:
+                target = re.search(rb'Target="([^"]+)"[^>]*?Id="' + re.escape(ids[index]) + rb'"', rels)
+            path = target.group(1).decode().lstrip("/")
+            path = path if path.startswith("xl/") else "xl/" + path
+            xml = book.read(path)
+    except (KeyError, ValueError, IndexError, AttributeError, zipfile.BadZipFile):
+        return []
+    return [m.decode() for m in _FORMULA_NO_VALUE.findall(xml)]
+
+
 def read_export(
     source: str | Path | bytes | IO,
     *,
     sheet: str | int = 0,
     numeric: Iterable[str] | None = None,
+    header_row: int | None = None,
     progress: Progress = _no_progress,
 ) -> RawExport:
     """The export as text cells ("" when empty), whatever its format and encoding, and where each row was.
@@ -691,21 +797,17 @@ def read_export(
     ``numeric`` names the columns expected to hold plain numbers (default: those
     ``guess_mapping`` gives to number fields): the CSV reader converts them itself, in C,
     with the file's decimal mark; a column where one cell is not a plain number stays
-    text and is read by the slower parsers, cell by cell.
+    text and is read by the slower parsers, cell by cell. ``header_row`` (1 = the first)
+    says which spreadsheet row holds the column names; by default the row under a title
+    is found (``find_header_row``). A file that is not a table at all (an image, an
+    archive, random bytes) raises ``TicketImportError`` saying what it looks like.
     """
     data, name = _raw_bytes(source)
+    kind = _not_a_table(data)
+    if kind:
+        raise TicketImportError([ImportProblem("error_not_a_table", {"kind": ImportProblem(f"kind_{kind}")})])
     if data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm")):
-        progress(0.0, "reading")
-        try:
-            raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds; the person needs one message
-            raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
-        frame = raw.rename(columns=lambda c: str(c).strip()).apply(_cells_as_text)
-        progress(0.5, "reading")
-        # Spreadsheet rows: the header is row 1; rows with nothing in them are not tickets.
-        keep = (frame != "").any(axis=1).to_numpy()
-        lines = np.arange(2, len(frame) + 2)[keep]
-        return RawExport(frame[keep].reset_index(drop=True), lines)
+        return _read_xlsx(data, sheet, header_row, progress)
     text, data, encoding = _decode(data)
     if not text[:4096].strip() and not text.strip():  # the full strip (a copy) only for a blank start
         raise TicketImportError([ImportProblem("error_empty_file")])
@@ -751,7 +853,10 @@ def read_export(
                 progress(0.02 + 0.5 * min(1.0, sum(len(c) for c in chunks) / total), "reading")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
-    if not chunks:
+    if not chunks or not sum(len(c) for c in chunks):
+        columns = [c.strip() for c in header]
+        if len(columns) > 1:
+            raise TicketImportError([ImportProblem("error_header_only", {"columns": ", ".join(columns)})])
         raise TicketImportError([ImportProblem("error_empty_file")])
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -774,12 +879,31 @@ def read_export(
         s = frame[column]
         if not pd.api.types.is_numeric_dtype(s) and s.iloc[:1000].str.endswith(" ").any():
             frame[column] = s.str.strip()
+    notes = []
+    footer = _footer(frame, kept_fields)
+    if footer:
+        first = str(frame.iloc[len(frame) - footer, 0])
+        frame, kept_lines, kept_fields = frame.iloc[:-footer], kept_lines[:-footer], kept_fields[:-footer]
+        notes.append(ImportProblem("note_footer", {"n": footer, "first": first}))
     short = np.where(kept_fields < width, kept_fields, -1) if (kept_fields < width).any() else None
     # Only the columns read as numbers have NaN for an empty cell; every other one holds "".
-    return RawExport(frame, kept_lines, broken, short, frozenset(c.strip() for c in raw_names), decimal)
+    return RawExport(frame, kept_lines, broken, short, frozenset(c.strip() for c in raw_names), decimal, notes)
 
 
 _NUMERIC_KINDS = ("number", "integer", "duration", "rating")
+#: What a report tool writes under its table (Salesforce: its copyright, "Confidential Information", "Generated By").
+_FOOTER = re.compile(r"salesforce\.com|confidential information|generated by|copyright \(c\)", re.IGNORECASE)
+
+
+def _footer(frame: pd.DataFrame, fields: np.ndarray, look: int = 12) -> int:
+    """How many rows at the end are a report's footer: one-cell lines, one of them in a report tool's words."""
+    n = 0
+    while n < min(look, len(frame)) and fields[len(frame) - 1 - n] <= 1:
+        n += 1
+    if not n:
+        return 0
+    cells = frame.iloc[len(frame) - n :, 0].astype(str)
+    return n if cells.str.contains(_FOOTER).any() else 0
 
 
 def _decimal(text: str, delimiter: str) -> str:
@@ -808,7 +932,9 @@ def _split_line(text: str, line: int, delimiter: str, width: int) -> list[str]:
     """The cells of one line as the header's columns, the overflow kept in the last one."""
     start = 0
     for _ in range(line - 1):
-        start = text.index("\n", start) + 1
+        start = text.find("\n", start) + 1
+        if not start:  # a record the csv module counted across a lone \r: no cells to show
+            return []
     end = text.find("\n", start)
     cells = text[start : end if end >= 0 else len(text)].rstrip("\r").split(delimiter)
     return cells[: width - 1] + [delimiter.join(cells[width - 1 :])]
