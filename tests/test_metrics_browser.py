@@ -182,3 +182,40 @@ def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_serv
     for size in ({"width": 1920, "height": 1080},):
         trainer.set_viewport_size(size)
         screenshot(trainer, "metrics-lab-import-1080.png")
+
+
+def test_each_phone_reads_the_matching_in_its_own_language_whatever_the_sessions(elan_server, contexts):
+    from tests.test_language_browser import ApiDash
+    from widgets import content
+    from widgets.workshops.metrics import dashboard as ws
+
+    for session_lang, phones in (("fr-CA", (("en", "en-GB"),)), ("en", (("fr", "fr-FR"), ("fr-CA", "fr-CA")))):
+        code = elan_server.create_session("metrics", session_lang)
+        spec = ws.values_spec(ApiDash(elan_server, code, session_lang))
+        elan_server.trainer(code, "open", spec=spec)
+        for lang, locale in phones:
+            page = contexts(phone=True, locale=locale).new_page()
+            join(page, elan_server, code)
+            first = spec["rows"][0]
+            expect(page.locator("h2.row-title")).to_have_text(content.text(first["label"], lang), timeout=WAIT)
+            aht = next(c for c in spec["columns"] if c["id"] == "AHT")
+            button = page.locator('button[data-column="AHT"]')
+            expect(button.locator(".name")).to_have_text(content.text(aht["name"], lang))
+            expect(button.locator(".abbr")).to_have_text(content.text(aht["label"], lang))
+            other = "fr" if lang == "en" else "en"
+            assert content.text(aht["name"], other) not in page.locator("#activity").inner_text()
+            # Once revealed, the reasons come in the phone's language too.
+            reference = spec["reference"][first["id"]]
+            page.locator(f'button[data-column="{reference[0]}"]').click()
+            expect(page.locator(f'button[data-column="{reference[0]}"]')).to_have_attribute(
+                "aria-pressed", "true", timeout=WAIT
+            )
+            elan_server.trainer(code, "reveal", activity=spec["id"])
+            if len(reference) > 1:
+                missed = reference[1]
+                reason = spec["answer"]["reasons"][first["id"]][missed]
+                expect(page.locator("#activity li.feedback").first).to_have_text(
+                    content.text(reason, lang), timeout=WAIT
+                )
+            elan_server.trainer(code, "reveal", activity=spec["id"], revealed=False)
+            screenshot(page, f"metrics-phone-{lang}-in-{session_lang}.png")

@@ -57,7 +57,7 @@ def test_heatmap_counts_equal_what_was_sent(dash, activity):
 def test_reference_outlined_only_for_revealed_columns(fresh):
     fresh.go(1)
     board = fresh.data["compare_board"]
-    spec = ws.values_spec(fresh)
+    spec = ws.values_spec(fresh, fresh.lang)
     links = lambda shown: sum(c in shown for cols in spec["reference"].values() for c in cols)
     assert len(fresh.engine.session(fresh.code)["state"]["data"]["shown_values"]) == 3
     board.set_shown(["FCR"])
