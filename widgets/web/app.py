@@ -30,7 +30,7 @@ from widgets.core.i18n import Translator, pick_language
 from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import Settings
 from widgets.live.engine import Engine
-from widgets.web import api, documents, guard, remote, stage
+from widgets.web import api, documents, guard, remote, stage, upload
 
 log = logging.getLogger("elan.serve")
 SHARE = Path(__file__).resolve().parent / "share"
@@ -340,6 +340,7 @@ class ElanVoila(Voila):
                 route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), handler, *route[2:])
             voila.append(route)
         extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
+        extra += upload.handlers(self.elan_ctx, self.base_url)
         return (
             api.handlers(self.elan_ctx, self.base_url)
             + documents.handlers(self.elan_ctx, self.base_url)

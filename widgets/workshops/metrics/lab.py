@@ -31,7 +31,9 @@ from widgets.core.settings import Settings
 from widgets.ui.chart import Chart, label
 from widgets.ui.results import ACCENT, FONT
 from widgets.ui.templating import replace_children
+from widgets.web import upload
 from widgets.workshops.metrics import formulas as metrics
+from widgets.workshops.metrics.bigfile import BigUpload
 from widgets.workshops.metrics.markup import render
 from widgets.workshops.metrics.report import duration_unit, figure_notes, show_value
 from widgets.workshops.metrics.tickets import (
@@ -309,13 +311,10 @@ class MetricsLab(w.VBox):
         self.available = metrics.metrics_available(self.tickets.columns)
 
         self.source = w.HTML()
-        self.upload = w.FileUpload(
-            accept=".csv,.xlsx,.xlsm,.txt",
-            multiple=False,
-            description=t("metrics.load_export"),
-            layout=w.Layout(width="auto"),
-        )
-        self.upload.observe(self._uploaded, names="value")
+        # The file goes to the server in chunks (a widget message stops near 10 MB), then is read here.
+        self.upload = BigUpload(lang)
+        self.upload.observe(self._uploaded, names="upload_id")
+        self.upload.observe(self._refused, names="error")
         self.sample_button = w.Button(description=t("metrics.use_sample"), layout=w.Layout(width="auto"))
         self.sample_button.on_click(lambda _: self.use_tickets(sample_tickets(), sample=True))
         # Progress while a large file is read and its rows checked (a million rows take seconds).
@@ -437,11 +436,21 @@ class MetricsLab(w.VBox):
         self.redraw()
 
     def _uploaded(self, change) -> None:
-        files = change["new"]
-        if not files:
+        upload_id = change["new"]
+        if not upload_id:
             return
-        upload = files[0]
-        self.read_export(bytes(upload["content"]), upload.get("name", ""))
+        self.upload.upload_id = ""  # the same file may come again
+        try:
+            data = upload.take(self.settings, upload_id)
+        except KeyError:
+            self.errors.value = render("lab_errors.html", messages=[self.t("metrics.upload_unknown")])
+            return
+        self.read_export(data, self.upload.name)
+
+    def _refused(self, change) -> None:
+        """The server refused the file: said here too, beside the figures still on screen."""
+        if change["new"]:
+            self.errors.value = render("lab_errors.html", messages=[change["new"]])
 
     def _progress(self, fraction: float, step: str) -> None:
         self.progress_box.layout.display = None
