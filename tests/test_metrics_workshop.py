@@ -312,3 +312,20 @@ def test_each_file_s_mapping_closes_the_last_one_and_keeps_the_preview():
     assert lab.preview in lab.mapping_box.children and lab.preview.comm is not None
     lab.set_mapping({"ticket_id": "Dossier"})
     assert lab.apply_mapping(), lab.errors.value
+
+
+def test_the_lab_says_how_dates_are_read_and_lets_the_person_choose():
+    t = Translator("en")
+    lab = MetricsLab("en")
+    data = b"id,created,resolved\n1,01/02/2026 10:00,01/03/2026 10:00\n2,01/02/2026 09:00,01/03/2026 09:00\n"
+    lab.read_export(data, "us.csv")
+    assert "--monthfirst" in html.unescape(lab.date_note.value)  # nothing in the file tells: said
+    assert lab.apply_mapping(), lab.errors.value
+    assert metrics.resolution_time(lab.tickets).value == 28 * 86400  # read day first
+    lab.date_order.value = "month"
+    assert t("metrics.report_dates_chosen", order=t("metrics.dates_month")) in html.unescape(lab.date_note.value)
+    assert lab.apply_mapping(), lab.errors.value
+    assert metrics.resolution_time(lab.tickets).value == 86400
+    lab.date_order.value = ""
+    lab.read_export(b"id,created\n1,01/02/2026 10:00\n2,13/02/2026 10:00\n", "fr.csv")
+    assert "13/02/2026" in html.unescape(lab.date_note.value)  # the cell that settles it, with its line
