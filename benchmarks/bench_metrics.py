@@ -89,7 +89,17 @@ def write_files(df, folder: Path) -> dict[str, Path]:
     french["Rouvert"] = french["Rouvert"].map({True: "oui", False: "non"})
     path = folder / "tickets-fr.csv"
     french.to_csv(path, index=False, sep=";", decimal=",", encoding="cp1252")
-    return {"kit CSV (commas, ISO dates, seconds)": kit, "French Excel CSV (semicolons, 7,5 min, 31/01/2024)": path}
+    # A US export: month-first dates, decided from the whole column (its first rows fall on days 1-12).
+    us = df[["ticket_id", "customer_id", "created_at", "resolved_at", "channel", "csat"]].copy()
+    for column in ("created_at", "resolved_at"):
+        us[column] = us[column].dt.strftime("%m/%d/%Y %H:%M")
+    us_path = folder / "tickets-us.csv"
+    us.to_csv(us_path, index=False)
+    return {
+        "kit CSV (commas, ISO dates, seconds)": kit,
+        "French Excel CSV (semicolons, 7,5 min, 31/01/2024)": path,
+        "US CSV (01/31/2024 month first, decided from the whole column)": us_path,
+    }
 
 
 def import_and_compute(path: Path) -> tuple[int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
@@ -153,7 +155,7 @@ def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_serv
 
     # The upload button opens the browser's file chooser, as it does for the trainer.
     with trainer.expect_file_chooser(timeout=WAIT) as chooser:
-        lab.locator(".widget-upload").click()
+        lab.locator(".elan-upload-button").click()
     chooser.value.set_files(str(path))
     preview = lab.locator(".elan-metrics-preview")
     expect(preview).to_be_visible(timeout=WAIT)
@@ -182,3 +184,116 @@ def test_the_trainer_imports_an_export_in_minutes_with_a_contact_count(elan_serv
     for size in ({"width": 1920, "height": 1080},):
         trainer.set_viewport_size(size)
         screenshot(trainer, "metrics-lab-import-1080.png")
+
+
+def test_each_phone_reads_the_matching_in_its_own_language_whatever_the_sessions(elan_server, contexts):
+    from tests.test_language_browser import ApiDash
+    from widgets import content
+    from widgets.workshops.metrics import dashboard as ws
+
+    for session_lang, phones in (("fr-CA", (("en", "en-GB"),)), ("en", (("fr", "fr-FR"), ("fr-CA", "fr-CA")))):
+        code = elan_server.create_session("metrics", session_lang)
+        spec = ws.values_spec(ApiDash(elan_server, code, session_lang))
+        elan_server.trainer(code, "open", spec=spec)
+        for lang, locale in phones:
+            page = contexts(phone=True, locale=locale).new_page()
+            join(page, elan_server, code)
+            first = spec["rows"][0]
+            expect(page.locator("h2.row-title")).to_have_text(content.text(first["label"], lang), timeout=WAIT)
+            aht = next(c for c in spec["columns"] if c["id"] == "AHT")
+            button = page.locator('button[data-column="AHT"]')
+            expect(button.locator(".name")).to_have_text(content.text(aht["name"], lang))
+            expect(button.locator(".abbr")).to_have_text(content.text(aht["label"], lang))
+            other = "fr" if lang == "en" else "en"
+            assert content.text(aht["name"], other) not in page.locator("#activity").inner_text()
+            # Once revealed, the reasons come in the phone's language too.
+            reference = spec["reference"][first["id"]]
+            page.locator(f'button[data-column="{reference[0]}"]').click()
+            expect(page.locator(f'button[data-column="{reference[0]}"]')).to_have_attribute(
+                "aria-pressed", "true", timeout=WAIT
+            )
+            elan_server.trainer(code, "reveal", activity=spec["id"])
+            if len(reference) > 1:
+                missed = reference[1]
+                reason = spec["answer"]["reasons"][first["id"]][missed]
+                expect(page.locator("#activity li.feedback").first).to_have_text(
+                    content.text(reason, lang), timeout=WAIT
+                )
+            elan_server.trainer(code, "reveal", activity=spec["id"], revealed=False)
+            screenshot(page, f"metrics-phone-{lang}-in-{session_lang}.png")
+
+
+def test_a_50_mb_export_goes_up_in_chunks_with_progress_and_its_figures_are_shown(elan_server, contexts, tmp_path):
+    """Past the widget's ~10 MB message the file used to vanish; now it is sent to the server in parts."""
+    n = 1_200_000
+    rng = np.random.default_rng(50)
+    created = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.sort(rng.integers(0, 90 * 86400, n)), unit="s")
+    frame = pd.DataFrame(
+        {
+            "ticket_id": np.arange(n),
+            "customer_id": rng.integers(0, 50_000, n),
+            "created_at": created.strftime("%Y-%m-%d %H:%M:%S"),
+            "handle_seconds": rng.integers(60, 1800, n),
+            "csat": rng.integers(1, 6, n),
+            "channel": rng.choice(["email", "chat", "phone"], n),
+        }
+    )
+    path = tmp_path / "export-50mb.csv"
+    frame.to_csv(path, index=False)
+    assert path.stat().st_size > 50 * 1024 * 1024
+    csat = (frame["csat"] >= 4).mean() * 100  # plain pandas, not the kit
+
+    code = elan_server.create_session("metrics", "en")
+    trainer = contexts(viewport={"width": 1280, "height": 720}).new_page()
+    trainer.goto(f"{elan_server.url}/voila/render/metrics/trainer.ipynb?key={elan_server.key}&code={code}&lang=en")
+    expect(trainer.locator(".elan-code")).to_have_text(code, timeout=KERNEL_WAIT)
+    for _ in range(3):
+        trainer.locator(f'button[title="{Translator("en")("core.next")}"]').click()
+    lab = trainer.locator(".elan-metrics-lab")
+    expect(lab.locator(".elan-metrics-summary")).to_be_visible(timeout=WAIT)
+    # Every status the page shows while sending, to see the progress move.
+    trainer.evaluate(
+        """() => { window.__statuses = [];
+        new MutationObserver(() => { const s = document.querySelector('.elan-upload-status');
+          if (s) window.__statuses.push(s.textContent); })
+        .observe(document.body, { subtree: true, childList: true, characterData: true }); }"""
+    )
+    with trainer.expect_file_chooser(timeout=WAIT) as chooser:
+        lab.locator(".elan-upload-button").click()
+    chooser.value.set_files(str(path))
+    expect(lab.locator(".elan-upload progress")).to_be_visible(timeout=WAIT)
+    screenshot(trainer, "metrics-lab-upload-progress.png")
+    t = Translator("en")
+    expect(lab.locator(".elan-metrics-preview")).to_be_visible(timeout=KERNEL_WAIT)
+    statuses = trainer.evaluate("window.__statuses")
+    percents = {s for s in statuses if s.startswith("Sending export-50mb.csv")}
+    assert len(percents) >= 10, statuses[:5]  # the progress moved, chunk by chunk
+    lab.locator(f'button:has-text("{t("metrics.apply_mapping")}")').click()
+    expect(lab.locator(".elan-metrics-source")).to_contain_text(t("metrics.own_data"), timeout=KERNEL_WAIT)
+    expect(lab.locator(".elan-metrics-source")).to_contain_text(f"{n:,}")
+    value = lab.locator('tr[data-metric="CSAT"] .elan-metrics-value')
+    expect(value).to_have_text(f"{csat:.1f}\u00a0%")
+    screenshot(trainer, "metrics-lab-upload-done.png")
+
+
+def test_a_file_over_the_public_limit_is_refused_with_a_message(elan_server, contexts, tmp_path):
+    from widgets.web import upload
+
+    path = tmp_path / "too-big.csv"
+    with open(path, "wb") as out:
+        out.write(b"id,created\n")
+        out.truncate(upload.PUBLIC_MAX + 1024)
+    page = contexts(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{elan_server.url}/voila/render/metrics/solo.ipynb?lang=en")
+    # A public self-paced page, no trainer: the smaller limit applies.
+    page.get_by_role("tab", name=Translator("en")("metrics.phase_lab")).click(timeout=KERNEL_WAIT)
+    upload_button = page.locator(".elan-upload-button")
+    expect(upload_button).to_be_visible(timeout=WAIT)
+    with page.expect_file_chooser(timeout=WAIT) as chooser:
+        upload_button.click()
+    chooser.value.set_files(str(path))
+    limit = f"{upload.PUBLIC_MAX / upload.MIB:.1f} MB"
+    expect(page.locator(".elan-upload-status")).to_contain_text(limit, timeout=WAIT)
+    expect(page.locator(".elan-metrics-lab .elan-error")).to_contain_text(limit, timeout=WAIT)
+    expect(page.locator(".elan-upload progress")).to_be_hidden()  # no bar left running
+    screenshot(page, "metrics-lab-upload-refused.png")

@@ -42,17 +42,19 @@ def test_json_on_a_french_semicolon_file(tmp_path):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["rows"] == 40
-    assert [s["line"] for s in data["skipped"]] == [12, 22]
-    assert "31/02/2024" in data["skipped"][0]["reason"] and "zéro" in data["skipped"][1]["reason"]
+    # 31 February leaves the ticket with no creation date: skipped. "zéro" contacts: that value only is left out.
+    assert [s["line"] for s in data["skipped"]] == [12] and [s["line"] for s in data["left_out"]] == [22]
+    assert "31/02/2024" in data["skipped"][0]["reason"] and "zéro" in data["left_out"][0]["reason"]
     assert set(data["metrics"]) == set(METRICS)
     assert data["units"]["handle_seconds"] == "minutes"
 
-    # The same figures by hand, with plain pandas on the rows that are not 12 and 22.
+    # The same figures by hand, with plain pandas on the rows that are not 12, line 22 without its count.
     raw = pd.read_csv(path, sep=";", decimal=",", encoding="cp1252", dtype={"Nb contacts": str})
-    good = raw.drop(index=[12 - 2, 22 - 2])
+    kept = raw.drop(index=[12 - 2])
+    good = kept.drop(index=[22 - 2])
     contacts = good["Nb contacts"].astype(int)
-    csat = good["Satisfaction"].dropna()
-    nps = good["Note de recommandation"]
+    csat = kept["Satisfaction"].dropna()
+    nps = kept["Note de recommandation"]
     m = data["metrics"]
     assert m["AHT"]["value"] == pytest.approx(good["DMT (min)"].sum() * 60 / contacts.sum())
     assert m["AHT"]["n"] == 38
@@ -114,3 +116,18 @@ def test_an_unusable_file_fails_with_a_message_and_no_traceback(tmp_path):
     assert "required field" in done.stderr and "Traceback" not in done.stderr
     assert elan(str(tmp_path / "none.csv")).returncode == 2
     assert elan(str(path), "--map", "nonsense").returncode == 2
+
+
+def test_an_ambiguous_date_column_is_said_and_monthfirst_reads_it(tmp_path):
+    path = tmp_path / "us.csv"
+    path.write_text("id,created,resolved\n1,01/02/2026 10:00,01/03/2026 10:00\n2,01/02/2026 09:00,01/03/2026 09:00\n")
+    done = elan(str(path), "--json", "--lang", "en")
+    data = json.loads(done.stdout)
+    assert data["dates"]["source"] == "ambiguous" and any("--monthfirst" in n for n in data["notes"])
+    # Day first, 1 February to 1 March is 28 days; month first, January 2 to 3 is one.
+    assert data["metrics"]["TTR"]["value"] == pytest.approx(28 * 86400)
+    month = json.loads(elan(str(path), "--json", "--monthfirst").stdout)
+    assert month["dates"]["source"] == "chosen" and month["notes"] == []
+    assert month["metrics"]["TTR"]["value"] == pytest.approx(86400)
+    text = elan(str(path), "--lang", "fr").stdout
+    assert "jour d’abord" in text or "--monthfirst" in text

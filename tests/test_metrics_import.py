@@ -287,10 +287,10 @@ def test_a_line_with_too_many_cells_is_skipped_with_its_line():
 def test_line_numbers_follow_quoted_cells_that_span_lines():
     text = 'id,created,note,csat\n1,2024-01-02 10:00,"two\nlines",5\n2,2024-01-02 11:00,x,nine\n'
     result = import_tickets(io.BytesIO(text.encode()), {"ticket_id": "id", "created_at": "created", "csat": "csat"})
-    assert [s.line for s in result.skipped] == [4]
+    assert result.skipped == [] and [s.line for s in result.left_out] == [4]
 
 
-def test_duplicates_empty_required_values_and_replies_before_creation_are_skipped():
+def test_duplicates_and_empty_required_values_are_skipped_and_replies_before_creation_left_out():
     text = (
         "ticket_id,customer_id,created_at,first_response_at\n"
         "1,A,2024-01-02 10:00,2024-01-02 09:00\n"
@@ -300,9 +300,12 @@ def test_duplicates_empty_required_values_and_replies_before_creation_are_skippe
     )
     result = import_tickets(io.BytesIO(text.encode()))
     keys = {(s.line, s.problems[0].key) for s in result.skipped}
-    assert keys == {(2, "error_before_creation"), (4, "error_duplicate_id"), (5, "error_empty_required")}
-    assert "line 3" in result.skipped[1].text("en")
-    assert result.tickets["customer_id"].tolist() == ["B"]
+    assert keys == {(4, "error_duplicate_kept"), (5, "error_empty_required")}
+    assert "line 3" in result.skipped[0].text("en")
+    # The reply before creation loses its value, not its ticket.
+    assert [(s.line, s.problems[0].key) for s in result.left_out] == [(2, "error_before_creation")]
+    assert result.tickets["customer_id"].tolist() == ["A", "B"]
+    assert result.tickets["first_response_at"].isna().all()
 
 
 def test_load_tickets_refuses_a_file_with_bad_rows_naming_the_lines():
@@ -473,3 +476,113 @@ def test_a_long_line_and_a_short_one_that_balance_the_separator_count_are_both_f
         (3, "error_too_few_fields"),
     ]
     assert result.tickets["ticket_id"].tolist() == ["3", "4"]
+
+
+# --- day/month order, decided from the whole column ----------------------------------------------
+
+
+def us_export(days: int = 40) -> tuple[str, pd.DataFrame]:
+    """A month-first export sorted by date whose first rows all fall on days 1-12 of their month."""
+    start = pd.Timestamp("2026-01-01 10:57")
+    created = [start + pd.Timedelta(hours=8 * i) for i in range(days * 3)]
+    resolved = [c + pd.Timedelta(hours=24) for c in created]
+    frame = pd.DataFrame({"Ticket ID": range(1, len(created) + 1), "Created": created, "Resolved": resolved})
+    text = frame.to_csv(index=False, date_format="%m/%d/%Y %H:%M")
+    return text, frame
+
+
+def test_month_first_dates_are_settled_by_a_day_over_12_anywhere_in_the_column():
+    text, frame = us_export()
+    assert text.splitlines()[1].startswith("1,01/01/2026 10:57")
+    result = import_tickets(io.BytesIO(text.encode()))
+    assert result.skipped == [] and result.left_out == []
+    assert result.dates.order == "month" and result.dates.source == "file"
+    assert result.dates.value.startswith("01/13/2026")  # the first cell that settles it, named with its line
+    assert result.tickets["created_at"].tolist() == frame["Created"].tolist()
+    ttr = metrics.compute_all(result.tickets)["TTR"]
+    expected = (frame["Resolved"] - frame["Created"]).dt.total_seconds().median()
+    assert ttr.value == pytest.approx(expected) == 24 * 3600
+
+
+def test_a_column_that_never_settles_the_order_is_reported_as_ambiguous():
+    text = "id,created\n1,01/02/2026 10:00\n2,03/04/2026 11:00\n"
+    result = import_tickets(io.BytesIO(text.encode()))
+    assert result.dates.source == "ambiguous"
+    assert [n.key for n in result.notes] == ["note_dates_ambiguous"]
+    assert str(result.tickets.loc[0, "created_at"]) == "2026-02-01 10:00:00"  # read day first, and said so
+    chosen = import_tickets(io.BytesIO(text.encode()), dayfirst=False)
+    assert chosen.dates.source == "chosen" and chosen.notes == []
+    assert str(chosen.tickets.loc[0, "created_at"]) == "2026-01-02 10:00:00"
+
+
+def test_day_first_settled_by_one_column_holds_for_the_others():
+    text = "id,created,resolved\n1,01/02/2026 10:00,01/02/2026 12:00\n2,03/02/2026 11:00,15/02/2026 11:00\n"
+    result = import_tickets(io.BytesIO(text.encode()))
+    assert (result.dates.order, result.dates.column, result.dates.line) == ("day", "resolved", 3)
+    assert str(result.tickets.loc[1, "created_at"]) == "2026-02-03 11:00:00"
+
+
+def test_dates_that_disagree_follow_most_of_them_and_the_others_are_each_reported():
+    rows = [f"{i},{13 + i % 10:02d}/01/2026 10:00" for i in range(5)] + ["9,01/25/2026 10:00"]
+    result = import_tickets(io.BytesIO(("id,created\n" + "\n".join(rows) + "\n").encode()))
+    assert result.dates.order == "day"
+    assert [(s.line, s.problems[0].key) for s in result.skipped] == [(7, "error_bad_value")]
+
+
+# --- French wordings, written units, duplicates ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Délai 1re réponse (min)", "first_response_seconds"),
+        ("Délai de 1ère réponse (h)", "first_response_seconds"),
+        ("Délai de réponse", "first_response_seconds"),
+        ("Temps de première réponse", "first_response_seconds"),
+        ("Temps de traitement (min)", "handle_seconds"),
+        ("Résolu le", "resolved_at"),
+        ("Fermé le", "resolved_at"),
+        ("Date de 1re réponse", "first_response_at"),
+    ],
+)
+def test_common_french_wordings_are_recognised(header, field):
+    mapping = guess_mapping(["N° ticket", "Date de création", header])
+    assert mapping.get(field) == header
+
+
+def test_durations_are_read_with_their_written_unit_first_then_the_columns():
+    text = (
+        "id;created;Délai 1re réponse (h)\n"
+        "1;2024-01-02 10:00;01:05\n2;2024-01-02 10:00;45 min\n3;2024-01-02 10:00;1h05\n"
+        "4;2024-01-02 10:00;1 h 30\n5;2024-01-02 10:00;1,5\n6;2024-01-02 10:00;bientôt\n"
+    )
+    result = import_tickets(io.BytesIO(text.encode()))
+    seconds = result.tickets["first_response_seconds"].tolist()
+    assert seconds[:5] == [65 * 60, 45 * 60, 65 * 60, 90 * 60, 90 * 60]
+    # The unreadable one loses its value, not its ticket, and is named with its line.
+    assert len(result.tickets) == 6 and pd.isna(seconds[5])
+    assert [(s.line, s.problems[0].values["value"]) for s in result.left_out] == [(7, "bientôt")]
+    assert result.notes[-1].key == "note_values_left_out"
+
+
+def test_of_two_rows_of_one_ticket_the_complete_one_is_kept_and_both_lines_are_named():
+    text = (
+        "ticket_id,created_at,handle time (min),csat\n"
+        "7,2024-01-02 10:00,n/a,\n"  # line 2: malformed and incomplete
+        "8,2024-01-02 10:30,4,5\n"
+        "7,2024-01-02 10:00,6,4\n"  # line 4: the same ticket, complete
+    )
+    result = import_tickets(io.BytesIO(text.encode()))
+    row = result.tickets.set_index("ticket_id").loc["7"]
+    assert row["handle_seconds"] == 360 and row["csat"] == 4
+    assert [(s.line, s.problems[0].key) for s in result.skipped][0] == (2, "error_duplicate_kept")
+    message = result.skipped[0].message("en")
+    assert message.startswith("Line 2:") and "line 4" in message and "n/a" in message
+
+
+def test_freshdesk_and_french_survey_labels_are_ratings():
+    labels = ["Awesome", "Just Okay", "Not Good", "Extremely Happy", "Très satisfait", "Plutôt insatisfait", "Good"]
+    rows = "".join(f"{i},2024-01-02 10:00,{label}\n" for i, label in enumerate(labels))
+    result = import_tickets(io.BytesIO(f"Ticket ID,Created time,Survey results\n{rows}".encode()))
+    assert result.left_out == [] and result.skipped == []
+    assert result.tickets["csat"].tolist() == [5, 3, 1, 5, 5, 2, 5]

@@ -196,7 +196,28 @@ def test_crr_per_quarter_takes_new_customers_out():
     assert table["value"].iloc[1] == pytest.approx(100 / 3)
     assert table[["start", "end", "new"]].iloc[1].tolist() == [3, 2, 1]
     assert table["value"].iloc[2] == 50.0
-    assert m.crr(df).value == 50.0
+    # Q3's tickets stop on 15 August, half its days: the figure is the last full quarter's, and says so.
+    latest = m.crr(df)
+    assert latest.value == pytest.approx(100 / 3)
+    assert latest.detail["partial_skipped"] == pd.Timestamp("2024-07-01") and latest.detail["partial_days"] == 46
+    # With a ticket on 30 September Q3 is full: its own figure.
+    full = pd.concat(
+        [df, pd.DataFrame({"ticket_id": ["h"], "customer_id": ["E"], "created_at": [q(9) + pd.Timedelta(days=15)]})]
+    )
+    assert m.crr(full).value == 50.0 and "partial_days" not in m.crr(full).detail
+
+
+def test_crr_over_one_or_two_days_of_a_new_quarter_is_never_shown_as_that_quarters_figure():
+    days = pd.date_range("2024-01-01", "2024-07-02", freq="D")
+    df = pd.DataFrame({"ticket_id": range(len(days)), "customer_id": [f"C{i % 40}" for i in range(len(days))]})
+    df["created_at"] = days
+    fig = m.crr(df)
+    assert fig.detail["partial_skipped"] == pd.Timestamp("2024-07-01") and fig.detail["partial_days"] == 2
+    assert fig.detail["period_start"] == pd.Timestamp("2024-04-01") and fig.value == 100.0
+    # Independently: every one of the 40 customers comes back each quarter.
+    q1 = set(df[df.created_at < "2024-04-01"].customer_id)
+    q2 = set(df[(df.created_at >= "2024-04-01") & (df.created_at < "2024-07-01")].customer_id)
+    assert fig.value == len(q1 & q2) / len(q1) * 100
 
 
 def test_backlog_counts_tickets_open_at_the_end():

@@ -57,7 +57,7 @@ def test_heatmap_counts_equal_what_was_sent(dash, activity):
 def test_reference_outlined_only_for_revealed_columns(fresh):
     fresh.go(1)
     board = fresh.data["compare_board"]
-    spec = ws.values_spec(fresh)
+    spec = ws.values_spec(fresh, fresh.lang)
     links = lambda shown: sum(c in shown for cols in spec["reference"].values() for c in cols)
     assert len(fresh.engine.session(fresh.code)["state"]["data"]["shown_values"]) == 3
     board.set_shown(["FCR"])
@@ -209,13 +209,13 @@ def test_an_export_without_a_customer_column_loads_and_says_what_it_cannot_compu
     assert "0.0 %" not in row
 
 
-def test_a_malformed_row_is_skipped_with_its_line_and_can_be_downloaded():
+def test_a_malformed_value_is_left_out_with_its_line_and_can_be_downloaded():
     lab = MetricsLab("fr")
     df = pd.read_csv(sample_path(), dtype=str, keep_default_na=False).head(5)
     df.loc[2, "csat"] = "excellent"
     lab.read_export(df.to_csv(index=False).encode("utf-8"), "export.csv")
     assert lab.apply_mapping(), lab.errors.value
-    assert len(lab.tickets) == 4
+    assert len(lab.tickets) == 5 and lab.tickets["csat"].isna().sum() == df["csat"].eq("").sum() + 1
     assert 'data-line="4"' in lab.skipped.value and "excellent" in lab.skipped.value and "csat" in lab.skipped.value
     href = lab.skipped.value.split('href="')[1].split('"')[0]
     download = base64.b64decode(href.split(",", 1)[1]).decode("utf-8-sig")
@@ -312,3 +312,20 @@ def test_each_file_s_mapping_closes_the_last_one_and_keeps_the_preview():
     assert lab.preview in lab.mapping_box.children and lab.preview.comm is not None
     lab.set_mapping({"ticket_id": "Dossier"})
     assert lab.apply_mapping(), lab.errors.value
+
+
+def test_the_lab_says_how_dates_are_read_and_lets_the_person_choose():
+    t = Translator("en")
+    lab = MetricsLab("en")
+    data = b"id,created,resolved\n1,01/02/2026 10:00,01/03/2026 10:00\n2,01/02/2026 09:00,01/03/2026 09:00\n"
+    lab.read_export(data, "us.csv")
+    assert "--monthfirst" in html.unescape(lab.date_note.value)  # nothing in the file tells: said
+    assert lab.apply_mapping(), lab.errors.value
+    assert metrics.resolution_time(lab.tickets).value == 28 * 86400  # read day first
+    lab.date_order.value = "month"
+    assert t("metrics.report_dates_chosen", order=t("metrics.dates_month")) in html.unescape(lab.date_note.value)
+    assert lab.apply_mapping(), lab.errors.value
+    assert metrics.resolution_time(lab.tickets).value == 86400
+    lab.date_order.value = ""
+    lab.read_export(b"id,created\n1,01/02/2026 10:00\n2,13/02/2026 10:00\n", "fr.csv")
+    assert "13/02/2026" in html.unescape(lab.date_note.value)  # the cell that settles it, with its line

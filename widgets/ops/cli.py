@@ -324,6 +324,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="use this column for a kit field (repeat)")
     p.add_argument("--unit", action="append", metavar="FIELD=UNIT", help="seconds, minutes, hours... for a duration")
     p.add_argument("--json", action="store_true", help='print {"rows", "skipped", "metrics"} as JSON')
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None, help="01/02 is 1 February")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="01/02 is January 2")
+    p.add_argument("--header-row", type=int, metavar="N", help="a spreadsheet's header is on row N (default: found)")
     p.add_argument("--lang", choices=LANGUAGES)
     p.set_defaults(func=cmd_metrics)
 

@@ -30,7 +30,7 @@ from widgets.core.i18n import Translator, pick_language
 from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import ENV_PREFIX, SECRET_SETTINGS, Settings
 from widgets.live.engine import Engine
-from widgets.web import api, documents, guard, remote, stage
+from widgets.web import api, documents, guard, remote, stage, upload
 from widgets.web.notebooks import LANDING, Catalogue, canonical_parts
 
 log = logging.getLogger("elan.serve")
@@ -356,6 +356,7 @@ class ElanVoila(Voila):
                 route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), TemplateFiles, *route[2:])
             voila.append(route)
         extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
+        extra += upload.handlers(self.elan_ctx, self.base_url)
         kit = api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + extra
         return (
             [with_code_throttle(route) for route in kit]

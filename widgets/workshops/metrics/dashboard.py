@@ -35,9 +35,11 @@ ROUNDS = {VALUES: "values", TEAMS: "teams"}
 LINKED_PREFIX = "linked-"
 
 
-def feedback_words(t: Translator) -> dict:
-    """The few words the phones need once revealed (they travel with the withheld answer)."""
-    return {"reference": t("metrics.reference"), "all_right": t("metrics.all_right")}
+def feedback_words(lang: str | None = None) -> dict:
+    """The few words the phones need once revealed (they travel with the withheld answer), in every language."""
+    langs = [lang] if lang else content.LANGUAGES
+    words = {key: {code: Translator(code)(f"metrics.{key}") for code in langs} for key in ("reference", "all_right")}
+    return {key: text[lang] for key, text in words.items()} if lang else words
 
 
 # --- the activities ------------------------------------------------------------------------------
@@ -47,25 +49,34 @@ def linked_rows(dash) -> list[dict]:
     return list((dash.stored().get("linked") or {}).get("rows") or [])
 
 
-def values_spec(dash) -> dict:
-    """The values round, with the linked session's kept values as extra rows (no reference for them)."""
-    spec = match_spec("values", dash.lang, activity=VALUES)
-    known = {duplicate_key(r["label"]) for r in spec["rows"]}
+def values_spec(dash, lang: str | None = None) -> dict:
+    """The values round, with the linked session's kept values as extra rows (no reference for them).
+
+    Without ``lang``: the spec the phones get, every text in every language (each phone picks
+    its reader's); with it, the stage's texts.
+    """
+    spec = match_spec("values", lang, activity=VALUES)
+    known = {duplicate_key(content.text(r["label"], lang or dash.lang)) for r in spec["rows"]}
     for row in linked_rows(dash):
         if duplicate_key(row["label"]) not in known:
             known.add(duplicate_key(row["label"]))
             spec["rows"].append(row)
-    spec["answer"]["labels"] = feedback_words(dash.t)
+    spec["answer"]["labels"] = feedback_words(lang)
     return spec
 
 
-def teams_spec(dash) -> dict:
-    spec = match_spec("teams", dash.lang, activity=TEAMS)
-    spec["answer"]["labels"] = feedback_words(dash.t)
+def teams_spec(dash, lang: str | None = None) -> dict:
+    spec = match_spec("teams", lang, activity=TEAMS)
+    spec["answer"]["labels"] = feedback_words(lang)
     return spec
 
 
 SPECS = {VALUES: values_spec, TEAMS: teams_spec}
+
+
+def shown_spec(dash, activity: str) -> dict:
+    """The round's spec in the dashboard's language, for the stage and the console."""
+    return SPECS[activity](dash, dash.lang)
 
 
 def link_values(dash, code: str) -> str:
@@ -113,7 +124,7 @@ def _values_sessions(dash) -> list[str]:
 
 
 def progress_html(dash, activity: str) -> str:
-    spec, t = SPECS[activity](dash), dash.t
+    spec, t = shown_spec(dash, activity), dash.t
     results = dash.results(activity) if dash.code else {}
     answered = results.get("answered", {})
     rows = [
@@ -179,7 +190,7 @@ class MatchBoard(w.VBox):
     def __init__(self, dash, activity: str):
         self.dash, self.activity, self.t = dash, activity, dash.t
         t = self.t
-        spec = SPECS[activity](dash)
+        spec = shown_spec(dash, activity)
         self.toggles = {}
         for col in spec["columns"]:
             toggle = w.ToggleButton(
@@ -221,7 +232,7 @@ class MatchBoard(w.VBox):
         return list(self.dash.data.get(self.key) or [])
 
     def set_shown(self, columns: list[str]) -> None:
-        order = [c["id"] for c in SPECS[self.activity](self.dash)["columns"]]
+        order = [c["id"] for c in shown_spec(self.dash, self.activity)["columns"]]
         columns = [c for c in order if c in set(columns)]
         self.dash.data[self.key] = columns
         self.dash.keep(self.key, columns)
@@ -232,7 +243,7 @@ class MatchBoard(w.VBox):
         self.set_shown(shown)
 
     def figure(self):
-        spec = SPECS[self.activity](self.dash)
+        spec = shown_spec(self.dash, self.activity)
         results = self.dash.results(self.activity) if self.dash.code else {}
         shown = set(self.shown())
         reference = {row: [c for c in cols if c in shown] for row, cols in spec["reference"].items()}
@@ -262,7 +273,7 @@ class MatchBoard(w.VBox):
     def reasons_html(self, shown: list[str]) -> str:
         if not shown:
             return ""
-        spec, t = SPECS[self.activity](self.dash), self.t
+        spec, t = shown_spec(self.dash, self.activity), self.t
         rows = {r["id"]: r["label"] for r in spec["rows"]}
         columns = {c["id"]: c for c in spec["columns"]}
         reasons, unmatched = spec["answer"]["reasons"], spec["answer"].get("unmatched", {})

@@ -686,7 +686,11 @@ def _retention(df: pd.DataFrame, groups: _Groups, period: str) -> pd.DataFrame:
             {"start": start[0], "end": retained[0] + new[0], "new": new[0], "retained": retained[0]},
         )
         return out
-    last = P - 1
+    last, skipped = P - 1, None
+    days_in = _days_in_last_period(_ns(df, "created_at"), labels, period)
+    if days_in is not None and P >= 3:
+        # A quarter with two days of tickets has almost no returning customer yet: the last full one is used.
+        last, skipped = P - 2, labels[P - 1]
     out = _table(
         groups,
         value[:, last],
@@ -702,7 +706,29 @@ def _retention(df: pd.DataFrame, groups: _Groups, period: str) -> pd.DataFrame:
     )
     out.attrs["period"] = period
     out.attrs["period_start"] = labels[last] if len(labels) else None
+    if skipped is not None:
+        out.attrs["partial_skipped"] = skipped
+        out.attrs["partial_days"] = days_in
+    elif days_in is not None:
+        out.attrs["partial_days"] = days_in  # the only periods there are: shown, and said to be partial
     return out
+
+
+#: A period whose tickets cover less than this share of its days is partial.
+FULL_PERIOD_SHARE = 0.9
+
+
+def _days_in_last_period(ns: np.ndarray, labels: pd.Index, period: str) -> int | None:
+    """Days of the last period that the data covers, when that is less than most of it; None for a full period."""
+    valid = ns[ns != _NAT]
+    if not valid.size or not len(labels) or period == "day":
+        return None
+    start = labels[-1]
+    end = start + (pd.DateOffset(weeks=1) if period == "week" else pd.DateOffset(months=1 if period == "month" else 3))
+    last_day = pd.Timestamp(valid.max()).normalize()
+    covered = (last_day - start).days + 1
+    length = (end - start).days
+    return covered if covered < FULL_PERIOD_SHARE * length else None
 
 
 # --- the trap worth showing ----------------------------------------------------------------------------

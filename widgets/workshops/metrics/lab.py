@@ -31,7 +31,9 @@ from widgets.core.settings import Settings
 from widgets.ui.chart import Chart, label
 from widgets.ui.results import ACCENT, FONT
 from widgets.ui.templating import replace_children
+from widgets.web import upload
 from widgets.workshops.metrics import formulas as metrics
+from widgets.workshops.metrics.bigfile import BigUpload
 from widgets.workshops.metrics.markup import render
 from widgets.workshops.metrics.report import duration_unit, figure_notes, show_value
 from widgets.workshops.metrics.tickets import (
@@ -39,9 +41,11 @@ from widgets.workshops.metrics.tickets import (
     FIELDS,
     MAX_SHOWN,
     UNITS,
+    ImportProblem,
     RawExport,
     TicketImport,
     TicketImportError,
+    date_order,
     guess_mapping,
     guess_units,
     import_tickets,
@@ -234,22 +238,34 @@ def summary_rows(
 
 
 def skipped_html(result: TicketImport, lang: str, t: Translator) -> str:
-    """How many rows were set aside, the first ones with their line and reason, and all of them to download."""
+    """How many rows were set aside, and values left out, the first ones with their line and reason, all to download."""
     n = len(result.skipped)
     total = format_decimal(result.rows, "#,##0", locale=i18n.babel_locale(lang))
-    if not n:
-        return render("lab_skipped.html", summary=t("metrics.skipped_none", total=total), lines=[], href="")
+    notes = [note.text(lang) for note in result.notes]
+    if not n and not result.left_out:
+        return render(
+            "lab_skipped.html", summary=t("metrics.skipped_none", total=total), lines=[], href="", notes=notes
+        )
     data = result.skipped_csv(lang).encode("utf-8-sig")  # the BOM makes Excel read the accents right
-    return render(
-        "lab_skipped.html",
-        summary=t(
+    listed = sorted(result.skipped + result.left_out, key=lambda s: s.line)
+    summary = (
+        t(
             "metrics.skipped_summary_one" if n == 1 else "metrics.skipped_summary",
             n=format_decimal(n, "#,##0", locale=i18n.babel_locale(lang)),
             total=total,
-        ),
-        lines=[{"line": s.line, "text": s.message(lang)} for s in result.skipped[:MAX_SHOWN]],
-        more=t("metrics.skipped_more", n=format_decimal(n - MAX_SHOWN, "#,##0", locale=i18n.babel_locale(lang)))
-        if n > MAX_SHOWN
+        )
+        if n
+        else t("metrics.skipped_none", total=total)
+    )
+    return render(
+        "lab_skipped.html",
+        summary=summary,
+        notes=notes,
+        lines=[{"line": s.line, "text": s.message(lang)} for s in listed[:MAX_SHOWN]],
+        more=t(
+            "metrics.skipped_more", n=format_decimal(len(listed) - MAX_SHOWN, "#,##0", locale=i18n.babel_locale(lang))
+        )
+        if len(listed) > MAX_SHOWN
         else "",
         href="data:text/csv;base64," + base64.b64encode(data).decode("ascii"),
         download=t("metrics.skipped_download"),
@@ -295,13 +311,10 @@ class MetricsLab(w.VBox):
         self.available = metrics.metrics_available(self.tickets.columns)
 
         self.source = w.HTML()
-        self.upload = w.FileUpload(
-            accept=".csv,.xlsx,.xlsm,.txt",
-            multiple=False,
-            description=t("metrics.load_export"),
-            layout=w.Layout(width="auto"),
-        )
-        self.upload.observe(self._uploaded, names="value")
+        # The file goes to the server in chunks (a widget message stops near 10 MB), then is read here.
+        self.upload = BigUpload(lang)
+        self.upload.observe(self._uploaded, names="upload_id")
+        self.upload.observe(self._refused, names="error")
         self.sample_button = w.Button(description=t("metrics.use_sample"), layout=w.Layout(width="auto"))
         self.sample_button.on_click(lambda _: self.use_tickets(sample_tickets(), sample=True))
         # Progress while a large file is read and its rows checked (a million rows take seconds).
@@ -319,8 +332,29 @@ class MetricsLab(w.VBox):
             layout=w.Layout(width="auto", align_self="flex-start"),
         )
         self.apply_button.on_click(lambda _: self.apply_mapping())
+        # 01/02: the file decides when a date over 12 tells, else the person does (the note says which).
+        self.date_order = w.Dropdown(
+            options=[
+                (t("metrics.date_order_auto"), ""),
+                (t("metrics.dates_day"), "day"),
+                (t("metrics.dates_month"), "month"),
+            ],
+            value="",
+            description=t("metrics.date_order_label"),
+            style={"description_width": "auto"},
+        )
+        self.date_order.observe(lambda _: self.refresh_preview(), names="value")
+        self.date_note = w.HTML()
+        # A spreadsheet with a title above its header: the row is found, or the person names it (0 = find it).
+        self.header_row = w.BoundedIntText(
+            value=0, min=0, max=1000, description=t("metrics.header_row_label"), style={"description_width": "auto"}
+        )
+        self.header_row.observe(lambda _: self._reread(), names="value")
+        self._last_file: tuple[bytes, str] | None = None
+        self.header_row.layout.display = "none"
+        read_options = w.HBox([self.date_order, self.header_row], layout=w.Layout(flex_flow="row wrap"))
         # Shown under each file's mapping, kept from one file to the next (the mapping itself is drawn anew).
-        self._mapping_kept = (self.preview, self.apply_button)
+        self._mapping_kept = (read_options, self.date_note, self.preview, self.apply_button)
         self.errors = w.HTML()
         self.skipped = w.HTML()
         self.summary = w.HTML()
@@ -402,11 +436,21 @@ class MetricsLab(w.VBox):
         self.redraw()
 
     def _uploaded(self, change) -> None:
-        files = change["new"]
-        if not files:
+        upload_id = change["new"]
+        if not upload_id:
             return
-        upload = files[0]
-        self.read_export(bytes(upload["content"]), upload.get("name", ""))
+        self.upload.upload_id = ""  # the same file may come again
+        try:
+            data = upload.take(self.settings, upload_id)
+        except KeyError:
+            self.errors.value = render("lab_errors.html", messages=[self.t("metrics.upload_unknown")])
+            return
+        self.read_export(data, self.upload.name)
+
+    def _refused(self, change) -> None:
+        """The server refused the file: said here too, beside the figures still on screen."""
+        if change["new"]:
+            self.errors.value = render("lab_errors.html", messages=[change["new"]])
 
     def _progress(self, fraction: float, step: str) -> None:
         self.progress_box.layout.display = None
@@ -418,8 +462,18 @@ class MetricsLab(w.VBox):
 
     def read_export(self, data: bytes, filename: str = "") -> None:
         """Read an export's columns and propose a mapping with a preview; the person checks it, then applies it."""
+        self._last_file = (data, filename)
+        # Only a spreadsheet has rows above its header to skip (a CSV's header is its first line).
+        self.header_row.layout.display = None if data[:4] == b"PK\x03\x04" else "none"
         try:
-            self.raw = read_export(data, progress=self._progress)
+            try:
+                self.raw = read_export(data, progress=self._progress, header_row=self.header_row.value or None)
+            except (ValueError, UnicodeError, LookupError, OSError) as exc:
+                if isinstance(exc, TicketImportError):
+                    raise
+                # A file no check foresaw: one sentence, and the progress bar goes away.
+                detail = str(exc) or type(exc).__name__
+                raise TicketImportError([ImportProblem("error_unreadable", {"detail": detail})]) from None
         except TicketImportError as exc:
             self.raw = None
             replace_children(self.mapping_box, [], kept=self._mapping_kept)
@@ -468,6 +522,30 @@ class MetricsLab(w.VBox):
         replace_children(self.mapping_box, [w.HTML(title), grid, *self._mapping_kept], kept=self._mapping_kept)
         self.refresh_preview()
 
+    def _reread(self) -> None:
+        if self._last_file is not None:
+            self.read_export(*self._last_file)
+
+    def dayfirst(self) -> bool | None:
+        """The date order the person chose, None when the file decides."""
+        return {"day": True, "month": False}.get(self.date_order.value)
+
+    def _dates_html(self, mapping: dict[str, str]) -> tuple[str, bool | None]:
+        """What settles day/month order in the whole file, in words, and the order to read the preview in."""
+        columns = [c for n, c in mapping.items() if BY_NAME[n].kind == "time"]
+        dates = date_order(self.raw, columns, self.dayfirst())
+        if dates is None:
+            return "", None
+        t = self.t
+        order = t(f"metrics.dates_{dates.order}")
+        if dates.source == "file":
+            text = t("metrics.report_dates", order=order, line=dates.line, value=dates.value, column=dates.column)
+        elif dates.source == "chosen":
+            text = t("metrics.report_dates_chosen", order=order)
+        else:
+            text = ImportProblem("note_dates_ambiguous").text(self.lang)
+        return render("lab_note.html", text=text, warn=dates.source == "ambiguous"), dates.order == "day"
+
     def _column_changed(self, name: str, *, refresh: bool = True) -> None:
         """A duration's unit follows its column: re-guessed from the new column's name."""
         if name in self.units and self.raw is not None:
@@ -497,7 +575,8 @@ class MetricsLab(w.VBox):
         mapping, units = self.chosen()
         head = RawExport(self.raw.frame.head(50), self.raw.lines[:50])
         try:
-            read = import_tickets(head, mapping, units).tickets
+            self.date_note.value, dayfirst = self._dates_html(mapping) if "created_at" in mapping else ("", None)
+            read = import_tickets(head, mapping, units, dayfirst=dayfirst).tickets
         except TicketImportError as exc:
             self.preview.value = render("lab_errors.html", messages=exc.messages(lang))
             return
@@ -537,7 +616,7 @@ class MetricsLab(w.VBox):
             return False
         mapping, units = self.chosen()
         try:
-            result = import_tickets(self.raw, mapping, units, progress=self._progress)
+            result = import_tickets(self.raw, mapping, units, dayfirst=self.dayfirst(), progress=self._progress)
         except TicketImportError as exc:
             self.show_errors(exc)
             self._done()

@@ -5,23 +5,28 @@ from __future__ import annotations
 from widgets import content
 
 
-def match_spec(round_name: str, lang: str, *, activity: str | None = None) -> dict:
+def match_spec(round_name: str, lang: str | None = None, *, activity: str | None = None) -> dict:
     """A ``match`` activity for a round of ``datasets/metrics/matching.yaml``, with its reference.
 
     ``values``: rows are the values, columns the metrics offered. ``teams``: rows are
     the metrics (a phone shows one metric at a time), columns the teams, and the
     reference is turned around to ``{metric: [teams]}``. The reasons travel under
     ``answer``, which, like ``reference``, participants only receive once revealed.
+    Without ``lang`` every text is a ``{fr, en, fr-CA}`` map: each phone shows its own
+    reader's language whatever the session's (the spec the phones get); with it, plain
+    text for the stage.
 
     >>> spec = match_spec("values", "en")
     >>> spec["reference"]["speed"]
     ['FRT', 'AHT', 'TTR']
     >>> match_spec("teams", "fr")["reference"]["CRR"]
     ['support', 'product']
+    >>> match_spec("values")["columns"][0]["name"]["en"]
+    'Net Promoter Score'
     """
     catalogue = {m["id"]: m for m in content.load("metrics/metrics")["metrics"]}
     rnd = content.load("metrics/matching")[round_name]
-    txt = lambda value: content.text(value, lang)
+    txt = (lambda value: content.text(value, lang)) if lang else content.with_variants
     # Phones have no hover: the full name travels with the abbreviation and is shown first.
     metrics = [
         {

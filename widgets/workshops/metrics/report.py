@@ -23,6 +23,7 @@ import math
 import sys
 from pathlib import Path
 
+import pandas as pd
 from babel.numbers import format_decimal
 
 from widgets import content
@@ -71,6 +72,27 @@ def figure_notes(fig: metrics.Figure, t: Translator, hours: metrics.BusinessHour
             notes.append(t("metrics.fcr_scope_all"))
     if fig.metric in ("FRT", "TTR") and detail.get("clock"):
         notes.append(t(f"metrics.clock_{detail['clock']}", start=f"{hours.start:g} h", end=f"{hours.end:g} h"))
+    if fig.metric == "CRR" and detail.get("partial_days") is not None:
+        period = t(f"metrics.period_{detail.get('period', 'quarter')}")
+        if detail.get("partial_skipped") is not None:
+            notes.append(
+                t(
+                    "metrics.crr_partial_skipped",
+                    period=period,
+                    start=f"{pd.Timestamp(detail['partial_skipped']):%Y-%m-%d}",
+                    days=detail["partial_days"],
+                    full=f"{pd.Timestamp(detail['period_start']):%Y-%m-%d}",
+                )
+            )
+        else:
+            notes.append(
+                t(
+                    "metrics.crr_partial",
+                    period=period,
+                    start=f"{pd.Timestamp(detail['period_start']):%Y-%m-%d}",
+                    days=detail["partial_days"],
+                )
+            )
     if fig.metric == "AHT" and detail.get("contacts") == "assumed_one":
         notes.append(t("metrics.aht_contacts_assumed_one"))
     return notes
@@ -104,13 +126,19 @@ def show_value(value: float, unit: str, lang: str, t: Translator, *, scale_unit:
 
 
 def report_data(
-    source, mapping: dict[str, str] | None = None, units: dict[str, str] | None = None, *, lang: str = "en"
+    source,
+    mapping: dict[str, str] | None = None,
+    units: dict[str, str] | None = None,
+    *,
+    lang: str = "en",
+    dayfirst: bool | None = None,
+    header_row: int | None = None,
 ) -> dict:
-    """What ``elan metrics --json`` prints: rows, skipped rows, and every metric of the catalogue."""
+    """What ``elan metrics --json`` prints: rows, skipped rows, values left out, notes, and every metric."""
     t = Translator(lang)
-    raw = read_export(source)
+    raw = read_export(source, header_row=header_row)
     chosen = {**guess_mapping(raw.frame.columns), **(mapping or {})}
-    result = import_tickets(raw, {k: v for k, v in chosen.items() if v}, units or {})
+    result = import_tickets(raw, {k: v for k, v in chosen.items() if v}, units or {}, dayfirst=dayfirst)
     out_metrics = {}
     for metric, spec in catalogue().items():
         fig = metrics.figure(result.tickets, metric)
@@ -131,10 +159,27 @@ def report_data(
     return {
         "rows": result.rows,
         "skipped": [{"line": s.line, "reason": s.text(lang)} for s in result.skipped],
+        "left_out": [{"line": s.line, "reason": s.text(lang)} for s in result.left_out],
+        "notes": [note.text(lang) for note in result.notes],
+        "dates": _dates(result.dates, t),
         "metrics": out_metrics,
         "mapping": result.mapping,
         "units": {name: guess.unit for name, guess in result.units.items()},
     }
+
+
+def _dates(dates, t: Translator) -> dict | None:
+    """How day/month dates were read, and what settled it, in words."""
+    if dates is None:
+        return None
+    order = t(f"metrics.dates_{dates.order}")
+    if dates.source == "file":
+        text = t("metrics.report_dates", order=order, line=dates.line, value=dates.value, column=dates.column)
+    elif dates.source == "chosen":
+        text = t("metrics.report_dates_chosen", order=order)
+    else:
+        text = ""  # said in the notes
+    return {"order": dates.order, "source": dates.source, "text": text}
 
 
 def _value(entry: dict, lang: str, t: Translator) -> str:
@@ -151,6 +196,9 @@ def report_text(data: dict, lang: str) -> str:
             read=format_decimal(data["rows"] - len(data["skipped"]), "#,##0", locale=i18n.babel_locale(lang)),
         )
     ]
+    lines += data.get("notes", [])
+    if data.get("dates") and data["dates"]["text"]:
+        lines.append(data["dates"]["text"])
     for metric, entry in data["metrics"].items():
         name, abbr = content.text(cat[metric]["name"], lang), content.text(cat[metric]["abbr"], lang)
         name = name if abbr in name else f"{name} ({abbr})"
@@ -169,11 +217,16 @@ def report_text(data: dict, lang: str) -> str:
             t("metrics.report_skipped", n=format_decimal(len(data["skipped"]), "#,##0", locale=i18n.babel_locale(lang)))
         )
         lines += [t("metrics.skipped_line", line=s["line"], reason=s["reason"]) for s in data["skipped"]]
+    if data.get("left_out"):
+        lines.append("")
+        n = format_decimal(len(data["left_out"]), "#,##0", locale=i18n.babel_locale(lang))
+        lines.append(t("metrics.report_left_out", n=n))
+        lines += [t("metrics.skipped_line", line=s["line"], reason=s["reason"]) for s in data["left_out"]]
     return "\n".join(lines)
 
 
 def main(args) -> int:
-    """Run ``elan metrics`` with parsed arguments (``file``, ``map``, ``unit``, ``json``, ``lang``)."""
+    """Run ``elan metrics`` with parsed arguments (``file``, ``map``, ``unit``, ``json``, ``lang``, ``dayfirst``)."""
     lang = args.lang or "en"
     try:
         mapping, units = pairs(args.map, "--map"), pairs(args.unit, "--unit")
@@ -185,9 +238,20 @@ def main(args) -> int:
         print(Translator(lang)("metrics.report_no_file", path=str(path)), file=sys.stderr)
         return 2
     try:
-        data = report_data(path, mapping, units, lang=lang)
+        data = report_data(
+            path,
+            mapping,
+            units,
+            lang=lang,
+            dayfirst=getattr(args, "dayfirst", None),
+            header_row=getattr(args, "header_row", None),
+        )
     except TicketImportError as exc:
         print("\n".join(exc.messages(lang)), file=sys.stderr)
+        return 1
+    except (ValueError, UnicodeError, OSError, LookupError) as exc:
+        # A file no check foresaw still gets one sentence, never a traceback.
+        print(Translator(lang)("metrics.error_unreadable", detail=str(exc) or type(exc).__name__), file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -89,6 +89,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ticket_id": (
         "ticket_id",
         "ticket_number",
+        "ticket_reference_id",
+        "no_dossier",
+        "numero_dossier",
+        "identifiant_ticket",
         "ticket_no",
         "no_ticket",
         "numero_ticket",
@@ -136,6 +140,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "created_at",
         "created_time",
         "created_date",
+        "created_datetime",
+        "opened_datetime",
         "creation_date",
         "create_date",
         "date_time_opened",
@@ -143,6 +149,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "created",
         "date_creation",
         "date_heure_creation",
+        "date_heure_ouverture",
+        "cree",
         "cree_le",
         "creation",
         "opened_at",
@@ -160,6 +168,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "first_reply_at",
         "first_responded_at",
         "first_response_date",
+        "first_agent_reply_date",
+        "first_message_datetime",
+        "date_heure_premiere_reponse",
+        "repondu_le",
         "first_reply_date",
         "date_premiere_reponse",
         "premiere_reponse_le",
@@ -174,6 +186,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "frt",
         "delai_premiere_reponse",
         "temps_premiere_reponse",
+        "delai_reponse",
+        "temps_reponse",
+        "duree_reponse",
+        "response_time",
+        "reply_time",
         "duree_premiere_reponse",
         "premiere_reponse",
         "dpr",
@@ -185,6 +202,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "resolved_time",
         "closed_time",
         "ticket_closed_time",
+        "closed_datetime",
+        "resolved_datetime",
         "date_time_closed",
         "resolution_date",
         "close_date",
@@ -194,6 +213,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "closed",
         "date_resolution",
         "resolu_le",
+        "resolu",
+        "ferme_le",
+        "date_heure_resolution",
+        "date_heure_cloture",
         "date_cloture",
         "cloture_le",
         "date_fermeture",
@@ -208,6 +231,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "temps_resolution",
         "duree_resolution",
         "delai_resolution",
+        "duree_totale_resolution",
     ),
     "status": ("status", "ticket_status", "case_status", "statut", "etat", "state", "resolution_status"),
     "channel": (
@@ -227,6 +251,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "agent",
         "assignee",
         "assigned_to",
+        "assignee_user",
+        "assignee_user_email",
+        "assignee_name",
         "ticket_owner",
         "case_owner",
         "owner",
@@ -295,6 +322,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "satisfaction_score",
         "satisfaction_rating",
         "customer_satisfaction",
+        "satisfaction_survey_score",
+        "survey_score",
+        "csat_rating",
         "survey_results",
         "happiness_rating",
         "satisfaction",
@@ -401,6 +431,32 @@ _RESOLVED = {
 }
 #: Satisfaction given in words (Zendesk good/bad, Zoho's happiness rating, Freshdesk's survey), on the 1-5 scale.
 _RATING_WORDS = {
+    "goodwithcomment": 5,  # Zendesk's older survey states
+    "good_with_comment": 5,
+    "badwithcomment": 1,
+    "bad_with_comment": 1,
+    "extremely_happy": 5,  # Freshdesk's survey scales
+    "very_happy": 5,
+    "extremely_satisfied": 5,
+    "very_satisfied": 5,
+    "just_okay": 3,
+    "neither_satisfied_nor_dissatisfied": 3,
+    "extremely_unhappy": 1,
+    "very_unhappy": 1,
+    "extremely_dissatisfied": 1,
+    "very_dissatisfied": 1,
+    "tres_satisfait": 5,  # French survey labels
+    "tres_satisfaite": 5,
+    "plutot_satisfait": 4,
+    "plutot_satisfaite": 4,
+    "satisfaite": 5,
+    "ni_satisfait_ni_insatisfait": 3,
+    "peu_satisfait": 2,
+    "plutot_insatisfait": 2,
+    "pas_satisfait": 1,
+    "pas_du_tout_satisfait": 1,
+    "tres_insatisfait": 1,
+    "insatisfaite": 1,
     "good": 5,
     "great": 5,
     "awesome": 5,
@@ -507,6 +563,7 @@ class RawExport:
     short: np.ndarray | None = None  # per row: how many cells the line really had, when fewer than the header's
     maybe_empty: frozenset[str] | None = None  # text columns that may hold NaN (None: any may)
     decimal: str = "."  # the file's decimal mark, to show numbers as the file wrote them
+    notes: list[ImportProblem] = field(default_factory=list)  # a title row, a report footer, formulas with no value
 
 
 @dataclass
@@ -519,6 +576,9 @@ class TicketImport:
     units: dict[str, UnitGuess]
     columns: list[str]
     rows: int  # ticket rows in the file, skipped ones included
+    left_out: list[SkippedRow] = field(default_factory=list)  # rows kept with a value that did not fit left out
+    dates: DateOrder | None = None  # how day/month dates were read
+    notes: list[ImportProblem] = field(default_factory=list)  # what the person should know about the whole file
 
     def skipped_csv(self, lang: str) -> str:
         """The skipped rows as they were in the file, with their line and reason first, to fix and load again."""
@@ -526,7 +586,7 @@ class TicketImport:
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";" if lang == "fr" else ",")
         writer.writerow([t("metrics.skipped_column_line"), t("metrics.skipped_column_reason"), *self.columns])
-        for row in self.skipped:
+        for row in sorted(self.skipped + self.left_out, key=lambda s: s.line):
             writer.writerow([row.line, row.text(lang), *row.cells])
         return out.getvalue()
 
@@ -571,8 +631,10 @@ def _delimiter(text: str) -> str:
         if not rows:
             continue
         width = len(rows[0])
-        filled = [r for r in rows[1:] if r]
-        steady = sum(len(r) == width for r in filled) >= 0.5 * max(1, len(filled))
+        # One-cell lines (a report's footer, a note) say nothing about a separator that splits the header.
+        filled = [r for r in rows[1:] if len(r) > 1 or (r and width == 1)]
+        # A header alone (no row yet) is steady: its separator is the one that splits it.
+        steady = not filled or sum(len(r) == width for r in filled) >= 0.5 * len(filled)
         if width > best_width and steady:
             best, best_width = candidate, width
     return best
@@ -620,11 +682,116 @@ def _layout(data: bytes, text: str, delimiter: str, *, exact: bool = False) -> t
     return np.asarray(lines), np.asarray(fields)
 
 
+#: Leading bytes of files people rename .csv by mistake.
+_MAGIC = (
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x1f\x8b", "gzip"),
+    (b"%PDF", "pdf"),
+)
+
+
+def _not_a_table(data: bytes) -> str | None:
+    """What the bytes look like when they cannot be a CSV or XLSX export ("png", "binary"...), else None."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"PK\x03\x04":
+        return None if b"xl/" in data[:65536] or b"[Content_Types].xml" in data[:65536] else "zip"
+    head = data[:8192]
+    if not head:
+        return None
+    # Text has no NUL and few control characters; random bytes have one in eight or so.
+    controls = sum(head.count(bytes([c])) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+    return "binary" if b"\0" in head or controls > len(head) // 100 else None
+
+
+def _read_xlsx(data: bytes, sheet: str | int, header_row: int | None, progress: Progress) -> RawExport:
+    """A workbook's sheet as text cells, its header row found under a title, formulas with no value said."""
+    progress(0.0, "reading")
+    try:
+        check_zip(data)  # a few megabytes can unpack to gigabytes of XML: refused before reading
+        raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, dtype=object, engine="openpyxl", header=None)
+    except Exception as exc:  # openpyxl raises many kinds; the person needs one message
+        raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
+    progress(0.5, "reading")
+    cells = raw.apply(_cells_as_text) if len(raw) else raw.astype(str)
+    notes = []
+    at = (header_row - 1) if header_row else find_header_row(cells)
+    if at >= len(cells):
+        raise TicketImportError([ImportProblem("error_empty_file")])
+    if at and not header_row:
+        notes.append(ImportProblem("note_header_row", {"row": at + 1}))
+    header = [str(c).strip() or f"#{i + 1}" for i, c in enumerate(cells.iloc[at])]
+    frame = cells.iloc[at + 1 :].copy()
+    frame.columns = _unique(header)
+    # Spreadsheet rows: the header is row at + 1; rows with nothing in them are not tickets.
+    keep = (frame != "").any(axis=1).to_numpy()
+    lines = np.arange(at + 2, at + 2 + len(frame))[keep]
+    frame = frame[keep].reset_index(drop=True)
+    if frame.empty:
+        raise TicketImportError([ImportProblem("error_header_only", {"columns": ", ".join(header)})])
+    missing = _formulas_without_value(data, sheet)
+    if missing:
+        notes.append(ImportProblem("note_formulas_without_value", {"n": len(missing), "cell": missing[0]}))
+    return RawExport(frame, lines, notes=notes)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}.{seen[name] - 1}")
+    return out
+
+
+def find_header_row(cells: pd.DataFrame, look: int = 30) -> int:
+    """The row (from 0) that names the columns: the first that maps a ticket id and a creation date, else the widest.
+
+    A report's title ("Tickets — March 2024") and a blank row above the header are common in spreadsheets.
+    """
+    head = cells.iloc[:look]
+    widths = (head != "").sum(axis=1).to_numpy()
+    for i in range(len(head)):
+        mapping = guess_mapping(head.iloc[i].tolist())
+        if all(name in mapping for name in REQUIRED):
+            return i
+    return int(np.argmax(widths)) if len(widths) else 0
+
+
+_SHEET = re.compile(rb'<sheet [^>]*?r:id="([^"]+)"')
+_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)\s*(?:<v\s*/>)?\s*</c>')
+
+
+def _formulas_without_value(data: bytes, sheet: str | int) -> list[str]:
+    """Cells of the sheet that hold a formula but no saved result (written by a program, never opened in Excel)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            workbook = book.read("xl/workbook.xml")
+            rels = book.read("xl/_rels/workbook.xml.rels")
+            ids = _SHEET.findall(workbook)
+            names = re.findall(rb'<sheet [^>]*?name="([^"]+)"', workbook)
+            index = sheet if isinstance(sheet, int) else [n.decode() for n in names].index(sheet)
+            target = re.search(rb'Id="' + re.escape(ids[index]) + rb'"[^>]*?Target="([^"]+)"', rels)
+            if target is None:
+                target = re.search(rb'Target="([^"]+)"[^>]*?Id="' + re.escape(ids[index]) + rb'"', rels)
+            path = target.group(1).decode().lstrip("/")
+            path = path if path.startswith("xl/") else "xl/" + path
+            xml = book.read(path)
+    except (KeyError, ValueError, IndexError, AttributeError, zipfile.BadZipFile):
+        return []
+    return [m.decode() for m in _FORMULA_NO_VALUE.findall(xml)]
+
+
 def read_export(
     source: str | Path | bytes | IO,
     *,
     sheet: str | int = 0,
     numeric: Iterable[str] | None = None,
+    header_row: int | None = None,
     progress: Progress = _no_progress,
 ) -> RawExport:
     """The export as text cells ("" when empty), whatever its format and encoding, and where each row was.
@@ -632,22 +799,17 @@ def read_export(
     ``numeric`` names the columns expected to hold plain numbers (default: those
     ``guess_mapping`` gives to number fields): the CSV reader converts them itself, in C,
     with the file's decimal mark; a column where one cell is not a plain number stays
-    text and is read by the slower parsers, cell by cell.
+    text and is read by the slower parsers, cell by cell. ``header_row`` (1 = the first)
+    says which spreadsheet row holds the column names; by default the row under a title
+    is found (``find_header_row``). A file that is not a table at all (an image, an
+    archive, random bytes) raises ``TicketImportError`` saying what it looks like.
     """
     data, name = _raw_bytes(source)
+    kind = _not_a_table(data)
+    if kind:
+        raise TicketImportError([ImportProblem("error_not_a_table", {"kind": ImportProblem(f"kind_{kind}")})])
     if data[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm")):
-        progress(0.0, "reading")
-        try:
-            check_zip(data)  # a few megabytes can unpack to gigabytes of XML: refused before reading
-            raw = pd.read_excel(io.BytesIO(data), sheet_name=sheet, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds; the person needs one message
-            raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
-        frame = raw.rename(columns=lambda c: str(c).strip()).apply(_cells_as_text)
-        progress(0.5, "reading")
-        # Spreadsheet rows: the header is row 1; rows with nothing in them are not tickets.
-        keep = (frame != "").any(axis=1).to_numpy()
-        lines = np.arange(2, len(frame) + 2)[keep]
-        return RawExport(frame[keep].reset_index(drop=True), lines)
+        return _read_xlsx(data, sheet, header_row, progress)
     text, data, encoding = _decode(data)
     if not text[:4096].strip() and not text.strip():  # the full strip (a copy) only for a blank start
         raise TicketImportError([ImportProblem("error_empty_file")])
@@ -693,7 +855,10 @@ def read_export(
                 progress(0.02 + 0.5 * min(1.0, sum(len(c) for c in chunks) / total), "reading")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise TicketImportError([ImportProblem("error_unreadable", {"detail": str(exc)})]) from None
-    if not chunks:
+    if not chunks or not sum(len(c) for c in chunks):
+        columns = [c.strip() for c in header]
+        if len(columns) > 1:
+            raise TicketImportError([ImportProblem("error_header_only", {"columns": ", ".join(columns)})])
         raise TicketImportError([ImportProblem("error_empty_file")])
     frame = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0].reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -716,12 +881,31 @@ def read_export(
         s = frame[column]
         if not pd.api.types.is_numeric_dtype(s) and s.iloc[:1000].str.endswith(" ").any():
             frame[column] = s.str.strip()
+    notes = []
+    footer = _footer(frame, kept_fields)
+    if footer:
+        first = str(frame.iloc[len(frame) - footer, 0])
+        frame, kept_lines, kept_fields = frame.iloc[:-footer], kept_lines[:-footer], kept_fields[:-footer]
+        notes.append(ImportProblem("note_footer", {"n": footer, "first": first}))
     short = np.where(kept_fields < width, kept_fields, -1) if (kept_fields < width).any() else None
     # Only the columns read as numbers have NaN for an empty cell; every other one holds "".
-    return RawExport(frame, kept_lines, broken, short, frozenset(c.strip() for c in raw_names), decimal)
+    return RawExport(frame, kept_lines, broken, short, frozenset(c.strip() for c in raw_names), decimal, notes)
 
 
 _NUMERIC_KINDS = ("number", "integer", "duration", "rating")
+#: What a report tool writes under its table (Salesforce: its copyright, "Confidential Information", "Generated By").
+_FOOTER = re.compile(r"salesforce\.com|confidential information|generated by|copyright \(c\)", re.IGNORECASE)
+
+
+def _footer(frame: pd.DataFrame, fields: np.ndarray, look: int = 12) -> int:
+    """How many rows at the end are a report's footer: one-cell lines, one of them in a report tool's words."""
+    n = 0
+    while n < min(look, len(frame)) and fields[len(frame) - 1 - n] <= 1:
+        n += 1
+    if not n:
+        return 0
+    cells = frame.iloc[len(frame) - n :, 0].astype(str)
+    return n if cells.str.contains(_FOOTER).any() else 0
 
 
 def _decimal(text: str, delimiter: str) -> str:
@@ -750,7 +934,9 @@ def _split_line(text: str, line: int, delimiter: str, width: int) -> list[str]:
     """The cells of one line as the header's columns, the overflow kept in the last one."""
     start = 0
     for _ in range(line - 1):
-        start = text.index("\n", start) + 1
+        start = text.find("\n", start) + 1
+        if not start:  # a record the csv module counted across a lone \r: no cells to show
+            return []
     end = text.find("\n", start)
     cells = text[start : end if end >= 0 else len(text)].rstrip("\r").split(delimiter)
     return cells[: width - 1] + [delimiter.join(cells[width - 1 :])]
@@ -779,10 +965,14 @@ def _cells_as_text(s: pd.Series) -> pd.Series:
 # --- mapping -------------------------------------------------------------------------------
 
 
+#: "1re réponse", "1ère réponse" and "première réponse" are one name.
+_ORDINALS = {"1re": "premiere", "1ere": "premiere", "1er": "premier", "1st": "first"}
+
+
 def _words(name: str) -> list[str]:
     name = str(name).lower().replace("n°", "no ").replace("nº", "no ")
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return [w for w in re.split(r"[^a-z0-9]+", plain) if w]
+    return [_ORDINALS.get(w, w) for w in re.split(r"[^a-z0-9]+", plain) if w]
 
 
 def _normal(name: str) -> str:
@@ -898,8 +1088,12 @@ def _numbers(s: pd.Series) -> pd.Series:
     return out
 
 
-def _parse_time(s: pd.Series) -> pd.Series:
-    """Dates and times in the one format that reads the most of them (day-first before month-first)."""
+def _parse_time(s: pd.Series, order: str = "day") -> pd.Series:
+    """Dates and times in the one format that reads the most of them, among those of the file's date ``order``.
+
+    ``order`` ("day" or "month") is decided from every time column of the file by
+    ``date_order``: a sample of the first rows cannot tell 01/02 from 02/01.
+    """
     # Plain Python objects: pandas 3.1 parses them several times faster than its string dtype.
     cells = s.to_numpy(dtype=object, copy=True)
     empty = cells == ""
@@ -910,7 +1104,8 @@ def _parse_time(s: pd.Series) -> pd.Series:
     sample = filled.iloc[:500]
     aware = sample.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any()
     best, best_count = _TIME_FORMATS[0], -1
-    for fmt in _TIME_FORMATS:
+    against = "%m" if order == "day" else "%d"
+    for fmt in (f for f in _TIME_FORMATS if not f.startswith(against)):
         count = pd.to_datetime(sample, format=fmt, errors="coerce", utc=aware).notna().sum()
         if count > best_count:
             best, best_count = fmt, count
@@ -923,10 +1118,11 @@ def _parse_time(s: pd.Series) -> pd.Series:
     return out
 
 
-#: Day-first layouts read digit by digit: (format, length, positions of day, month, year, hour, minute, second).
+#: Zero-padded layouts read digit by digit: format -> (length, separator, month first).
 _DAY_FIRST = {
-    f"%d{sep}%m{sep}%Y{rest}": (length, sep)
+    f"{first}{sep}{second}{sep}%Y{rest}": (length, sep, first == "%m")
     for sep in "/.-"
+    for first, second in (("%d", "%m"), ("%m", "%d"))
     for rest, length in (("", 10), (" %H:%M", 16), (" %H:%M:%S", 19))
 }
 
@@ -941,7 +1137,7 @@ def _day_first(cells: np.ndarray, fmt: str) -> np.ndarray | None:
     """
     if fmt not in _DAY_FIRST:
         return None
-    length, sep = _DAY_FIRST[fmt]
+    length, sep, month_first = _DAY_FIRST[fmt]
     filled = np.flatnonzero(cells != None)  # noqa: E711 (an element-wise comparison)
     try:
         raw = cells[filled].astype(f"S{length + 1}")  # one byte more: a longer cell must not pass as truncated
@@ -969,6 +1165,8 @@ def _day_first(cells: np.ndarray, fmt: str) -> np.ndarray | None:
     if length == 19:
         ok &= b[:, 16] == 58
     day, month, year = number(0, 1), number(3, 4), number(6, 7, 8, 9)
+    if month_first:
+        day, month = month, day
     hour = number(11, 12) if length >= 16 else 0
     minute = number(14, 15) if length >= 16 else 0
     second = number(17, 18) if length == 19 else 0
@@ -986,18 +1184,54 @@ def _day_first(cells: np.ndarray, fmt: str) -> np.ndarray | None:
     return out
 
 
+#: A duration written with its units: "45 min", "1h05", "1 h 30", "2 j 3 h", "90 s", "1.5 hrs".
+_WRITTEN = re.compile(
+    r"^(?:(?P<d>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?:j|d|jours?|days?)\s*)?"
+    r"(?:(?P<h>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?:h|hr|hrs|hours?|heures?)\s*)?"
+    r"(?:(?P<m>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?P<mu>mn|mins?|minutes?|m)?\s*)?"
+    r"(?:(?P<s>\d+(?:[.,]\d+)?)(?![\d.,])\s*(?:s|secs?|seconds?|secondes?)\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _written(cell: str) -> float:
+    """Seconds in a duration that says its units, NaN for anything else (a bare "45" has no unit here)."""
+    match = _WRITTEN.match(cell.strip())
+    if not match or not any(match.group(g) for g in "dhms"):
+        return np.nan
+    if match.group("m") and not match.group("mu") and not match.group("h"):
+        return np.nan  # minutes need their unit unless they follow hours ("1h05")
+    seconds = 0.0
+    for group, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if match.group(group):
+            seconds += float(match.group(group).replace(",", ".")) * size
+    return seconds
+
+
 def _duration(s: pd.Series, unit: str) -> pd.Series:
-    """Seconds from "7,5" in ``unit`` or from a clock "0:07:30" / "7:30" (always hours:minutes:seconds)."""
+    """Seconds from a duration that says its unit ("45 min", "1h05"), a clock, or a number in ``unit``.
+
+    A clock of three parts is hours:minutes:seconds; of two, hours:minutes in a column
+    of hours or days ("01:05" is 65 minutes) and minutes:seconds in one of seconds or
+    minutes ("7:30" is seven and a half minutes).
+    """
     out = _numbers(s) * UNITS[unit]
     clocky = out.isna() & s.str.contains(":", regex=False)
     if clocky.any():
-        clock = s[clocky].str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
-        seconds = (
-            clock[0].astype(float).fillna(0) * 3600
-            + clock[1].astype(float) * 60
-            + clock[2].str.replace(",", ".", regex=False).astype(float)
+        clock = s[clocky].str.strip().str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
+        three = clock[0].notna()
+        big = UNITS[unit] >= 3600
+        first, second = clock[1].astype(float), clock[2].str.replace(",", ".", regex=False).astype(float)
+        seconds = np.where(
+            three,
+            clock[0].astype(float).fillna(0) * 3600 + first * 60 + second,
+            first * 3600 + second * 60 if big else first * 60 + second,
         )
         out[clocky] = seconds
+    rest = out.isna() & (s != "")
+    worded = rest & s.where(rest, "").str.contains(r"[A-Za-z]", regex=True) if rest.any() else rest
+    if worded.any():
+        out[worded] = s[worded].map(_written).astype("float64")
     return out
 
 
@@ -1012,7 +1246,7 @@ def _key(s: pd.Series) -> pd.Series:
     )
 
 
-def _parse(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
+def _parse(s: pd.Series, spec: Field, unit: str, order: str = "day") -> tuple[pd.Series, pd.Series]:
     """The values, and the cells that hold no value though they are not empty ("offered" surveys).
 
     Each distinct cell is parsed once: a yes/no column of a million rows has two, a
@@ -1020,19 +1254,19 @@ def _parse(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
     """
     sample = s.iloc[:5000]
     if len(s) > 5000 and sample.nunique() > 0.5 * len(sample):
-        return _parse_cells(s, spec, unit)  # mostly distinct (dates to the second): factorising gains nothing
+        return _parse_cells(s, spec, unit, order)  # mostly distinct (dates to the second): factorising gains nothing
     codes, uniques = pd.factorize(s)
-    values, none = _parse_cells(pd.Series(uniques, dtype=s.dtype), spec, unit)
+    values, none = _parse_cells(pd.Series(uniques, dtype=s.dtype), spec, unit, order)
     return (
         pd.Series(values.to_numpy()[codes], index=s.index, dtype=values.dtype),
         pd.Series(none.to_numpy()[codes], index=s.index),
     )
 
 
-def _parse_cells(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Series]:
+def _parse_cells(s: pd.Series, spec: Field, unit: str, order: str = "day") -> tuple[pd.Series, pd.Series]:
     none = pd.Series(False, index=s.index)
     if spec.kind == "time":
-        return _parse_time(s), none
+        return _parse_time(s, order), none
     if spec.kind == "duration":
         return _duration(s, unit), none
     if spec.kind == "flag":
@@ -1055,12 +1289,75 @@ def _parse_cells(s: pd.Series, spec: Field, unit: str) -> tuple[pd.Series, pd.Se
     return values, none
 
 
+@dataclass(frozen=True)
+class DateOrder:
+    """Whether the file writes dates day-first or month-first, and what settled it.
+
+    ``source`` is ``file`` (a value over 12 in the first or second place: ``column``,
+    ``line``, ``value`` name it), ``chosen`` (the person said) or ``ambiguous`` (no value
+    tells: read in ``order``, the kit's default, and said so).
+    """
+
+    order: str  # "day" or "month"
+    source: str
+    column: str = ""
+    line: int = 0
+    value: str = ""
+
+
+_DAY_MONTH = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}"
+
+
+def date_order(raw: RawExport, columns: Iterable[str], dayfirst: bool | None = None) -> DateOrder | None:
+    """The date order of the whole export, from every cell of its time ``columns``; None when no date is d/m or m/d.
+
+    Only the first ten characters of a cell hold its date, and an export spans few
+    distinct days: those are read, once each. A first number over 12 settles day-first,
+    a second one over 12 month-first; when cells say both, the order most of them show
+    wins (the others are then unreadable values, each reported).
+    """
+    evidence: dict[str, list[tuple[int, str, str]]] = {"day": [], "month": []}
+    any_pair = False
+    for column in columns:
+        cells = raw.frame[column]
+        if pd.api.types.is_numeric_dtype(cells):
+            continue
+        heads = cells.astype(str).str.slice(0, 10)
+        codes, uniques = pd.factorize(heads)
+        parts = pd.Series(uniques, dtype=str).str.extract(_DAY_MONTH)
+        first, second = pd.to_numeric(parts[0], errors="coerce"), pd.to_numeric(parts[1], errors="coerce")
+        any_pair |= bool(first.notna().any())
+        for order, hit in (("day", (first > 12) & (second <= 12)), ("month", (second > 12) & (first <= 12))):
+            found = np.flatnonzero(hit.to_numpy())
+            if found.size:
+                row = int(np.flatnonzero(np.isin(codes, found))[0])
+                evidence[order].append((int(found.size), column, row))
+    if dayfirst is not None:
+        return DateOrder("day" if dayfirst else "month", "chosen")
+    if not any_pair:
+        return None
+    days, months = (sum(n for n, _, _ in evidence[o]) for o in ("day", "month"))
+    if not days and not months:
+        return DateOrder("day", "ambiguous")
+    order = "day" if days >= months else "month"
+    _, column, row = evidence[order][0]
+    return DateOrder(order, "file", column, int(raw.lines[row]), str(raw.frame[column].iloc[row]))
+
+
 class _Rows:
-    """The rows to set aside, each with every reason found for it."""
+    """The rows to set aside and the values to leave out, each with every reason found for it.
+
+    A value that does not fit its column (a "n/a" duration, a satisfaction of 9 on 1-5)
+    is left out of the metrics that need it, and the ticket still counts in the others;
+    a row is set aside only when the ticket itself is unknown (no id or creation date,
+    a line cut short, a second copy of a ticket).
+    """
 
     def __init__(self, n: int):
         self.bad = np.zeros(n, dtype=bool)
         self.reasons: list[tuple[np.ndarray, Callable[[int], ImportProblem]]] = []
+        self.dropped: dict[str, np.ndarray] = {}  # field -> rows whose value is left out
+        self.value_reasons: list[tuple[np.ndarray, Callable[[int], ImportProblem]]] = []
 
     def add(self, mask: np.ndarray, make: Callable[[int], ImportProblem]) -> None:
         mask = np.asarray(mask, dtype=bool)
@@ -1068,17 +1365,47 @@ class _Rows:
             self.bad |= mask
             self.reasons.append((np.flatnonzero(mask), make))
 
-    def skipped(self, raw: RawExport) -> list[SkippedRow]:
+    def values(self, name: str) -> _Values:
+        """The same ``add``, for the values of field ``name`` only."""
+        return _Values(self, name)
+
+    def drop(self, name: str, mask: np.ndarray, make: Callable[[int], ImportProblem]) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.dropped[name] = self.dropped.get(name, np.zeros(len(mask), dtype=bool)) | mask
+            self.value_reasons.append((np.flatnonzero(mask), make))
+
+    def _listed(self, raw: RawExport, reasons, keep) -> list[SkippedRow]:
         found: dict[int, list[ImportProblem]] = {}
-        for rows, make in self.reasons:
+        for rows, make in reasons:
             for i in rows.tolist():
-                found.setdefault(i, []).append(make(i))
+                if keep(i):
+                    found.setdefault(i, []).append(make(i))
         order = sorted(found)
         values = raw.frame.iloc[order].to_numpy() if order else []
         return [
             SkippedRow(int(raw.lines[i]), tuple(found[i]), tuple("" if pd.isna(v) else str(v) for v in cells))
             for i, cells in zip(order, values)
         ]
+
+    def skipped(self, raw: RawExport) -> list[SkippedRow]:
+        """The rows set aside, with the values of theirs that did not fit either."""
+        bad = self.bad
+        return self._listed(raw, self.reasons + self.value_reasons, lambda i: bad[i])
+
+    def left_out(self, raw: RawExport) -> list[SkippedRow]:
+        """The rows kept with one value or more left out, and why."""
+        bad = self.bad
+        return self._listed(raw, self.value_reasons, lambda i: not bad[i])
+
+
+@dataclass
+class _Values:
+    rows: _Rows
+    name: str
+
+    def add(self, mask: np.ndarray, make: Callable[[int], ImportProblem]) -> None:
+        self.rows.drop(self.name, mask, make)
 
 
 def import_tickets(
@@ -1087,6 +1414,7 @@ def import_tickets(
     units: dict[str, str] | None = None,
     *,
     sheet: str | int = 0,
+    dayfirst: bool | None = None,
     progress: Progress = _no_progress,
 ) -> TicketImport:
     """The export as a ticket table in the kit's fields, and the rows it set aside, ready for ``widgets.workshops.metrics.formulas``.
@@ -1094,10 +1422,12 @@ def import_tickets(
     ``source`` is a path, the bytes of an upload, a file object or an export already
     read; ``mapping`` is ``{kit field: their column}`` (default: ``guess_mapping``);
     ``units`` is ``{duration field: "seconds" | "minutes" | "hours" | ...}`` (default:
-    ``guess_units``). Durations are stored in seconds. Rows with a value that does not
-    fit are skipped and listed with their own line and reason; unmapped fields are left
-    out; ids and labels become categories (fast grouping). Raises ``TicketImportError``
-    only when the file cannot be read or a required column is missing.
+    ``guess_units``); ``dayfirst`` says how 01/02 reads (default: decided from the whole
+    file, see ``date_order``). Durations are stored in seconds. A value that does not fit
+    is left out (``left_out``), a row without a usable id or creation date is skipped
+    (``skipped``), each with its own line and reason; unmapped fields are left out; ids
+    and labels become categories (fast grouping). Raises ``TicketImportError`` only when
+    the file cannot be read or a required column is missing.
     """
     if isinstance(source, RawExport):
         raw = source
@@ -1120,16 +1450,19 @@ def import_tickets(
             raw.short >= 0,
             lambda r: ImportProblem("error_too_few_fields", {"width": width, "found": int(raw.short[r])}),
         )
+    dates = date_order(raw, [c for n, c in mapping.items() if BY_NAME[n].kind == "time"], dayfirst)
     mapped = list(mapping.items())
     for step, (name, column) in enumerate(mapped):
         progress(0.55 + 0.4 * step / max(1, len(mapped)), "parsing")
         spec, column_values = BY_NAME[name], frame[column]
+        # A value that does not fit is left out; the ticket goes only when it is a required one.
+        target = rows if spec.required else rows.values(name)
         unit = chosen[name].unit if name in chosen else "seconds"
         if pd.api.types.is_numeric_dtype(column_values) and spec.kind in _NUMERIC_KINDS:
             # Read as numbers by the CSV reader already: empty cells are NaN, nothing is malformed.
             values = column_values.astype("float64") * (UNITS[unit] if spec.kind == "duration" else 1.0)
             cells = column_values
-            values = _numeric_checks(rows, values, spec, column, cells)
+            values = _numeric_checks(target, values, spec, column, cells)
             out[name] = values
             continue
         cells = _as_text(column_values, raw.maybe_empty is None or column in raw.maybe_empty)
@@ -1144,22 +1477,30 @@ def import_tickets(
         if spec.kind in ("id", "text"):
             out[name] = cells  # "" is no value: the categories below leave it out
             continue
-        values, no_answer = _parse(cells, spec, unit)
+        values, no_answer = _parse(cells, spec, unit, dates.order if dates else "day")
         bad = ~empty & values.isna().to_numpy() & ~no_answer.to_numpy()
-        rows.add(
+        target.add(
             bad,
             lambda r, column=column, kind=spec.kind, cells=cells: ImportProblem(
                 "error_bad_value", {"column": column, "value": cells.iloc[r], "expected": _EXPECTED[kind]}
             ),
         )
         if spec.kind in _NUMERIC_KINDS:
-            values = _numeric_checks(rows, values, spec, column, cells, bad)
+            values = _numeric_checks(target, values, spec, column, cells, bad)
         out[name] = values
     table = pd.DataFrame(out, index=frame.index)
-    _consistency_problems(rows, table, mapping, raw.lines)
+    _early_replies(rows, table, mapping)
+    _leave_out(table, rows.dropped)
+    _duplicates(rows, table, mapping, raw.lines)
     skipped = sorted(raw.broken + rows.skipped(raw), key=lambda s: s.line)
+    left_out = rows.left_out(raw)
     if rows.bad.any():
         table = table[~rows.bad].reset_index(drop=True)
+    notes = list(raw.notes)
+    if dates and dates.source == "ambiguous":
+        notes.append(ImportProblem("note_dates_ambiguous"))
+    if left_out:
+        notes.append(ImportProblem("note_values_left_out", {"n": len(left_out)}))
     progress(1.0, "done")
     return TicketImport(
         _typed(table),
@@ -1168,6 +1509,9 @@ def import_tickets(
         {k: v for k, v in chosen.items() if k in mapping},
         [str(c) for c in frame.columns],
         len(frame) + len(raw.broken),
+        left_out,
+        dates,
+        notes,
     )
 
 
@@ -1183,11 +1527,10 @@ def load_tickets(
     Raises ``TicketImportError`` listing the first problems, each with its line.
     """
     result = import_tickets(source, mapping, units, sheet=sheet)
-    if result.skipped:
-        problems = [
-            ImportProblem("error_row", {"line": s.line, "reason": s.problems[0]}) for s in result.skipped[:MAX_SHOWN]
-        ]
-        raise TicketImportError(problems, more=max(0, len(result.skipped) - MAX_SHOWN))
+    wrong = sorted(result.skipped + result.left_out, key=lambda s: s.line)
+    if wrong:
+        problems = [ImportProblem("error_row", {"line": s.line, "reason": s.problems[0]}) for s in wrong[:MAX_SHOWN]]
+        raise TicketImportError(problems, more=max(0, len(wrong) - MAX_SHOWN))
     return result.tickets
 
 
@@ -1260,31 +1603,50 @@ def _show(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def _consistency_problems(rows: _Rows, table: pd.DataFrame, mapping: dict[str, str], lines: np.ndarray) -> None:
-    # A row already set aside is not "the first" of a ticket: its clean copy further down is kept.
-    ids = table["ticket_id"].where(~rows.bad) if rows.bad.any() else table["ticket_id"]
-    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
-    if repeated.any():
-        first_at = {}
-        for i in np.flatnonzero(ids.notna().to_numpy() & ~repeated).tolist():
-            first_at[ids.iloc[i]] = i
-        rows.add(
-            repeated,
-            lambda r: ImportProblem(
-                "error_duplicate_id",
-                {"column": mapping["ticket_id"], "value": ids.iloc[r], "first": int(lines[first_at[ids.iloc[r]]])},
-            ),
-        )
+def _early_replies(rows: _Rows, table: pd.DataFrame, mapping: dict[str, str]) -> None:
     for name in ("first_response_at", "resolved_at"):
         if name in table:
             # A reply before the ticket exists usually means two columns in different time zones.
             early = (table[name] < table["created_at"]).to_numpy()
-            rows.add(
+            rows.drop(
+                name,
                 early,
                 lambda r, name=name: ImportProblem(
                     "error_before_creation", {"column": mapping[name], "created": mapping["created_at"]}
                 ),
             )
+
+
+def _leave_out(table: pd.DataFrame, dropped: dict[str, np.ndarray]) -> None:
+    for name, mask in dropped.items():
+        column = table[name]
+        if column.dtype == bool or str(column.dtype) == "boolean":
+            table[name] = column.astype("boolean").mask(mask)
+        else:
+            table[name] = column.mask(mask)
+
+
+def _duplicates(rows: _Rows, table: pd.DataFrame, mapping: dict[str, str], lines: np.ndarray) -> None:
+    """Of the rows of one ticket, the most complete is kept (the first of equals); the others name its line."""
+    ids = table["ticket_id"].where(~rows.bad) if rows.bad.any() else table["ticket_id"]
+    ids = ids.where(ids != "")
+    repeated = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+    if not repeated.any():
+        return
+    filled = pd.DataFrame(
+        {n: (table[n] != "") if table[n].dtype == str or table[n].dtype == object else table[n].notna() for n in table}
+    )
+    candidates = pd.DataFrame({"id": ids, "score": filled.sum(axis=1), "at": np.arange(len(table))})[repeated]
+    best = candidates.sort_values(["score", "at"], ascending=[False, True], kind="stable").drop_duplicates("id")
+    kept_at = dict(zip(best["id"], best["at"]))
+    loser = repeated & ~np.isin(np.arange(len(table)), best["at"].to_numpy())
+    rows.add(
+        loser,
+        lambda r: ImportProblem(
+            "error_duplicate_kept",
+            {"column": mapping["ticket_id"], "value": ids.iloc[r], "kept": int(lines[kept_at[ids.iloc[r]]])},
+        ),
+    )
 
 
 def _categories(s: pd.Series) -> pd.Categorical:

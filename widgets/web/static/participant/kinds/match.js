@@ -4,11 +4,12 @@ import { el } from "../dom.js";
 
 let position = {};
 
-function reasonsList(items) {
+// A reason is a text in every language (the phone reads its own) or, from older sessions, a plain string.
+function reasonsList(items, tx) {
   const list = el("ul", { class: "ranking" });
   for (const { label, reason } of items) {
     list.append(el("li", {}, el("strong", { text: label })));
-    if (reason) list.append(el("li", { class: "feedback", text: reason }));
+    if (reason) list.append(el("li", { class: "feedback", text: tx(reason) }));
   }
   return list;
 }
@@ -56,7 +57,7 @@ export function render({ root, state, t, tx, send }) {
           draw();
         } },
         el("span", { class: "caption" }, ...caption(col)),
-        inReference ? el("strong", { class: "badge", "aria-label": words.reference || null, text: "✓" }) : null));
+        inReference ? el("strong", { class: "badge", "aria-label": tx(words.reference) || null, text: "✓" }) : null));
     }
     const nav = el("div", { class: "nav" },
       el("button", { type: "button", disabled: index === 0, onclick: () => go(-1) }, t("previous")),
@@ -69,11 +70,11 @@ export function render({ root, state, t, tx, send }) {
     const why = (state.view.reasons || {})[row.id] || { missed: {}, extra: {} };
     if (feedback) {
       if (!feedback.missed.length && !feedback.extra.length && words.all_right) {
-        parts.push(el("p", { class: "help", text: words.all_right }));
+        parts.push(el("p", { class: "help", text: tx(words.all_right) }));
       }
       if (feedback.missed.length) {
         parts.push(el("p", { class: "missed", text: t("missed_list", { items: feedback.missed.map((c) => columnLabel[c] || c).join(", ") }) }));
-        parts.push(reasonsList(feedback.missed.map((c) => ({ label: columnLabel[c] || c, reason: why.missed[c] }))));
+        parts.push(reasonsList(feedback.missed.map((c) => ({ label: columnLabel[c] || c, reason: why.missed[c] })), tx));
       }
       if (feedback.extra.length) {
         parts.push(el("p", { class: "extra", text: t("extra_list", { items: feedback.extra.map((c) => columnLabel[c] || c).join(", ") }) }));
@@ -88,7 +89,7 @@ export function render({ root, state, t, tx, send }) {
             if (elsewhere.length === 1) reason = elsewhere[0].reason;
           }
           return { label, reason };
-        })));
+        }), tx));
       }
     }
     holder.replaceChildren(...parts);
