@@ -1,4 +1,4 @@
-"""The workshops' import contracts, written from their manifests into ``pyproject.toml``.
+"""The generated parts of ``pyproject.toml``: the workshops' import contracts and the package list.
 
 The programme (the training day) sits above the workshops and may run them; the workshops
 stay independent of one another. Which packages are which is declared once, in each
@@ -18,11 +18,14 @@ from pathlib import Path
 
 from widgets.content import manifests
 
-__all__ = ["BEGIN", "END", "block", "check", "main", "write"]
+__all__ = ["block", "check", "main", "packages", "packages_block", "write"]
 
 BEGIN = "# --- Generated from the workshops' manifests: python -m widgets.ops.contracts --write ---"
 END = "# --- End of the generated contracts ---"
-PYPROJECT = Path(__file__).resolve().parent.parent.parent / "pyproject.toml"
+PACKAGES_BEGIN = "# --- Generated from the package's folders: python -m widgets.ops.contracts --write ---"
+PACKAGES_END = "# --- End of the generated packages ---"
+PACKAGE = Path(__file__).resolve().parent.parent
+PYPROJECT = PACKAGE.parent / "pyproject.toml"
 
 
 def block(every: list[manifests.Manifest] | None = None) -> str:
@@ -44,24 +47,51 @@ def block(every: list[manifests.Manifest] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _split(text: str) -> tuple[str, str, str]:
-    """The file before the generated block, the block, and after it (ValueError without the markers)."""
-    start, end = text.index(BEGIN), text.index(END) + len(END) + 1
-    return text[:start], text[start:end], text[end:]
+def packages(root: Path = PACKAGE) -> list[str]:
+    """The Python packages of the wheel: ``widgets`` and every folder below it with an ``__init__.py``."""
+    return sorted(".".join(f.parent.relative_to(root.parent).parts) for f in root.rglob("__init__.py"))
+
+
+def packages_block() -> str:
+    """The ``[tool.setuptools]`` package list, marker lines included (the kit's folders are mapped below it)."""
+    names = [*packages(), "widgets._bundle.datasets", "widgets._bundle.workshops", "widgets._bundle.facilitator_guide"]
+    lines = [
+        PACKAGES_BEGIN,
+        "[tool.setuptools]",
+        "include-package-data = false",
+        "packages = [",
+        *(f'  "{name}",' for name in names),
+        "]",
+        PACKAGES_END,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _generated() -> list[tuple[str, str, str]]:
+    return [(BEGIN, END, block()), (PACKAGES_BEGIN, PACKAGES_END, packages_block())]
+
+
+def _replace(text: str, begin: str, end: str, wanted: str) -> str:
+    """``text`` with the part between two marker lines replaced (ValueError without the markers)."""
+    start, stop = text.index(begin), text.index(end) + len(end) + 1
+    return text[:start] + wanted + text[stop:]
 
 
 def check(path: Path = PYPROJECT) -> bool:
-    """True when ``pyproject.toml`` holds the contracts the manifests give."""
-    return _split(path.read_text(encoding="utf-8"))[1] == block()
+    """True when ``pyproject.toml`` holds the contracts and packages the manifests and folders give."""
+    text = path.read_text(encoding="utf-8")
+    return all(_replace(text, begin, end, wanted) == text for begin, end, wanted in _generated())
 
 
 def write(path: Path = PYPROJECT) -> bool:
-    """Write the manifests' contracts into ``pyproject.toml``; True when the file changed."""
-    before, current, after = _split(path.read_text(encoding="utf-8"))
-    wanted = block()
-    if current == wanted:
+    """Write the generated parts into ``pyproject.toml``; True when the file changed."""
+    text = path.read_text(encoding="utf-8")
+    new = text
+    for begin, end, wanted in _generated():
+        new = _replace(new, begin, end, wanted)
+    if new == text:
         return False
-    path.write_text(before + wanted + after, encoding="utf-8")
+    path.write_text(new, encoding="utf-8")
     return True
 
 
