@@ -33,12 +33,14 @@ system-packages:
 	@$(PY) -m tests.system_setup
 
 # The code's own checks: lint and format (ruff), the generated parts of pyproject.toml agree with
-# the workshops' manifests and the package's folders, the layers' import contracts (import-linter).
+# the workshops' manifests and the package's folders, the layers' import contracts (import-linter),
+# the types of the seams a workshop author touches (mypy, on the files pyproject.toml's [tool.mypy] names).
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m widgets.ops.contracts --check
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 test: $(VENV)/.installed-test system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)
