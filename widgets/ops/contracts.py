@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from widgets.content import manifests
+from widgets.core.i18n import Translator, pick_language
 
 __all__ = ["block", "check", "main", "packages", "packages_block", "write"]
 
@@ -101,14 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail when pyproject.toml disagrees with the manifests")
     parser.add_argument("--pyproject", type=Path, default=PYPROJECT)
     args = parser.parse_args(argv)
+    t = Translator(pick_language())
     if args.write:
         changed = write(args.pyproject)
-        print(f"{args.pyproject}: {'contracts written' if changed else 'already up to date'}")
+        print(t("ops.contracts_written" if changed else "ops.contracts_up_to_date", path=args.pyproject))
         return 0
     if check(args.pyproject):
         return 0
-    print(f"{args.pyproject}: the import contracts disagree with the workshops' manifests.", file=sys.stderr)
-    print("Run: python -m widgets.ops.contracts --write", file=sys.stderr)
+    print(t("ops.contracts_disagree", path=args.pyproject), file=sys.stderr)
     return 1
 
 
