@@ -13,11 +13,11 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 # Reinstall when the project's dependencies change.
-$(VENV)/.installed: pyproject.toml setup.py | $(VENV)/bin/python
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml setup.py | $(VENV)/bin/python
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
@@ -32,11 +32,15 @@ serve: $(VENV)/.installed
 system-packages:
 	@$(PY) -m tests.system_setup
 
-# The code's own checks: lint and format (ruff), the layers' import contracts (import-linter).
+# The code's own checks: lint and format (ruff), the generated parts of pyproject.toml agree with
+# the workshops' manifests and the package's folders, the layers' import contracts (import-linter),
+# the types of the seams a workshop author touches (mypy, on the files pyproject.toml's [tool.mypy] names).
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m widgets.ops.contracts --check
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 test: $(VENV)/.installed-test system-packages lint
 	$(PY) -m pytest $(PYTEST_ARGS)

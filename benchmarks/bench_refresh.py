@@ -19,6 +19,8 @@ import sys
 import psutil
 from ipywidgets.widgets.widget import _instances
 
+from widgets.content import manifests
+
 
 def measure(dash, index: int, refreshes: int) -> dict:
     dash.go(index, force=True)
@@ -42,7 +44,7 @@ def measure(dash, index: int, refreshes: int) -> dict:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--workshop", default="values", choices=["values", "cases", "metrics", "week"])
+    p.add_argument("--workshop", default="values", choices=manifests.ids("workshop"))
     p.add_argument("--refreshes", type=int, default=500)
     args = p.parse_args(argv)
     module = importlib.import_module(f"widgets.workshops.{args.workshop}.dashboard")

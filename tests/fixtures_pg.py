@@ -4,7 +4,7 @@ The server is the machine's PostgreSQL 15 (``initdb``/``pg_ctl``), listening on 
 free loopback port only, with its socket in its own temporary folder and trust
 authentication for loopback and that socket alone; it is stopped at the end of
 the session. ``initdb`` refuses to run as root, so as root the server runs as the
-``postgres`` system user. Tests are skipped only when no PostgreSQL binaries exist.
+``postgres`` system user. Tests are skipped only when no PostgreSQL binaries exist (and fail under ``CI=true``).
 
 The ``db_url`` and ``engine`` fixtures run a store test once on SQLite and once on
 PostgreSQL.
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.binaries import missing
 from widgets.live.engine import Engine
 from widgets.live.store import Store
 
@@ -133,7 +134,7 @@ class PgServer:
 def pg_server():
     bindir = _bindir()
     if bindir is None:
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found; install postgresql-15 to run the PostgreSQL tests")
+        missing("PostgreSQL binaries (initdb, pg_ctl) not found; install postgresql-15 to run the PostgreSQL tests")
     server = PgServer(bindir)
     try:
         server.start()

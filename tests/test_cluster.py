@@ -23,6 +23,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.binaries import missing
 from tests.fixtures_server import ELAN, ROOT, ElanServer, free_port
 from widgets.ops.deploy import nginx_config
 from widgets.web.api import PROCESS_HEADER
@@ -95,7 +96,7 @@ class Nginx:
 def cluster(pg_url, tmp_path, request):
     binary = _nginx_binary()
     if binary is None:
-        pytest.skip("nginx not found; install Debian's nginx-light (make test does) to run the multi-process test")
+        missing("nginx not found; install Debian's nginx-light (make test does) to run the multi-process test")
     env = {"ELAN_DATABASE_URL": pg_url}
     # The documented order: the schema first (`elan upgrade`), then the processes.
     subprocess.run(

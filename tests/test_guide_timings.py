@@ -44,7 +44,7 @@ def _chapters():
         for lang in ("fr", "en", "fr-CA"):
             file = GUIDE / lang / workshop["guide"]
             # The cases chapter times each case by group size (5, 30, 200 people); its own test,
-            # tests/test_cases_guide.py, ties those timings to workshops.yaml.
+            # tests/test_cases_guide.py, ties those timings to the manifests.
             if file.is_file() and workshop["id"] != "cases":
                 yield pytest.param(workshop, file, id=f"{workshop['id']}-{lang}")
 
@@ -58,8 +58,8 @@ def test_the_steps_add_up_to_the_box_and_the_box_matches_the_workshop_list(works
         f"{file.name}: steps add up to {low}-{high} min, the box says {header['work']}"
     )
     listed = tuple(int(n) for n in workshop["minutes"].split("-"))
-    assert header["total"] == listed, f"{file.name}: total {header['total']} but workshops.yaml says {listed}"
+    assert header["total"] == listed, f"{file.name}: total {header['total']} but its manifest says {listed}"
     assert listed[0] <= low and high <= listed[1], f"{file.name}: steps {low}-{high} min outside {listed}"
     for lang in ("fr", "en"):
         numbers = sorted(int(n) for n in re.findall(r"\d+", content.text(workshop["group"], lang)))
-        assert header["group"] == numbers, f"{file.name}: group {header['group']} but workshops.yaml says {numbers}"
+        assert header["group"] == numbers, f"{file.name}: group {header['group']} but its manifest says {numbers}"

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import widgets.workshops.day  # noqa: F401  (registers the training day's documents and actions)
 from tests.fixtures_server import ElanServer
+from widgets.content import manifests
 from widgets.web import export
 from widgets.web.api import ACTIONS, MAX_BODY
 
@@ -122,7 +123,7 @@ def _field(room: Room, name: str):
         "revealed": st.booleans(),
         "seconds": st.integers(-5, 20000),
         "name": st.sampled_from(["show_names", "anonymous", "locked", "Zoé"]),
-        "workshop": st.sampled_from(["values", "cases", "metrics", "week"]),
+        "workshop": st.sampled_from(manifests.ids("workshop")),
         "lang": st.sampled_from(["fr", "en", "de"]),
     }.get(name)
     return st.one_of(plausible, json_values) if plausible is not None else json_values

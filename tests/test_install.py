@@ -1,4 +1,4 @@
-"""A normal (non-editable) install works from any folder: content, notebooks and guide travel in the wheel."""
+"""The wheel ships what the repository holds, and a normal (non-editable) install of it works from any folder."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,29 +19,93 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """A fresh virtualenv with ``pip install .`` (not editable) of a copy of this checkout.
+#: The repository's folders and where the wheel lays them out (pyproject.toml's package-dir and data-files).
+SHIPPED = {
+    "widgets/web/share/voila/templates/elan/": "elan_kit-{version}.data/data/share/jupyter/voila/templates/elan/",
+    "widgets/": "widgets/",
+    "datasets/": "widgets/_bundle/datasets/",
+    "workshops/": "widgets/_bundle/workshops/",
+    "facilitator_guide/": "widgets/_bundle/facilitator_guide/",
+}
 
-    A copy, because pip builds in the source folder (``build/``, ``*.egg-info``).
-    """
+
+def _tracked() -> list[str]:
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    return [name for name in (t.decode() for t in out if t) if (ROOT / name).is_file()]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel pip builds from a copy of the tracked files (a copy: a build writes ``build/``, ``*.egg-info``)."""
     source = tmp_path_factory.mktemp("source") / "elan"
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, (t.decode() for t in tracked)):
-        if (ROOT / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, source / name)
+    for name in _tracked():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    out = tmp_path_factory.mktemp("wheel")
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
+        check=True,
+        env=env,
+        cwd=out,
+        timeout=900,
+    )
+    (found,) = out.glob("elan_kit-*.whl")
+    return found
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """A fresh virtualenv with that wheel installed (not editable)."""
     venv = tmp_path_factory.mktemp("venv") / "env"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
         check=True,
         env=env,
         cwd=tmp_path_factory.mktemp("elsewhere"),
         timeout=900,
     )
     return venv
+
+
+def test_the_wheel_holds_exactly_the_tracked_files_meant_to_ship(wheel):
+    version = wheel.name.split("-")[1]
+    with zipfile.ZipFile(wheel) as archive:
+        names = {n for n in archive.namelist() if not n.startswith(f"elan_kit-{version}.dist-info/")}
+    expected = set()
+    for name in _tracked():
+        for folder, target in SHIPPED.items():
+            if name.startswith(folder):
+                expected.add(target.format(version=version) + name.removeprefix(folder))
+                break
+    assert "widgets/ui/templates/print/base.html" in expected
+    assert sorted(expected - names) == [], "tracked but not in the wheel"
+    assert sorted(names - expected) == [], "in the wheel but not tracked"
+
+
+def test_elan_print_writes_the_cards_from_the_installed_wheel(installed, tmp_path):
+    for what in ("cases", "ideas"):
+        out = tmp_path / f"{what}.html"
+        result = subprocess.run(
+            [str(installed / "bin" / "elan"), "print", what, "--lang", "en", "-o", str(out)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert out.read_text(encoding="utf-8").count('<section class="sheet') >= 2, what
+
+
+def test_voila_finds_the_kit_template_where_the_wheel_put_it(installed, tmp_path):
+    code = (
+        "from jupyter_core.paths import jupyter_path; print(*jupyter_path('voila', 'templates', 'elan'), sep=chr(10))"
+    )
+    found = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout.split()
+    assert any((Path(p) / "index.html.j2").is_file() and str(installed) in p for p in found), found
 
 
 def test_the_installed_package_is_not_the_source_tree(installed):

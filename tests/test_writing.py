@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from widgets import content
-from widgets.content import writing
+from widgets.content import manifests, writing
 from widgets.core import glossary, typography
 from widgets.core.i18n import Translator, catalog, format_date, pick_language
 from widgets.core.languages import LANGUAGES, chain
@@ -261,7 +261,7 @@ def test_every_guide_chapter_exists_in_every_language_or_falls_back_explicitly(l
     assert not own & listed, f"{lang}: written and listed as fallback: {sorted(own & listed)}"
 
 
-@pytest.mark.parametrize("workshop", ["values", "metrics", "cases", "week"])
+@pytest.mark.parametrize("workshop", manifests.ids("workshop"))
 def test_every_dashboard_runs_in_fr_ca(workshop):
     """A Québec trainer's browser asks for fr-CA: every step builds, dates and money included (Babel's fr_CA)."""
     module = importlib.import_module(f"widgets.workshops.{workshop}.dashboard")

@@ -48,6 +48,10 @@ from widgets.core import glossary  # noqa: E402
 
 BUNDLED = DATASETS
 WORKSHOP_PACKAGES = Path(__file__).resolve().parent.parent / "workshops"
+#: Each workshop's manifest, ``widgets/workshops/<id>/workshop.yaml`` (:mod:`widgets.content.manifests`).
+MANIFEST = "workshop.yaml"
+#: The document listing the workshops (landing page, agenda): read from their manifests, not from a file.
+CATALOGUE = "workshops"
 
 
 #: The organisation's file that hides kit content and names the organisation.
@@ -638,8 +642,35 @@ def _resolve(name: str) -> Any:
 
 
 def load(name: str) -> Any:
-    """Load and validate one content document by its name (``values/examples``), the organisation's layer merged."""
-    return _resolve(name.strip("/"))
+    """Load and validate one content document by its name (``values/examples``), the organisation's layer merged.
+
+    ``load("workshops")`` is the list of workshops, read from their manifests (:func:`catalogue`).
+    """
+    name = name.strip("/")
+    return catalogue() if name == CATALOGUE else _resolve(name)
+
+
+def manifest_files() -> list[Path]:
+    """Every workshop's manifest, the training day's too, found by scanning the workshops folder like plugins."""
+    return sorted(WORKSHOP_PACKAGES.glob(f"*/{MANIFEST}"))
+
+
+def catalogue() -> dict:
+    """The workshops (the programme layer aside) in the shape of a ``kind: workshops`` document, in their order.
+
+    Each entry: ``id``, ``title``, ``purpose``, ``minutes``, ``group``, ``dashboard``, ``solo`` (notebooks
+    below ``workshops/``) and ``guide`` (the chapter's file name), as the landing page and the agenda read them.
+    """
+    entries = []
+    for file in manifest_files():
+        m = load_file(file)
+        if m["layer"] != "workshop":
+            continue
+        entry = {key: m[key] for key in ("id", "title", "purpose", "minutes", "group") if key in m}
+        entry.update({key: m["notebooks"][key] for key in ("dashboard", "solo") if key in m["notebooks"]})
+        entries.append({**entry, "guide": f"{m['guide'][0]}.md", "order": m.get("order", 100)})
+    entries.sort(key=lambda e: (e.pop("order"), e["id"]))
+    return {"kind": CATALOGUE, "workshops": entries}
 
 
 def names(folder: str = "") -> list[str]:

@@ -25,15 +25,28 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import re
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 
-from widgets.core import glossary
-from widgets.core.languages import LANGUAGES, chain, match
+from widgets.core import glossary, messages
+from widgets.core.languages import LANGUAGES, chain, pick_language
+
+__all__ = [
+    "LANGUAGES",
+    "Translator",
+    "babel_locale",
+    "catalog",
+    "format_date",
+    "locale_files",
+    "own_strings",
+    "pick_language",
+    "placeholders",
+    "plural",
+    "read_locale",
+]
 
 #: The kit's root package: each layer and each workshop keeps its translation files in a
 #: ``locales/`` folder of its own (``widgets/workshops/week/locales/week.fr.json``).
@@ -80,23 +93,6 @@ def catalog(lang: str) -> dict[str, str]:
     out = {k: glossary.localize(v, lang) for k, v in catalog(parents[0]).items()} if parents else {}
     out.update(own_strings(lang))
     return out
-
-
-def pick_language(*candidates: str | None, default: str | None = None) -> str:
-    """The first supported language among explicit choices and Accept-Language headers.
-
-    >>> pick_language("fr-CA,fr;q=0.8"), pick_language("fr-BE"), pick_language("en-GB")
-    ('fr-CA', 'fr', 'en')
-    """
-    for candidate in candidates:
-        if not candidate:
-            continue
-        for part in candidate.split(","):
-            code = match(part.split(";")[0])
-            if code:
-                return code
-    default = match(default or os.environ.get("ELAN_LANGUAGE")) or LANGUAGES[0]
-    return default
 
 
 def babel_locale(lang: str) -> str:
@@ -171,3 +167,12 @@ class Translator:
         """The strings of one area, without the prefix (what the participant page receives)."""
         prefix = area + "."
         return {k[len(prefix) :]: v for k, v in self.strings.items() if k.startswith(prefix)}
+
+
+def _render(lang: str, key: str, values: dict) -> str:
+    return Translator(lang)(key, **values)
+
+
+# Messages are values (a key and what fills it) that sit below the glossaries and the typography
+# rules, whose findings are messages; the translator, above them, says how they are written.
+messages.use_translator(_render)

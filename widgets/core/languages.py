@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 _FILE = Path(__file__).resolve().parent / "locales" / "languages.json"
@@ -47,3 +48,20 @@ def match(tag: str | None) -> str | None:
     if tag.lower() in by_lower:
         return by_lower[tag.lower()]
     return by_lower.get(tag.split("-")[0].lower())
+
+
+def pick_language(*candidates: str | None, default: str | None = None) -> str:
+    """The first supported language among explicit choices and Accept-Language headers.
+
+    >>> pick_language("fr-CA,fr;q=0.8"), pick_language("fr-BE"), pick_language("en-GB")
+    ('fr-CA', 'fr', 'en')
+    """
+    for candidate in candidates:
+        if not candidate:
+            continue
+        for part in candidate.split(","):
+            code = match(part.split(";")[0])
+            if code:
+                return code
+    default = match(default or os.environ.get("ELAN_LANGUAGE")) or LANGUAGES[0]
+    return default

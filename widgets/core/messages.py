@@ -20,10 +20,24 @@ and a list of values is written joined with commas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from widgets.core.languages import pick_language
+
+__all__ = ["Message", "reader_language", "render", "use_language", "use_translator"]
 
 #: The language of the one page a dashboard kernel serves, once the page has said it.
 _reader: str | None = None
+#: Writes a key and its values in a language: :mod:`widgets.core.i18n` says how when it loads
+#: (``widgets.core`` imports it first), as it reads the glossaries, whose findings are messages.
+_translate: Callable[[str, str, dict[str, Any]], str] | None = None
+
+
+def use_translator(translate: Callable[[str, str, dict[str, Any]], str]) -> None:
+    """Say how a message is written: ``translate(lang, key, values)`` (called once, by the translator)."""
+    global _translate
+    _translate = translate
 
 
 def use_language(lang: str | None) -> None:
@@ -34,8 +48,6 @@ def use_language(lang: str | None) -> None:
 
 def reader_language() -> str:
     """The language ``str(message)`` writes in: the page's, else the configured one."""
-    from widgets.core.i18n import pick_language
-
     return pick_language(_reader)
 
 
@@ -50,13 +62,10 @@ class Message:
 
     def render(self, lang: str | None = None) -> str:
         """The message in ``lang`` (default: the configured language)."""
-        # Imported here: the translator reads the glossaries, which read the typography rules,
-        # and those rules' own findings are messages.
-        from widgets.core.i18n import Translator
-
         lang = lang or reader_language()
         values = {name: render(value, lang) for name, value in self.values.items()}
-        return Translator(lang)(self.key, **values)
+        assert _translate is not None, "widgets.core.i18n is imported with widgets.core"
+        return _translate(lang, self.key, values)
 
     def __str__(self) -> str:
         return self.render()

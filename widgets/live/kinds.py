@@ -35,6 +35,8 @@ from sqlalchemy.engine import Connection
 from widgets.core.errors import Invalid
 from widgets.live import store as st
 
+__all__ = ["KINDS", "Context", "Exercise", "get", "register", "require"]
+
 
 @dataclass
 class Context:
@@ -67,6 +69,13 @@ class Context:
         closed = self.session.get("closed_at") is not None
         return bool(state.get("show_names")) and not state.get("anonymous") and not closed
 
+    @property
+    def me(self) -> dict:
+        """The participant who acts (an answer always has one; a trainer's action has none)."""
+        if self.participant is None:
+            raise Invalid("participant")
+        return self.participant
+
     # --- reading ----------------------------------------------------------
 
     def responses(self, activity: str | None = None, participant_id: int | None = None) -> list[dict]:
@@ -81,7 +90,7 @@ class Context:
     def my_responses(self) -> dict[str, Any]:
         if not self.participant:
             return {}
-        rows = self.responses(participant_id=self.participant["id"])
+        rows = self.responses(participant_id=self.me["id"])
         return {row["key"]: row["value"] for row in rows}
 
     def items(self, activity: str | None = None, *, include_hidden: bool = False) -> list[dict]:
@@ -97,7 +106,7 @@ class Context:
 
     def my_items(self) -> list[dict]:
         """This participant's cards in this activity, hidden and pending ones included."""
-        return [i for i in self.items(include_hidden=True) if i["participant_id"] == self.participant["id"]]
+        return [i for i in self.items(include_hidden=True) if i["participant_id"] == self.me["id"]]
 
     def resent(self, payload: dict, mine: list[dict]) -> tuple[int | None, str | None]:
         """A text re-sent after a lost connection carries the same nonce: the card it made, if any.
@@ -123,7 +132,7 @@ class Context:
     def put(self, key: str, value: Any) -> None:
         """Set this participant's answer for ``key`` (an upsert: replaying it changes nothing)."""
         r = st.responses
-        pid = self.participant["id"]
+        pid = self.me["id"]
         where = (r.c.participant_id == pid) & (r.c.activity == self.activity) & (r.c.key == key)
         updated = self.conn.execute(r.update().where(where).values(value=value, updated_at=st.now())).rowcount
         if not updated:
@@ -141,9 +150,7 @@ class Context:
     def delete(self, key: str) -> None:
         r = st.responses
         self.conn.execute(
-            r.delete().where(
-                (r.c.participant_id == self.participant["id"]) & (r.c.activity == self.activity) & (r.c.key == key)
-            )
+            r.delete().where((r.c.participant_id == self.me["id"]) & (r.c.activity == self.activity) & (r.c.key == key))
         )
 
     def add_item(self, text: str, data: dict | None = None, *, status: str = "visible") -> int:
@@ -151,14 +158,17 @@ class Context:
             st.items.insert().values(
                 session_id=self.session_id,
                 activity=self.activity,
-                participant_id=self.participant["id"] if self.participant else None,
+                participant_id=self.me["id"] if self.participant else None,
                 text=text,
                 data=data or {},
                 status=status,
                 created_at=st.now(),
             )
         )
-        return result.inserted_primary_key[0]
+        key = result.inserted_primary_key
+        if key is None:  # an insert always has its key; SQLAlchemy types it Optional
+            raise RuntimeError("no key for the inserted item")
+        return key[0]
 
     def emit(self, kind: str, data: dict, *, public: bool = False) -> None:
         """Queue an event; the engine appends it in the same transaction."""

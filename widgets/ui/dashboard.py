@@ -21,7 +21,7 @@ import ipywidgets as w
 
 from widgets import content
 from widgets.core import qr
-from widgets.core.errors import EngineError
+from widgets.core.errors import EngineError, NotFound
 from widgets.core.i18n import Translator
 from widgets.ui import practices
 from widgets.ui.phase import Phase
@@ -248,11 +248,12 @@ class Dashboard(w.VBox):
         if self.viewer.code:
             try:
                 found = self.engine.session(self.viewer.code)
-                if self.trainer.may_drive(found):
+                if self.trainer is not None and self.trainer.may_drive(found):
                     sessions = [found]
             except EngineError:
                 sessions = []
-        sessions = sessions or self.engine.sessions_of(self.trainer, workshop=self.workshop)
+        if not sessions and self.trainer is not None:
+            sessions = self.engine.sessions_of(self.trainer, workshop=self.workshop)
         if sessions:
             self.attach(sessions[0]["code"])
         else:
@@ -268,17 +269,18 @@ class Dashboard(w.VBox):
     def attach(self, code: str) -> None:
         self.code = code
         self._reload()
-        phase_id = self.session["state"].get("phase")
+        session = self._attached()
+        phase_id = session["state"].get("phase")
         ids = [p.id for p in self.phases]
         self.index = ids.index(phase_id) if phase_id in ids else 0
         self._remote_url = ""
-        state = self.session["state"]
+        state = session["state"]
         shown = state.get("specs", {}).get(state.get("activity") or "") or {}
         # A session made elsewhere (the API, another tool) has nothing open yet, or a training
         # day reached this workshop (its title card names it): open this step for the phones.
         # A day on another item keeps it: opening this console early must not take the room.
         elsewhere = state.get("activity") is None or (phase_id not in ids and shown.get("workshop") == self.workshop)
-        if elsewhere and self.session["closed_at"] is None and not self.viewer.demo:
+        if elsewhere and session["closed_at"] is None and not self.viewer.demo:
             self.go(self.index, force=True)
         if not self.viewer.demo:
             base = self.viewer.base_url
@@ -452,6 +454,12 @@ class Dashboard(w.VBox):
     def activity_id(self) -> str | None:
         return self.session["state"].get("activity") if self.session else None
 
+    def _attached(self) -> dict:
+        """The session this console drives (after :meth:`attach`)."""
+        if self.session is None:
+            raise NotFound("core.error_unknown_code")
+        return self.session
+
     def _row(self) -> dict | None:
         """The session row: during a redraw the one read for it, otherwise a fresh read (another kernel may write)."""
         if not self.code:
@@ -466,7 +474,7 @@ class Dashboard(w.VBox):
 
     def is_revealed(self, activity: str) -> bool:
         session = self._row()
-        return bool(session) and activity in session["state"].get("revealed", [])
+        return bool(session and activity in session["state"].get("revealed", []))
 
     def stored(self) -> dict:
         """The trainer's decisions kept in the session."""
@@ -482,11 +490,11 @@ class Dashboard(w.VBox):
 
     def _sync_controls(self) -> None:
         session = self.session
-        running = bool(session) and session["closed_at"] is None
-        ended = bool(session) and session["closed_at"] is not None
+        running = bool(session and session["closed_at"] is None)
+        ended = bool(session and session["closed_at"] is not None)
         # On a training day's session the day's console starts and ends it: a workshop's "End"
         # or "New session" would strand the day's phones.
-        own = bool(session) and session["workshop"] == self.workshop
+        own = bool(session and session["workshop"] == self.workshop)
         _show(self.start_button, not session)
         _show(self.new_button, own)
         _show(self.close_button, running and own)
@@ -510,7 +518,7 @@ class Dashboard(w.VBox):
         self.revoke_button.disabled = not (running and state.get("remotes"))
         self.lock_toggle.disabled = not running
         self._sync_people(running)
-        revealed = bool(spec) and spec["id"] in state.get("revealed", [])
+        revealed = bool(spec and spec["id"] in state.get("revealed", []))
         for toggle, handler, value in (
             (self.input_toggle, self._on_input, bool(state.get("open"))),
             (self.reveal_toggle, self._on_reveal, revealed),
@@ -528,7 +536,7 @@ class Dashboard(w.VBox):
             "console.unlock_session" if self.lock_toggle.value else "console.lock_session"
         )
         timer = state.get("timer")
-        running_timer = bool(timer) and timer["ends_at"] > time.time()
+        running_timer = bool(timer and timer["ends_at"] > time.time())
         self.timer_button.description = self.t("core.stop_timer" if running_timer else "core.start_timer")
         self.timer_view.value = render("console_timer.html", timer=timer)
         if not state.get("remotes"):
@@ -612,7 +620,7 @@ class Dashboard(w.VBox):
 
     def _pair(self) -> None:
         credential = self._run(self.engine.pair_remote)
-        if credential:
+        if credential and self.code:
             self._remote_url = self.viewer.remote_url(self.code, credential)
         self._reload()
         self._sync_controls()
@@ -644,7 +652,7 @@ class Dashboard(w.VBox):
 
     def _reload(self) -> None:
         """One read of the session and its counts; the seen event number follows it."""
-        view = self.engine.console_view(self.trainer, self.code)
+        view = self.engine.console_view(self.trainer, self.code or "")
         self.session = view["session"]
         self.counts = view["counts"]
         self.seq = self.session["event_seq"]
@@ -670,11 +678,12 @@ class Dashboard(w.VBox):
                     # The phone remote changes steps through this console: tell it the console is open.
                     self.engine.console_seen(self.trainer, self.code)
                     beat = time.monotonic()
-                seq = self.engine.last_seq(self.session["id"])
+                session_id = self._attached()["id"]
+                seq = self.engine.last_seq(session_id)
                 if seq != self.seq:
                     steps = [
                         e["data"].get("step", 0)
-                        for e in self.engine.events_since(self.session["id"], self.seq)
+                        for e in self.engine.events_since(session_id, self.seq)
                         if e["kind"] == "nav"
                     ]
                     self._reload()

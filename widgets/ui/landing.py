@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from widgets import content
+from widgets.content import manifests
 from widgets.core.i18n import Translator
 from widgets.core.languages import LANGUAGES, NAMES
 from widgets.ui.templating import render
@@ -25,42 +26,24 @@ def landing(lang: str | None = None) -> w.VBox:
 
     def draw(lang: str) -> None:
         t = Translator(lang)
-        workshops = content.load("workshops")["workshops"]
         base = viewer.base_url + "voila/render/"
         out = []
-        for ws in workshops:
+        for ws in manifests.workshops():
             links = []
             if viewer.is_trainer:
-                links.append((f"{base}{ws['dashboard']}?lang={lang}", t("core.landing_open_dashboard")))
-            if ws.get("solo"):
-                links.append((f"{base}{ws['solo']}?lang={lang}", t("core.landing_open_solo")))
-            guide = ws["guide"].removesuffix(".md")
-            links.append((f"{viewer.base_url}guide/{lang}/{guide}", t("core.landing_guide")))
-            out.append(
-                {
-                    "id": ws.get("id", guide),
-                    "title": content.text(ws["title"], lang),
-                    "purpose": content.text(ws["purpose"], lang),
-                    "minutes": t("core.landing_minutes", minutes=ws["minutes"]),
-                    "group": content.text(ws.get("group"), lang) if ws.get("group") else "",
-                    "links": links,
-                }
-            )
+                links.append((f"{base}{ws.dashboard}?lang={lang}", t("core.landing_open_dashboard")))
+            if ws.solo:
+                links.append((f"{base}{ws.solo}?lang={lang}", t("core.landing_open_solo")))
+            links.append((f"{viewer.base_url}guide/{lang}/{ws.guide[0]}", t("core.landing_guide")))
+            out.append(_card(ws, lang, t("core.landing_minutes", minutes=ws.minutes), links))
         if viewer.is_trainer:
-            # The day chains the workshops: composed and run from its own trainer page.
-            out.append(
-                {
-                    "id": "day",
-                    "title": t("core.landing_day_title"),
-                    "purpose": t("core.landing_day_purpose"),
-                    "minutes": t("core.landing_day_length"),
-                    "group": "",
-                    "links": [
-                        (f"{base}day/trainer.ipynb?lang={lang}", t("core.landing_open_day")),
-                        (f"{viewer.base_url}guide/{lang}/day", t("core.landing_guide")),
-                    ],
-                }
-            )
+            # The programme (the day) chains the workshops: composed and run from its own trainer page.
+            for day in manifests.programme():
+                links = [
+                    (f"{base}{day.dashboard}?lang={lang}", t("core.landing_open_day")),
+                    (f"{viewer.base_url}guide/{lang}/{day.guide[0]}", t("core.landing_guide")),
+                ]
+                out.append(_card(day, lang, content.text(day.length, lang) if day.length else "", links))
             # The organisation's own content, without YAML: the case editor and the content forms side by side.
             out.append(
                 {
@@ -84,3 +67,15 @@ def landing(lang: str | None = None) -> w.VBox:
     switch.observe(lambda ch: draw(ch["new"]), names="value")
     draw(viewer.lang)
     return box
+
+
+def _card(ws: manifests.Manifest, lang: str, length: str, links: list[tuple[str, str]]) -> dict:
+    """One workshop's card, its texts in ``lang``."""
+    return {
+        "id": ws.id,
+        "title": content.text(ws.title, lang),
+        "purpose": content.text(ws.purpose, lang),
+        "minutes": length,
+        "group": content.text(ws.group, lang) if ws.group else "",
+        "links": links,
+    }

@@ -10,6 +10,15 @@ import ipywidgets as w
 if TYPE_CHECKING:
     from widgets.ui.dashboard import Dashboard
 
+__all__ = ["Action", "Build", "Phase", "Spec"]
+
+#: What a step gives participants: the activity's spec, or None (they wait).
+Spec = Callable[["Dashboard"], "dict | None"]
+#: The trainer's widget for a step.
+Build = Callable[["Dashboard"], w.Widget]
+#: A step's redraw from the store, or its sample answers in demo mode.
+Action = Callable[["Dashboard"], None]
+
 
 class Phase:
     """One step of a workshop.
@@ -29,10 +38,10 @@ class Phase:
         id: str,
         title: dict,
         *,
-        spec: Callable | None = None,
-        build: Callable | None = None,
-        refresh: Callable | None = None,
-        demo: Callable | None = None,
+        spec: Spec | None = None,
+        build: Build | None = None,
+        refresh: Action | None = None,
+        demo: Action | None = None,
         open: bool = True,
         guide: int | tuple[int, ...] | Callable | None = None,
         chapter: str | None = None,
