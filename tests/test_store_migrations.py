@@ -124,6 +124,20 @@ def test_v1_schema_has_no_v2_parts(db_url, monkeypatch):
     store.dispose()
 
 
+def test_version_2_has_no_lrs_queue_and_version_3_adds_it(db_url, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(st, "SCHEMA_VERSION", 2)
+        old = Store(db_url)
+    assert not sa.inspect(old.engine).has_table("lrs_queue")
+    old.dispose()
+    store = Store(db_url)
+    assert store.version() == 3
+    inspector = sa.inspect(store.engine)
+    assert {c["name"] for c in inspector.get_columns("lrs_queue")} == {c.name for c in st.lrs_queue.c}
+    assert "ix_lrs_queue_due" in {i["name"] for i in inspector.get_indexes("lrs_queue")}
+    store.dispose()
+
+
 def test_upgrade_from_v1_keeps_every_row(db_url, monkeypatch, settings):
     old = _build_v1(db_url, monkeypatch)
     tokens = _fill_v1(old)
@@ -131,7 +145,7 @@ def test_upgrade_from_v1_keeps_every_row(db_url, monkeypatch, settings):
     old.dispose()
 
     store = Store(db_url)  # opening the store upgrades it
-    assert store.version() == 2
+    assert store.version() == st.SCHEMA_VERSION
     assert _dump(store) == before
     with store.read() as conn:
         purged = conn.execute(sa.select(st.sessions.c.names_purged_at)).scalars().all()
@@ -159,7 +173,9 @@ def test_upgrade_is_idempotent_and_refuses_a_newer_store(db_url):
     store = Store(db_url)
     assert store.upgrade() == []
     with store.write() as conn:
-        conn.execute(st.schema_meta.update().where(st.schema_meta.c.key == "version").values(value="3"))
+        conn.execute(
+            st.schema_meta.update().where(st.schema_meta.c.key == "version").values(value=str(st.SCHEMA_VERSION + 1))
+        )
     with pytest.raises(RuntimeError, match="newer than this kit"):
         Store(db_url)
     store.dispose()
@@ -184,7 +200,7 @@ def test_two_processes_upgrading_at_once_apply_version_2_once(db_url, monkeypatc
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(applied) == [[], [2]]
-    assert stores[0].version() == 2
+    assert sorted(applied) == [[], list(range(2, st.SCHEMA_VERSION + 1))]
+    assert stores[0].version() == st.SCHEMA_VERSION
     for store in stores:
         store.dispose()

@@ -9,6 +9,7 @@ older schema and each migration adds exactly its own columns and indexes.
 * Version 2: ``sessions.names_purged_at`` (names dropped for privacy, results kept),
   an index on ``sessions.created_at`` (retention) and one on
   ``items(participant_id, created_at)`` (the rate limit, deleting a participant's data).
+* Version 3: the ``lrs_queue`` table (learning records waiting for the organisation's LRS).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def schema_at(version: int) -> sa.MetaData:
     """The tables as they were at ``version`` (a new MetaData; the kit's own is untouched)."""
     snapshot = sa.MetaData()
     for table in metadata.sorted_tables:
+        if _since(table) > version:
+            continue
         # Column._copy is what Table.to_metadata uses; it keeps keys, uniques and defaults,
         # but not foreign keys already bound to the table: those are rebuilt below.
         columns = [c._copy() for c in table.columns if _since(c) <= version]
@@ -53,6 +56,11 @@ def add_since(conn: Connection, version: int) -> None:
     """Add the columns and indexes marked ``since=version`` to existing tables."""
     preparer = conn.dialect.identifier_preparer
     for table in metadata.sorted_tables:
+        if _since(table) == version:
+            schema_at(version).tables[table.name].create(conn)
+            continue
+        if _since(table) > version:
+            continue
         for column in table.columns:
             if _since(column) == version:
                 # Existing rows get NULL: a later column must be nullable (or have a server default).
@@ -73,4 +81,8 @@ def _v2(conn: Connection) -> None:
     add_since(conn, 2)
 
 
-MIGRATIONS = {1: _v1, 2: _v2}
+def _v3(conn: Connection) -> None:
+    add_since(conn, 3)
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
