@@ -19,11 +19,13 @@ import requests
 import sqlalchemy as sa
 
 from tests.fixtures_server import ElanServer, free_port
+from widgets.core.i18n import Translator
 from widgets.core.settings import Settings
 from widgets.live import lrs
 from widgets.live.engine import Engine
 from widgets.live.lrs_send import Sender, queue_state
 from widgets.live.store import Store, lrs_queue
+from widgets.ops.cli import main
 from widgets.workshops.cases.solo import create_cohort
 
 USER, PASSWORD = "elan", "lrs-test-secret"
@@ -298,3 +300,34 @@ def test_the_server_sends_what_its_participants_do(tmp_path, ralph):
         assert {s["actor"].get("name") for s in ralph.statements()} == {"Noor"}
     finally:
         server.stop()
+
+
+def test_a_statement_the_lrs_refuses_is_kept_and_shown(db_url, tmp_path, ralph, monkeypatch, capsys):
+    engine = _engine(db_url, tmp_path, ralph.endpoint)
+    trainer = engine.authenticate("test-key")
+    code = engine.create_session(trainer, "values", "en")["code"]
+    engine.join(code, name="Ana")
+    engine.join(code, name="Bo")
+    with engine.store.write() as conn:
+        first = conn.execute(sa.select(lrs_queue.c.id, lrs_queue.c.statement).order_by(lrs_queue.c.id)).first()
+        # A statement without its object: what a fault of the kit's could produce one day.
+        broken = {key: value for key, value in first.statement.items() if key != "object"}
+        conn.execute(sa.update(lrs_queue).where(lrs_queue.c.id == first.id).values(statement=broken))
+    sender = Sender(engine.store, engine.settings)
+    assert sender.run_once() == {"sent": 1, "retry": 0, "rejected": 1}
+    assert queue_state(engine.store) == {"queued": 0, "rejected": 1}
+    assert sender.run_once(time.time() + 10_000)["rejected"] == 0  # kept, not tried again by itself
+
+    # The administrator sees it, and queues it again once the cause is fixed.
+    for name, value in engine.settings.to_environ().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("ELAN_DATABASE_URL", db_url)
+    assert main(["lrs", "status"]) == 0
+    out = capsys.readouterr().out
+    assert Translator("fr")("core.lrs_status", queued=0, rejected=1) in out
+    assert "HTTP 422" in out  # Ralph names the missing field
+    assert main(["lrs", "retry"]) == 0
+    assert queue_state(engine.store) == {"queued": 1, "rejected": 0}
+    assert sender.run_once()["rejected"] == 1
+    assert [s["actor"].get("name") for s in ralph.statements()] == ["Bo"]
+    engine.store.dispose()

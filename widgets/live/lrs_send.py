@@ -72,6 +72,13 @@ class Sender:
             # Several server processes share a PostgreSQL store: each takes rows the others are not holding.
             query = query.with_for_update(of=q, skip_locked=True)
         home = lrs.home_page(self.settings)
+        # A read first: an empty queue, the usual case, costs no write (SQLite has one writer at a time).
+        with self.store.read() as conn:
+            due = conn.execute(
+                sa.select(q.c.id).where(q.c.status == "queued", q.c.next_attempt_at <= now).limit(1)
+            ).first()
+        if due is None:
+            return []
         with self.store.write() as conn:
             rows = conn.execute(query).all()
             if rows:
@@ -182,3 +189,23 @@ def queue_state(store: Store) -> dict[str, int]:
     with store.read() as conn:
         rows = conn.execute(sa.select(lrs_queue.c.status, sa.func.count()).group_by(lrs_queue.c.status)).all()
     return {"queued": 0, "rejected": 0, **dict(rows)}
+
+
+def last_error(store: Store) -> str | None:
+    """The LRS's latest answer among the statements still waiting or refused (None when all went)."""
+    q = lrs_queue
+    with store.read() as conn:
+        return conn.execute(
+            sa.select(q.c.last_error).where(q.c.last_error.is_not(None)).order_by(q.c.id.desc()).limit(1)
+        ).scalar()
+
+
+def requeue_rejected(store: Store, now: float | None = None) -> int:
+    """Queue the statements the LRS refused again, due at once (after the LRS or the kit was fixed)."""
+    now = time.time() if now is None else now
+    q = lrs_queue
+    with store.write() as conn:
+        done = conn.execute(
+            q.update().where(q.c.status == "rejected").values(status="queued", attempts=0, next_attempt_at=now)
+        )
+    return done.rowcount
