@@ -7,6 +7,7 @@ them wait and go; an anonymous session never sends a name.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 
 import bcrypt
+import psutil
 import pytest
 import requests
 import sqlalchemy as sa
@@ -331,3 +333,23 @@ def test_a_statement_the_lrs_refuses_is_kept_and_shown(db_url, tmp_path, ralph, 
     assert sender.run_once()["rejected"] == 1
     assert [s["actor"].get("name") for s in ralph.statements()] == ["Bo"]
     engine.store.dispose()
+
+
+def test_kernels_can_queue_but_never_hold_the_lrs_password(tmp_path):
+    """A self-paced notebook's kernel (a public page) queues statements: it knows the endpoint, not the password."""
+    env = {"ELAN_LRS_ENDPOINT": "http://127.0.0.1:9/xAPI/", "ELAN_LRS_USERNAME": USER, "ELAN_LRS_PASSWORD": PASSWORD}
+    server = ElanServer(tmp_path / "serve", env=env).start()
+    try:
+        assert server.get("/voila/render/values/solo.ipynb", timeout=90).status_code == 200
+        found = []
+        for child in psutil.Process(server.process.pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if "ipykernel" in " ".join(child.cmdline()):
+                    found.append(child.environ())
+        assert found, "no kernel started"
+        for environ in found:
+            assert environ["ELAN_LRS_ENDPOINT"] == env["ELAN_LRS_ENDPOINT"]
+            assert "ELAN_LRS_PASSWORD" not in environ and "ELAN_LRS_USERNAME" not in environ
+            assert PASSWORD not in "".join(environ.values())
+    finally:
+        server.stop()

@@ -449,6 +449,10 @@ def serve(settings: Settings) -> None:
         lrs_send.Sender(engine.store, settings).start()
     # Kernels inherit this environment: they find the same store, key and addresses.
     os.environ.update(settings.to_environ())
+    # Not the LRS's credentials: kernels only queue statements (the endpoint says whether to);
+    # this process sends them, and public pages' kernels have no use for a password.
+    for name in ("ELAN_LRS_USERNAME", "ELAN_LRS_PASSWORD"):
+        os.environ.pop(name, None)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(SHARE), os.environ.get("JUPYTER_PATH")]))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     app = ElanVoila(config=voila_config(settings, engine))
