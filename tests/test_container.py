@@ -80,10 +80,10 @@ def test_the_compose_nginx_file_is_the_kits_template():
 class Entrypoint:
     """The image's entrypoint script, run by ``sh`` with ``elan`` on the PATH, as in the image."""
 
-    def __init__(self, tmp_path: Path, database_url: str):
+    def __init__(self, tmp_path: Path, database_url: str, bin_dir: Path = BIN):
         self.port = free_port()
         self.env = {
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
             "HOME": str(tmp_path),
             "ELAN_DATABASE_URL": database_url,
             "ELAN_DATA_DIR": str(tmp_path / "data"),
@@ -168,6 +168,43 @@ def test_the_entrypoint_gives_up_when_the_database_never_comes(tmp_path):
     assert run.process.wait(timeout=60) == 1
     run._out.close()
     assert "127.0.0.1" in run.log.read_text(encoding="utf-8")  # the database's own error, as elan printed it
+
+
+def _copied_by_the_image() -> list[str]:
+    """The repository paths the Dockerfile's COPY lines take from the build context."""
+    sources = []
+    for line in (CONTAINER / "Dockerfile").read_text(encoding="utf-8").splitlines():
+        if line.startswith("COPY ") and "--from" not in line:
+            sources += line.split()[1:-1]
+    return sources
+
+
+@pytest.mark.slow
+def test_the_files_the_image_copies_install_and_start_the_kit(tmp_path, pg_url):
+    """The image's build steps without Docker: only what it copies, ``pip install`` as it does, its entrypoint."""
+    source = tmp_path / "src"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    wanted = [s for s in _copied_by_the_image() if not s.endswith(".sh")]
+    for name in filter(None, (t.decode() for t in tracked)):
+        if any(name == w or name.startswith(w.rstrip("/") + "/") for w in wanted) and (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    venv = tmp_path / "opt-elan"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", str(source)], check=True, env=env, cwd=tmp_path, timeout=900
+    )
+    shutil.rmtree(source)  # as the image does: the kit runs from its installed copy alone
+    run = Entrypoint(tmp_path, pg_url, bin_dir=venv / "bin")
+    run.start()
+    try:
+        assert run.healthy()["ok"] is True
+        join = requests.get(f"http://127.0.0.1:{run.port}/join?lang=fr", timeout=10)
+        assert join.status_code == 200
+    finally:
+        code = run.stop()
+    assert code == 0, run.log.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)
