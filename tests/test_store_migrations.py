@@ -124,14 +124,15 @@ def test_v1_schema_has_no_v2_parts(db_url, monkeypatch):
     store.dispose()
 
 
-def test_version_2_has_no_lrs_queue_and_version_3_adds_it(db_url, monkeypatch):
+def test_the_version_before_the_lrs_queue_has_none_and_its_own_adds_it(db_url, monkeypatch):
+    since = st.lrs_queue.info["since"]
     with monkeypatch.context() as patch:
-        patch.setattr(st, "SCHEMA_VERSION", 2)
+        patch.setattr(st, "SCHEMA_VERSION", since - 1)
         old = Store(db_url)
     assert not sa.inspect(old.engine).has_table("lrs_queue")
     old.dispose()
     store = Store(db_url)
-    assert store.version() == 3
+    assert store.version() == st.SCHEMA_VERSION
     inspector = sa.inspect(store.engine)
     assert {c["name"] for c in inspector.get_columns("lrs_queue")} == {c.name for c in st.lrs_queue.c}
     assert "ix_lrs_queue_due" in {i["name"] for i in inspector.get_indexes("lrs_queue")}
