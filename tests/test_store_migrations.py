@@ -124,6 +124,21 @@ def test_v1_schema_has_no_v2_parts(db_url, monkeypatch):
     store.dispose()
 
 
+def test_the_version_before_the_lrs_queue_has_none_and_its_own_adds_it(db_url, monkeypatch):
+    since = st.lrs_queue.info["since"]
+    with monkeypatch.context() as patch:
+        patch.setattr(st, "SCHEMA_VERSION", since - 1)
+        old = Store(db_url)
+    assert not sa.inspect(old.engine).has_table("lrs_queue")
+    old.dispose()
+    store = Store(db_url)
+    assert store.version() == st.SCHEMA_VERSION
+    inspector = sa.inspect(store.engine)
+    assert {c["name"] for c in inspector.get_columns("lrs_queue")} == {c.name for c in st.lrs_queue.c}
+    assert "ix_lrs_queue_due" in {i["name"] for i in inspector.get_indexes("lrs_queue")}
+    store.dispose()
+
+
 def test_upgrade_from_v1_keeps_every_row(db_url, monkeypatch, settings):
     old = _build_v1(db_url, monkeypatch)
     tokens = _fill_v1(old)
@@ -186,7 +201,8 @@ def test_two_processes_upgrading_at_once_apply_version_2_once(db_url, monkeypatc
     for thread in threads:
         thread.join()
     assert errors == []
-    # Each version applied once, by one process or the other.
+    # Each version applied once, by one process or the other (with several versions to apply,
+    # the second process may take a later one while the first commits the one before).
     assert sorted(v for versions in applied for v in versions) == list(range(2, st.SCHEMA_VERSION + 1))
     assert stores[0].version() == st.SCHEMA_VERSION
     for store in stores:

@@ -19,7 +19,7 @@ ENV_PREFIX = "ELAN_"
 
 
 #: Settings that are credentials: never passed on to a kernel's environment.
-SECRET_SETTINGS = ("trainer_key",)
+SECRET_SETTINGS = ("trainer_key", "lrs_username", "lrs_password")
 
 
 class Settings(Configurable):
@@ -150,6 +150,31 @@ class Settings(Configurable):
         config=True,
         help="Let the metrics lab break figures down by individual adviser. Off: a room ranks people, "
         "not processes, and a handful of tickets per adviser is noise. Example: ELAN_METRICS_BY_ADVISER=True",
+    )
+    lrs_endpoint = Unicode(
+        "",
+        config=True,
+        help="xAPI endpoint of the organisation's Learning Record Store: each lesson and workshop a person takes "
+        "part in is sent there as statements (launched, answered, completed, passed or failed). Empty means none "
+        "are recorded. Example: ELAN_LRS_ENDPOINT=https://lrs.example.org/xAPI/",
+    )
+    lrs_username = Unicode(
+        "", config=True, help="User name (HTTP Basic) the kit gives the LRS. Example: ELAN_LRS_USERNAME=elan"
+    )
+    lrs_password = Unicode(
+        "", config=True, help="Password (HTTP Basic) the kit gives the LRS. Example: ELAN_LRS_PASSWORD=..."
+    )
+    lrs_pass_score = Int(
+        60,
+        config=True,
+        help="A finished case whose mean score (percent) reaches this is sent to the LRS as passed, "
+        "below it as failed. Example: ELAN_LRS_PASS_SCORE=70",
+    )
+    lrs_retry_max_seconds = Int(
+        3600,
+        config=True,
+        help="Longest wait between two tries while the LRS does not answer; the wait doubles from 5 seconds "
+        "up to this. Statements wait in the store meanwhile, never holding up a participant.",
     )
     dangerously_show_tracebacks = Bool(
         False, config=True, help="Show Python tracebacks to visitors. Only for developing the kit."

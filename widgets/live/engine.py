@@ -31,7 +31,7 @@ from widgets.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimi
 from widgets.core.languages import LANGUAGES
 from widgets.core.settings import Settings
 from widgets.core.text import clean_text
-from widgets.live import accounts, kinds, privacy
+from widgets.live import accounts, kinds, lrs, privacy
 from widgets.live import store as st
 from widgets.live.accounts import Trainer
 from widgets.live.kinds import Context
@@ -382,8 +382,10 @@ class Engine:
             session = self._locked_session(conn, code)
             self._require_trainer(trainer, session)
             if session["closed_at"] is None:
-                conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(closed_at=st.now()))
-                self._append_events(conn, session, [("closed", {}, True)])
+                now = st.now()
+                conn.execute(st.sessions.update().where(st.sessions.c.id == session["id"]).values(closed_at=now))
+                seq = self._append_events(conn, session, [("closed", {}, True)])
+                lrs.completed(conn, self.settings, session, seq, now)
 
     def set_item_status(self, trainer, code: str, item_id: int, status: str) -> None:
         """Hide or show a card (``visible``, ``hidden``), or approve a moderated one."""
@@ -501,7 +503,8 @@ class Engine:
                 "last_seen": now,
             }
             pid = conn.execute(p.insert().values(**values)).inserted_primary_key[0]
-            self._append_events(conn, session, [("joined", {"participants": count + 1}, False)])
+            seq = self._append_events(conn, session, [("joined", {"participants": count + 1}, False)])
+            lrs.launched(conn, self.settings, session, pid, seq, now)
             return {"id": pid, **values}, token
 
     def participants(self, trainer, code: str) -> list[dict]:
@@ -598,6 +601,7 @@ class Engine:
             conn.execute(
                 st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now)
             )
+            lrs.answered(conn, self.settings, session, participant["id"], spec, payload, result, seq, now)
             # The participant's own view after this answer: the page shows it without reading its state again.
             return {**result, "seq": seq, "view": kind.view(ctx)}
 

@@ -10,6 +10,7 @@ older schema and each migration adds exactly its own columns and indexes.
   an index on ``sessions.created_at`` (retention) and one on
   ``items(participant_id, created_at)`` (the rate limit, deleting a participant's data).
 * Version 3: ``trainer_logins`` (the trainer cookie holds a sign-in's id, never a key).
+* Version 4: the ``lrs_queue`` table (learning records waiting for the organisation's LRS).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def add_since(conn: Connection, version: int) -> None:
     preparer = conn.dialect.identifier_preparer
     for table in metadata.sorted_tables:
         if _since(table) == version:
-            table.create(conn)
+            schema_at(version).tables[table.name].create(conn)
             continue
         if _since(table) > version:
             continue
@@ -85,4 +86,8 @@ def _v3(conn: Connection) -> None:
     add_since(conn, 3)
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}
+def _v4(conn: Connection) -> None:
+    add_since(conn, 4)
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}

@@ -30,6 +30,7 @@ from widgets.live.tables import (  # noqa: F401  (re-exported: callers write ``s
     SCHEMA_VERSION,
     events,
     items,
+    lrs_queue,
     metadata,
     participants,
     responses,

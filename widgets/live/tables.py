@@ -109,7 +109,28 @@ trainer_logins = sa.Table(
     info={"since": 3},
 )
 
+# Since version 4: learning records waiting for the organisation's LRS (see widgets.live.lrs).
+# Queued in the transaction that records the answer, sent later by the server; a row goes
+# with its participant or session (erasure, retention), so nothing erased is sent afterwards.
+lrs_queue = sa.Table(
+    "lrs_queue",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    # The statement without its actor: who it is about is read from the participant at sending
+    # time, so a name dropped since (anonymous session, erasure) is never sent.
+    sa.Column("statement", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, default="queued"),  # queued | rejected
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", sa.Float, nullable=False),
+    sa.Column("last_error", sa.String(500), nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Index("ix_lrs_queue_due", "status", "next_attempt_at"),
+    info={"since": 4},
+)
+
 #: Columns and indexes added after version 1 say so with ``info={"since": n}`` (a whole
 #: table, on the table); the migrations build each older schema from that, so the tables
 #: are declared once.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4

@@ -243,6 +243,23 @@ def cmd_anonymize(args) -> int:
     return 0
 
 
+def cmd_lrs(args) -> int:
+    from widgets.live import lrs_send
+
+    settings = _settings(args)
+    t = Translator(settings.language)
+    store = _engine(settings).store
+    if args.action == "retry":
+        print(t("core.lrs_requeued", n=lrs_send.requeue_rejected(store)))
+    if not settings.lrs_endpoint:
+        print(t("core.lrs_not_configured"))
+    print(t("core.lrs_status", **lrs_send.queue_state(store)))
+    error = lrs_send.last_error(store)
+    if error:
+        print(t("core.lrs_last_error", error=error))
+    return 0
+
+
 def cmd_deploy(args) -> int:
     from widgets.ops.deploy import nginx_config
 
@@ -363,6 +380,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     _add_setting_flags(p)
     p.set_defaults(func=cmd_anonymize)
+
+    p = sub.add_parser("lrs", help="learning records for the LRS: how many wait or were refused; retry the refused")
+    p.add_argument("action", choices=("status", "retry"))
+    _add_setting_flags(p)
+    p.set_defaults(func=cmd_lrs)
 
     p = sub.add_parser("deploy", help="print the nginx configuration for several elan serve processes")
     p.add_argument("what", choices=("nginx",))

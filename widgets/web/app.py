@@ -29,6 +29,7 @@ from widgets.core.errors import EngineError
 from widgets.core.i18n import Translator, pick_language
 from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import ENV_PREFIX, SECRET_SETTINGS, Settings
+from widgets.live import lrs_send
 from widgets.live.engine import Engine
 from widgets.web import api, documents, guard, remote, stage, upload
 from widgets.web.notebooks import LANDING, Catalogue, canonical_parts
@@ -468,6 +469,9 @@ def serve(settings: Settings) -> None:
         host, loopback_only = join_host(settings.ip)
         settings.public_url = f"http://{host}:{settings.port}"
     engine = Engine.from_settings(settings)
+    if settings.lrs_endpoint:
+        # Learning records leave from this process, whatever process (a kernel, a request) queued them.
+        lrs_send.Sender(engine.store, settings).start()
     # Kernels inherit this environment: they find the same store, key and addresses.
     os.environ.update(settings.to_environ())
     for name in SECRET_SETTINGS:  # set in the environment by whoever started the server: not passed on
