@@ -689,7 +689,7 @@ class Dashboard(w.VBox):
                     self._reload()
                     # The phone remote asked for the next or previous step: this console's to take only
                     # while the session shows one of its steps (a training day's break is the day's).
-                    if steps and self.session["state"].get("phase") in {p.id for p in self.phases}:
+                    if steps and self._attached()["state"].get("phase") in {p.id for p in self.phases}:
                         self.go(self.index + sum(steps))
                     else:
                         self._sync_controls()
