@@ -10,8 +10,8 @@ Who may upload, and how much: a trainer (their cookie or key header) up to ``TRA
 command line's scale); a public self-paced page up to ``PUBLIC_MAX``, with at most
 ``OPEN_PER_ADDRESS`` uploads under way and ``BYTES_PER_HOUR`` per address. An upload
 left unfinished is deleted after ``STALE_AFTER``; the folder never holds more than
-``TOTAL_MAX``. A refusal is a JSON ``{"error": key, "values": {...}}`` the page says in
-its language.
+``TOTAL_MAX``. A refusal is a JSON ``{"error": key, "values": {...}, "message": text}``;
+the lab's page says it in its own language from the key.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import tornado.web
 
+from widgets.core.i18n import Translator, pick_language
 from widgets.core.settings import Settings
 from widgets.web import guard
 
@@ -154,9 +155,16 @@ class UploadApi(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(403)
 
     def _refuse(self, status: int, key: str, values: dict | None = None) -> None:
+        # As the kit's other JSON errors: a message in the visitor's language, and the key for the page.
+        lang = pick_language(
+            self.get_cookie("elan_lang"),
+            self.request.headers.get("Accept-Language"),
+            default=self.ctx.settings.language,
+        )
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps({"error": key, "values": values or {}}))
+        message = Translator(lang)(key, **(values or {}))
+        self.finish(json.dumps({"error": key, "values": values or {}, "message": message}))
 
     async def post(self, upload_id: str = ""):
         self.check_xsrf_cookie()

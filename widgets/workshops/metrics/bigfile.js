@@ -59,6 +59,8 @@ export default {
     status.setAttribute("role", "status");
     box.append(label, bar, status);
     el.appendChild(box);
+    // Once the kernel has read the file, its word replaces "reading it".
+    model.on("change:status", () => { status.textContent = model.get("status"); });
 
     input.addEventListener("change", async () => {
       const file = input.files && input.files[0];

@@ -50,6 +50,7 @@ class BigUpload(anywidget.AnyWidget):
     name = traitlets.Unicode("").tag(sync=True)
     size = traitlets.Int(0).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)  # the refusal, as the page showed it
+    status = traitlets.Unicode("").tag(sync=True)  # what the kernel made of the file, shown in place of "reading it"
 
     def __init__(self, lang: str, **kwargs):
         t = Translator(lang)

@@ -446,6 +446,8 @@ class MetricsLab(w.VBox):
             self.errors.value = render("lab_errors.html", messages=[self.t("metrics.upload_unknown")])
             return
         self.read_export(data, self.upload.name)
+        # The button's status said "reading it": now it says what came of it.
+        self.upload.status = self.t("metrics.upload_not_read") if self.raw is None else ""
 
     def _refused(self, change) -> None:
         """The server refused the file: said here too, beside the figures still on screen."""

@@ -4,9 +4,14 @@
     elan metrics export.csv --map customer_id="Code client" --unit handle_seconds=minutes --json
 
 The columns are guessed as in the lab; ``--map field=column`` overrides one field (an
-empty column unmaps it) and ``--unit field=unit`` the unit of a duration. With ``--json``
+empty column unmaps it) and ``--unit field=unit`` the unit of a duration. Dates like
+01/02 are read in the order the whole file shows (a day over 12 settles it); when no
+date tells, they are read day first and the report says so: ``--dayfirst`` or
+``--monthfirst`` decide. ``--header-row N`` names a spreadsheet's header row when the
+one found under a title is not it. With ``--json``
 the output is ``{"rows": N, "skipped": [{"line": L, "reason": "..."}], "metrics":
-{"CSAT": {"value": V, "n": N, ...}, ...}}`` with the ids of ``datasets/metrics/metrics.yaml``;
+{"CSAT": {"value": V, "n": N, ...}, ...}}`` (and ``left_out``: values left out of tickets kept, ``notes``,
+``dates``) with the ids of ``datasets/metrics/metrics.yaml``;
 a metric the file cannot support has ``"value": null`` and its ``reason``.
 
 >>> data = report_data(SAMPLE_TEXT.encode(), lang="en")
