@@ -16,19 +16,13 @@ import re
 import sys
 from pathlib import Path
 
-import jinja2
-
 from widgets.ops import contracts
+from widgets.ui.templating import environment
 
 __all__ = ["main", "new_workshop"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "workshop"
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-    autoescape=False,  # writes YAML, JSON, Python and Markdown, never HTML; values go through tojson where quoted
-)
+_ENV = environment("text", TEMPLATES)  # YAML, Python, JSON and Markdown; texts quoted through tojson
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
