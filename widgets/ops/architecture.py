@@ -17,6 +17,7 @@ from pathlib import Path
 import grimp
 
 from widgets.content import manifests
+from widgets.ops.contracts import replace_between
 
 __all__ = ["LAYERS", "Census", "census", "layer_of", "main", "table"]
 
@@ -152,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(text, end="")
     else:
         doc = DOC.read_text(encoding="utf-8")
-        start, stop = doc.index(BEGIN) + len(BEGIN) + 1, doc.index(END)
-        DOC.write_text(doc[:start] + "\n" + text + "\n" + doc[stop:], encoding="utf-8")
+        DOC.write_text(replace_between(doc, BEGIN, END, f"{BEGIN}\n\n{text}\n{END}\n"), encoding="utf-8")
     for importer, imported in c.upward + c.sideways + c.between_workshops:
         print(f"{importer} -> {imported}", file=sys.stderr)
     for circle in c.circles:
