@@ -79,6 +79,12 @@ def test_the_contracts_keep_the_sixth_workshop_independent(checkout):
         dashboard.write_text(before, encoding="utf-8")
 
 
+def test_the_architecture_doc_lists_the_sixth_workshop(checkout):
+    doc = (checkout / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert "`week`, `triage`; the programme above them: `day`." in doc
+    _run(checkout, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_architecture.py")
+
+
 def test_the_tests_take_the_sixth_workshop_and_its_parts_agree(checkout):
     collected = _run(
         checkout, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "tests/test_writing.py"

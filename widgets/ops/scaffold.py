@@ -1,7 +1,8 @@
 """A new workshop from the template: its folder, manifest, dashboard, translations, notebook and guide chapter.
 
 Writes the smallest workshop the kit runs (one step, no exercise yet) into a checkout, then the
-import contracts and package list that its manifest brings (:mod:`widgets.ops.contracts`)::
+import contracts and package list that its manifest brings (:mod:`widgets.ops.contracts`), and the
+workshops listed in docs/ARCHITECTURE.md (:mod:`widgets.ops.architecture`)::
 
     python -m widgets.ops.scaffold triage --title-fr "Trier les demandes" --title-en "Triage" \\
         --purpose-fr "..." --purpose-en "..." --welcome-fr "Accueil" --welcome-en "Welcome"
@@ -16,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from widgets.ops import contracts
+from widgets.ops import architecture, contracts
 from widgets.ui.templating import environment
 
 __all__ = ["main", "new_workshop"]
@@ -71,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in new_workshop(root, args.id, texts, args.minutes):
         print(path.relative_to(root))
     contracts.write(root / "pyproject.toml")
+    architecture.write()  # the doc's table lists the workshops from their manifests
     return 0
 
 
