@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from widgets.content import manifests
 from widgets.ops import architecture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,9 @@ def test_the_doc_shows_the_table_the_script_writes():
     doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     block = doc[doc.index(architecture.BEGIN) : doc.index(architecture.END)]
     assert "| programme |" in block and "0 upward" in block and "0 circles" in block
+    # The doc lists the workshops the manifests declare (python -m widgets.ops.architecture --write).
+    listed = ", ".join(f"`{m.id}`" for m in manifests.workshops())
+    assert f"Workshops, from their manifests: {listed};" in block
 
 
 def test_a_circle_and_the_layers_are_found():

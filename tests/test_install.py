@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.checkout import copy_tracked, tracked
 from tests.fixtures_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,18 +29,10 @@ SHIPPED = {
 }
 
 
-def _tracked() -> list[str]:
-    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
-    return [name for name in (t.decode() for t in out if t) if (ROOT / name).is_file()]
-
-
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     """The wheel pip builds from a copy of the tracked files (a copy: a build writes ``build/``, ``*.egg-info``)."""
-    source = tmp_path_factory.mktemp("source") / "elan"
-    for name in _tracked():
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, source / name)
+    source = copy_tracked(tmp_path_factory.mktemp("source") / "elan")
     out = tmp_path_factory.mktemp("wheel")
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     subprocess.run(
@@ -75,7 +67,7 @@ def test_the_wheel_holds_exactly_the_tracked_files_meant_to_ship(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = {n for n in archive.namelist() if not n.startswith(f"elan_kit-{version}.dist-info/")}
     expected = set()
-    for name in _tracked():
+    for name in tracked():
         for folder, target in SHIPPED.items():
             if name.startswith(folder):
                 expected.add(target.format(version=version) + name.removeprefix(folder))

@@ -11,9 +11,10 @@ import importlib
 from pathlib import Path
 
 import pytest
+import yaml
 
 import widgets.workshops.day  # noqa: F401  (registers every report section)
-from widgets.content import manifests
+from widgets.content import ContentError, manifests
 from widgets.core.languages import REQUIRED
 from widgets.core.paths import DATASETS, GUIDE, WORKSHOPS
 from widgets.live import kinds
@@ -109,3 +110,17 @@ def test_the_contracts_check_fails_when_a_manifest_is_added(tmp_path, monkeypatc
     assert contracts.main(["--check", "--pyproject", str(copy)]) == 1
     assert contracts.write(copy) and contracts.check(copy)
     assert "widgets.workshops.sixth" in copy.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("content", ["../../etc/passwd"]), ("content", ["/etc/"]), ("notebooks", {"dashboard": "../index.ipynb"})],
+)
+def test_a_manifest_names_nothing_outside_its_folders(tmp_path, field, value):
+    doc = yaml.safe_load((PACKAGES / "week" / "workshop.yaml").read_text(encoding="utf-8"))
+    doc[field] = value
+    file = tmp_path / "workshop.yaml"
+    file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError) as refused:
+        manifests.Manifest.read(file)
+    assert field in str(refused.value)

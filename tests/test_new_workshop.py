@@ -7,14 +7,14 @@ workshops, and the tests that run every workshop take it in their parametrisatio
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.checkout import copy_tracked
+
 pytestmark = pytest.mark.slow
 TEXTS = [
     *("--title-fr", "Trier les demandes", "--title-en", "Triage of requests"),
@@ -26,12 +26,7 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory) -> Path:
     """A copy of the tracked files with a sixth workshop, ``triage``, made by ``widgets.ops.scaffold``."""
-    root = tmp_path_factory.mktemp("checkout")
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
-    for name in (t.decode() for t in tracked if t):
-        if (ROOT / name).is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, root / name)
+    root = copy_tracked(tmp_path_factory.mktemp("checkout"))
     made = _run(root, "-m", "widgets.ops.scaffold", "triage", *TEXTS)
     assert "widgets/workshops/triage/workshop.yaml" in made.stdout
     return root
@@ -77,6 +72,12 @@ def test_the_contracts_keep_the_sixth_workshop_independent(checkout):
         assert broken.returncode != 0 and "widgets.workshops.triage is not allowed to import" in broken.stdout
     finally:
         dashboard.write_text(before, encoding="utf-8")
+
+
+def test_the_architecture_doc_lists_the_sixth_workshop(checkout):
+    doc = (checkout / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert "`week`, `triage`; the programme above them: `day`." in doc
+    _run(checkout, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_architecture.py")
 
 
 def test_the_tests_take_the_sixth_workshop_and_its_parts_agree(checkout):

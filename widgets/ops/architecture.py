@@ -17,8 +17,9 @@ from pathlib import Path
 import grimp
 
 from widgets.content import manifests
+from widgets.ops.contracts import replace_between
 
-__all__ = ["LAYERS", "Census", "census", "layer_of", "main", "table"]
+__all__ = ["LAYERS", "Census", "census", "layer_of", "main", "table", "write"]
 
 #: From the top down; a module may import only from its own layer or those below it.
 LAYERS = ("ops", "programme", "workshops", "ui", "web", "live", "content", "core")
@@ -133,7 +134,11 @@ def table(c: Census) -> str:
         cells = [str(c.imports.get((layer, there), 0)) if there != layer else "·" for there in LAYERS]
         rows.append(f"| {layer} | {c.modules.get(layer, 0)} | " + " | ".join(cells) + " |")
     total = sum(c.imports.values())
+    listed = ", ".join(f"`{m.id}`" for m in manifests.workshops())
+    programme = ", ".join(f"`{m.id}`" for m in manifests.programme())
     rows += [
+        "",
+        f"Workshops, from their manifests: {listed}; the programme above them: {programme}.",
         "",
         f"{sum(c.modules.values())} modules; {total} imports between layers; "
         f"{len(c.upward)} upward; {len(c.sideways)} between ui and web; "
@@ -142,18 +147,23 @@ def table(c: Census) -> str:
     return "\n".join(rows) + "\n"
 
 
+def write(c: Census | None = None) -> Census:
+    """Write the table into ``docs/ARCHITECTURE.md``."""
+    c = census() if c is None else c
+    doc = DOC.read_text(encoding="utf-8")
+    DOC.write_text(replace_between(doc, BEGIN, END, f"{BEGIN}\n\n{table(c)}\n{END}\n"), encoding="utf-8")
+    return c
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write the table into docs/ARCHITECTURE.md")
     args = parser.parse_args(argv)
     c = census()
-    text = table(c)
-    if not args.write:
-        print(text, end="")
+    if args.write:
+        write(c)
     else:
-        doc = DOC.read_text(encoding="utf-8")
-        start, stop = doc.index(BEGIN) + len(BEGIN) + 1, doc.index(END)
-        DOC.write_text(doc[:start] + "\n" + text + "\n" + doc[stop:], encoding="utf-8")
+        print(table(c), end="")
     for importer, imported in c.upward + c.sideways + c.between_workshops:
         print(f"{importer} -> {imported}", file=sys.stderr)
     for circle in c.circles:

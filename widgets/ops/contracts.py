@@ -19,7 +19,7 @@ from pathlib import Path
 from widgets.content import manifests
 from widgets.core.i18n import Translator, pick_language
 
-__all__ = ["block", "check", "main", "packages", "packages_block", "write"]
+__all__ = ["block", "check", "main", "packages", "packages_block", "replace_between", "write"]
 
 BEGIN = "# --- Generated from the workshops' manifests: python -m widgets.ops.contracts --write ---"
 END = "# --- End of the generated contracts ---"
@@ -72,7 +72,7 @@ def _generated() -> list[tuple[str, str, str]]:
     return [(BEGIN, END, block()), (PACKAGES_BEGIN, PACKAGES_END, packages_block())]
 
 
-def _replace(text: str, begin: str, end: str, wanted: str) -> str:
+def replace_between(text: str, begin: str, end: str, wanted: str) -> str:
     """``text`` with the part between two marker lines replaced (ValueError without the markers)."""
     start, stop = text.index(begin), text.index(end) + len(end) + 1
     return text[:start] + wanted + text[stop:]
@@ -81,7 +81,7 @@ def _replace(text: str, begin: str, end: str, wanted: str) -> str:
 def check(path: Path = PYPROJECT) -> bool:
     """True when ``pyproject.toml`` holds the contracts and packages the manifests and folders give."""
     text = path.read_text(encoding="utf-8")
-    return all(_replace(text, begin, end, wanted) == text for begin, end, wanted in _generated())
+    return all(replace_between(text, begin, end, wanted) == text for begin, end, wanted in _generated())
 
 
 def write(path: Path = PYPROJECT) -> bool:
@@ -89,7 +89,7 @@ def write(path: Path = PYPROJECT) -> bool:
     text = path.read_text(encoding="utf-8")
     new = text
     for begin, end, wanted in _generated():
-        new = _replace(new, begin, end, wanted)
+        new = replace_between(new, begin, end, wanted)
     if new == text:
         return False
     path.write_text(new, encoding="utf-8")

@@ -1,7 +1,8 @@
 """A new workshop from the template: its folder, manifest, dashboard, translations, notebook and guide chapter.
 
 Writes the smallest workshop the kit runs (one step, no exercise yet) into a checkout, then the
-import contracts and package list that its manifest brings (:mod:`widgets.ops.contracts`)::
+import contracts and package list that its manifest brings (:mod:`widgets.ops.contracts`), and the
+workshops listed in docs/ARCHITECTURE.md (:mod:`widgets.ops.architecture`)::
 
     python -m widgets.ops.scaffold triage --title-fr "Trier les demandes" --title-en "Triage" \\
         --purpose-fr "..." --purpose-en "..." --welcome-fr "Accueil" --welcome-en "Welcome"
@@ -16,19 +17,13 @@ import re
 import sys
 from pathlib import Path
 
-import jinja2
-
-from widgets.ops import contracts
+from widgets.ops import architecture, contracts
+from widgets.ui.templating import environment
 
 __all__ = ["main", "new_workshop"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "workshop"
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-    autoescape=False,  # writes YAML, JSON, Python and Markdown, never HTML; values go through tojson where quoted
-)
+_ENV = environment("text", TEMPLATES)  # YAML, Python, JSON and Markdown; texts quoted through tojson
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -77,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in new_workshop(root, args.id, texts, args.minutes):
         print(path.relative_to(root))
     contracts.write(root / "pyproject.toml")
+    architecture.write()  # the doc's table lists the workshops from their manifests
     return 0
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
 from widgets.core.i18n import Translator
+from widgets.ui.templating import environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAPERS = ("a4", "letter")
@@ -20,10 +19,5 @@ def render(templates: Path, name: str, lang: str, paper: str, **values) -> str:
     """A printable page from ``templates/name``, in one language, on one paper size."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates)), jinja2.FileSystemLoader(str(TEMPLATES))]),
-        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment("print", Path(templates), TEMPLATES)  # the workshop's templates, then print/base.html
     return env.get_template(name).render(lang=lang, paper=paper, t=Translator(lang), **values)

@@ -4,30 +4,44 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any, Literal
 
 import ipywidgets as w
 import jinja2
 
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+Output = Literal["html", "print", "text"]
+#: One set-up per kind of output. HTML fragments and printable pages are autoescaped (participant
+#: text stays text) and their styles live in files beside the templates; "text" writes files that are
+#: not HTML (YAML, JSON, Python, Markdown a tool generates), where a missing value is an error.
+_SETTINGS: dict[str, dict[str, Any]] = {
+    "html": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+    "print": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
+    "text": {"autoescape": False, "keep_trailing_newline": True, "undefined": jinja2.StrictUndefined},
+}
+
+
+@functools.cache
+def environment(output: Output, *folders: Path) -> jinja2.Environment:
+    """The Jinja environment for one kind of output over folders of templates (the first wins), made once.
+
+    >>> environment("html", TEMPLATES).autoescape, environment("text", TEMPLATES).autoescape
+    (True, False)
+    """
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders])
+    return jinja2.Environment(loader=loader, **_SETTINGS[output])
 
 
 @functools.cache
 def macros(folder: Path, name: str):
     """The macros of ``folder/name`` (a workshop's HTML pieces), autoescaped, loaded once."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
-    return env.get_template(name).module
+    return environment("html", folder).get_template(name).module
 
 
 def render(name: str, **values) -> str:
     """A fragment: participant text in ``values`` stays text (autoescape)."""
-    return _TEMPLATES.get_template(name).render(**values)
+    return environment("html", TEMPLATES).get_template(name).render(**values)
 
 
 def _parts(widget: w.Widget):
