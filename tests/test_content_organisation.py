@@ -207,3 +207,38 @@ def test_a_data_file_comes_from_the_organisation_when_it_has_one(org):
     (org / "tickets").mkdir()
     (org / "tickets" / "sample_tickets.csv").write_text("id\n1\n", encoding="utf-8")
     assert content.data_file("tickets/sample_tickets.csv") == org / "tickets" / "sample_tickets.csv"
+
+
+def test_an_organisation_s_typography_and_house_words_are_advice_that_typography_fix_applies(org, tmp_path):
+    case = own_case()
+    case["context"]["fr"] = "Répondez par courriel : le client attend !"  # plain spaces, and a word the kit avoids
+    path = write(org / "cases" / "acme-late-delivery.yaml", case)
+    # The server plays the case as written: validate must not refuse it either.
+    assert casebook.get_case("acme-late-delivery")["context"]["fr"].startswith("Répondez par courriel")
+    result = elan("validate", "--content-dir", str(org), "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    advice = [line for line in result.stdout.splitlines() if "acme-late-delivery.yaml" in line]
+    assert advice and all(line.endswith("(advice)") for line in advice)
+    assert any("[typography]" in line for line in advice) and any("[glossary]" in line for line in advice)
+    assert "elan typography --fix" in result.stderr
+    fixed = elan("typography", "--fix", str(org), "--lang", "en", cwd=tmp_path)
+    # Applied on request only: the typography, and the glossary's word if the organisation wants it.
+    assert f"{NB}: le client attend{NB}!" in path.read_text(encoding="utf-8"), fixed.stdout + fixed.stderr
+    again = elan("validate", "--content-dir", str(org), "--lang", "en", cwd=tmp_path)
+    assert again.returncode == 0 and "[typography]" not in again.stdout
+
+
+def test_the_kit_s_own_texts_keep_typography_as_an_error(tmp_path):
+    from widgets.content import writing
+    from widgets.core.paths import GUIDE
+
+    assert writing.is_kits(content.BUNDLED / "cases" / "billing-double-charge.yaml")
+    assert writing.is_kits(GUIDE / "fr" / "cases.md")
+    outside = write(
+        tmp_path / "acme" / "notes.yaml", 'kind: notes\nsample:\n  fr: "Répondez vite : merci !"\n  en: x\n'
+    )
+    assert not writing.is_kits(outside)
+    # Spelt otherwise, the same file is still outside the kit.
+    assert not writing.is_kits(tmp_path / "acme" / "." / ".." / "acme" / "notes.yaml")
+    errors, advice = writing.split([outside])
+    assert not errors and advice and all(f.file.endswith("notes.yaml") for f in advice)

@@ -93,3 +93,13 @@ def test_a_france_text_reads_with_quebec_spaces_and_words():
     assert quebec == f"Pourquoi{nn}? Voici{nb}: un texto{nn}; le modem{nn}!"
     assert [e.rule for e in typography.scan(f"Pourquoi{nb}?", "fr-CA")] == ["quebec-space"]
     assert not typography.scan(f"Pourquoi{nb}?", "fr")
+
+
+def test_france_salutes_a_beau_geste_and_quebec_a_bon_coup():
+    from widgets.core.paths import GUIDE
+
+    france, quebec = catalog("fr"), catalog("fr-CA")
+    assert not [k for k, v in france.items() if re.search(r"\bbons? coups?\b", v, re.I)]
+    assert "beaux gestes" in france["cases.story_wall"] and "bons coups" in quebec["cases.story_wall"]
+    guide = (GUIDE / "fr" / "cases.md").read_text(encoding="utf-8")
+    assert not re.search(r"\bbons? coups?\b|\bsouligner\b", guide, re.I)

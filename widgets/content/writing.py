@@ -34,12 +34,27 @@ def files(roots: list[Path]) -> list[Path]:
 
 def check(roots: list[Path]) -> list:
     """Every typography and glossary finding below ``roots``."""
-    found = []
+    errors, advice = split(roots)
+    return errors + advice
+
+
+def split(roots: list[Path]) -> tuple[list, list]:
+    """The findings below ``roots`` as (errors, advice): the kit's own texts must follow its rules; an
+    organisation's texts are its own (its house words, its typography), so there they are advice
+    that ``elan typography --fix`` can apply, never a reason to refuse content the server plays."""
+    errors, advice = [], []
     for file in files(roots):
         display = _display(file)
-        found.extend(typography.check_file(file, display))
-        found.extend(glossary.check_file(file, display, content.content_dir() / "glossary"))
-    return found
+        found = typography.check_file(file, display)
+        found += glossary.check_file(file, display, content.content_dir() / "glossary")
+        (errors if is_kits(file) else advice).extend(found)
+    return errors, advice
+
+
+def is_kits(file: Path) -> bool:
+    """Whether ``file`` is one of the kit's own texts (its content, guide or interface strings)."""
+    file = file.resolve()
+    return any(file.is_relative_to(root.resolve()) for root in (content.BUNDLED, GUIDE, PACKAGE))
 
 
 def fix(roots: list[Path]) -> int:

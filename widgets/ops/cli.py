@@ -97,10 +97,16 @@ def cmd_validate(args) -> int:
             return 2
         files += len(content.content_files(root))
         problems.extend(content.validate_tree(root))
-    # French typography and the glossaries, in the content, the guide and the interface strings.
-    problems.extend(writing.check(roots if args.paths else writing.default_roots()))
+    # French typography and the glossaries, in the content, the guide and the interface strings:
+    # errors in the kit's own texts, advice in an organisation's (the server plays them as written).
+    errors, advice = writing.split(roots if args.paths else writing.default_roots())
+    problems.extend(errors)
     for problem in problems:
         print(problem.render(t.lang))
+    for finding in advice:
+        print(t("core.validate_advice_line", line=finding.render(t.lang)))
+    if advice:
+        print(t("core.validate_advice", n=len(advice)), file=sys.stderr)
     if problems:
         print(t("core.validate_problems", n=len(problems)), file=sys.stderr)
         return 1
