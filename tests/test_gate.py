@@ -8,12 +8,19 @@ go out byte for byte as written (``http.client``: no client-side normalisation o
 from __future__ import annotations
 
 import http.client
+import json
+import re
+import uuid
 
 import pytest
 
 from tests.fixtures_server import _running
 from tests.test_hardening_kernels import kernels, wait_kernels
 from widgets.core.paths import WORKSHOPS
+from widgets.core.settings import Settings
+from widgets.live.engine import Engine
+from widgets.web import api
+from widgets.web.app import ElanVoila, voila_config
 from widgets.web.notebooks import Catalogue
 
 NOTEBOOKS = Catalogue(WORKSHOPS).all()
@@ -66,14 +73,21 @@ def spellings(path: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def raw(server, path: str, headers: dict | None = None, timeout: float = 60) -> tuple[int, str]:
+def raw(
+    server, path: str, headers: dict | None = None, timeout: float = 60, method: str = "GET", body: bytes = b""
+) -> tuple[int, str]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
     try:
-        conn.putrequest("GET", path, skip_accept_encoding=True)
+        conn.putrequest(method, path, skip_accept_encoding=True)
         for name, value in (headers or {}).items():
             conn.putheader(name, value)
-        conn.endheaders()
+        if method != "GET":
+            conn.putheader("Content-Type", "application/json")
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body if method != "GET" else None)
         r = conn.getresponse()
+        if r.getheader("Content-Type", "").startswith("text/event-stream"):
+            return r.status, ""  # a live feed streams until closed: its status is the answer
         return r.status, r.read().decode("utf-8", "replace")
     finally:
         conn.close()
@@ -151,3 +165,79 @@ def test_a_trainer_reaches_the_page_whatever_the_spelling(gated):
         if status == 200:
             assert "<title>editor" in body.lower() or "editor" in body
     assert wait_kernels(gated, before + 2) <= before + 2
+
+
+def registered_routes(tmp_path) -> list[str]:
+    """Every route pattern the server registers (its own and Voilà's), read from the application itself."""
+    settings = Settings(data_dir=str(tmp_path), trainer_key="k")
+    engine = Engine.from_settings(settings)
+    app = ElanVoila(config=voila_config(settings, engine))
+    app.elan_ctx = api.Context(engine, settings)
+    app.initialize([])
+    app.init_settings()
+    return [route[0] for route in app.init_handlers()]
+
+
+#: A value for each kind of route argument (``(.*)`` gets several, hostile ones among them).
+ARGUMENTS = {
+    "([A-Za-z0-9-]{1,32})": ["{code}"],
+    "(csv|xlsx|html|pdf)": ["csv", "html"],
+    "([0-9]{1,12})": ["1"],
+    "(svg|png|html)": ["svg"],
+    "(html|pdf)": ["html"],
+    "([a-z-]+)": ["close", "open", "remove"],
+    "([a-z]{2}(?:-[A-Z]{2})?)": ["fr"],
+    "([a-z0-9-]*)": ["", "deployment"],
+    "([0-9a-f-]{36})": [str(uuid.UUID(int=1))],
+    "(?P<kernel_id>\\w+-\\w+-\\w+-\\w+-\\w+)": [str(uuid.UUID(int=1))],
+    "([\\w-]+/static/.+)": ["elan/static/index.css", "elan/static/..%2f..%2fconf.json"],
+    "([a-z-]{1,40})": ["setup", "moderate", "attendance"],
+    "(plotly\\.min\\.js)": ["plotly.min.js"],
+    "(.*)": ["", "x", "%2e%2e/%2e%2e/etc/passwd", "content//editor.ipynb", "index.ipynb"],
+}
+
+
+def concrete(pattern: str) -> list[str]:
+    """Addresses matching a route pattern, one per combination of its arguments' values."""
+    out = [pattern.replace("\\.", ".").rstrip("?").rstrip("/") or "/"]
+    for group in re.findall(r"\((?:[^()]|\([^()]*\))*\)\??", pattern):
+        values = ARGUMENTS.get(group.rstrip("?"), [])
+        assert values, f"no sample for {group} in {pattern}: add one to ARGUMENTS"
+        out = [u.replace(group.replace("\\.", "."), v, 1) for u in out for v in values]
+    return [re.sub(r"/\?(?=/|$)", "", u) for u in out]
+
+
+@pytest.mark.slow
+def test_every_registered_route_as_a_stranger_a_participant_and_a_trainer(gated, tmp_path):
+    routes = registered_routes(tmp_path)
+    assert len(routes) >= 35 and any("voila/render" in r for r in routes)
+    code = gated.create_session()
+    gated.trainer(code, "open", spec={"kind": "ideas", "id": "cards", "prompt": "Un mot ?"})
+    token = gated.join(code, "Zoé")["token"]
+    seq = gated.results(code)["seq"]
+    cookie = trainer_cookie(gated)
+    visitors = {
+        "stranger": {},
+        "participant": {"Cookie": f"elan_t_{code}={token}", "X-Elan-Token": token},
+        "trainer cookie": {"Cookie": cookie},
+    }
+    before = kernels(gated)  # (the other tests' pages: trainers' kernels, and this address's public ones)
+    trainer_only = re.compile(r"/elan/api/s/[^/]+/(results|participants|export|trainer|day|doc)|/elan/api/sessions")
+    body = json.dumps({"spec": {"kind": "info", "id": "x"}, "participant": 1, "activity": "cards"}).encode()
+    for who, headers in visitors.items():
+        for pattern in routes:
+            for url in concrete(pattern):
+                url = url.format(code=code)
+                for method in ("GET", "POST"):
+                    if "render" in url and who == "trainer cookie":
+                        continue  # a trainer's renders start kernels: test_a_trainer_reaches_the_page... does those
+                    status, text = raw(gated, url, headers, timeout=30, method=method, body=body)
+                    assert status < 500, (who, method, url, status, text[:300])
+                    if who != "trainer cookie" and trainer_only.match(url):
+                        assert status in (403, 404, 405, 429), (who, method, url, status)
+                    if who != "trainer cookie" and "/voila/render/" in url and "editor" in url:
+                        assert status != 200, (who, url)
+                    assert kernels(gated) <= before + 2, (who, url)
+        # Nothing the stranger or the participant did changed the session; a cookie writes nothing either
+        # (a change names its key in a header, which another site's page cannot send).
+        assert gated.results(code)["seq"] == seq, who

@@ -258,3 +258,105 @@ def test_no_request_to_the_json_api_gets_a_500(room):
     one()
     assert room.sent >= 2000, room.sent
     assert "Traceback" not in room.server.log(), room.server.log()[-3000:]
+
+
+# --- addresses: path segments and query strings, invalid UTF-8 and NULs among them --------------
+
+#: Where a hostile address may start: every kind of route the server registers.
+PREFIXES = [
+    "/join/",
+    "/stage/",
+    "/remote/",
+    "/elan/qr/",
+    "/elan/api/s/",
+    "/elan/api/strings/",
+    "/elan/static/",
+    "/guide/",
+    "/guide/img/",
+    "/privacy/",
+    "/logout",
+    "/voila/render/",
+    "/voila/templates/",
+    "/voila/static/",
+    "/voila/files/",
+    "/voila/labextensions/",
+    "/voila/api/themes/",
+    "/api/kernels/",
+    "/",
+]
+SEGMENTS = [
+    "",
+    ".",
+    "..",
+    "%00",
+    "%FF",
+    "%C3",
+    "%E2%80",
+    "%2F",
+    "%2f",
+    "%2e",
+    "%2e%2e",
+    "%5C",
+    "%252F",
+    "index.ipynb",
+    "content",
+    "editor.ipynb",
+    "values",
+    "solo.ipynb",
+    "elan",
+    "static",
+    "state",
+    "stage",
+    "fr",
+]
+segment = st.one_of(st.sampled_from(SEGMENTS), st.binary(max_size=6).map(lambda b: requests.utils.quote(b, safe="")))
+query_part = st.one_of(
+    st.sampled_from(["lang", "key", "code", "theme", "since", "activity", "learner", "view"]),
+    st.binary(max_size=6).map(lambda b: requests.utils.quote(b, safe="")),
+)
+query_value = st.one_of(
+    st.sampled_from(["fr", "en", "%FF", "%00", "%C3%28", "dark", "trainer", "", "%ED%A0%80"]),
+    st.binary(max_size=8).map(lambda b: requests.utils.quote(b, safe="")),
+)
+addresses = st.tuples(
+    st.sampled_from(PREFIXES),
+    st.lists(segment, max_size=4).map("/".join),
+    st.lists(st.tuples(query_part, query_value).map("=".join), max_size=3).map("&".join),
+).map(lambda p: p[0] + p[1] + ("?" + p[2] if p[2] else ""))
+
+
+@pytest.fixture(scope="module")
+def door(tmp_path_factory):
+    # One public kernel in all: a generated address that names a public notebook may start one, no more.
+    env = {"ELAN_PUBLIC_KERNELS": "1", "ELAN_PUBLIC_KERNELS_PER_CLIENT": "1", "ELAN_FAILED_CODES_PER_MINUTE": "0"}
+    server = ElanServer(tmp_path_factory.mktemp("elan-door"), env=env).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.slow
+def test_no_address_gets_a_500_or_hangs(door):
+    import http.client
+
+    sent = []
+
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, derandomize=False, suppress_health_check=list(HealthCheck)
+    )
+    @given(address=addresses)
+    def one(address):
+        conn = http.client.HTTPConnection("127.0.0.1", door.port, timeout=30)
+        try:
+            conn.putrequest("GET", address, skip_accept_encoding=True)
+            conn.endheaders()
+            r = conn.getresponse()  # a hang fails here, by the timeout
+            if not r.getheader("Content-Type", "").startswith("text/event-stream"):
+                r.read()
+        finally:
+            conn.close()
+        sent.append(r.status)
+        assert r.status < 500, (address, r.status)
+
+    one()
+    assert len(sent) >= 2000, len(sent)
+    assert "Traceback" not in door.log(), door.log()[-3000:]

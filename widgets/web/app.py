@@ -306,6 +306,20 @@ class TemplateFiles(TemplateStaticFileHandler):
         return super().parse_url_path("/".join(parts))
 
 
+class PlainErrors:
+    """A file handler's errors as a short plain text. jupyter_server's own error page needs a
+    setting Voilà's application does not have: writing it failed (a traceback in the log for each
+    404 under /voila/labextensions/ or /voila/api/themes/)."""
+
+    def write_error(self, status_code, **kwargs):
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code}: {self._reason}\n")
+
+
+def plain_errors(handler: type) -> type:
+    return type(handler.__name__, (PlainErrors, handler), {})
+
+
 class KernelInfoHandler(KernelHandler):
     """Voilà's kernel resource, without DELETE: a page releases its own kernel through the kit's
     release endpoint, which needs the page's token; nobody stops a kernel by knowing its id."""
@@ -355,6 +369,8 @@ class ElanVoila(Voila):
             elif handler is TemplateStaticFileHandler:
                 # Only a template's static files; the template sources themselves are not served.
                 route = (pattern.replace("(.*)", r"([\w-]+/static/.+)"), TemplateFiles, *route[2:])
+            if issubclass(route[1], tornado.web.StaticFileHandler):
+                route = (route[0], plain_errors(route[1]), *route[2:])
             voila.append(route)
         extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
         extra += upload.handlers(self.elan_ctx, self.base_url)
