@@ -17,6 +17,8 @@ from sqlalchemy import event
 from widgets.core.errors import Conflict, EngineError, Forbidden, Invalid
 from widgets.live import store as st
 from widgets.live.batch import GroupCommit
+from widgets.live.engine import Engine
+from widgets.live.store import Store
 
 CARDS, BUDGET = 8, 3
 
@@ -248,3 +250,26 @@ def test_submit_grouped_refuses_a_payload_that_is_not_an_object_at_once(engine):
     with pytest.raises(Forbidden):
         engine.submit_grouped(code, "nobody", "vote", {"item": 1, "dots": 1}).result(timeout=30)
     engine.close_group()
+
+
+@pytest.mark.postgres
+def test_noting_live_pages_passes_over_a_participant_whose_answer_is_being_written(pg_url, settings):
+    """A batch of answers holds its participants' rows until it commits; the server's periodic
+    'seen' write must not wait for one of them while holding another (two writers waiting on each
+    other is a deadlock, which PostgreSQL breaks by failing one: a whole batch of votes)."""
+    engine = Engine(Store(pg_url), settings)
+    code, _cards, tokens = _room(engine, participants=2)
+    a, b = _participant_ids(engine, code, tokens)
+    p = st.participants
+    with engine.store.write() as conn:
+        conn.execute(p.update().where(p.c.id == a).values(last_seen=0))  # as an answer in a batch does
+        noting = threading.Thread(target=engine.touch_many, args=([a, b],))
+        noting.start()
+        noting.join(timeout=30)
+        waited = noting.is_alive()
+    noting.join()
+    engine.store.dispose()
+    assert not waited
+    with Store(pg_url, create=False).read() as conn:
+        seen = dict(conn.execute(sa.select(p.c.id, p.c.last_seen)).all())
+    assert seen[a] == 0 and seen[b] > 0
