@@ -273,3 +273,17 @@ def test_noting_live_pages_passes_over_a_participant_whose_answer_is_being_writt
     with Store(pg_url, create=False).read() as conn:
         seen = dict(conn.execute(sa.select(p.c.id, p.c.last_seen)).all())
     assert seen[a] == 0 and seen[b] > 0
+
+
+def test_a_call_that_raises_system_exit_fails_its_batch_and_the_writer_goes_on(engine):
+    group = GroupCommit(engine.store)
+
+    def leave(_conn):
+        raise SystemExit("a call that ends its thread")
+
+    with pytest.raises(SystemExit):
+        group.submit(leave).result(timeout=30)
+    code, cards, tokens = _room(engine, participants=1)
+    vote = group.submit(engine.submit_in, code, tokens[0], "vote", {"item": cards[0], "dots": 1}, key=code)
+    assert vote.result(timeout=30)["changed"]
+    group.close()

@@ -70,7 +70,9 @@ class GroupCommit:
             if self._closed:
                 raise RuntimeError("the group committer is closed")
             self._queue.put(_Job(fn, args, key, future))
-            if self._thread is None:
+            # A writer that ended anyway (a failure in the writer's own code) is replaced: queued
+            # calls never hang.
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="elan-group-commit", daemon=True)
                 self._thread.start()
         return future
@@ -120,12 +122,10 @@ class GroupCommit:
                     else:
                         savepoint.commit()
                         outcomes.append((True, value))
-        except BaseException as failure:
+        except BaseException as failure:  # even a SystemExit in a call: the writer must go on
             # Nothing of the batch is stored (or it cannot be known): nobody hears otherwise.
             for job in batch:
                 job.future.set_exception(failure)
-            if not isinstance(failure, Exception):
-                raise
             return
         for job, (ok, value) in zip(batch, outcomes):
             if ok:
