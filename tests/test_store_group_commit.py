@@ -287,3 +287,46 @@ def test_a_call_that_raises_system_exit_fails_its_batch_and_the_writer_goes_on(e
     vote = group.submit(engine.submit_in, code, tokens[0], "vote", {"item": cards[0], "dots": 1}, key=code)
     assert vote.result(timeout=30)["changed"]
     group.close()
+
+
+@pytest.mark.slow
+def test_two_processes_grouping_their_own_votes_never_exceed_a_budget(engine, settings):
+    """Two servers on one store (two engines, two connection pools), each with its own group
+    committer, taking the same phones' votes at once: the session's lock keeps them in turn."""
+    code, cards, tokens = _room(engine, participants=12)
+    other = Engine(Store(engine.store.url, create=False), settings)
+    servers = [engine, other]
+    start = threading.Barrier(len(tokens))
+    answers: list[tuple[str, int, bool]] = []
+    lock = threading.Lock()
+
+    def phone(token: str) -> None:
+        start.wait()
+        # A phone whose requests a load balancer spreads over both servers.
+        futures = [
+            (card, servers[n % 2].submit_grouped(code, token, "vote", {"item": card, "dots": 1}))
+            for n, card in enumerate(cards)
+        ]
+        for card, future in futures:
+            try:
+                accepted = future.result(timeout=120)["changed"]
+            except Conflict as refusal:
+                assert refusal.key == "core.error_no_dots_left"
+                accepted = False
+            with lock:
+                answers.append((token, card, accepted))
+
+    threads = [threading.Thread(target=phone, args=(t,)) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for server in servers:
+        server.close_group()
+    other.store.dispose()
+
+    stored = _votes_of(engine, code)
+    for token, participant in zip(tokens, _participant_ids(engine, code, tokens)):
+        accepted = {card for t, card, ok in answers if t == token and ok}
+        assert len(accepted) == BUDGET
+        assert stored[participant] == accepted
