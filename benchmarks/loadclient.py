@@ -175,10 +175,7 @@ async def _phones(pipe, job: dict) -> None:
     await asyncio.gather(*tasks)
     pipe.send({"joins": joins, "lags": lags, "errors": errors, "processes": processes, "cpu": cpu_seconds() - cpu0})
 
-    order = await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
-    votes, sent, vote_errors = [], {}, []
-
-    async def vote(i: int) -> None:
+    async def vote(i: int, order: dict, votes: list, sent: dict, vote_errors: list) -> None:
         t0 = time.monotonic()
         payload = {"activity": order["activity"], "payload": {"item": order["items"][i % len(order["items"])]}}
         payload["payload"].update(order.get("extra", {}))
@@ -192,17 +189,20 @@ async def _phones(pipe, job: dict) -> None:
         votes.append(time.monotonic() - t0)
         sent[json.loads(body)["seq"]] = t0
 
-    cpu0 = cpu_seconds()
-    tasks = []
-    for i in mine:
-        if i not in tokens:
-            continue
-        await asyncio.sleep(max(0.0, order["start"] + i / rate - time.monotonic()))
-        tasks.append(asyncio.ensure_future(vote(i)))
-    await asyncio.gather(*tasks)
-    pipe.send({"votes": votes, "sent": sent, "errors": vote_errors, "cpu": cpu_seconds() - cpu0})
-
-    await asyncio.get_running_loop().run_in_executor(None, pipe.recv)  # the parent has read the trainer feed
+    # Rounds of votes, one per order, until the parent says stop (it has read the trainer feed).
+    order = await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
+    while "stop" not in order:
+        votes, sent, vote_errors = [], {}, []
+        cpu0 = cpu_seconds()
+        tasks = []
+        for i in mine:
+            if i not in tokens:
+                continue
+            await asyncio.sleep(max(0.0, order["start"] + i / rate - time.monotonic()))
+            tasks.append(asyncio.ensure_future(vote(i, order, votes, sent, vote_errors)))
+        await asyncio.gather(*tasks)
+        pipe.send({"votes": votes, "sent": sent, "errors": vote_errors, "cpu": cpu_seconds() - cpu0})
+        order = await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
     for task in feeds:
         task.cancel()
     for conn in [*conns.values(), *feed_conns]:

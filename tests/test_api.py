@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -115,6 +116,40 @@ def test_votes_count_once_whatever_is_replayed(elan_server, session):
     assert r.status_code == 409 and r.json()["error"] == "core.error_one_dot_per_card"
     ranking = {row["id"]: row["dots"] for row in elan_server.results(session, "vote")["results"]["ranking"]}
     assert ranking.get(ids[0]) == 1 and ranking.get(ids[1], 0) == 0
+
+
+def test_votes_sent_at_once_are_answered_within_the_budget_and_each_answer_is_stored(elan_server, session):
+    """Answers are committed in groups (``widgets.live.batch``): many at once still each get
+    their own answer, the budget holds, and every 200 is a vote the store has."""
+    author = elan_server.join(session)["token"]
+    cards = [elan_server.submit(session, author, "ideas", {"text": f"carte {n}"}).json()["id"] for n in range(6)]
+    elan_server.trainer(session, "open", spec=DOTS)
+    voters = [elan_server.join(session)["token"] for _ in range(8)]
+
+    def vote(job: tuple[str, int]) -> tuple[str, int, int, str]:
+        token, card = job
+        with requests.Session() as http:
+            http.trust_env = False
+            r = http.post(
+                f"{elan_server.url}/elan/api/s/{session}/submit",
+                json={"activity": "vote", "payload": {"item": card, "dots": 1}},
+                headers={"X-Elan-Token": token},
+                timeout=60,
+            )
+        return token, card, r.status_code, r.json().get("error", "")
+
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        answers = list(pool.map(vote, [(t, c) for t in voters for c in cards]))
+
+    for token in voters:
+        mine = [a for a in answers if a[0] == token]
+        accepted = {card for _, card, status, _ in mine if status == 200}
+        assert len(accepted) == DOTS["budget"]
+        assert sorted(e for _, _, status, e in mine if status != 200) == ["core.error_no_dots_left"] * 3
+        stored = elan_server.state(session, token)["view"]["mine"]
+        assert {int(k) for k in stored} == accepted
+    ranking = elan_server.results(session, "vote")["results"]["ranking"]
+    assert sum(row["dots"] for row in ranking) == DOTS["budget"] * len(voters)
 
 
 # --- the live feed ---------------------------------------------------------------------------

@@ -145,6 +145,13 @@ class Settings(Configurable):
         help="A dashboard kernel with no open page for this long is stopped (closed tabs leave kernels behind).",
     )
     feed_interval_ms = Int(250, config=True, help="How often live pages and dashboards look for new events.")
+    group_commit_max = Int(
+        200,
+        config=True,
+        help="Most participants' answers the server commits in one transaction (those that arrived "
+        "while the previous one was written); 0 commits each answer on its own. "
+        "Example: ELAN_GROUP_COMMIT_MAX=0",
+    )
     metrics_by_adviser = Bool(
         False,
         config=True,

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import copy
 import hmac
+import threading
 import time
+from concurrent.futures import Future
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +36,7 @@ from widgets.core.text import clean_text
 from widgets.live import accounts, kinds, lrs, privacy
 from widgets.live import store as st
 from widgets.live.accounts import Trainer
+from widgets.live.batch import GroupCommit
 from widgets.live.kinds import Context
 from widgets.live.store import Store
 
@@ -89,6 +92,8 @@ class Engine:
     def __init__(self, store: Store, settings: Settings | None = None):
         self.store = store
         self.settings = settings or Settings()
+        self._group: GroupCommit | None = None
+        self._group_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Engine:
@@ -583,27 +588,49 @@ class Engine:
         if not isinstance(payload, dict):
             raise Invalid("core.error_invalid", field="payload")
         with self.store.write() as conn:
-            session = self._locked_session(conn, code)
-            participant = self._participant(conn, session, token)
-            state = session["state"]
-            if session["closed_at"] is not None:
-                raise Conflict("core.error_session_closed")
-            if state.get("activity") != activity or not state.get("open"):
-                raise Conflict("core.error_input_closed")
-            spec = state["specs"][activity]
-            kind = kinds.get(spec["kind"])
-            if kind.sends_text:
-                self._check_rate(conn, session, participant)
-            ctx = Context(conn, session, spec, participant, self.settings)
-            result = kind.submit(ctx, payload)
-            seq = self._append_events(conn, session, ctx.events)
-            now = st.now()
-            conn.execute(
-                st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now)
-            )
-            lrs.answered(conn, self.settings, session, participant["id"], spec, payload, result, seq, now)
-            # The participant's own view after this answer: the page shows it without reading its state again.
-            return {**result, "seq": seq, "view": kind.view(ctx)}
+            return self.submit_in(conn, code, token, activity, payload)
+
+    def submit_grouped(self, code: str, token: str, activity: str, payload: dict) -> Future:
+        """:meth:`submit`, committed with the answers queued beside it (see ``widgets.live.batch``).
+
+        The future holds the same answer :meth:`submit` returns, or its refusal, once the
+        transaction that holds it is committed; the caller waits on it without holding a thread.
+        """
+        if not isinstance(payload, dict):
+            raise Invalid("core.error_invalid", field="payload")
+        with self._group_lock:
+            if self._group is None:
+                self._group = GroupCommit(self.store, self.settings.group_commit_max)
+        return self._group.submit(self.submit_in, code, token, activity, payload, key=codes.normalize_code(code))
+
+    def close_group(self) -> None:
+        """Stop the group committer's writer once what is queued is committed (a server stopping)."""
+        with self._group_lock:
+            group, self._group = self._group, None
+        if group is not None:
+            group.close()
+
+    def submit_in(self, conn, code: str, token: str, activity: str, payload: dict) -> dict:
+        """The body of :meth:`submit`, inside a write transaction the caller opened and commits."""
+        session = self._locked_session(conn, code)
+        participant = self._participant(conn, session, token)
+        state = session["state"]
+        if session["closed_at"] is not None:
+            raise Conflict("core.error_session_closed")
+        if state.get("activity") != activity or not state.get("open"):
+            raise Conflict("core.error_input_closed")
+        spec = state["specs"][activity]
+        kind = kinds.get(spec["kind"])
+        if kind.sends_text:
+            self._check_rate(conn, session, participant)
+        ctx = Context(conn, session, spec, participant, self.settings)
+        result = kind.submit(ctx, payload)
+        seq = self._append_events(conn, session, ctx.events)
+        now = st.now()
+        conn.execute(st.participants.update().where(st.participants.c.id == participant["id"]).values(last_seen=now))
+        lrs.answered(conn, self.settings, session, participant["id"], spec, payload, result, seq, now)
+        # The participant's own view after this answer: the page shows it without reading its state again.
+        return {**result, "seq": seq, "view": kind.view(ctx)}
 
     def _check_rate(self, conn, session: dict, participant: dict) -> None:
         i = st.items
@@ -665,13 +692,17 @@ class Engine:
         ids = sorted(set(participant_ids))
         if not ids:
             return
+        p = st.participants
         with self.store.write() as conn:
             for start in range(0, len(ids), 500):
-                conn.execute(
-                    st.participants.update()
-                    .where(st.participants.c.id.in_(ids[start : start + 500]))
-                    .values(last_seen=st.now())
-                )
+                chosen = p.c.id.in_(ids[start : start + 500])
+                if not self.store.is_sqlite:
+                    # A row locked now is a participant's answer being written, which notes them
+                    # seen anyway. Waiting for it could deadlock with a batch of answers (see
+                    # widgets.live.batch) that holds one of these rows and waits for another.
+                    locked = sa.select(p.c.id).where(chosen).with_for_update(skip_locked=True)
+                    chosen = p.c.id.in_(locked.scalar_subquery())
+                conn.execute(p.update().where(chosen).values(last_seen=st.now()))
 
     def participant_feed(self, code: str, token: str) -> tuple[int, int]:
         """(session id, participant id) for a phone's live feed: one read, no session state decoded."""
