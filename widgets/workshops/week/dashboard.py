@@ -27,6 +27,7 @@ from widgets.ui.board import CardWall
 from widgets.ui.dashboard import Dashboard, Phase
 from widgets.ui.templating import macros
 from widgets.ui.vote import DotVoteResults
+from widgets.workshops.week import pricing
 from widgets.workshops.week import rules as week
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
 from widgets.workshops.week.printables import idea_cards
@@ -109,7 +110,7 @@ def idea_id(card: dict) -> str:
 
 def session_ideas(dash) -> tuple[dict, list[tuple[str, str]]]:
     """Every card the plan may name, and the visible ones to offer, most dots first."""
-    ideas = week.cards()
+    ideas = week.cards(_session_lang(dash))
     cards = dash.results(IDEAS).get("cards", [])
     remote = own_remote(dash)
     for card in cards:
@@ -252,7 +253,7 @@ def build_ideas(dash) -> w.Widget:
     box = w.VBox()
     box.wall = CardWall(dash, IDEAS)
     box.empty = w.HTML()
-    cards = w.HTML(card_list_html(week.cards(), dash.lang))
+    cards = w.HTML(card_list_html(week.cards(dash.lang), dash.lang))
     # A session choice: the group's own ideas count as remote-friendly, or on-site only, in the plan's checks.
     box.remote = w.ToggleButtons(
         options=[(dash.t("week.own_onsite"), False), (dash.t("week.own_remote"), True)],
@@ -518,11 +519,20 @@ def demo_vote(dash) -> None:
 def demo_plan(dash) -> None:
     sample = _demo()["plan"]
     own = _demo_ids(dash)
-    cards = week.cards()
+    lang = _session_lang(dash)
+    cards = week.cards(lang)
     plan = {
         **{k: v for k, v in sample.items() if k not in ("placements", "recurring")},
-        "currency": content.load("week/ideas")["currency"],
-        "placements": [{**p, "idea": own.get(p["idea"], p["idea"])} for p in sample["placements"]],
+        **({"budget": pricing.convert(sample["budget"], lang)} if "budget" in sample else {}),
+        "currency": pricing.currency(lang),
+        "placements": [
+            {
+                **p,
+                "idea": own.get(p["idea"], p["idea"]),
+                **({"budget": pricing.convert(p["budget"], lang)} if "budget" in p else {}),
+            }
+            for p in sample["placements"]
+        ],
         "recurring": [
             week.recurring_from_card(cards[r["action"]], owner=r.get("owner", "")) for r in sample["recurring"]
         ],

@@ -31,6 +31,7 @@ from widgets.core import i18n
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
 from widgets.ui.templating import replace_children
+from widgets.workshops.week import pricing
 from widgets.workshops.week import rules as week
 from widgets.workshops.week.export import plan_files
 
@@ -106,7 +107,7 @@ def card_list_html(ideas: Mapping[str, dict], lang: str) -> str:
     """The content's idea cards with their effort, cost, size, people and remote answer (escaped)."""
     t = Translator(lang)
     roles = {r["id"]: content.text(r["name"], lang) for r in content.load("week/ideas")["roles"]}
-    currency = content.load("week/ideas")["currency"]
+    currency = pricing.currency(lang)
     mine = content.organisation_ids("week/ideas")
     cards = []
     for card in ideas.values():
@@ -235,8 +236,8 @@ class WeekPlanner:
     ):
         self.lang, self.t = lang, Translator(lang)
         self.year = year or next_week_year()
-        self.ideas = dict(ideas or week.cards())
-        self.plan = plan or week.Plan(currency=content.load("week/ideas")["currency"])
+        self.ideas = dict(ideas or week.cards(lang))
+        self.plan = plan or week.Plan(currency=pricing.currency(lang))
         self.on_change = on_change
         self.heading = heading
         t = self.t

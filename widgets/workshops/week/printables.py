@@ -12,6 +12,7 @@ from pathlib import Path
 from widgets import content
 from widgets.core.i18n import Translator
 from widgets.ui import printing
+from widgets.workshops.week import pricing
 from widgets.workshops.week import rules as week
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -48,6 +49,6 @@ def idea_cards(lang: str, *, paper: str = "a4", ids: list[str] | None = None) ->
     doc = content.load("week/ideas")
     roles = {r["id"]: content.text(r["name"], lang) for r in doc["roles"]}
     ideas = [i for i in doc["ideas"] if not ids or i["id"] in ids]
-    cards = [idea_view(i, lang, roles, doc["currency"]) for i in ideas]
+    cards = [idea_view(pricing.card(i, lang), lang, roles, pricing.currency(lang)) for i in ideas]
     title = Translator(lang)("print.ideas_title")
     return printing.render(TEMPLATES, "print_ideas.html", lang, paper, title=title, cards=cards)

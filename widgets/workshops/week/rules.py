@@ -43,6 +43,7 @@ from widgets import content
 from widgets.core import i18n
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator
+from widgets.workshops.week import pricing
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PARTS = ("morning", "afternoon", "day", "time")
@@ -240,11 +241,14 @@ def custom_idea(card_id: str, text: str, *, size: str = "small", remote: bool = 
     }
 
 
-def cards() -> dict[str, dict]:
-    """The content's idea cards and recurring actions, by id (from ``datasets/week/``)."""
+def cards(lang: str = "") -> dict[str, dict]:
+    """The content's idea cards and recurring actions, by id (from ``datasets/week/``).
+
+    With ``lang``, their amounts are in that edition's currency (:mod:`.pricing`).
+    """
     out = {idea["id"]: idea for idea in content.load("week/ideas")["ideas"]}
     out.update({action["id"]: action for action in content.load("week/week")["recurring"]})
-    return out
+    return {key: pricing.card(card, lang) for key, card in out.items()} if lang else out
 
 
 def recurring_from_card(card: Mapping, **changes) -> Recurring:

@@ -21,6 +21,7 @@ from widgets.core.i18n import Translator, pick_language
 from widgets.core.settings import Settings
 from widgets.core.text import clean_text, duplicate_key
 from widgets.ui.trainer import query
+from widgets.workshops.week import pricing
 from widgets.workshops.week import rules as week
 from widgets.workshops.week.dashboard import _html, dates_html
 from widgets.workshops.week.planner import WeekPlanner, card_list_html, next_week_year
@@ -45,12 +46,16 @@ def own_cards(text: str) -> dict[str, dict]:
 def example_plan(lang: str) -> tuple[str, week.Plan]:
     """The example's own ideas (one per line) and its plan."""
     sample = content.load("week/demo")
-    cards = week.cards()
+    cards = week.cards(lang)
     plan = week.Plan.from_dict(
         {
             **{k: v for k, v in sample["plan"].items() if k not in ("placements", "recurring")},
-            "currency": content.load("week/ideas")["currency"],
-            "placements": sample["plan"]["placements"],
+            **({"budget": pricing.convert(sample["plan"]["budget"], lang)} if "budget" in sample["plan"] else {}),
+            "currency": pricing.currency(lang),
+            "placements": [
+                {**p, **({"budget": pricing.convert(p["budget"], lang)} if "budget" in p else {})}
+                for p in sample["plan"]["placements"]
+            ],
         }
     )
     plan.recurring = [
@@ -93,7 +98,7 @@ class SoloWeek(w.VBox):
                 self.year,
                 self.dates,
                 heading("week.solo_ideas"),
-                w.HTML(card_list_html(week.cards(), lang)),
+                w.HTML(card_list_html(week.cards(lang), lang)),
                 self.own_ideas,
                 heading("week.solo_week"),
                 self.planner.week,
@@ -111,7 +116,7 @@ class SoloWeek(w.VBox):
         self.planner.set_year(year)
 
     def _ideas(self) -> None:
-        ideas = {**week.cards(), **own_cards(self.own_ideas.value)}
+        ideas = {**week.cards(self.lang), **own_cards(self.own_ideas.value)}
         choices = [(week.title(i, ideas, self.lang), i) for i, c in ideas.items() if "freq" not in c]
         self.planner.set_ideas(ideas, choices)
 
