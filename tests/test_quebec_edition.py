@@ -103,3 +103,20 @@ def test_france_salutes_a_beau_geste_and_quebec_a_bon_coup():
     assert "beaux gestes" in france["cases.story_wall"] and "bons coups" in quebec["cases.story_wall"]
     guide = (GUIDE / "fr" / "cases.md").read_text(encoding="utf-8")
     assert not re.search(r"\bbons? coups?\b|\bsouligner\b", guide, re.I)
+
+
+def test_a_percentage_never_wraps_away_from_its_number_in_quebec():
+    from widgets.core.i18n import Translator
+
+    nb, nn = "\u00a0", "\u202f"
+    # A placeholder's number comes in later: a plain space before its "%" is refused in French.
+    assert [e.rule for e in typography.scan("Votre score : {score} %", "fr")] == ["space-before", "percent-fr"]
+    assert typography.regional(f"Taux : {{rate}} % et 20{nb}%", "fr-CA") == f"Taux : {{rate}}{nn}% et 20{nn}%"
+    assert [e.rule for e in typography.scan(f"20{nb}%", "fr-CA")] == ["quebec-percent"]
+    assert typography.regional("width: 50%", "fr-CA") == "width: 50%", "none is allowed, and nothing is added"
+    percents = {k: v for k, v in catalog("fr-CA").items() if re.search(r"[\d}]\s%", v)}
+    assert percents, "the interface formats percentages"
+    for key, text in percents.items():
+        assert not re.search(rf"[\d}}][ {nb}]%", text), f"{key}: {text!r}"
+    assert Translator("fr-CA")("core.your_score", score=8) == f"Votre score{nb}: 8{nn}%"
+    assert Translator("fr")("core.your_score", score=8) == f"Votre score{nb}: 8{nb}%"

@@ -4,7 +4,8 @@ A French text takes a no-break space before ``: ; ! ?`` and inside « », a curl
 apostrophe (’), "1er" for the first of a month, and no straight double quotes.
 Without the no-break space a phone wraps the colon or the closing » alone onto
 the next line. English texts take no space before ``%``. Québec French (``fr-CA``) follows
-the OQLF: a narrow no-break space (U+202F) before ``; ! ?``, a full one before the colon.
+the OQLF: a narrow no-break space (U+202F) before ``; ! ?``, a full one before the colon;
+the kit writes the narrow one before ``%`` too, which never wraps away from its number.
 
 The same scan both reports and fixes, so ``elan validate`` and ``elan typography --fix``
 always agree. It only touches prose: never code (Markdown code spans and blocks),
@@ -19,6 +20,8 @@ True
 >>> fix_text("68 % of calls", "en")
 '68% of calls'
 >>> fix_text("Pourquoi ? Voici : tout !", "fr-CA") == "Pourquoi\u202f? Voici\u00a0: tout\u202f!"
+True
+>>> fix_text("Votre score : {score} %", "fr-CA") == "Votre score\u00a0: {score}\u202f%"
 True
 """
 
@@ -89,6 +92,7 @@ MESSAGES = {
     "percent-fr": "writing.percent_fr",
     "percent-en": "writing.percent_en",
     "quebec-space": "writing.quebec_space",
+    "quebec-percent": "writing.quebec_percent",
 }
 
 
@@ -155,11 +159,17 @@ _FR_RULES: list[tuple[str, re.Pattern, object]] = [
     ("ordinal", re.compile(r"(?<![\d,.])\b([2-9]|[1-9]\d)(?:ème|eme|ième)\b"), lambda m: m.group(1) + "e"),
     # a narrow no-break space (U+202F) before % and currency is fine too; a plain one or none is not
     ("percent-fr", re.compile(rf"(?<=\d){_SP}?(?=[%€$](?:[\s.,;:!?)»]|$))"), NBSP),
+    # the same after a placeholder ("{score} %"): the number comes in later and must not wrap alone
+    ("percent-fr", re.compile(rf"(?<={_HOLE}){_SP}(?=%(?:[\s.,;:!?)»]|$))"), NBSP),
 ]
 #: Rules a regional variant adds to its language's (run after them, on what they leave).
 _REGIONAL_RULES: dict[str, list[tuple[str, re.Pattern, object]]] = {
     # The OQLF: "une espace fine insécable, ou aucune espace" before ; ! ? (the kit writes the fine one).
-    "fr-CA": [("quebec-space", re.compile(rf"{NBSP}(?=[;!?])"), NNBSP)],
+    "fr-CA": [
+        ("quebec-space", re.compile(rf"{NBSP}(?=[;!?])"), NNBSP),
+        # "%" never wraps away from its number: the kit writes the narrow no-break space there too.
+        ("quebec-percent", re.compile(rf"(?<=[\d}}{_HOLE}])[ \t{NBSP}](?=%(?:[\s.,;:!?)»]|$))"), NNBSP),
+    ],
 }
 _EN_RULES: list[tuple[str, re.Pattern, object]] = [
     ("percent-en", re.compile(rf"(?<=\d)[ {NBSP}{NNBSP}](?=%)"), ""),
