@@ -78,6 +78,19 @@ def test_the_quebec_debrief_gives_quebec_law_first_and_france_as_a_comparison():
     assert html.index("1456") < html.index("L216-4")
 
 
+@pytest.mark.parametrize("case_id", ["bank-account-takeover", "app-outage-social"])
+def test_a_case_handling_account_data_gives_quebec_its_privacy_law(case_id):
+    case = casebook.get_case(case_id)
+    play = {"id": case["id"], "run": 1, "choices": [], "picks": []}
+    quebec = report.run_debrief(case, play, {}, "fr-CA")["notes"]
+    # A caisse is under Québec's private-sector act (as Loi 25 updated it), a chartered bank under the federal one.
+    assert "Loi\u00a025" in quebec and "renseignements personnels dans le secteur privé" in quebec and "LPRPDE" in quebec
+    assert "RGPD" not in quebec and "CNIL" not in quebec
+    english = content.text(case["notes"]["quebec"], "en")
+    assert "Law 25" in english and "PIPEDA" in english
+    assert any("P-39.1" in source["title"] for source in case["notes"]["sources"])
+
+
 def test_interface_strings_in_quebec_french_name_no_france_only_fact_and_follow_the_oqlf():
     strings = catalog("fr-CA")
     for key, text in strings.items():
