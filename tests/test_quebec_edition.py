@@ -84,7 +84,9 @@ def test_a_case_handling_account_data_gives_quebec_its_privacy_law(case_id):
     play = {"id": case["id"], "run": 1, "choices": [], "picks": []}
     quebec = report.run_debrief(case, play, {}, "fr-CA")["notes"]
     # A caisse is under Québec's private-sector act (as Loi 25 updated it), a chartered bank under the federal one.
-    assert "Loi\u00a025" in quebec and "renseignements personnels dans le secteur privé" in quebec and "LPRPDE" in quebec
+    assert (
+        "Loi\u00a025" in quebec and "renseignements personnels dans le secteur privé" in quebec and "LPRPDE" in quebec
+    )
     assert "RGPD" not in quebec and "CNIL" not in quebec
     english = content.text(case["notes"]["quebec"], "en")
     assert "Law 25" in english and "PIPEDA" in english
