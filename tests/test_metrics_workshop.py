@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 import pandas as pd
 import pytest
@@ -151,6 +152,17 @@ def test_lab_shows_the_trap_for_aht_and_fcr(lab):
     lab.show("CSAT", "channel")
     assert lab.trap_chart.layout.display == "none"
     assert catalogue()["CSAT"]["trap"]["fr"][:30] in lab.about.value.replace("&#x27;", "'")
+
+
+def test_a_french_screen_names_handle_time_dmt_only(lab):
+    """One term per concept: the French lab says DMT, in its table, charts and the trap's sentence."""
+    lab.show("AHT", "week")
+    figures = [lab.chart.figure, lab.trap_chart.figure]
+    words = [str(trace.get("name") or "") for fig in figures for trace in fig["data"]]
+    words += [str(fig["layout"].get(axis, {}).get("title", "")) for fig in figures for axis in ("yaxis", "yaxis2")]
+    html = " ".join([lab.trap_text.value, lab.about.value, lab.summary.value])
+    shown = re.sub(r"<[^>]+>", " ", html) + " ".join(words)  # attributes carry the metric's id, not text
+    assert "DMT" in shown and not re.search(r"\bAHT\b", shown)
 
 
 def _export(rename: dict, drop: tuple = (), rows: int = 300) -> bytes:
