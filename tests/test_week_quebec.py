@@ -45,6 +45,16 @@ def test_each_edition_has_its_currency_and_amounts_a_budget_would_write():
     assert week.money(Decimal(9), pricing.currency("fr-CA"), "fr-CA").endswith("$")
 
 
+def test_a_file_already_in_dollars_is_shown_as_written(monkeypatch):
+    doc = content.load("week/ideas")
+    in_dollars = {**doc, "currency": "CAD"}
+    monkeypatch.setattr(
+        pricing.content, "load", lambda name: in_dollars if name == "week/ideas" else content.load(name)
+    )
+    assert pricing.currency("fr-CA") == "CAD" and pricing.convert(6, "fr-CA") == 6
+    assert pricing.currency("fr") == "CAD", "the file's own currency everywhere else"
+
+
 def test_the_quebec_console_shows_dollars_and_no_euro(quebec):
     shown = []
     for i, phase in enumerate(quebec.phases):

@@ -22,12 +22,15 @@ IDEAS = "week/ideas"
 
 
 def _edition(lang: str) -> dict:
-    return content.load(IDEAS).get("editions", {}).get(lang, {})
+    doc = content.load(IDEAS)
+    edition = doc.get("editions", {}).get(lang, {})
+    # A file already written in the edition's currency (an organisation's CAD copy) is shown as it is.
+    return {} if edition.get("currency") == doc["currency"] else edition
 
 
 def currency(lang: str) -> str:
     """The ISO code the week's amounts are shown in for a session in ``lang``."""
-    return _edition(lang).get("currency") or content.load(IDEAS)["currency"]
+    return content.load(IDEAS).get("editions", {}).get(lang, {}).get("currency") or content.load(IDEAS)["currency"]
 
 
 def _round(value: Decimal) -> Decimal:
