@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -66,6 +67,9 @@ def test_the_quebec_console_shows_dollars_and_no_euro(quebec):
     page = "\n".join(shown)
     assert "€" not in page and "EUR" not in page
     assert "$" in page
+    # What phones and the stage read comes from the session: its activities and the kept plan.
+    session = json.dumps(quebec.engine.session(quebec.code), ensure_ascii=False, default=str)
+    assert "€" not in session and '"currency": "CAD"' in session
     for name, file in planner.files().items():
         body = file.body.decode() if isinstance(file.body, bytes) else str(file.body)
         assert "€" not in body and "EUR" not in body, name
