@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
@@ -407,3 +408,27 @@ def test_every_export_opens_in_french_excel_and_keeps_every_word(engine, day_of_
     text = _bare(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(export.render(engine, code, "pdf"))).pages))
     # Emoji included (the emoji font is installed by tests/system_setup.py); "fi" may come back as its ligature.
     assert _bare(LONG) in unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_guide_states_the_real_training_time_and_documents_that_exist(lang):
+    from widgets import content
+    from widgets.core.paths import GUIDE
+    from widgets.workshops.day import agenda as ag
+
+    chapter = (GUIDE / lang / "day.md").read_text(encoding="utf-8")
+    header = chapter.split("\n## ", 1)[0]
+    for sample in content.load("day/agendas")["agendas"]:
+        agenda = ag.Agenda.from_dict(sample.get("agenda", sample))
+        minutes = agenda.teaching_minutes()
+        text = f"{minutes // 60}\u00a0h" + (f"\u00a0{minutes % 60:02d}" if minutes % 60 else "")
+        assert text in header, (sample["id"], text)
+        for part, value in att.halfday_minutes({"agenda": agenda.to_dict()}).items():
+            assert cert.duration_text(value, lang) in chapter, (sample["id"], part)
+    assert "7\u00a0h)" not in header and "3\u00a0h\u00a030" not in header
+    audit = chapter.split("Qualiopi", 1)[1]
+    named = set(re.findall(r"document `([a-z-]+)`", audit))
+    assert named == {"programme", "attendance", "realisation", "certificates"}
+    assert named <= set(export.DOCUMENTS)
+    for indicator in ("1", "5", "10", "11", "12", "26", "30"):
+        assert re.search(rf"\b{indicator}\b", audit), indicator
