@@ -102,3 +102,38 @@ def test_the_day_report_fits_1280_with_a_long_comment(engine, contexts):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert comment in page.inner_text("body")
     screenshot(page, "day-report-long-comment-1280.png")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_phone_shows_its_signature_validated(elan_server, contexts, scheme):
+    import datetime as dt
+
+    from tests.test_day_browser import _day_action, _sign
+    from tests.test_participant_browser import _axe, join
+
+    server = elan_server
+    code = server.create_session("day", "fr", title="Accueil")
+    _day_action(
+        server,
+        code,
+        "setup",
+        dates=[dt.date.today().isoformat()],
+        agenda={"start": "09:00", "items": [{"kind": "activity", "ref": "signin"}]},
+    )
+    _day_action(
+        server, code, "roster", entries=[{"first": "Zoé", "last": "Duval"}, {"first": "Yann", "last": "Le Gall"}]
+    )
+    page = contexts(phone=True, color_scheme=scheme).new_page()
+    join(page, server, code, name="Zoé")
+    _day_action(server, code, "goto", index=0)
+    _sign(page, "Zoé Duval")
+    expect(page.locator(".signed")).to_contain_text("validera", timeout=WAIT)
+    sheet = server.get(f"/elan/api/s/{code}/doc/attendance.html?halfday=d1-am", headers=server.trainer_headers)
+    assert "Yann Le Gall" in sheet.text and 'data-status="absent"' in sheet.text  # expected, never came
+    participant = server.api("GET", f"s/{code}/participants", headers=server.trainer_headers).json()["participants"][0]
+    _day_action(server, code, "attendance", halfday="d1-am", participant=participant["id"], status="present")
+    page.reload()
+    expect(page.locator(".validated")).to_contain_text("validée", timeout=WAIT)
+    expect(page.locator("canvas.signature-pad")).to_have_count(0)
+    assert _axe(page) == []
+    screenshot(page, f"day-signin-validated-phone-{scheme}.png")

@@ -432,3 +432,15 @@ def test_the_guide_states_the_real_training_time_and_documents_that_exist(lang):
     assert named <= set(export.DOCUMENTS)
     for indicator in ("1", "5", "10", "11", "12", "26", "30"):
         assert re.search(rf"\b{indicator}\b", audit), indicator
+
+
+def test_the_phone_says_when_the_trainer_validated_its_signature(engine):
+    trainer, code = _day(engine)
+    run.goto(engine, trainer, code, {"index": 0})
+    person, token = engine.join(code, name="Zoé")
+    engine.submit(code, token, "signin-d1-am", {"name": "Zoé Duval", "strokes": SIGNATURE})
+    view = engine.participant_state(code, token)["view"]
+    assert view["signed"] and not view["validated"]
+    att.mark(engine, trainer, code, "d1-am", person["id"], "present")
+    assert engine.participant_state(code, token)["view"]["validated"]
+    assert "validée" in engine.participant_state(code, token)["activity"]["labels"]["validated"]["fr"]
