@@ -444,3 +444,16 @@ def test_the_phone_says_when_the_trainer_validated_its_signature(engine):
     att.mark(engine, trainer, code, "d1-am", person["id"], "present")
     assert engine.participant_state(code, token)["view"]["validated"]
     assert "validée" in engine.participant_state(code, token)["activity"]["labels"]["validated"]["fr"]
+
+
+def test_the_roster_goes_with_the_names(engine):
+    from widgets.live import privacy
+
+    trainer, code = _day(engine)
+    roster.set_roster(engine, trainer, code, [{"first": "Zoé", "last": "Duval"}, {"first": "Yann", "last": "Le Gall"}])
+    person, _token = engine.join(code, name="Zoé")
+    roster.link(engine, trainer, code, "r1", person["id"])
+    privacy.forget_participant(engine.store, code, person["id"])
+    assert "Duval" not in str(engine.session(code)["state"]) and "Le Gall" in str(engine.session(code)["state"])
+    privacy.anonymize_session(engine.store, code)
+    assert "Le Gall" not in str(engine.session(code)["state"])
