@@ -610,6 +610,7 @@ class ExportApi(ApiHandler):
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "html": "text/html; charset=utf-8",
         "pdf": "application/pdf",
+        "zip": "application/zip",
     }
 
     async def get(self, code, fmt):
@@ -813,7 +814,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/feed", FeedApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/results", ResultsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/participants", ParticipantsApi, {"ctx": ctx}),
-        (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html|pdf)", ExportApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html|pdf|zip)", ExportApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/badge/([0-9]{{1,12}})\.(svg|png|html)", BadgeApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),
