@@ -31,7 +31,7 @@ from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import ENV_PREFIX, SECRET_SETTINGS, Settings
 from widgets.live import lrs_send
 from widgets.live.engine import Engine
-from widgets.web import api, documents, guard, remote, stage, upload
+from widgets.web import api, documents, guard, oidc, remote, stage, upload
 from widgets.web.notebooks import LANDING, Catalogue, canonical_parts
 
 log = logging.getLogger("elan.serve")
@@ -358,6 +358,7 @@ class ElanVoila(Voila):
             voila.append(route)
         extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
         extra += upload.handlers(self.elan_ctx, self.base_url)
+        extra += oidc.handlers(self.elan_ctx, self.base_url)  # sign-in with the organisation's provider
         kit = api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + extra
         return (
             [with_code_throttle(route) for route in kit]

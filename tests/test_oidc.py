@@ -1,0 +1,233 @@
+"""Trainers sign in through a real OpenID Connect provider (``oidc-provider-mock``, started here).
+
+The provider runs on a free loopback port in this process; a real ``elan serve`` is set to
+use it. Each test walks the browser's way with requests: the kit's login, the provider's
+authorization form, back to the kit's callback, then the kit's pages with the cookie it set.
+The provider is wrapped so that it enforces PKCE (the package accepts any verifier): a
+token request whose ``code_verifier`` does not hash to a challenge it was given is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import threading
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import pytest
+import requests
+import werkzeug.serving
+from oidc_provider_mock import app as provider_app
+
+from tests.fixtures_server import ElanServer, free_port
+
+CLIENT_ID = "elan-test"
+TRAINER_PAGE = "/voila/render/values/trainer.ipynb"
+
+
+class PkceEnforced:
+    """WSGI wrapper: the authorization request's S256 challenges, checked at the token endpoint."""
+
+    def __init__(self, app):
+        self.app = app
+        self.challenges: set[str] = set()
+        self.authorize_queries: list[dict] = []
+        self.token_requests: list[dict] = []
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/oauth2/authorize" and environ["REQUEST_METHOD"] == "GET":
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            self.authorize_queries.append(query)
+            if query.get("code_challenge_method") == ["S256"]:
+                self.challenges.add(query["code_challenge"][0])
+        if path == "/oauth2/token":
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+            form = parse_qs(body.decode())
+            self.token_requests.append(form)
+            verifier = form.get("code_verifier", [""])[0]
+            challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+            if challenge not in self.challenges:
+                start_response("400 Bad Request", [("Content-Type", "application/json")])
+                return [json.dumps({"error": "invalid_grant", "error_description": "PKCE"}).encode()]
+            self.challenges.discard(challenge)
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="module")
+def provider():
+    wrapped = PkceEnforced(provider_app(require_nonce=True))
+    server = werkzeug.serving.make_server("localhost", free_port(), wrapped, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    wrapped.url = f"http://localhost:{server.server_port}"
+    users = {
+        "ana": {"email": "ana@example.org", "groups": ["staff", "elan-trainers"]},
+        "boss": {"email": "boss@example.org", "groups": ["elan-admins"]},
+        "carl": {"email": "carl@example.org", "groups": ["staff"]},
+        "dina": {"email": "dina@example.org"},
+    }
+    for sub, claims in users.items():
+        r = requests.put(f"{wrapped.url}/users/{sub}", json=claims, timeout=10)
+        assert r.status_code == 204, r.text
+    yield wrapped
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def oidc_server(request, provider, tmp_path_factory):
+    env = {
+        "ELAN_OIDC_ISSUER": provider.url,
+        "ELAN_OIDC_CLIENT_ID": CLIENT_ID,
+        "ELAN_OIDC_CLIENT_SECRET": "test-secret",
+        "ELAN_OIDC_CLAIM": "groups",
+        "ELAN_OIDC_TRAINER_VALUES": "elan-trainers",
+        "ELAN_OIDC_ADMIN_VALUES": "elan-admins",
+    }
+    server = ElanServer(tmp_path_factory.mktemp("elan-oidc"), env=env).start()
+    failed_before = request.session.testsfailed
+    yield server
+    server.stop()
+    if request.session.testsfailed > failed_before:
+        print(server.log())
+
+
+def browser() -> requests.Session:
+    http = requests.Session()
+    http.trust_env = False
+    return http
+
+
+def to_provider(server: ElanServer, http: requests.Session, lang: str = "fr") -> str:
+    """The kit's login: the address of the provider's authorization form it sends the browser to."""
+    r = http.get(
+        server.url + "/elan/oidc/login",
+        params={"next": TRAINER_PAGE},
+        headers={"Accept-Language": lang},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["Cache-Control"] == "no-store"
+    return r.headers["Location"]
+
+
+def authorize(http: requests.Session, url: str, sub: str) -> str:
+    """The person at the provider's form (picks ``sub``): the kit's callback address it sends back."""
+    assert http.get(url, timeout=10).status_code == 200
+    r = http.post(url, data={"sub": sub}, allow_redirects=False, timeout=10)
+    assert r.status_code == 302, r.text
+    return r.headers["Location"]
+
+
+def sign_in(server: ElanServer, sub: str, lang: str = "fr") -> tuple[requests.Session, requests.Response]:
+    http = browser()
+    callback = authorize(http, to_provider(server, http, lang), sub)
+    return http, http.get(callback, headers={"Accept-Language": lang}, allow_redirects=False, timeout=30)
+
+
+def test_mapped_trainer_reaches_a_trainer_page(oidc_server, provider):
+    http = browser()
+    url = to_provider(oidc_server, http)
+    query = parse_qs(urlsplit(url).query)
+    assert url.startswith(provider.url + "/oauth2/authorize?")
+    assert query["response_type"] == ["code"] and query["client_id"] == [CLIENT_ID]
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) == 43
+    assert query["redirect_uri"] == [oidc_server.url + "/elan/oidc/callback"]
+    assert len(query["state"][0]) >= 32 and len(query["nonce"][0]) >= 32
+    # Before signing in, the trainer page is refused.
+    assert http.get(oidc_server.url + TRAINER_PAGE, timeout=30).status_code == 403
+
+    r = http.get(authorize(http, url, "ana"), allow_redirects=False, timeout=30)
+    assert r.status_code == 200, r.text
+    assert TRAINER_PAGE in r.text  # the page that moves on to where the trainer was going
+    cookie = r.headers["Set-Cookie"]
+    assert "elan_trainer=elan-s1." in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    # The token request carried the verifier of the challenge (the wrapped provider checked it).
+    assert provider.token_requests[-1]["code_verifier"][0]
+
+    sessions = http.get(oidc_server.url + "/elan/api/sessions", timeout=10)
+    assert sessions.status_code == 200, sessions.text
+    page = http.get(oidc_server.url + TRAINER_PAGE, timeout=90)
+    assert page.status_code == 200
+
+
+def test_trainer_owns_their_sessions_and_admin_sees_all(oidc_server):
+    ana, r = sign_in(oidc_server, "ana")
+    assert r.status_code == 200
+    boss, r = sign_in(oidc_server, "boss")
+    assert r.status_code == 200
+    # A session made with the shared key is not Ana's; the administrator sees it.
+    code = oidc_server.create_session()
+
+    def codes(http):
+        r = http.get(oidc_server.url + "/elan/api/sessions", timeout=10)
+        assert r.status_code == 200, r.text
+        return {s["code"] for s in r.json()["sessions"]}
+
+    assert code not in codes(ana)
+    assert code in codes(boss)
+
+
+def test_refused_without_the_claim_in_french_and_english(oidc_server):
+    for sub in ("carl", "dina"):  # groups without the values; no groups claim at all
+        http, r = sign_in(oidc_server, sub, "fr")
+        assert r.status_code == 403
+        assert "Connexion refusée" in r.text and "« groups »" in r.text
+        assert "elan_trainer" not in r.headers.get("Set-Cookie", "")
+        assert http.get(oidc_server.url + "/elan/api/sessions", timeout=10).status_code == 403
+    http, r = sign_in(oidc_server, "carl", "en")
+    assert r.status_code == 403 and "Sign-in refused" in r.text and "Traceback" not in r.text
+
+
+def test_state_tampering_and_another_browser_are_refused(oidc_server):
+    http = browser()
+    callback = authorize(http, to_provider(oidc_server, http), "ana")
+    parts = urlsplit(callback)
+    query = parse_qs(parts.query)
+    query["state"] = [query["state"][0][:-2] + ("AA" if not query["state"][0].endswith("AA") else "BB")]
+    tampered = urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+    r = http.get(tampered, headers={"Accept-Language": "en"}, allow_redirects=False, timeout=30)
+    assert r.status_code == 400 and "Sign in again" in r.text
+    assert "elan_trainer" not in r.headers.get("Set-Cookie", "")
+    # The flow cookie is spent by the first visit: the right address afterwards is refused too.
+    assert http.get(callback, allow_redirects=False, timeout=30).status_code == 400
+    # A callback address carried to another browser (a login made to sign a victim in) is refused.
+    http = browser()
+    callback = authorize(http, to_provider(oidc_server, http), "ana")
+    r = browser().get(callback, allow_redirects=False, timeout=30)
+    assert r.status_code == 400 and "elan_trainer" not in r.headers.get("Set-Cookie", "")
+
+
+def test_logout_closes_the_sign_in_and_ends_the_provider_session(oidc_server, provider):
+    http, r = sign_in(oidc_server, "ana")
+    assert r.status_code == 200
+    cookie = http.cookies.get("elan_trainer")
+    assert cookie
+    r = http.get(oidc_server.url + "/elan/oidc/logout", allow_redirects=False, timeout=10)
+    assert r.status_code == 303
+    end = urlsplit(r.headers["Location"])
+    assert f"{end.scheme}://{end.netloc}{end.path}" == provider.url + "/oauth2/end_session"
+    assert parse_qs(end.query)["post_logout_redirect_uri"] == [oidc_server.url + "/voila/render/index.ipynb"]
+    # The old cookie's value is worth nothing any more, even sent again by hand.
+    again = browser()
+    again.cookies.set("elan_trainer", cookie)
+    assert again.get(oidc_server.url + "/elan/api/sessions", timeout=10).status_code == 403
+
+
+def test_login_goes_back_only_to_the_kit(oidc_server):
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        http = browser()
+        r = http.get(oidc_server.url + "/elan/oidc/login", params={"next": target}, allow_redirects=False, timeout=10)
+        callback = authorize(http, r.headers["Location"], "ana")
+        page = http.get(callback, allow_redirects=False, timeout=30)
+        assert page.status_code == 200 and "evil.example" not in page.text
+
+
+def test_without_a_provider_the_routes_do_not_exist(elan_server):
+    for path in ("/elan/oidc/login", "/elan/oidc/callback?code=x&state=y", "/elan/oidc/logout"):
+        assert elan_server.get(path, allow_redirects=False).status_code == 404
