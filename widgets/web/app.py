@@ -208,6 +208,12 @@ class PageHandler(TornadoVoilaHandler):
         if credential:
             page.env["ELAN_PAGE_KEY"] = credential
         if role == "trainer" and trainer is None:
+            if oidc.configured(ctx.settings):  # on to the organisation's provider, then back to this page
+                back = ctx.settings.base_url + "voila/render/" + notebook.path
+                back += "?" + self.request.query if self.request.query else ""
+                self.set_header("Cache-Control", "no-store")
+                self.redirect(oidc.login_url(ctx.settings, back), status=303)
+                return
             self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
             return
         if trainer is None:

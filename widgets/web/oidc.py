@@ -146,6 +146,16 @@ class Provider:
         return info if isinstance(info, dict) and info.get("sub") == sub else {}
 
 
+def configured(settings) -> bool:
+    """Whether trainers may sign in through a provider (an issuer and a client id are set)."""
+    return bool(settings.oidc_issuer and settings.oidc_client_id)
+
+
+def login_url(settings, back_to: str) -> str:
+    """The kit's own sign-in address, coming back to ``back_to`` (a trainer page) once signed in."""
+    return settings.base_url + "elan/oidc/login?" + urlencode({"next": back_to})
+
+
 def rules(settings) -> RoleRules:
     return RoleRules(
         settings.oidc_claim,
@@ -180,7 +190,7 @@ class OidcHandler(api.BaseHandler):
 
     def prepare(self):
         super().prepare()
-        if not self.ctx.settings.oidc_issuer or not self.ctx.settings.oidc_client_id:
+        if not configured(self.ctx.settings):
             raise tornado.web.HTTPError(404)
 
     def check_xsrf_cookie(self):
