@@ -6,12 +6,13 @@ authorization form, back to the kit's callback, then the kit's pages with the co
 
 from __future__ import annotations
 
+import subprocess
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import requests
 
 from tests.fixtures_oidc import CLIENT_ID, TRAINER_PAGE
-from tests.fixtures_server import ElanServer
+from tests.fixtures_server import ELAN, ElanServer
 
 
 def client() -> requests.Session:
@@ -151,3 +152,45 @@ def test_login_goes_back_only_to_the_kit(oidc_server):
 def test_without_a_provider_the_routes_do_not_exist(elan_server):
     for path in ("/elan/oidc/login", "/elan/oidc/callback?code=x&state=y", "/elan/oidc/logout"):
         assert elan_server.get(path, allow_redirects=False).status_code == 404
+
+
+def test_a_kit_account_of_the_same_name_is_never_taken_over(oidc_server, provider):
+    name = "eve@example.org"
+    added = subprocess.run(
+        [str(ELAN), "trainer", "add", name, "--data-dir", str(oidc_server.data_dir), "--password", "kit-password-1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    claims = {"email": name, "groups": ["elan-admins"]}
+    assert requests.put(f"{provider.url}/users/eve", json=claims, timeout=10).status_code == 204
+    http, r = sign_in(oidc_server, "eve", "en")
+    assert r.status_code == 403 and name in r.text and "take it over" in r.text
+    assert http.get(oidc_server.url + "/elan/api/sessions", timeout=10).status_code == 403
+    # The kit account still opens with its own key, and is no administrator.
+    key = {"X-Elan-Key": f"{name}:kit-password-1"}
+    code = oidc_server.create_session()
+    r = oidc_server.api("GET", "sessions", headers=key)
+    assert r.status_code == 200 and code not in {s["code"] for s in r.json()["sessions"]}
+
+
+def test_an_account_the_provider_made_opens_with_no_key_and_follows_the_claim(oidc_server, provider):
+    claims = {"email": "fay@example.org", "groups": ["elan-admins"]}
+    assert requests.put(f"{provider.url}/users/fay", json=claims, timeout=10).status_code == 204
+    http, r = sign_in(oidc_server, "fay")
+    assert r.status_code == 200
+    code = oidc_server.create_session()
+    sessions = lambda http: {
+        s["code"] for s in http.get(oidc_server.url + "/elan/api/sessions", timeout=10).json()["sessions"]
+    }
+    assert code in sessions(http)
+    # Out of the admin group at the provider: the next sign-in is a trainer's, who sees only their own.
+    claims["groups"] = ["elan-trainers"]
+    assert requests.put(f"{provider.url}/users/fay", json=claims, timeout=10).status_code == 204
+    http, r = sign_in(oidc_server, "fay")
+    assert r.status_code == 200 and code not in sessions(http)
+    # The account has no secret that a key could match (the marker is not a hash).
+    for guess in ("oidc$", "", "x" * 12):
+        r = oidc_server.api("GET", "sessions", headers={"X-Elan-Key": f"fay@example.org:{guess}"})
+        assert r.status_code in (403, 429)
