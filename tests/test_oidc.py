@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+import pytest
 import requests
 
 from tests.fixtures_oidc import CLIENT_ID, TRAINER_PAGE
@@ -194,3 +195,40 @@ def test_an_account_the_provider_made_opens_with_no_key_and_follows_the_claim(oi
     for guess in ("oidc$", "", "x" * 12):
         r = oidc_server.api("GET", "sessions", headers={"X-Elan-Key": f"fay@example.org:{guess}"})
         assert r.status_code in (403, 429)
+
+
+SOLO_PAGE = "/voila/render/values/solo.ipynb"
+
+
+@pytest.fixture(scope="module")
+def learners_server(request, provider, oidc_server, tmp_path_factory):
+    """A server whose self-paced lessons need a sign-in, which the provider gives learners too."""
+    env = {
+        **oidc_server._env,
+        "ELAN_SOLO_ACCESS": "sign-in",
+        "ELAN_OIDC_LEARNERS": "True",
+    }
+    server = ElanServer(tmp_path_factory.mktemp("elan-oidc-learners"), env=env).start()
+    yield server
+    server.stop()
+
+
+def test_learners_sign_in_for_the_self_paced_lessons_and_nothing_more(learners_server):
+    http = client()
+    r = http.get(learners_server.url + SOLO_PAGE, allow_redirects=False, timeout=30)
+    assert r.status_code == 303 and r.headers["Location"] == "/elan/oidc/login?" + urlencode({"next": SOLO_PAGE})
+    r = http.get(learners_server.url + r.headers["Location"], allow_redirects=False, timeout=10)
+    callback = authorize(http, r.headers["Location"], "carl")  # no trainer claim
+    r = http.get(callback, allow_redirects=False, timeout=30)
+    assert r.status_code == 200 and SOLO_PAGE in r.text
+    assert "elan_learner" in http.cookies and "elan_trainer" not in http.cookies
+    assert http.get(learners_server.url + SOLO_PAGE, allow_redirects=False, timeout=90).status_code == 200
+    # A learner is no trainer: the trainer page sends them to sign in, the API refuses them.
+    assert http.get(learners_server.url + TRAINER_PAGE, allow_redirects=False, timeout=30).status_code == 303
+    assert http.get(learners_server.url + "/elan/api/sessions", timeout=10).status_code == 403
+    # A pass made up, or altered, opens nothing.
+    good = http.cookies["elan_learner"]
+    for forged in ("elan-l1.9999999999.x.y", good[:-1] + ("0" if good[-1] != "0" else "1")):
+        other = client()
+        other.cookies.set("elan_learner", forged)
+        assert other.get(learners_server.url + SOLO_PAGE, allow_redirects=False, timeout=30).status_code == 303

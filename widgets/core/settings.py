@@ -223,6 +223,13 @@ class Settings(Configurable):
         help="Claim that names the trainer's account (their sessions are theirs under it); 'sub' when it is "
         "missing. A kit account of the same name is never taken over. Example: ELAN_OIDC_NAME_CLAIM=preferred_username",
     )
+    oidc_learners = Bool(
+        False,
+        config=True,
+        help="With solo_access = sign-in, learners of the self-paced lessons sign in through the same provider: "
+        "anyone it signs in may open them, trainer claim or not (they drive nothing). "
+        "Example: ELAN_OIDC_LEARNERS=True",
+    )
     dangerously_show_tracebacks = Bool(
         False, config=True, help="Show Python tracebacks to visitors. Only for developing the kit."
     )

@@ -219,6 +219,11 @@ class PageHandler(TornadoVoilaHandler):
         if trainer is None:
             solo = not notebook.landing
             if solo and ctx.settings.solo_access == "sign-in" and not ctx.signed_in(self.request):
+                if ctx.settings.oidc_learners and oidc.configured(ctx.settings):  # the provider signs learners in
+                    back = ctx.settings.base_url + "voila/render/" + notebook.path
+                    self.set_header("Cache-Control", "no-store")
+                    self.redirect(oidc.login_url(ctx.settings, back), status=303)
+                    return
                 self._notice(403, "core.sign_in_title", "core.sign_in_needed")
                 return
             ticket, why = ctx.kernels.admit(self.kernel_manager, client)

@@ -31,6 +31,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from widgets.core import learner_pass
 from widgets.core.claims import RoleRules, display_name, split_values
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator, pick_language
@@ -290,6 +291,10 @@ class CallbackHandler(OidcHandler):
             return
         settings = self.ctx.settings
         role = rules(settings).role(claims)
+        if role is None and settings.oidc_learners and settings.solo_access == "sign-in":
+            self.learner_pass()
+            self.moving_on(flow["next"])
+            return
         if role is None:
             log.info("sign-in refused: %r holds none of the trainer or admin values", claims.get("sub"))
             self.page("notice.html", 403, "oidc.refused_title", "oidc.refused_text", claim=settings.oidc_claim)
@@ -301,8 +306,25 @@ class CallbackHandler(OidcHandler):
             self.page("notice.html", 403, "oidc.refused_title", exc.key, **exc.values)
             return
         await self.ctx.sign_in(self, trainer)
+        self.moving_on(flow["next"])
+
+    def learner_pass(self) -> None:
+        """A learner's pass to the self-paced lessons (``widgets.core.learner_pass``): no role, no account."""
+        secret = learner_pass.secret_from(self.ctx.settings.ensure_trainer_key())
+        self.set_cookie(
+            learner_pass.COOKIE,
+            learner_pass.issue(secret, now=time.time()),
+            path=self.ctx.settings.base_url,
+            httponly=True,
+            samesite="Lax",
+            secure=self.ctx.is_https(self.request),
+            expires_days=learner_pass.SECONDS / 86400,
+        )
+
+    def moving_on(self, url: str) -> None:
         # A page that moves on by itself, not a redirect: after the provider's site, the browser
         # would not send the new SameSite=Strict trainer cookie with a redirect's request.
+        settings = self.ctx.settings
         lang = pick_language(None, self.request.headers.get("Accept-Language"), default=settings.language)
         t = Translator(lang)
         self.set_header("Cache-Control", "no-store")
@@ -311,8 +333,8 @@ class CallbackHandler(OidcHandler):
             PAGES.get_template("continue.html").render(
                 lang=lang,
                 title=t("oidc.signed_in_title"),
-                text=t("oidc.signed_in_text"),
-                url=flow["next"],
+                text=t("oidc.continue_text"),
+                url=url,
                 static=settings.base_url + "elan/static/",
             )
         )
