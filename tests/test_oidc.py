@@ -6,11 +6,16 @@ authorization form, back to the kit's callback, then the kit's pages with the co
 
 from __future__ import annotations
 
+import secrets
 import subprocess
+import time
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+import flask
 import pytest
 import requests
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 from tests.fixtures_oidc import CLIENT_ID, TRAINER_PAGE
 from tests.fixtures_server import ELAN, ElanServer
@@ -232,3 +237,58 @@ def test_learners_sign_in_for_the_self_paced_lessons_and_nothing_more(learners_s
         other = client()
         other.cookies.set("elan_learner", forged)
         assert other.get(learners_server.url + SOLO_PAGE, allow_redirects=False, timeout=30).status_code == 303
+
+
+def logout_token(provider, key=None, **claims) -> str:
+    """A back-channel logout token as the provider sends one, signed with its own key.
+
+    ``oidc-provider-mock`` has no back-channel logout: the test sends the provider's message,
+    signed with the key the provider publishes at its jwks_uri (read from the running provider).
+    """
+    if key is None:
+        with provider.app.test_request_context("/"):
+            provider.app.preprocess_request()
+            key = RSAKey.import_key(flask.g.oidc_provider_mock_storage.jwk.as_dict(is_private=True))
+    body = {
+        "iss": provider.url,
+        "aud": CLIENT_ID,
+        "iat": int(time.time()),
+        "jti": secrets.token_hex(8),
+        "events": {"http://schemas.openid.net/event/backchannel-logout": {}},
+        **claims,
+    }
+    header = {"alg": "RS256", "typ": "logout+jwt", **({"kid": key.kid} if key.kid else {})}
+    return jwt.encode(header, {k: v for k, v in body.items() if v is not None}, key)
+
+
+def test_back_channel_logout_closes_every_sign_in_of_that_person(oidc_server, provider):
+    first, _ = sign_in(oidc_server, "ana")
+    second, _ = sign_in(oidc_server, "ana")
+    other, _ = sign_in(oidc_server, "boss")
+    url = oidc_server.url + "/elan/oidc/backchannel-logout"
+
+    def open_(http):
+        return http.get(oidc_server.url + "/elan/api/sessions", timeout=10).status_code == 200
+
+    assert open_(first) and open_(second) and open_(other)
+    stranger = RSAKey.generate_key(2048)
+    refused = [
+        logout_token(provider, stranger, sub="ana"),  # not the provider's key
+        logout_token(provider, sub="ana", aud="another-client"),
+        logout_token(provider, sub="ana", nonce="n"),  # an ID token's shape, not a logout token's
+        logout_token(provider, sub="ana", events=None),
+        logout_token(provider, sub="ana", iss="http://localhost:1"),
+        "not-a-token",
+    ]
+    for token in refused:
+        r = client().post(url, data={"logout_token": token}, timeout=10)
+        assert r.status_code == 400, token
+    assert open_(first) and open_(second)
+
+    r = client().post(url, data={"logout_token": logout_token(provider, sub="ana")}, timeout=10)
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert not open_(first) and not open_(second)
+    assert open_(other)  # someone else's sign-in stays
+    # Ana signs in again afterwards as usual.
+    again, r = sign_in(oidc_server, "ana")
+    assert r.status_code == 200 and open_(again)

@@ -35,7 +35,7 @@ from widgets.core import learner_pass
 from widgets.core.claims import RoleRules, display_name, split_values
 from widgets.core.errors import Invalid
 from widgets.core.i18n import Translator, pick_language
-from widgets.live.provider_accounts import provider_trainer
+from widgets.live.provider_accounts import close_subject, provider_trainer, subject_marker
 from widgets.web import api
 from widgets.web.notebooks import LANDING
 
@@ -110,16 +110,20 @@ class Provider:
             trust_env=False,
         )
 
+    async def signed(self, token: str):
+        """A JWT whose signature is the provider's (never ``alg: none``), decoded."""
+        meta = await self.metadata()
+        algorithms = [a for a in meta.get("id_token_signing_alg_values_supported") or ["RS256"] if a != "none"]
+        try:
+            return jwt.decode(token, await self.keys(), algorithms=algorithms)
+        except (JoseError, ValueError):
+            # A key the provider has just rotated in: read its keys once more.
+            return jwt.decode(token, await self.keys(fresh=True), algorithms=algorithms)
+
     async def id_claims(self, id_token: str, nonce: str) -> dict:
         """The ID token's claims once its signature, issuer, audience, times and nonce are checked."""
         meta = await self.metadata()
-        algorithms = meta.get("id_token_signing_alg_values_supported") or ["RS256"]
-        algorithms = [a for a in algorithms if a != "none"]
-        try:
-            token = jwt.decode(id_token, await self.keys(), algorithms=algorithms)
-        except (JoseError, ValueError):
-            # A key the provider has just rotated in: read its keys once more.
-            token = jwt.decode(id_token, await self.keys(fresh=True), algorithms=algorithms)
+        token = await self.signed(id_token)
         registry = jwt.JWTClaimsRegistry(
             iss={"essential": True, "value": meta["issuer"]},
             sub={"essential": True},
@@ -133,6 +137,26 @@ class Provider:
         if self.settings.oidc_client_id not in audiences:
             raise ProviderError("the ID token is not for this client")
         return dict(token.claims)
+
+    async def logout_claims(self, logout_token: str) -> dict:
+        """A back-channel logout token's claims, once checked (Back-Channel Logout 1.0, 2.6)."""
+        if not logout_token:
+            raise ProviderError("no logout_token")
+        meta = await self.metadata()
+        claims = (await self.signed(logout_token)).claims
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": meta["issuer"]},
+            sub={"essential": True},
+            iat={"essential": True},
+            leeway=60,
+        ).validate(claims)
+        audience = claims.get("aud")
+        if self.settings.oidc_client_id not in (audience if isinstance(audience, list) else [audience]):
+            raise ProviderError("the logout token is not for this client")
+        events = claims.get("events")
+        if not isinstance(events, dict) or LOGOUT_EVENT not in events or "nonce" in claims:
+            raise ProviderError("not a logout token")
+        return dict(claims)
 
     async def user_info(self, access_token: str, sub: str) -> dict:
         """The user info endpoint's claims (providers that keep groups out of the ID token), same subject only."""
@@ -195,7 +219,9 @@ class OidcHandler(api.BaseHandler):
             raise tornado.web.HTTPError(404)
 
     def check_xsrf_cookie(self):
-        return None  # the way back from the provider is checked by its state; logging out grants nothing
+        # The way back from the provider is checked by its state, a back-channel logout by its
+        # signature; logging out grants nothing.
+        return None
 
     def origin(self) -> str:
         return self.ctx.settings.public_url.rstrip("/")
@@ -301,7 +327,9 @@ class CallbackHandler(OidcHandler):
             return
         name = display_name(claims, settings.oidc_name_claim)
         try:
-            trainer = await self.ctx.run_sync(provider_trainer, self.ctx.engine.store, name, is_admin=role == "admin")
+            marker = subject_marker(self.provider.issuer, claims["sub"])
+            store = self.ctx.engine.store
+            trainer = await self.ctx.run_sync(provider_trainer, store, name, is_admin=role == "admin", marker=marker)
         except Invalid as exc:
             self.page("notice.html", 403, "oidc.refused_title", exc.key, **exc.values)
             return
@@ -379,6 +407,33 @@ class LogoutHandler(OidcHandler):
     post = get
 
 
+#: The event a back-channel logout token carries (OpenID Connect Back-Channel Logout 1.0, 2.4).
+LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+
+
+class BackchannelLogoutHandler(OidcHandler):
+    """The provider says a person signed out (or was disabled): their sign-ins here close at once.
+
+    The logout token is checked like an ID token (signature by the provider's keys, issuer,
+    audience) and must carry the logout event and a subject, and no nonce. Every sign-in of
+    that person closes, in every process; a token that fails any check changes nothing.
+    """
+
+    async def post(self):
+        self.set_header("Cache-Control", "no-store")
+        try:
+            claims = await self.provider.logout_claims(self.get_body_argument("logout_token", ""))
+        except (httpx.HTTPError, JoseError, ProviderError, ValueError, KeyError) as exc:
+            log.warning("back-channel logout refused: %s", exc)
+            self.set_status(400)
+            self.finish({"error": "invalid_request"})
+            return
+        marker = subject_marker(self.provider.issuer, claims["sub"])
+        closed = await self.ctx.run_sync(close_subject, self.ctx.engine.store, marker)
+        log.info("back-channel logout: %d sign-in(s) closed", closed)
+        self.finish({})
+
+
 def handlers(ctx, base_url: str) -> list:
     provider = Provider(ctx.settings)
     b = base_url
@@ -386,4 +441,5 @@ def handlers(ctx, base_url: str) -> list:
         (rf"{b}elan/oidc/login", LoginHandler, {"ctx": ctx, "provider": provider}),
         (rf"{b}elan/oidc/callback", CallbackHandler, {"ctx": ctx, "provider": provider}),
         (rf"{b}elan/oidc/logout", LogoutHandler, {"ctx": ctx, "provider": provider}),
+        (rf"{b}elan/oidc/backchannel-logout", BackchannelLogoutHandler, {"ctx": ctx, "provider": provider}),
     ]
