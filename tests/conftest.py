@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures_pg",
     "tests.fixtures_server",
     "tests.fixtures_browser",
+    "tests.fixtures_oidc",
 ]
 
 

@@ -20,6 +20,8 @@ NEEDED = {
     # package: the file that shows it is there
     "chromium": CHROMIUM,
     "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    # Participants write emoji; without this font the PDFs print them as nothing.
+    "fonts-noto-color-emoji": "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
     "nginx-light": "/usr/sbin/nginx",
 }
 POSTGRES_GLOB = "/usr/lib/postgresql/*/bin/initdb"

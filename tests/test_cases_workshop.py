@@ -123,6 +123,30 @@ def test_branching_follows_the_majority_or_the_trainers_pick(dash):
     assert cases.play_state(dash)["choices"] == ["policy"]
 
 
+def test_the_console_s_previous_goes_back_one_case_step_then_leaves_the_case(dash):
+    cases.choose_case(dash, CASE)
+    cases.start_case(dash)
+    cases.advance(dash, "policy", "trainer")
+    assert dash.phase.id == "play" and cases.play_state(dash)["choices"] == ["policy"]
+    dash.prev_button.click()  # ← (the keyboard shortcut clicks this button too)
+    assert dash.phase.id == "play" and cases.play_state(dash)["choices"] == []
+    assert dash.engine.session(dash.code)["state"]["activity"].endswith(":opening:2")
+    dash.prev_button.click()  # back to the case's context, still in the case
+    assert dash.phase.id == "play" and not cases.play_state(dash)["started"]
+    dash.prev_button.click()  # only now to "Pick a case"
+    assert dash.phase.id == "pick"
+
+
+def test_an_ended_case_shows_its_ending_card_to_the_projector(dash):
+    case = casebook.get_case(cases.play_state(dash)["id"])
+    view = dash.engine.stage_view(dash.code)["view"]
+    assert view["kind"] == "caseend" and view["title"] == case["title"]
+    card = view["shown"]
+    assert card["type"].startswith("cases.ending_") and len(card["profile"]) == len(casebook.COMPETENCES)
+    assert sum(step["turning"] for step in card["path"]) <= 1
+    assert all(sum(o["chosen"] for o in step["options"]) == 1 for step in card["path"])
+
+
 def test_a_tie_is_no_majority_and_the_trainer_settles_it(dash):
     cases.choose_case(dash, CASE)
     cases.start_case(dash)

@@ -76,7 +76,7 @@ def test_reveal_closes_the_answers_of_a_day_activity(day):
     day.reveal_toggle.value = True
     state = engine.session(day.code)["state"]
     assert activity in state["revealed"] and not state["open"] and not day.input_toggle.value
-    assert engine.stage_view(day.code)["results"]["words"][0]["text"] == "écoute"
+    assert engine.stage_view(day.code)["view"]["results"]["words"][0]["text"] == "écoute"
     day.input_toggle.value = True  # answers reopen only when the trainer says so
     assert engine.session(day.code)["state"]["open"]
     day.join_toggle.value = False

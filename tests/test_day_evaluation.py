@@ -106,7 +106,7 @@ def test_the_report_gives_nps_csat_and_the_learning_gain(engine):
     assert "+25" in section.html and "75 %" in section.html
     assert "calculé comme vous venez de l’apprendre" in section.html
     gain = next(t for t in section.tables if t.id == "quiz-gain").rows
-    nps_q = next(q for q in gain if q["question_id"] == "nps-compute")
+    nps_q = next(q for q in gain if q["id"] == "nps-compute")
     assert (nps_q["pre"], nps_q["post"], nps_q["gain"]) == (25, 100, 75)
     # Only the three who took both quizzes count for the group: 2 right answers of 6 questions each, after.
     found = ev.results(export.Source(engine, engine.session(code), "fr", True, []))
@@ -150,5 +150,16 @@ def test_a_workshop_can_be_evaluated_right_after_it(engine):
         engine.submit(code, token, "evaluation-metrics", {"question": "useful-metrics", "value": 5})
     section = next(s for s in export.collect(engine, code).sections if s.id == "evaluation")
     rows = next(t for t in section.tables if t.id == "evaluation-workshops").rows
-    assert rows == [{"label": "Des valeurs aux indicateurs", "csat": 75.0, "useful": 5.0, "n": 4, "comments": []}]
+    assert rows == [
+        {
+            "label": "Des valeurs aux indicateurs",
+            "csat": 75.0,
+            "satisfaction": 3.8,
+            "useful": 5.0,
+            "n": 4,
+            "comments": [],
+        }
+    ]
+    # The satisfaction mean (5+4+2+4)/4 under "satisfaction", the usefulness one under its own name.
+    assert "Satisfaction moyenne sur 5" in section.html and "<td>3,8</td><td>5</td>" in section.html
     assert "Après chaque atelier" in section.html

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
+import unicodedata
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -332,3 +334,126 @@ def test_the_programme_states_what_a_programme_must(engine):
         assert piece in html and piece in text, piece
     sent = export.ACTIONS["trainer-sign"](engine, trainer, code, {"halfday": "d1-am", "strokes": SIGNATURE})
     assert sent == {"halfday": "d1-am", "name": "Aline Martin"}
+
+
+# A thousand characters with emoji and no space for 80 of them: kept whole everywhere.
+LONG = ("Très utile 👍🏽 : l’écoute active change tout 🎧. " * 40)[:913] + "x" * 80 + " 🙂 fin."
+
+
+def _evaluate(engine, trainer, code, joined):
+    from widgets.workshops.day import evaluation as ev
+
+    people = [joined[first] for first in ("Zoé", "Yann", "Xavier", "Wassila", "Ursule")]
+    engine.open_activity(trainer, code, ev.quiz_spec("pre"))
+    for n, (_person, token) in enumerate(people):
+        engine.submit(code, token, "quiz-pre", {"question": "nps-compute", "option": "a" if n else "b"})
+    engine.open_activity(trainer, code, ev.workshop_evaluation_spec("values"))
+    for n, (_person, token) in enumerate(people):
+        engine.submit(code, token, "evaluation-values", {"question": "satisfaction", "value": 4 + n % 2})
+        engine.submit(code, token, "evaluation-values", {"question": "useful-values", "value": 3 + n % 3})
+    engine.submit(code, people[1][1], "evaluation-values", {"question": "comment-keep", "value": "Plus d’exemples 🙏"})
+    engine.open_activity(trainer, code, ev.evaluation_spec(["values"]))
+    for n, (_person, token) in enumerate(people):
+        engine.submit(code, token, "evaluation", {"question": "satisfaction", "value": 3 + n % 3})
+        engine.submit(code, token, "evaluation", {"question": "recommendation", "value": 6 + n})
+    engine.submit(code, people[0][1], "evaluation", {"question": "comment-keep", "value": LONG})
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_every_export_opens_in_french_excel_and_keeps_every_word(engine, day_of_eight):
+    import html as htmllib
+    import zipfile
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    trainer, code, joined = day_of_eight
+    assert len(LONG) == 1000
+    _evaluate(engine, trainer, code, joined)
+    archive = zipfile.ZipFile(io.BytesIO(export.render(engine, code, "zip")))
+    frames = {}
+    for name in archive.namelist():
+        raw = archive.read(name)
+        assert raw.startswith(b"\xef\xbb\xbf"), name
+        frames[name] = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
+        headers = " ".join(frames[name].columns)
+        assert "Identifiant" not in headers and "N° de" not in headers, (name, headers)
+    by_title = {name.split(" ", 1)[1].removesuffix(".csv"): frame for name, frame in frames.items()}
+    figures = by_title["Satisfaction, recommandation et utilité"]
+    assert figures["Résultat"].dtype == float and figures["Réponses"].dtype == "int64"
+    workshops = by_title["Après chaque atelier"]
+    assert workshops["Satisfaction moyenne sur 5"].tolist() == [4.4]  # 4, 5, 4, 5, 4
+    assert workshops["Utilité moyenne sur 5"].tolist() == [3.8]  # 3, 4, 5, 3, 4
+    answers = by_title["Réponses de chaque personne"]
+    assert len(answers) == 5 and answers["Nom"].tolist()[0] == "Zoé"
+    assert LONG in answers.astype(str).to_numpy().ravel().tolist()
+    assert "Plus d’exemples 🙏" in by_title["Commentaires après chaque atelier"]["Commentaire"].tolist()
+    sheet = next(frame for title, frame in by_title.items() if title.startswith("Présences"))
+    assert len(sheet) == 8 and sorted(sheet["Statut"].value_counts().items()) == [
+        ("absent", 2),
+        ("en retard (arrivée à 10:05)", 1),
+        ("présent", 5),
+    ]
+    assert all("-" not in str(v) or "/" in str(v) for v in sheet["Signé à"].dropna())
+
+    book = load_workbook(io.BytesIO(export.render(engine, code, "xlsx")))
+    cells = [c for s in book.worksheets for row in s.iter_rows(values_only=True) for c in row]
+    assert LONG in cells and "Plus d’exemples 🙏" in cells
+
+    html = export.render(engine, code, "html")
+    assert htmllib.escape(LONG, quote=False) in html or LONG in htmllib.unescape(html)
+    text = _bare(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(export.render(engine, code, "pdf"))).pages))
+    # Emoji included (the emoji font is installed by tests/system_setup.py); "fi" may come back as its ligature.
+    assert _bare(LONG) in unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_guide_states_the_real_training_time_and_documents_that_exist(lang):
+    from widgets import content
+    from widgets.core.paths import GUIDE
+    from widgets.workshops.day import agenda as ag
+
+    chapter = (GUIDE / lang / "day.md").read_text(encoding="utf-8")
+    header = chapter.split("\n## ", 1)[0]
+    for sample in content.load("day/agendas")["agendas"]:
+        agenda = ag.Agenda.from_dict(sample.get("agenda", sample))
+        minutes = agenda.teaching_minutes()
+        text = f"{minutes // 60}\u00a0h" + (f"\u00a0{minutes % 60:02d}" if minutes % 60 else "")
+        assert text in header, (sample["id"], text)
+        for part, value in att.halfday_minutes({"agenda": agenda.to_dict()}).items():
+            assert cert.duration_text(value, lang) in chapter, (sample["id"], part)
+    assert "7\u00a0h)" not in header and "3\u00a0h\u00a030" not in header
+    audit = chapter.split("Qualiopi", 1)[1]
+    named = set(re.findall(r"document `([a-z-]+)`", audit))
+    assert named == {"programme", "attendance", "realisation", "certificates"}
+    assert named <= set(export.DOCUMENTS)
+    for indicator in ("1", "5", "10", "11", "12", "26", "30"):
+        assert re.search(rf"\b{indicator}\b", audit), indicator
+
+
+def test_the_phone_says_when_the_trainer_validated_its_signature(engine):
+    trainer, code = _day(engine)
+    run.goto(engine, trainer, code, {"index": 0})
+    person, token = engine.join(code, name="Zoé")
+    engine.submit(code, token, "signin-d1-am", {"name": "Zoé Duval", "strokes": SIGNATURE})
+    view = engine.participant_state(code, token)["view"]
+    assert view["signed"] and not view["validated"]
+    att.mark(engine, trainer, code, "d1-am", person["id"], "present")
+    assert engine.participant_state(code, token)["view"]["validated"]
+    assert "validée" in engine.participant_state(code, token)["activity"]["labels"]["validated"]["fr"]
+
+
+def test_the_roster_goes_with_the_names(engine):
+    from widgets.live import privacy
+
+    trainer, code = _day(engine)
+    roster.set_roster(engine, trainer, code, [{"first": "Zoé", "last": "Duval"}, {"first": "Yann", "last": "Le Gall"}])
+    person, _token = engine.join(code, name="Zoé")
+    roster.link(engine, trainer, code, "r1", person["id"])
+    privacy.forget_participant(engine.store, code, person["id"])
+    assert "Duval" not in str(engine.session(code)["state"]) and "Le Gall" in str(engine.session(code)["state"])
+    privacy.anonymize_session(engine.store, code)
+    assert "Le Gall" not in str(engine.session(code)["state"])

@@ -126,8 +126,8 @@ def test_a_closed_session_s_stage_shows_no_author(sqlite_engine: Engine):
     eng.submit(code, token, "cards", {"text": "Écouter"})
     eng.set_option(trainer, code, "show_names", True)
     eng.reveal(trainer, code, "cards")
-    named = eng.stage_view(code)["results"]["cards"]
+    named = eng.stage_view(code)["view"]["results"]["cards"]
     assert named and named[0].get("author") == "Zoé"
     eng.close_session(trainer, code)
-    closed = eng.stage_view(code)["results"]["cards"]
-    assert closed and all("author" not in card and "name" not in card for card in closed)
+    closed = eng.stage_view(code)["view"]["results"]["cards"]
+    assert closed and all(not card.get("author") and not card.get("name") for card in closed)

@@ -111,8 +111,8 @@ def test_stage_screenshots_light_and_dark(elan_server, contexts, theme):
         screenshot(page, f"stage-{width}-{theme}.png", guide=True)
 
 
-def _console(contexts, elan_server, code, **kw):
-    page = contexts(viewport={"width": 1400, "height": 1000}, locale="en-GB", **kw).new_page()
+def _console(contexts, elan_server, code, viewport=None, **kw):
+    page = contexts(viewport=viewport or {"width": 1400, "height": 1000}, locale="en-GB", **kw).new_page()
     page.goto(f"{elan_server.url}/voila/render/values/trainer.ipynb?key={elan_server.key}&code={code}&lang=en")
     expect(page.locator(".elan-status .elan-code")).to_have_text(code, timeout=KERNEL_WAIT)
     return page
@@ -124,7 +124,7 @@ def _button(page, text: str):
 
 def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(elan_server, contexts, phone):
     code = elan_server.create_session("values", "en")
-    console = _console(contexts, elan_server, code)
+    console = _console(contexts, elan_server, code, viewport={"width": 1280, "height": 800})
     expect(console.locator(".elan-shortcuts")).to_contain_text(CONSOLE["shortcuts"])
     expect(console.locator(".elan-script")).to_contain_text("Why a philosophy")
     ana = phone(locale="en-GB")
@@ -140,6 +140,8 @@ def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(ela
     expect(_button(console, CORE["reveal"])).to_be_enabled(timeout=WAIT)
     console.keyboard.press("r")
     expect(_button(console, CORE["hide_results"])).to_be_visible(timeout=WAIT)
+    # Revealing closed the answers: the console says so and offers to open them again.
+    expect(_button(console, CORE["open_input"])).to_be_visible(timeout=WAIT)
     console.keyboard.press("ArrowRight")
     expect(console.locator(".elan-script")).to_contain_text("Dot voting", timeout=WAIT)
     console.keyboard.press("ArrowLeft")
@@ -148,12 +150,23 @@ def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(ela
     assert elan_server.results(code)["state"]["open"] is False
 
     # Ending asks first; cancelling changes nothing.
+    console.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # the trainer had scrolled down to the script
     _button(console, CONSOLE["end_session"]).click()
     expect(console.locator(".elan-confirm-text")).to_contain_text(code)
+    # In view, the focus on it (on Cancel), every button's label whole.
+    expect(console.locator(".elan-confirm")).to_be_in_viewport()
+    expect(console.locator(".elan-confirm-no")).to_be_focused(timeout=WAIT)
+    yes = _button(console, CONSOLE["confirm_end_yes"].format(code=code))
+    expect(yes).to_be_in_viewport()
+    for button in (yes, _button(console, CONSOLE["cancel"])):
+        assert button.evaluate(
+            "b => b.scrollWidth <= b.clientWidth + 1 && b.getBoundingClientRect().right <= innerWidth"
+        )
+    screenshot(console, "console-confirm-end.png")
     _button(console, CONSOLE["cancel"]).click()
     expect(console.locator(".elan-confirm")).to_be_hidden()
     _button(console, CONSOLE["end_session"]).click()
-    _button(console, CONSOLE["confirm"]).click()
+    _button(console, CONSOLE["confirm_end_yes"].format(code=code)).click()
     expect(console.locator(".elan-badge")).to_have_text(CONSOLE["state_ended"], timeout=WAIT)
     expect(ana.locator("#activity")).to_contain_text(CORE["session_closed"], timeout=WAIT)
     # Reopened: the same code, and Ana's phone resumes.
@@ -182,7 +195,8 @@ def test_console_confirms_reopens_keeps_revealed_answers_closed_and_presents(ela
     # A new session while one runs asks first, then gives a new code.
     _button(console, CONSOLE["new_session"]).click()
     expect(console.locator(".elan-confirm-text")).to_contain_text(code)
-    _button(console, CONSOLE["confirm"]).click()
+    expect(console.locator(".elan-confirm-no")).to_be_focused(timeout=WAIT)
+    _button(console, CONSOLE["confirm_new_yes"].format(code=code)).click()
     expect(console.locator(".elan-status .elan-code")).not_to_have_text(code, timeout=WAIT)
 
 

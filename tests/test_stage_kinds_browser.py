@@ -103,7 +103,8 @@ class Room:
     def check(self, name: str, *, drawn: bool = True) -> None:
         """Every page: the step's prompt, its drawing, nothing scrolls, readable, light and dark."""
         kind = self.spec["kind"]
-        prompt = content.text(self.spec.get("prompt") or self.spec.get("title"), self.lang)
+        view = self.server.api("GET", f"s/{self.code}/stage").json()["view"]
+        prompt = content.text(view["prompt"] or view["title"], self.lang)
         for (width, height), page in zip(SIZES, self.pages):
             expect(page.locator("#prompt")).to_have_text(prompt, timeout=WAIT)
             if drawn and kind in DRAWN:
@@ -238,6 +239,10 @@ def test_metrics_matching_on_the_stage_has_full_labels(room, lang):
     body = r.pages[1].evaluate("document.body.innerText")
     for row in spec["rows"]:
         assert row["label"] in body
+    shown = r.pages[1].evaluate("[...document.querySelectorAll('.heat .cell')].map((c) => c.textContent)")
+    for column in spec["columns"]:
+        if any(column["label"] in cell for cell in shown):
+            assert column["name"] in body  # the full name, in the legend
     for column in spec["columns"]:
         if column["id"] != column["label"]:
             assert column["id"] not in body.split(), column["id"]  # never a raw id

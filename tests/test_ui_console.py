@@ -225,3 +225,39 @@ def test_the_console_lists_participants_removes_one_after_confirming_and_locks_t
     assert refused.value.key == "core.error_session_locked"
     again, _ = dash.engine.join(code, token=token)
     assert again["id"] == me["id"]  # those already in come back
+
+
+def test_a_new_session_starts_from_the_workshop_s_defaults_not_the_last_session_s_settings():
+    from widgets.workshops.values import dashboard as values
+
+    dash = values.trainer_dashboard("en")
+    ids = [p.id for p in dash.phases]
+    dash.go(ids.index("vote"), force=True)
+    default, _ = values.vote_settings(dash)
+    box = dash.widgets_by_phase["vote"]
+    box.budget.value = default + 2
+    dash.keep("dots", {"budget": default + 2, "stack": False})  # what "Apply" keeps for this session
+    assert values.vote_settings(dash)[0] == default + 2
+    old = dash.code
+    dash.new_button.click()
+    if dash.confirm_bar.layout.display is None:  # a session was running: the console asks first
+        dash.confirm_yes.click()
+    assert dash.code != old
+    dash.go(ids.index("vote"), force=True)
+    # Both what the engine uses and what the console shows are the workshop's default again.
+    assert values.vote_settings(dash)[0] == default
+    assert dash.widgets_by_phase["vote"].budget.value == default
+    assert dash.engine.session(dash.code)["state"]["specs"]["vote"]["budget"] == default
+
+
+def test_reveal_closes_the_answers_of_the_step_shown():
+    dash, _ = _wall_dashboard()
+    assert dash.session["state"]["open"] is True
+    dash.engine.reveal(dash.trainer, dash.code, "ideas")
+    dash._reload()
+    assert dash.session["state"]["open"] is False
+    # Revealing a step that is not the one shown leaves the answers of the one shown alone.
+    dash.engine.set_input(dash.trainer, dash.code, True)
+    dash.engine.reveal(dash.trainer, dash.code, "another")
+    dash._reload()
+    assert dash.session["state"]["open"] is True

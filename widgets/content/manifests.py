@@ -28,10 +28,19 @@ Layer = Literal["workshop", "programme"]
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a trainer dashboard: its id and the exercise kind participants see (None: they wait)."""
+    """One step of a trainer dashboard: its id and the exercise kind participants see (None: they wait).
+
+    ``also`` lists the kinds the step opens as it goes on (a case's context, then its steps, then its
+    ending card), so each kind the workshop shows is declared.
+    """
 
     id: str
     kind: str | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str | None, ...]:
+        return (self.kind, *self.also)
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ class Manifest:
             guide=tuple(doc["guide"]),
             content=tuple(doc["content"]),
             locales=tuple(doc["locales"]),
-            steps=tuple(Step(s["id"], s.get("kind")) for s in doc["steps"]),
+            steps=tuple(Step(s["id"], s.get("kind"), tuple(s.get("also", ()))) for s in doc["steps"]),
             report_sections=tuple(doc.get("report_sections", [])),
             file=Path(file),
         )

@@ -19,7 +19,7 @@ ENV_PREFIX = "ELAN_"
 
 
 #: Settings that are credentials: never passed on to a kernel's environment.
-SECRET_SETTINGS = ("trainer_key", "lrs_username", "lrs_password")
+SECRET_SETTINGS = ("trainer_key", "lrs_username", "lrs_password", "oidc_client_secret")
 
 
 class Settings(Configurable):
@@ -182,6 +182,60 @@ class Settings(Configurable):
         config=True,
         help="Longest wait between two tries while the LRS does not answer; the wait doubles from 5 seconds "
         "up to this. Statements wait in the store meanwhile, never holding up a participant.",
+    )
+    oidc_issuer = Unicode(
+        "",
+        config=True,
+        help="Issuer URL of the organisation's OpenID Connect provider: trainers sign in there (at "
+        "/elan/oidc/login) as well as with the key and kit accounts. Its settings are read from "
+        "<issuer>/.well-known/openid-configuration. Empty means no such sign-in. "
+        "Example: ELAN_OIDC_ISSUER=https://login.example.org/realms/staff",
+    )
+    oidc_client_id = Unicode(
+        "", config=True, help="Client id the kit was registered with at the provider. Example: ELAN_OIDC_CLIENT_ID=elan"
+    )
+    oidc_client_secret = Unicode(
+        "",
+        config=True,
+        help="Client secret the provider gave the kit (never passed on to a kernel). "
+        "Example: ELAN_OIDC_CLIENT_SECRET=...",
+    )
+    oidc_scopes = Unicode(
+        "openid profile email",
+        config=True,
+        help="Scopes asked of the provider; add the one that carries the role claim if the provider needs it. "
+        "Example: ELAN_OIDC_SCOPES='openid profile email groups'",
+    )
+    oidc_claim = Unicode(
+        "groups",
+        config=True,
+        help="Claim of the ID token (or user info) whose values make someone a trainer or an administrator; a "
+        "dotted path reads a nested one. Example: ELAN_OIDC_CLAIM=realm_access.roles",
+    )
+    oidc_trainer_values = Unicode(
+        "elan-trainers",
+        config=True,
+        help="Values of that claim (comma-separated) that make someone a trainer; anyone without one of these "
+        "or an administrator's is refused. Example: ELAN_OIDC_TRAINER_VALUES=trainers,onboarding-team",
+    )
+    oidc_admin_values = Unicode(
+        "elan-admins",
+        config=True,
+        help="Values of that claim (comma-separated) that make someone an administrator (drives every "
+        "session). Example: ELAN_OIDC_ADMIN_VALUES=elan-admins",
+    )
+    oidc_name_claim = Unicode(
+        "email",
+        config=True,
+        help="Claim that names the trainer's account (their sessions are theirs under it); 'sub' when it is "
+        "missing. A kit account of the same name is never taken over. Example: ELAN_OIDC_NAME_CLAIM=preferred_username",
+    )
+    oidc_learners = Bool(
+        False,
+        config=True,
+        help="With solo_access = sign-in, learners of the self-paced lessons sign in through the same provider: "
+        "anyone it signs in may open them, trainer claim or not (they drive nothing). "
+        "Example: ELAN_OIDC_LEARNERS=True",
     )
     dangerously_show_tracebacks = Bool(
         False, config=True, help="Show Python tracebacks to visitors. Only for developing the kit."

@@ -795,9 +795,7 @@ class Engine:
             revealed = bool(spec) and spec["id"] in state.get("revealed", [])
             counts = self._counts(conn, session)
             joined = counts["joined"]
-            view = None
-            if spec:
-                view = kinds.get(spec["kind"]).public(Context(conn, session, spec, None, self.settings)).as_json()
+            view = self._public_view(conn, session)
             return {
                 "session": {
                     "code": session["code"],
@@ -818,6 +816,14 @@ class Engine:
                 "counts": counts,
                 "now": time.time(),
             }
+
+    def _public_view(self, conn, session: dict) -> dict | None:
+        """The current step's :class:`~widgets.live.kinds.PublicView` (JSON): what the stage and the remote draw."""
+        state = session["state"]
+        spec = state["specs"].get(state["activity"]) if state.get("activity") else None
+        if spec is None:
+            return None
+        return kinds.get(spec["kind"]).public(Context(conn, session, spec, None, self.settings)).as_json()
 
     def _counts(self, conn, session: dict) -> dict:
         """What :meth:`counts` says, inside a read the caller already holds (the stage, the console)."""
@@ -927,6 +933,7 @@ class Engine:
                 "console": state.get("data", {}).get("console", {}),
                 "console_open": self._console_open(session),
                 "counts": self._counts(conn, session),
+                "view": self._public_view(conn, session),
                 "now": time.time(),
             }
 

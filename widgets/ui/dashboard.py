@@ -26,7 +26,7 @@ from widgets.core.i18n import Translator
 from widgets.ui import practices
 from widgets.ui.phase import Phase
 from widgets.ui.script import Script, Step
-from widgets.ui.templating import render
+from widgets.ui.templating import close_all, render
 from widgets.ui.trainer import Viewer, current
 
 log = logging.getLogger("elan.dashboard")
@@ -193,7 +193,7 @@ class Dashboard(w.VBox):
         self.new_button.on_click(lambda _: self._ask_new())
         self.close_button.on_click(lambda _: self._ask_close())
         self.reopen_button.on_click(lambda _: self._act(self.engine.reopen_session))
-        self.prev_button.on_click(lambda _: self.go(self.index - 1))
+        self.prev_button.on_click(lambda _: self.previous())
         self.next_button.on_click(lambda _: self.go(self.index + 1))
         self.phase_picker.observe(self._on_pick, names="value")
         self.input_toggle.observe(self._on_input, names="value")
@@ -226,11 +226,14 @@ class Dashboard(w.VBox):
         groups.add_class("elan-groups")
         side = w.VBox([self.preview, self.stage_links, self.remote_view, self.exports])
         side.add_class("elan-side")
-        main = w.VBox([groups, self.confirm_bar, self.message, self.script_view])
+        main = w.VBox([groups, self.message, self.script_view])
         main.add_class("elan-main")
         top = w.HBox([main, side])
         top.add_class("elan-top")
-        super().__init__([self.heading, self.status, top, self.phase_title, self.body, self.shortcuts])
+        # The confirmation sits above the controls (and stays in view, sticky): never below the fold.
+        super().__init__(
+            [self.heading, self.status, self.confirm_bar, top, self.phase_title, self.body, self.shortcuts]
+        )
         self.add_class("elan-console")
         self.resume_or_start()
 
@@ -261,10 +264,20 @@ class Dashboard(w.VBox):
 
     def start_session(self) -> None:
         session = self.engine.create_session(self.trainer, self.workshop, self.lang)
+        self._forget_steps()
         self.index = 0
         self.attach(session["code"])  # opens the first step for the phones
         if self.viewer.demo:
             self.go(0, force=True)
+
+    def _forget_steps(self) -> None:
+        """A new session starts from the workshop's defaults: each step's controls (a vote's budget)
+        are built again from it, not left showing what the trainer set in the session before."""
+        old = list(self.widgets_by_phase.values())
+        self.widgets_by_phase = {}
+        self.body.children = []
+        for widget in old:
+            close_all(widget)
 
     def attach(self, code: str) -> None:
         self.code = code
@@ -296,10 +309,18 @@ class Dashboard(w.VBox):
             self.preview.value = render("console_preview.html", t=self.t, stage="")
         self.show_phase()
 
-    def _ask(self, text: str | None, action: Callable | None = None) -> None:
+    def _ask(self, text: str | None, action: Callable | None = None, *, yes: str | None = None) -> None:
+        """A confirmation at the top of the console, its buttons saying what they do in full.
+
+        The focus goes to Cancel: Enter pressed by habit takes nothing back, Esc cancels too.
+        """
         self._pending = action
         self.confirm_text.value = render("console_confirm.html", text=text or "")
+        self.confirm_yes.description = yes or self.t("console.confirm")
+        self.confirm_yes.tooltip = self.confirm_yes.description
         _show(self.confirm_bar, bool(text))
+        if text:
+            self.confirm_no.focus()
 
     def _confirmed(self, _=None) -> None:
         action, self._pending = self._pending, None
@@ -309,7 +330,11 @@ class Dashboard(w.VBox):
 
     def _ask_new(self) -> None:
         if self.session and self.session["closed_at"] is None:
-            self._ask(self.t("console.confirm_new", code=self.code, n=self.counts["joined"]), self._new_session)
+            self._ask(
+                self.t("console.confirm_new", code=self.code, n=self.counts["joined"]),
+                self._new_session,
+                yes=self.t("console.confirm_new_yes", code=self.code),
+            )
         else:
             self.start_session()
 
@@ -321,6 +346,7 @@ class Dashboard(w.VBox):
         self._ask(
             self.t("console.confirm_end", code=self.code, n=self.counts["joined"]),
             lambda: self._act(self.engine.close_session),
+            yes=self.t("console.confirm_end_yes", code=self.code),
         )
 
     # --- phases --------------------------------------------------------------------
@@ -347,6 +373,12 @@ class Dashboard(w.VBox):
                 self._run(self.engine.set_data, "console", self._console_note(), public=False)
             self._reload()
         self.show_phase()
+
+    def previous(self) -> None:
+        """← : back one step inside the phase when it has steps of its own (a case), else the previous phase."""
+        if self.code and self.session and self.session["closed_at"] is None and self.phase.back(self):
+            return
+        self.go(self.index - 1)
 
     def _console_note(self) -> dict:
         """What the phone remote shows of the console: the step and the script's next line."""
@@ -689,7 +721,10 @@ class Dashboard(w.VBox):
                     self._reload()
                     # The phone remote asked for the next or previous step: this console's to take only
                     # while the session shows one of its steps (a training day's break is the day's).
-                    if steps and self._attached()["state"].get("phase") in {p.id for p in self.phases}:
+                    mine = self._attached()["state"].get("phase") in {p.id for p in self.phases}
+                    if mine and steps and sum(steps) < 0 and len(steps) == 1:  # the remote's ←, as the console's
+                        self.previous()
+                    elif mine and steps:
                         self.go(self.index + sum(steps))
                     else:
                         self._sync_controls()

@@ -31,6 +31,8 @@ class Phase:
     or ``guide(dash)`` returning either when it depends on where the phase stands (a case
     read, played, ended); by default the phase's own position. ``chapter`` names the
     guide chapter those steps are in when it is not the workshop's (the five practices).
+    ``back(dash)`` goes back one step inside the phase (a case's previous step) and says whether
+    it did; when it did not, ← goes to the previous phase.
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class Phase:
         open: bool = True,
         guide: int | tuple[int, ...] | Callable | None = None,
         chapter: str | None = None,
+        back: Callable | None = None,
     ):
         self.id = id
         self.title = title
@@ -52,6 +55,7 @@ class Phase:
         self.open = open
         self.guide = guide
         self.chapter = chapter
+        self._back = back
 
     def spec(self, dash: Dashboard) -> dict | None:
         return self._spec(dash) if self._spec else None
@@ -69,6 +73,10 @@ class Phase:
     def refresh(self, dash: Dashboard) -> None:
         if self._refresh:
             self._refresh(dash)
+
+    def back(self, dash: Dashboard) -> bool:
+        """Go back one step inside this phase; False when there is none (the phase's start)."""
+        return bool(self._back(dash)) if self._back else False
 
     def demo(self, dash: Dashboard) -> None:
         if self._demo:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import tornado.web
 from tornado.iostream import StreamClosedError
 
-from widgets.core import codes, glossary, qr
+from widgets.core import codes, glossary, learner_pass, qr
 from widgets.core.errors import EngineError, Forbidden, Invalid, NotFound, RateLimited
 from widgets.core.i18n import Translator, catalog, pick_language
 from widgets.core.languages import LANGUAGES, NAMES, chain
@@ -198,8 +198,15 @@ class Context:
         )
 
     def signed_in(self, request) -> bool:
-        """A visitor a trusted proxy signed in (``solo_access = sign-in``)."""
-        return bool(self.trusted_user(request))
+        """A visitor a trusted proxy signed in, or (``oidc_learners``) the organisation's provider
+        (``solo_access = sign-in``)."""
+        if self.trusted_user(request):
+            return True
+        morsel = request.cookies.get(learner_pass.COOKIE) if self.settings.oidc_learners else None
+        if morsel is None:
+            return False
+        secret = learner_pass.secret_from(self.settings.ensure_trainer_key())
+        return learner_pass.valid(secret, morsel.value, now=time.time())
 
     def is_https(self, request) -> bool:
         """Whether the visitor's browser talks HTTPS (directly, or to nginx on this machine)."""
@@ -610,6 +617,7 @@ class ExportApi(ApiHandler):
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "html": "text/html; charset=utf-8",
         "pdf": "application/pdf",
+        "zip": "application/zip",
     }
 
     async def get(self, code, fmt):
@@ -813,7 +821,7 @@ def handlers(ctx: Context, base_url: str) -> list:
         (rf"{b}elan/api/s/{code}/feed", FeedApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/results", ResultsApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/participants", ParticipantsApi, {"ctx": ctx}),
-        (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html|pdf)", ExportApi, {"ctx": ctx}),
+        (rf"{b}elan/api/s/{code}/export\.(csv|xlsx|html|pdf|zip)", ExportApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/badge/([0-9]{{1,12}})\.(svg|png|html)", BadgeApi, {"ctx": ctx}),
         (rf"{b}elan/api/s/{code}/trainer/([a-z-]+)", TrainerActionApi, {"ctx": ctx}),
         (rf"{b}elan/qr/{code}\.svg", QrHandler, {"ctx": ctx}),

@@ -31,7 +31,7 @@ from widgets.core.paths import WORKSHOPS
 from widgets.core.settings import ENV_PREFIX, SECRET_SETTINGS, Settings
 from widgets.live import lrs_send
 from widgets.live.engine import Engine
-from widgets.web import api, documents, guard, remote, stage, upload
+from widgets.web import api, documents, guard, oidc, remote, stage, upload
 from widgets.web.notebooks import LANDING, Catalogue, canonical_parts
 
 log = logging.getLogger("elan.serve")
@@ -208,11 +208,22 @@ class PageHandler(TornadoVoilaHandler):
         if credential:
             page.env["ELAN_PAGE_KEY"] = credential
         if role == "trainer" and trainer is None:
+            if oidc.configured(ctx.settings):  # on to the organisation's provider, then back to this page
+                back = ctx.settings.base_url + "voila/render/" + notebook.path
+                back += "?" + self.request.query if self.request.query else ""
+                self.set_header("Cache-Control", "no-store")
+                self.redirect(oidc.login_url(ctx.settings, back), status=303)
+                return
             self._notice(403, "core.trainer_key_title", "core.trainer_key_needed")
             return
         if trainer is None:
             solo = not notebook.landing
             if solo and ctx.settings.solo_access == "sign-in" and not ctx.signed_in(self.request):
+                if ctx.settings.oidc_learners and oidc.configured(ctx.settings):  # the provider signs learners in
+                    back = ctx.settings.base_url + "voila/render/" + notebook.path
+                    self.set_header("Cache-Control", "no-store")
+                    self.redirect(oidc.login_url(ctx.settings, back), status=303)
+                    return
                 self._notice(403, "core.sign_in_title", "core.sign_in_needed")
                 return
             ticket, why = ctx.kernels.admit(self.kernel_manager, client)
@@ -374,6 +385,7 @@ class ElanVoila(Voila):
             voila.append(route)
         extra = stage.handlers(self.elan_ctx, self.base_url) + remote.handlers(self.elan_ctx, self.base_url)
         extra += upload.handlers(self.elan_ctx, self.base_url)
+        extra += oidc.handlers(self.elan_ctx, self.base_url)  # sign-in with the organisation's provider
         kit = api.handlers(self.elan_ctx, self.base_url) + documents.handlers(self.elan_ctx, self.base_url) + extra
         return (
             [with_code_throttle(route) for route in kit]

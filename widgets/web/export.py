@@ -31,9 +31,11 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +54,7 @@ from widgets.live import store as st
 from widgets.live.kinds import Context
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FORMATS = ("csv", "xlsx", "html", "pdf")
+FORMATS = ("csv", "xlsx", "html", "pdf", "zip")
 #: Debian's chromium prints the report to PDF (see docs/pdf.md for the choice and its figures).
 CHROMIUM = os.environ.get("ELAN_CHROMIUM", "/usr/bin/chromium")
 
@@ -617,6 +619,66 @@ def to_csv(engine, code: str, lang: str | None = None) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}:\d{2})(?::\d{2})?)?$")
+
+
+def spreadsheet_cell(value, lang: str):
+    """A value as a French (or English) spreadsheet reads it: decimal comma and dd/mm/yyyy in French.
+
+    >>> spreadsheet_cell(4.2, "fr"), spreadsheet_cell("2026-12-01", "fr"), spreadsheet_cell("2026-12-01 09:05", "fr")
+    ('4,2', '01/12/2026', '01/12/2026 09:05')
+    >>> spreadsheet_cell(60.0, "en"), spreadsheet_cell(True, "fr"), spreadsheet_cell("=1+1", "fr")
+    ('60', 1, "'=1+1")
+    """
+    french = lang.startswith("fr")
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if french else text
+    if isinstance(value, str):
+        match = _ISO_DATE.match(value)
+        if match and french:
+            year, month, day, clock = match.groups()
+            return f"{day}/{month}/{year}" + (f" {clock}" if clock else "")
+        return _safe_cell(value)
+    return value
+
+
+def _file_name(title: str, n: int, used: set[str]) -> str:
+    """A table's file in the zip: its number and title, without characters a file system refuses."""
+    clean = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", title).strip()[:60].strip() or "table"
+    name = f"{n:02d} {clean}.csv"
+    while name.casefold() in used:
+        name = f"{n:02d} {clean} ({len(used)}).csv"
+    used.add(name.casefold())
+    return name
+
+
+def to_zip(engine, code: str, lang: str | None = None) -> bytes:
+    """One CSV per table in a zip, each opening in a spreadsheet as it is (French Excel included).
+
+    Each file has one header row of column names a trainer reads (no internal ids)
+    and one row per line of the table, UTF-8 with a BOM, the language's separator
+    (``;`` in French), decimal commas and dd/mm/yyyy dates in French.
+    """
+    report = collect(engine, code, lang)
+    t = Translator(report.lang)
+    separator = t("report.csv_separator")
+    out = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n, table in enumerate(all_tables(report), 1):
+            headers, rows = table.readable()
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+            writer.writerow([_safe_cell(h) for h in headers])
+            for values in rows:
+                writer.writerow([spreadsheet_cell(v, report.lang) for v in values])
+            archive.writestr(_file_name(table.title, n, used), "\ufeff" + buffer.getvalue())
+    return out.getvalue()
+
+
 def _table_label(t: Translator, table: Table) -> str:
     return table.label or _kind_label(t, table.kind)
 
@@ -730,4 +792,4 @@ def to_pdf(engine, code: str, lang: str | None = None) -> bytes:
 
 def render(engine, code: str, fmt: str, lang: str | None = None):
     """The export in one format (``csv``, ``xlsx``, ``html`` or ``pdf``); ``lang`` defaults to the session's."""
-    return {"csv": to_csv, "xlsx": to_xlsx, "html": to_html, "pdf": to_pdf}[fmt](engine, code, lang)
+    return {"csv": to_csv, "xlsx": to_xlsx, "html": to_html, "pdf": to_pdf, "zip": to_zip}[fmt](engine, code, lang)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from string import ascii_uppercase
 
 from widgets.live.exercises import casebook
-from widgets.live.kinds import Context, Exercise, require
+from widgets.live.kinds import Context, Exercise, PublicView, require
 
 
 class CaseEnd(Exercise):
@@ -25,6 +25,11 @@ class CaseEnd(Exercise):
         require(isinstance(spec.get("case"), str), "case")
         require(isinstance(spec.get("choices"), list), "choices")
         require(isinstance(spec.get("steps"), list), "steps")
+
+    def public(self, ctx: Context) -> PublicView:
+        """The case's title above the ending's title; the outcome goes with the card (it is long)."""
+        card = {"outcome": ctx.spec.get("prompt"), **self.shown(ctx)}
+        return PublicView(self.kind, card.pop("case", None), ctx.spec.get("title"), card, None)
 
     def shown(self, ctx: Context) -> dict:
         spec = ctx.spec

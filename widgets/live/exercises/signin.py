@@ -79,9 +79,17 @@ class SignIn(Exercise):
         mine = ctx.my_responses().get("signature")
         return {
             "signed": bool(mine),
+            "validated": self._status(ctx) in ("present", "late"),
             "name": mine["name"] if mine else self._earlier_name(ctx) or (ctx.participant or {}).get("name") or "",
             "anonymous": bool(ctx.session["state"].get("anonymous")),
         }
+
+    def _status(self, ctx: Context) -> str:
+        """The trainer's decision on this participant's line of this half-day ("" before any)."""
+        if not ctx.participant:
+            return ""
+        marks = (ctx.session["state"].get("data", {}).get("attendance") or {}).get(ctx.spec["halfday"]["id"]) or {}
+        return (marks.get(str(ctx.participant["id"])) or {}).get("status") or ""
 
     def _earlier_name(self, ctx: Context) -> str:
         """The name this participant signed an earlier half-day with: the afternoon reuses the morning's."""

@@ -262,6 +262,15 @@ def back(dash) -> None:
     refresh_play(dash)
 
 
+def step_back(dash) -> bool:
+    """← in a case: back one case step (then to its context); False at the context, so ← leaves the case."""
+    play = play_state(dash)
+    if not current_case(dash) or not play.get("started"):
+        return False
+    back(dash)
+    return True
+
+
 def play_spec(dash) -> dict | None:
     """What the phones show now: the case's title and context, a step to answer, or the ending."""
     case, play = current_case(dash), play_state(dash)
@@ -817,6 +826,7 @@ def phases() -> list[Phase]:
             refresh=refresh_play,
             demo=demo_play,
             guide=guide_step,
+            back=step_back,
         ),
         Phase("wall", _both("cases.phase_wall"), spec=story_spec, build=build_wall, refresh=refresh_wall, guide=5),
     ]

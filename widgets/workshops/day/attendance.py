@@ -364,6 +364,13 @@ def forget_names(conn, session: dict, state: dict, participant_id: int | None) -
     signin = [a for a, spec in state.get("specs", {}).items() if spec.get("kind") == "signin"]
     if signin:
         conn.execute(r.delete().where(*where, r.c.activity.in_(signin)))
+    entries = state.get("data", {}).get("roster")
+    if entries:
+        # The roster names people too: all of it goes with an anonymous session, one line with one person forgotten.
+        if participant_id is None:
+            state["data"].pop("roster")
+        else:
+            state["data"]["roster"] = [e for e in entries if e.get("participant") != participant_id]
     lines = state.get("data", {}).get("attendance")
     if not lines:
         return

@@ -34,6 +34,8 @@ from widgets.workshops.metrics import formulas as metrics
 EVALUATION, QUIZ_PRE, QUIZ_POST = "evaluation", "quiz-pre", "quiz-post"
 #: A workshop's own short evaluation: ``evaluation-<workshop>``.
 AFTER_PREFIX = "evaluation-"
+#: A comment may say a lot: a thousand characters, kept whole in every export (longer is refused, with the reason).
+COMMENT_MAX = 1000
 LOADER = jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates")
 
 
@@ -69,7 +71,8 @@ def evaluation_spec(workshops: list[str] = ()) -> dict:
             }
             questions.append(scale(f"useful-{ws}", doc["usefulness"], 1, 5, label))
     questions += [
-        {"id": f"comment-{c['id']}", "type": "text", "label": c["label"], "max_length": 600} for c in doc["comments"]
+        {"id": f"comment-{c['id']}", "type": "text", "label": c["label"], "max_length": COMMENT_MAX}
+        for c in doc["comments"]
     ]
     return {
         "kind": "survey",
@@ -115,7 +118,7 @@ def workshop_evaluation_spec(workshop: str) -> dict:
         },
     ]
     questions += [
-        {"id": f"comment-{c['id']}", "type": "text", "label": c["label"], "max_length": 600}
+        {"id": f"comment-{c['id']}", "type": "text", "label": c["label"], "max_length": COMMENT_MAX}
         for c in doc["comments"][:1]
     ]
     return {
@@ -233,10 +236,12 @@ def results(source: Source) -> dict | None:
     for spec in after:
         scores = by_question(source.responses(spec["id"]))
         useful = scores.get(f"useful-{spec.get('workshop')}", [])
+        satisfied = scores.get("satisfaction", [])
         out["workshops"].append(
             {
                 "label": source.text(titles.get(spec.get("workshop"), spec["id"])),
-                "csat": training_figures(scores.get("satisfaction", []), [])["csat"],
+                "csat": training_figures(satisfied, [])["csat"],
+                "satisfaction": round(sum(satisfied) / len(satisfied), 1) if satisfied else None,
                 "useful": round(sum(useful) / len(useful), 1) if useful else None,
                 "n": len({r["participant_id"] for r in source.responses(spec["id"])}),
                 "comments": sorted(t for key, values in scores.items() if key.startswith("comment-") for t in values),
@@ -298,7 +303,60 @@ def stage_html(source: Source) -> str:
     found = results(source)
     if not found:
         return ""
-    return source.render(LOADER, "evaluation.html", found=found, teaching=teaching_texts(source, found), stage=True)
+    return source.render(
+        LOADER,
+        "evaluation.html",
+        found=found,
+        teaching=teaching_texts(source, found),
+        num=number_text(source.lang),
+        stage=True,
+    )
+
+
+def number_text(lang: str):
+    """A mean as the language writes it in text (``4,2`` in French), a dash when nobody answered."""
+
+    def show(value) -> str:
+        if value is None:
+            return "—"
+        text = f"{value:g}"
+        return text.replace(".", ",") if lang.startswith("fr") else text
+
+    return show
+
+
+def answers_by_person(source: Source) -> tuple[list, list] | None:
+    """Each person's answers to every evaluation (a row each): their name when names are kept, else P1, P2...
+
+    An anonymous session exports no name, only the same numbers as every other table.
+    """
+    surveys = [
+        spec
+        for activity, spec in source.specs.items()
+        if spec.get("kind") == "survey" and (activity == EVALUATION or activity.startswith(AFTER_PREFIX))
+    ]
+    if not surveys:
+        return None
+    t = source.t
+    titles = _workshop_titles()
+    columns: list[tuple[str, str]] = [("participant", t("report.col_participant"))]
+    if source.with_names:
+        columns.append(("name", t("report.col_name")))
+    rows: dict[int, dict] = {}
+    numbers = {p["id"]: p for p in source.participants}
+    for spec in surveys:
+        where = source.text(titles[spec["workshop"]]) if spec.get("workshop") in titles else ""
+        for q in spec["questions"]:
+            label = source.text(q["label"])
+            named = where and where not in label  # "useful for your work: <workshop>" names it already
+            columns.append((f"{spec['id']}:{q['id']}", f"{where} — {label}" if named else label))
+        for pid, answers in by_participant(source.responses(spec["id"])).items():
+            person = numbers.get(pid) or {"label": "", "name": ""}
+            row = rows.setdefault(pid, {"participant": person["label"], "name": person["name"]})
+            for key, value in answers.items():
+                row[f"{spec['id']}:{key}"] = value
+    order = {p["id"]: n for n, p in enumerate(source.participants)}
+    return columns, [rows[pid] for pid in sorted(rows, key=lambda pid: order.get(pid, 0))]
 
 
 @register_section
@@ -339,13 +397,27 @@ def evaluation_section(source: Source) -> list[Section]:
                 t("day.after_workshops"),
                 [
                     ("label", t("day.col_workshop")),
-                    ("csat", "CSAT"),
-                    ("useful", t("day.col_mean_of_5")),
+                    ("csat", t("day.col_csat")),
+                    ("satisfaction", t("day.col_satisfaction_of_5")),
+                    ("useful", t("day.col_useful_of_5")),
                     ("n", t("report.col_answers")),
                 ],
                 [{**w, "csat": w["csat"]["value"]} for w in found["workshops"]],
             )
         )
+    workshop_comments = [{"label": w["label"], "text": text} for w in found["workshops"] for text in w["comments"]]
+    if workshop_comments:
+        tables.append(
+            Table(
+                "evaluation-workshop-comments",
+                t("day.after_workshops_comments"),
+                [("label", t("day.col_workshop")), ("text", t("day.col_comment"))],
+                workshop_comments,
+            )
+        )
+    answers = answers_by_person(source)
+    if answers:
+        tables.append(Table("evaluation-answers", t("day.evaluation_answers"), answers[0], answers[1]))
     if quiz:
         tables.append(
             Table(
@@ -356,10 +428,16 @@ def evaluation_section(source: Source) -> list[Section]:
                     ("pre", t("day.col_pre")),
                     ("post", t("day.col_post")),
                     ("gain", t("day.col_gain")),
-                    ("question_id", t("report.col_question_id")),
                 ],
-                [{**q, "question_id": q["id"]} for q in quiz["questions"]],
+                quiz["questions"],
             )
         )
-    html = source.render(LOADER, "evaluation.html", found=found, teaching=teaching_texts(source, found), stage=False)
+    html = source.render(
+        LOADER,
+        "evaluation.html",
+        found=found,
+        teaching=teaching_texts(source, found),
+        num=number_text(source.lang),
+        stage=False,
+    )
     return [Section("evaluation", t("day.section_evaluation"), html, tables, order=60)]

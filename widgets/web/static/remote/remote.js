@@ -1,6 +1,6 @@
 // The phone remote. The credential comes in the address's fragment; it is kept in this
 // tab's storage and the fragment is removed, so the address shown or shared carries none.
-import { format } from "../participant/dom.js";
+import { format, tx } from "../participant/dom.js";
 
 const body = document.body;
 const code = body.dataset.code;
@@ -37,6 +37,9 @@ function show(v) {
   document.getElementById("step").textContent = c.title ? t("step", { n: c.index, total: c.total, title: c.title }) : "";
   document.getElementById("line").textContent = c.line || "";
   document.getElementById("counts").textContent = t("counts", v.counts);
+  // What the room sees now: the same public view the stage draws.
+  const shown = v.view ? v.view.prompt || v.view.title : null;
+  document.getElementById("showing").textContent = shown ? tx(shown, document.documentElement.lang) : "";
   // Steps change in the console: without one open, say so instead of sending a step nobody takes.
   const steps = v.console_open && !v.closed;
   document.getElementById("prev").disabled = !steps;

@@ -21,7 +21,10 @@ export function bars(rows, h, { tie = true, max = null, item = true } = {}) {
   const leaders = rows.filter((r) => r.value === best && best > 0);
   const out = [];
   if (tie && leaders.length > 1) {
-    out.push(el("p", { class: "tie", text: h.t("tie", { n: leaders.length, labels: leaders.map((r) => r.label).join(" · ") }) }));
+    // Three names at most in the line: beyond that, the tied bars say which.
+    const text = leaders.length > 3 ? h.t("tie_many", { n: leaders.length })
+      : h.t("tie", { n: leaders.length, labels: leaders.map((r) => r.label).join(" · ") });
+    out.push(el("p", { class: "tie", text }));
   }
   for (const row of rows) {
     const before = h.previous.get(row.id);

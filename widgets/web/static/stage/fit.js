@@ -27,15 +27,23 @@ export function fit(step, t) {
   }
   if (!overflows(step)) return;
   const items = [...results.querySelectorAll(".item")].filter((e) => !e.parentElement.closest(".item"));
-  let hidden = 0;
   const more = document.createElement("p");
   more.className = "more";
   // Said where the list ends (in its own column), so the line itself takes no extra row.
   (items.length ? items[items.length - 1].parentElement : results).append(more);
-  while (overflows(step) && hidden < items.length) {
-    items[items.length - 1 - hidden].hidden = true;
-    hidden += 1;
-    more.textContent = t("more", { n: hidden });
+  // How many to hide: the fewest that fit, found by halving (a 200-word cloud needs 8 layouts, not 200).
+  const hide = (k) => {
+    items.forEach((item, n) => { item.hidden = n >= items.length - k; });
+    more.textContent = t("more", { n: k });
+    return !overflows(step);
+  };
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (mid > 0 && hide(mid)) high = mid; else low = mid + 1;
   }
+  const hidden = low;
+  hide(hidden);
   if (!hidden) more.remove();
 }

@@ -10,16 +10,33 @@ function svgNode(tag, attrs, text) {
   return node;
 }
 
-// Lines of at most `width` characters, cut at spaces (a long word stays whole).
+// Lines of at most `width` characters, cut at spaces; a word longer than a line is cut across lines
+// so no letter runs off the card.
 function wrap(text, width) {
   const lines = [];
   let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line && (line + " " + word).length > width) { lines.push(line); line = word; }
-    else line = line ? `${line} ${word}` : word;
+  for (const whole of text.split(/\s+/).filter(Boolean)) {
+    const parts = Array.from(whole);  // by code point: an emoji is never split in two
+    const words = [];
+    for (let i = 0; i < parts.length; i += width) words.push(parts.slice(i, i + width).join(""));
+    for (const word of words) {
+      if (line && Array.from(`${line} ${word}`).length > width) { lines.push(line); line = word; }
+      else line = line ? `${line} ${word}` : word;
+    }
   }
   if (line) lines.push(line);
   return lines;
+}
+
+// The largest type at which every line fits between the heading and the footer: nothing is left out.
+function fit(text) {
+  for (const width of [42, 52, 64, 80, 100]) {
+    const size = Math.round((40 * 42) / width);
+    const step = Math.round(size * 1.4);
+    const lines = wrap(text, width);
+    if (lines.length * step <= 330 || width === 100) return { lines, size, step };
+  }
+  return null;
 }
 
 export function cardSvg(card, text, name) {
@@ -27,8 +44,9 @@ export function cardSvg(card, text, name) {
   svg.append(svgNode("rect", { x: 0, y: 0, width: 1200, height: 675, fill: "#fdfcf7" }),
     svgNode("rect", { x: 30, y: 30, width: 1140, height: 615, rx: 28, fill: "none", stroke: "#0b5cad", "stroke-width": 8 }),
     svgNode("text", { x: 90, y: 130, "font-family": "DejaVu Sans, Arial, sans-serif", "font-size": 44, "font-weight": "bold", fill: "#0b5cad" }, card.heading));
-  wrap(text, 42).slice(0, 7).forEach((line, i) => {
-    svg.append(svgNode("text", { x: 90, y: 230 + i * 56, "font-family": "DejaVu Sans, Arial, sans-serif", "font-size": 40, fill: "#1f2933" }, line));
+  const { lines, size, step } = fit(text);
+  lines.forEach((line, i) => {
+    svg.append(svgNode("text", { x: 90, y: 200 + size + i * step, "font-family": "DejaVu Sans, Arial, sans-serif", "font-size": size, fill: "#1f2933" }, line));
   });
   const foot = name ? `${name} · ${card.footer}` : card.footer;
   svg.append(svgNode("text", { x: 90, y: 600, "font-family": "DejaVu Sans, Arial, sans-serif", "font-size": 26, fill: "#52606d" }, foot));

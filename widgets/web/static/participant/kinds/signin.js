@@ -9,6 +9,11 @@ export function render({ root, state, t, tx, send, redraw }) {
     root.append(el("p", { class: "card", text: tx(labels.anonymous) }));
     return;
   }
+  if (state.view.validated) {
+    // The trainer validated this line: nothing left to sign, and the phone says so.
+    root.append(el("p", { class: "card notice signed validated", role: "status", text: tx(labels.validated) }));
+    return;
+  }
   if (state.view.signed) {
     root.append(el("p", { class: "card notice signed", role: "status", text: tx(labels.done) }));
   }
