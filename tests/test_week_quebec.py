@@ -46,6 +46,15 @@ def test_each_edition_has_its_currency_and_amounts_a_budget_would_write():
     assert week.money(Decimal(9), pricing.currency("fr-CA"), "fr-CA").endswith("$")
 
 
+def test_the_quebec_cards_say_dejeuner_for_the_morning_meal():
+    """In Québec the morning meal is the déjeuner (the dîner is at noon): no France 'petit-déjeuner' on a card."""
+    for card in content.load("week/ideas")["ideas"]:
+        for field in ("title", "what", "why", "remote_tip"):
+            if field in card:
+                assert "petit-déjeuner" not in content.text(card[field], "fr-CA").lower(), (card["id"], field)
+    assert content.text(content.load("week/ideas")["ideas"][0]["title"], "fr") == "Petit-déjeuner de lancement"
+
+
 def test_a_file_already_in_dollars_is_shown_as_written(monkeypatch):
     doc = content.load("week/ideas")
     in_dollars = {**doc, "currency": "CAD"}
