@@ -82,13 +82,39 @@ def test_a_zip_bomb_is_refused_before_parsing_in_content_import_and_in_ticket_ex
     assert total.value.key == "core.error_archive_size"
 
 
-def test_a_yaml_alias_bomb_is_refused_before_it_is_expanded(tmp_path):
+def _alias_bomb(path):
     lines = ["kind: week-ideas", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
-    bomb = tmp_path / "bomb.yaml"
-    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert bomb.stat().st_size < 1000
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size < 1000
+    return path
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_is_expanded(tmp_path):
+    bomb = _alias_bomb(tmp_path / "bomb.yaml")
     with pytest.raises(content.ContentError) as refused:
         content.read_yaml(bomb)
     assert "aliases" in refused.value.problems[0].render("en")
+
+
+def test_the_round_trip_reader_that_saves_refuses_an_alias_bomb_naming_the_file(tmp_path):
+    """Saving over an organisation's file (content forms, layers, workbook import) reads it with
+    ruamel first: that reader is bounded like the loader, and the file is left as it was."""
+    from widgets.content import saving
+
+    bomb = _alias_bomb(tmp_path / "week-ideas.yaml")
+    before = bomb.read_bytes()
+    for save in (lambda: saving.load(bomb), lambda: saving.write(bomb, {"kind": "week-ideas", "a": []})):
+        with pytest.raises(content.ContentError) as refused:
+            save()
+        problem = refused.value.problems[0]
+        assert problem.file.endswith("week-ideas.yaml")
+        assert "aliases" in problem.render("en") and "week-ideas.yaml" in str(refused.value)
+    # A workbook import writing over that file goes through the same reader.
+    reading = sheets.Reading(workbook="ideas.xlsx", docs={"acme-bomb": {"kind": "week-ideas", "a": []}})
+    _alias_bomb(tmp_path / "acme-bomb.yaml")
+    with pytest.raises(content.ContentError, match="acme-bomb.yaml"):
+        sheets.import_reading(reading, tmp_path)
+    assert bomb.read_bytes() == before
+    assert (tmp_path / "acme-bomb.yaml").read_text(encoding="utf-8").count("*") > 50

@@ -148,6 +148,19 @@ def count_aliases(raw: str) -> int:
     return sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(raw, Loader=_LOADER))
 
 
+def refuse_alias_bombs(raw: str, display: str) -> None:
+    """Raise a ContentError naming the file when its text holds more than ``MAX_ALIASES`` aliases.
+
+    Every reader of an organisation's YAML calls this before building anything from it,
+    this loader and the round-trip one that saves (``saving.load``) alike.
+    """
+    aliases = count_aliases(raw)
+    if aliases > MAX_ALIASES:
+        raise ContentError(
+            [Problem(display, 0, "", Message("content_checks.too_many_aliases", n=aliases, max=MAX_ALIASES))]
+        )
+
+
 def _walk(node: yaml.Node, path: tuple, lines: dict) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -195,11 +208,7 @@ def read_yaml(path: Path) -> tuple[Any, dict]:
     except UnicodeDecodeError as exc:
         raise ContentError([Problem(display, 0, "", Message("content_checks.not_utf8", reason=exc.reason))]) from None
     try:
-        aliases = count_aliases(raw)
-        if aliases > MAX_ALIASES:
-            raise ContentError(
-                [Problem(display, 0, "", Message("content_checks.too_many_aliases", n=aliases, max=MAX_ALIASES))]
-            )
+        refuse_alias_bombs(raw, display)
         data = yaml.load(raw, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

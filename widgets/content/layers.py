@@ -274,7 +274,7 @@ class Layered:
         org_file = content._file(self.root, "organisation") or self.root / content.ORGANISATION_FILE
         before = content.hidden(self.root)[1].get(self.name, frozenset())
         if set(before) != self.hidden:
-            data = saving.round_trip().load(org_file.read_text(encoding="utf-8")) if org_file.exists() else None
+            data = saving.load(org_file) if org_file.exists() else None
             data = data if data is not None else {"kind": "organisation"}
             hide = data.get("hide")
             if hide is None:

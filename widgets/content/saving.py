@@ -26,6 +26,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from widgets import content
+
 
 def round_trip() -> YAML:
     """A YAML reader and writer that keeps comments and order; long texts stay on one line."""
@@ -34,6 +36,18 @@ def round_trip() -> YAML:
     yaml.allow_unicode = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
+
+
+def load(path: Path) -> Any:
+    """The organisation's file at ``path``, read for a round-trip save (comments kept).
+
+    Bounded like the content loader: a file with too many aliases (``*name``) is refused
+    with a message naming it, before ruamel builds anything from it.
+    """
+    path = Path(path)
+    raw = path.read_text(encoding="utf-8")
+    content.refuse_alias_bombs(raw, content._display(path))
+    return round_trip().load(raw)
 
 
 def _keyed(value: Any) -> bool:
@@ -82,7 +96,7 @@ def write(target: Path, data: Any) -> Path:
     """Write a document to ``target``, over the file that is there (its comments kept) or as a new file."""
     target = Path(target)
     if target.exists():
-        data = update_in_place(round_trip().load(target.read_text(encoding="utf-8")), data)
+        data = update_in_place(load(target), data)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8") as fh:
         round_trip().dump(data, fh)

@@ -546,7 +546,7 @@ def import_reading(reading: Reading, root: Path) -> Outcome:
             outcome.unchanged.append(name)
             continue
         target = root / f"{name}.yaml"
-        existing = yaml.load(target.read_text(encoding="utf-8")) if target.exists() else None
+        existing = saving.load(target) if target.exists() else None
         if current is None or "id" in doc or content.origin(name) == content.ORGANISATION and not _in_kit(name):
             data = _update(existing, doc) if existing is not None else doc
         else:

@@ -74,7 +74,9 @@ class Settings(Configurable):
         "",
         config=True,
         help="Name of a header set by a trusted proxy (e.g. JupyterHub, a company SSO) that carries the trainer's "
-        "identity. Only enable behind a proxy that strips it from outside requests. Example: X-Forwarded-User",
+        "identity. It counts only on requests from this machine (the proxy connecting over loopback); from any "
+        "other address it is ignored. Only enable behind a proxy that strips it from outside requests. "
+        "Example: X-Forwarded-User",
     )
     privacy_notice = Unicode(
         "",

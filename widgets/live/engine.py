@@ -72,6 +72,18 @@ def _require(value: Any, kind, field: str, *, optional: bool = False):
     raise Invalid("core.error_invalid", field=field)
 
 
+def _takes_answers(state: dict) -> bool:
+    """Whether the current step takes answers: there is one, and its kind has something to send."""
+    spec = state.get("specs", {}).get(state.get("activity") or "")
+    return spec is not None and kinds.get(spec.get("kind", "")).takes_answers()
+
+
+def _require_answers(state: dict) -> None:
+    """Refuse opening answers when the current step takes none (a break, a message) or there is none."""
+    if not _takes_answers(state):
+        raise Conflict("core.error_no_answers_here")
+
+
 def _row(row) -> dict | None:
     return dict(row._mapping) if row is not None else None
 
@@ -294,7 +306,7 @@ class Engine:
         def change(state):
             state["activity"] = spec["id"]
             state["specs"][spec["id"]] = spec
-            state["open"] = open
+            state["open"] = open and kind.takes_answers()  # a break or a message is never "open"
             if phase is not None:
                 state["phase"] = phase
             return {"activity": spec["id"], "phase": state["phase"]}
@@ -306,9 +318,19 @@ class Engine:
         self._change_state(trainer, code, lambda s: s.update(phase=phase) or {"phase": phase}, "phase")
 
     def set_input(self, trainer, code: str, open: bool) -> None:
-        """Open or close input for the current activity (a closed activity still shows)."""
+        """Open or close input for the current activity (a closed activity still shows).
+
+        Opening is refused on a step that takes no answers (a break, a message).
+        """
         _require(open, bool, "open")
-        self._change_state(trainer, code, lambda s: s.update(open=bool(open)) or {"open": bool(open)}, "input")
+
+        def change(state):
+            if open:
+                _require_answers(state)
+            state["open"] = open
+            return {"open": open}
+
+        self._change_state(trainer, code, change, "input")
 
     def reveal(self, trainer, code: str, activity: str, revealed: bool = True) -> None:
         """Show (or hide) an activity's results; showing those of the current step closes its answers.
@@ -768,7 +790,7 @@ class Engine:
         def change(state):
             state["activity"] = spec["id"]
             state["specs"][spec["id"]] = spec
-            state["open"] = bool(open) and spec["id"] not in state.get("revealed", [])
+            state["open"] = bool(open) and kind.takes_answers() and spec["id"] not in state.get("revealed", [])
             if phase is not None:
                 state["phase"] = phase
             return {"activity": spec["id"], "phase": state["phase"]}
@@ -927,6 +949,8 @@ class Engine:
                 "seq": session["event_seq"],
                 "activity": activity,
                 "open": bool(state.get("open")),
+                # Whether answers can open on this step at all (not on a break or a message).
+                "answers": _takes_answers(state),
                 "revealed": bool(activity) and activity in state.get("revealed", []),
                 "timer": state.get("timer"),
                 "join": bool(state.get("stage", {}).get("join", True)),
@@ -978,6 +1002,8 @@ class Engine:
                     raise Conflict("core.error_console_closed")
                 event, data, public = "nav", {"step": 1 if action == "next" else -1}, False
             elif action == "input":
+                if value:
+                    _require_answers(state)  # as set_input: a break has nothing to answer
                 state["open"] = bool(value)
                 event, data, public = "input", {"open": bool(value)}, True
             elif action == "reveal":

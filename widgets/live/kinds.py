@@ -212,6 +212,14 @@ class Exercise:
     def submit(self, ctx: Context, payload: dict) -> dict:
         raise Invalid("core.error_not_accepted")
 
+    def takes_answers(self) -> bool:
+        """Whether participants can send anything on this step (a kind with its own ``submit``).
+
+        A break or a message takes none: the engine refuses to open answers on it, since the
+        stage would say "answers open" where nothing can be sent.
+        """
+        return type(self).submit is not Exercise.submit
+
     def view(self, ctx: Context) -> dict:
         return {}
 

@@ -159,8 +159,19 @@ class Context:
             raise RateLimited("core.error_too_many_attempts")
 
     def trusted_user(self, request) -> str | None:
+        """The trainer the proxy on this machine names in ``trusted_user_header``, if any.
+
+        The header counts only from a loopback peer: a visitor reaching the port directly
+        could write any trainer's name in it.
+        """
         header = self.settings.trusted_user_header
-        return request.headers.get(header) if header else None
+        name = request.headers.get(header) if header else None
+        if name is None:
+            return None
+        if not guard.from_local_proxy(request):
+            log.warning("%s header refused from %s: not the proxy on this machine", header, request.remote_ip)
+            return None
+        return name
 
     def cookie_login(self, handler) -> str:
         """The sign-in the trainer cookie holds; anything else there (an old raw key) counts for nothing."""

@@ -87,6 +87,18 @@ class RefuseMalformed(tornado.web.RequestHandler):
         return None
 
 
+def from_local_proxy(request) -> bool:
+    """Whether the request came over loopback: from the proxy on this machine (nginx), not a visitor.
+
+    Only such a request's proxy headers (``X-Real-IP``, the trusted user header) mean anything:
+    anyone else can write them.
+    """
+    try:
+        return ipaddress.ip_address(request.remote_ip or "").is_loopback
+    except ValueError:
+        return False
+
+
 def client_address(request) -> str:
     """The visitor's address: the socket's peer, or ``X-Real-IP`` when a proxy on this machine sent it.
 
@@ -95,7 +107,7 @@ def client_address(request) -> str:
     peer = request.remote_ip or ""
     forwarded = request.headers.get("X-Real-IP", "").strip()
     try:
-        if forwarded and ipaddress.ip_address(peer).is_loopback:
+        if forwarded and from_local_proxy(request):
             return str(ipaddress.ip_address(forwarded))
     except ValueError:
         pass
