@@ -315,6 +315,7 @@ def test_three_processes_behind_nginx_survive_a_kill(cluster, contexts):
     # A live feed through nginx hears a vote sent to another process (results revealed:
     # a participant's feed only carries what the page shows).
     act("reveal", activity="vote")
+    act("input", open=True)  # a reveal closes answers; the trainer reopens them for the second round
     feed = Feed(f"{base}/elan/api/s/{code}/feed", {}, {"X-Elan-Token": clients[0].token})
     try:
         for client in clients[1:]:

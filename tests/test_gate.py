@@ -182,7 +182,9 @@ def registered_routes(tmp_path) -> list[str]:
 ARGUMENTS = {
     "([A-Za-z0-9-]{1,32})": ["{code}"],
     "(csv|xlsx|html|pdf)": ["csv", "html"],
+    "(csv|xlsx|html|pdf|zip)": ["csv", "zip"],
     "([0-9]{1,12})": ["1"],
+    "([0-9a-f]{32})": ["", "0" * 32],
     "(svg|png|html)": ["svg"],
     "(html|pdf)": ["html"],
     "([a-z-]+)": ["close", "open", "remove"],
@@ -203,7 +205,10 @@ def concrete(pattern: str) -> list[str]:
     for group in re.findall(r"\((?:[^()]|\([^()]*\))*\)\??", pattern):
         values = ARGUMENTS.get(group.rstrip("?"), [])
         assert values, f"no sample for {group} in {pattern}: add one to ARGUMENTS"
-        out = [u.replace(group.replace("\\.", "."), v, 1) for u in out for v in values]
+        # (a trailing optional group lost its "?" with the pattern's own trailing "?" above)
+        spelt = [g for g in (group.replace("\\.", "."), group.rstrip("?").replace("\\.", ".")) if g in out[0]][:1]
+        assert spelt, f"{group} not found in {out[0]}"
+        out = [u.replace(spelt[0], v, 1) for u in out for v in values]
     return [re.sub(r"/\?(?=/|$)", "", u) for u in out]
 
 

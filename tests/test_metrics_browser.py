@@ -220,6 +220,7 @@ def test_each_phone_reads_the_matching_in_its_own_language_whatever_the_sessions
                     content.text(reason, lang), timeout=WAIT
                 )
             elan_server.trainer(code, "reveal", activity=spec["id"], revealed=False)
+            elan_server.trainer(code, "input", open=True)  # a reveal closed answers: the next phone answers
             screenshot(page, f"metrics-phone-{lang}-in-{session_lang}.png")
 
 
