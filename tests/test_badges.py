@@ -43,12 +43,14 @@ def test_svg_is_accessible_and_in_the_right_language():
     root, texts = svg_texts(badges.badge_svg("Amélie", "Rappel le soir même", "right-first-time", "2024-10-07", "fr"))
     assert root.get("lang") == "fr" and root.get("aria-labelledby") == "badge-title badge-desc"
     assert (
-        "BON COUP DE SERVICE" in texts
+        "BEAU GESTE DE SERVICE" in texts  # France's words; Québec's "bon coup" below
         and "Amélie" in texts
         and "Du premier coup" in texts
         and "7 octobre 2024" in texts
     )
     assert "«\u202fRappel le soir même\u202f»" in texts
+    _, quebec = svg_texts(badges.badge_svg("Amélie", "Rappel", "right-first-time", "2024-10-07", "fr-CA"))
+    assert "BON COUP DE SERVICE" in quebec
 
 
 def test_control_characters_and_bidi_overrides_are_dropped():

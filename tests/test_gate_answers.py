@@ -82,7 +82,8 @@ def test_the_remote_s_http_api_refuses_opening_answers_on_a_break(elan_server):
     finally:
         engine.store.dispose()
     headers = {"X-Elan-Remote": credential, "Accept-Language": "en"}
-    r = elan_server.api("POST", f"s/{code}/remote", json={"action": "input", "value": True}, headers=headers)
+    # (?lang: the shared client may hold another test's language cookie, which outranks Accept-Language)
+    r = elan_server.api("POST", f"s/{code}/remote?lang=en", json={"action": "input", "value": True}, headers=headers)
     assert r.status_code == 409, r.text
     assert r.json()["message"] == "This step takes no answers (a break or a message): there is nothing to open."
     # The trainer's own API (the console's way in) is refused the same way.

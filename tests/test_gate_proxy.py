@@ -6,10 +6,9 @@ can write the header: from such a peer it must count for nothing.
 
 from __future__ import annotations
 
-import asyncio
-
 from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
 
+from tests import aio
 from widgets.live import accounts
 from widgets.web import api
 
@@ -33,13 +32,13 @@ def test_the_trusted_header_counts_only_from_the_local_proxy(engine):
     try:
         # nginx on this machine, over loopback (IPv4 and IPv6): the header names the trainer.
         for peer in ("127.0.0.1", "::1"):
-            trainer, signed_in = asyncio.run(who(peer))
+            trainer, signed_in = aio.run(who(peer))
             assert trainer is not None and trainer.name == "chef@example.org" and trainer.is_admin
             assert signed_in
         # A visitor on the LAN, or a peer whose address does not parse: the header is refused.
         for peer in ("192.168.1.20", "10.0.0.7", "2001:db8::1", "", "localhost"):
             assert ctx.trusted_user(_request(peer, "chef@example.org")) is None
-            assert asyncio.run(who(peer)) == (None, False)
+            assert aio.run(who(peer)) == (None, False)
     finally:
         ctx.pool.shutdown()
         ctx.auth_pool.shutdown()
